@@ -1,0 +1,71 @@
+import type { BotError } from "../../errors.ts";
+import type { AzureReader, AzureWriter, Clock } from "../ports.ts";
+
+/**
+ * A change a user asked for, with every reference already resolved to ARM ids. Serialisable as JSON: it is what
+ * the approval store keeps and what runs after approval.
+ */
+export type ChangeRequest =
+  | { kind: "connect"; appId: string; vnetId: string }
+  | { kind: "disconnect"; appId: string; vnetName: string }
+  | { kind: "sync"; planId: string; vnetName: string }
+  | { kind: "route-add"; planId: string; vnetName: string; range: string }
+  | { kind: "route-remove"; planId: string; vnetName: string; routeName: string }
+  | { kind: "renew"; appId: string; vnetName: string }
+  | { kind: "peer"; planId: string; vnetId: string; remoteVnetId: string };
+
+/** The kinds of change, in the order /vnet help lists them. */
+export type ChangeKind = ChangeRequest["kind"];
+
+/** One step of a plan, before it runs. */
+export interface PlannedStep {
+  id: string;
+  description: string;
+}
+
+/** What a change will do, shown to the requester and the approvers before anything runs. */
+export interface ChangePlan {
+  request: ChangeRequest;
+  /** One line, e.g. "Connect app1 to vnet1". */
+  title: string;
+  /** Lower-case "<planId>|<vnetName>": one change at a time per target. */
+  targetKey: string;
+  steps: PlannedStep[];
+  /** Names of the apps whose connectivity the change touches. */
+  affectedApps: string[];
+  /** Names of the apps that restart. */
+  restartingApps: string[];
+  /** The outage to expect, or undefined when there is none. */
+  outage: string | undefined;
+  warnings: string[];
+  /** Digest of the Azure state the plan was made from: a different value at run time means Azure changed. */
+  fingerprint: string;
+}
+
+/** How one step went. */
+export interface StepResult {
+  stepId: string;
+  description: string;
+  /** "skipped" means the step found its work already done (a re-run after a half-finished change). */
+  status: "done" | "skipped" | "failed";
+  detail: string | undefined;
+  azureRequestIds: string[];
+}
+
+/** How a whole change went. */
+export interface ChangeOutcome {
+  ok: boolean;
+  results: StepResult[];
+  /** The error that stopped the change, when ok is false. */
+  error: BotError | undefined;
+}
+
+/** What preview and execution need from the outside world. */
+export interface ChangeDeps {
+  reader: AzureReader;
+  writer: AzureWriter;
+  clock: Clock;
+}
+
+/** Called after each step, so that the Slack layer can report progress in place. */
+export type StepListener = (index: number, total: number, result: StepResult) => void | Promise<void>;

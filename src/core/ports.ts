@@ -1,0 +1,87 @@
+import type {
+  AppInfo,
+  GatewayConnectionInfo,
+  GatewayInfo,
+  HealthState,
+  NsgInfo,
+  PlanInfo,
+  PlanRoute,
+  VnetConnectionInfo,
+  VnetInfo,
+  WriteReceipt,
+} from "./model.ts";
+import type { Secret } from "./secret.ts";
+
+/**
+ * Reads of the estate. Implemented by src/azure over the real SDK clients. Every method throws BotError for
+ * what a user can act on (not-found, forbidden, throttled, unavailable).
+ */
+export interface AzureReader {
+  /** Every App Service plan of a subscription (one paged call). */
+  listPlans(subscriptionId: string): Promise<PlanInfo[]>;
+  /** Every web app of a subscription (one paged call). */
+  listApps(subscriptionId: string): Promise<AppInfo[]>;
+  getPlan(planId: string): Promise<PlanInfo>;
+  getApp(appId: string): Promise<AppInfo>;
+  /** The plan's VNet connections: one call per plan, however many apps it has. */
+  listPlanVnetConnections(planId: string): Promise<VnetConnectionInfo[]>;
+  /** One app's VNet connections (gateway-required and regional). */
+  listAppVnetConnections(appId: string): Promise<VnetConnectionInfo[]>;
+  /** Every VNet of a subscription (one paged call), for resolving names. */
+  listVnets(subscriptionId: string): Promise<VnetInfo[]>;
+  getVnet(vnetId: string): Promise<VnetInfo>;
+  getGateway(gatewayId: string): Promise<GatewayInfo>;
+  /** Resource Health's current availability; "Unknown" when Resource Health has no answer. */
+  getResourceHealth(resourceId: string): Promise<HealthState>;
+  getNsg(nsgId: string): Promise<NsgInfo>;
+  /** Site-to-site and VNet-to-VNet connections of a gateway. */
+  listGatewayConnections(gatewayId: string): Promise<GatewayConnectionInfo[]>;
+}
+
+/** Peering flags to set on one side of a peering. */
+export interface PeeringSettings {
+  remoteVnetId: string;
+  allowVirtualNetworkAccess: boolean;
+  allowForwardedTraffic: boolean;
+  allowGatewayTransit: boolean;
+  useRemoteGateways: boolean;
+}
+
+/**
+ * Writes to the estate, one method per ARM write the change plans need (azure-api.md §3). Each is safe to repeat.
+ */
+export interface AzureWriter {
+  /** PUT the app's VNet connection; Azure answers with the client certificate. */
+  putAppVnetConnection(appId: string, vnetId: string): Promise<WriteReceipt & { certBlob: string; certThumbprint: string | undefined }>;
+  /** DELETE the app's VNet connection (the app restarts). */
+  deleteAppVnetConnection(appId: string, vnetName: string): Promise<WriteReceipt>;
+  /** GET-modify-PUT the gateway so that its P2S root certificates include this one, keeping all others. */
+  addGatewayRootCertificate(gatewayId: string, name: string, publicCertData: string): Promise<WriteReceipt>;
+  /** Generate the gateway's VPN client package; the URL carries a SAS token. */
+  generateVpnPackage(gatewayId: string): Promise<WriteReceipt & { packageUri: Secret }>;
+  /** Give the app the package URL (sites/.../virtualNetworkConnections/{vnet}/gateways/primary). */
+  putAppVnetGateway(appId: string, vnetName: string, packageUri: Secret): Promise<WriteReceipt>;
+  /** Give the whole plan a fresh package URL (serverfarms/.../gateways/primary): sync network. */
+  putPlanVnetGateway(planId: string, vnetName: string, packageUri: Secret): Promise<WriteReceipt>;
+  putPlanRoute(planId: string, vnetName: string, route: PlanRoute): Promise<WriteReceipt>;
+  deletePlanRoute(planId: string, vnetName: string, routeName: string): Promise<WriteReceipt>;
+  /** Create or update one side of a peering (the VNet that owns it is vnetId). */
+  putPeering(vnetId: string, peeringName: string, settings: PeeringSettings): Promise<WriteReceipt>;
+}
+
+/** Output of a Kudu command run on the app's worker. */
+export interface KuduCommandResult {
+  output: string;
+  error: string;
+  exitCode: number;
+}
+
+/** Runs commands on an app's worker through Kudu's command API (diagnose). */
+export interface KuduRunner {
+  runCommand(app: AppInfo, command: string, options?: { signal?: AbortSignal }): Promise<KuduCommandResult>;
+}
+
+/** The clock, so that tests and jobs can fix "now". */
+export interface Clock {
+  now(): Date;
+}

@@ -1,0 +1,55 @@
+/** ARM resource ids: parsing, building and comparing (ARM ids are case-insensitive). */
+
+/** The parts of an ARM resource id that the bot uses. */
+export interface ParsedResourceId {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** "Microsoft.Web", "Microsoft.Network", ... */
+  provider: string;
+  /** Type path segments, e.g. ["sites"] or ["virtualNetworks", "subnets"]. */
+  types: string[];
+  /** Names matching the types, e.g. ["vnet1", "GatewaySubnet"]. */
+  names: string[];
+}
+
+const ID_PATTERN = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/(.+)$/i;
+
+/** Parses a full ARM id; returns undefined when the text is not one. */
+export function parseResourceId(id: string): ParsedResourceId | undefined {
+  const match = ID_PATTERN.exec(id.trim());
+  if (!match) return undefined;
+  const [, subscriptionId, resourceGroup, provider, rest] = match as unknown as [string, string, string, string, string];
+  const segments = rest.split("/");
+  if (segments.length % 2 !== 0 || segments.some((s) => s.length === 0)) return undefined;
+  const types: string[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < segments.length; i += 2) {
+    types.push(segments[i]!);
+    names.push(segments[i + 1]!);
+  }
+  return { subscriptionId, resourceGroup, provider, types, names };
+}
+
+/** Builds an ARM id from its parts. */
+export function resourceId(subscriptionId: string, resourceGroup: string, provider: string, ...typeNamePairs: string[]): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${provider}/${typeNamePairs.join("/")}`;
+}
+
+/** Compares two ARM ids the way ARM does: case-insensitively. */
+export function sameId(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
+/** The last name in an id ("…/sites/app1" → "app1"). */
+export function nameOf(id: string): string {
+  return id.slice(id.lastIndexOf("/") + 1);
+}
+
+/** Ids of App Service and network resources the bot works with. */
+export const ids = {
+  plan: (sub: string, rg: string, name: string) => resourceId(sub, rg, "Microsoft.Web", "serverfarms", name),
+  app: (sub: string, rg: string, name: string) => resourceId(sub, rg, "Microsoft.Web", "sites", name),
+  vnet: (sub: string, rg: string, name: string) => resourceId(sub, rg, "Microsoft.Network", "virtualNetworks", name),
+  gateway: (sub: string, rg: string, name: string) => resourceId(sub, rg, "Microsoft.Network", "virtualNetworkGateways", name),
+  nsg: (sub: string, rg: string, name: string) => resourceId(sub, rg, "Microsoft.Network", "networkSecurityGroups", name),
+};

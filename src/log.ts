@@ -1,0 +1,57 @@
+/**
+ * A small structured logger that logs by allowlist: callers name the fields they log, and values that look like
+ * secrets (tokens, SAS signatures, bearer headers, certificate blobs) are masked again on the way out.
+ */
+export type LogFields = Record<string, string | number | boolean | undefined | null>;
+
+export interface Logger {
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+  debug(message: string, fields?: LogFields): void;
+}
+
+const SECRET_PATTERNS: RegExp[] = [
+  /xox[abposr]-[A-Za-z0-9-]+/g, // Slack tokens
+  /xapp-[A-Za-z0-9-]+/g, // Slack app-level tokens
+  /([?&](sig|se|sv|sp|sr|st|skoid|sktid)=)[^&\s"]+/gi, // SAS query parameters
+  /(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi,
+  /[A-Za-z0-9+/]{200,}={0,2}/g, // long base64 runs: certificate blobs
+];
+
+/** Masks anything that looks like a secret inside a string. */
+export function redact(text: string): string {
+  let out = text;
+  for (const pattern of SECRET_PATTERNS) {
+    out = out.replace(pattern, (match, prefix?: unknown) =>
+      typeof prefix === "string" && match.startsWith(prefix) ? `${prefix}[redacted]` : "[redacted]",
+    );
+  }
+  return out;
+}
+
+type Level = "debug" | "info" | "warn" | "error";
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+/** A JSON-lines logger writing to the given sink (stderr by default). */
+export function createLogger(options: { level?: Level; sink?: (line: string) => void } = {}): Logger {
+  const min = ORDER[options.level ?? "info"];
+  const sink = options.sink ?? ((line: string) => process.stderr.write(line + "\n"));
+  const write = (level: Level, message: string, fields: LogFields = {}) => {
+    if (ORDER[level] < min) return;
+    const record: Record<string, unknown> = { time: new Date().toISOString(), level, msg: redact(message) };
+    for (const [key, value] of Object.entries(fields)) {
+      if (value !== undefined) record[key] = typeof value === "string" ? redact(value) : value;
+    }
+    sink(JSON.stringify(record));
+  };
+  return {
+    debug: (m, f) => write("debug", m, f),
+    info: (m, f) => write("info", m, f),
+    warn: (m, f) => write("warn", m, f),
+    error: (m, f) => write("error", m, f),
+  };
+}
+
+/** A logger that drops everything (tests that do not look at logs). */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };
