@@ -1,0 +1,200 @@
+/** The rules of gateway-required VNet integration (domain.md), each a named check that explains itself. */
+import { BotError } from "../errors.ts";
+import { isPrivateRange, parseAddressRange } from "./address-range.ts";
+import type { AppInfo, GatewayInfo, PlanInfo } from "./model.ts";
+
+/** The name of a rule, stable for tests and for the audit trail. */
+export type EligibilityRule =
+  | "windows-only"
+  | "no-windows-containers"
+  | "supported-tier"
+  | "one-vnet-per-app"
+  | "five-vnets-per-plan"
+  | "gateway-exists"
+  | "gateway-type-vpn"
+  | "gateway-route-based"
+  | "gateway-provisioned"
+  | "p2s-configured"
+  | "p2s-pool-private"
+  | "sstp-enabled"
+  | "no-ikev2"
+  | "no-expressroute"
+  | "same-subscription";
+
+/** One broken rule: what is wrong and what to do about it. */
+export interface EligibilityProblem {
+  rule: EligibilityRule;
+  message: string;
+  fix: string;
+}
+
+/** Plan tiers that support gateway-required integration (Premium v4 since the Jan 2026 doc). */
+export const SUPPORTED_TIERS: readonly string[] = ["Basic", "Standard", "Premium", "PremiumV2", "PremiumV3", "PremiumV4"];
+
+/** How many VNets one plan may integrate. */
+export const MAX_VNETS_PER_PLAN = 5;
+
+const REGIONAL = "Use regional VNet integration instead.";
+
+/** Windows plans only: Linux plans (reserved) cannot use it. */
+export function checkWindows(subject: Pick<PlanInfo | AppInfo, "name" | "isLinux">, noun: "Plan" | "App"): EligibilityProblem[] {
+  if (!subject.isLinux) return [];
+  return [{ rule: "windows-only", message: `${noun} ${subject.name} runs Linux; gateway-required integration is Windows-only.`, fix: REGIONAL }];
+}
+
+/** Windows containers (hyperV / isXenon) cannot use it. */
+export function checkNoContainers(subject: Pick<PlanInfo | AppInfo, "name" | "isWindowsContainer">, noun: "Plan" | "App"): EligibilityProblem[] {
+  if (!subject.isWindowsContainer) return [];
+  return [
+    {
+      rule: "no-windows-containers",
+      message: `${noun} ${subject.name} runs Windows containers; gateway-required integration does not support them.`,
+      fix: REGIONAL,
+    },
+  ];
+}
+
+/** The plan's tier must be Basic, Standard or one of the Premium tiers. */
+export function checkTier(plan: Pick<PlanInfo, "name" | "tier" | "skuName">): EligibilityProblem[] {
+  if (SUPPORTED_TIERS.some((tier) => tier.toLowerCase() === plan.tier.toLowerCase())) return [];
+  return [
+    {
+      rule: "supported-tier",
+      message: `Plan ${plan.name} is on the ${plan.tier} tier (${plan.skuName}); gateway-required integration needs Basic, Standard, Premium, PremiumV2, PremiumV3 or PremiumV4.`,
+      fix: `Scale plan ${plan.name} up to a supported tier (for example S1 or P1v3), then try again.`,
+    },
+  ];
+}
+
+/** Every plan-level rule. */
+export function checkPlan(plan: PlanInfo): EligibilityProblem[] {
+  return [...checkWindows(plan, "Plan"), ...checkNoContainers(plan, "Plan"), ...checkTier(plan)];
+}
+
+/** An app connects to one VNet at a time; reconnecting to the VNet it already has is fine. */
+export function checkOneVnetPerApp(app: Pick<AppInfo, "name" | "gatewayVnetName">, vnetName: string): EligibilityProblem[] {
+  const current = app.gatewayVnetName;
+  if (!current || current.toLowerCase() === vnetName.toLowerCase()) return [];
+  return [
+    {
+      rule: "one-vnet-per-app",
+      message: `App ${app.name} is already connected to ${current}; an app connects to one VNet at a time.`,
+      fix: `Disconnect it first (/vnet disconnect ${app.name}), then connect it to ${vnetName}.`,
+    },
+  ];
+}
+
+/** A plan integrates at most five VNets; apps sharing a VNet count once, and a VNet the plan has is fine. */
+export function checkPlanVnetLimit(plan: Pick<PlanInfo, "name">, planVnetNames: readonly string[], vnetName: string): EligibilityProblem[] {
+  const distinct = new Set(planVnetNames.map((name) => name.toLowerCase()));
+  if (distinct.has(vnetName.toLowerCase()) || distinct.size < MAX_VNETS_PER_PLAN) return [];
+  return [
+    {
+      rule: "five-vnets-per-plan",
+      message: `Plan ${plan.name} already integrates ${distinct.size} VNets (${[...distinct].sort().join(", ")}); a plan can integrate at most ${MAX_VNETS_PER_PLAN}.`,
+      fix: `Disconnect the apps of one of those VNets, or move the app to another plan.`,
+    },
+  ];
+}
+
+/** No ExpressRoute gateway on the VNet, not even in coexistence mode. */
+export function checkNoExpressRoute(vnetName: string, gateways: readonly GatewayInfo[]): EligibilityProblem[] {
+  const expressRoute = gateways.find((gateway) => gateway.gatewayType.toLowerCase() === "expressroute");
+  if (!expressRoute) return [];
+  return [
+    {
+      rule: "no-expressroute",
+      message: `VNet ${vnetName} has the ExpressRoute gateway ${expressRoute.name}; gateway-required integration does not work with ExpressRoute, even in coexistence mode.`,
+      fix: REGIONAL,
+    },
+  ];
+}
+
+/** The VNet's VPN gateway, if it has one. */
+export function findVpnGateway(gateways: readonly GatewayInfo[]): GatewayInfo | undefined {
+  return gateways.find((gateway) => gateway.gatewayType.toLowerCase() === "vpn");
+}
+
+/** The VNet must have a gateway that is not ExpressRoute. */
+export function checkGatewayExists(vnetName: string, gateways: readonly GatewayInfo[]): EligibilityProblem[] {
+  if (gateways.some((gateway) => gateway.gatewayType.toLowerCase() !== "expressroute")) return [];
+  return [
+    {
+      rule: "gateway-exists",
+      message: `VNet ${vnetName} has no VPN gateway; gateway-required integration connects through one.`,
+      fix: `Create a route-based VPN gateway in ${vnetName} with a point-to-site (SSTP) configuration, or use regional VNet integration.`,
+    },
+  ];
+}
+
+/** Gateway-level rules: type, VPN type, provisioning, P2S pool and protocols. */
+export function checkGateway(gateway: GatewayInfo): EligibilityProblem[] {
+  const problems: EligibilityProblem[] = [];
+  const name = gateway.name;
+  if (gateway.gatewayType.toLowerCase() !== "vpn") {
+    problems.push({ rule: "gateway-type-vpn", message: `Gateway ${name} is of type ${gateway.gatewayType}; it must be a VPN gateway.`, fix: `Use a VNet whose gateway is of type Vpn.` });
+  }
+  if (gateway.vpnType.toLowerCase() !== "routebased") {
+    problems.push({ rule: "gateway-route-based", message: `Gateway ${name} is ${gateway.vpnType}; gateway-required integration needs a RouteBased VPN gateway.`, fix: `Recreate the gateway as RouteBased (the VPN type cannot be changed in place).` });
+  }
+  if (gateway.provisioningState !== "Succeeded") {
+    problems.push({ rule: "gateway-provisioned", message: `Gateway ${name} is ${gateway.provisioningState}, not Succeeded.`, fix: `Wait until the gateway's update finishes (or repair it if it Failed), then try again.` });
+  }
+  problems.push(...checkPointToSite(gateway));
+  return problems;
+}
+
+function checkPointToSite(gateway: GatewayInfo): EligibilityProblem[] {
+  const name = gateway.name;
+  if (gateway.addressPool.length === 0) {
+    return [{ rule: "p2s-configured", message: `Gateway ${name} has no point-to-site configuration (no address pool).`, fix: `Configure point-to-site on ${name} with an address pool inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 and the SSTP tunnel type.` }];
+  }
+  const problems: EligibilityProblem[] = [];
+  const publicPools = gateway.addressPool.filter((pool) => !isPrivatePool(pool));
+  if (publicPools.length > 0) {
+    problems.push({ rule: "p2s-pool-private", message: `Gateway ${name}'s point-to-site pool ${publicPools.join(", ")} is not inside the RFC 1918 ranges.`, fix: `Change the pool to a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.` });
+  }
+  const protocols = gateway.protocols.map((protocol) => protocol.toLowerCase());
+  if (!protocols.includes("sstp")) {
+    problems.push({ rule: "sstp-enabled", message: `Gateway ${name}'s point-to-site tunnel types (${gateway.protocols.join(", ") || "none"}) do not include SSTP.`, fix: `Select SSTP in the point-to-site configuration of ${name}.` });
+  }
+  if (!gateway.skuName.toLowerCase().startsWith("basic") && protocols.includes("ikev2")) {
+    problems.push({ rule: "no-ikev2", message: `Gateway ${name} (${gateway.skuName}) has IKEv2 enabled; above the Basic SKU it must be disabled for gateway-required integration.`, fix: `Remove IKEv2 from the point-to-site tunnel types of ${name} and keep SSTP.` });
+  }
+  return problems;
+}
+
+function isPrivatePool(pool: string): boolean {
+  try {
+    return isPrivateRange(parseAddressRange(pool));
+  } catch {
+    return false;
+  }
+}
+
+/** Every rule about the VNet's gateways, given all gateways the VNet has. */
+export function checkVnetGateways(vnetName: string, gateways: readonly GatewayInfo[]): EligibilityProblem[] {
+  const problems = [...checkNoExpressRoute(vnetName, gateways), ...checkGatewayExists(vnetName, gateways)];
+  const vpn = gateways.find((gateway) => gateway.gatewayType.toLowerCase() !== "expressroute");
+  if (vpn) problems.push(...checkGateway(vpn));
+  return problems;
+}
+
+/** Sync network cannot work when the app or plan and the VNet are in different subscriptions. */
+export function checkSameSubscription(subject: { name: string; subscriptionId: string }, vnet: { name: string; subscriptionId: string }): EligibilityProblem[] {
+  if (subject.subscriptionId.toLowerCase() === vnet.subscriptionId.toLowerCase()) return [];
+  return [
+    {
+      rule: "same-subscription",
+      message: `${subject.name} is in subscription ${subject.subscriptionId} but VNet ${vnet.name} is in ${vnet.subscriptionId}; sync network does not work across subscriptions.`,
+      fix: `Disconnect and reconnect the apps instead (/vnet renew <app>), or move them into the VNet's subscription.`,
+    },
+  ];
+}
+
+/** Throws BotError("ineligible") listing every problem, or returns when there are none. */
+export function assertEligible(problems: readonly EligibilityProblem[], action: string): void {
+  if (problems.length === 0) return;
+  const lines = problems.map((problem) => `• ${problem.message} ${problem.fix}`).join("\n");
+  throw new BotError("ineligible", `Cannot ${action}:\n${lines}`, { hint: "Nothing was changed in Azure." });
+}
