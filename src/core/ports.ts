@@ -85,3 +85,19 @@ export interface KuduRunner {
 export interface Clock {
   now(): Date;
 }
+
+/** Where a posted message lives, so that it can be updated or answered in its thread. */
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+}
+
+/**
+ * Posting to channels outside a command's reply (approval requests, scheduled alerts). Implemented by src/slack over
+ * the Web API; messages are platform-neutral replies (src/core/reply.ts).
+ */
+export interface ChatPort<TReply = unknown> {
+  post(channel: string, reply: TReply): Promise<PostedMessage>;
+  update(message: PostedMessage, reply: TReply): Promise<void>;
+  replyInThread(message: PostedMessage, reply: TReply): Promise<PostedMessage>;
+}
