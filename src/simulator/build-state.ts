@@ -1,0 +1,199 @@
+/** Turns a validated seed into the live estate, resolving names and issuing the seeded certificates. */
+import { randomUUID } from "node:crypto";
+import type { EstateSeed, ResourceGroupSeed } from "./estate.ts";
+import { SimulatorState, type SimApp, type SimGateway, type SimVnet } from "./state.ts";
+import { issueCertificateFor, packageUriFor, privateIpFor } from "./integration.ts";
+import { issueClientCertificate } from "./tls.ts";
+
+const DAY_MS = 86_400_000;
+const CERT_LIFETIME_MS = 8 * 365 * DAY_MS;
+
+type Kind = "serverfarms" | "sites" | "virtualNetworks" | "virtualNetworkGateways" | "networkSecurityGroups" | "connections";
+const PROVIDER: Record<Kind, string> = {
+  serverfarms: "Microsoft.Web",
+  sites: "Microsoft.Web",
+  virtualNetworks: "Microsoft.Network",
+  virtualNetworkGateways: "Microsoft.Network",
+  networkSecurityGroups: "Microsoft.Network",
+  connections: "Microsoft.Network",
+};
+const SEED_KEY: Record<Kind, keyof ResourceGroupSeed> = {
+  serverfarms: "plans",
+  sites: "apps",
+  virtualNetworks: "vnets",
+  virtualNetworkGateways: "gateways",
+  networkSecurityGroups: "nsgs",
+  connections: "connections",
+};
+
+/** Builds the live estate from a seed; throws one error listing every broken reference. */
+export async function buildState(seed: EstateSeed, now: Date): Promise<SimulatorState> {
+  const state = new SimulatorState();
+  state.pageSize = seed.pageSize;
+  state.network = seed.network;
+  const problems: string[] = [];
+
+  // Every id first, so that references can point anywhere in the subscription.
+  const idsByName = new Map<string, string>();
+  for (const sub of seed.subscriptions) {
+    for (const rg of sub.resourceGroups) {
+      for (const kind of Object.keys(SEED_KEY) as Kind[]) {
+        for (const item of rg[SEED_KEY[kind]] as Array<{ name: string }>) {
+          const nameKey = `${sub.id}|${kind}|${item.name}`.toLowerCase();
+          if (idsByName.has(nameKey)) problems.push(`subscription ${sub.id} has two ${kind} named "${item.name}"; names must be unique per subscription.`);
+          idsByName.set(nameKey, `/subscriptions/${sub.id}/resourceGroups/${rg.name}/providers/${PROVIDER[kind]}/${kind}/${item.name}`);
+        }
+      }
+    }
+  }
+  const resolve = (sub: string, kind: Kind, ref: string, where: string): string => {
+    if (ref.startsWith("/subscriptions/")) return ref;
+    const id = idsByName.get(`${sub}|${kind}|${ref}`.toLowerCase());
+    if (id) return id;
+    problems.push(`${where}: no ${kind} named "${ref}" in subscription ${sub}; use a name from the same subscription or a full ARM id.`);
+    return `/subscriptions/${sub}/resourceGroups/missing/providers/${PROVIDER[kind]}/${kind}/${ref}`;
+  };
+
+  for (const sub of seed.subscriptions) {
+    for (const rg of sub.resourceGroups) {
+      const base = { resourceGroup: rg.name, subscriptionId: sub.id };
+      const idOf = (kind: Kind, name: string) => idsByName.get(`${sub.id}|${kind}|${name}`.toLowerCase())!;
+      for (const plan of rg.plans) {
+        const id = idOf("serverfarms", plan.name);
+        state.plans.set({ ...base, id, name: plan.name, location: plan.location ?? rg.location, os: plan.os, container: plan.container, sku: plan.sku });
+        for (const route of plan.routes) {
+          const vnetName = resolve(sub.id, "virtualNetworks", route.vnet, `plan ${plan.name} route ${route.name}`).split("/").pop()!;
+          state.routesOf(id, vnetName).push({ name: route.name, startAddress: route.startAddress, endAddress: route.endAddress, routeType: route.routeType });
+        }
+      }
+      for (const nsg of rg.nsgs) {
+        state.nsgs.set({ ...base, id: idOf("networkSecurityGroups", nsg.name), name: nsg.name, location: nsg.location ?? rg.location, rules: nsg.rules });
+      }
+      for (const vnet of rg.vnets) {
+        const id = idOf("virtualNetworks", vnet.name);
+        const sim: SimVnet = {
+          ...base,
+          id,
+          name: vnet.name,
+          location: vnet.location ?? rg.location,
+          addressSpace: vnet.addressSpace,
+          dnsServers: vnet.dnsServers,
+          subnets: vnet.subnets.map((s) => ({
+            name: s.name,
+            addressPrefix: s.addressPrefix,
+            nsgId: s.nsg === undefined ? undefined : resolve(sub.id, "networkSecurityGroups", s.nsg, `VNet ${vnet.name} subnet ${s.name}`),
+          })),
+          peerings: vnet.peerings.map(({ remoteVnet, ...p }) => ({
+            ...p,
+            remoteVnetId: resolve(sub.id, "virtualNetworks", remoteVnet, `VNet ${vnet.name} peering ${p.name}`),
+          })),
+        };
+        state.vnets.set(sim);
+        if (vnet.health) state.setHealth(id, vnet.health);
+      }
+      for (const gw of rg.gateways) {
+        const id = idOf("virtualNetworkGateways", gw.name);
+        const rootCertificates = [];
+        for (const root of gw.rootCertificates) {
+          const data = root.publicCertData ?? (await issueClientCertificate(root.name, new Date(now.getTime() - DAY_MS), new Date(now.getTime() + 3650 * DAY_MS))).blob;
+          rootCertificates.push({ name: root.name, publicCertData: data });
+        }
+        const sim: SimGateway = {
+          ...base,
+          id,
+          name: gw.name,
+          location: gw.location ?? rg.location,
+          vnetId: resolve(sub.id, "virtualNetworks", gw.vnet, `gateway ${gw.name}`),
+          gatewayType: gw.gatewayType,
+          vpnType: gw.vpnType,
+          sku: gw.sku,
+          provisioningState: gw.provisioningState,
+          addressPool: gw.addressPool,
+          protocols: gw.protocols,
+          rootCertificates,
+          etag: `W/"${randomUUID()}"`,
+        };
+        state.gateways.set(sim);
+        state.setHealth(id, gw.health);
+      }
+      for (const c of rg.connections) {
+        const id = idOf("connections", c.name);
+        const gatewayId = resolve(sub.id, "virtualNetworkGateways", c.gateway, `connection ${c.name}`);
+        state.gatewayConnections.set({ ...base, id, name: c.name, location: c.location ?? rg.location, gatewayId, connectionType: c.connectionType, connectionStatus: c.connectionStatus });
+        if (c.health) state.setHealth(id, c.health);
+      }
+    }
+  }
+
+  for (const gw of state.gateways.values()) {
+    const vnet = state.vnets.get(gw.vnetId);
+    if (vnet && !vnet.subnets.some((s) => s.name === "GatewaySubnet")) {
+      problems.push(`gateway ${gw.name}: VNet ${vnet.name} has no subnet named "GatewaySubnet"; add one (e.g. a /27) for the gateway.`);
+    }
+  }
+
+  // Apps last: their connections need plans, VNets and gateways.
+  const offGateway = new Set<string>();
+  for (const sub of seed.subscriptions) {
+    for (const rg of sub.resourceGroups) {
+      for (const app of rg.apps) {
+        const planId = resolve(sub.id, "serverfarms", app.plan, `app ${app.name}`);
+        const plan = state.plans.get(planId);
+        const isLinux = plan?.os === "linux";
+        const kind = app.kind ?? (isLinux ? (plan?.container ? "app,linux,container" : "app,linux") : plan?.container ? "app,container,windows" : "app");
+        const sim: SimApp = {
+          id: idsByName.get(`${sub.id}|sites|${app.name}`.toLowerCase())!,
+          name: app.name,
+          resourceGroup: rg.name,
+          subscriptionId: sub.id,
+          location: app.location ?? plan?.location ?? rg.location,
+          planId,
+          kind,
+          state: app.state,
+          vnetName: undefined,
+          regionalSubnetId: undefined,
+          privateIp: app.privateIp,
+          restarts: 0,
+        };
+        state.apps.set(sim);
+        if (app.regionalIntegration) {
+          const vnetId = resolve(sub.id, "virtualNetworks", app.regionalIntegration.vnet, `app ${app.name} regionalIntegration`);
+          sim.regionalSubnetId = `${vnetId}/subnets/${app.regionalIntegration.subnet}`;
+        }
+        const seeded = app.vnetConnection;
+        if (!seeded) continue;
+        const vnetId = resolve(sub.id, "virtualNetworks", seeded.vnet, `app ${app.name} vnetConnection`);
+        const vnet = state.vnets.get(vnetId);
+        if (!vnet) continue;
+        let cert = state.certificateFor(planId, vnetId);
+        if (!cert) {
+          const expiry = seeded.certificateExpiresOn
+            ? new Date(seeded.certificateExpiresOn)
+            : seeded.certificateExpiresInDays !== undefined
+              ? new Date(now.getTime() + seeded.certificateExpiresInDays * DAY_MS)
+              : new Date(now.getTime() - 365 * DAY_MS + CERT_LIFETIME_MS);
+          cert = await issueCertificateFor(state, planId, vnetId, new Date(expiry.getTime() - CERT_LIFETIME_MS), expiry);
+        }
+        if (!seeded.certificateOnGateway) offGateway.add(cert.blob);
+        sim.vnetName = vnet.name;
+        state.connectionsOf(sim.id).push({
+          vnetName: vnet.name,
+          vnetId: vnet.id,
+          dnsServers: seeded.dnsServers ?? [...vnet.dnsServers],
+          vpnPackageUri: packageUriFor(state.vpnGatewayOf(vnet.id), now),
+        });
+        sim.privateIp ??= privateIpFor(state, sim);
+      }
+    }
+  }
+
+  // Seeded integrations are healthy unless the seed says the gateway lost the certificate.
+  for (const [pair, cert] of state.certificates) {
+    const gateway = state.vpnGatewayOf(pair.split("|")[1]!);
+    if (!gateway || offGateway.has(cert.blob) || gateway.rootCertificates.some((r) => r.publicCertData === cert.blob)) continue;
+    gateway.rootCertificates.push({ name: `AppServiceCertificate_${cert.thumbprint.slice(0, 8)}.cer`, publicCertData: cert.blob });
+  }
+
+  if (problems.length > 0) throw new Error(`The estate has broken references:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  return state;
+}

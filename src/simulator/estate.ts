@@ -1,0 +1,186 @@
+/**
+ * The seed format of a simulated estate (YAML or JSON), validated on load. Names refer to resources of the same
+ * subscription (any resource group); a full ARM id refers across subscriptions. Documented in estates/README.md.
+ */
+import { readFileSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const healthState = z.enum(["Available", "Unavailable", "Degraded", "Unknown"]);
+const provisioningState = z.enum(["Succeeded", "Failed", "Updating", "Creating", "Deleting", "Canceled"]);
+
+const routeSeed = z.strictObject({
+  vnet: z.string().min(1),
+  name: z.string().min(1),
+  startAddress: z.string().min(1),
+  endAddress: z.string().optional(),
+  routeType: z.enum(["STATIC", "DEFAULT", "INHERITED"]).default("STATIC"),
+});
+
+const planSeed = z.strictObject({
+  name: z.string().min(1),
+  location: z.string().optional(),
+  os: z.enum(["windows", "linux"]).default("windows"),
+  /** Windows containers (hyperV) or Linux containers. */
+  container: z.boolean().default(false),
+  sku: z.strictObject({ name: z.string().min(1), tier: z.string().min(1), capacity: z.number().int().positive().default(1) }),
+  routes: z.array(routeSeed).default([]),
+});
+
+const gatewayConnectionSeed = z.strictObject({
+  vnet: z.string().min(1),
+  /** Expiry of the (plan, VNet) certificate, relative to now; negative = already expired. */
+  certificateExpiresInDays: z.number().optional(),
+  certificateExpiresOn: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  /** DNS servers pushed at the last sync; default: the VNet's current ones (in sync). */
+  dnsServers: z.array(z.string()).optional(),
+  /** False when the gateway lost this certificate (resync required). */
+  certificateOnGateway: z.boolean().default(true),
+});
+
+const appSeed = z.strictObject({
+  name: z.string().min(1),
+  plan: z.string().min(1),
+  location: z.string().optional(),
+  kind: z.string().optional(),
+  state: z.enum(["Running", "Stopped"]).default("Running"),
+  vnetConnection: gatewayConnectionSeed.optional(),
+  regionalIntegration: z.strictObject({ vnet: z.string().min(1), subnet: z.string().min(1) }).optional(),
+  /** WEBSITE_PRIVATE_IP; default: an address from the gateway's P2S pool. */
+  privateIp: z.string().optional(),
+});
+
+const peeringSeed = z.strictObject({
+  name: z.string().min(1),
+  remoteVnet: z.string().min(1),
+  allowVirtualNetworkAccess: z.boolean().default(true),
+  allowForwardedTraffic: z.boolean().default(false),
+  allowGatewayTransit: z.boolean().default(false),
+  useRemoteGateways: z.boolean().default(false),
+  peeringState: z.enum(["Initiated", "Connected", "Disconnected"]).default("Connected"),
+});
+
+const vnetSeed = z.strictObject({
+  name: z.string().min(1),
+  location: z.string().optional(),
+  addressSpace: z.array(z.string().min(1)).min(1),
+  dnsServers: z.array(z.string()).default([]),
+  subnets: z.array(z.strictObject({ name: z.string().min(1), addressPrefix: z.string().min(1), nsg: z.string().optional() })).default([]),
+  peerings: z.array(peeringSeed).default([]),
+  health: healthState.optional(),
+});
+
+const gatewaySeed = z.strictObject({
+  name: z.string().min(1),
+  vnet: z.string().min(1),
+  location: z.string().optional(),
+  gatewayType: z.enum(["Vpn", "ExpressRoute"]).default("Vpn"),
+  vpnType: z.enum(["RouteBased", "PolicyBased"]).default("RouteBased"),
+  sku: z.string().default("VpnGw1"),
+  provisioningState: provisioningState.default("Succeeded"),
+  /** The P2S address pool (vpnClientAddressPool); empty = no P2S configuration. */
+  addressPool: z.array(z.string()).default([]),
+  protocols: z.array(z.enum(["SSTP", "IkeV2", "OpenVPN"])).default([]),
+  /** Extra root certificates (e.g. the team's own VPN users); without data, one is issued. */
+  rootCertificates: z.array(z.strictObject({ name: z.string().min(1), publicCertData: z.string().optional() })).default([]),
+  health: healthState.default("Available"),
+});
+
+const nsgRuleSeed = z.strictObject({
+  name: z.string().min(1),
+  priority: z.number().int().min(100).max(4096),
+  direction: z.enum(["Inbound", "Outbound"]),
+  access: z.enum(["Allow", "Deny"]),
+  protocol: z.string().default("*"),
+  sourceAddressPrefix: z.string().default("*"),
+  destinationAddressPrefix: z.string().default("*"),
+  destinationPortRange: z.string().default("*"),
+});
+
+const s2sSeed = z.strictObject({
+  name: z.string().min(1),
+  gateway: z.string().min(1),
+  location: z.string().optional(),
+  connectionType: z.enum(["IPsec", "Vnet2Vnet", "ExpressRoute", "VPNClient"]).default("IPsec"),
+  connectionStatus: z.enum(["Connected", "Connecting", "NotConnected", "Unknown"]).default("Connected"),
+  health: healthState.optional(),
+});
+
+const resourceGroupSeed = z.strictObject({
+  name: z.string().min(1),
+  location: z.string().default("westeurope"),
+  plans: z.array(planSeed).default([]),
+  apps: z.array(appSeed).default([]),
+  vnets: z.array(vnetSeed).default([]),
+  gateways: z.array(gatewaySeed).default([]),
+  nsgs: z.array(z.strictObject({ name: z.string().min(1), location: z.string().optional(), rules: z.array(nsgRuleSeed).default([]) })).default([]),
+  connections: z.array(s2sSeed).default([]),
+});
+
+/** What Kudu commands on the apps' workers can reach (see estates/README.md). */
+const networkSeed = z.strictObject({
+  hosts: z
+    .array(
+      z.strictObject({
+        ip: z.string().min(1),
+        names: z.array(z.string()).default([]),
+        openPorts: z.array(z.number().int().min(1).max(65535)).default([]),
+        /** App names whose traffic a firewall drops (times out). */
+        blockedApps: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
+  /** DNS servers that do not answer (nameresolver times out). */
+  unreachableDnsServers: z.array(z.string()).default([]),
+});
+
+const estateSchema = z.strictObject({
+  subscriptions: z
+    .array(z.strictObject({ id: z.string().min(1), name: z.string().optional(), resourceGroups: z.array(resourceGroupSeed).default([]) }))
+    .min(1),
+  network: networkSeed.default({ hosts: [], unreachableDnsServers: [] }),
+  /** Items per page in paged lists; small so that clients must follow nextLink. */
+  pageSize: z.number().int().positive().default(50),
+});
+
+/** A validated estate seed. */
+export type EstateSeed = z.output<typeof estateSchema>;
+/** An estate seed as written (defaults not yet applied), for tests that build seeds in code. */
+export type EstateSeedInput = z.input<typeof estateSchema>;
+export type PlanSeed = z.output<typeof planSeed>;
+export type AppSeed = z.output<typeof appSeed>;
+export type VnetSeed = z.output<typeof vnetSeed>;
+export type GatewaySeed = z.output<typeof gatewaySeed>;
+export type ResourceGroupSeed = z.output<typeof resourceGroupSeed>;
+
+/** Validates a seed, listing every problem with where it is. */
+export function parseEstate(input: unknown, source = "estate"): EstateSeed {
+  const result = estateSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`);
+  throw new Error(`${source} is not a valid estate:\n${problems.join("\n")}\nSee src/simulator/estates/README.md for the format.`);
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "") || "(top level)";
+}
+
+const ESTATES_DIR = fileURLToPath(new URL("./estates/", import.meta.url));
+
+/** Loads a bundled estate by name ("demo") or an estate file (YAML or JSON) by path. */
+export function loadEstate(nameOrPath: string): EstateSeed {
+  const bundled = `${ESTATES_DIR}${nameOrPath}.yaml`;
+  const path = /^[a-z0-9-]+$/i.test(nameOrPath) && existsSync(bundled) ? bundled : nameOrPath;
+  if (!existsSync(path)) {
+    throw new Error(`No estate "${nameOrPath}": give a bundled name (e.g. "demo") or the path of a YAML or JSON estate file.`);
+  }
+  const text = readFileSync(path, "utf8");
+  let data: unknown;
+  try {
+    data = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new Error(`Estate file ${nameOrPath} cannot be parsed: ${(error as Error).message}`);
+  }
+  return parseEstate(data, `Estate ${nameOrPath}`);
+}

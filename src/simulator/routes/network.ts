@@ -1,0 +1,120 @@
+/** Microsoft.Network routes: VNets, subnets, peerings, gateways (with LROs), connections, NSGs, operations. */
+import { notFound, ok, page, propertiesOf, route, SimError, type Reply, type Route, type RouteContext } from "../http.ts";
+import { packageUriFor } from "../integration.ts";
+import { gatewayConnectionWire, gatewayWire, nsgWire, peeringWire, subnetWire, vnetWire } from "../network-wire.ts";
+import type { SimVnet } from "../state.ts";
+import { gatewayOf, lroStart, networkIdOf } from "./lookup.ts";
+import { putGateway } from "./network-gateway-put.ts";
+
+const RG = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network";
+const VNET = `${RG}/virtualNetworks/{vnet}`;
+const GATEWAY = `${RG}/virtualNetworkGateways/{gw}`;
+const OPERATIONS = "/subscriptions/{sub}/providers/Microsoft.Network/locations/{location}";
+
+function vnetOf(ctx: RouteContext): SimVnet {
+  const vnet = ctx.state.vnets.get(networkIdOf(ctx, "virtualNetworks", "vnet"));
+  if (!vnet) throw notFound("Microsoft.Network/virtualNetworks", ctx.params["vnet"]!, ctx.params["rg"]);
+  return vnet;
+}
+
+const inScope = (ctx: RouteContext, item: { subscriptionId: string; resourceGroup: string }) =>
+  item.subscriptionId.toLowerCase() === ctx.params["sub"]!.toLowerCase() &&
+  (ctx.params["rg"] === undefined || item.resourceGroup.toLowerCase() === ctx.params["rg"].toLowerCase());
+
+function generatePackage(ctx: RouteContext): Reply {
+  const gateway = gatewayOf(ctx);
+  if (gateway.gatewayType !== "Vpn") throw new SimError(400, "InvalidRequestFormat", `Gateway ${gateway.name} is an ${gateway.gatewayType} gateway; VPN client packages exist only for VPN gateways.`);
+  if (gateway.addressPool.length === 0) {
+    throw new SimError(400, "VpnClientConfigurationNotFound", `Gateway ${gateway.name} has no point-to-site configuration (VPN client address pool). Configure point-to-site first.`);
+  }
+  if (gateway.provisioningState !== "Succeeded") {
+    throw new SimError(409, "GatewayNotInSucceededState", `Gateway ${gateway.name} is in provisioning state ${gateway.provisioningState}; try again once it has succeeded.`);
+  }
+  const headers = ctx.lro.start(lroStart(ctx, gateway.location, () => packageUriFor(gateway, ctx.now())), true);
+  return { status: 202, headers };
+}
+
+function putPeering(ctx: RouteContext): Reply {
+  const vnet = vnetOf(ctx);
+  const props = propertiesOf(ctx.body);
+  const remoteId = (props["remoteVirtualNetwork"] as { id?: unknown } | undefined)?.id;
+  if (typeof remoteId !== "string") throw new SimError(400, "InvalidRequestFormat", "properties.remoteVirtualNetwork.id is required: give the full ARM id of the remote virtual network.");
+  const name = ctx.params["peering"]!;
+  const existing = vnet.peerings.find((p) => p.name.toLowerCase() === name.toLowerCase());
+  const flag = (key: string, fallback: boolean) => (typeof props[key] === "boolean" ? (props[key] as boolean) : fallback);
+  const next = {
+    name: existing?.name ?? name,
+    remoteVnetId: remoteId,
+    allowVirtualNetworkAccess: flag("allowVirtualNetworkAccess", existing?.allowVirtualNetworkAccess ?? true),
+    allowForwardedTraffic: flag("allowForwardedTraffic", existing?.allowForwardedTraffic ?? false),
+    allowGatewayTransit: flag("allowGatewayTransit", existing?.allowGatewayTransit ?? false),
+    useRemoteGateways: flag("useRemoteGateways", existing?.useRemoteGateways ?? false),
+    peeringState: existing?.peeringState ?? "Initiated",
+  };
+  const apply = (succeeded: boolean) => {
+    if (!succeeded) return undefined;
+    const remote = ctx.state.vnets.get(remoteId);
+    const back = remote?.peerings.find((p) => p.remoteVnetId.toLowerCase() === vnet.id.toLowerCase());
+    next.peeringState = back ? "Connected" : "Initiated";
+    if (back) back.peeringState = "Connected";
+    const index = vnet.peerings.findIndex((p) => p.name.toLowerCase() === name.toLowerCase());
+    if (index < 0) vnet.peerings.push(next);
+    else vnet.peerings[index] = next;
+    return undefined;
+  };
+  const headers = ctx.lro.start(lroStart(ctx, vnet.location, apply), false);
+  return { status: existing ? 200 : 201, body: { ...(peeringWire(ctx.state, vnet, next) as object), properties: { ...(peeringWire(ctx.state, vnet, next) as { properties: object }).properties, provisioningState: "Updating" } }, headers };
+}
+
+function findPeering(ctx: RouteContext) {
+  const vnet = vnetOf(ctx);
+  const peering = vnet.peerings.find((p) => p.name.toLowerCase() === ctx.params["peering"]!.toLowerCase());
+  if (!peering) throw notFound("Microsoft.Network/virtualNetworks/virtualNetworkPeerings", ctx.params["peering"]!, ctx.params["rg"]);
+  return peeringWire(ctx.state, vnet, peering);
+}
+
+/** Every Microsoft.Network route the simulator answers. */
+export const networkRoutes: Route[] = [
+  route("GET", "/subscriptions/{sub}/providers/Microsoft.Network/virtualNetworks", (ctx) =>
+    page(ctx, ctx.state.vnets.values().filter((v) => inScope(ctx, v)).map((v) => vnetWire(ctx.state, v))),
+  ),
+  route("GET", `${RG}/virtualNetworks`, (ctx) => page(ctx, ctx.state.vnets.values().filter((v) => inScope(ctx, v)).map((v) => vnetWire(ctx.state, v)))),
+  route("GET", VNET, (ctx) => ok(vnetWire(ctx.state, vnetOf(ctx)))),
+  route("GET", `${VNET}/subnets`, (ctx) => {
+    const vnet = vnetOf(ctx);
+    return page(ctx, vnet.subnets.map((s) => subnetWire(ctx.state, vnet, s)));
+  }),
+  route("GET", `${VNET}/subnets/{subnet}`, (ctx) => {
+    const vnet = vnetOf(ctx);
+    const subnet = vnet.subnets.find((s) => s.name.toLowerCase() === ctx.params["subnet"]!.toLowerCase());
+    if (!subnet) throw notFound("Microsoft.Network/virtualNetworks/subnets", ctx.params["subnet"]!, ctx.params["rg"]);
+    return ok(subnetWire(ctx.state, vnet, subnet));
+  }),
+  route("GET", `${VNET}/virtualNetworkPeerings`, (ctx) => {
+    const vnet = vnetOf(ctx);
+    return page(ctx, vnet.peerings.map((p) => peeringWire(ctx.state, vnet, p)));
+  }),
+  route("GET", `${VNET}/virtualNetworkPeerings/{peering}`, (ctx) => ok(findPeering(ctx))),
+  route("PUT", `${VNET}/virtualNetworkPeerings/{peering}`, putPeering),
+  route("GET", `${RG}/virtualNetworkGateways`, (ctx) => page(ctx, ctx.state.gateways.values().filter((g) => inScope(ctx, g)).map(gatewayWire))),
+  route("GET", GATEWAY, (ctx) => ok(gatewayWire(gatewayOf(ctx)))),
+  route("PUT", GATEWAY, putGateway),
+  route("POST", `${GATEWAY}/generatevpnclientpackage`, generatePackage),
+  route("GET", `${GATEWAY}/connections`, (ctx) => {
+    const gateway = gatewayOf(ctx);
+    return page(ctx, ctx.state.gatewayConnections.values().filter((c) => c.gatewayId.toLowerCase() === gateway.id.toLowerCase()).map(gatewayConnectionWire));
+  }),
+  route("GET", `${RG}/connections`, (ctx) => page(ctx, ctx.state.gatewayConnections.values().filter((c) => inScope(ctx, c)).map(gatewayConnectionWire))),
+  route("GET", `${RG}/connections/{name}`, (ctx) => {
+    const connection = ctx.state.gatewayConnections.get(networkIdOf(ctx, "connections", "name"));
+    if (!connection) throw notFound("Microsoft.Network/connections", ctx.params["name"]!, ctx.params["rg"]);
+    return ok(gatewayConnectionWire(connection));
+  }),
+  route("GET", `${RG}/networkSecurityGroups/{nsg}`, (ctx) => {
+    const nsg = ctx.state.nsgs.get(networkIdOf(ctx, "networkSecurityGroups", "nsg"));
+    if (!nsg) throw notFound("Microsoft.Network/networkSecurityGroups", ctx.params["nsg"]!, ctx.params["rg"]);
+    return ok(nsgWire(ctx.state, nsg));
+  }),
+  route("GET", `${OPERATIONS}/operations/{id}`, (ctx) => ctx.lro.status(ctx.params["id"]!)),
+  route("GET", `${OPERATIONS}/operationResults/{id}`, (ctx) => ctx.lro.result(ctx.params["id"]!, `${ctx.baseUrl}${ctx.path}?api-version=2026-01-01`)),
+];

@@ -1,0 +1,102 @@
+/** Microsoft.Web routes: plans, sites, config, restarts, and the VNet connection resources. */
+import { ok, page, route, SimError, type Route, type RouteContext } from "../http.ts";
+import { applyPackage, connectApp, disconnectApp } from "../integration.ts";
+import type { SimApp } from "../state.ts";
+import { appOf } from "./lookup.ts";
+import { connectionWire, planWire, regionalConnectionWire, siteConfigWire, siteWire, vnetGatewayWire } from "../web-wire.ts";
+import { planRoutes } from "./web-plan-routes.ts";
+
+const RG = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Web";
+const SITE = `${RG}/sites/{site}`;
+const CONNECTION = `${SITE}/virtualNetworkConnections/{vnet}`;
+
+function connectionOf(ctx: RouteContext, app: SimApp) {
+  const vnet = ctx.params["vnet"]!;
+  const connection = ctx.state.connectionsOf(app.id).find((c) => c.vnetName.toLowerCase() === vnet.toLowerCase());
+  if (!connection) throw new SimError(404, "NotFound", `The site ${app.name} has no virtual network connection named ${vnet}.`);
+  return connection;
+}
+
+function appConnectionWire(ctx: RouteContext, app: SimApp, vnetName: string): unknown {
+  const connection = connectionOf({ ...ctx, params: { ...ctx.params, vnet: vnetName } }, app);
+  return connectionWire(ctx.state, app.id, app.planId, connection, ctx.state.isResyncRequired(app.planId, connection));
+}
+
+function vnetResourceIdOf(body: unknown): string | undefined {
+  const props = (body as { properties?: { vnetResourceId?: unknown } } | undefined)?.properties;
+  return typeof props?.vnetResourceId === "string" ? props.vnetResourceId : undefined;
+}
+
+function packageUriOf(body: unknown): string | undefined {
+  const props = (body as { properties?: { vpnPackageUri?: unknown } } | undefined)?.properties;
+  return typeof props?.vpnPackageUri === "string" ? props.vpnPackageUri : undefined;
+}
+
+const inSubscription = (ctx: RouteContext, item: { subscriptionId: string; resourceGroup: string }, byGroup: boolean) =>
+  item.subscriptionId.toLowerCase() === ctx.params["sub"]!.toLowerCase() &&
+  (!byGroup || item.resourceGroup.toLowerCase() === ctx.params["rg"]!.toLowerCase());
+
+const putConnection = async (ctx: RouteContext) => {
+  const app = appOf(ctx);
+  await connectApp(ctx.state, app, ctx.params["vnet"]!, vnetResourceIdOf(ctx.body), ctx.now());
+  return ok(appConnectionWire(ctx, app, ctx.params["vnet"]!));
+};
+
+const putAppGateway = (ctx: RouteContext) => {
+  const app = appOf(ctx);
+  if (ctx.params["gateway"]!.toLowerCase() !== "primary") throw new SimError(400, "BadRequest", 'The only supported gateway name is "primary".');
+  const connection = connectionOf(ctx, app);
+  applyPackage(ctx.state, [connection], packageUriOf(ctx.body));
+  return ok(vnetGatewayWire(app.id, connection.vnetName));
+};
+
+/** Every Microsoft.Web route the simulator answers. */
+export const webRoutes: Route[] = [
+  route("GET", "/subscriptions/{sub}/providers/Microsoft.Web/serverfarms", (ctx) =>
+    page(ctx, ctx.state.plans.values().filter((p) => inSubscription(ctx, p, false)).map((p) => planWire(ctx.state, p))),
+  ),
+  route("GET", "/subscriptions/{sub}/providers/Microsoft.Web/sites", (ctx) =>
+    page(ctx, ctx.state.apps.values().filter((a) => inSubscription(ctx, a, false)).map((a) => siteWire(ctx.state, a))),
+  ),
+  route("GET", `${RG}/serverfarms`, (ctx) =>
+    page(ctx, ctx.state.plans.values().filter((p) => inSubscription(ctx, p, true)).map((p) => planWire(ctx.state, p))),
+  ),
+  route("GET", `${RG}/sites`, (ctx) =>
+    page(ctx, ctx.state.apps.values().filter((a) => inSubscription(ctx, a, true)).map((a) => siteWire(ctx.state, a))),
+  ),
+  route("GET", SITE, (ctx) => ok(siteWire(ctx.state, appOf(ctx)))),
+  route("GET", `${SITE}/config/web`, (ctx) => ok(siteConfigWire(appOf(ctx)))),
+  route("POST", `${SITE}/restart`, (ctx) => {
+    appOf(ctx).restarts += 1;
+    return { status: 200 };
+  }),
+  route("GET", `${SITE}/virtualNetworkConnections`, (ctx) => {
+    const app = appOf(ctx);
+    const list = ctx.state.connectionsOf(app.id).map((c) => appConnectionWire(ctx, app, c.vnetName));
+    if (app.regionalSubnetId) list.push(regionalConnectionWire(app));
+    return ok(list);
+  }),
+  route("GET", CONNECTION, (ctx) => ok(appConnectionWire(ctx, appOf(ctx), ctx.params["vnet"]!))),
+  route("PUT", CONNECTION, putConnection),
+  route("PATCH", CONNECTION, async (ctx) => {
+    const app = appOf(ctx);
+    const connection = connectionOf(ctx, app);
+    await connectApp(ctx.state, app, connection.vnetName, vnetResourceIdOf(ctx.body) ?? connection.vnetId, ctx.now());
+    return ok(appConnectionWire(ctx, app, connection.vnetName));
+  }),
+  route("DELETE", CONNECTION, (ctx) => {
+    disconnectApp(ctx.state, appOf(ctx), ctx.params["vnet"]!);
+    return { status: 200 };
+  }),
+  route("GET", `${CONNECTION}/gateways/{gateway}`, (ctx) => {
+    const app = appOf(ctx);
+    const connection = connectionOf(ctx, app);
+    if (!connection.vpnPackageUri || ctx.params["gateway"]!.toLowerCase() !== "primary") {
+      throw new SimError(404, "NotFound", `The connection ${connection.vnetName} of ${app.name} has no gateway ${ctx.params["gateway"]}.`);
+    }
+    return ok(vnetGatewayWire(app.id, connection.vnetName));
+  }),
+  route("PUT", `${CONNECTION}/gateways/{gateway}`, putAppGateway),
+  route("PATCH", `${CONNECTION}/gateways/{gateway}`, putAppGateway),
+  ...planRoutes,
+];

@@ -1,0 +1,96 @@
+/** The HTTPS request loop: auth, faults, recording, routing, and ARM-shaped errors with x-ms-request-id. */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FaultInjector } from "./faults.ts";
+import { matchRoute, SimError, type Reply, type Route } from "./http.ts";
+import type { LroStore } from "./lro.ts";
+import type { SimulatorState } from "./state.ts";
+
+/** One request as the simulator saw it. */
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: Record<string, string>;
+  /** Parsed JSON body, or undefined when there was none. */
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** What the request handler needs. */
+export interface ServerDeps {
+  routes: Route[];
+  state: SimulatorState;
+  faults: FaultInjector;
+  lro: LroStore;
+  requests: RecordedRequest[];
+  now: () => Date;
+  baseUrl: () => string;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SimError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: it is not JSON.");
+  }
+}
+
+function send(res: ServerResponse, reply: Reply, requestId: string): void {
+  const headers: Record<string, string> = { "x-ms-request-id": requestId, "x-ms-correlation-request-id": requestId, ...reply.headers };
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, { ...headers, "content-length": "0" });
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(reply.body);
+  res.writeHead(reply.status, { ...headers, "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+const errorReply = (error: SimError, headers?: Record<string, string>): Reply => ({
+  status: error.status,
+  body: { error: { code: error.code, message: error.message } },
+  headers,
+});
+
+/** Handles one request; never throws. */
+export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  const url = new URL(req.url ?? "/", "https://simulator.invalid");
+  const method = (req.method ?? "GET").toUpperCase();
+  const query = Object.fromEntries(url.searchParams);
+  try {
+    const body = await readBody(req).catch((error: unknown) => {
+      deps.requests.push({ method, path: url.pathname, query, body: undefined, headers: req.headers });
+      throw error;
+    });
+    deps.requests.push({ method, path: url.pathname, query, body, headers: req.headers });
+    if (!/^Bearer \S+/i.test(req.headers.authorization ?? "")) {
+      throw new SimError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or is not a Bearer token.");
+    }
+    const fault = deps.faults.take(method, url.pathname);
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault && !fault.failOperation && (fault.status !== undefined || fault.retryAfterSeconds !== undefined)) {
+      const status = fault.status ?? 429;
+      const code = fault.code ?? (status === 429 ? "TooManyRequests" : "InternalServerError");
+      const headers = fault.retryAfterSeconds === undefined ? undefined : { "retry-after": String(fault.retryAfterSeconds) };
+      send(res, errorReply(new SimError(status, code, fault.message ?? `Injected fault: ${code}.`), headers), requestId);
+      return;
+    }
+    const found = matchRoute(deps.routes, method, url.pathname);
+    if (!found) {
+      throw new SimError(404, "NotFound", `The simulator does not serve ${method} ${url.pathname}. See src/simulator/README.md for the paths it answers.`);
+    }
+    const failure = fault?.failOperation ? { code: fault.code ?? "InternalServerError", message: fault.message ?? "An error occurred while processing the operation." } : undefined;
+    const reply = await found.route.handle({ method, path: url.pathname, query, body, baseUrl: deps.baseUrl(), state: deps.state, lro: deps.lro, now: deps.now, failure, params: found.params });
+    send(res, reply, requestId);
+  } catch (error) {
+    const simError = error instanceof SimError ? error : new SimError(500, "InternalServerError", `The simulator failed: ${(error as Error).message}`);
+    send(res, errorReply(simError), requestId);
+  }
+}

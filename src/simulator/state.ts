@@ -1,0 +1,237 @@
+/** The simulator's live estate: what ARM would hold. Tests read and change it directly (fail a gateway, edit DNS). */
+import type { EstateSeed } from "./estate.ts";
+import type { IssuedCertificate } from "./tls.ts";
+
+/** Resource Health availability. */
+export type SimHealth = "Available" | "Unavailable" | "Degraded" | "Unknown";
+
+/** Where a resource lives. */
+export interface SimResource {
+  id: string;
+  name: string;
+  resourceGroup: string;
+  subscriptionId: string;
+  location: string;
+}
+
+/** An App Service plan. */
+export interface SimPlan extends SimResource {
+  os: "windows" | "linux";
+  container: boolean;
+  sku: { name: string; tier: string; capacity: number };
+}
+
+/** A web app; vnetName is siteConfig.vnetName (its gateway-required VNet). */
+export interface SimApp extends SimResource {
+  planId: string;
+  kind: string;
+  state: "Running" | "Stopped";
+  vnetName: string | undefined;
+  regionalSubnetId: string | undefined;
+  privateIp: string | undefined;
+  /** How many times the app restarted (restart, plan restartSites, disconnect). */
+  restarts: number;
+}
+
+/** A gateway-required VNet connection of an app. */
+export interface SimAppConnection {
+  vnetName: string;
+  vnetId: string;
+  /** The DNS servers App Service pushed at connect or the last sync. */
+  dnsServers: string[];
+  vpnPackageUri: string | undefined;
+}
+
+/** A plan-level route into a VNet. */
+export interface SimRoute {
+  name: string;
+  startAddress: string;
+  endAddress: string | undefined;
+  routeType: string;
+}
+
+/** A subnet. */
+export interface SimSubnet {
+  name: string;
+  addressPrefix: string;
+  nsgId: string | undefined;
+}
+
+/** One side of a VNet peering. */
+export interface SimPeering {
+  name: string;
+  remoteVnetId: string;
+  allowVirtualNetworkAccess: boolean;
+  allowForwardedTraffic: boolean;
+  allowGatewayTransit: boolean;
+  useRemoteGateways: boolean;
+  peeringState: string;
+}
+
+/** A virtual network. */
+export interface SimVnet extends SimResource {
+  addressSpace: string[];
+  dnsServers: string[];
+  subnets: SimSubnet[];
+  peerings: SimPeering[];
+}
+
+/** A P2S root certificate. */
+export interface SimRootCertificate {
+  name: string;
+  publicCertData: string;
+}
+
+/** A virtual network gateway. */
+export interface SimGateway extends SimResource {
+  vnetId: string;
+  gatewayType: string;
+  vpnType: string;
+  sku: string;
+  provisioningState: string;
+  addressPool: string[];
+  protocols: string[];
+  rootCertificates: SimRootCertificate[];
+  etag: string;
+}
+
+/** One NSG rule, in ARM's singular fields. */
+export interface SimNsgRule {
+  name: string;
+  priority: number;
+  direction: "Inbound" | "Outbound";
+  access: "Allow" | "Deny";
+  protocol: string;
+  sourceAddressPrefix: string;
+  destinationAddressPrefix: string;
+  destinationPortRange: string;
+}
+
+/** A network security group. */
+export interface SimNsg extends SimResource {
+  rules: SimNsgRule[];
+}
+
+/** A site-to-site (or VNet-to-VNet) connection on a gateway. */
+export interface SimGatewayConnection extends SimResource {
+  gatewayId: string;
+  connectionType: string;
+  connectionStatus: string;
+}
+
+/** What Kudu commands can reach. */
+export type SimNetwork = EstateSeed["network"];
+
+const key = (id: string) => id.toLowerCase();
+
+/** A map keyed by ARM id, compared case-insensitively as ARM does. */
+export class IdMap<T extends { id: string }> {
+  readonly #items = new Map<string, T>();
+
+  /** Adds or replaces a resource. */
+  set(item: T): T {
+    this.#items.set(key(item.id), item);
+    return item;
+  }
+  get(id: string): T | undefined {
+    return this.#items.get(key(id));
+  }
+  delete(id: string): boolean {
+    return this.#items.delete(key(id));
+  }
+  /** The first resource with this name (tests use names; ids are long). */
+  named(name: string): T {
+    const found = this.values().find((item) => (item as unknown as { name: string }).name.toLowerCase() === name.toLowerCase());
+    if (!found) throw new Error(`The simulated estate has no resource named "${name}" here.`);
+    return found;
+  }
+  values(): T[] {
+    return [...this.#items.values()];
+  }
+}
+
+/** The live estate. */
+export class SimulatorState {
+  readonly plans = new IdMap<SimPlan>();
+  readonly apps = new IdMap<SimApp>();
+  readonly vnets = new IdMap<SimVnet>();
+  readonly gateways = new IdMap<SimGateway>();
+  readonly nsgs = new IdMap<SimNsg>();
+  readonly gatewayConnections = new IdMap<SimGatewayConnection>();
+  /** App id (lower-case) → its gateway-required connections. */
+  readonly appConnections = new Map<string, SimAppConnection[]>();
+  /** "planId|vnetId" (lower-case) → the client certificate App Service issued for that pair. */
+  readonly certificates = new Map<string, IssuedCertificate>();
+  /** "planId|vnetName" (lower-case) → plan routes; they outlive the connections. */
+  readonly routes = new Map<string, SimRoute[]>();
+  /** Resource id (lower-case) → Resource Health; absent means Available. */
+  readonly health = new Map<string, SimHealth>();
+  network: SimNetwork = { hosts: [], unreachableDnsServers: [] };
+  pageSize = 50;
+  /** Polls an LRO answers "InProgress" before it finishes. */
+  lroPolls = 1;
+
+  /** The app's gateway-required connections (a live array: push/splice to change). */
+  connectionsOf(appId: string): SimAppConnection[] {
+    let list = this.appConnections.get(key(appId));
+    if (!list) {
+      list = [];
+      this.appConnections.set(key(appId), list);
+    }
+    return list;
+  }
+
+  /** The certificate for a (plan, VNet) pair, if one was issued. */
+  certificateFor(planId: string, vnetId: string): IssuedCertificate | undefined {
+    return this.certificates.get(key(`${planId}|${vnetId}`));
+  }
+
+  setCertificate(planId: string, vnetId: string, cert: IssuedCertificate): void {
+    this.certificates.set(key(`${planId}|${vnetId}`), cert);
+  }
+
+  /** The plan's routes into a VNet (a live array). */
+  routesOf(planId: string, vnetName: string): SimRoute[] {
+    let list = this.routes.get(key(`${planId}|${vnetName}`));
+    if (!list) {
+      list = [];
+      this.routes.set(key(`${planId}|${vnetName}`), list);
+    }
+    return list;
+  }
+
+  /** The apps of a plan. */
+  appsOf(planId: string): SimApp[] {
+    return this.apps.values().filter((app) => key(app.planId) === key(planId));
+  }
+
+  /** The VNet (by id) each app of the plan connects to through a gateway, deduplicated. */
+  planVnetIds(planId: string): string[] {
+    const ids = new Map<string, string>();
+    for (const app of this.appsOf(planId)) for (const c of this.connectionsOf(app.id)) ids.set(key(c.vnetId), c.vnetId);
+    return [...ids.values()];
+  }
+
+  /** The VPN gateway in a VNet's GatewaySubnet, if any. */
+  vpnGatewayOf(vnetId: string): SimGateway | undefined {
+    return this.gateways.values().find((gw) => key(gw.vnetId) === key(vnetId) && gw.gatewayType === "Vpn");
+  }
+
+  /** Resync is required when the VNet's DNS changed since the last sync or the gateway lacks the certificate. */
+  isResyncRequired(planId: string, connection: SimAppConnection): boolean {
+    const vnet = this.vnets.get(connection.vnetId);
+    const dnsChanged = vnet !== undefined && vnet.dnsServers.join(",") !== connection.dnsServers.join(",");
+    const cert = this.certificateFor(planId, connection.vnetId);
+    const gateway = this.vpnGatewayOf(connection.vnetId);
+    const certOnGateway = cert !== undefined && gateway !== undefined && gateway.rootCertificates.some((r) => r.publicCertData === cert.blob);
+    return dnsChanged || !certOnGateway;
+  }
+
+  healthOf(resourceId: string): SimHealth {
+    return this.health.get(key(resourceId)) ?? "Available";
+  }
+
+  setHealth(resourceId: string, state: SimHealth): void {
+    this.health.set(key(resourceId), state);
+  }
+}
