@@ -1,0 +1,95 @@
+/** Peer the integration's VNet with another so the apps reach it through the gateway (azure-api.md §2.4). */
+import { BotError } from "../../errors.ts";
+import { formatRange, parseAddressRange, rangesOverlap, type AddressRange } from "../address-range.ts";
+import { assertEligible, checkVnetGateways } from "../eligibility.ts";
+import type { PeeringInfo, VnetInfo } from "../model.ts";
+import type { PeeringSettings } from "../ports.ts";
+import { sameId } from "../resource-id.ts";
+import { appsOnVnet, gatewayState, readGateways, requirePlanConnection, retirementWarning } from "./common.ts";
+import { routeAddStep, routesState } from "./route-add.ts";
+import { targetKeyOf, type ExecutableStep, type PreparedChange } from "./runner.ts";
+import type { ChangeDeps } from "./types.ts";
+
+/** Reads both VNets and the plan's connection; refuses overlapping address spaces and a remote VNet with its own gateway. */
+export async function preparePeer(deps: ChangeDeps, request: { planId: string; vnetId: string; remoteVnetId: string }): Promise<PreparedChange> {
+  const { reader } = deps;
+  const [plan, local, remote] = await Promise.all([reader.getPlan(request.planId), reader.getVnet(request.vnetId), reader.getVnet(request.remoteVnetId)]);
+  if (sameId(local.id, remote.id)) throw new BotError("usage", `A VNet cannot be peered with itself (${local.name}).`, { hint: "Name the other VNet to peer with." });
+  const [connection, gateways, apps] = await Promise.all([
+    requirePlanConnection(reader, plan, local.name),
+    readGateways(reader, local),
+    reader.listApps(plan.subscriptionId),
+  ]);
+  assertEligible(checkVnetGateways(local.name, gateways), `peer ${local.name} with ${remote.name}`);
+  if (remote.gatewayIds.length > 0) {
+    throw new BotError("ineligible", `${remote.name} has its own gateway, so it cannot use ${local.name}'s gateway (useRemoteGateways).`, {
+      hint: "Peer a VNet without a gateway, or connect the apps to that VNet's gateway instead.",
+    });
+  }
+  const remoteRanges = remote.addressSpace.map((prefix) => parseAddressRange(prefix));
+  const clash = findOverlap(local, remoteRanges);
+  if (clash) throw new BotError("conflict", `${local.name} and ${remote.name} overlap (${clash}); overlapping VNets cannot be peered.`, { hint: "Change one VNet's address space first." });
+  const localName = `${local.name}-to-${remote.name}`;
+  const remoteName = `${remote.name}-to-${local.name}`;
+  const localSettings: PeeringSettings = { remoteVnetId: remote.id, allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: true, useRemoteGateways: false };
+  const remoteSettings: PeeringSettings = { remoteVnetId: local.id, allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false, useRemoteGateways: true };
+  return {
+    title: `Peer ${local.name} with ${remote.name} for ${plan.name}`,
+    targetKey: targetKeyOf(plan.id, local.name),
+    affectedApps: appsOnVnet(apps, plan.id, local.name),
+    restartingApps: [],
+    outage: undefined,
+    warnings: [
+      `The apps of ${plan.name} will reach ${remote.addressSpace.join(", ")} through ${local.name}'s gateway; NSGs in ${remote.name} must allow the point-to-site pool.`,
+      retirementWarning(deps.clock.now()),
+    ],
+    state: {
+      local: { id: local.id.toLowerCase(), addressSpace: local.addressSpace, peerings: local.peerings.map(peeringState).sort() },
+      remote: { id: remote.id.toLowerCase(), addressSpace: remote.addressSpace, gatewayIds: remote.gatewayIds, peerings: remote.peerings.map(peeringState).sort() },
+      gateways: gateways.map(gatewayState),
+      routes: routesState(connection.routes),
+    },
+    steps: [
+      peeringStep(deps, local, localName, localSettings, "allow access, forwarded traffic and gateway transit"),
+      peeringStep(deps, remote, remoteName, remoteSettings, "allow access and forwarded traffic, use the remote gateway"),
+      ...remoteRanges.map((range) => routeAddStep(deps, plan.id, connection.name, range)),
+    ],
+  };
+}
+
+function peeringStep(deps: ChangeDeps, vnet: VnetInfo, name: string, settings: PeeringSettings, what: string): ExecutableStep {
+  return {
+    id: `peering-${name}`,
+    description: `Create peering ${name} on ${vnet.name} (${what})`,
+    run: async () => {
+      const current = (await deps.reader.getVnet(vnet.id)).peerings.find((peering) => sameId(peering.remoteVnetId, settings.remoteVnetId));
+      if (current && hasSettings(current, settings)) return { status: "skipped", detail: `peering ${current.name} is already set up` };
+      // An existing peering to the same VNet keeps its name: ARM refuses a second peering to one remote VNet.
+      const receipt = await deps.writer.putPeering(vnet.id, current?.name ?? name, settings);
+      return { status: "done", requestIds: receipt.requestIds };
+    },
+  };
+}
+
+function hasSettings(peering: PeeringInfo, settings: PeeringSettings): boolean {
+  return (
+    peering.allowVirtualNetworkAccess === settings.allowVirtualNetworkAccess &&
+    peering.allowForwardedTraffic === settings.allowForwardedTraffic &&
+    peering.allowGatewayTransit === settings.allowGatewayTransit &&
+    peering.useRemoteGateways === settings.useRemoteGateways
+  );
+}
+
+function peeringState(peering: PeeringInfo): string {
+  const flags = [peering.allowVirtualNetworkAccess, peering.allowForwardedTraffic, peering.allowGatewayTransit, peering.useRemoteGateways].map(Number).join("");
+  return `${peering.name}|${peering.remoteVnetId}|${flags}`.toLowerCase();
+}
+
+function findOverlap(local: VnetInfo, remoteRanges: AddressRange[]): string | undefined {
+  for (const prefix of local.addressSpace) {
+    const range = parseAddressRange(prefix);
+    const hit = remoteRanges.find((other) => rangesOverlap(range, other));
+    if (hit) return `${formatRange(range)} and ${formatRange(hit)}`;
+  }
+  return undefined;
+}

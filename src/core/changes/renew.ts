@@ -1,0 +1,40 @@
+/** Renew an app's integration certificate: disconnect and connect again (azure-api.md §3.5). */
+import { BotError } from "../../errors.ts";
+import { assertEligible, checkVnetGateways } from "../eligibility.ts";
+import { LIMITATION_WARNINGS, connectingGateway, findAppConnection, gatewayState, readGateways, retirementWarning, thumbprintOf } from "./common.ts";
+import { connectSteps } from "./connect.ts";
+import { connectionState, disconnectStep } from "./disconnect.ts";
+import { targetKeyOf, type PreparedChange } from "./runner.ts";
+import type { ChangeDeps } from "./types.ts";
+
+/** Reads the app's connection, VNet and gateway; refuses when the app is not connected to that VNet. */
+export async function prepareRenew(deps: ChangeDeps, request: { appId: string; vnetName: string }): Promise<PreparedChange> {
+  const { reader } = deps;
+  const [app, connection] = await Promise.all([reader.getApp(request.appId), findAppConnection(reader, request.appId, request.vnetName)]);
+  if (!connection) {
+    throw new BotError("not-found", `${app.name} is not connected to ${request.vnetName}: there is no certificate to renew.`, {
+      hint: `Connect it instead: /vnet connect ${app.name} ${request.vnetName}`,
+    });
+  }
+  const vnet = await reader.getVnet(connection.vnetId);
+  const gateways = await readGateways(reader, vnet);
+  assertEligible(checkVnetGateways(vnet.name, gateways), `renew ${app.name}'s certificate for ${vnet.name}`);
+  const gateway = connectingGateway(gateways)!;
+  const expiry = connection.certificate?.notAfter;
+  const previous = connection.certThumbprint ?? (connection.certBlob ? thumbprintOf(connection.certBlob) : undefined);
+  return {
+    title: `Renew ${app.name}'s certificate for ${vnet.name}`,
+    targetKey: targetKeyOf(app.planId, vnet.name),
+    affectedApps: [app.name],
+    restartingApps: [app.name],
+    outage: `${app.name} restarts when it disconnects and cannot reach ${vnet.name} until it is connected again (usually a few minutes).`,
+    warnings: [
+      ...(expiry ? [`The current certificate expires on ${expiry.toISOString().slice(0, 10)}.`] : []),
+      ...LIMITATION_WARNINGS,
+      retirementWarning(deps.clock.now()),
+    ],
+    state: { ...(connectionState(app, connection) as object), gateways: gateways.map(gatewayState) },
+    steps: [disconnectStep(deps, app, vnet.name), ...connectSteps(deps, app, vnet, gateway, previous)],
+    resumeHint: `If ${app.name} is now disconnected, finish with /vnet connect ${app.name} ${vnet.name}; otherwise run the renewal again.`,
+  };
+}

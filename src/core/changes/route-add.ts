@@ -1,0 +1,83 @@
+/** Add a plan-level route: traffic for the range goes into the VNet. */
+import { BotError } from "../../errors.ts";
+import { formatRange, parseAddressRange, rangeOfRoute, rangesOverlap, routeAddresses, routeNameFor, type AddressRange } from "../address-range.ts";
+import type { PlanRoute } from "../model.ts";
+import { appsOnVnet, findPlanConnection, requirePlanConnection, retirementWarning } from "./common.ts";
+import { targetKeyOf, type ExecutableStep, type PreparedChange } from "./runner.ts";
+import type { ChangeDeps } from "./types.ts";
+
+/** Parses the range and refuses one that overlaps a route of the same plan and VNet. */
+export async function prepareRouteAdd(deps: ChangeDeps, request: { planId: string; vnetName: string; range: string }): Promise<PreparedChange> {
+  const range = parseAddressRange(request.range);
+  const plan = await deps.reader.getPlan(request.planId);
+  const [connection, apps] = await Promise.all([requirePlanConnection(deps.reader, plan, request.vnetName), deps.reader.listApps(plan.subscriptionId)]);
+  const existing = connection.routes.find((route) => sameRange(route, range));
+  const clash = connection.routes.find((route) => !sameRange(route, range) && overlaps(route, range));
+  if (clash) {
+    throw new BotError("conflict", `${formatRange(range)} overlaps route ${clash.name} (${describeRoute(clash)}) of ${plan.name} on ${connection.name}.`, {
+      hint: `Pick a range that does not overlap, or remove ${clash.name} first (/vnet route remove).`,
+    });
+  }
+  const onVnet = appsOnVnet(apps, plan.id, connection.name);
+  return {
+    title: `Route ${formatRange(range)} from ${plan.name} into ${connection.name}`,
+    targetKey: targetKeyOf(plan.id, connection.name),
+    affectedApps: onVnet,
+    restartingApps: [],
+    outage: undefined,
+    warnings: [
+      ...(existing ? [`Route ${existing.name} already sends ${formatRange(range)} into ${connection.name}: there is nothing to do.`] : []),
+      `Outbound traffic from the apps of ${plan.name} to ${formatRange(range)} will go into ${connection.name}; make sure the VNet can reach it.`,
+      retirementWarning(deps.clock.now()),
+    ],
+    state: { plan: plan.id.toLowerCase(), vnet: connection.name.toLowerCase(), routes: routesState(connection.routes) },
+    steps: [routeAddStep(deps, plan.id, connection.name, range)],
+  };
+}
+
+/** Adds a route for the range unless the plan already has one for exactly that range. */
+export function routeAddStep(deps: ChangeDeps, planId: string, vnetName: string, range: AddressRange): ExecutableStep {
+  const name = routeNameFor(range);
+  return {
+    id: `route-add-${name}`,
+    description: `Add route ${name} (${formatRange(range)}) on ${vnetName}`,
+    run: async () => {
+      const connection = await findPlanConnection(deps.reader, planId, vnetName);
+      const existing = connection?.routes.find((route) => sameRange(route, range));
+      if (existing) return { status: "skipped", detail: `route ${existing.name} already covers it` };
+      const route: PlanRoute = { name, ...routeAddresses(range), routeType: "STATIC" };
+      const receipt = await deps.writer.putPlanRoute(planId, vnetName, route);
+      return { status: "done", requestIds: receipt.requestIds };
+    },
+  };
+}
+
+/** The routes a route change depends on (for the fingerprint). */
+export function routesState(routes: readonly PlanRoute[]): unknown {
+  return routes.map((route) => `${route.name}|${route.startAddress}|${route.endAddress ?? ""}|${route.routeType}`.toLowerCase()).sort();
+}
+
+/** A route as users read it: its range and type. */
+export function describeRoute(route: PlanRoute): string {
+  const range = readRoute(route);
+  return `${range ? formatRange(range) : route.startAddress}, ${route.routeType}`;
+}
+
+/** The range of a stored route; undefined when Azure holds something we cannot parse. */
+export function readRoute(route: PlanRoute): AddressRange | undefined {
+  try {
+    return rangeOfRoute(route);
+  } catch {
+    return undefined;
+  }
+}
+
+function sameRange(route: PlanRoute, range: AddressRange): boolean {
+  const stored = readRoute(route);
+  return stored !== undefined && stored.start === range.start && stored.end === range.end;
+}
+
+function overlaps(route: PlanRoute, range: AddressRange): boolean {
+  const stored = readRoute(route);
+  return stored !== undefined && rangesOverlap(stored, range);
+}

@@ -1,0 +1,66 @@
+/** Remove a plan-level route, named by its route name or by its range. */
+import { BotError } from "../../errors.ts";
+import { parseAddressRange, type AddressRange } from "../address-range.ts";
+import type { PlanRoute } from "../model.ts";
+import { appsOnVnet, findPlanConnection, requirePlanConnection, retirementWarning, sameName } from "./common.ts";
+import { describeRoute, readRoute, routesState } from "./route-add.ts";
+import { targetKeyOf, type PreparedChange } from "./runner.ts";
+import type { ChangeDeps } from "./types.ts";
+
+/** Finds the route; one that is already gone makes a plan whose step is skipped. */
+export async function prepareRouteRemove(deps: ChangeDeps, request: { planId: string; vnetName: string; routeName: string }): Promise<PreparedChange> {
+  const plan = await deps.reader.getPlan(request.planId);
+  const [connection, apps] = await Promise.all([requirePlanConnection(deps.reader, plan, request.vnetName), deps.reader.listApps(plan.subscriptionId)]);
+  const route = findRoute(connection.routes, request.routeName);
+  if (route && route.routeType.toUpperCase() !== "STATIC") {
+    throw new BotError("usage", `Route ${route.name} (${describeRoute(route)}) comes from the VNet's address space; only routes added to the plan can be removed.`, {
+      hint: "Remove a STATIC route instead; /vnet show lists them.",
+    });
+  }
+  const shown = route?.name ?? request.routeName;
+  return {
+    title: `Remove route ${shown} from ${plan.name} on ${connection.name}`,
+    targetKey: targetKeyOf(plan.id, connection.name),
+    affectedApps: appsOnVnet(apps, plan.id, connection.name),
+    restartingApps: [],
+    outage: route ? `Traffic for ${describeRoute(route).split(",")[0]} stops going into ${connection.name}.` : undefined,
+    warnings: [
+      ...(route ? [] : [`${plan.name} has no route "${request.routeName}" on ${connection.name}: there is nothing to do.`]),
+      retirementWarning(deps.clock.now()),
+    ],
+    state: { plan: plan.id.toLowerCase(), vnet: connection.name.toLowerCase(), routes: routesState(connection.routes) },
+    steps: [
+      {
+        id: "route-remove",
+        description: `Remove route ${shown} on ${connection.name}`,
+        run: async () => {
+          const current = await findPlanConnection(deps.reader, plan.id, connection.name);
+          const stillThere = current ? findRoute(current.routes, request.routeName) : undefined;
+          if (!stillThere) return { status: "skipped", detail: "the route is already gone" };
+          const receipt = await deps.writer.deletePlanRoute(plan.id, connection.name, stillThere.name);
+          return { status: "done", requestIds: receipt.requestIds };
+        },
+      },
+    ],
+  };
+}
+
+/** The route with that name, or else the one covering exactly that range. */
+export function findRoute(routes: readonly PlanRoute[], nameOrRange: string): PlanRoute | undefined {
+  const byName = routes.find((route) => sameName(route.name, nameOrRange.trim()));
+  if (byName) return byName;
+  const range = tryParse(nameOrRange);
+  if (!range) return undefined;
+  return routes.find((route) => {
+    const stored = readRoute(route);
+    return stored !== undefined && stored.start === range.start && stored.end === range.end;
+  });
+}
+
+function tryParse(text: string): AddressRange | undefined {
+  try {
+    return parseAddressRange(text);
+  } catch {
+    return undefined;
+  }
+}

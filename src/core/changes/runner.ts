@@ -1,0 +1,98 @@
+/** What every change kind shares: executable steps, the fingerprint of the state read, and the step runner. */
+import { createHash } from "node:crypto";
+import { BotError, isBotError } from "../../errors.ts";
+import type { ChangeOutcome, ChangePlan, ChangeRequest, StepListener, StepResult } from "./types.ts";
+
+/** What one step did when it ran. */
+export interface StepRun {
+  status: "done" | "skipped";
+  detail?: string;
+  requestIds?: string[];
+}
+
+/** A step that checks Azure's state first, so that running it again is safe. */
+export interface ExecutableStep {
+  id: string;
+  description: string;
+  run(): Promise<StepRun>;
+}
+
+/** A change read and validated against Azure, ready to be shown or run. */
+export interface PreparedChange {
+  title: string;
+  targetKey: string;
+  affectedApps: string[];
+  restartingApps: string[];
+  outage: string | undefined;
+  warnings: string[];
+  /** The Azure state the plan depends on; its digest is the fingerprint. */
+  state: unknown;
+  steps: ExecutableStep[];
+  /** How to finish after a failure, when running the same change again is not the way. */
+  resumeHint?: string;
+}
+
+/** Lower-case "<planId>|<vnetName>": one change at a time per integration. */
+export function targetKeyOf(planId: string, vnetName: string): string {
+  return `${planId}|${vnetName}`.toLowerCase();
+}
+
+/** A short digest of the state, stable across key order. */
+export function fingerprintOf(state: unknown): string {
+  return createHash("sha256").update(stableJson(state)).digest("hex").slice(0, 16);
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+/** The plan shown before anything runs: the prepared change without its executable parts. */
+export function toChangePlan(request: ChangeRequest, prepared: PreparedChange): ChangePlan {
+  return {
+    request,
+    title: prepared.title,
+    targetKey: prepared.targetKey,
+    steps: prepared.steps.map((step) => ({ id: step.id, description: step.description })),
+    affectedApps: prepared.affectedApps,
+    restartingApps: prepared.restartingApps,
+    outage: prepared.outage,
+    warnings: prepared.warnings,
+    fingerprint: fingerprintOf(prepared.state),
+  };
+}
+
+/** Runs the steps in order, stopping at the first failure with an error that says what ran and how to finish. */
+export async function runSteps(prepared: PreparedChange, onStep?: StepListener): Promise<ChangeOutcome> {
+  const results: StepResult[] = [];
+  const total = prepared.steps.length;
+  for (const [index, step] of prepared.steps.entries()) {
+    let result: StepResult;
+    let failure: BotError | undefined;
+    try {
+      const run = await step.run();
+      result = { stepId: step.id, description: step.description, status: run.status, detail: run.detail, azureRequestIds: run.requestIds ?? [] };
+    } catch (error) {
+      failure = describeFailure(prepared, results, index, step, error);
+      result = { stepId: step.id, description: step.description, status: "failed", detail: isBotError(error) ? error.message : "unexpected error", azureRequestIds: failure.azureRequestId ? [failure.azureRequestId] : [] };
+    }
+    results.push(result);
+    await onStep?.(index, total, result);
+    if (failure) return { ok: false, results, error: failure };
+  }
+  return { ok: true, results, error: undefined };
+}
+
+function describeFailure(prepared: PreparedChange, earlier: StepResult[], index: number, step: ExecutableStep, error: unknown): BotError {
+  const reason = isBotError(error) ? error.message : "an unexpected error (see the bot's log)";
+  const ran = earlier.length === 0 ? "No step had run, so nothing changed." : `Step${earlier.length > 1 ? `s 1-${earlier.length}` : " 1"} finished before it.`;
+  const message = `Step ${index + 1} of ${prepared.steps.length} (${step.description}) failed: ${reason} ${ran}`;
+  const hint = prepared.resumeHint ?? "Run the same change again to finish it: steps already done are skipped.";
+  const kind = isBotError(error) ? error.kind : "unavailable";
+  return new BotError(kind, message, { hint, cause: error, ...(isBotError(error) && error.azureRequestId ? { azureRequestId: error.azureRequestId } : {}) });
+}

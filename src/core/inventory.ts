@@ -1,0 +1,154 @@
+/** The gateway-required integrations of the configured subscriptions, read with as few ARM calls as possible. */
+import { isBotError } from "../errors.ts";
+import { findVpnGateway } from "./eligibility.ts";
+import { createLimiter, type Limiter } from "./limiter.ts";
+import type { AppInfo, GatewayInfo, PlanInfo, VnetConnectionInfo, VnetInfo } from "./model.ts";
+import type { AzureReader } from "./ports.ts";
+import { nameOf, sameId } from "./resource-id.ts";
+
+/** One (plan, VNet) gateway-required integration with what vnetbot knows about its VNet and gateway. */
+export interface Integration {
+  plan: PlanInfo;
+  /** The plan's apps whose gateway-required VNet is this one. */
+  apps: AppInfo[];
+  vnetId: string;
+  vnetName: string;
+  connection: VnetConnectionInfo;
+  /** Undefined when the VNet could not be read (see failures). */
+  vnet: VnetInfo | undefined;
+  /** The VNet's VPN gateway; undefined when it has none or it could not be read. */
+  gateway: GatewayInfo | undefined;
+  /** Every gateway of the VNet that could be read (an ExpressRoute gateway may sit beside the VPN one). */
+  gateways: GatewayInfo[];
+  /** Whether the connection's certificate is among the gateway's root certificates; undefined when unknown. */
+  certOnGateway: boolean | undefined;
+}
+
+/** A part of the scan that failed; the rest of the inventory is still valid. */
+export interface InventoryFailure {
+  /** The subscription, plan or resource id whose read failed. */
+  scope: string;
+  message: string;
+}
+
+/** What a scan found. */
+export interface Inventory {
+  integrations: Integration[];
+  /** Apps using regional integration, which vnetbot counts but does not manage. */
+  regionalCount: number;
+  /** Plans whose VNet connections were read. */
+  plansScanned: number;
+  failures: InventoryFailure[];
+}
+
+/** Options of a scan. */
+export interface InventoryOptions {
+  /** Reads in flight at once (default 4). */
+  concurrency?: number;
+  /** Only plans for which this returns true are scanned. */
+  planFilter?: (plan: PlanInfo) => boolean;
+}
+
+const NO_INTEGRATION_TIERS = new Set(["free", "shared"]);
+
+/** True when a plan may hold gateway-required integrations: Windows, not Free or Shared, with apps. */
+export function canHaveIntegrations(plan: PlanInfo, apps: readonly AppInfo[]): boolean {
+  if (plan.isLinux || NO_INTEGRATION_TIERS.has(plan.tier.toLowerCase())) return false;
+  return apps.some((app) => sameId(app.planId, plan.id));
+}
+
+/** True when the gateway's P2S root certificates include this certificate blob. */
+export function isCertOnGateway(certBlob: string, gateway: GatewayInfo): boolean {
+  const wanted = certBlob.replace(/\s+/g, "");
+  return gateway.rootCertificates.some((root) => root.publicCertData.replace(/\s+/g, "") === wanted);
+}
+
+/**
+ * Scans the subscriptions: per subscription one listPlans and one listApps, then one plan-level VNet connection
+ * read per plan that can have integrations, then each VNet and gateway once, all under one limiter.
+ */
+export async function buildInventory(reader: AzureReader, subscriptions: readonly string[], options: InventoryOptions = {}): Promise<Inventory> {
+  const limit = createLimiter(options.concurrency ?? 4);
+  const failures: InventoryFailure[] = [];
+  const record = (scope: string, error: unknown) => {
+    failures.push({ scope, message: isBotError(error) ? error.message : "the read failed unexpectedly" });
+  };
+
+  const estates = await Promise.all(
+    subscriptions.map(async (subscriptionId) => {
+      try {
+        const [plans, apps] = await Promise.all([limit(() => reader.listPlans(subscriptionId)), limit(() => reader.listApps(subscriptionId))]);
+        return { plans, apps };
+      } catch (error) {
+        record(subscriptionId, error);
+        return { plans: [], apps: [] };
+      }
+    }),
+  );
+  const plans = estates.flatMap((estate) => estate.plans).filter((plan) => options.planFilter?.(plan) ?? true);
+  const apps = estates.flatMap((estate) => estate.apps);
+  const regionalCount = apps.filter((app) => app.regionalSubnetId !== undefined).length;
+  const candidates = plans.filter((plan) => canHaveIntegrations(plan, apps));
+
+  let plansScanned = 0;
+  const found = await Promise.all(
+    candidates.map(async (plan) => {
+      try {
+        const connections = await limit(() => reader.listPlanVnetConnections(plan.id));
+        plansScanned += 1;
+        return connections.filter((connection) => !connection.isRegional).map((connection) => ({ plan, connection }));
+      } catch (error) {
+        record(plan.id, error);
+        return [];
+      }
+    }),
+  );
+
+  const networks = createNetworkCache(reader, limit, record);
+  const integrations = await Promise.all(
+    found.flat().map(async ({ plan, connection }): Promise<Integration> => {
+      const vnet = await networks.vnet(connection.vnetId);
+      const gateways = vnet ? (await Promise.all(vnet.gatewayIds.map((id) => networks.gateway(id)))).filter((g) => g !== undefined) : [];
+      const gateway = findVpnGateway(gateways);
+      return {
+        plan,
+        apps: apps.filter((app) => sameId(app.planId, plan.id) && app.gatewayVnetName?.toLowerCase() === connection.name.toLowerCase()),
+        vnetId: connection.vnetId,
+        vnetName: vnet?.name ?? (connection.name || nameOf(connection.vnetId)),
+        connection,
+        vnet,
+        gateway,
+        gateways,
+        certOnGateway: gateway && connection.certBlob ? isCertOnGateway(connection.certBlob, gateway) : undefined,
+      };
+    }),
+  );
+  integrations.sort((a, b) => key(a).localeCompare(key(b)));
+  return { integrations, regionalCount, plansScanned, failures };
+}
+
+function key(integration: Integration): string {
+  return `${integration.plan.name}|${integration.vnetName}`.toLowerCase();
+}
+
+/** Each VNet and gateway is read once however many integrations share it; failed reads are recorded once. */
+function createNetworkCache(reader: AzureReader, limit: Limiter, record: (scope: string, error: unknown) => void) {
+  const vnets = new Map<string, Promise<VnetInfo | undefined>>();
+  const gateways = new Map<string, Promise<GatewayInfo | undefined>>();
+  const once = <T>(cache: Map<string, Promise<T | undefined>>, id: string, read: () => Promise<T>) => {
+    const cacheKey = id.toLowerCase();
+    let pending = cache.get(cacheKey);
+    if (!pending) {
+      pending = limit(read).catch((error: unknown) => {
+        record(id, error);
+        return undefined;
+      });
+      cache.set(cacheKey, pending);
+    }
+    return pending;
+  };
+  return {
+    vnet: (id: string) => once(vnets, id, () => reader.getVnet(id)),
+    gateway: (id: string) => once(gateways, id, () => reader.getGateway(id)),
+  };
+}
