@@ -51,9 +51,9 @@ export interface InventoryOptions {
 
 const NO_INTEGRATION_TIERS = new Set(["free", "shared"]);
 
-/** True when a plan may hold gateway-required integrations: Windows, not Free or Shared, with apps. */
+/** True when a plan may hold gateway-required integrations: Windows without containers, not Free or Shared, with apps. */
 export function canHaveIntegrations(plan: PlanInfo, apps: readonly AppInfo[]): boolean {
-  if (plan.isLinux || NO_INTEGRATION_TIERS.has(plan.tier.toLowerCase())) return false;
+  if (plan.isLinux || plan.isWindowsContainer || NO_INTEGRATION_TIERS.has(plan.tier.toLowerCase())) return false;
   return apps.some((app) => sameId(app.planId, plan.id));
 }
 
