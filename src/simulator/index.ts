@@ -48,6 +48,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const now = options.now ?? (() => new Date());
   const tls = options.tls ?? (await createServerTls(now()));
   const state = await buildState(options.estate, now());
+  state.now = now;
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
   const host = options.host ?? "127.0.0.1";

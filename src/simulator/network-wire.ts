@@ -189,7 +189,11 @@ export function gatewayConnectionWire(connection: SimGatewayConnection): unknown
     properties: {
       connectionType: connection.connectionType,
       connectionStatus: connection.connectionStatus,
-      virtualNetworkGateway1: { id: connection.gatewayId },
+      // ARM embeds the gateways as resources; the SDK deserializes their (empty) properties.
+      virtualNetworkGateway1: { id: connection.gatewayId, properties: {} },
+      ...(connection.connectionType === "IPsec"
+        ? { localNetworkGateway2: { id: connection.id.replace(/connections\/[^/]+$/i, `localNetworkGateways/${connection.name}-lng`), properties: {} } }
+        : {}),
       provisioningState: "Succeeded",
       ingressBytesTransferred: 0,
       egressBytesTransferred: 0,

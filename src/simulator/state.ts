@@ -168,7 +168,9 @@ export class SimulatorState {
   readonly health = new Map<string, SimHealth>();
   network: SimNetwork = { hosts: [], unreachableDnsServers: [] };
   pageSize = 50;
-  /** Polls an LRO answers "InProgress" before it finishes. */
+  /** The simulator's clock (certificate expiry, package URLs). */
+  now: () => Date = () => new Date();
+  /** How many status polls an LRO takes to finish; the last one reports the outcome. */
   lroPolls = 1;
 
   /** The app's gateway-required connections (a live array: push/splice to change). */

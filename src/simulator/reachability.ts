@@ -1,0 +1,76 @@
+/** The simple, data-driven network model behind the Kudu commands: what an app's worker can reach. */
+import { inPrefix } from "./integration.ts";
+import type { SimApp, SimulatorState } from "./state.ts";
+
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
+const AZURE_DNS = "168.63.129.16";
+
+/** How a TCP connection attempt ends. */
+export type TcpOutcome = "connected" | "refused" | "timeout" | "unknown-host";
+
+const isIp = (text: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(text);
+
+/** The hosts entry for an IP or a name, if the estate's network section knows it. */
+function hostOf(state: SimulatorState, target: string) {
+  const lower = target.toLowerCase();
+  return state.network.hosts.find((h) => h.ip === target || h.names.some((n) => n.toLowerCase() === lower));
+}
+
+/** True when the app's integration carries traffic for this private IP (VNet address space or plan routes). */
+export function routesInto(state: SimulatorState, app: SimApp, ip: string): boolean {
+  for (const connection of state.connectionsOf(app.id)) {
+    const vnet = state.vnets.get(connection.vnetId);
+    const gateway = state.vpnGatewayOf(connection.vnetId);
+    const cert = state.certificateFor(app.planId, connection.vnetId);
+    const tunnelUp =
+      gateway !== undefined &&
+      gateway.provisioningState === "Succeeded" &&
+      state.healthOf(gateway.id) !== "Unavailable" &&
+      cert !== undefined &&
+      cert.notAfter.getTime() > state.now().getTime() &&
+      gateway.rootCertificates.some((r) => r.publicCertData === cert.blob);
+    if (!tunnelUp) continue;
+    const ranges = [...(vnet?.addressSpace ?? []), ...state.routesOf(app.planId, connection.vnetName).map((r) => r.startAddress)];
+    if (ranges.some((range) => range.includes("/") && inPrefix(ip, range))) return true;
+  }
+  if (app.regionalSubnetId) {
+    const vnet = state.vnets.get(app.regionalSubnetId.replace(/\/subnets\/[^/]+$/i, ""));
+    if (vnet?.addressSpace.some((range) => inPrefix(ip, range))) return true;
+  }
+  return false;
+}
+
+function canRoute(state: SimulatorState, app: SimApp, ip: string): boolean {
+  return !PRIVATE_RANGES.some((range) => inPrefix(ip, range)) || routesInto(state, app, ip);
+}
+
+/** Where a TCP connection from the app's worker to host:port ends. */
+export function tcpConnect(state: SimulatorState, app: SimApp, target: string, port: number): { outcome: TcpOutcome; ip: string | undefined } {
+  const host = hostOf(state, target);
+  const ip = host?.ip ?? (isIp(target) ? target : undefined);
+  if (ip === undefined) return { outcome: "unknown-host", ip };
+  if (!canRoute(state, app, ip) || !host || host.blockedApps.some((name) => name.toLowerCase() === app.name.toLowerCase())) {
+    return { outcome: "timeout", ip };
+  }
+  return { outcome: host.openPorts.includes(port) ? "connected" : "refused", ip };
+}
+
+/** The DNS servers the worker asks, in order: the ones pushed with the integration, else Azure DNS. */
+export function dnsServersOf(state: SimulatorState, app: SimApp): string[] {
+  const pushed = state.connectionsOf(app.id).flatMap((c) => c.dnsServers);
+  if (pushed.length > 0) return pushed;
+  const regionalVnet = app.regionalSubnetId ? state.vnets.get(app.regionalSubnetId.replace(/\/subnets\/[^/]+$/i, "")) : undefined;
+  return regionalVnet && regionalVnet.dnsServers.length > 0 ? regionalVnet.dnsServers : [AZURE_DNS];
+}
+
+/** How a DNS lookup ends: the addresses, "nxdomain", or "timeout" when no server answered. */
+export function resolveName(state: SimulatorState, app: SimApp, name: string, servers: string[]): { server: string; result: string[] | "nxdomain" | "timeout" } {
+  for (const server of servers) {
+    const reachable = server === AZURE_DNS || canRoute(state, app, server);
+    if (!reachable || state.network.unreachableDnsServers.includes(server)) continue;
+    if (isIp(name)) return { server, result: [name] };
+    const host = hostOf(state, name);
+    return { server, result: host ? [host.ip] : "nxdomain" };
+  }
+  return { server: servers[0] ?? AZURE_DNS, result: "timeout" };
+}

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { credential, startTestSimulator, SUB } from "./test-estate.ts";
+
+const HUB = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
+const SPOKE = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-spoke`;
+
+let t: Awaited<ReturnType<typeof startTestSimulator>>;
+beforeAll(async () => {
+  t = await startTestSimulator();
+});
+afterAll(async () => {
+  await t.sim.close();
+});
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+describe("Microsoft.Network reads and writes through the real NetworkManagementClient", () => {
+  it("lists the subscription's VNets with DNS servers, NSG links and peerings", async () => {
+    const vnets = await collect(t.network.virtualNetworks.listAll());
+
+    const hub = vnets.find((v) => v.name === "vnet-hub")!;
+    expect(vnets.map((v) => v.name).sort()).toEqual(["vnet-hub", "vnet-spoke"]);
+    expect(hub.dhcpOptions?.dnsServers).toEqual(["10.10.0.4"]);
+    expect(hub.subnets?.find((s) => s.name === "workloads")?.networkSecurityGroup?.id).toMatch(/networkSecurityGroups\/nsg-workloads$/);
+    expect(hub.virtualNetworkPeerings?.[0]).toMatchObject({ allowGatewayTransit: true, remoteVirtualNetwork: { id: SPOKE } });
+  });
+
+  it("links the GatewaySubnet to the gateway's IP configuration, as the bot's gateway lookup expects", async () => {
+    const vnet = await t.network.virtualNetworks.get("rg-net", "vnet-hub");
+
+    const configId = vnet.subnets!.find((s) => s.name === "GatewaySubnet")!.ipConfigurations![0]!.id!;
+    const parts = configId.split("/");
+    const gateway = await t.network.virtualNetworkGateways.get(parts[4]!, parts[8]!);
+    expect(gateway).toMatchObject({ gatewayType: "Vpn", vpnType: "RouteBased", provisioningState: "Succeeded" });
+    expect(gateway.vpnClientConfiguration).toMatchObject({ vpnClientAddressPool: { addressPrefixes: ["172.16.201.0/24"] }, vpnClientProtocols: ["SSTP"] });
+  });
+
+  it("shows an NSG's custom rules and Azure's default rules", async () => {
+    const nsg = await t.network.networkSecurityGroups.get("rg-net", "nsg-workloads");
+
+    expect(nsg.securityRules?.map((r) => [r.name, r.access, r.destinationPortRange])).toEqual([["deny-p2s-sql", "Deny", "1433"]]);
+    expect(nsg.defaultSecurityRules?.map((r) => r.name)).toContain("DenyAllInBound");
+  });
+
+  it("lists a gateway's site-to-site connections with their status", async () => {
+    const viaGateway = await collect(t.network.virtualNetworkGateways.listConnections("rg-net", "gw-hub"));
+    const direct = await t.network.virtualNetworkGatewayConnections.get("rg-net", "s2s-onprem");
+
+    expect(viaGateway.map((c) => [c.name, c.connectionStatus])).toEqual([["s2s-onprem", "Connected"]]);
+    expect(direct).toMatchObject({ connectionType: "IPsec", connectionStatus: "Connected" });
+  });
+
+  it("creates the remote side of a peering as an LRO, after which both sides are Connected", async () => {
+    const created = await t.network.virtualNetworkPeerings.createOrUpdate(
+      "rg-net",
+      "vnet-spoke",
+      "spoke-to-hub",
+      { remoteVirtualNetwork: { id: HUB }, allowVirtualNetworkAccess: true, allowForwardedTraffic: true, useRemoteGateways: true },
+      { updateIntervalInMs: 0 },
+    );
+    const hubSide = await t.network.virtualNetworkPeerings.get("rg-net", "vnet-hub", "hub-to-spoke");
+    const listed = await collect(t.network.virtualNetworkPeerings.list("rg-net", "vnet-spoke"));
+
+    expect(created).toMatchObject({ useRemoteGateways: true, peeringState: "Connected" });
+    expect(hubSide.peeringState).toBe("Connected");
+    expect(listed.map((p) => p.name)).toEqual(["spoke-to-hub"]);
+    expect(t.sim.requests.some((r) => r.path.includes("/operations/"))).toBe(true);
+  });
+
+  it("shows the gateway as Updating while its PUT runs, then Succeeded", async () => {
+    t.sim.state.lroPolls = 2;
+    const gateway = await t.network.virtualNetworkGateways.get("rg-net", "gw-hub");
+    const poller = t.network.virtualNetworkGateways.createOrUpdate("rg-net", "gw-hub", gateway, { updateIntervalInMs: 0 });
+    await poller.submitted();
+    const during = t.sim.state.gateways.named("gw-hub").provisioningState;
+    const done = await poller;
+    t.sim.state.lroPolls = 1;
+
+    expect(during).toBe("Updating");
+    expect(done.provisioningState).toBe("Succeeded");
+  });
+
+  it("answers Resource Health with the estate's availability", async () => {
+    const gatewayId = t.sim.state.gateways.named("gw-hub").id;
+    t.sim.state.setHealth(gatewayId, "Unavailable");
+    const { token } = (await credential.getToken("https://management.azure.com/.default"))!;
+
+    const response = await fetch(`${t.sim.url}${gatewayId}/providers/Microsoft.ResourceHealth/availabilityStatuses/current?api-version=2025-04-01`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await response.json()) as { name: string; properties: { availabilityState: string } };
+    t.sim.state.setHealth(gatewayId, "Available");
+
+    expect(response.status).toBe(200);
+    expect(body).toMatchObject({ name: "current", properties: { availabilityState: "Unavailable" } });
+  });
+});
