@@ -84,7 +84,7 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
     }
     const found = matchRoute(deps.routes, method, url.pathname);
     if (!found) {
-      throw new SimError(404, "NotFound", `The simulator does not serve ${method} ${url.pathname}. (not an ARM path it simulates).`);
+      throw new SimError(404, "NotFound", `The simulator does not serve ${method} ${url.pathname}: it is not an ARM path the simulator knows.`);
     }
     const failure = fault?.failOperation ? { code: fault.code ?? "InternalServerError", message: fault.message ?? "An error occurred while processing the operation." } : undefined;
     const reply = await found.route.handle({ method, path: url.pathname, query, body, baseUrl: deps.baseUrl(), state: deps.state, lro: deps.lro, now: deps.now, failure, params: found.params });
