@@ -1,8 +1,10 @@
 import { NetworkManagementClient } from "@azure/arm-network";
 import { WebSiteManagementClient } from "@azure/arm-appservice";
-import type { TokenCredential } from "@azure/core-auth";
 import { parseEstate, startSimulator, type EstateSeedInput, type RunningSimulator } from "../../src/simulator/index.ts";
 import { testSimulatorTls } from "../support/simulator-tls.ts";
+
+// The SDK's own credential type, so the tests need no direct @azure/core-auth dependency.
+type TokenCredential = ConstructorParameters<typeof WebSiteManagementClient>[0];
 
 export const SUB = "11111111-2222-3333-4444-555555555555";
 export const NOW = new Date("2026-06-01T12:00:00Z");
