@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { executeChange } from "../../src/core/changes/execute-change.ts";
+import { previewChange } from "../../src/core/changes/preview-change.ts";
+import type { ChangeRequest } from "../../src/core/changes/types.ts";
+import { BotError } from "../../src/errors.ts";
+import { demo, startDemo, writesIn } from "./demo.ts";
+
+let started: Awaited<ReturnType<typeof startDemo>>;
+beforeEach(async () => {
+  started = await startDemo();
+});
+afterEach(() => started.harness.close());
+
+const statuses = (outcome: { results: { stepId: string; status: string }[] }) => outcome.results.map((r) => `${r.stepId}:${r.status}`);
+const routesOf = (plan: string, vnet: string) => started.sim.state.routesOf(demo.plan(plan), vnet).map((r) => [r.name, r.startAddress, r.endAddress ?? ""].join(" ").trim());
+
+describe("disconnect", () => {
+  const request: ChangeRequest = { kind: "disconnect", appId: demo.app("orders-web"), vnetName: "vnet-hub" };
+
+  it("previews that the app restarts, and writes nothing", async () => {
+    const plan = await previewChange(started.deps, request);
+
+    expect(plan.restartingApps).toEqual(["orders-web"]);
+    expect(plan.outage).toMatch(/orders-web restarts/);
+    expect(writesIn(started.sim.requests)).toEqual([]);
+  });
+
+  it("deletes the connection, restarts the app and leaves the gateway's certificates alone", async () => {
+    const certsBefore = started.sim.state.gateways.named("gw-hub").rootCertificates.length;
+
+    const outcome = await executeChange(started.deps, request);
+    const again = await executeChange(started.deps, request);
+
+    const app = started.sim.state.apps.named("orders-web");
+    expect(statuses(outcome)).toEqual(["delete-connection:done"]);
+    expect(statuses(again)).toEqual(["delete-connection:skipped"]);
+    expect(app.vnetName).toBeUndefined();
+    expect(app.restarts).toBe(1);
+    expect(started.sim.state.gateways.named("gw-hub").rootCertificates).toHaveLength(certsBefore);
+  });
+});
+
+describe("sync", () => {
+  it("pushes the VNet's changed DNS servers to the plan's apps, warning that they may restart", async () => {
+    const request: ChangeRequest = { kind: "sync", planId: demo.plan("plan-platform"), vnetName: "vnet-data" };
+
+    const plan = await previewChange(started.deps, request);
+    const outcome = await executeChange(started.deps, request, { expectedFingerprint: plan.fingerprint });
+
+    expect(plan.restartingApps).toEqual(["platform-data"]);
+    expect(plan.outage).toMatch(/^Brief loss of connectivity/);
+    expect(plan.warnings.join("\n")).toMatch(/DNS servers \(10\.40\.0\.4, 10\.40\.0\.6\) differ/);
+    expect(statuses(outcome)).toEqual(["gateway-root-certificate:skipped", "vpn-package:done", "plan-package:done"]);
+    const app = started.sim.state.apps.named("platform-data");
+    expect(started.sim.state.connectionsOf(app.id)[0]?.dnsServers).toEqual(["10.40.0.4", "10.40.0.6"]);
+  });
+
+  it("puts back a certificate the gateway lost", async () => {
+    const request: ChangeRequest = { kind: "sync", planId: demo.plan("plan-platform"), vnetName: "vnet-finance" };
+    const before = started.sim.state.gateways.named("gw-finance").rootCertificates.length;
+
+    const outcome = await executeChange(started.deps, request);
+
+    expect(statuses(outcome)[0]).toBe("gateway-root-certificate:done");
+    expect(started.sim.state.gateways.named("gw-finance").rootCertificates).toHaveLength(before + 1);
+  });
+
+  it("refuses a plan whose VNet is in another subscription", async () => {
+    await executeChange(started.deps, { kind: "connect", appId: demo.app("orders-worker"), vnetId: demo.sharedVnet });
+    const writes = writesIn(started.sim.requests).length;
+
+    const error = await previewChange(started.deps, { kind: "sync", planId: demo.plan("plan-orders"), vnetName: "vnet-shared" }).catch((e: unknown) => e);
+
+    expect((error as BotError).kind).toBe("ineligible");
+    expect((error as BotError).message).toMatch(/sync network does not work across subscriptions/);
+    expect(writesIn(started.sim.requests)).toHaveLength(writes);
+  });
+});
+
+describe("routes", () => {
+  it("adds a route for a range and skips it when run again", async () => {
+    const request: ChangeRequest = { kind: "route-add", planId: demo.plan("plan-orders"), vnetName: "vnet-hub", range: "172.20.0.0-172.20.0.99" };
+
+    const plan = await previewChange(started.deps, request);
+    const first = await executeChange(started.deps, request, { expectedFingerprint: plan.fingerprint });
+    const again = await executeChange(started.deps, request);
+
+    expect(plan.title).toBe("Route 172.20.0.0-172.20.0.99 from plan-orders into vnet-hub");
+    expect(first.results[0]?.status).toBe("done");
+    expect(again.results[0]?.status).toBe("skipped");
+    expect(routesOf("plan-orders", "vnet-hub")).toContain("route-172-20-0-0-to-172-20-0-99 172.20.0.0 172.20.0.99");
+  });
+
+  it("refuses a range overlapping an existing route, naming it", async () => {
+    const request: ChangeRequest = { kind: "route-add", planId: demo.plan("plan-orders"), vnetName: "vnet-hub", range: "192.168.10.0/24" };
+
+    const error = await previewChange(started.deps, request).catch((e: unknown) => e);
+
+    expect((error as BotError).kind).toBe("conflict");
+    expect((error as BotError).message).toMatch(/192\.168\.10\.0\/24 overlaps route onprem-datacenter \(192\.168\.0\.0\/16/);
+  });
+
+  it("refuses a malformed range before reading Azure", async () => {
+    const error = await previewChange(started.deps, { kind: "route-add", planId: demo.plan("plan-orders"), vnetName: "vnet-hub", range: "10.0.0.0/33" }).catch((e: unknown) => e);
+
+    expect((error as BotError).kind).toBe("usage");
+    expect(started.sim.requests).toHaveLength(0);
+  });
+
+  it("removes a route named by its range, and skips when it is already gone", async () => {
+    const request: ChangeRequest = { kind: "route-remove", planId: demo.plan("plan-orders"), vnetName: "vnet-hub", routeName: "192.168.0.0/16" };
+
+    const first = await executeChange(started.deps, request);
+    const again = await executeChange(started.deps, request);
+
+    expect(first.results[0]?.status).toBe("done");
+    expect(again.results[0]?.status).toBe("skipped");
+    expect(routesOf("plan-orders", "vnet-hub").some((r) => r.startsWith("onprem-datacenter"))).toBe(false);
+  });
+});
+
+describe("renew", () => {
+  it("disconnects and reconnects the app, and verifies that the certificate changed", async () => {
+    const request: ChangeRequest = { kind: "renew", appId: demo.app("payments-api"), vnetName: "vnet-finance" };
+    const app = started.sim.state.apps.named("payments-api");
+    const before = started.sim.state.certificateFor(app.planId, demo.vnet("vnet-finance"));
+
+    const plan = await previewChange(started.deps, request);
+    const outcome = await executeChange(started.deps, request, { expectedFingerprint: plan.fingerprint });
+
+    expect(plan.restartingApps).toEqual(["payments-api"]);
+    expect(plan.outage).toMatch(/restarts/);
+    expect(outcome.ok).toBe(true);
+    expect(statuses(outcome)[0]).toBe("delete-connection:done");
+    expect(started.sim.state.certificateFor(app.planId, demo.vnet("vnet-finance"))).not.toEqual(before);
+    expect(app.vnetName).toBe("vnet-finance");
+  });
+
+  it("refuses an app that is not connected, pointing to connect", async () => {
+    const error = await previewChange(started.deps, { kind: "renew", appId: demo.app("orders-worker"), vnetName: "vnet-hub" }).catch((e: unknown) => e);
+
+    expect((error as BotError).kind).toBe("not-found");
+    expect((error as BotError).hint).toContain("/vnet connect orders-worker vnet-hub");
+  });
+});
+
+describe("peer", () => {
+  it("adds only the missing route when the VNets are already peered correctly", async () => {
+    const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-spoke") };
+
+    const outcome = await executeChange(started.deps, request);
+
+    expect(outcome.results.map((r) => r.status)).toEqual(["skipped", "skipped", "done"]);
+    expect(routesOf("plan-orders", "vnet-hub")).toContain("route-10-20-0-0-16 10.20.0.0/16");
+  });
+
+  it("creates both sides of a new peering with gateway transit, then the route", async () => {
+    const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-nogateway") };
+
+    const plan = await previewChange(started.deps, request);
+    const outcome = await executeChange(started.deps, request, { expectedFingerprint: plan.fingerprint });
+
+    expect(outcome.ok).toBe(true);
+    const local = started.sim.state.vnets.named("vnet-hub").peerings.find((p) => p.name === "vnet-hub-to-vnet-nogateway");
+    const remote = started.sim.state.vnets.named("vnet-nogateway").peerings.find((p) => p.name === "vnet-nogateway-to-vnet-hub");
+    expect(local).toMatchObject({ allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: true, useRemoteGateways: false });
+    expect(remote).toMatchObject({ allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false, useRemoteGateways: true });
+    expect(routesOf("plan-orders", "vnet-hub")).toContain("route-10-85-0-0-16 10.85.0.0/16");
+  });
+
+  it("refuses a remote VNet that has its own gateway", async () => {
+    const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-finance") };
+
+    await expect(previewChange(started.deps, request)).rejects.toThrow(/vnet-finance has its own gateway/);
+    expect(writesIn(started.sim.requests)).toEqual([]);
+  });
+});

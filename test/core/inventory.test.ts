@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildInventory, type Inventory } from "../../src/core/inventory.ts";
+import { PRODUCTION, SHARED, demo, startDemo } from "./demo.ts";
+
+const planConnectionList = /\/serverfarms\/([^/]+)\/virtualNetworkConnections$/i;
+
+describe("buildInventory on the demo estate", () => {
+  let started: Awaited<ReturnType<typeof startDemo>>;
+  let inventory: Inventory;
+  beforeAll(async () => {
+    started = await startDemo();
+    inventory = await buildInventory(started.harness.reader, [PRODUCTION, SHARED]);
+  });
+  afterAll(() => started.harness.close());
+
+  it("lists every gateway-required (plan, VNet) integration with the plan's apps on it", () => {
+    const rows = inventory.integrations.map((i) => `${i.plan.name}|${i.vnetName}|${i.apps.map((a) => a.name).join(",")}`);
+
+    expect(rows).toEqual([
+      "plan-basic|vnet-finance|payments-api",
+      "plan-orders|vnet-hub|orders-api,orders-web",
+      "plan-platform|vnet-data|platform-data",
+      "plan-platform|vnet-finance|platform-finance",
+      "plan-platform|vnet-hr|platform-hr",
+      "plan-platform|vnet-legacy|billing-legacy",
+      "plan-platform|vnet-ops|platform-ops",
+    ]);
+    expect(inventory.failures).toEqual([]);
+  });
+
+  it("counts regional integrations without listing them", () => {
+    expect(inventory.regionalCount).toBe(1);
+  });
+
+  it("reads each candidate plan's VNet connections once and skips Linux, container, Free and Shared plans", () => {
+    const reads = started.sim.requests.filter((r) => r.method === "GET" && planConnectionList.test(r.path)).map((r) => planConnectionList.exec(r.path)![1]);
+
+    expect(reads.sort()).toEqual(["plan-basic", "plan-orders", "plan-platform"]);
+    expect(inventory.plansScanned).toBe(3);
+  });
+
+  it("shows the gateway, its P2S pool and whether the connection's certificate is on it", () => {
+    const hub = inventory.integrations.find((i) => i.vnetName === "vnet-hub")!;
+    const lost = inventory.integrations.find((i) => i.plan.name === "plan-platform" && i.vnetName === "vnet-finance")!;
+
+    expect(hub.gateway).toMatchObject({ name: "gw-hub", gatewayType: "Vpn", vpnType: "RouteBased", addressPool: ["172.16.201.0/24"], protocols: ["SSTP"] });
+    expect(hub.certOnGateway).toBe(true);
+    expect(hub.connection.dnsServers).toEqual(["10.10.0.4", "10.10.0.5"]);
+    expect(lost.certOnGateway).toBe(false);
+  });
+
+  it("reads a VNet shared by two plans only once", () => {
+    const vnetReads = started.sim.requests.filter((r) => r.method === "GET" && r.path.toLowerCase().endsWith("/virtualnetworks/vnet-finance"));
+
+    expect(vnetReads).toHaveLength(1);
+  });
+});
+
+describe("buildInventory when a read fails", () => {
+  it("records the plan whose read was refused and still lists the others", async () => {
+    const { harness, sim } = await startDemo();
+    try {
+      sim.faults.add({ method: "GET", path: "/serverfarms/plan-orders/virtualNetworkConnections", status: 403, code: "AuthorizationFailed", message: "no access" });
+
+      const inventory = await buildInventory(harness.reader, [PRODUCTION], { concurrency: 2 });
+
+      expect(inventory.failures.map((f) => f.scope.toLowerCase())).toEqual([demo.plan("plan-orders").toLowerCase()]);
+      expect(inventory.integrations.some((i) => i.plan.name === "plan-orders")).toBe(false);
+      expect(inventory.integrations).toHaveLength(6);
+      expect(inventory.plansScanned).toBe(2);
+    } finally {
+      await harness.close();
+    }
+  });
+});

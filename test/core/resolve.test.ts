@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveApp, resolvePlan, resolveVnet, type ResolveDeps } from "../../src/core/resolve.ts";
+import { BotError } from "../../src/errors.ts";
+import { parseEstate } from "../../src/simulator/index.ts";
+import { startAzureHarness } from "../support/azure-harness.ts";
+import { PRODUCTION, SHARED, demo } from "./demo.ts";
+
+async function failure(promise: Promise<unknown>): Promise<BotError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof BotError) return error;
+    throw error;
+  }
+  throw new Error("expected a BotError");
+}
+
+describe("resolving what users type, against the demo estate", () => {
+  let harness: Awaited<ReturnType<typeof startAzureHarness>>;
+  let deps: ResolveDeps;
+  beforeAll(async () => {
+    harness = await startAzureHarness({ estate: "demo" });
+    deps = { reader: harness.reader, subscriptions: [PRODUCTION, SHARED] };
+  });
+  afterAll(() => harness.close());
+
+  it.each([
+    ["a bare name", "orders-api"],
+    ["a bare name in another case", "Orders-API"],
+    ["rg/name", "rg-apps/orders-api"],
+    ["a full resource id", demo.app("orders-api")],
+  ])("finds an app by %s", async (_how, text) => {
+    const app = await resolveApp(deps, text);
+
+    expect(app.id.toLowerCase()).toBe(demo.app("orders-api").toLowerCase());
+  });
+
+  it("finds a plan and a VNet of another subscription by name", async () => {
+    const [plan, vnet] = await Promise.all([resolvePlan(deps, "plan-orders"), resolveVnet(deps, "vnet-shared")]);
+
+    expect(plan.tier).toBe("Standard");
+    expect(vnet.subscriptionId).toBe(SHARED);
+  });
+
+  it("says an unknown app is not found and points to /vnet list", async () => {
+    const error = await failure(resolveApp(deps, "no-such-app"));
+
+    expect(error.kind).toBe("not-found");
+    expect(error.message).toContain('"no-such-app"');
+    expect(error.hint).toContain("/vnet list");
+  });
+
+  it.each([
+    ["an app name with an underscore", () => resolveApp(deps, "orders_api"), /not a valid app name: Azure allows 2-60 characters/],
+    ["a one-letter app name", () => resolveApp(deps, "a"), /not a valid app name/],
+    ["a VNet name ending with a hyphen", () => resolveVnet(deps, "vnet-"), /not a valid vnet name.*ending with a letter, digit or underscore/],
+    ["a plan name with a space", () => resolvePlan(deps, "plan orders"), /not a valid plan name/],
+    ["a resource group ending with a period", () => resolveApp(deps, "rg-apps./orders-api"), /not a valid resource group name/],
+    ["too many slashes", () => resolveApp(deps, "a/b/c"), /neither an app name, rg\/name, nor a full resource id/],
+    ["a VNet id given for an app", () => resolveApp(deps, demo.vnet("vnet-hub")), /not the resource id of an app/],
+  ])("refuses %s before calling Azure", async (_case, act, message) => {
+    const before = harness.sim.requests.length;
+
+    const error = await failure(act());
+
+    expect(error.kind).toBe("usage");
+    expect(error.message).toMatch(message);
+    expect(harness.sim.requests.length).toBe(before);
+  });
+
+  it("refuses an id in a subscription vnetbot does not manage, without calling Azure", async () => {
+    const before = harness.sim.requests.length;
+
+    const error = await failure(resolveApp({ ...deps, subscriptions: [SHARED] }, demo.app("orders-api")));
+
+    expect(error.kind).toBe("not-found");
+    expect(error.message).toContain(PRODUCTION);
+    expect(harness.sim.requests.length).toBe(before);
+  });
+});
+
+describe("resolving a name that several resources share", () => {
+  const seed = parseEstate({
+    subscriptions: [
+      {
+        id: "1b7d7c0e-5f0e-4e7a-9d0c-2a4b6c8d0e11",
+        resourceGroups: [
+          { name: "rg-one", plans: [{ name: "plan1", sku: { name: "S1", tier: "Standard" } }], apps: [{ name: "api", plan: "plan1" }] },
+          { name: "rg-two", plans: [{ name: "plan2", sku: { name: "S1", tier: "Standard" } }], apps: [{ name: "api", plan: "plan2" }] },
+        ],
+      },
+    ],
+  });
+  let harness: Awaited<ReturnType<typeof startAzureHarness>>;
+  beforeAll(async () => {
+    harness = await startAzureHarness({ estate: seed });
+  });
+  afterAll(() => harness.close());
+
+  it("lists the candidates as rg/name and asks which one", async () => {
+    const deps = { reader: harness.reader, subscriptions: ["1b7d7c0e-5f0e-4e7a-9d0c-2a4b6c8d0e11"] };
+
+    const error = await failure(resolveApp(deps, "api"));
+
+    expect(error.kind).toBe("ambiguous");
+    expect(error.message).toBe('"api" matches 2 apps: rg-one/api, rg-two/api.');
+    expect(error.hint).toMatch(/rg\/name/);
+  });
+
+  it("resolves the same name once the resource group is given", async () => {
+    const deps = { reader: harness.reader, subscriptions: ["1b7d7c0e-5f0e-4e7a-9d0c-2a4b6c8d0e11"] };
+
+    const app = await resolveApp(deps, "rg-two/api");
+
+    expect(app.resourceGroup).toBe("rg-two");
+  });
+});
