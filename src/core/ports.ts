@@ -101,3 +101,23 @@ export interface ChatPort<TReply = unknown> {
   update(message: PostedMessage, reply: TReply): Promise<void>;
   replyInThread(message: PostedMessage, reply: TReply): Promise<PostedMessage>;
 }
+
+/** What the scheduled alerts remember about one alert (a certificate, a gateway) between scans. */
+export interface AlertState {
+  /** Thresholds already announced, e.g. "6 months", "30 days", so that each is said once. */
+  announced: string[];
+  /** No reminders before this time. */
+  snoozedUntil: Date | undefined;
+  /** The last scan's finding as JSON text (opaque to the store). */
+  lastResult: string | undefined;
+  updatedAt: Date;
+}
+
+/** Durable alert state keyed by alert (e.g. "cert:<app id>", "gateway:<gateway id>"). Implemented by src/store. */
+export interface AlertStateStore {
+  get(key: string): Promise<AlertState | undefined>;
+  put(key: string, state: AlertState): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Every alert whose key starts with the prefix (all when omitted). */
+  list(prefix?: string): Promise<Array<{ key: string; state: AlertState }>>;
+}
