@@ -1,0 +1,254 @@
+/**
+ * The bot's configuration: one YAML file validated with a schema, secrets from the environment. This is the only
+ * module that reads process.env; every problem is collected and reported at once, each with a hint.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { Secret } from "./core/secret.ts";
+import type { core as zcore } from "zod";
+
+const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const USER_OR_GROUP = /^[UWS][A-Z0-9]{2,}$/;
+const CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
+const fileSchema = z.object({
+  azure: z
+    .object({
+      subscriptions: z.array(z.string().regex(SUBSCRIPTION_ID)).default([]),
+      cloud: z.enum(["AzureCloud", "AzureChinaCloud", "AzureUSGovernment"]).default("AzureCloud"),
+      kuduUrl: z.url({ protocol: /^https$/ }).refine((url) => url.includes("{app}")).optional(),
+    })
+    .prefault({}),
+  slack: z
+    .object({ approvalChannel: z.string().regex(CHANNEL).optional(), alertChannel: z.string().regex(CHANNEL).optional() })
+    .prefault({}),
+  access: z
+    .object({ approvers: z.array(z.string().regex(USER_OR_GROUP)).default([]), operators: z.array(z.string().regex(USER_OR_GROUP)).optional() })
+    .prefault({}),
+  approvals: z.object({ expireAfterMinutes: z.number().int().min(1).max(10_080).default(30) }).prefault({}),
+  storage: z.object({ sqlitePath: z.string().min(1).default("./data/vnetbot.sqlite") }).prefault({}),
+  schedule: z
+    .object({
+      timezone: z.string().refine((tz) => Intl.supportedValuesOf("timeZone").includes(tz) || tz === "UTC").optional(),
+      certificates: z.string().min(1).optional(),
+      gateways: z.string().min(1).optional(),
+      certificateWarningMonths: z.number().int().min(1).max(24).default(6),
+      reminderHours: z.number().min(1).max(168).default(4),
+    })
+    .prefault({}),
+});
+
+/** What the YAML file configures, with defaults filled in. */
+export type FileConfig = z.infer<typeof fileSchema>;
+
+/** How the bot talks to Slack: HTTP (signed requests), Socket Mode, or local mode with no Slack at all. */
+export type SlackMode = "http" | "socket" | "local";
+
+/** The whole validated configuration. Secrets are wrapped so that they never print. */
+export interface Config extends FileConfig {
+  configPath: string;
+  /** False when the file did not exist and defaults were used. */
+  configFileFound: boolean;
+  mode: SlackMode;
+  secrets: { botToken: Secret | undefined; signingSecret: Secret | undefined; appToken: Secret | undefined };
+  slackApiUrl: string | undefined;
+  armEndpoint: string | undefined;
+  port: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+/** The configuration could not be used; the message lists every problem with its hint. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`vnetbot cannot start: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Reads a file; returns undefined when it does not exist. */
+export type ReadFile = (path: string) => string | undefined;
+
+const readIfExists: ReadFile = (path) => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+};
+
+/** Loads and validates the configuration; throws ConfigError listing every problem, returns warnings otherwise. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, readFile: ReadFile = readIfExists): { config: Config; warnings: string[] } {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const configPath = env["VNETBOT_CONFIG"] || "./vnetbot.yaml";
+
+  let text: string | undefined;
+  try {
+    text = readFile(configPath);
+  } catch (error) {
+    problems.push(`${configPath}: cannot be read (${(error as Error).message}). Hint: check the path in VNETBOT_CONFIG and the file's permissions.`);
+  }
+  if (text === undefined && env["VNETBOT_CONFIG"] && problems.length === 0) {
+    problems.push(`${configPath}: the file named by VNETBOT_CONFIG does not exist. Hint: fix the path, or unset VNETBOT_CONFIG to run with defaults.`);
+  }
+
+  let raw: unknown = {};
+  if (text !== undefined) {
+    try {
+      raw = parseYaml(text) ?? {};
+    } catch (error) {
+      const reason = (error as Error).message.split("\n")[0];
+      problems.push(`${configPath}: not valid YAML (${reason}). Hint: check indentation and quoting near that line.`);
+    }
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      if (problems.length === 0) problems.push(`${configPath}: expected a mapping of sections (azure, slack, access, …). Hint: see the example in README.md.`);
+      raw = {};
+    }
+    warnings.push(...unknownKeyWarnings(raw as object, configPath));
+  }
+
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(configPath, issue, raw)));
+
+  const env_ = readEnvironment(env, problems);
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return { config: { ...parsed.data, ...env_, configPath, configFileFound: text !== undefined }, warnings };
+}
+
+/** Loads the configuration of this process (its environment and the file it names). */
+export function loadConfigFromProcess(): { config: Config; warnings: string[] } {
+  return loadConfig(process.env);
+}
+
+function readEnvironment(env: Readonly<Record<string, string | undefined>>, problems: string[]) {
+  const value = (name: string) => (env[name] ?? "").trim() || undefined;
+  const botToken = value("SLACK_BOT_TOKEN");
+  const signingSecret = value("SLACK_SIGNING_SECRET");
+  const appToken = value("SLACK_APP_TOKEN");
+  if (botToken !== undefined && !botToken.startsWith("xoxb-")) {
+    problems.push("SLACK_BOT_TOKEN: not a bot token (it should start with xoxb-). Hint: copy the Bot User OAuth Token from the app's OAuth & Permissions page.");
+  }
+  if (appToken !== undefined && !appToken.startsWith("xapp-")) {
+    problems.push("SLACK_APP_TOKEN: not an app-level token (it should start with xapp-). Hint: create one with the connections:write scope under Basic Information.");
+  }
+  if (appToken !== undefined && botToken === undefined) {
+    problems.push("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not. Hint: Socket Mode needs both tokens.");
+  }
+  if (botToken !== undefined && appToken === undefined && signingSecret === undefined) {
+    problems.push("SLACK_SIGNING_SECRET: missing. Hint: HTTP mode verifies every request with it; copy it from the app's Basic Information page, or set SLACK_APP_TOKEN for Socket Mode.");
+  }
+  const slackApiUrl = value("SLACK_API_URL");
+  if (slackApiUrl !== undefined && !isHttpUrl(slackApiUrl)) {
+    problems.push(`SLACK_API_URL: "${slackApiUrl}" is not an http(s) URL. Hint: use the Web API base, e.g. https://slack.com/api/.`);
+  }
+  const armEndpoint = value("AZURE_ARM_ENDPOINT");
+  if (armEndpoint !== undefined && !isHttpUrl(armEndpoint)) {
+    problems.push(`AZURE_ARM_ENDPOINT: "${armEndpoint}" is not an http(s) URL. Hint: e.g. https://management.azure.com or the simulator's address.`);
+  }
+  const portText = value("PORT") ?? "3000";
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    problems.push(`PORT: "${portText}" is not a port number. Hint: use a whole number from 1 to 65535 (default 3000).`);
+  }
+  const level = (value("LOG_LEVEL") ?? "info").toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    problems.push(`LOG_LEVEL: "${level}" is not a level. Hint: use one of ${LOG_LEVELS.join(", ")}.`);
+  }
+  const mode: SlackMode = botToken === undefined ? "local" : appToken !== undefined ? "socket" : "http";
+  return {
+    mode,
+    secrets: {
+      botToken: botToken === undefined ? undefined : new Secret(botToken),
+      signingSecret: signingSecret === undefined ? undefined : new Secret(signingSecret),
+      appToken: appToken === undefined ? undefined : new Secret(appToken),
+    },
+    slackApiUrl,
+    armEndpoint,
+    port,
+    logLevel: level as Config["logLevel"],
+  };
+}
+
+// Every key the file may have; unknown ones are warnings, so that files written for newer versions still start.
+const KNOWN_KEYS: Record<string, readonly string[]> = {
+  azure: ["subscriptions", "cloud", "kuduUrl"],
+  slack: ["approvalChannel", "alertChannel"],
+  access: ["approvers", "operators"],
+  approvals: ["expireAfterMinutes"],
+  storage: ["sqlitePath"],
+  schedule: ["timezone", "certificates", "gateways", "certificateWarningMonths", "reminderHours"],
+};
+
+// What to do about a problem, by the path of the key that has it.
+const HINTS: Record<string, string> = {
+  "azure.subscriptions": "list subscription ids (GUIDs such as 00000000-0000-0000-0000-000000000000), e.g. from `az account list -o table`.",
+  "azure.cloud": "use AzureCloud, AzureChinaCloud or AzureUSGovernment.",
+  "azure.kuduUrl": 'give an https URL template containing {app}, e.g. "https://{app}.scm.my-ase.p.azurewebsites.net".',
+  "slack.approvalChannel": "use the channel ID (C…, G…), not its name: open the channel's details in Slack and copy the ID at the bottom.",
+  "slack.alertChannel": "use the channel ID (C…, G…), not its name: open the channel's details in Slack and copy the ID at the bottom.",
+  "access.approvers": "list Slack user IDs (U…, W…) or user-group IDs (S…), not names: copy them from the profile's ⋮ menu → Copy member ID.",
+  "access.operators": "list Slack user IDs (U…, W…) or user-group IDs (S…), not names; leave the key out to let everyone request changes.",
+  "approvals.expireAfterMinutes": "use a whole number of minutes from 1 to 10080 (a week); the default is 30.",
+  "storage.sqlitePath": "give a file path such as ./data/vnetbot.sqlite.",
+  "schedule.timezone": "use an IANA time zone name such as Europe/Riga or UTC.",
+  "schedule.certificates": 'give a cron expression such as "0 9 * * 1-5".',
+  "schedule.gateways": 'give a cron expression such as "*/5 * * * *".',
+  "schedule.certificateWarningMonths": "use a whole number of months from 1 to 24; the default is 6.",
+  "schedule.reminderHours": "use a number of hours from 1 to 168; the default is 4.",
+};
+
+function describeIssue(file: string, issue: zcore.$ZodIssue, raw: unknown): string {
+  const path = issue.path.map(String);
+  const key = path.filter((p) => !/^\d+$/.test(p)).join(".");
+  const value = path.reduce<unknown>((node, part) => (node && typeof node === "object" ? (node as Record<string, unknown>)[part] : undefined), raw);
+  const shown = value === undefined ? "" : ` (got ${JSON.stringify(value)})`;
+  const section = KNOWN_KEYS[key] ? `expected a mapping with ${KNOWN_KEYS[key]!.join(", ")}` : "";
+  const hint = HINTS[key] ?? (section ? `write ${key} as a mapping, e.g. "${key}: { ${KNOWN_KEYS[key]![0]}: … }".` : "see the example in README.md.");
+  return `${file}: ${path.join(".") || "(top level)"}: ${section || "invalid value"}${shown}. Hint: ${hint}`;
+}
+
+function unknownKeyWarnings(raw: object, file: string): string[] {
+  const warnings: string[] = [];
+  for (const [section, value] of Object.entries(raw)) {
+    const keys = KNOWN_KEYS[section];
+    if (!keys) {
+      warnings.push(`${file}: unknown section "${section}" is ignored.${didYouMean(section, Object.keys(KNOWN_KEYS))}`);
+      continue;
+    }
+    if (!value || typeof value !== "object" || Array.isArray(value)) continue;
+    for (const key of Object.keys(value)) {
+      if (!keys.includes(key)) warnings.push(`${file}: unknown key "${section}.${key}" is ignored.${didYouMean(key, keys, section)}`);
+    }
+  }
+  return warnings;
+}
+
+function didYouMean(word: string, candidates: readonly string[], section?: string): string {
+  const scored = candidates.map((c) => ({ c, d: distance(word.toLowerCase(), c.toLowerCase()) })).sort((a, b) => a.d - b.d);
+  const best = scored[0];
+  if (!best || best.d > Math.max(2, Math.floor(word.length / 3))) return "";
+  return ` Did you mean "${section ? `${section}.` : ""}${best.c}"?`;
+}
+
+// Levenshtein distance, small inputs only.
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+}

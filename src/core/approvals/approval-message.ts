@@ -1,0 +1,102 @@
+/** The approval request as a neutral reply, in each state of its life; decided requests have no buttons. */
+import type { ChangePlan } from "../changes/types.ts";
+import { ACTIONS, type Reply, type ReplyPart } from "../reply.ts";
+import type { ApprovalRecord } from "./approval-store.ts";
+
+/** "2026-03-01 09:30 UTC": unambiguous for readers in any time zone. */
+export function formatTime(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+const STEP_MARK = { done: ":white_check_mark:", skipped: ":white_check_mark:", failed: ":x:" } as const;
+
+/** The plan's impact lines: steps, affected and restarting apps, outage, warnings. */
+export function planParts(plan: ChangePlan, record?: Pick<ApprovalRecord, "steps" | "status">): ReplyPart[] {
+  const steps = plan.steps.map((step, i) => {
+    const result = record?.steps.find((r) => r.stepId === step.id);
+    const mark = result ? STEP_MARK[result.status] : record?.status === "running" && i === (record.steps.length) ? ":arrow_forward:" : ":white_small_square:";
+    const suffix = result?.status === "skipped" ? " _(already done)_" : "";
+    return `${mark} ${i + 1}. ${step.description}${suffix}`;
+  });
+  const parts: ReplyPart[] = [
+    { kind: "text", text: `*Steps*\n${steps.join("\n")}` },
+    {
+      kind: "fields",
+      fields: [
+        { label: "Affected apps", value: plan.affectedApps.join(", ") || "none" },
+        { label: "Apps that restart", value: plan.restartingApps.join(", ") || "none" },
+        { label: "Outage", value: plan.outage ?? "none expected" },
+      ],
+    },
+  ];
+  if (plan.warnings.length > 0) parts.push({ kind: "context", lines: plan.warnings.map((w) => `:warning: ${w}`) });
+  return parts;
+}
+
+/** The status line of a request, e.g. "Approved by <@U1> at …" or "Failed at step 3 of 5: …". */
+export function statusLines(record: ApprovalRecord): string[] {
+  const total = record.plan.steps.length;
+  const by = record.decidedBy ? `<@${record.decidedBy}>` : "";
+  const when = record.decidedAt ? formatTime(record.decidedAt) : "";
+  const again = `Run \`/vnet ${record.commandText}\` again to finish it: steps already done are skipped.`;
+  switch (record.status) {
+    case "pending":
+      return [`:hourglass_flowing_sand: Waiting for an approver. Expires ${formatTime(record.expiresAt)}.`];
+    case "approved":
+      return [`:white_check_mark: Approved by ${by} at ${when}. Starting…`];
+    case "running":
+      return [`:white_check_mark: Approved by ${by} at ${when}.`, `:gear: Running: step ${Math.min(record.steps.length + 1, total)} of ${total}.`];
+    case "done":
+      return [`:white_check_mark: Approved by ${by} at ${when}.`, `:tada: Done: ${total} of ${total} steps${record.finishedAt ? ` at ${formatTime(record.finishedAt)}` : ""}.`];
+    case "failed": {
+      const failedAt = record.steps.findIndex((s) => s.status === "failed");
+      const where = failedAt >= 0 ? `at step ${failedAt + 1} of ${total}` : "before its first step";
+      return [`:white_check_mark: Approved by ${by} at ${when}.`, `:x: Failed ${where}: ${record.failure ?? "unknown reason"}`, again];
+    }
+    case "rejected":
+      return [`:no_entry: Rejected by ${by} at ${when}. Nothing was changed.`];
+    case "expired":
+      return [`:alarm_clock: Expired at ${formatTime(record.expiresAt)} without a decision. Nothing was changed.`];
+    case "interrupted":
+      return [
+        `:warning: Interrupted by a restart after ${record.steps.length} of ${total} steps.`,
+        `Nothing more runs by itself. ${again}`,
+      ];
+  }
+}
+
+/** The approval message posted to the approval channel and updated in place through the request's life. */
+export function approvalMessage(record: ApprovalRecord): Reply {
+  const title = `Change request: ${record.plan.title}`;
+  const parts: ReplyPart[] = [
+    {
+      kind: "context",
+      lines: [`Requested by <@${record.requestedBy}> in <#${record.requestedIn}> at ${formatTime(record.createdAt)} · request \`${record.id}\` · \`/vnet ${record.commandText}\``],
+    },
+    ...planParts(record.plan, record),
+    { kind: "divider" },
+    { kind: "status", lines: statusLines(record) },
+  ];
+  if (record.status === "pending") {
+    parts.push({
+      kind: "buttons",
+      buttons: [
+        { actionId: ACTIONS.approve, label: "Approve", value: record.id, style: "primary" },
+        { actionId: ACTIONS.reject, label: "Reject", value: record.id, style: "danger" },
+      ],
+    });
+  }
+  const text = `${title}: ${statusLines(record)[statusLines(record).length > 1 ? 1 : 0]}`;
+  return { title, text, parts, visibility: "in_channel" };
+}
+
+/** What the requester sees: the plan and where the approval request went. */
+export function requesterPlanReply(record: ApprovalRecord): Reply {
+  const channel = record.message ? `<#${record.message.channel}>` : "the approval channel";
+  const line = `Approval requested in ${channel} (request \`${record.id}\`, expires ${formatTime(record.expiresAt)}). Nothing changes until an approver other than you approves it.`;
+  return {
+    title: record.plan.title,
+    text: `${record.plan.title}: ${line}`,
+    parts: [...planParts(record.plan), { kind: "status", lines: [line] }],
+  };
+}

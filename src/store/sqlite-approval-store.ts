@@ -1,0 +1,92 @@
+/** ApprovalStore on SQLite: every transition is one conditional UPDATE, so exactly one caller wins it. */
+import type { DatabaseSync } from "node:sqlite";
+import { ACTIVE_STATUSES, type ApprovalRecord, type ApprovalStatus, type ApprovalStore, type NewApproval } from "../core/approvals/approval-store.ts";
+import type { PostedMessage } from "../core/ports.ts";
+import type { StepResult } from "../core/changes/types.ts";
+
+type Row = Record<string, string | number | null>;
+
+const date = (value: string | number | null): Date | undefined => (value === null ? undefined : new Date(Number(value)));
+const text = (value: string | number | null): string | undefined => (value === null ? undefined : String(value));
+
+function toRecord(row: Row): ApprovalRecord {
+  const channel = text(row["message_channel"]!);
+  const ts = text(row["message_ts"]!);
+  return {
+    id: String(row["id"]),
+    status: String(row["status"]) as ApprovalStatus,
+    request: JSON.parse(String(row["request"])),
+    plan: JSON.parse(String(row["plan"])),
+    commandText: String(row["command_text"]),
+    requestedBy: String(row["requested_by"]),
+    requestedIn: String(row["requested_in"]),
+    createdAt: date(row["created_at"]!)!,
+    expiresAt: date(row["expires_at"]!)!,
+    decidedBy: text(row["decided_by"]!),
+    decidedAt: date(row["decided_at"]!),
+    message: channel && ts ? { channel, ts } : undefined,
+    steps: JSON.parse(String(row["steps"])) as StepResult[],
+    failure: text(row["failure"]!),
+    finishedAt: date(row["finished_at"]!),
+  };
+}
+
+const inList = (statuses: readonly ApprovalStatus[]) => statuses.map((s) => `'${s.replace(/'/g, "")}'`).join(", ");
+const ACTIVE = inList(ACTIVE_STATUSES);
+
+/** Builds the store over an open, migrated database. */
+export function createSqliteApprovalStore(db: DatabaseSync): ApprovalStore {
+  const get = (id: string) => {
+    const row = db.prepare("SELECT * FROM approvals WHERE id = ?").get(id) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  };
+  const all = (sql: string, ...params: (string | number)[]) => (db.prepare(sql).all(...params) as Row[]).map(toRecord);
+
+  return {
+    async create(approval: NewApproval) {
+      const inserted = db
+        .prepare(
+          `INSERT INTO approvals (id, status, target_key, request, plan, command_text, requested_by, requested_in, created_at, expires_at)
+           SELECT ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?
+           WHERE NOT EXISTS (SELECT 1 FROM approvals WHERE target_key = ? AND status IN (${ACTIVE}))
+           ON CONFLICT DO NOTHING`,
+        )
+        .run(
+          approval.id, approval.plan.targetKey, JSON.stringify(approval.request), JSON.stringify(approval.plan), approval.commandText,
+          approval.requestedBy, approval.requestedIn, approval.createdAt.getTime(), approval.expiresAt.getTime(), approval.plan.targetKey,
+        );
+      if (Number(inserted.changes) === 1) return { created: true };
+      const existing = all(`SELECT * FROM approvals WHERE target_key = ? AND status IN (${ACTIVE}) LIMIT 1`, approval.plan.targetKey)[0];
+      if (!existing) throw new Error(`request id ${approval.id} is already taken`);
+      return { created: false, existing };
+    },
+    get: async (id) => get(id),
+    async setMessage(id: string, message: PostedMessage) {
+      db.prepare("UPDATE approvals SET message_channel = ?, message_ts = ? WHERE id = ?").run(message.channel, message.ts, id);
+    },
+    async decide(id, decision, by, at) {
+      const result = db
+        .prepare("UPDATE approvals SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending' AND expires_at > ?")
+        .run(decision, by, at.getTime(), id, at.getTime());
+      return Number(result.changes) === 1;
+    },
+    async expireDue(now) {
+      return all("UPDATE approvals SET status = 'expired' WHERE status = 'pending' AND expires_at <= ? RETURNING *", now.getTime());
+    },
+    async start(id) {
+      return Number(db.prepare("UPDATE approvals SET status = 'running' WHERE id = ? AND status = 'approved'").run(id).changes) === 1;
+    },
+    async recordStep(id, result) {
+      db.prepare("UPDATE approvals SET steps = json_insert(steps, '$[#]', json(?)) WHERE id = ?").run(JSON.stringify(result), id);
+    },
+    async finish(id, status, failure, at) {
+      db.prepare("UPDATE approvals SET status = ?, failure = ?, finished_at = ? WHERE id = ? AND status = 'running'").run(status, failure ?? null, at.getTime(), id);
+    },
+    async interruptUnfinished(at) {
+      return all("UPDATE approvals SET status = 'interrupted', finished_at = ? WHERE status IN ('approved', 'running') RETURNING *", at.getTime());
+    },
+    async list(statuses) {
+      return all(`SELECT * FROM approvals WHERE status IN (${inList(statuses)}) ORDER BY created_at, id`);
+    },
+  };
+}

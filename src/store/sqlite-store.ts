@@ -1,0 +1,27 @@
+/** The SQLite store: one database file holding approvals, the audit trail and alert state. */
+import type { ApprovalStore } from "../core/approvals/approval-store.ts";
+import type { AuditLog } from "../core/audit.ts";
+import type { AlertStateStore } from "../core/ports.ts";
+import { createSqliteAlertStateStore } from "./sqlite-alert-state-store.ts";
+import { createSqliteApprovalStore } from "./sqlite-approval-store.ts";
+import { openSqliteDatabase } from "./sqlite-database.ts";
+import { createSqliteAuditLog } from "./sqlite-audit-log.ts";
+
+/** The stores the bot needs, behind their core ports, plus close(). */
+export interface Stores {
+  approvals: ApprovalStore;
+  audit: AuditLog;
+  alerts: AlertStateStore;
+  close(): void;
+}
+
+/** Opens (and migrates) the database at path and returns its stores. */
+export function openSqliteStore(path: string): Stores {
+  const db = openSqliteDatabase(path);
+  return {
+    approvals: createSqliteApprovalStore(db),
+    audit: createSqliteAuditLog(db),
+    alerts: createSqliteAlertStateStore(db),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.ts";
+
+const files = (content: Record<string, string>) => (path: string) => content[path];
+const HTTP_ENV = { SLACK_BOT_TOKEN: "xoxb-1-2-abc", SLACK_SIGNING_SECRET: "shh" };
+
+function problemsOf(env: Record<string, string>, yaml?: string): string[] {
+  try {
+    loadConfig({ ...env, ...(yaml === undefined ? {} : { VNETBOT_CONFIG: "bot.yaml" }) }, files(yaml === undefined ? {} : { "bot.yaml": yaml }));
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("loadConfig", () => {
+  it("runs in local mode with defaults when there is no file and no Slack token", () => {
+    const { config, warnings } = loadConfig({}, files({}));
+
+    expect(config).toMatchObject({
+      mode: "local",
+      configFileFound: false,
+      port: 3000,
+      logLevel: "info",
+      approvals: { expireAfterMinutes: 30 },
+      storage: { sqlitePath: "./data/vnetbot.sqlite" },
+      azure: { subscriptions: [], cloud: "AzureCloud" },
+      access: { approvers: [] },
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  it("reads the README example and picks HTTP mode from the environment", () => {
+    const yaml = `
+azure: { subscriptions: ["00000000-0000-0000-0000-000000000000"], cloud: AzureChinaCloud, kuduUrl: "https://{app}.scm.example" }
+slack: { approvalChannel: C0APPROVALS, alertChannel: C0ALERTS }
+access: { approvers: [U0AAA, S0GROUP], operators: [U0BBB] }
+approvals: { expireAfterMinutes: 45 }
+storage: { sqlitePath: ./data/x.sqlite }
+schedule: { timezone: Europe/Riga, certificates: "0 9 * * 1-5", gateways: "*/5 * * * *", certificateWarningMonths: 3, reminderHours: 2 }
+`;
+
+    const { config } = loadConfig({ ...HTTP_ENV, VNETBOT_CONFIG: "bot.yaml", PORT: "8080" }, files({ "bot.yaml": yaml }));
+
+    expect(config.mode).toBe("http");
+    expect(config.access).toEqual({ approvers: ["U0AAA", "S0GROUP"], operators: ["U0BBB"] });
+    expect(config.slack.approvalChannel).toBe("C0APPROVALS");
+    expect(config.schedule).toMatchObject({ timezone: "Europe/Riga", certificateWarningMonths: 3 });
+    expect(config.port).toBe(8080);
+  });
+
+  it("chooses Socket Mode when an app token is set", () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }, files({})).config.mode).toBe("socket");
+  });
+
+  it("never shows a secret, even when the config is printed", () => {
+    const { config } = loadConfig(HTTP_ENV, files({}));
+
+    expect(JSON.stringify(config)).not.toContain("xoxb-1-2-abc");
+    expect(JSON.stringify(config)).not.toContain("shh");
+    expect(config.secrets.botToken?.reveal()).toBe("xoxb-1-2-abc");
+  });
+
+  it("warns about an unknown key with a did-you-mean and still starts", () => {
+    const { warnings } = loadConfig({ VNETBOT_CONFIG: "bot.yaml" }, files({ "bot.yaml": "approvals: { expireAfterMinute: 10 }\nschedul: {}\n" }));
+
+    expect(warnings).toEqual([
+      'bot.yaml: unknown key "approvals.expireAfterMinute" is ignored. Did you mean "approvals.expireAfterMinutes"?',
+      'bot.yaml: unknown section "schedul" is ignored. Did you mean "schedule"?',
+    ]);
+  });
+
+  it.each([
+    ["a channel name instead of an id", "slack: { approvalChannel: '#approvals' }", 'bot.yaml: slack.approvalChannel: invalid value (got "#approvals"). Hint: use the channel ID (C…, G…), not its name'],
+    ["an approver given by name", "access: { approvers: [alice] }", 'bot.yaml: access.approvers.0: invalid value (got "alice"). Hint: list Slack user IDs (U…, W…) or user-group IDs (S…), not names'],
+    ["a malformed subscription id", "azure: { subscriptions: [prod] }", 'bot.yaml: azure.subscriptions.0: invalid value (got "prod"). Hint: list subscription ids (GUIDs'],
+    ["an unknown cloud", "azure: { cloud: AzureGermany }", 'bot.yaml: azure.cloud: invalid value (got "AzureGermany"). Hint: use AzureCloud, AzureChinaCloud or AzureUSGovernment.'],
+    ["a Kudu URL without {app}", "azure: { kuduUrl: 'https://kudu.example' }", "bot.yaml: azure.kuduUrl: invalid value (got \"https://kudu.example\"). Hint: give an https URL template containing {app}"],
+    ["a zero expiry", "approvals: { expireAfterMinutes: 0 }", "bot.yaml: approvals.expireAfterMinutes: invalid value (got 0). Hint: use a whole number of minutes from 1 to 10080"],
+    ["an unknown time zone", "schedule: { timezone: Mars/Olympus }", 'bot.yaml: schedule.timezone: invalid value (got "Mars/Olympus"). Hint: use an IANA time zone name'],
+    ["a section that is not a mapping", "access: everyone", 'bot.yaml: access: expected a mapping with approvers, operators (got "everyone"). Hint: write access as a mapping'],
+    ["broken YAML", "azure: [", "bot.yaml: not valid YAML"],
+  ])("reports %s with a hint", (_name, yaml, message) => {
+    const problems = problemsOf({}, yaml);
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(message);
+  });
+
+  it.each([
+    ["a user token as the bot token", { SLACK_BOT_TOKEN: "xoxp-1", SLACK_SIGNING_SECRET: "s" }, "SLACK_BOT_TOKEN: not a bot token (it should start with xoxb-). Hint: copy the Bot User OAuth Token"],
+    ["HTTP mode without a signing secret", { SLACK_BOT_TOKEN: "xoxb-1" }, "SLACK_SIGNING_SECRET: missing. Hint: HTTP mode verifies every request with it"],
+    ["an app token that is not one", { SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xoxb-2" }, "SLACK_APP_TOKEN: not an app-level token"],
+    ["an app token without a bot token", { SLACK_APP_TOKEN: "xapp-1" }, "SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not. Hint: Socket Mode needs both tokens."],
+    ["a port that is not a number", { PORT: "http" }, 'PORT: "http" is not a port number. Hint: use a whole number from 1 to 65535'],
+    ["an unknown log level", { LOG_LEVEL: "verbose" }, 'LOG_LEVEL: "verbose" is not a level. Hint: use one of debug, info, warn, error.'],
+    ["a Slack API URL that is not a URL", { SLACK_API_URL: "slack" }, 'SLACK_API_URL: "slack" is not an http(s) URL.'],
+    ["an ARM endpoint that is not a URL", { AZURE_ARM_ENDPOINT: "ftp://arm" }, 'AZURE_ARM_ENDPOINT: "ftp://arm" is not an http(s) URL.'],
+  ])("reports %s with a hint", (_name, env, message) => {
+    expect(problemsOf(env)).toEqual([expect.stringContaining(message)]);
+  });
+
+  it("lists every problem at once and never echoes a token", () => {
+    let error: unknown;
+    try {
+      loadConfig({ SLACK_BOT_TOKEN: "xoxp-secret-value", PORT: "x", VNETBOT_CONFIG: "bot.yaml" }, files({ "bot.yaml": "access: { approvers: [alice] }" }));
+    } catch (caught) {
+      error = caught;
+    }
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toHaveLength(4);
+    expect((error as Error).message).toMatch(/^vnetbot cannot start: 4 configuration problems:/);
+    expect((error as Error).message).not.toContain("xoxp-secret-value");
+  });
+
+  it("refuses a config file named in VNETBOT_CONFIG that does not exist", () => {
+    expect(problemsOf({ VNETBOT_CONFIG: "missing.yaml" })).toEqual([expect.stringContaining("missing.yaml: the file named by VNETBOT_CONFIG does not exist")]);
+  });
+});
