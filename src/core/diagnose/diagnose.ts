@@ -1,0 +1,74 @@
+/** /vnet diagnose, tcpping and resolve: the checklist over Azure's data, then live tests on the app's worker. */
+import { BotError } from "../../errors.ts";
+import type { AppInfo, VnetConnectionInfo } from "../model.ts";
+import type { AzureReader, Clock, KuduRunner } from "../ports.ts";
+import { resolveApp } from "../resolve.ts";
+import type { Diagnosis, DiagnosisCheck } from "./diagnosis.ts";
+import { checkIntegration } from "./integration-checks.ts";
+import { readAppConnection, readIntegration } from "./integration-facts.ts";
+import { testDns, testPrivateIp, testTcp, type LiveOptions } from "./live-tests.ts";
+import { parseTarget } from "./parse-target.ts";
+import { checkPath } from "./path-checks.ts";
+import { readTarget } from "./target-facts.ts";
+
+/** What diagnosing needs from the outside world. */
+export interface DiagnoseDeps {
+  reader: AzureReader;
+  kudu: KuduRunner;
+  clock: Clock;
+  /** The subscriptions vnetbot manages, for finding the app by name. */
+  subscriptions: readonly string[];
+}
+
+/** Runs the whole checklist for APP and, when given, HOST[:PORT]. */
+export async function diagnoseApp(deps: DiagnoseDeps, appText: string, targetText?: string, options: LiveOptions = {}): Promise<Diagnosis> {
+  const target = targetText === undefined || targetText.trim() === "" ? undefined : parseTarget(targetText);
+  const app = await resolveApp(deps, appText);
+  const facts = await readIntegration(deps.reader, app);
+  const notes: string[] = [];
+  const checks = checkIntegration(facts, deps.clock.now());
+  checks.push(await testPrivateIp(deps.kudu, app, facts.gateway?.addressPool ?? [], options));
+  if (target) {
+    let ip = target.ip;
+    if (!ip) {
+      const dns = await testDns(deps.kudu, app, target.host, facts.connection.dnsServers, options);
+      checks.push(dns.check);
+      ip = dns.addresses[0];
+      if (!ip) notes.push(`${target.host} did not resolve, so the route and NSG checks were skipped.`);
+    }
+    if (ip) checks.push(...checkPath(facts, await readTarget(deps.reader, facts, ip), target.port));
+    if (target.port === undefined) notes.push(`Give ${target.host}:PORT to check NSG rules for the port and to test it with tcpping.`);
+    else checks.push(await testTcp(deps.kudu, app, target.host, target.port, options));
+  } else {
+    notes.push("Give a HOST[:PORT] to also check the route, the NSG rules and the connection to it.");
+  }
+  return { appName: app.name, vnetName: facts.vnet.name, target, checks, notes };
+}
+
+/** The result of one live test run on its own. */
+export interface LiveTestReport {
+  appName: string;
+  vnetName: string;
+  check: DiagnosisCheck;
+}
+
+/** /vnet tcpping APP HOST:PORT: one TCP test from the app's worker. */
+export async function tcppingFromApp(deps: DiagnoseDeps, appText: string, targetText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
+  const target = parseTarget(targetText, { requirePort: true });
+  const { app, connection } = await connectionOf(deps, appText);
+  return { appName: app.name, vnetName: connection.name, check: await testTcp(deps.kudu, app, target.host, target.port!, options) };
+}
+
+/** /vnet resolve APP HOST: one DNS lookup from the app's worker, through the DNS servers pushed with the integration. */
+export async function resolveFromApp(deps: DiagnoseDeps, appText: string, hostText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
+  const target = parseTarget(hostText);
+  if (target.port !== undefined) throw new BotError("usage", `"${hostText.trim()}" has a port; resolve takes a host name only.`, { hint: `Try /vnet resolve ${appText.trim()} ${target.host}` });
+  const { app, connection } = await connectionOf(deps, appText);
+  const dns = await testDns(deps.kudu, app, target.host, connection.dnsServers, options);
+  return { appName: app.name, vnetName: connection.name, check: dns.check };
+}
+
+async function connectionOf(deps: DiagnoseDeps, appText: string): Promise<{ app: AppInfo; connection: VnetConnectionInfo }> {
+  const app = await resolveApp(deps, appText);
+  return { app, connection: await readAppConnection(deps.reader, app) };
+}

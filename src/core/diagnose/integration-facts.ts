@@ -1,0 +1,62 @@
+/** Reads what the checklist needs about one app's gateway-required integration. */
+import { BotError, isBotError } from "../../errors.ts";
+import { readGateways, connectingGateway, sameName } from "../changes/common.ts";
+import type { AppInfo, GatewayInfo, HealthState, PlanInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
+import type { AzureReader } from "../ports.ts";
+import { nameOf } from "../resource-id.ts";
+
+/** The app, its plan, its connection, the VNet and its gateways, as Azure has them now. */
+export interface IntegrationFacts {
+  app: AppInfo;
+  plan: PlanInfo;
+  connection: VnetConnectionInfo;
+  vnet: VnetInfo;
+  /** Every gateway of the VNet (an ExpressRoute gateway may sit beside the VPN one). */
+  gateways: GatewayInfo[];
+  /** The gateway App Service connects through; undefined when the VNet has none. */
+  gateway: GatewayInfo | undefined;
+  /** Resource Health of that gateway; "Unknown" when Resource Health did not answer. */
+  gatewayHealth: HealthState;
+}
+
+/** Reads the integration, or throws a BotError that says why the app has none to diagnose. */
+export async function readIntegration(reader: AzureReader, app: AppInfo): Promise<IntegrationFacts> {
+  const [plan, connection] = await Promise.all([reader.getPlan(app.planId), readAppConnection(reader, app)]);
+  const vnet = await reader.getVnet(connection.vnetId);
+  const gateways = await readGateways(reader, vnet);
+  const gateway = connectingGateway(gateways);
+  const gatewayHealth = gateway ? await healthOf(reader, gateway.id) : "Unknown";
+  return { app, plan, connection, vnet, gateways, gateway, gatewayHealth };
+}
+
+/** The app's gateway-required connection, or a BotError that says why it has none. */
+export async function readAppConnection(reader: AzureReader, app: AppInfo): Promise<VnetConnectionInfo> {
+  if (!app.gatewayVnetName) throw noIntegration(app);
+  const connections = await reader.listAppVnetConnections(app.id);
+  const connection = connections.find((c) => !c.isRegional && sameName(c.name, app.gatewayVnetName));
+  if (!connection) throw noIntegration(app);
+  return connection;
+}
+
+async function healthOf(reader: AzureReader, id: string): Promise<HealthState> {
+  try {
+    return await reader.getResourceHealth(id);
+  } catch (error) {
+    // Resource Health is a second opinion; the provider may not be registered on the subscription.
+    if (isBotError(error)) return "Unknown";
+    throw error;
+  }
+}
+
+function noIntegration(app: AppInfo): BotError {
+  if (app.regionalSubnetId) {
+    const subnet = nameOf(app.regionalSubnetId);
+    const vnet = nameOf(app.regionalSubnetId.replace(/\/subnets\/[^/]+$/i, ""));
+    return new BotError("ineligible", `App ${app.name} uses regional VNet integration (${vnet}/${subnet}), not gateway-required integration.`, {
+      hint: "/vnet diagnose checks gateway-required integrations only; use the app's Network troubleshooter in the portal for regional integration.",
+    });
+  }
+  return new BotError("not-found", `App ${app.name} has no gateway-required VNet integration.`, {
+    hint: `Connect it first (/vnet connect ${app.name} <vnet>), or run /vnet list to see which apps have one.`,
+  });
+}
