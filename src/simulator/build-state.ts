@@ -181,6 +181,7 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
           vnetId: vnet.id,
           dnsServers: seeded.dnsServers ?? [...vnet.dnsServers],
           vpnPackageUri: packageUriFor(state.vpnGatewayOf(vnet.id), now),
+          resyncRequired: seeded.resyncRequired,
         });
         sim.privateIp ??= privateIpFor(state, sim);
       }

@@ -37,6 +37,8 @@ const gatewayConnectionSeed = z.strictObject({
   dnsServers: z.array(z.string()).optional(),
   /** False when the gateway lost this certificate (resync required). */
   certificateOnGateway: z.boolean().default(true),
+  /** True when Azure flags the connection for resync for a reason the seed does not model otherwise; a sync clears it. */
+  resyncRequired: z.boolean().default(false),
 });
 
 const appSeed = z.strictObject({

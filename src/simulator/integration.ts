@@ -114,5 +114,6 @@ export function applyPackage(state: SimulatorState, connections: SimAppConnectio
   for (const connection of connections) {
     connection.vpnPackageUri = vpnPackageUri;
     connection.dnsServers = [...(state.vnets.get(connection.vnetId)?.dnsServers ?? [])];
+    connection.resyncRequired = false;
   }
 }

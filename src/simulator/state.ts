@@ -40,6 +40,8 @@ export interface SimAppConnection {
   /** The DNS servers App Service pushed at connect or the last sync. */
   dnsServers: string[];
   vpnPackageUri: string | undefined;
+  /** Seeded resync flag (estate `resyncRequired`); a sync clears it. */
+  resyncRequired?: boolean;
 }
 
 /** A plan-level route into a VNet. */
@@ -226,7 +228,7 @@ export class SimulatorState {
     const cert = this.certificateFor(planId, connection.vnetId);
     const gateway = this.vpnGatewayOf(connection.vnetId);
     const certOnGateway = cert !== undefined && gateway !== undefined && gateway.rootCertificates.some((r) => r.publicCertData === cert.blob);
-    return dnsChanged || !certOnGateway;
+    return dnsChanged || !certOnGateway || connection.resyncRequired === true;
   }
 
   healthOf(resourceId: string): SimHealth {
