@@ -1,0 +1,40 @@
+/** /vnet help [command]: the command table, showing each user what they may do. */
+import { BotError } from "../src/errors.ts";
+import { defineCommand, type Command } from "../src/core/command.ts";
+import type { Reply } from "../src/core/reply.ts";
+
+/** The help command. */
+export const help = defineCommand({
+  name: "help",
+  summary: "Every command, or one command in detail",
+  changesAzure: false,
+  instant: true,
+  params: [{ name: "COMMAND", kind: "command", optional: true, rest: true }],
+  valueNames: { COMMAND: "command" },
+  async run(ctx, args): Promise<Reply> {
+    const [mayChange, mayApprove] = await Promise.all([ctx.access.canRequestChanges(ctx.userId), ctx.access.canApprove(ctx.userId)]);
+    const wanted = args["COMMAND"]?.toLowerCase();
+    if (wanted) {
+      const command = ctx.commands.find((c) => c.name === wanted);
+      if (!command) throw new BotError("usage", `There is no \`/vnet ${wanted}\` command.`, { hint: "Type `/vnet help` for the list." });
+      return { title: `/vnet ${command.name}`, text: `${command.usage}: ${command.summary}`, parts: [{ kind: "text", text: `\`${command.usage}\`\n${command.summary}.` }, { kind: "context", lines: [command.changesAzure ? changeNote(mayChange) : "Reads only: anyone may run it."] }] };
+    }
+    const line = (c: Command) => `\`${c.usage}\`  ${c.summary}`;
+    const reads = ctx.commands.filter((c) => !c.changesAzure);
+    const changes = ctx.commands.filter((c) => c.changesAzure);
+    return {
+      title: "vnetbot: gateway-required VNet integration",
+      text: "vnetbot commands",
+      parts: [
+        { kind: "text", text: `*Read* (anyone)\n${reads.map(line).join("\n")}` },
+        { kind: "text", text: `*Change* (shown as a plan first, runs after another person approves)\n${changes.map(line).join("\n")}` },
+        { kind: "context", lines: [changeNote(mayChange), mayApprove ? "You may approve or reject other people's change requests." : "You may not approve change requests."] },
+        { kind: "context", lines: ["APP, PLAN and VNET take a name, resource-group/name, or a full resource id."] },
+      ],
+    };
+  },
+});
+
+function changeNote(mayChange: boolean): string {
+  return mayChange ? "You may request changes; an approver other than you decides them." : "You may not request changes (only operators may); reading commands are open to you.";
+}

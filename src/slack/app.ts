@@ -1,0 +1,183 @@
+/**
+ * The Bolt app: HTTP mode (signed requests at POST /slack/events, GET /healthz) or Socket Mode, wired to the
+ * dispatcher and the approval flow. Every command and click is acknowledged at once; the work runs after the ack.
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { App, type CustomRoute, type Logger as BoltLogger, LogLevel, type webApi } from "@slack/bolt";
+import type { Config } from "../config.ts";
+import type { Logger } from "../log.ts";
+import { createAccessPolicy, type AccessPolicy } from "../core/approvals/access-policy.ts";
+import { createApprovalService, type ApprovalService } from "../core/approvals/approval-service.ts";
+import type { ApprovalStore } from "../core/approvals/approval-store.ts";
+import type { AuditLog } from "../core/audit.ts";
+import type { Command } from "../core/command.ts";
+import type { AzureReader, AzureWriter, Clock } from "../core/ports.ts";
+import type { Reply } from "../core/reply.ts";
+import { createDispatcher } from "./dispatcher.ts";
+import { renderReply } from "./render.ts";
+import { createSlackChat } from "./slack-chat.ts";
+import { createSlackDirectory } from "./slack-directory.ts";
+
+
+/** What the Slack app is built from; main.ts passes these. */
+export interface SlackAppDeps {
+  config: Pick<Config, "mode" | "secrets" | "slackApiUrl" | "port" | "access" | "approvals" | "slack" | "azure">;
+  logger: Logger;
+  reader: AzureReader;
+  writer: AzureWriter;
+  clock: Clock;
+  stores: { approvals: ApprovalStore; audit: AuditLog };
+  commands: readonly Command[];
+  /** Extra routes on the same port (the local playground); /healthz is always there. */
+  customRoutes?: CustomRoute[];
+  /** Web API retries (default: 3 with backoff); tests pass { retries: 0 }. */
+  retryConfig?: webApi.RetryOptions;
+  /** How often pending requests are checked for expiry (default 30 s). */
+  expirySweepMs?: number;
+  newId?: () => string;
+  /** Overrides config.port, e.g. 0 for any free port. */
+  port?: number;
+  /** Command deadline (default 120 s). */
+  deadlineMs?: number;
+}
+
+/** The running bot's handle. */
+export interface SlackBot {
+  /** Initialises the client (auth.test), recovers interrupted changes, listens; resolves with the port. */
+  start(): Promise<number>;
+  /** Stops listening and waits for work in flight. */
+  stop(): Promise<void>;
+  /** Resolves when every reply and change in flight has finished. */
+  idle(): Promise<void>;
+  isReady(): boolean;
+  approvals: ApprovalService;
+  access: AccessPolicy;
+}
+
+/** Builds the bot; nothing touches the network until start(). */
+export function createSlackApp(deps: SlackAppDeps): SlackBot {
+  const { config, logger } = deps;
+  const botToken = config.secrets.botToken?.reveal();
+  if (!botToken) throw new Error("createSlackApp needs a bot token (config.secrets.botToken); local mode passes the local stand-in's.");
+  let ready = false;
+  const healthz: CustomRoute = {
+    path: "/healthz",
+    method: ["GET"],
+    handler: (_req, res) => {
+      res.writeHead(ready ? 200 : 503, { "content-type": "text/plain; charset=utf-8" });
+      res.end(ready ? "ok" : "starting");
+    },
+  };
+  const socketMode = config.mode === "socket";
+  const port = deps.port ?? config.port;
+  const app = new App({
+    token: botToken,
+    ...(socketMode ? { socketMode: true, appToken: config.secrets.appToken?.reveal() } : { signingSecret: config.secrets.signingSecret?.reveal() ?? "" }),
+    port,
+    processBeforeResponse: false,
+    deferInitialization: true,
+    customRoutes: [healthz, ...(deps.customRoutes ?? [])],
+    logger: boltLogger(logger),
+    logLevel: LogLevel.INFO,
+    clientOptions: {
+      ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+      retryConfig: deps.retryConfig ?? { retries: 3, factor: 2, minTimeout: 500 },
+    },
+  });
+
+  const access = createAccessPolicy({ approvers: config.access.approvers, operators: config.access.operators }, createSlackDirectory(app.client, deps.clock));
+  const approvals = createApprovalService({
+    store: deps.stores.approvals,
+    audit: deps.stores.audit,
+    access,
+    chat: createSlackChat(app.client),
+    change: { reader: deps.reader, writer: deps.writer, clock: deps.clock },
+    clock: deps.clock,
+    logger,
+    expireAfterMinutes: config.approvals.expireAfterMinutes,
+    approvalChannel: config.slack.approvalChannel,
+    ...(deps.newId ? { newId: deps.newId } : {}),
+  });
+  const dispatcher = createDispatcher({
+    commands: deps.commands,
+    reader: deps.reader,
+    subscriptions: config.azure.subscriptions,
+    clock: deps.clock,
+    access,
+    approvals,
+    approvalStore: deps.stores.approvals,
+    audit: deps.stores.audit,
+    logger,
+    ...(deps.deadlineMs ? { deadlineMs: deps.deadlineMs } : {}),
+  });
+
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    const tracked = work.catch((error: unknown) => logger.error("work after the ack failed", { error: (error as Error).message })).finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+  const idle = async () => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
+  const ephemeral = (reply: Reply) => ({ response_type: reply.visibility ?? ("ephemeral" as const), replace_original: false, ...renderReply(reply) });
+
+  app.command("/vnet", async ({ command, ack, respond }) => {
+    const prepared = await dispatcher.prepare({ userId: command.user_id, channelId: command.channel_id, text: command.text });
+    await ack({ ...renderReply(prepared.ack), response_type: "ephemeral" });
+    if (prepared.work) track(prepared.work().then((reply) => respond(ephemeral(reply))));
+  });
+
+  app.action(/^vnet:/, async ({ action, body, ack, respond }) => {
+    await ack();
+    const value = action.type === "button" ? action.value ?? "" : "";
+    track(
+      (async () => {
+        const decision = await dispatcher.click({ userId: body.user.id, actionId: "action_id" in action ? action.action_id : "", value });
+        await respond(ephemeral(decision.reply));
+        if (decision.execution) await decision.execution;
+      })(),
+    );
+  });
+
+  let sweeper: NodeJS.Timeout | undefined;
+  return {
+    approvals,
+    access,
+    isReady: () => ready,
+    idle,
+    async start() {
+      await app.init();
+      await approvals.recoverInterrupted();
+      await approvals.expireDue();
+      const started = await app.start(port);
+      sweeper = setInterval(() => track(approvals.expireDue()), deps.expirySweepMs ?? 30_000);
+      sweeper.unref();
+      ready = true;
+      const address = socketMode ? undefined : (started as Server).address();
+      logger.info("vnetbot is ready", { mode: config.mode, port: address ? (address as AddressInfo).port : port });
+      return address ? (address as AddressInfo).port : port;
+    },
+    async stop() {
+      ready = false;
+      if (sweeper) clearInterval(sweeper);
+      await app.stop();
+      await idle();
+    },
+  };
+}
+
+// Bolt's logger interface over ours; our logger masks anything that looks like a secret.
+function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const text = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : typeof p === "string" ? p : JSON.stringify(p))).join(" ");
+  return {
+    debug: (...m: unknown[]) => logger.debug(`bolt: ${text(m)}`),
+    info: (...m: unknown[]) => logger.info(`bolt: ${text(m)}`),
+    warn: (...m: unknown[]) => logger.warn(`bolt: ${text(m)}`),
+    error: (...m: unknown[]) => logger.error(`bolt: ${text(m)}`),
+    setLevel: (l: LogLevel) => void (level = l),
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

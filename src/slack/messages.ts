@@ -1,0 +1,34 @@
+/** User-visible strings of the Slack layer, in one place so that they are reviewed together. */
+
+/** The ephemeral acknowledgement of a command that does its work after the ack. */
+export const WORKING = (commandText: string) => `:hourglass_flowing_sand: Working on \`/vnet ${commandText}\`…`;
+
+/** An internal error: the ref matches the log line. */
+export const INTERNAL_ERROR = (ref: string) => `Something went wrong (ref ${ref}). The details are in the bot's log under that reference.`;
+
+/** When a command is not known. */
+export const UNKNOWN_COMMAND = (word: string) => `There is no \`/vnet ${word}\` command.`;
+
+/** The hint under every usage problem. */
+export const SEE_HELP = "Type `/vnet help` to see every command and what you may do.";
+
+/** The usage line under a usage problem. */
+export const USAGE = (usage: string) => `Usage: \`${usage}\``;
+
+/** When a command runs past its deadline. */
+export const DEADLINE_PASSED = (seconds: number) => `This took longer than ${seconds} seconds, so I stopped waiting. Nothing was changed by this command.`;
+
+/** Under a deadline problem. */
+export const TRY_AGAIN = "Azure may be slow right now: try again in a minute.";
+
+/** When an operator list excludes the user. */
+export const NOT_AN_OPERATOR = "Only operators can request changes.";
+
+/** Under NOT_AN_OPERATOR. */
+export const ASK_AN_OPERATOR = "Ask someone in access.operators, or an administrator to add you. Reading commands stay open to you.";
+
+/** Shown in place of blocks that do not fit in one Slack message. */
+export const TRUNCATED = (hidden: number) => `…and ${hidden} more not shown (Slack allows 50 blocks a message). Narrow the request, e.g. with --plan.`;
+
+/** Shown when a text had to be cut. */
+export const CUT = "…(cut)";

@@ -1,0 +1,106 @@
+/** Parses what follows /vnet into a command and checked arguments, before anything reaches Azure. */
+import { BotError } from "../errors.ts";
+import { parseAddressRange } from "../core/address-range.ts";
+import { isValidAzureName, type NamedResource } from "../core/azure-names.ts";
+import type { Command, CommandArgs, ParamKind } from "../core/command.ts";
+import { parseResourceId } from "../core/resource-id.ts";
+import { SEE_HELP, UNKNOWN_COMMAND, USAGE } from "./messages.ts";
+
+/** A command with its arguments by name. */
+export interface ParsedCommand {
+  command: Command;
+  args: CommandArgs;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Finds the command (longest name first, so "route add" beats "route") and checks its arguments. */
+export function parseCommand(table: readonly Command[], text: string): ParsedCommand {
+  const words = text.trim().split(/\s+/).filter((w) => w.length > 0);
+  if (words.length === 0) words.push("help");
+  const byLength = [...table].sort((a, b) => b.name.split(" ").length - a.name.split(" ").length);
+  const command = byLength.find((c) => c.name.split(" ").every((part, i) => words[i]?.toLowerCase() === part));
+  if (!command) {
+    const family = table.filter((c) => c.name.split(" ")[0] === words[0]?.toLowerCase());
+    if (family.length > 0) {
+      throw new BotError("usage", `\`/vnet ${words[0]}\` needs one of: ${family.map((c) => `\`${c.name}\``).join(", ")}.`, { hint: family.map((c) => USAGE(c.usage)).join("\n") });
+    }
+    throw new BotError("usage", UNKNOWN_COMMAND(shorten(words[0] ?? "")), { hint: SEE_HELP });
+  }
+  return { command, args: parseArgs(command, words.slice(command.name.split(" ").length)) };
+}
+
+function parseArgs(command: Command, words: string[]): CommandArgs {
+  const usage = (message: string) => new BotError("usage", message, { hint: `${USAGE(command.usage)}\n${SEE_HELP}` });
+  const args: Record<string, string> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (!word.startsWith("--")) {
+      positional.push(word);
+      continue;
+    }
+    const flag = command.flags.find((f) => f.name === word.toLowerCase());
+    if (!flag) throw usage(`\`${shorten(word)}\` is not an option of \`/vnet ${command.name}\`.`);
+    const value = words[++i];
+    if (value === undefined || value.startsWith("--")) throw usage(`\`${flag.name}\` needs a value: ${flag.value}.`);
+    args[flag.name] = check(flag.kind, flag.value, value, usage);
+  }
+  command.params.forEach((param, index) => {
+    const value = param.rest ? positional.slice(index).join(" ") || undefined : positional[index];
+    if (value === undefined) {
+      if (!param.optional) throw usage(`Missing ${param.name}.`);
+      return;
+    }
+    args[param.name] = check(param.kind, param.name, value, usage);
+  });
+  const taken = command.params.some((p) => p.rest) ? positional.length : command.params.length;
+  if (positional.length > taken) {
+    throw usage(`Too many arguments: \`${shorten(positional.slice(taken).join(" "))}\` is more than \`/vnet ${command.name}\` takes.`);
+  }
+  return args;
+}
+
+function check(kind: ParamKind, name: string, value: string, usage: (message: string) => BotError): string {
+  switch (kind) {
+    case "app":
+    case "plan":
+    case "vnet":
+      if (!isResourceReference(kind, value)) {
+        throw usage(`\`${shorten(value)}\` is not a valid ${name}: give a ${kind} name, resource-group/name, or a full resource id.`);
+      }
+      return value;
+    case "range":
+      try {
+        parseAddressRange(value);
+      } catch (error) {
+        throw usage(error instanceof BotError ? error.message : `\`${shorten(value)}\` is not an address range.`);
+      }
+      return value;
+    case "route":
+      if (!/^[A-Za-z0-9._\-/]{1,80}$/.test(value)) throw usage(`\`${shorten(value)}\` is not a route name or range.`);
+      return value;
+    case "count": {
+      const count = Number(value);
+      if (!Number.isInteger(count) || count < 1 || count > 200) throw usage(`${name} must be a whole number from 1 to 200, not \`${shorten(value)}\`.`);
+      return String(count);
+    }
+    case "subscription":
+      if (!GUID.test(value)) throw usage(`\`${shorten(value)}\` is not a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000).`);
+      return value;
+    case "command":
+      return value;
+  }
+}
+
+function isResourceReference(kind: Exclude<NamedResource, "resource group">, value: string): boolean {
+  if (value.startsWith("/")) return parseResourceId(value) !== undefined;
+  const parts = value.split("/");
+  if (parts.length === 1) return isValidAzureName(kind, value);
+  return parts.length === 2 && isValidAzureName("resource group", parts[0]!) && isValidAzureName(kind, parts[1]!);
+}
+
+// Keeps echoed user input short inside messages.
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text.replace(/`/g, "'");
+}
