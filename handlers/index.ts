@@ -3,13 +3,16 @@ import type { Command } from "../src/core/command.ts";
 import { approvals } from "./approvals.ts";
 import { audit } from "./audit.ts";
 import { connect } from "./connect.ts";
+import { diagnose } from "./diagnose.ts";
 import { disconnect } from "./disconnect.ts";
 import { help } from "./help.ts";
 import { peer } from "./peer.ts";
 import { renew } from "./renew.ts";
+import { resolve } from "./resolve.ts";
 import { routeAdd } from "./route-add.ts";
 import { routeRemove } from "./route-remove.ts";
 import { sync } from "./sync.ts";
+import { tcpping } from "./tcpping.ts";
 
 /** Builds a table; refuses two commands of the same name (one would silently shadow the other). */
 export function createCommandTable(list: readonly Command[]): readonly Command[] {
@@ -24,6 +27,9 @@ export function createCommandTable(list: readonly Command[]): readonly Command[]
 /** Every /vnet command. */
 export const commands: readonly Command[] = createCommandTable([
   help,
+  diagnose,
+  tcpping,
+  resolve,
   connect,
   disconnect,
   sync,

@@ -3,7 +3,7 @@ import type { AccessPolicy } from "./approvals/access-policy.ts";
 import type { ApprovalStore } from "./approvals/approval-store.ts";
 import type { AuditLog } from "./audit.ts";
 import type { ChangeRequest } from "./changes/types.ts";
-import type { AzureReader, Clock } from "./ports.ts";
+import type { AzureReader, Clock, KuduRunner } from "./ports.ts";
 import type { Reply } from "./reply.ts";
 
 /** How an argument is checked before anything reaches Azure. */
@@ -46,6 +46,8 @@ export interface CommandContext {
   commands: readonly Command[];
   /** Previews the change and sends it for approval; returns the requester's plan. */
   requestChange(request: ChangeRequest): Promise<Reply>;
+  /** Runs commands on an app's worker (diagnose, tcpping, resolve); absent when Kudu is not configured. */
+  kudu?: KuduRunner;
 }
 
 /** One /vnet subcommand, e.g. "route add". */

@@ -1,0 +1,42 @@
+/** /vnet diagnose APP [HOST[:PORT]]: the troubleshooting checklist, then live tests from the app's worker. */
+import { BotError } from "../src/errors.ts";
+import { defineCommand, type CommandContext } from "../src/core/command.ts";
+import { diagnoseApp, type DiagnoseDeps, type LiveTestReport } from "../src/core/diagnose/diagnose.ts";
+import { diagnosisReply, STATUS_MARK } from "../src/core/diagnose/diagnosis-reply.ts";
+import type { Reply } from "../src/core/reply.ts";
+
+/** What the diagnose commands need, from the command context; BotError when Kudu is not configured. */
+export function diagnoseDeps(ctx: CommandContext): DiagnoseDeps {
+  if (!ctx.kudu) {
+    throw new BotError("unavailable", "Live tests on the app's worker are not set up in this vnetbot.", {
+      hint: "An administrator sets azure.kuduUrl (or lets vnetbot use the apps' SCM hosts) and grants it Microsoft.Web/sites/publish/Action.",
+    });
+  }
+  return { reader: ctx.reader, kudu: ctx.kudu, clock: ctx.clock, subscriptions: ctx.subscriptions };
+}
+
+/** A single live test (tcpping, resolve) as a reply. */
+export function liveTestReply(report: LiveTestReport, title: string): Reply {
+  const { check } = report;
+  const lines = [`${STATUS_MARK[check.status]} *${check.title}*: ${check.evidence}`];
+  if (check.status !== "pass" && check.fix) lines.push(`_Fix:_ ${check.fix}`);
+  const more = check.status === "pass" ? [] : [`\`/vnet diagnose ${report.appName} HOST[:PORT]\` runs the whole checklist.`];
+  return {
+    title,
+    text: `${report.appName} (${report.vnetName}): ${check.evidence}`,
+    parts: [{ kind: "status", lines }, ...(more.length > 0 ? [{ kind: "context" as const, lines: more }] : [])],
+  };
+}
+
+/** The diagnose command. */
+export const diagnose = defineCommand({
+  name: "diagnose",
+  summary: "Why an app cannot reach a host: the checklist, then live tests from the app's worker",
+  changesAzure: false,
+  params: [{ name: "APP", kind: "app" }, { name: "HOST", kind: "command", optional: true }],
+  valueNames: { HOST: "HOST[:PORT]" },
+  async run(ctx, args) {
+    const diagnosis = await diagnoseApp(diagnoseDeps(ctx), args["APP"]!, args["HOST"], { signal: ctx.signal });
+    return diagnosisReply(diagnosis);
+  },
+});

@@ -1,0 +1,17 @@
+/** /vnet tcpping APP HOST:PORT: a TCP test from the app's worker, under the integration's 21 s timeout. */
+import { defineCommand } from "../src/core/command.ts";
+import { tcppingFromApp } from "../src/core/diagnose/diagnose.ts";
+import { diagnoseDeps, liveTestReply } from "./diagnose.ts";
+
+/** The tcpping command. */
+export const tcpping = defineCommand({
+  name: "tcpping",
+  summary: "Test a TCP connection from the app's worker",
+  changesAzure: false,
+  params: [{ name: "APP", kind: "app" }, { name: "HOST", kind: "command" }],
+  valueNames: { HOST: "HOST:PORT" },
+  async run(ctx, args) {
+    const report = await tcppingFromApp(diagnoseDeps(ctx), args["APP"]!, args["HOST"]!, { signal: ctx.signal });
+    return liveTestReply(report, `tcpping from ${report.appName}`);
+  },
+});

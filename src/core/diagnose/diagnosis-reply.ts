@@ -1,0 +1,64 @@
+/** The diagnosis as a neutral reply: one line per check (✅ ⚠️ ❌) with its evidence, the fix, and the command for it. */
+import type { ChangeRequest } from "../changes/types.ts";
+import type { ReplyButton, Reply, ReplyPart } from "../reply.ts";
+import { nameOf } from "../resource-id.ts";
+import { problemsOf, type CheckStatus, type Diagnosis, type DiagnosisCheck } from "./diagnosis.ts";
+
+/** The mark of each status, as Slack emoji codes. */
+export const STATUS_MARK: Record<CheckStatus, string> = { pass: ":white_check_mark:", warn: ":warning:", fail: ":x:" };
+
+/** The /vnet command that makes the change, for people who prefer to type it (it goes through approval too). */
+export function commandFor(change: ChangeRequest): string {
+  switch (change.kind) {
+    case "sync":
+      return `/vnet sync ${nameOf(change.planId)} ${change.vnetName}`;
+    case "route-add":
+      return `/vnet route add ${nameOf(change.planId)} ${change.vnetName} ${change.range}`;
+    case "route-remove":
+      return `/vnet route remove ${nameOf(change.planId)} ${change.vnetName} ${change.routeName}`;
+    case "renew":
+      return `/vnet renew ${nameOf(change.appId)}`;
+    case "peer":
+      return `/vnet peer ${nameOf(change.planId)} ${nameOf(change.vnetId)} ${nameOf(change.remoteVnetId)}`;
+    case "connect":
+      return `/vnet connect ${nameOf(change.appId)} ${nameOf(change.vnetId)}`;
+    case "disconnect":
+      return `/vnet disconnect ${nameOf(change.appId)}`;
+  }
+}
+
+/** One check as status lines: mark, title and evidence; then the fix and its command when it is not a pass. */
+export function checkLines(check: DiagnosisCheck): string {
+  const lines = [`${STATUS_MARK[check.status]} *${check.title}*: ${check.evidence}`];
+  if (check.status !== "pass" && check.fix) lines.push(`      _Fix:_ ${check.fix}`);
+  if (check.status !== "pass" && check.change) lines.push(`      \`${commandFor(check.change)}\``);
+  return lines.join("\n");
+}
+
+/** A one-line summary, also the notification text. */
+export function summarize(diagnosis: Diagnosis): string {
+  const problems = problemsOf(diagnosis);
+  const subject = `${diagnosis.appName} → ${diagnosis.vnetName}${diagnosis.target ? ` → ${diagnosis.target.host}${diagnosis.target.port ? `:${diagnosis.target.port}` : ""}` : ""}`;
+  if (problems.length === 0) return `${subject}: all ${diagnosis.checks.length} checks pass.`;
+  const failing = problems.filter((c) => c.status === "fail").length;
+  const warnings = problems.length - failing;
+  const counts = [failing > 0 ? `${failing} failing` : "", warnings > 0 ? `${warnings} to look at` : ""].filter(Boolean).join(", ");
+  return `${subject}: ${counts}. First: ${problems[0]!.title.toLowerCase()}.`;
+}
+
+/**
+ * Builds the reply. fixButton turns a fixable check into a button (the chat layer keeps the change server-side and
+ * puts only its own id in the button); without it, the command to type is shown instead.
+ */
+export function diagnosisReply(diagnosis: Diagnosis, fixButton?: (check: DiagnosisCheck & { change: ChangeRequest }) => ReplyButton | undefined): Reply {
+  const parts: ReplyPart[] = [{ kind: "status", lines: diagnosis.checks.map(checkLines) }];
+  if (diagnosis.notes.length > 0) parts.push({ kind: "context", lines: diagnosis.notes });
+  const buttons = problemsOf(diagnosis)
+    .filter((c): c is DiagnosisCheck & { change: ChangeRequest } => c.change !== undefined)
+    .map((c) => fixButton?.(c))
+    .filter((b): b is ReplyButton => b !== undefined);
+  // One button per change: DNS drift and a missing certificate both offer the same sync.
+  const unique = buttons.filter((b, i) => buttons.findIndex((other) => other.label === b.label) === i);
+  if (unique.length > 0) parts.push({ kind: "buttons", buttons: unique });
+  return { text: summarize(diagnosis), title: `Diagnosis of ${diagnosis.appName}`, parts };
+}
