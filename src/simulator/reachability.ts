@@ -1,6 +1,6 @@
 /** The simple, data-driven network model behind the Kudu commands: what an app's worker can reach. */
 import { inPrefix } from "./integration.ts";
-import type { SimApp, SimulatorState } from "./state.ts";
+import type { SimApp, SimulatorState, SimVnet } from "./state.ts";
 
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
 const AZURE_DNS = "168.63.129.16";
@@ -30,14 +30,30 @@ export function routesInto(state: SimulatorState, app: SimApp, ip: string): bool
       cert.notAfter.getTime() > state.now().getTime() &&
       gateway.rootCertificates.some((r) => r.publicCertData === cert.blob);
     if (!tunnelUp) continue;
-    const ranges = [...(vnet?.addressSpace ?? []), ...state.routesOf(app.planId, connection.vnetName).map((r) => r.startAddress)];
-    if (ranges.some((range) => range.includes("/") && inPrefix(ip, range))) return true;
+    if (vnet?.addressSpace.some((range) => inPrefix(ip, range))) return true;
+    const routed = state.routesOf(app.planId, connection.vnetName).some((r) => r.startAddress.includes("/") && inPrefix(ip, r.startAddress));
+    if (routed && (!vnet || crossesPeering(state, vnet, ip))) return true;
   }
   if (app.regionalSubnetId) {
     const vnet = state.vnets.get(app.regionalSubnetId.replace(/\/subnets\/[^/]+$/i, ""));
     if (vnet?.addressSpace.some((range) => inPrefix(ip, range))) return true;
   }
   return false;
+}
+
+/**
+ * P2S traffic enters a peered VNet only when this side allows access, forwarded traffic and gateway transit and the
+ * remote side allows access and forwarded traffic and uses the remote gateway; addresses in no peered VNet pass.
+ */
+function crossesPeering(state: SimulatorState, vnet: SimVnet, ip: string): boolean {
+  for (const peering of vnet.peerings) {
+    const remote = state.vnets.get(peering.remoteVnetId);
+    if (!remote?.addressSpace.some((range) => inPrefix(ip, range))) continue;
+    const back = remote.peerings.find((p) => p.remoteVnetId.toLowerCase() === vnet.id.toLowerCase());
+    const local = peering.peeringState === "Connected" && peering.allowVirtualNetworkAccess && peering.allowForwardedTraffic && peering.allowGatewayTransit;
+    return local && back !== undefined && back.allowVirtualNetworkAccess && back.allowForwardedTraffic && back.useRemoteGateways;
+  }
+  return true;
 }
 
 function canRoute(state: SimulatorState, app: SimApp, ip: string): boolean {
