@@ -4,7 +4,15 @@
  */
 
 /** Our own action ids: a button carries one of these and, as its value, only our request id. */
-export const ACTIONS = { approve: "vnet:approve", reject: "vnet:reject" } as const;
+export const ACTIONS = {
+  approve: "vnet:approve",
+  reject: "vnet:reject",
+  // Scheduled alerts: the value is the alert's short id; Renew goes on to the normal approval flow.
+  alertRenew: "vnet:alert-renew",
+  alertSnooze1h: "vnet:alert-snooze-1h",
+  alertSnooze4h: "vnet:alert-snooze-4h",
+  alertSnooze24h: "vnet:alert-snooze-24h",
+} as const;
 
 /** One of our action ids. */
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
