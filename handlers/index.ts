@@ -6,11 +6,15 @@ import { connect } from "./connect.ts";
 import { diagnose } from "./diagnose.ts";
 import { disconnect } from "./disconnect.ts";
 import { help } from "./help.ts";
+import { list } from "./list.ts";
+import { plan } from "./plan.ts";
 import { peer } from "./peer.ts";
 import { renew } from "./renew.ts";
 import { resolve } from "./resolve.ts";
 import { routeAdd } from "./route-add.ts";
 import { routeRemove } from "./route-remove.ts";
+import { routes } from "./routes.ts";
+import { show } from "./show.ts";
 import { sync } from "./sync.ts";
 import { tcpping } from "./tcpping.ts";
 
@@ -27,6 +31,10 @@ export function createCommandTable(list: readonly Command[]): readonly Command[]
 /** Every /vnet command. */
 export const commands: readonly Command[] = createCommandTable([
   help,
+  list,
+  show,
+  plan,
+  routes,
   diagnose,
   tcpping,
   resolve,

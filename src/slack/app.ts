@@ -12,9 +12,9 @@ import { createApprovalService, type ApprovalService } from "../core/approvals/a
 import type { ApprovalStore } from "../core/approvals/approval-store.ts";
 import type { AuditLog } from "../core/audit.ts";
 import type { Command } from "../core/command.ts";
-import type { AzureReader, AzureWriter, Clock } from "../core/ports.ts";
+import type { AzureReader, AzureWriter, Clock, KuduRunner } from "../core/ports.ts";
 import type { Reply } from "../core/reply.ts";
-import { createDispatcher } from "./dispatcher.ts";
+import { createDispatcher, type ClickHandler } from "./dispatcher.ts";
 import { renderReply } from "./render.ts";
 import { createSlackChat } from "./slack-chat.ts";
 import { createSlackDirectory } from "./slack-directory.ts";
@@ -26,9 +26,13 @@ export interface SlackAppDeps {
   logger: Logger;
   reader: AzureReader;
   writer: AzureWriter;
+  /** Runs commands on app workers (diagnose, tcpping, resolve); optional. */
+  kudu?: KuduRunner;
   clock: Clock;
   stores: { approvals: ApprovalStore; audit: AuditLog };
   commands: readonly Command[];
+  /** Handlers of further buttons by action id (the scheduled alerts' Renew and Snooze). */
+  actions?: Readonly<Record<string, ClickHandler>>;
   /** Extra routes on the same port (the local playground); /healthz is always there. */
   customRoutes?: CustomRoute[];
   /** Web API retries (default: 3 with backoff); tests pass { retries: 0 }. */
@@ -110,6 +114,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     audit: deps.stores.audit,
     logger,
     ...(deps.deadlineMs ? { deadlineMs: deps.deadlineMs } : {}),
+    ...(deps.kudu ? { kudu: deps.kudu } : {}),
+    ...(deps.actions ? { actions: deps.actions } : {}),
   });
 
   const inFlight = new Set<Promise<unknown>>();
@@ -133,7 +139,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     const value = action.type === "button" ? action.value ?? "" : "";
     track(
       (async () => {
-        const decision = await dispatcher.click({ userId: body.user.id, actionId: "action_id" in action ? action.action_id : "", value });
+        const channelId = "channel" in body && body.channel ? body.channel.id : "";
+        const decision = await dispatcher.click({ userId: body.user.id, channelId, actionId: "action_id" in action ? action.action_id : "", value });
         await respond(ephemeral(decision.reply));
         if (decision.execution) await decision.execution;
       })(),

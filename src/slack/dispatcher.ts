@@ -10,7 +10,7 @@ import type { ApprovalService, Decision } from "../core/approvals/approval-servi
 import type { ApprovalStore } from "../core/approvals/approval-store.ts";
 import type { AuditLog } from "../core/audit.ts";
 import type { Command, CommandContext } from "../core/command.ts";
-import type { AzureReader, Clock } from "../core/ports.ts";
+import type { AzureReader, Clock, KuduRunner } from "../core/ports.ts";
 import { ACTIONS, problemReply, textReply, type Reply } from "../core/reply.ts";
 import { ASK_AN_OPERATOR, DEADLINE_PASSED, INTERNAL_ERROR, NOT_AN_OPERATOR, TRY_AGAIN, WORKING } from "./messages.ts";
 import { parseCommand } from "./parse-command.ts";
@@ -26,6 +26,9 @@ export interface DispatcherDeps {
   approvalStore: ApprovalStore;
   audit: AuditLog;
   logger: Logger;
+  kudu?: KuduRunner;
+  /** Handlers of other buttons (e.g. the scheduled alerts' Renew and Snooze), by action id; they get our id value. */
+  actions?: Readonly<Record<string, ClickHandler>>;
   /** How long a command may take before the user is told it stopped (default 120 s; instant ones 2.5 s). */
   deadlineMs?: number;
 }
@@ -35,6 +38,9 @@ export interface PreparedCommand {
   ack: Reply;
   work: (() => Promise<Reply>) | undefined;
 }
+
+/** Handles a click on one of our buttons; the value is our own id. Throw BotError to refuse. */
+export type ClickHandler = (click: { userId: string; channelId: string; value: string }) => Promise<Decision>;
 
 /** Who typed what, where. */
 export interface Invocation {
@@ -46,7 +52,7 @@ export interface Invocation {
 /** The dispatcher. */
 export interface Dispatcher {
   prepare(invocation: Invocation): Promise<PreparedCommand>;
-  click(click: { userId: string; actionId: string; value: string }): Promise<Decision>;
+  click(click: { userId: string; channelId: string; actionId: string; value: string }): Promise<Decision>;
   /** BotError → its message and hint; anything else → "something went wrong (ref …)", logged with the ref. */
   errorReply(error: unknown, fields?: Record<string, string>): Reply;
 }
@@ -78,6 +84,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       approvals: deps.approvalStore,
       audit: deps.audit,
       commands: deps.commands,
+      ...(deps.kudu ? { kudu: deps.kudu } : {}),
       requestChange: (request) => deps.approvals.requestChange({ userId: invocation.userId, channelId: invocation.channelId, commandText: ctx.commandText }, request),
     };
     const started = Date.now();
@@ -109,7 +116,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (command.instant) return { ack: await run(command, invocation, { ...args }, INSTANT_DEADLINE_MS), work: undefined };
       return { ack: textReply(WORKING(invocation.text.trim().replace(/\s+/g, " "))), work: () => run(command, invocation, { ...args }, deadlineMs) };
     },
-    async click({ userId, actionId, value }) {
+    async click({ userId, channelId, actionId, value }) {
+      const handler = deps.actions?.[actionId];
+      if (handler) {
+        try {
+          return await handler({ userId, channelId, value });
+        } catch (error) {
+          return { reply: errorReply(error, { action: actionId, user: userId }), execution: undefined };
+        }
+      }
       if (actionId !== ACTIONS.approve && actionId !== ACTIONS.reject) {
         return { reply: problemReply("This button is not one I know any more.", "Ask for the change again."), execution: undefined };
       }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { signatureHeaders } from "../../src/slack/signing.ts";
+import { expectGolden } from "../support/slack-golden.ts";
 import { PEOPLE, SIGNING_SECRET, startSlackHarness, unreachableAzure, type SlackHarness } from "../support/slack-harness.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../fixtures/slack", name), "utf8");
@@ -76,5 +77,23 @@ describe("/vnet commands over signed HTTP", () => {
     const { ack } = await slack.command(PEOPLE.bystander, "approvals");
 
     expect(ack?.text).toBe("No change requests are waiting for a decision.");
+  });
+});
+
+describe("help", () => {
+  it("renders the command list for a user who may request and approve (golden)", async () => {
+    const { ack } = await slack.command("U0APPROVE", "help");
+
+    expectGolden("help", ack?.blocks);
+  });
+
+  it("tells a user outside the operators that they may only read", async () => {
+    await slack.close();
+    slack = await startSlackHarness({ azure, operators: ["U0OPERATE"] });
+
+    const { ack } = await slack.command(PEOPLE.bystander, "help");
+
+    expect(JSON.stringify(ack?.blocks)).toContain("You may not request changes (only operators may)");
+    expect(JSON.stringify(ack?.blocks)).toContain("You may not approve change requests.");
   });
 });

@@ -1,0 +1,32 @@
+/** /vnet list [--subscription ID] [--plan PLAN]: every gateway-required integration. */
+import { defineCommand } from "../src/core/command.ts";
+import { buildInventory } from "../src/core/inventory.ts";
+import type { ReplyPart } from "../src/core/reply.ts";
+import { vnetNameOf } from "./change-targets.ts";
+import { certificateLine, connectionFlags } from "./read-format.ts";
+
+/** The list command. */
+export const list = defineCommand({
+  name: "list",
+  summary: "Every gateway-required integration (plan, VNet, apps, gateway, certificate)",
+  changesAzure: false,
+  params: [],
+  flags: [{ name: "--subscription", value: "ID", kind: "subscription" }, { name: "--plan", value: "PLAN", kind: "plan" }],
+  async run(ctx, args) {
+    const subscriptions = args["--subscription"] ? [args["--subscription"]] : ctx.subscriptions;
+    const planName = args["--plan"] ? vnetNameOf(args["--plan"]).toLowerCase() : undefined;
+    const inventory = await buildInventory(ctx.reader, subscriptions, planName ? { planFilter: (p) => p.name.toLowerCase() === planName } : {});
+    const now = ctx.clock.now();
+    const parts: ReplyPart[] = inventory.integrations.map((i) => ({
+      kind: "text",
+      text: [
+        `*${i.plan.name}* → *${i.vnetName}* · apps: ${i.apps.map((a) => a.name).join(", ") || "none"}`,
+        `gateway ${i.gateway ? `${i.gateway.name} (pool ${i.gateway.addressPool.join(", ") || "none"})` : "not found"} · certificate ${certificateLine(i.connection, now)}${i.certOnGateway === false ? " · :warning: not on the gateway" : ""}`,
+        connectionFlags(i.connection),
+      ].filter(Boolean).join("\n"),
+    }));
+    const summary = `${inventory.integrations.length} gateway-required integration${inventory.integrations.length === 1 ? "" : "s"} in ${inventory.plansScanned} plan${inventory.plansScanned === 1 ? "" : "s"}; ${inventory.regionalCount} app${inventory.regionalCount === 1 ? "" : "s"} use regional integration.`;
+    if (inventory.failures.length > 0) parts.push({ kind: "context", lines: inventory.failures.map((f) => `:warning: ${f.scope}: ${f.message}`) });
+    return { title: "Gateway-required integrations", text: summary, parts: [{ kind: "context", lines: [summary] }, ...parts] };
+  },
+});
