@@ -27,21 +27,25 @@ export async function diagnoseApp(deps: DiagnoseDeps, appText: string, targetTex
   const facts = await readIntegration(deps.reader, app);
   const notes: string[] = [];
   const checks = checkIntegration(facts, deps.clock.now());
-  checks.push(await testPrivateIp(deps.kudu, app, facts.gateway?.addressPool ?? [], options));
+  // Each Kudu call takes seconds on a real worker: the private IP is read while the target is tested.
+  const privateIp = testPrivateIp(deps.kudu, app, facts.gateway?.addressPool ?? [], options);
+  privateIp.catch(() => undefined); // if the target's reads fail first, that error is the one reported
+  const targetChecks: DiagnosisCheck[] = [];
   if (target) {
     let ip = target.ip;
     if (!ip) {
       const dns = await testDns(deps.kudu, app, target.host, facts.connection.dnsServers, options);
-      checks.push(dns.check);
+      targetChecks.push(dns.check);
       ip = dns.addresses[0];
       if (!ip) notes.push(`${target.host} did not resolve, so the route and NSG checks were skipped.`);
     }
-    if (ip) checks.push(...checkPath(facts, await readTarget(deps.reader, facts, ip), target.port));
+    if (ip) targetChecks.push(...checkPath(facts, await readTarget(deps.reader, facts, ip), target.port));
     if (target.port === undefined) notes.push(`Give ${target.host}:PORT to check NSG rules for the port and to test it with tcpping.`);
-    else checks.push(await testTcp(deps.kudu, app, target.host, target.port, options));
+    else targetChecks.push(await testTcp(deps.kudu, app, target.host, target.port, options));
   } else {
     notes.push("Give a HOST[:PORT] to also check the route, the NSG rules and the connection to it.");
   }
+  checks.push(await privateIp, ...targetChecks);
   return { appName: app.name, vnetName: facts.vnet.name, target, checks, notes };
 }
 
