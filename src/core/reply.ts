@@ -12,6 +12,8 @@ export const ACTIONS = {
   alertSnooze1h: "vnet:alert-snooze-1h",
   alertSnooze4h: "vnet:alert-snooze-4h",
   alertSnooze24h: "vnet:alert-snooze-24h",
+  // A diagnosis' Fix button: the value is a fix offer's id; the click opens the normal approval flow.
+  diagnoseFix: "vnet:diagnose-fix",
 } as const;
 
 /** One of our action ids. */
