@@ -54,9 +54,12 @@ export async function readTarget(reader: AzureReader, facts: IntegrationFacts, i
   const vnetPrefix = vnet.addressSpace.find((prefix) => prefixHolds(prefix, ip));
   if (vnetPrefix) return withSubnet(reader, { ...base, place: { kind: "vnet", prefix: vnetPrefix } }, vnet);
   for (const peering of vnet.peerings) {
-    const prefix = peering.remoteAddressSpace.find((p) => prefixHolds(p, ip));
-    if (!prefix) continue;
+    // A peering that has not synced may not list the remote address space yet: the remote VNet has it.
+    const known = peering.remoteAddressSpace.find((p) => prefixHolds(p, ip));
+    if (!known && peering.remoteAddressSpace.length > 0) continue;
     const { remote, remoteError } = await readRemote(reader, peering.remoteVnetId);
+    const prefix = known ?? remote?.addressSpace.find((p) => prefixHolds(p, ip));
+    if (!prefix) continue;
     const facts: TargetFacts = { ...base, place: { kind: "peered", peering, prefix, remote, remoteError } };
     return remote ? withSubnet(reader, facts, remote) : facts;
   }
