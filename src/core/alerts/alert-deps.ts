@@ -1,0 +1,26 @@
+/** What the scheduled alert checks need from the outside world. */
+import type { AlertStateStore, AzureReader, ChatPort } from "../ports.ts";
+import type { Reply } from "../reply.ts";
+
+/** Dependencies of the certificate and gateway checks (wired by main.ts, faked by nothing: tests use the real parts). */
+export interface AlertDeps {
+  reader: AzureReader;
+  subscriptions: readonly string[];
+  store: AlertStateStore;
+  chat: ChatPort<Reply>;
+  /** slack.alertChannel. */
+  channel: string;
+  /** schedule.timezone, for the times shown (default UTC). */
+  timezone?: string;
+  /** schedule.certificateWarningMonths (default 6). */
+  certificateWarningMonths?: number;
+  /** schedule.reminderHours (default 4). */
+  reminderHours?: number;
+  /** Reads in flight at once during a scan (default 4). */
+  concurrency?: number;
+}
+
+/** Loads every alert state under a prefix into a map. */
+export async function loadStates(store: AlertStateStore, prefix: string) {
+  return new Map((await store.list(prefix)).map(({ key, state }) => [key, state]));
+}

@@ -1,0 +1,18 @@
+/** Turns a Renew click on the certificate digest into the renew change it stands for. */
+import { BotError } from "../../errors.ts";
+import type { ChangeRequest } from "../changes/types.ts";
+import type { AlertStateStore } from "../ports.ts";
+import { ALERT_PREFIX, alertIdOf } from "./alert-keys.ts";
+import { readStoredCertificate } from "./certificate-alerts.ts";
+
+/** The renew request behind a certificate alert id; the click then goes through the normal approval flow. */
+export async function renewRequestForAlert(store: AlertStateStore, alertId: string): Promise<ChangeRequest> {
+  const match = (await store.list(ALERT_PREFIX.certificate)).find(({ key }) => alertIdOf(key) === alertId.trim().toLowerCase());
+  const stored = readStoredCertificate(match?.state);
+  if (!stored?.renewAppId) {
+    throw new BotError("not-found", "This certificate is no longer in the bot's list: it may have been renewed or disconnected.", {
+      hint: "Check with `/vnet expiring`, then use `/vnet renew APP` if it still needs renewing.",
+    });
+  }
+  return { kind: "renew", appId: stored.renewAppId, vnetName: stored.vnetName };
+}

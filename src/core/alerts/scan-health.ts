@@ -1,0 +1,76 @@
+/**
+ * A scan's own health, so that silence never means "all is well" by accident: a failed scan, failed reads, or a
+ * scan that suddenly sees none of the integrations it saw before are told once, and so is their end.
+ */
+import { isBotError } from "../../errors.ts";
+import type { AlertState } from "../ports.ts";
+import type { Reply } from "../reply.ts";
+import { plural } from "./alert-format.ts";
+
+/** What a scan produced. */
+export type ScanOutcome = { ok: true; seen: number; failures: readonly string[] } | { ok: false; error: unknown };
+
+/** What is wrong with the scan, if anything. */
+export type ScanProblem = "failed" | "partial" | "vanished";
+
+interface StoredScan {
+  /** Integrations the last trustworthy scan saw. */
+  seen: number;
+  problem: ScanProblem | undefined;
+}
+
+/** The decision: what to post (if anything), what to store, and whether absent alerts may be resolved. */
+export interface ScanHealth {
+  notice: Reply | undefined;
+  state: AlertState;
+  /** True when the scan saw everything: only then may alerts of resources it did not see be closed. */
+  complete: boolean;
+}
+
+/** A user-safe description of a failure: BotError messages are written to be shown; anything else is not. */
+export function safeMessage(error: unknown): string {
+  return isBotError(error) ? error.message : "it failed unexpectedly (the details are in the bot's log)";
+}
+
+/** Compares this scan with the last one; `what` names the job, e.g. "certificate scan". */
+export function evaluateScanHealth(what: string, outcome: ScanOutcome, previous: AlertState | undefined, now: Date): ScanHealth {
+  const stored = readStored(previous);
+  const vanished = outcome.ok && outcome.seen === 0 && stored.seen > 0;
+  const problem: ScanProblem | undefined = !outcome.ok ? "failed" : outcome.failures.length > 0 ? "partial" : vanished ? "vanished" : undefined;
+  // Only a complete scan may change what "all the integrations" means.
+  const seen = outcome.ok && problem === undefined ? outcome.seen : stored.seen;
+  const state: AlertState = {
+    announced: problem ? [problem] : [],
+    snoozedUntil: undefined,
+    lastResult: JSON.stringify({ seen, problem } satisfies StoredScan),
+    updatedAt: now,
+  };
+  let notice: Reply | undefined;
+  if (problem && problem !== stored.problem) notice = problemNotice(what, problem, outcome, stored.seen);
+  else if (!problem && stored.problem) notice = recoveredNotice(what, stored.problem, outcome.ok ? outcome.seen : 0);
+  return { notice, state, complete: problem === undefined };
+}
+
+function readStored(state: AlertState | undefined): StoredScan {
+  try {
+    const parsed = JSON.parse(state?.lastResult ?? "{}") as Partial<StoredScan>;
+    return { seen: typeof parsed.seen === "number" ? parsed.seen : 0, problem: parsed.problem };
+  } catch {
+    return { seen: 0, problem: undefined };
+  }
+}
+
+function problemNotice(what: string, problem: ScanProblem, outcome: ScanOutcome, seenBefore: number): Reply {
+  const text =
+    problem === "failed" ? `:x: The ${what} failed: ${safeMessage(outcome.ok ? undefined : outcome.error)} Until it works again, no news is *not* good news.`
+    : problem === "vanished" ? `:warning: The ${what} found no gateway-required integrations, but the last one found ${seenBefore}. Check that the bot can still read the subscriptions (Reader role), or confirm they were all moved.`
+    : `:warning: Part of the ${what} failed, so some integrations were not checked: ${(outcome.ok ? outcome.failures : []).join("; ")}`;
+  return { text, parts: [{ kind: "text", text }], visibility: "in_channel" };
+}
+
+function recoveredNotice(what: string, was: ScanProblem, seen: number): Reply {
+  const text =
+    was === "vanished" ? `:white_check_mark: The ${what} sees ${plural(seen, "integration")} again.`
+    : `:white_check_mark: The ${what} works again: ${plural(seen, "integration")} checked.`;
+  return { text, parts: [{ kind: "text", text }], visibility: "in_channel" };
+}
