@@ -71,7 +71,7 @@ async function resolve<T extends Named>(deps: ResolveDeps, kind: Kind<T>, input:
   if (text.startsWith("/")) return resolveId(deps, kind, text);
   const parts = text.split("/");
   if (parts.length > 2) {
-    throw new BotError("usage", `"${text}" is neither a ${kind.noun} name, rg/name, nor a full resource id.`, {
+    throw new BotError("usage", `"${text}" is neither ${article(kind.noun)} name, rg/name, nor a full resource id.`, {
       hint: "Give the name, resource-group/name, or the id starting with /subscriptions/.",
     });
   }

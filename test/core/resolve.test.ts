@@ -80,14 +80,16 @@ describe("resolving what users type, against the demo estate", () => {
 });
 
 describe("resolving a name that several resources share", () => {
+  // App names are global in Azure (they are host names); plan names repeat across resource groups and subscriptions.
   const seed = parseEstate({
     subscriptions: [
       {
         id: "1b7d7c0e-5f0e-4e7a-9d0c-2a4b6c8d0e11",
-        resourceGroups: [
-          { name: "rg-one", plans: [{ name: "plan1", sku: { name: "S1", tier: "Standard" } }], apps: [{ name: "api", plan: "plan1" }] },
-          { name: "rg-two", plans: [{ name: "plan2", sku: { name: "S1", tier: "Standard" } }], apps: [{ name: "api", plan: "plan2" }] },
-        ],
+        resourceGroups: [{ name: "rg-one", plans: [{ name: "plan-api", sku: { name: "S1", tier: "Standard" } }] }],
+      },
+      {
+        id: "2c8e8d1f-6a1f-4f8b-8e1d-3b5c7d9e1f22",
+        resourceGroups: [{ name: "rg-two", plans: [{ name: "plan-api", sku: { name: "S1", tier: "Standard" } }] }],
       },
     ],
   });
@@ -98,20 +100,20 @@ describe("resolving a name that several resources share", () => {
   afterAll(() => harness.close());
 
   it("lists the candidates as rg/name and asks which one", async () => {
-    const deps = { reader: harness.reader, subscriptions: ["1b7d7c0e-5f0e-4e7a-9d0c-2a4b6c8d0e11"] };
+    const deps = { reader: harness.reader, subscriptions: harness.subscriptions };
 
-    const error = await failure(resolveApp(deps, "api"));
+    const error = await failure(resolvePlan(deps, "plan-api"));
 
     expect(error.kind).toBe("ambiguous");
-    expect(error.message).toBe('"api" matches 2 apps: rg-one/api, rg-two/api.');
+    expect(error.message).toBe('"plan-api" matches 2 plans: rg-one/plan-api, rg-two/plan-api.');
     expect(error.hint).toMatch(/rg\/name/);
   });
 
   it("resolves the same name once the resource group is given", async () => {
-    const deps = { reader: harness.reader, subscriptions: ["1b7d7c0e-5f0e-4e7a-9d0c-2a4b6c8d0e11"] };
+    const deps = { reader: harness.reader, subscriptions: harness.subscriptions };
 
-    const app = await resolveApp(deps, "rg-two/api");
+    const plan = await resolvePlan(deps, "rg-two/plan-api");
 
-    expect(app.resourceGroup).toBe("rg-two");
+    expect(plan.resourceGroup).toBe("rg-two");
   });
 });

@@ -1,0 +1,66 @@
+import { WebSiteManagementClient } from "@azure/arm-appservice";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
+import { getClient, type Client } from "@azure-rest/core-client";
+
+/** The Azure clouds the bot can manage. */
+export type AzureCloudName = "AzureCloud" | "AzureChinaCloud" | "AzureUSGovernment";
+
+const CLOUDS: Record<AzureCloudName, { setting: "AZURE_PUBLIC_CLOUD" | "AZURE_CHINA_CLOUD" | "AZURE_US_GOVERNMENT"; arm: string }> = {
+  AzureCloud: { setting: "AZURE_PUBLIC_CLOUD", arm: "https://management.azure.com" },
+  AzureChinaCloud: { setting: "AZURE_CHINA_CLOUD", arm: "https://management.chinacloudapi.cn" },
+  AzureUSGovernment: { setting: "AZURE_US_GOVERNMENT", arm: "https://management.usgovcloudapi.net" },
+};
+
+/** What the clients are built from: the credential, the cloud, and an optional ARM URL override (the simulator). */
+export interface AzureClientOptions {
+  credential: TokenCredential;
+  cloud: AzureCloudName;
+  armEndpoint?: string | undefined;
+}
+
+/** SDK clients per subscription, built once and shared (each keeps its own connection pool and token cache). */
+export interface AzureClients {
+  web(subscriptionId: string): WebSiteManagementClient;
+  network(subscriptionId: string): NetworkManagementClient;
+  /** A plain ARM client on the same pipeline (auth, retries, TLS) for APIs without a modular SDK: Resource Health. */
+  arm: Client;
+  credential: TokenCredential;
+  /** The token scope of the cloud's ARM, which Kudu also accepts. */
+  scope: string;
+}
+
+/** The production credential: managed identity, workload identity, environment service principal or `az login`. */
+export function defaultCredential(): TokenCredential {
+  return new DefaultAzureCredential();
+}
+
+/** Builds the SDK clients for one cloud, pointed at armEndpoint when set. */
+export function createAzureClients(options: AzureClientOptions): AzureClients {
+  const cloud = CLOUDS[options.cloud];
+  const scope = `${cloud.arm}/.default`;
+  const common = {
+    ...(options.armEndpoint ? { endpoint: options.armEndpoint } : { cloudSetting: cloud.setting }),
+    credentials: { scopes: [scope] },
+    // The SDK retries 429/503 by Retry-After and 5xx with back-off; three tries keep a command inside its deadline.
+    retryOptions: { maxRetries: 3 },
+  };
+  const web = new Map<string, WebSiteManagementClient>();
+  const network = new Map<string, NetworkManagementClient>();
+  return {
+    web: (sub) => getOrCreate(web, sub, () => new WebSiteManagementClient(options.credential, sub, common)),
+    network: (sub) => getOrCreate(network, sub, () => new NetworkManagementClient(options.credential, sub, common)),
+    arm: getClient(options.armEndpoint ?? cloud.arm, options.credential, { credentials: { scopes: [scope] }, retryOptions: { maxRetries: 3 } }),
+    credential: options.credential,
+    scope,
+  };
+}
+
+function getOrCreate<T>(cache: Map<string, T>, key: string, create: () => T): T {
+  let value = cache.get(key);
+  if (!value) {
+    value = create();
+    cache.set(key, value);
+  }
+  return value;
+}

@@ -1,0 +1,6 @@
+/** The Azure boundary: the only place that knows the SDKs. */
+export { createAzureClients, defaultCredential, type AzureClients, type AzureCloudName } from "./clients.ts";
+export { createAzureReader } from "./reader.ts";
+export { createAzureWriter } from "./writer.ts";
+export { createKuduRunner } from "./kudu.ts";
+export { requiredActions } from "./permissions.ts";

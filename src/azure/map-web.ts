@@ -1,0 +1,71 @@
+import type { AppServicePlan, Site, VnetInfoResource, VnetRoute } from "@azure/arm-appservice";
+import { parseCertificate } from "../core/certificate.ts";
+import type { AppInfo, PlanInfo, PlanRoute, VnetConnectionInfo } from "../core/model.ts";
+import { parseResourceId } from "../core/resource-id.ts";
+
+/** Subscription and resource group of an id the SDK returned. */
+function scopeOf(id: string | undefined): { subscriptionId: string; resourceGroup: string } {
+  const parsed = id ? parseResourceId(id) : undefined;
+  return { subscriptionId: parsed?.subscriptionId ?? "", resourceGroup: parsed?.resourceGroup ?? "" };
+}
+
+/** An App Service plan as the domain sees it. */
+export function toPlanInfo(plan: AppServicePlan): PlanInfo {
+  return {
+    id: plan.id ?? "",
+    name: plan.name ?? "",
+    ...scopeOf(plan.id),
+    location: plan.location ?? "",
+    skuName: plan.sku?.name ?? "",
+    tier: plan.sku?.tier ?? "",
+    isLinux: plan.reserved === true || /linux/i.test(plan.kind ?? ""),
+    isWindowsContainer: plan.hyperV === true || plan.isXenon === true,
+  };
+}
+
+/** A web app as the domain sees it. */
+export function toAppInfo(site: Site): AppInfo {
+  const kind = site.kind ?? "app";
+  return {
+    id: site.id ?? "",
+    name: site.name ?? "",
+    ...scopeOf(site.id),
+    location: site.location ?? "",
+    planId: site.serverFarmId ?? "",
+    kind,
+    isLinux: site.reserved === true || /linux/i.test(kind),
+    isWindowsContainer: site.hyperV === true || site.isXenon === true || /container,windows|hyperv/i.test(kind),
+    state: site.state ?? "",
+    gatewayVnetName: site.siteConfig?.vnetName || undefined,
+    regionalSubnetId: site.virtualNetworkSubnetId || undefined,
+    scmHostName: site.enabledHostNames?.find((host) => host.includes(".scm.")),
+  };
+}
+
+/** A plan route as the domain sees it. */
+export function toPlanRoute(route: VnetRoute): PlanRoute {
+  return {
+    name: route.name ?? "",
+    startAddress: route.startAddress ?? "",
+    endAddress: route.endAddress || undefined,
+    routeType: route.routeType ?? "STATIC",
+  };
+}
+
+/** A VNet connection (app or plan level) as the domain sees it. */
+export function toVnetConnection(connection: VnetInfoResource): VnetConnectionInfo {
+  return {
+    name: connection.name ?? "",
+    vnetId: connection.vnetResourceId ?? "",
+    isRegional: connection.isSwift === true,
+    certThumbprint: connection.certThumbprint || undefined,
+    certBlob: connection.certBlob || undefined,
+    certificate: parseCertificate(connection.certBlob),
+    routes: (connection.routes ?? []).map(toPlanRoute),
+    resyncRequired: connection.resyncRequired === true,
+    dnsServers: (connection.dnsServers ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+}

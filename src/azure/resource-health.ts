@@ -1,0 +1,17 @@
+import { createRestError } from "@azure-rest/core-client";
+import type { HealthState } from "../core/model.ts";
+import type { AzureClients } from "./clients.ts";
+
+const API_VERSION = "2025-04-01";
+const STATES: readonly HealthState[] = ["Available", "Unavailable", "Degraded", "Unknown"];
+
+/** Resource Health's current availability of a resource; anything Resource Health does not say is "Unknown". */
+export async function fetchAvailability(clients: AzureClients, resourceId: string): Promise<HealthState> {
+  const response = await clients.arm
+    .pathUnchecked(`${resourceId}/providers/Microsoft.ResourceHealth/availabilityStatuses/current`)
+    .get({ queryParameters: { "api-version": API_VERSION } });
+  if (response.status === "404") return "Unknown";
+  if (response.status !== "200") throw createRestError(response);
+  const state = (response.body as { properties?: { availabilityState?: string } } | undefined)?.properties?.availabilityState;
+  return STATES.find((s) => s === state) ?? "Unknown";
+}

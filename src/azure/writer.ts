@@ -1,0 +1,155 @@
+import type { VirtualNetworkPeering } from "@azure/arm-network";
+import type { AzureWriter } from "../core/ports.ts";
+import type { WriteReceipt } from "../core/model.ts";
+import { Secret } from "../core/secret.ts";
+import type { AzureClients } from "./clients.ts";
+import { callAzure } from "./errors.ts";
+import { idParts } from "./reader.ts";
+
+/** Long-running operations are polled this often unless ARM says otherwise with Retry-After. */
+const POLL_INTERVAL_MS = 5_000;
+/** App Service accepts only this gateway name (VnetGateway.tsp). */
+const GATEWAY_NAME = "primary";
+
+/** Collects x-ms-request-id of every response an SDK call sees, for the audit trail. */
+function receipt(): { requestIds: string[]; options: { onResponse: (r: { headers: { get(n: string): string | undefined } }) => void } } {
+  const requestIds: string[] = [];
+  return {
+    requestIds,
+    options: {
+      onResponse: (response) => {
+        const id = response.headers.get("x-ms-request-id");
+        if (id) requestIds.push(id);
+      },
+    },
+  };
+}
+
+/** AzureWriter over the SDK clients: exactly the calls of the documented connect, sync, route and peering flows. */
+export function createAzureWriter(clients: AzureClients): AzureWriter {
+  return {
+    async putAppVnetConnection(appId, vnetId) {
+      const { sub, rg, name } = idParts(appId, "app");
+      const vnetName = idParts(vnetId, "VNet").name;
+      const r = receipt();
+      const connection = await callAzure("putAppVnetConnection", `app ${rg}/${name}`, () =>
+        clients.web(sub).webApps.createOrUpdateVnetConnection(rg, name, vnetName, { vnetResourceId: vnetId }, r.options),
+      );
+      return { requestIds: r.requestIds, certBlob: connection.certBlob ?? "", certThumbprint: connection.certThumbprint || undefined };
+    },
+
+    async deleteAppVnetConnection(appId, vnetName) {
+      const { sub, rg, name } = idParts(appId, "app");
+      const r = receipt();
+      await callAzure("deleteAppVnetConnection", `the connection of app ${rg}/${name} to ${vnetName}`, () =>
+        clients.web(sub).webApps.deleteVnetConnection(rg, name, vnetName, r.options),
+      );
+      return { requestIds: r.requestIds };
+    },
+
+    async addGatewayRootCertificate(gatewayId, certName, publicCertData): Promise<WriteReceipt> {
+      const { sub, rg, name } = idParts(gatewayId, "gateway");
+      const r = receipt();
+      const gateways = clients.network(sub).virtualNetworkGateways;
+      await callAzure("addGatewayRootCertificate", `gateway ${rg}/${name}`, async () => {
+        // GET-modify-PUT: a PUT replaces the whole gateway, so the other root certificates must travel with it.
+        const gateway = await gateways.get(rg, name, r.options);
+        const p2s = (gateway.vpnClientConfiguration ??= {});
+        const roots = (p2s.vpnClientRootCertificates ??= []);
+        if (roots.some((c) => c.publicCertData === publicCertData)) return;
+        roots.push({ name: certName, publicCertData });
+        await gateways.createOrUpdate(rg, name, gateway, { ...r.options, updateIntervalInMs: POLL_INTERVAL_MS });
+      });
+      return { requestIds: r.requestIds };
+    },
+
+    async generateVpnPackage(gatewayId) {
+      const { sub, rg, name } = idParts(gatewayId, "gateway");
+      const r = receipt();
+      const result = await callAzure("generateVpnPackage", `gateway ${rg}/${name}`, () =>
+        clients.network(sub).virtualNetworkGateways.generatevpnclientpackage(
+          rg,
+          name,
+          { processorArchitecture: "Amd64" },
+          { ...r.options, updateIntervalInMs: POLL_INTERVAL_MS },
+        ),
+      );
+      // Older ARM answers wrapped the URL in quotes (azure-powershell#3391).
+      const packageUri = new Secret(String(result.body ?? "").replace(/^"|"$/g, ""));
+      return { requestIds: r.requestIds, packageUri };
+    },
+
+    async putAppVnetGateway(appId, vnetName, packageUri) {
+      const { sub, rg, name } = idParts(appId, "app");
+      const r = receipt();
+      await callAzure("putAppVnetGateway", `the connection of app ${rg}/${name} to ${vnetName}`, () =>
+        clients
+          .web(sub)
+          .webApps.createOrUpdateVnetConnectionGateway(rg, name, vnetName, GATEWAY_NAME, { vnetName, vpnPackageUri: packageUri.reveal() }, r.options),
+      );
+      return { requestIds: r.requestIds };
+    },
+
+    async putPlanVnetGateway(planId, vnetName, packageUri) {
+      const { sub, rg, name } = idParts(planId, "plan");
+      const r = receipt();
+      await callAzure("putPlanVnetGateway", `the connection of plan ${rg}/${name} to ${vnetName}`, () =>
+        clients.web(sub).appServicePlans.updateVnetGateway(rg, name, vnetName, GATEWAY_NAME, { vnetName, vpnPackageUri: packageUri.reveal() }, r.options),
+      );
+      return { requestIds: r.requestIds };
+    },
+
+    async putPlanRoute(planId, vnetName, route) {
+      const { sub, rg, name } = idParts(planId, "plan");
+      const r = receipt();
+      await callAzure("putPlanRoute", `route ${route.name} of plan ${rg}/${name}`, () =>
+        clients.web(sub).appServicePlans.createOrUpdateVnetRoute(
+          rg,
+          name,
+          vnetName,
+          route.name,
+          { startAddress: route.startAddress, ...(route.endAddress ? { endAddress: route.endAddress } : {}), routeType: route.routeType },
+          r.options,
+        ),
+      );
+      return { requestIds: r.requestIds };
+    },
+
+    async deletePlanRoute(planId, vnetName, routeName) {
+      const { sub, rg, name } = idParts(planId, "plan");
+      const r = receipt();
+      await callAzure("deletePlanRoute", `route ${routeName} of plan ${rg}/${name}`, () =>
+        clients.web(sub).appServicePlans.deleteVnetRoute(rg, name, vnetName, routeName, r.options),
+      );
+      return { requestIds: r.requestIds };
+    },
+
+    async putPeering(vnetId, peeringName, settings) {
+      const { sub, rg, name } = idParts(vnetId, "VNet");
+      const r = receipt();
+      const peerings = clients.network(sub).virtualNetworkPeerings;
+      await callAzure("putPeering", `peering ${peeringName} of VNet ${rg}/${name}`, async () => {
+        // Keep what the existing peering already says (address spaces, sync level) and change only the flags.
+        const existing: VirtualNetworkPeering = await peerings.get(rg, name, peeringName, r.options).catch((error: unknown) => {
+          if ((error as { statusCode?: number }).statusCode === 404) return {};
+          throw error;
+        });
+        await peerings.createOrUpdate(
+          rg,
+          name,
+          peeringName,
+          {
+            ...existing,
+            remoteVirtualNetwork: { id: settings.remoteVnetId },
+            allowVirtualNetworkAccess: settings.allowVirtualNetworkAccess,
+            allowForwardedTraffic: settings.allowForwardedTraffic,
+            allowGatewayTransit: settings.allowGatewayTransit,
+            useRemoteGateways: settings.useRemoteGateways,
+          },
+          { ...r.options, updateIntervalInMs: POLL_INTERVAL_MS },
+        );
+      });
+      return { requestIds: r.requestIds };
+    },
+  };
+}
