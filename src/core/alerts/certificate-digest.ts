@@ -66,6 +66,7 @@ export function certificateDigest(content: DigestContent): Reply {
     const buttons = sorted.map(renewButton).filter((b) => b !== undefined);
     for (let i = 0; i < buttons.length; i += BUTTONS_PER_BLOCK) parts.push({ kind: "buttons", buttons: buttons.slice(i, i + BUTTONS_PER_BLOCK) });
   }
+  if (parts.length === 0) parts.push({ kind: "text", text: `:white_check_mark: ${digestSummary(content)}` });
   const context: string[] = [];
   if (content.alreadyAnnounced > 0) context.push(`${plural(content.alreadyAnnounced, "other certificate")} still expiring, announced before: \`/vnet expiring\` lists them all.`);
   if (content.failures.length > 0) context.push(`:warning: ${plural(content.failures.length, "read")} failed, so this list may be incomplete: ${content.failures.join("; ")}`);
@@ -80,5 +81,5 @@ function digestSummary(content: DigestContent): string {
   const words: Record<UrgencyGroup, string> = { expired: "expired", "under-30-days": "expiring within 30 days", "within-window": `expiring within ${plural(content.warningMonths, "month")}` };
   const pieces = counts.map(([g, n]) => `${n} ${words[g]}`);
   if (content.renewals.length > 0) pieces.push(`${content.renewals.length} renewed`);
-  return pieces.length > 0 ? `Certificates: ${pieces.join(", ")}.` : "No certificate expires within the warning window.";
+  return pieces.length > 0 ? `Certificates: ${pieces.join(", ")}.` : `No certificate expires within ${plural(content.warningMonths, "month")}.`;
 }

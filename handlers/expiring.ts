@@ -1,0 +1,39 @@
+/** /vnet expiring [MONTHS]: the certificates expiring soon, answered at once for whoever asks. */
+import { BotError } from "../src/errors.ts";
+import { certificateDigest } from "../src/core/alerts/certificate-digest.ts";
+import { certificateFindings, evaluateCertificates } from "../src/core/alerts/certificate-alerts.ts";
+import { defineCommand } from "../src/core/command.ts";
+import { buildInventory } from "../src/core/inventory.ts";
+
+const DEFAULT_MONTHS = 6;
+const MAX_MONTHS = 24;
+
+/** The expiring command. */
+export const expiring = defineCommand({
+  name: "expiring",
+  summary: "Integration certificates that expire within MONTHS (default 6), most urgent first",
+  changesAzure: false,
+  params: [{ name: "MONTHS", kind: "count", optional: true }],
+  async run(ctx, args) {
+    const months = args["MONTHS"] === undefined ? DEFAULT_MONTHS : Number(args["MONTHS"]);
+    if (!Number.isInteger(months) || months < 1 || months > MAX_MONTHS) {
+      throw new BotError("usage", `MONTHS must be a whole number from 1 to ${MAX_MONTHS}.`, { hint: "For example: `/vnet expiring 3`" });
+    }
+    const now = ctx.clock.now();
+    const inventory = await buildInventory(ctx.reader, ctx.subscriptions);
+    // Nothing stored: every certificate in the window is listed, as if announced for the first time.
+    const evaluation = evaluateCertificates(certificateFindings(inventory.integrations), new Map(), { now, warningMonths: months, scanComplete: false });
+    const reply = certificateDigest({
+      entries: evaluation.announcements,
+      renewals: [],
+      alreadyAnnounced: 0,
+      integrations: inventory.integrations.length,
+      warningMonths: months,
+      now,
+      failures: inventory.failures.map((f) => f.message),
+      withButtons: false,
+    });
+    if (evaluation.announcements.length > 0) reply.parts.splice(-1, 0, { kind: "context", lines: ["Renew one with `/vnet renew APP`: it goes to approval like any change."] });
+    return { ...reply, visibility: "ephemeral" };
+  },
+});

@@ -1,0 +1,38 @@
+/** /vnet gateways: the gateways the integrations depend on that are down or busy, and integrations needing a resync. */
+import { plural } from "../src/core/alerts/alert-format.ts";
+import { gatewayFindings } from "../src/core/alerts/gateway-findings.ts";
+import type { ProblemFinding } from "../src/core/alerts/problem-finding.ts";
+import { defineCommand } from "../src/core/command.ts";
+import { buildInventory } from "../src/core/inventory.ts";
+import type { ReplyPart } from "../src/core/reply.ts";
+
+const MARK: Record<ProblemFinding["condition"], string> = { down: ":red_circle:", busy: ":large_blue_circle:", unknown: ":grey_question:", up: ":large_green_circle:" };
+
+function line(finding: ProblemFinding): string {
+  const state = finding.kind === "resync" ? "needs a network sync" : finding.condition === "busy" ? "is busy (not down)" : finding.condition === "unknown" ? "could not be checked" : "is down";
+  const why = finding.reasons.length > 0 ? ` (${finding.reasons.join("; ")})` : "";
+  const fix = finding.fix ? ` Fix: \`${finding.fix}\`` : "";
+  return `${MARK[finding.condition]} *${finding.subject}* ${state}${why}. Apps: ${finding.apps.join(", ") || "_none_"}.${fix}`;
+}
+
+/** The gateways command. */
+export const gateways = defineCommand({
+  name: "gateways",
+  summary: "Gateways the integrations depend on that are down or busy, and integrations that need a sync",
+  changesAzure: false,
+  params: [],
+  async run(ctx) {
+    const inventory = await buildInventory(ctx.reader, ctx.subscriptions);
+    const failures = inventory.failures.map((f) => f.message);
+    const findings = await gatewayFindings(ctx.reader, inventory.integrations, { failures });
+    const gatewayCount = findings.filter((f) => f.kind === "gateway").length;
+    const notable = findings.filter((f) => f.condition !== "up");
+    const down = notable.filter((f) => f.condition === "down").length;
+    const summary = down > 0 ? `${plural(down, "problem")} of ${plural(gatewayCount, "gateway")} checked.` : `All ${plural(gatewayCount, "gateway")} the integrations use are up.`;
+    const parts: ReplyPart[] = [{ kind: "text", text: notable.length > 0 ? notable.map(line).join("\n") : `:large_green_circle: ${summary}` }];
+    const context = [`Down means missing, provisioning Failed, or Resource Health Unavailable; Creating/Updating/Deleting is busy.`];
+    if (failures.length > 0) context.unshift(`:warning: ${plural(failures.length, "read")} failed, so this may be incomplete: ${failures.join("; ")}`);
+    parts.push({ kind: "context", lines: context });
+    return { title: "Gateways", text: summary, parts };
+  },
+});

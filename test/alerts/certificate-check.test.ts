@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCertificateCheck } from "../../src/core/alerts/certificate-check.ts";
+import { issueCertificateFor } from "../../src/simulator/integration.ts";
+import { ALERTS, buttonsOf, startAlertWorld, textOf, type AlertWorld } from "./alert-world.ts";
+
+describe("the scheduled certificate check", () => {
+  let world: AlertWorld;
+  beforeEach(async () => {
+    world = await startAlertWorld();
+  });
+  afterEach(() => world.close());
+  const posts = () => world.slack.workspace.messages(ALERTS);
+
+  it("posts one digest grouped by urgency, naming plan, VNet, apps, expiry and days left, with a Renew button each", async () => {
+    await runCertificateCheck(world.deps, world.now());
+
+    expect(posts()).toHaveLength(1);
+    const digest = textOf(posts()[0]!);
+    expect(digest).toContain(":red_circle: *Expired*\n• *plan-platform* → *vnet-legacy*: expired on 2026-02-09 (20 days ago). Apps: billing-legacy");
+    expect(digest).toContain(":large_yellow_circle: *Expiring within 6 months*\n• *plan-basic* → *vnet-finance*: expires on 2026-05-30 (90 days left). Apps: payments-api");
+    expect(digest.indexOf("Expired")).toBeLessThan(digest.indexOf("Expiring within 6 months"));
+    expect(buttonsOf(posts()[0]!)).toEqual([expect.stringMatching(/^vnet:alert-renew=[0-9a-f]{6}$/), expect.stringMatching(/^vnet:alert-renew=[0-9a-f]{6}$/)]);
+    expect(digest).toContain("7 integrations still to move to regional VNet integration, 395 days left");
+  });
+
+  it("announces each threshold once: the next scans say nothing until a certificate crosses the next one", async () => {
+    await runCertificateCheck(world.deps, world.now());
+    world.later(24);
+    await runCertificateCheck(world.deps, world.now());
+    world.at("2026-03-31T10:00:00Z");
+    await runCertificateCheck(world.deps, world.now());
+
+    expect(posts()).toHaveLength(2);
+    const second = textOf(posts()[1]!);
+    expect(second).toContain("• *plan-basic* → *vnet-finance*: expires on 2026-05-30 (59 days left)");
+    expect(second).not.toContain("vnet-legacy");
+    expect(second).toContain("1 other certificate still expiring, announced before");
+  });
+
+  it("does not repeat announcements after a restart on the same database", async () => {
+    await runCertificateCheck(world.deps, world.now());
+
+    world.restart();
+    world.later(1);
+    const result = await runCertificateCheck(world.deps, world.now());
+
+    expect(result.digestPosted).toBe(false);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("announces a certificate whose thumbprint changed as renewed, and not as expiring", async () => {
+    await runCertificateCheck(world.deps, world.now());
+    const plan = world.azure.sim.state.plans.named("plan-basic");
+    const vnet = world.azure.sim.state.vnets.named("vnet-finance");
+    await issueCertificateFor(world.azure.sim.state, plan.id, vnet.id, world.now(), new Date("2034-03-01T00:00:00Z"));
+
+    world.later(1);
+    await runCertificateCheck(world.deps, world.now());
+
+    expect(posts()).toHaveLength(2);
+    const renewed = textOf(posts()[1]!);
+    expect(renewed).toContain(":white_check_mark: *Renewed*\n• *plan-basic* → *vnet-finance*: new certificate, valid until 2034-03-01 (was 2026-05-30). Apps: payments-api");
+    expect(buttonsOf(posts()[1]!)).toEqual([]);
+  });
+
+  it("tells the channel once when the scan fails, and once when it works again", async () => {
+    await runCertificateCheck(world.deps, world.now());
+    const fault = world.azure.sim.faults.add({ method: "GET", path: /\/providers\/Microsoft\.Web\/serverfarms$/i, status: 403, code: "AuthorizationFailed", message: "no read" });
+
+    await runCertificateCheck(world.deps, world.now());
+    await runCertificateCheck(world.deps, world.now());
+    world.azure.sim.faults.remove(fault);
+    await runCertificateCheck(world.deps, world.now());
+
+    const texts = posts().slice(1).map((m) => m.text);
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toMatch(/^:warning: Part of the certificate scan failed, so some integrations were not checked: /);
+    expect(texts[1]).toBe(":white_check_mark: The certificate scan works again: 7 integrations checked.");
+  });
+
+  it("says so when a scan suddenly sees none of the integrations it saw before", async () => {
+    await runCertificateCheck(world.deps, world.now());
+    world.azure.sim.state.appConnections.clear();
+
+    await runCertificateCheck(world.deps, world.now());
+    await runCertificateCheck(world.deps, world.now());
+
+    expect(posts().slice(1).map((m) => m.text)).toEqual([
+      ":warning: The certificate scan found no gateway-required integrations, but the last one found 7. Check that the bot can still read the subscriptions (Reader role), or confirm they were all moved.",
+    ]);
+  });
+});
