@@ -1,0 +1,139 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { alertIdOf, gatewayKey } from "../../src/core/alerts/alert-keys.ts";
+import { runGatewayCheck } from "../../src/core/alerts/gateway-check.ts";
+import { snoozeAlert } from "../../src/core/alerts/snooze-alert.ts";
+import { ALERTS, buttonsOf, startAlertWorld, textOf, type AlertWorld } from "./alert-world.ts";
+
+describe("the scheduled gateway check", () => {
+  let world: AlertWorld;
+  beforeEach(async () => {
+    world = await startAlertWorld({ reminderHours: 4 });
+  });
+  afterEach(() => world.close());
+  const top = () => world.slack.workspace.messages(ALERTS);
+  const alertFor = (subject: string) => top().find((m) => m.text.includes(subject))!;
+  const threadOf = (subject: string) => world.slack.workspace.thread(ALERTS, alertFor(subject).ts).map((m) => m.text);
+  const gateway = (name: string) => world.azure.sim.state.gateways.named(name);
+  const hubAlertId = () => alertIdOf(gatewayKey(world.azure.sim.state.vnets.named("vnet-hub").id));
+
+  it("alerts once on the transition to down, naming the apps cut off and since when, with Snooze buttons", async () => {
+    await runGatewayCheck(world.deps, world.now());
+    world.later(1);
+    await runGatewayCheck(world.deps, world.now());
+
+    const legacy = alertFor("gw-legacy");
+    expect(top().filter((m) => m.text.includes("gw-legacy"))).toHaveLength(1);
+    expect(textOf(legacy)).toContain("*Apps cut off:* billing-legacy (plan-platform)\n*Since:* 2026-03-01 09:00 UTC\n*Why:* provisioning state Failed");
+    expect(buttonsOf(legacy).map((b) => b.split("=")[0])).toEqual(["vnet:alert-snooze-1h", "vnet:alert-snooze-4h", "vnet:alert-snooze-24h"]);
+    expect(threadOf("gw-legacy")).toEqual([]);
+  });
+
+  it("flags integrations whose VNet connection needs a resync, with the sync command", async () => {
+    await runGatewayCheck(world.deps, world.now());
+
+    expect(textOf(alertFor("plan-platform → vnet-finance needs a network sync"))).toContain("*Fix:* `/vnet sync plan-platform vnet-finance`");
+  });
+
+  it("treats Resource Health Unavailable as down and a busy gateway as not down", async () => {
+    await runGatewayCheck(world.deps, world.now());
+    gateway("gw-data").provisioningState = "Updating";
+    world.azure.sim.state.setHealth(gateway("gw-data").id, "Unavailable");
+    world.azure.sim.state.setHealth(gateway("gw-hub").id, "Unavailable");
+
+    world.later(0.1);
+    const result = await runGatewayCheck(world.deps, world.now());
+
+    expect(result.opened).toEqual(["Gateway gw-hub (vnet-hub)"]);
+    expect(textOf(alertFor("gw-hub"))).toContain("*Apps cut off:* orders-api (plan-orders), orders-web (plan-orders)");
+  });
+
+  it("reminds in the thread every reminderHours while it lasts, then updates the message and the thread when it recovers", async () => {
+    await runGatewayCheck(world.deps, world.now());
+    world.later(3);
+    await runGatewayCheck(world.deps, world.now());
+    world.later(1);
+    await runGatewayCheck(world.deps, world.now());
+    world.later(1);
+    gateway("gw-legacy").provisioningState = "Succeeded";
+    world.azure.sim.state.setHealth(gateway("gw-legacy").id, "Available");
+    await runGatewayCheck(world.deps, world.now());
+    world.later(4);
+    await runGatewayCheck(world.deps, world.now());
+
+    const legacy = alertFor("gw-legacy");
+    expect(threadOf("gw-legacy")).toEqual([
+      expect.stringMatching(/^:repeat: Still down, for 4h now \(since 2026-03-01 09:00 UTC\)/),
+      ":large_green_circle: Gateway gw-legacy (vnet-legacy) recovered after 5h.",
+    ]);
+    expect(legacy.edits).toBe(1);
+    expect(legacy.text).toContain("Gateway gw-legacy (vnet-legacy) recovered");
+    expect(textOf(legacy)).toContain("*Was down:* 2026-03-01 09:00 UTC → 2026-03-01 14:00 UTC (5h)");
+    expect(buttonsOf(legacy)).toEqual([]);
+  });
+
+  it("honours a snooze: shown on the alert, no reminders while it lasts, announced when it ends", async () => {
+    world.azure.sim.state.setHealth(gateway("gw-hub").id, "Unavailable");
+    await runGatewayCheck(world.deps, world.now());
+
+    await snoozeAlert(world.deps, { ref: hubAlertId(), ms: 6 * 3_600_000, reason: "ISP maintenance", userId: "U0OPS", now: world.now() });
+    world.later(5);
+    await runGatewayCheck(world.deps, world.now());
+    world.later(1.5);
+    await runGatewayCheck(world.deps, world.now());
+
+    expect(threadOf("gw-hub")).toEqual([
+      ":zzz: <@U0OPS> snoozed this alert until 2026-03-01 15:00 UTC: ISP maintenance",
+      ":alarm_clock: The snooze ended and Gateway gw-hub (vnet-hub) is still down (since 2026-03-01 09:00 UTC, 6h 30m).",
+    ]);
+    expect(textOf(alertFor("gw-hub"))).not.toContain("Snoozed until");
+    expect(buttonsOf(alertFor("gw-hub"))).toHaveLength(3);
+  });
+
+  it("shows the snooze on the alert itself while it lasts, and finds the alert by gateway name", async () => {
+    world.azure.sim.state.setHealth(gateway("gw-hub").id, "Unavailable");
+    await runGatewayCheck(world.deps, world.now());
+
+    const reply = await snoozeAlert(world.deps, { ref: "GW-HUB", ms: 3_600_000, reason: "", userId: "U0OPS", now: world.now() });
+
+    expect(reply.text).toBe(":zzz: Gateway gw-hub (vnet-hub) is snoozed until 2026-03-01 10:00 UTC. Reminders stop until then; a recovery is still announced.");
+    expect(textOf(alertFor("gw-hub"))).toContain(":zzz: Snoozed until 2026-03-01 10:00 UTC by <@U0OPS>");
+    expect(buttonsOf(alertFor("gw-hub"))).toEqual([]);
+  });
+
+  it("announces recovery even while snoozed", async () => {
+    world.azure.sim.state.setHealth(gateway("gw-hub").id, "Unavailable");
+    await runGatewayCheck(world.deps, world.now());
+    await snoozeAlert(world.deps, { ref: hubAlertId(), ms: 24 * 3_600_000, reason: "known", userId: "U0OPS", now: world.now() });
+
+    world.later(2);
+    world.azure.sim.state.setHealth(gateway("gw-hub").id, "Available");
+    await runGatewayCheck(world.deps, world.now());
+
+    expect(threadOf("gw-hub").at(-1)).toBe(":large_green_circle: Gateway gw-hub (vnet-hub) recovered after 2h.");
+  });
+
+  it("does not alert again, nor remind early, after a restart on the same database", async () => {
+    await runGatewayCheck(world.deps, world.now());
+    const before = top().length;
+
+    world.restart();
+    world.later(2);
+    const result = await runGatewayCheck(world.deps, world.now());
+
+    expect(result).toEqual({ opened: [], reminded: [], snoozeEnded: [], resolved: [] });
+    expect(top()).toHaveLength(before);
+  });
+
+  it("keeps open alerts open while reads fail, and says once that the check is incomplete", async () => {
+    await runGatewayCheck(world.deps, world.now());
+    world.azure.sim.faults.add({ method: "GET", path: /virtualNetworks\/vnet-legacy$/i, status: 403, code: "AuthorizationFailed", message: "no read" });
+
+    world.later(1);
+    const first = await runGatewayCheck(world.deps, world.now());
+    world.later(1);
+    await runGatewayCheck(world.deps, world.now());
+
+    expect(first.resolved).toEqual([]);
+    expect(top().filter((m) => m.text.startsWith(":warning: Part of the gateway check failed"))).toHaveLength(1);
+  });
+});
