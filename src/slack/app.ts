@@ -12,7 +12,7 @@ import { createApprovalService, type ApprovalService } from "../core/approvals/a
 import type { ApprovalStore } from "../core/approvals/approval-store.ts";
 import type { AuditLog } from "../core/audit.ts";
 import type { Command } from "../core/command.ts";
-import type { AzureReader, AzureWriter, Clock, KuduRunner } from "../core/ports.ts";
+import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner } from "../core/ports.ts";
 import type { Reply } from "../core/reply.ts";
 import { createDispatcher, type ClickHandler } from "./dispatcher.ts";
 import { renderReply } from "./render.ts";
@@ -57,6 +57,8 @@ export interface SlackBot {
   isReady(): boolean;
   approvals: ApprovalService;
   access: AccessPolicy;
+  /** Posts outside a command's reply (scheduled alerts) through the same Web API client. */
+  chat: ChatPort<Reply>;
 }
 
 /** Builds the bot; nothing touches the network until start(). */
@@ -90,12 +92,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     },
   });
 
+  const chat = createSlackChat(app.client);
   const access = createAccessPolicy({ approvers: config.access.approvers, operators: config.access.operators }, createSlackDirectory(app.client, deps.clock));
   const approvals = createApprovalService({
     store: deps.stores.approvals,
     audit: deps.stores.audit,
     access,
-    chat: createSlackChat(app.client),
+    chat,
     change: { reader: deps.reader, writer: deps.writer, clock: deps.clock },
     clock: deps.clock,
     logger,
@@ -151,6 +154,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
   return {
     approvals,
     access,
+    chat,
     isReady: () => ready,
     idle,
     async start() {

@@ -1,0 +1,82 @@
+/**
+ * Local mode: what stands in for Azure and Slack when the bot starts with no credentials. The ARM simulator runs
+ * in-process on the demo estate and a local stand-in of the Slack Web API takes the bot's posts; the bot itself is
+ * built exactly as in production and receives signed requests.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { getCACertificates, setDefaultCACertificates } from "node:tls";
+import type { Config } from "../config.ts";
+import { Secret } from "../core/secret.ts";
+import { startLocalWebApi, type LocalWebApi } from "../slack/local-web-api.ts";
+import { loadEstate, startSimulator, type RunningSimulator } from "../simulator/index.ts";
+
+/** The people of the local workspace: one operator who asks, two approvers who decide. */
+export const LOCAL_PEOPLE = [
+  { id: "U0LOCALOPS", name: "olivia", realName: "Olivia (operator)" },
+  { id: "U0LOCALAP1", name: "ana", realName: "Ana (approver)" },
+  { id: "U0LOCALAP2", name: "ben", realName: "Ben (approver)" },
+] as const;
+
+/** The channels of the local workspace. */
+export const LOCAL_CHANNELS = [
+  { id: "C0LOCALOPS", name: "ops" },
+  { id: "C0LOCALAPR", name: "approvals" },
+  { id: "C0LOCALALR", name: "alerts" },
+] as const;
+
+/** A running local environment and the configuration that points the bot at it. */
+export interface LocalEnvironment {
+  config: Config;
+  sim: RunningSimulator;
+  slack: LocalWebApi;
+  /** The simulator only checks that a bearer token is sent. */
+  credential: { getToken(): Promise<{ token: string; expiresOnTimestamp: number }> };
+  close(): Promise<void>;
+}
+
+/** Starts the simulator and the Slack stand-in and derives the bot's configuration from the user's. */
+export async function startLocalEnvironment(config: Config): Promise<LocalEnvironment> {
+  const estate = loadEstate("demo");
+  const sim = await startSimulator({ estate });
+  // The simulator's CA is made at start, after NODE_EXTRA_CA_CERTS was read: add it to this process's trust store
+  // (certificate checks stay on; only this CA is added).
+  setDefaultCACertificates([...getCACertificates("default"), sim.caPem]);
+  const botToken = `xoxb-local-${randomBytes(8).toString("hex")}`;
+  const slack = await startLocalWebApi({
+    token: botToken,
+    users: LOCAL_PEOPLE.map((p) => ({ id: p.id, name: p.name })),
+    channels: LOCAL_CHANNELS.map((c) => ({ id: c.id, name: c.name })),
+  });
+  const [, approvals, alerts] = LOCAL_CHANNELS;
+  const [operator, ...approvers] = LOCAL_PEOPLE;
+  const localConfig: Config = {
+    ...config,
+    azure: {
+      ...config.azure,
+      subscriptions: estate.subscriptions.map((s) => s.id),
+      kuduUrl: `${sim.url}/kudu/{app}`,
+    },
+    slack: { approvalChannel: approvals.id, alertChannel: alerts.id },
+    access: { approvers: approvers.map((p) => p.id), operators: [operator.id] },
+    storage: { sqlitePath: config.configFileFound ? config.storage.sqlitePath : join("data", "local", "vnetbot.sqlite") },
+    schedule: {
+      ...config.schedule,
+      certificates: config.schedule.certificates ?? "0 */10 * * * *",
+      gateways: config.schedule.gateways ?? "30 * * * * *",
+    },
+    secrets: { botToken: new Secret(botToken), signingSecret: new Secret(randomBytes(16).toString("hex")), appToken: undefined },
+    slackApiUrl: slack.url,
+    armEndpoint: sim.url,
+  };
+  return {
+    config: localConfig,
+    sim,
+    slack,
+    credential: { getToken: async () => ({ token: "local-mode", expiresOnTimestamp: Date.now() + 3_600_000 }) },
+    async close() {
+      await slack.close();
+      await sim.close();
+    },
+  };
+}
