@@ -26,7 +26,7 @@ describe("diagnosisReply", () => {
 
     const reply = diagnosisReply(broken);
 
-    expect(reply.text).toBe("shop-api → vnet-hub → sql.shop.internal:1433: 1 failing, 1 to look at. First: dns in sync.");
+    expect(reply.text).toBe('shop-api → vnet-hub → sql.shop.internal:1433: 1 failing, 1 to look at, starting with "DNS in sync".');
     const status = reply.parts.find((p) => p.kind === "status");
     expect(status?.kind === "status" ? status.lines[1] : "").toBe(":x: *DNS in sync*: VNet uses 10.10.0.4, app has 10.10.0.5.\n      _Fix:_ Sync network.\n      `/vnet sync plan-shop vnet-hub`");
   });

@@ -35,6 +35,9 @@ export async function diagnoseApp(deps: DiagnoseDeps, appText: string, targetTex
     let ip = target.ip;
     if (!ip) {
       const dns = await testDns(deps.kudu, app, target.host, facts.connection.dnsServers, options);
+      const drift = checks.find((c) => c.id === "dns-servers" && c.status === "fail");
+      // A lookup that fails because the app still asks its old DNS servers is fixed by the sync, not by routing.
+      if (drift && dns.check.status === "fail") Object.assign(dns.check, { fix: `The app still asks its old DNS servers: ${drift.fix ?? "sync network"}`, change: drift.change });
       targetChecks.push(dns.check);
       ip = dns.addresses[0];
       if (!ip) notes.push(`${target.host} did not resolve, so the route and NSG checks were skipped.`);

@@ -43,7 +43,7 @@ export function summarize(diagnosis: Diagnosis): string {
   const failing = problems.filter((c) => c.status === "fail").length;
   const warnings = problems.length - failing;
   const counts = [failing > 0 ? `${failing} failing` : "", warnings > 0 ? `${warnings} to look at` : ""].filter(Boolean).join(", ");
-  return `${subject}: ${counts}. First: ${problems[0]!.title.toLowerCase()}.`;
+  return `${subject}: ${counts}, starting with "${problems[0]!.title}".`;
 }
 
 /**

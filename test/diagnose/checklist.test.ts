@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { executeChange } from "../../src/core/changes/execute-change.ts";
+import { diagnoseApp } from "../../src/core/diagnose/diagnose.ts";
+import { BotError } from "../../src/errors.ts";
+import { checkOf, diagnoseIn, idsWith, shop, startEstate } from "./estates.ts";
+
+describe("a healthy integration", () => {
+  it.each([
+    ["a database in its VNet", "sql.shop.internal:1433", ["target-route", "nsg"]],
+    ["a service in a peered VNet", "catalog.shop.internal:443", ["target-route", "peering", "nsg"]],
+    ["an on-premises host across the site-to-site VPN", "erp.corp.internal:443", ["target-route", "site-to-site"]],
+  ])("passes clean for %s", async (_what, target, pathChecks) => {
+    const diagnosis = await diagnoseIn("healthy", "shop-api", target);
+
+    expect(idsWith(diagnosis, "fail")).toEqual([]);
+    expect(idsWith(diagnosis, "warn")).toEqual([]);
+    expect(diagnosis.checks.map((c) => c.id)).toEqual([
+      "eligibility", "gateway-up", "p2s-pool", "certificate-on-gateway", "dns-servers", "resync", "certificate-expiry", "private-ip",
+      "dns-lookup", ...pathChecks, "tcp-connect",
+    ]);
+  });
+
+  it("runs the integration checks alone when no host is given, and says what a host would add", async () => {
+    const diagnosis = await diagnoseIn("healthy", "shop-api");
+
+    expect(idsWith(diagnosis, "fail")).toEqual([]);
+    expect(diagnosis.checks.some((c) => c.id === "tcp-connect")).toBe(false);
+    expect(diagnosis.notes.join(" ")).toMatch(/HOST\[:PORT\]/);
+  });
+
+  it("reminds that the on-premises device must route the P2S pool back", async () => {
+    const diagnosis = await diagnoseIn("healthy", "shop-api", "erp.corp.internal:443");
+
+    expect(checkOf(diagnosis, "site-to-site").evidence).toMatch(/s2s-datacenter Connected.*must route 172\.16\.201\.0\/24 back/);
+  });
+});
+
+describe("a seeded fault", () => {
+  it.each([
+    { estate: "nsg-deny", target: "sql.shop.internal:1433", failing: ["nsg", "tcp-connect"], named: /deny-p2s-sql \(priority 150\)/, change: undefined },
+    { estate: "peering-flag", target: "catalog.shop.internal:443", failing: ["peering", "tcp-connect"], named: /spoke-to-hub lacks useRemoteGateways/, change: "peer" },
+    { estate: "missing-route", target: "catalog.shop.internal:443", failing: ["target-route", "tcp-connect"], named: /no route for it/, change: "route-add" },
+    { estate: "resync-needed", target: undefined, failing: ["resync"], named: /needing a resync/, change: "sync" },
+    { estate: "dns-drift", target: "sql.shop.internal:1433", failing: ["dns-servers", "dns-lookup"], named: /uses 10\.10\.0\.4 but the app still has 10\.10\.0\.5/, change: "sync" },
+    { estate: "cert-missing", target: "10.10.1.4:1433", failing: ["certificate-on-gateway", "tcp-connect"], named: /does not have the plan's certificate/, change: "sync" },
+    { estate: "gateway-failed", target: "10.10.1.4:1433", failing: ["gateway-up", "tcp-connect"], named: /gw-hub is down \(provisioning Failed, Resource Health Unavailable\)/, change: undefined },
+    { estate: "unreachable-host", target: "sql.shop.internal:1433", failing: ["tcp-connect"], named: /timed out/, change: undefined },
+  ])("$estate: names the fault and its fix", async ({ estate, target, failing, named, change }) => {
+    const diagnosis = await diagnoseIn(estate, "shop-api", target);
+
+    const fault = checkOf(diagnosis, failing[0] as never);
+    expect(idsWith(diagnosis, "fail")).toEqual(failing);
+    expect(idsWith(diagnosis, "warn")).toEqual([]);
+    expect(fault.evidence).toMatch(named);
+    expect(fault.fix).toBeTruthy();
+    expect(fault.change?.kind).toBe(change);
+  });
+
+  it("offers the exact route the peered VNet needs", async () => {
+    const diagnosis = await diagnoseIn("missing-route", "shop-api", "catalog.shop.internal:443");
+
+    expect(checkOf(diagnosis, "target-route").change).toEqual({ kind: "route-add", planId: shop.plan, vnetName: "vnet-hub", range: "10.20.0.0/16" });
+  });
+
+  it("offers the peering between the integration's VNet and the peered one", async () => {
+    const diagnosis = await diagnoseIn("peering-flag", "shop-api", "catalog.shop.internal:443");
+
+    const change = checkOf(diagnosis, "peering").change;
+    expect(change).toMatchObject({ kind: "peer", planId: shop.plan });
+    expect(change?.kind === "peer" ? [change.vnetId.toLowerCase(), change.remoteVnetId.toLowerCase()] : []).toEqual([shop.hub.toLowerCase(), shop.spoke.toLowerCase()]);
+  });
+});
+
+describe("bad input", () => {
+  it.each([
+    ["an unknown app", "no-such-app", undefined, "not-found", /No app "no-such-app"/],
+    ["an app without gateway-required integration", "shop-worker", undefined, "not-found", /shop-worker has no gateway-required VNet integration/],
+    ["a host that does not parse", "shop-api", "sql.shop.internal:99999", "usage", /port must be a number/],
+  ])("answers %s with a clear message", async (_what, app, target, kind, message) => {
+    const { harness, deps } = await startEstate("healthy");
+    try {
+      const attempt = diagnoseApp(deps, app, target);
+
+      await expect(attempt).rejects.toBeInstanceOf(BotError);
+      await expect(attempt).rejects.toMatchObject({ kind, message: expect.stringMatching(message) });
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+describe("the fix a diagnosis offers", () => {
+  it.each([
+    ["missing-route", "catalog.shop.internal:443", "target-route"],
+    ["peering-flag", "catalog.shop.internal:443", "peering"],
+    ["dns-drift", "sql.shop.internal:1433", "dns-servers"],
+    ["cert-missing", "sql.shop.internal:1433", "certificate-on-gateway"],
+    ["resync-needed", "sql.shop.internal:1433", "resync"],
+  ])("%s: clears the fault once the offered change has run", async (estate, target, id) => {
+    const { harness, deps } = await startEstate(estate);
+    try {
+      const before = await diagnoseApp(deps, "shop-api", target);
+      const change = checkOf(before, id as never).change!;
+
+      const outcome = await executeChange({ reader: deps.reader, writer: harness.writer, clock: deps.clock }, change);
+      const after = await diagnoseApp(deps, "shop-api", target);
+
+      expect(outcome.ok).toBe(true);
+      expect(idsWith(after, "fail")).toEqual([]);
+      expect(idsWith(after, "warn")).toEqual([]);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it("blames a failed lookup on the stale DNS servers, and offers the sync for it too", async () => {
+    const diagnosis = await diagnoseIn("dns-drift", "shop-api", "sql.shop.internal:1433");
+
+    const lookup = checkOf(diagnosis, "dns-lookup");
+    expect(lookup.evidence).toMatch(/timed out \(server 10\.10\.0\.5\)/);
+    expect(lookup.fix).toMatch(/still asks its old DNS servers: Sync network/);
+    expect(lookup.change?.kind).toBe("sync");
+  });
+});
