@@ -5,6 +5,8 @@ import { audit } from "./audit.ts";
 import { connect } from "./connect.ts";
 import { diagnose } from "./diagnose.ts";
 import { disconnect } from "./disconnect.ts";
+import { expiring } from "./expiring.ts";
+import { gateways } from "./gateways.ts";
 import { help } from "./help.ts";
 import { list } from "./list.ts";
 import { plan } from "./plan.ts";
@@ -35,6 +37,8 @@ export const commands: readonly Command[] = createCommandTable([
   show,
   plan,
   routes,
+  expiring,
+  gateways,
   diagnose,
   tcpping,
   resolve,

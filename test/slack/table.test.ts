@@ -33,6 +33,8 @@ describe("command table and manifest", () => {
       "/vnet show APP",
       "/vnet plan PLAN",
       "/vnet routes PLAN VNET",
+      "/vnet expiring [MONTHS]",
+      "/vnet gateways",
       "/vnet diagnose APP [HOST[:PORT]]",
       "/vnet tcpping APP HOST:PORT",
       "/vnet resolve APP HOST",
