@@ -57,7 +57,7 @@ function assertSafe(argument: string): void {
 }
 
 function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 function unavailable(id: DiagnosisCheck["id"], title: string, run: { message: string; hint: string | undefined }): DiagnosisCheck {

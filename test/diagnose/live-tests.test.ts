@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { diagnoseApp, resolveFromApp, tcppingFromApp } from "../../src/core/diagnose/diagnose.ts";
+import { checkOf, startEstate } from "./estates.ts";
+
+const KUDU = "/kudu/shop-api/api/command";
+
+async function withEstate<T>(fault: string, run: (started: Awaited<ReturnType<typeof startEstate>>) => Promise<T>): Promise<T> {
+  const started = await startEstate(fault);
+  try {
+    return await run(started);
+  } finally {
+    await started.harness.close();
+  }
+}
+
+describe("live tests on the app's worker", () => {
+  it("say that tcpping timed out when the worker does not answer within the TCP deadline", async () => {
+    const report = await withEstate("healthy", async ({ deps, sim }) => {
+      sim.faults.add({ method: "POST", path: KUDU, delayMs: 1_000 });
+      return tcppingFromApp(deps, "shop-api", "sql.shop.internal:1433", { tcpTimeoutMs: 30 });
+    });
+
+    expect(report.check).toMatchObject({ id: "tcp-connect", status: "fail", evidence: "tcpping got no answer within 30 ms (timed out)." });
+  });
+
+  it("give DNS the per-server deadline times the number of DNS servers, and say when it ran out", async () => {
+    const report = await withEstate("healthy", async ({ deps, sim }) => {
+      sim.faults.add({ method: "POST", path: KUDU, delayMs: 1_000 });
+      return resolveFromApp(deps, "shop-api", "sql.shop.internal", { dnsTimeoutPerServerMs: 25 });
+    });
+
+    expect(report.check.evidence).toBe("No DNS server (10.10.0.4) answered within 25 ms (timed out).");
+    expect(report.check.status).toBe("fail");
+  });
+
+  it("resolve answers with the addresses the VNet's DNS gave the worker", async () => {
+    const report = await withEstate("healthy", ({ deps }) => resolveFromApp(deps, "shop-api", "catalog.shop.internal"));
+
+    expect(report.check).toMatchObject({ status: "pass", evidence: "catalog.shop.internal is 10.20.2.10 (server 10.10.0.4)." });
+  });
+
+  it("tcpping tells a refused port from a dropped one", async () => {
+    const report = await withEstate("healthy", ({ deps }) => tcppingFromApp(deps, "shop-api", "sql.shop.internal:1434"));
+
+    expect(report.check.status).toBe("fail");
+    expect(report.check.evidence).toBe("sql.shop.internal answered but refused port 1434 (0/4 attempts).");
+  });
+
+  it("keep the checklist when Kudu refuses the bot, and say why the live tests did not run", async () => {
+    const diagnosis = await withEstate("healthy", async ({ deps, sim }) => {
+      sim.faults.add({ method: "POST", path: KUDU, status: 403, code: "Forbidden" });
+      return diagnoseApp(deps, "shop-api", "10.10.1.4:1433");
+    });
+
+    const tcp = checkOf(diagnosis, "tcp-connect");
+    expect(tcp.status).toBe("warn");
+    expect(tcp.evidence).toMatch(/Could not run the test on the app's worker: .*publish\/Action/);
+    expect(checkOf(diagnosis, "nsg").status).toBe("pass");
+  });
+
+  it("refuse tcpping without a port, and resolve with one, before calling Azure", async () => {
+    await withEstate("healthy", async ({ deps, sim }) => {
+      await expect(tcppingFromApp(deps, "shop-api", "sql.shop.internal")).rejects.toThrow(/has no port/);
+      await expect(resolveFromApp(deps, "shop-api", "sql.shop.internal:1433")).rejects.toThrow(/resolve takes a host name only/);
+      expect(sim.requests).toEqual([]);
+    });
+  });
+});
