@@ -1,4 +1,5 @@
 import { BotError } from "../errors.ts";
+import { redact } from "../log.ts";
 import { PERMISSIONS, type AzureOperation } from "./permissions.ts";
 
 interface RestErrorLike {
@@ -13,19 +14,35 @@ function isRestErrorLike(error: unknown): error is RestErrorLike {
   return error instanceof Error && error.name === "RestError";
 }
 
+// core-lro reports an operation whose status ended Failed as a plain Error with ARM's code and message.
+const FAILED_OPERATION = /^The long-running operation has failed(?:\. (\S+)\. ([\s\S]*))?/;
+// ARM codes of a 400 that says "something else holds this" rather than "this is not allowed".
+const CONFLICT_CODES = /conflict|inuse|alreadyexists|anotheroperation|inprogress/i;
+
 /**
  * Turns what the SDK throws into a BotError a user can act on, naming the missing permission, the missing resource
- * or the busy one. Errors that are not Azure's answer (bugs, network) are rethrown as they are: the Slack layer logs
- * them with a reference id.
+ * or the busy one; an operation that ended Failed is "unavailable" with Azure's reason. Other Azure answers become a
+ * plain Error without the request (internal: the Slack layer logs it with a reference id); bugs and network errors
+ * are rethrown as they are.
  */
 export function translateAzureError(error: unknown, operation: AzureOperation, resource: string): never {
-  if (error instanceof BotError || !isRestErrorLike(error)) throw error;
+  if (error instanceof BotError) throw error;
+  const failed = error instanceof Error && error.name !== "RestError" ? FAILED_OPERATION.exec(error.message) : null;
+  if (failed) {
+    const reason = failed[1] ? `${failed[1]}: ${failed[2] ?? ""}`.trim() : "Azure gave no reason";
+    throw new BotError("unavailable", `Azure started the operation on ${resource} but it ended Failed (${reason}).`, {
+      hint: "Check the resource in the Azure portal, then run the same change again; steps already done are skipped.",
+    });
+  }
+  if (!isRestErrorLike(error)) throw error;
   const azureRequestId = error.response?.headers?.get("x-ms-request-id") ?? error.request?.requestId;
-  const azureMessage = error.message.split("\n")[0] ?? error.message;
-  const options = { azureRequestId, cause: error };
+  // ARM's message is safe to show, but a message that echoes a request could carry a SAS token.
+  const azureMessage = redact(error.message.split("\n")[0] ?? error.message);
+  // No cause: the RestError holds the request, whose body or echoed message may carry the VPN package URL.
+  const options = azureRequestId ? { azureRequestId } : {};
   switch (error.statusCode) {
     case 401:
-      throw new BotError("forbidden", `Azure did not accept the bot's credentials while reading ${resource}.`, {
+      throw new BotError("forbidden", `Azure did not accept the bot's credentials while working on ${resource}.`, {
         ...options,
         hint: "Check the bot's managed identity or service principal (DefaultAzureCredential) and its tenant.",
       });
@@ -35,17 +52,20 @@ export function translateAzureError(error: unknown, operation: AzureOperation, r
         hint: "Assign the vnetbot custom role (src/azure/vnetbot-role.json) to the bot's identity at this scope.",
       });
     case 404:
-      throw new BotError("not-found", `Azure has no ${resource}.`, { ...options, hint: "Check the name, or see what exists with /vnet list." });
+      throw new BotError("not-found", `Azure could not find ${resource}.`, { ...options, hint: "Check the name, or see what exists with /vnet list." });
     case 409:
     case 429:
-      throw new BotError("throttled", `Azure is busy with another operation on ${resource}.`, {
+      throw new BotError("throttled", `Azure is busy with another operation on ${resource}; try again in a minute.`, {
         ...options,
-        hint: "Try again in a minute; nothing was changed by this attempt.",
+        hint: "Nothing was changed by this attempt; run the same command again in a minute.",
       });
     case 400:
-      throw new BotError("conflict", `Azure refused this on ${resource}: ${azureMessage}`, options);
+      throw new BotError(CONFLICT_CODES.test(error.code ?? "") ? "conflict" : "ineligible", `Azure refused this on ${resource}: ${azureMessage}`, {
+        ...options,
+        hint: "Azure's reason is above; fix that and try again.",
+      });
     default:
-      throw error;
+      throw new Error(`Azure failed on ${resource} (HTTP ${error.statusCode ?? "none"} ${error.code ?? ""}): ${azureMessage}${azureRequestId ? ` [x-ms-request-id ${azureRequestId}]` : ""}`);
   }
 }
 
