@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { executeChange } from "../../src/core/changes/execute-change.ts";
 import { diagnoseApp } from "../../src/core/diagnose/diagnose.ts";
 import { BotError } from "../../src/errors.ts";
-import { checkOf, diagnoseIn, idsWith, shop, startEstate } from "./estates.ts";
+import { startAzureHarness } from "../support/azure-harness.ts";
+import { checkOf, diagnoseIn, idsWith, NOW, shop, startEstate } from "./estates.ts";
 
 describe("a healthy integration", () => {
   it.each([
@@ -120,5 +121,24 @@ describe("the fix a diagnosis offers", () => {
     expect(lookup.evidence).toMatch(/timed out \(server 10\.10\.0\.5\)/);
     expect(lookup.fix).toMatch(/still asks its old DNS servers: Sync network/);
     expect(lookup.change?.kind).toBe("sync");
+  });
+});
+
+describe("the certificate's lifetime", () => {
+  it.each([
+    ["payments-api", "warn", /expires on 2026-08-02 \(in 90 days\)/],
+    ["billing-legacy", "fail", /expired on \d{4}-\d\d-\d\d; the tunnel cannot authenticate/],
+  ])("%s: %s, with renewal offered", async (app, status, evidence) => {
+    const harness = await startAzureHarness({ estate: "demo", now: () => NOW });
+    try {
+      const diagnosis = await diagnoseApp({ reader: harness.reader, kudu: harness.kudu, clock: { now: () => NOW }, subscriptions: harness.subscriptions }, app);
+
+      const expiry = checkOf(diagnosis, "certificate-expiry");
+      expect(expiry.status).toBe(status);
+      expect(expiry.evidence).toMatch(evidence);
+      expect(expiry.change).toMatchObject({ kind: "renew", vnetName: expect.any(String) });
+    } finally {
+      await harness.close();
+    }
   });
 });
