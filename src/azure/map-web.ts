@@ -56,7 +56,8 @@ export function toPlanRoute(route: VnetRoute): PlanRoute {
 export function toVnetConnection(connection: VnetInfoResource): VnetConnectionInfo {
   return {
     name: connection.name ?? "",
-    vnetId: connection.vnetResourceId ?? "",
+    // Regional entries name the integration subnet; the domain wants the VNet.
+    vnetId: (connection.vnetResourceId ?? "").replace(/\/subnets\/[^/]+$/i, ""),
     isRegional: connection.isSwift === true,
     certThumbprint: connection.certThumbprint || undefined,
     certBlob: connection.certBlob || undefined,

@@ -2,6 +2,7 @@ import type { VirtualNetworkPeering } from "@azure/arm-network";
 import type { AzureWriter } from "../core/ports.ts";
 import type { WriteReceipt } from "../core/model.ts";
 import { Secret } from "../core/secret.ts";
+import { BotError } from "../errors.ts";
 import type { AzureClients } from "./clients.ts";
 import { callAzure } from "./errors.ts";
 import { idParts } from "./reader.ts";
@@ -35,7 +36,14 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
       const connection = await callAzure("putAppVnetConnection", `app ${rg}/${name}`, () =>
         clients.web(sub).webApps.createOrUpdateVnetConnection(rg, name, vnetName, { vnetResourceId: vnetId }, r.options),
       );
-      return { requestIds: r.requestIds, certBlob: connection.certBlob ?? "", certThumbprint: connection.certThumbprint || undefined };
+      if (!connection.certBlob) {
+        // Without the certificate the gateway cannot trust the app: stop here rather than add an empty root.
+        throw new BotError("unavailable", `Azure connected app ${name} to ${vnetName} but returned no client certificate.`, {
+          hint: "Run the same change again; if it keeps happening, disconnect and reconnect the app in the portal.",
+          ...(r.requestIds[0] ? { azureRequestId: r.requestIds[0] } : {}),
+        });
+      }
+      return { requestIds: r.requestIds, certBlob: connection.certBlob, certThumbprint: connection.certThumbprint || undefined };
     },
 
     async deleteAppVnetConnection(appId, vnetName) {
@@ -75,8 +83,15 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
         ),
       );
       // Older ARM answers wrapped the URL in quotes (azure-powershell#3391).
-      const packageUri = new Secret(String(result.body ?? "").replace(/^"|"$/g, ""));
-      return { requestIds: r.requestIds, packageUri };
+      const url = typeof result.body === "string" ? result.body.trim().replace(/^"|"$/g, "") : "";
+      if (!/^https:\/\//i.test(url)) {
+        // E.g. an answer without a Location header, where the SDK returns the operation status instead of the URL.
+        throw new BotError("unavailable", `Gateway ${name} generated no VPN client package URL.`, {
+          hint: "Check that the gateway's point-to-site configuration is complete, then run the same change again.",
+          ...(r.requestIds[0] ? { azureRequestId: r.requestIds[0] } : {}),
+        });
+      }
+      return { requestIds: r.requestIds, packageUri: new Secret(url) };
     },
 
     async putAppVnetGateway(appId, vnetName, packageUri) {

@@ -50,6 +50,7 @@ describe("AzureReader over the real SDK clients", () => {
     expect(a.map((x) => [x.name, x.isRegional])).toEqual([["vnet-hub", false]]);
     expect(c).toHaveLength(1);
     expect(c[0]?.isRegional).toBe(true);
+    expect(c[0]?.vnetId).toBe(at.vnet("vnet-spoke"));
     expect(c[0]?.certBlob).toBeUndefined();
   });
 
