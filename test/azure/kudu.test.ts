@@ -71,7 +71,7 @@ describe("KuduRunner", () => {
   it("never puts the token into what it throws", async () => {
     h.sim.faults.add({ method: "POST", path: "/api/command", status: 500, code: "InternalServerError" });
 
-    const error = await h.kudu.runCommand(app, "tcpping.exe sql.contoso.internal 1433").catch((e: unknown) => e as Error);
+    const error = (await h.kudu.runCommand(app, "tcpping.exe sql.contoso.internal 1433").catch((e: unknown) => e)) as Error;
 
     expect(error).toBeInstanceOf(Error);
     expect(`${error.message} ${String((error as BotError).hint)}`).not.toContain("harness-token");
