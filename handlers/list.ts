@@ -3,7 +3,7 @@ import { defineCommand } from "../src/core/command.ts";
 import { buildInventory } from "../src/core/inventory.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
 import { vnetNameOf } from "./change-targets.ts";
-import { certificateLine, connectionFlags } from "./read-format.ts";
+import { certificateLine, connectionFlags, plural, SOON_DAYS } from "./read-format.ts";
 
 /** The list command. */
 export const list = defineCommand({
@@ -25,7 +25,11 @@ export const list = defineCommand({
         connectionFlags(i.connection),
       ].filter(Boolean).join("\n"),
     }));
-    const summary = `${inventory.integrations.length} gateway-required integration${inventory.integrations.length === 1 ? "" : "s"} in ${inventory.plansScanned} plan${inventory.plansScanned === 1 ? "" : "s"}; ${inventory.regionalCount} app${inventory.regionalCount === 1 ? "" : "s"} use regional integration.`;
+    const daysLeft = inventory.integrations.flatMap((i) => (i.connection.certificate ? [(i.connection.certificate.notAfter.getTime() - now.getTime()) / 86_400_000] : []));
+    const expired = daysLeft.filter((d) => d < 0).length;
+    const soon = daysLeft.filter((d) => d >= 0 && d < SOON_DAYS + 1).length;
+    const certificates = expired + soon > 0 ? ` Certificates: ${expired} expired, ${soon} expiring within six months.` : "";
+    const summary = `${plural(inventory.integrations.length, "gateway-required integration")} in ${plural(inventory.plansScanned, "plan")}; ${plural(inventory.regionalCount, "app")} ${inventory.regionalCount === 1 ? "uses" : "use"} regional integration.${certificates}`;
     if (inventory.failures.length > 0) parts.push({ kind: "context", lines: inventory.failures.map((f) => `:warning: ${f.scope}: ${f.message}`) });
     return { title: "Gateway-required integrations", text: summary, parts: [{ kind: "context", lines: [summary] }, ...parts] };
   },

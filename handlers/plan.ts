@@ -23,6 +23,6 @@ export const plan = defineCommand({
       const users = onPlan.filter((a) => a.gatewayVnetName?.toLowerCase() === c.name.toLowerCase()).map((a) => a.name);
       parts.push({ kind: "text", text: `*${c.name}* · apps: ${users.join(", ") || "none"}${c.resyncRequired ? " · :warning: resync required" : ""}\nroutes: ${routeLines(c).join(", ")}` });
     }
-    return { title: `Plan ${found.name}`, text: `${found.name}: ${gateway.length} of ${MAX_VNETS_PER_PLAN} VNets`, parts };
+    return { title: `Plan ${found.name}`, text: `${gateway.length} of ${MAX_VNETS_PER_PLAN} VNets`, parts };
   },
 });

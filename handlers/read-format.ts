@@ -8,12 +8,22 @@ export function routeLines(connection: VnetConnectionInfo): string[] {
   return connection.routes.length === 0 ? ["none"] : connection.routes.map((r) => `\`${r.name}\` (${describeRoute(r)})`);
 }
 
-/** When the integration's certificate expires, in days from now. */
+/** Certificates expiring within this many days are marked: the scheduled alerts' default six-month window. */
+export const SOON_DAYS = 182;
+
+/** When the integration's certificate expires, in days from now; an expired or soon-expiring one is marked. */
 export function certificateLine(connection: VnetConnectionInfo, now: Date): string {
   const cert = connection.certificate;
   if (!cert) return "unknown";
   const days = Math.floor((cert.notAfter.getTime() - now.getTime()) / 86_400_000);
-  return `expires ${formatTime(cert.notAfter)} (${days < 0 ? `${-days} days ago` : `in ${days} days`})`;
+  if (days < 0) return `:x: expired ${formatTime(cert.notAfter)} (${plural(-days, "day")} ago)`;
+  const line = `expires ${formatTime(cert.notAfter)} (in ${plural(days, "day")})`;
+  return days <= SOON_DAYS ? `:warning: ${line}` : line;
+}
+
+/** "1 route", "2 routes". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** Flags worth a glance: resync required, custom DNS. */

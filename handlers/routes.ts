@@ -4,7 +4,7 @@ import { findPlanConnection } from "../src/core/changes/common.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { resolvePlan } from "../src/core/resolve.ts";
 import { resolveDeps, vnetNameOf } from "./change-targets.ts";
-import { routeLines } from "./read-format.ts";
+import { plural, routeLines } from "./read-format.ts";
 
 /** The routes command. */
 export const routes = defineCommand({
@@ -17,6 +17,6 @@ export const routes = defineCommand({
     const vnetName = vnetNameOf(args["VNET"]!);
     const connection = await findPlanConnection(ctx.reader, found.id, vnetName);
     if (!connection) throw new BotError("not-found", `Plan ${found.name} has no gateway-required integration with ${vnetName}.`, { hint: `\`/vnet plan ${found.name}\` lists its VNets.` });
-    return { title: `Routes of ${found.name} into ${connection.name}`, text: `${connection.routes.length} routes`, parts: [{ kind: "text", text: routeLines(connection).join("\n") }] };
+    return { title: `Routes of ${found.name} into ${connection.name}`, text: plural(connection.routes.length, "route"), parts: [{ kind: "text", text: routeLines(connection).join("\n") }] };
   },
 });

@@ -29,6 +29,6 @@ export const show = defineCommand({
       const flags = connectionFlags(c);
       if (flags) parts.push({ kind: "context", lines: [flags] });
     }
-    return { title: app.name, text: `${app.name}: ${connections.map((c) => c.name).join(", ") || "no gateway-required integration"}`, parts };
+    return { title: app.name, text: connections.map((c) => c.name).join(", ") || "no gateway-required integration", parts };
   },
 });

@@ -1,16 +1,21 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { signatureHeaders } from "../../src/slack/signing.ts";
 import { expectGolden } from "../support/slack-golden.ts";
-import { PEOPLE, SIGNING_SECRET, startSlackHarness, unreachableAzure, type SlackHarness } from "../support/slack-harness.ts";
+import { startAzureHarness, type AzureHarness } from "../support/azure-harness.ts";
+import { PEOPLE, SIGNING_SECRET, startSlackHarness, type SlackHarness } from "../support/slack-harness.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "../fixtures/slack", name), "utf8");
 
+// None of these commands may reach Azure, so one demo estate serves the file and its request log must stay empty.
+let azure: AzureHarness;
 let slack: SlackHarness;
-let azure: ReturnType<typeof unreachableAzure>;
+beforeAll(async () => {
+  azure = await startAzureHarness({ estate: "demo" });
+});
+afterAll(() => azure.close());
 beforeEach(async () => {
-  azure = unreachableAzure();
   slack = await startSlackHarness({ azure });
 });
 afterEach(() => slack.close());
@@ -43,7 +48,7 @@ describe("/vnet commands over signed HTTP", () => {
     expect(ack?.text).toContain(message);
     expect(JSON.stringify(ack?.blocks)).toMatch(/Usage:|\/vnet help/);
     await slack.bot.idle();
-    expect(azure.calls).toEqual([]);
+    expect(azure.sim.requests).toEqual([]);
   });
 
   it("refuses a forged signature with 401 and runs nothing", async () => {

@@ -1,41 +1,71 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { memoryEstate } from "../support/slack-estate.ts";
-import { PEOPLE, startSlackHarness, type SlackHarness } from "../support/slack-harness.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ids } from "../../src/core/resource-id.ts";
+import { PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
+const PRODUCTION = "6f1c2b7e-0d4a-4c1e-9a55-3c2d1e0f9a01";
+
+// Reading commands change nothing, so one demo estate and one bot serve the whole file.
 let slack: SlackHarness;
-let estate: ReturnType<typeof memoryEstate>;
-beforeEach(async () => {
-  estate = memoryEstate();
-  estate.addRouteBehindTheBotsBack({ name: "route-10-1-0-0-16", startAddress: "10.1.0.0/16", endAddress: undefined, routeType: "STATIC" });
-  slack = await startSlackHarness({ azure: estate.azure, clock: { now: () => new Date("2026-03-01T09:00:00Z") } });
+beforeAll(async () => {
+  slack = await startSlackHarness();
 });
-afterEach(() => slack.close());
+afterAll(() => slack.close());
 
-describe("read commands", () => {
+/** The part of a reply about one plan → VNet integration (list shows one section each). */
+const sectionAbout = (reply: string, heading: string) => reply.split('{"type":"section"').find((s) => s.includes(heading)) ?? "";
+
+describe("read commands against the demo estate", () => {
   it("acknowledges at once, then answers the plan's routes through the response URL", async () => {
     const { ack } = await slack.command(PEOPLE.bystander, "routes plan-orders vnet-hub");
     await slack.bot.idle();
 
     expect(ack?.text).toBe(":hourglass_flowing_sand: Working on `/vnet routes plan-orders vnet-hub`…");
-    expect(slack.ephemeralTexts(PEOPLE.bystander).at(-1)).toBe("Routes of plan-orders into vnet-hub: 1 routes");
-    expect(JSON.stringify(slack.api.workspace.ephemerals(PEOPLE.bystander).at(-1)?.blocks)).toContain("`route-10-1-0-0-16` (10.1.0.0/16, STATIC)");
-    expect(estate.writes()).toEqual([]);
+    const answer = slack.api.workspace.ephemerals(PEOPLE.bystander).at(-1);
+    expect(answer?.text).toBe("Routes of plan-orders into vnet-hub: 1 route");
+    expect(textOf(answer)).toContain("`onprem-datacenter` (192.168.0.0/16, STATIC)");
+    expect(slack.azureWrites()).toEqual([]);
+  });
+
+  it("lists every integration, marking the expired certificate and the one that expires within six months", async () => {
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "list"));
+
+    expect(reply).toContain("7 gateway-required integrations in 3 plans; 1 app uses regional integration. Certificates: 1 expired, 1 expiring within six months.");
+    expect(sectionAbout(reply, "*plan-platform* → *vnet-legacy*")).toContain("apps: billing-legacy");
+    expect(sectionAbout(reply, "*plan-platform* → *vnet-legacy*")).toContain(":x: expired 2026-02-09 09:00 UTC (20 days ago)");
+    expect(sectionAbout(reply, "*plan-basic* → *vnet-finance*")).toContain(":warning: expires 2026-05-30 09:00 UTC (in 90 days)");
+    expect(sectionAbout(reply, "*plan-orders* → *vnet-hub*")).not.toContain(":warning:");
+    expect(sectionAbout(reply, "*plan-platform* → *vnet-finance*")).toContain(":warning: not on the gateway");
+    expect(slack.azureWrites()).toEqual([]);
+  });
+
+  it("shows one app's VNet, certificate, routes and DNS, and never its certificate blob or a SAS token", async () => {
+    const certificate = slack.sim.state.certificateFor(ids.plan(PRODUCTION, "rg-apps", "plan-orders"), ids.vnet(PRODUCTION, "rg-network", "vnet-hub"));
+
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "show orders-api"));
+
+    expect(reply).toContain("orders-api: vnet-hub");
+    expect(reply).toContain("*Certificate*\\nexpires 2033-02-27 09:00 UTC (in 2555 days)");
+    expect(reply).toContain("`onprem-datacenter` (192.168.0.0/16, STATIC)");
+    expect(reply).toContain("*DNS*\\n10.10.0.4, 10.10.0.5");
+    expect(certificate?.blob.length).toBeGreaterThan(100);
+    expect(reply).not.toContain(certificate?.blob.slice(0, 40));
+    expect(reply).not.toContain(certificate?.thumbprint);
+    expect(reply).not.toContain("sig=");
   });
 
   it("shows a plan's VNets out of five and the apps on each", async () => {
-    await slack.command(PEOPLE.bystander, "plan plan-orders");
-    await slack.bot.idle();
+    const orders = textOf(await slack.ask(PEOPLE.bystander, "plan plan-orders"));
+    const platform = textOf(await slack.ask(PEOPLE.bystander, "plan plan-platform"));
 
-    const blocks = JSON.stringify(slack.api.workspace.ephemerals(PEOPLE.bystander).at(-1)?.blocks);
-    expect(blocks).toContain("1 of 5 VNets");
-    expect(blocks).toContain("*vnet-hub* · apps: orders-api");
+    expect(orders).toContain("1 of 5 VNets");
+    expect(orders).toContain("*vnet-hub* · apps: orders-api, orders-web");
+    expect(platform).toContain("5 of 5 VNets");
+    expect(platform).toContain("*vnet-data* · apps: platform-data · :warning: resync required");
   });
 
   it("answers a name that does not exist with the resolver's message, not an internal error", async () => {
-    await slack.command(PEOPLE.bystander, "show no-such-app");
-    await slack.bot.idle();
+    const answer = (await slack.ask(PEOPLE.bystander, "show no-such-app"))?.text ?? "";
 
-    const answer = slack.ephemeralTexts(PEOPLE.bystander).at(-1) ?? "";
     expect(answer).not.toContain("Something went wrong");
     expect(answer).toContain("no-such-app");
   });

@@ -1,25 +1,31 @@
 /**
  * The real Bolt app in HTTP mode on a free port, its WebClient pointed at the local Slack Web API stand-in, a real
- * SQLite file, and helpers that send correctly signed commands and clicks.
+ * SQLite file, the production Azure adapter against the ARM simulator, and helpers that send correctly signed
+ * commands and clicks.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Config } from "../../src/config.ts";
-import type { AzureReader, AzureWriter, Clock, PostedMessage } from "../../src/core/ports.ts";
-import { ACTIONS } from "../../src/core/reply.ts";
+import type { Clock, PostedMessage } from "../../src/core/ports.ts";
+import { ACTIONS, type ActionId } from "../../src/core/reply.ts";
 import { Secret } from "../../src/core/secret.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createSlackApp, type SlackBot } from "../../src/slack/app.ts";
 import { startLocalWebApi, type LocalWebApi } from "../../src/slack/local-web-api.ts";
+import type { LocalMessage } from "../../src/slack/local-slack-workspace.ts";
 import { blockActionsPayload, signedInteraction, signedSlashCommand } from "../../src/slack/signing.ts";
+import type { RecordedRequest } from "../../src/simulator/index.ts";
 import { openSqliteStore, type Stores } from "../../src/store/sqlite-store.ts";
 import { commands as defaultCommands } from "../../handlers/index.ts";
 import type { Command } from "../../src/core/command.ts";
+import { startAzureHarness, type AzureHarness } from "./azure-harness.ts";
 
 /** The signing secret of the test app. */
 export const SIGNING_SECRET = "test-signing-secret";
 const BOT_TOKEN = "xoxb-test-token";
+
+/** The fixed "now" of the Slack tests: the demo estate's relative certificate expiries depend on it. */
+export const NOW = new Date("2026-03-01T09:00:00Z");
 
 /** People of the test workspace. */
 export const PEOPLE = { requester: "U0REQUEST", approver: "U0APPROVE", groupApprover: "U0GROUPAP", bystander: "U0BYSTAND", operator: "U0OPERATE" } as const;
@@ -28,26 +34,30 @@ export const CHANNELS = { ops: "C0OPS", approvals: "C0APPROVALS" } as const;
 
 /** Options of a harness. */
 export interface SlackHarnessOptions {
-  azure?: { reader: AzureReader; writer: AzureWriter; subscriptions: string[] };
+  /** The Azure side, shared by the caller (who closes it); default: a fresh demo estate, closed with the harness. */
+  azure?: AzureHarness;
+  /** The bot's clock (and the default estate's); default: NOW, fixed. */
   clock?: Clock;
   operators?: string[];
   approvalChannel?: string | undefined;
   commands?: readonly Command[];
 }
 
-/** An AzureReader/Writer that refuses every call and counts them: for tests that must not reach Azure. */
-export function unreachableAzure(): { reader: AzureReader; writer: AzureWriter; subscriptions: string[]; calls: string[] } {
-  const calls: string[] = [];
-  const refuse = (name: string) => () => {
-    calls.push(name);
-    return Promise.reject(new Error(`Azure was called (${name}) in a test that must not reach it`));
-  };
-  const handler: ProxyHandler<object> = { get: (_t, name) => refuse(String(name)) };
-  return { reader: new Proxy({}, handler) as AzureReader, writer: new Proxy({}, handler) as AzureWriter, subscriptions: ["00000000-0000-0000-0000-000000000001"], calls };
+/** The ARM requests the simulator saw that could change something: every non-GET (reads are all GETs) except Kudu commands. */
+export function writesIn(requests: readonly RecordedRequest[]): string[] {
+  return requests.filter((r) => r.method !== "GET" && !r.path.startsWith("/kudu/")).map((r) => `${r.method} ${r.path}`);
 }
 
-/** Starts the stand-in, the store and the bot. */
+/** Everything a message shows, as one string (blocks included), for substring assertions. */
+export function textOf(message: { text: string; blocks: unknown[] } | undefined): string {
+  return message ? `${message.text}\n${JSON.stringify(message.blocks)}` : "";
+}
+
+/** Starts the stand-in, the store, the Azure side and the bot. */
 export async function startSlackHarness(options: SlackHarnessOptions = {}) {
+  const clock = options.clock ?? { now: () => NOW };
+  const azure = options.azure ?? (await startAzureHarness({ estate: "demo", now: () => clock.now() }));
+  const ownsAzure = options.azure === undefined;
   const api: LocalWebApi = await startLocalWebApi({
     token: BOT_TOKEN,
     usergroups: { S0APPROVERS: [PEOPLE.groupApprover] },
@@ -55,8 +65,6 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
   });
   const dir = mkdtempSync(join(tmpdir(), "vnetbot-slack-"));
   const dbPath = join(dir, "vnetbot.sqlite");
-  const azure = options.azure ?? unreachableAzure();
-  const clock = options.clock ?? { now: () => new Date() };
   let ids = 0;
   const config: SlackConfig = {
     mode: "http",
@@ -66,7 +74,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
     access: { approvers: [PEOPLE.approver, "S0APPROVERS"], operators: options.operators },
     approvals: { expireAfterMinutes: 30 },
     slack: { approvalChannel: "approvalChannel" in options ? options.approvalChannel : CHANNELS.approvals, alertChannel: undefined },
-    azure: { subscriptions: azure.subscriptions, cloud: "AzureCloud", kuduUrl: undefined },
+    azure: { subscriptions: azure.subscriptions, cloud: "AzureCloud", kuduUrl: azure.kuduUrl },
   };
 
   let stores: Stores;
@@ -75,7 +83,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
   const boot = async () => {
     stores = openSqliteStore(dbPath);
     bot = createSlackApp({
-      config, logger: silentLogger, reader: azure.reader, writer: azure.writer, clock, stores,
+      config, logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
       commands: options.commands ?? defaultCommands, retryConfig: { retries: 0 }, port: 0, newId: () => `req${++ids}`,
     });
     base = `http://127.0.0.1:${await bot.start()}`;
@@ -83,11 +91,15 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
   await boot();
 
   const post = (body: string, headers: Record<string, string>) => fetch(`${base}/slack/events`, { method: "POST", body, headers });
-  return {
+  const harness = {
     api,
+    azure,
+    sim: azure.sim,
     get bot() { return bot; },
     get base() { return base; },
     get stores() { return stores; },
+    /** The non-GET requests Azure (the simulator) has seen so far. */
+    azureWrites: () => writesIn(azure.sim.requests),
     /** Types /vnet text as the user; resolves with the HTTP answer (the ack) and the response URL used. */
     async command(userId: string, text: string, channelId: string = CHANNELS.ops) {
       const responseUrl = api.responseUrl({ channel: channelId, user: userId });
@@ -96,31 +108,58 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
       const raw = await response.text();
       return { status: response.status, ack: raw.startsWith("{") ? (JSON.parse(raw) as { text: string; blocks: unknown[]; response_type: string }) : undefined, responseUrl };
     },
-    /** Clicks Approve or Reject on the approval message as the user. */
-    async click(userId: string, decision: "approve" | "reject", requestId: string, message: PostedMessage) {
+    /** Types the command and waits until the bot has answered; resolves with the user's latest ephemeral message. */
+    async ask(userId: string, text: string) {
+      await harness.command(userId, text);
+      await bot.idle();
+      return api.workspace.ephemerals(userId).at(-1);
+    },
+    /** Clicks one of our buttons (Approve or Reject by default) on a message as the user. */
+    async click(userId: string, decision: "approve" | "reject" | ActionId, value: string, message: PostedMessage) {
+      const actionId = decision === "approve" || decision === "reject" ? ACTIONS[decision] : decision;
       const payload = blockActionsPayload({
-        userId, actionId: ACTIONS[decision], value: requestId, channelId: message.channel, messageTs: message.ts,
+        userId, actionId, value, channelId: message.channel, messageTs: message.ts,
         responseUrl: api.responseUrl({ channel: message.channel, user: userId, messageTs: message.ts }),
       });
       const request = signedInteraction(SIGNING_SECRET, payload);
       return (await post(request.body, request.headers)).status;
     },
+    /** Asks for a change as the requester; resolves with its approval message once posted. */
+    async requestChange(text: string, userId: string = PEOPLE.requester): Promise<LocalMessage> {
+      const before = api.workspace.messages(CHANNELS.approvals).length;
+      await harness.command(userId, text);
+      await bot.idle();
+      const message = api.workspace.messages(CHANNELS.approvals)[before];
+      if (!message) throw new Error(`no approval message; the requester saw: ${harness.ephemeralTexts(userId).join(" | ")}`);
+      return message;
+    },
+    /** The approval message as it is now (it is updated in place). */
+    current: (message: PostedMessage) => api.workspace.message(message.channel, message.ts),
+    /** The replies in the approval message's thread, as text. */
+    threadTexts: (message: PostedMessage) => api.workspace.thread(message.channel, message.ts).map((m) => m.text),
     post,
     /** The user's ephemeral messages, as text. */
     ephemeralTexts: (userId: string) => api.workspace.ephemerals(userId).map((e) => e.text),
-    /** A new bot instance on the same SQLite file, as after a process restart. */
-    async restart() {
+    /**
+     * A new bot instance on the same SQLite file, as after a process restart. whileStarting runs once the new bot
+     * is created and its start() has begun; it gets a probe of /healthz.
+     */
+    async restart(whileStarting?: (healthz: () => Promise<number>) => Promise<void>) {
       await bot.stop();
       stores.close();
-      await boot();
+      const booted = boot();
+      if (whileStarting) await whileStarting(async () => (await fetch(`http://127.0.0.1:${bot.port() ?? 0}/healthz`)).status);
+      await booted;
     },
     async close() {
       await bot.stop();
       stores.close();
       await api.close();
+      if (ownsAzure) await azure.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 type SlackConfig = Parameters<typeof createSlackApp>[0]["config"];

@@ -38,7 +38,7 @@ export function statusLines(record: ApprovalRecord): string[] {
   const total = record.plan.steps.length;
   const by = record.decidedBy ? `<@${record.decidedBy}>` : "";
   const when = record.decidedAt ? formatTime(record.decidedAt) : "";
-  const again = `Run \`/vnet ${record.commandText}\` again to finish it: steps already done are skipped.`;
+  const again = `Run \`/vnet ${record.commandText}\` again to finish it: it is planned afresh, and steps already done are skipped.`;
   switch (record.status) {
     case "pending":
       return [`:hourglass_flowing_sand: Waiting for an approver. Expires ${formatTime(record.expiresAt)}.`];
@@ -86,7 +86,9 @@ export function approvalMessage(record: ApprovalRecord): Reply {
       ],
     });
   }
-  const text = `${title}: ${statusLines(record)[statusLines(record).length > 1 ? 1 : 0]}`;
+  // The title is not repeated: renderers put it before the text themselves.
+  const lines = statusLines(record);
+  const text = lines[lines.length > 1 ? 1 : 0] ?? "";
   return { title, text, parts, visibility: "in_channel" };
 }
 
@@ -96,7 +98,7 @@ export function requesterPlanReply(record: ApprovalRecord): Reply {
   const line = `Approval requested in ${channel} (request \`${record.id}\`, expires ${formatTime(record.expiresAt)}). Nothing changes until an approver other than you approves it.`;
   return {
     title: record.plan.title,
-    text: `${record.plan.title}: ${line}`,
+    text: line,
     parts: [...planParts(record.plan), { kind: "status", lines: [line] }],
   };
 }

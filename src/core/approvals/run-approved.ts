@@ -66,7 +66,8 @@ export async function runApproved(deps: RunDeps, approved: ApprovalRecord): Prom
   );
 
   function describe(error: unknown): string {
-    if (isBotError(error)) return [error.message, error.hint].filter(Boolean).join(" ");
+    // A hint to run it again is left out: the message and the thread name the exact command to run instead.
+    if (isBotError(error)) return [error.message, error.hint && !/\bagain\b/i.test(error.hint) ? error.hint : undefined].filter(Boolean).join(" ");
     const ref = randomBytes(2).toString("hex");
     deps.logger.error("change failed with an internal error", { requestId: id, ref, error: error instanceof Error ? error.message : String(error) });
     return `something went wrong (ref ${ref}).`;
