@@ -64,7 +64,9 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
         const gateway = await gateways.get(rg, name, r.options);
         const p2s = (gateway.vpnClientConfiguration ??= {});
         const roots = (p2s.vpnClientRootCertificates ??= []);
-        if (roots.some((c) => c.publicCertData === publicCertData)) return;
+        // The portal and PowerShell may store the base64 wrapped over lines; compare the certificate, not the layout.
+        const compact = (data: string | undefined) => (data ?? "").replace(/\s+/g, "");
+        if (roots.some((c) => compact(c.publicCertData) === compact(publicCertData))) return;
         roots.push({ name: certName, publicCertData });
         await gateways.createOrUpdate(rg, name, gateway, { ...r.options, updateIntervalInMs: POLL_INTERVAL_MS });
       });

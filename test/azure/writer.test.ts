@@ -58,6 +58,15 @@ describe("AzureWriter requests, as azure-api.md §3 describes them", () => {
     expect(requests.map(line)).toEqual([`GET ${at.gateway("gw-hub")}`]);
   });
 
+  it("recognises its certificate on the gateway even when the stored copy is wrapped over lines", async () => {
+    const blob = (await h.writer.putAppVnetConnection(at.app("app-b"), at.vnet("vnet-spoke"))).certBlob;
+    await h.writer.addGatewayRootCertificate(at.gateway("gw-hub"), "Wrapped.cer", blob.replace(/(.{64})/g, "$1\r\n"));
+
+    const requests = await requestsOf(() => h.writer.addGatewayRootCertificate(at.gateway("gw-hub"), "Again.cer", blob));
+
+    expect(requests.map(line)).toEqual([`GET ${at.gateway("gw-hub")}`]);
+  });
+
   it("generates the package for Amd64 and hands back the URL only as a Secret", async () => {
     let result: Awaited<ReturnType<typeof h.writer.generateVpnPackage>> | undefined;
 
