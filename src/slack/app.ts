@@ -13,8 +13,9 @@ import type { ApprovalStore } from "../core/approvals/approval-store.ts";
 import type { AuditLog } from "../core/audit.ts";
 import type { Command } from "../core/command.ts";
 import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner } from "../core/ports.ts";
-import type { Reply } from "../core/reply.ts";
+import { problemReply, type Reply } from "../core/reply.ts";
 import { createDispatcher, type ClickHandler } from "./dispatcher.ts";
+import { STARTING, TRY_SHORTLY } from "./messages.ts";
 import { renderReply } from "./render.ts";
 import { createSlackChat } from "./slack-chat.ts";
 import { createSlackDirectory } from "./slack-directory.ts";
@@ -48,8 +49,14 @@ export interface SlackAppDeps {
 
 /** The running bot's handle. */
 export interface SlackBot {
-  /** Initialises the client (auth.test), recovers interrupted changes, listens; resolves with the port. */
+  /**
+   * Initialises the client (auth.test), listens, then marks changes a previous process left unfinished as
+   * interrupted; only then is it ready (/healthz 200; until then 503 and commands are asked to wait). Resolves with
+   * the port.
+   */
   start(): Promise<number>;
+  /** The HTTP port once listening (undefined before, and in Socket Mode without custom routes). */
+  port(): number | undefined;
   /** Stops listening and waits for work in flight. */
   stop(): Promise<void>;
   /** Resolves when every reply and change in flight has finished. */
@@ -131,7 +138,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
   };
   const ephemeral = (reply: Reply) => ({ response_type: reply.visibility ?? ("ephemeral" as const), replace_original: false, ...renderReply(reply) });
 
+  // Until start-up has marked the previous process' unfinished changes interrupted, nothing may start a change:
+  // recovery would mistake it for one of them.
   app.command("/vnet", async ({ command, ack, respond }) => {
+    if (!ready) return void (await ack({ ...renderReply(problemReply(STARTING, TRY_SHORTLY)), response_type: "ephemeral" }));
     const prepared = await dispatcher.prepare({ userId: command.user_id, channelId: command.channel_id, text: command.text });
     await ack({ ...renderReply(prepared.ack), response_type: "ephemeral" });
     if (prepared.work) track(prepared.work().then((reply) => respond(ephemeral(reply))));
@@ -139,6 +149,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
 
   app.action(/^vnet:/, async ({ action, body, ack, respond }) => {
     await ack();
+    if (!ready) return void (await respond(ephemeral(problemReply(STARTING, TRY_SHORTLY))));
     const value = action.type === "button" ? action.value ?? "" : "";
     track(
       (async () => {
@@ -151,23 +162,27 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
   });
 
   let sweeper: NodeJS.Timeout | undefined;
+  let listeningPort: number | undefined;
   return {
     approvals,
     access,
     chat,
     isReady: () => ready,
+    port: () => listeningPort,
     idle,
     async start() {
       await app.init();
+      const started = await app.start(port);
+      const address = socketMode ? undefined : (started as Server).address();
+      listeningPort = address ? (address as AddressInfo).port : port;
+      // Listening before recovery lets /healthz answer "starting" (503) meanwhile; commands are held off until ready.
       await approvals.recoverInterrupted();
       await approvals.expireDue();
-      const started = await app.start(port);
       sweeper = setInterval(() => track(approvals.expireDue()), deps.expirySweepMs ?? 30_000);
       sweeper.unref();
       ready = true;
-      const address = socketMode ? undefined : (started as Server).address();
-      logger.info("vnetbot is ready", { mode: config.mode, port: address ? (address as AddressInfo).port : port });
-      return address ? (address as AddressInfo).port : port;
+      logger.info("vnetbot is ready", { mode: config.mode, port: listeningPort });
+      return listeningPort;
     },
     async stop() {
       ready = false;

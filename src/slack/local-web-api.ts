@@ -54,6 +54,11 @@ export interface LocalWebApi {
   calls: LocalCall[];
   /** A fresh response URL answering for that channel and user. */
   responseUrl(target: ResponseTarget): string;
+  /**
+   * Holds every call of a Web API method until release(): reached resolves when the first one arrives. Tests use
+   * it to look at the bot while it waits on Slack (e.g. /healthz during start-up).
+   */
+  hold(method: string): { reached: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -68,6 +73,7 @@ export async function startLocalWebApi(options: LocalWebApiOptions): Promise<Loc
   const botUserId = options.botUserId ?? "U0VNETBOT";
   const teamId = options.teamId ?? "T0LOCAL";
   let nextResponseId = 0;
+  const holds = new Map<string, { arrived(): void; released: Promise<void> }>();
 
   const knownChannel = (id: unknown) =>
     typeof id === "string" && (options.channels?.length ? options.channels.some((c) => c.id === id) : /^[CGD][A-Z0-9]+$/.test(id));
@@ -115,6 +121,11 @@ export async function startLocalWebApi(options: LocalWebApiOptions): Promise<Loc
   const server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const url = new URL(req.url ?? "/", "http://local");
+      const hold = holds.get(url.pathname.slice(5));
+      if (req.method === "POST" && url.pathname.startsWith("/api/") && hold) {
+        hold.arrived();
+        return void hold.released.then(() => answerApi(url.pathname.slice(5), req, body, res));
+      }
       if (req.method === "POST" && url.pathname.startsWith("/api/")) return answerApi(url.pathname.slice(5), req, body, res);
       if (req.method === "POST" && url.pathname.startsWith("/response/")) return answerResponseUrl(url.pathname.slice(10), body, res);
       send(res, 404, { ok: false, error: "not_found" });
@@ -175,6 +186,18 @@ export async function startLocalWebApi(options: LocalWebApiOptions): Promise<Loc
       const id = `r${nextResponseId}`;
       responseTargets.set(id, { ...target, uses: 0 });
       return `${origin}/response/${id}`;
+    },
+    hold(method) {
+      const reached = Promise.withResolvers<void>();
+      const released = Promise.withResolvers<void>();
+      holds.set(method, { arrived: () => reached.resolve(), released: released.promise });
+      return {
+        reached: reached.promise,
+        release: () => {
+          holds.delete(method);
+          released.resolve();
+        },
+      };
     },
     close: () => new Promise((resolve) => {
       server.closeAllConnections();

@@ -32,3 +32,9 @@ export const TRUNCATED = (hidden: number) => `…and ${hidden} more not shown (S
 
 /** Shown when a text had to be cut. */
 export const CUT = "…(cut)";
+
+/** When a command or click arrives while the bot is still starting (recovering unfinished changes). */
+export const STARTING = "vnetbot is starting up and not taking commands yet. Nothing was run.";
+
+/** Under STARTING. */
+export const TRY_SHORTLY = "Try again in a few seconds.";

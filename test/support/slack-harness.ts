@@ -79,24 +79,25 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
 
   let stores: Stores;
   let bot: SlackBot;
-  let base: string;
+  // The current bot's address; during a restart the new bot's, as soon as it listens.
+  const base = () => `http://127.0.0.1:${bot.port() ?? 0}`;
   const boot = async () => {
     stores = openSqliteStore(dbPath);
     bot = createSlackApp({
       config, logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
       commands: options.commands ?? defaultCommands, retryConfig: { retries: 0 }, port: 0, newId: () => `req${++ids}`,
     });
-    base = `http://127.0.0.1:${await bot.start()}`;
+    await bot.start();
   };
   await boot();
 
-  const post = (body: string, headers: Record<string, string>) => fetch(`${base}/slack/events`, { method: "POST", body, headers });
+  const post = (body: string, headers: Record<string, string>) => fetch(`${base()}/slack/events`, { method: "POST", body, headers });
   const harness = {
     api,
     azure,
     sim: azure.sim,
     get bot() { return bot; },
-    get base() { return base; },
+    get base() { return base(); },
     get stores() { return stores; },
     /** The non-GET requests Azure (the simulator) has seen so far. */
     azureWrites: () => writesIn(azure.sim.requests),
@@ -148,7 +149,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
       await bot.stop();
       stores.close();
       const booted = boot();
-      if (whileStarting) await whileStarting(async () => (await fetch(`http://127.0.0.1:${bot.port() ?? 0}/healthz`)).status);
+      if (whileStarting) await whileStarting(async () => (await fetch(`${base()}/healthz`)).status);
       await booted;
     },
     async close() {
