@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ids } from "../../src/core/resource-id.ts";
+import { expectGolden } from "../support/slack-golden.ts";
+import { CHANNELS, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+
+const PRODUCTION = "6f1c2b7e-0d4a-4c1e-9a55-3c2d1e0f9a01";
+const plan = (name: string) => ids.plan(PRODUCTION, "rg-apps", name);
+const vnet = (name: string) => ids.vnet(PRODUCTION, "rg-network", name);
+
+// Every test changes the estate, so each gets a fresh demo estate and bot.
+let slack: SlackHarness;
+beforeEach(async () => {
+  slack = await startSlackHarness();
+});
+afterEach(() => slack.close());
+
+/** Types the change as the requester, approves it as the approver, and waits until it has run. */
+async function requestAndApprove(text: string) {
+  const message = await slack.requestChange(text);
+  const plan = textOf(message);
+  await slack.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(plan)?.[1] ?? "", message);
+  await slack.bot.idle();
+  return { plan, final: textOf(slack.current(message)), thread: slack.threadTexts(message) };
+}
+
+describe("change commands end to end, through signed Slack requests and the real Azure adapter", () => {
+  it("connects orders-worker to vnet-hub: Azure has the connection, the gateway has the plan's certificate, and the message says done", async () => {
+    const running = slack.api.workspace.waitFor(() => {
+      const message = slack.api.workspace.messages(CHANNELS.approvals)[0];
+      return message && textOf(message).includes("Running: step 2 of 5") ? structuredClone(message.blocks) : undefined;
+    });
+
+    const { plan: asked, final, thread } = await requestAndApprove("connect orders-worker vnet-hub");
+
+    const app = slack.sim.state.apps.named("orders-worker");
+    const certificate = slack.sim.state.certificateFor(plan("plan-orders"), vnet("vnet-hub"));
+    expect(asked).toContain("Change request: Connect orders-worker to vnet-hub");
+    expect(app.vnetName).toBe("vnet-hub");
+    expect(slack.sim.state.connectionsOf(app.id).map((c) => c.vnetName)).toEqual(["vnet-hub"]);
+    expect(slack.sim.state.gateways.named("gw-hub").rootCertificates.map((c) => c.publicCertData)).toContain(certificate?.blob);
+    expect(final).toContain("Done: 5 of 5 steps");
+    expect(thread.at(-1)).toContain("<@U0REQUEST> done: Connect orders-worker to vnet-hub.");
+    expectGolden("approval-running", await running);
+  });
+
+  it("keeps the VPN package's SAS token out of Slack after a connect", async () => {
+    const { final, thread } = await requestAndApprove("connect orders-worker vnet-hub");
+    const shown = textOf(await slack.ask(PEOPLE.bystander, "show orders-worker"));
+
+    const packageUri = slack.sim.state.connectionsOf(slack.sim.state.apps.named("orders-worker").id)[0]?.vpnPackageUri ?? "";
+    expect(packageUri).toContain("sig=");
+    for (const text of [final, shown, ...thread, ...slack.api.calls.map((c) => JSON.stringify(c.args))]) {
+      expect(text).not.toContain("sig=");
+    }
+  });
+
+  it("disconnects orders-web, naming the restart before approval, and Azure restarts only that app", async () => {
+    const { plan: asked, final } = await requestAndApprove("disconnect orders-web");
+
+    expect(asked).toContain("*Apps that restart*\\norders-web");
+    expect(asked).toMatch(/\*Outage\*\\n[^"]*orders-web restarts/);
+    expect(slack.sim.state.apps.named("orders-web")).toMatchObject({ vnetName: undefined, restarts: 1 });
+    expect(slack.sim.state.apps.named("orders-api")).toMatchObject({ vnetName: "vnet-hub", restarts: 0 });
+    expect(final).toContain("Done: 1 of 1 steps");
+  });
+
+  it("syncs plan-platform with vnet-data: the changed DNS servers are named, then pushed to its app", async () => {
+    const { plan: asked, final } = await requestAndApprove("sync plan-platform vnet-data");
+
+    expect(asked).toMatch(/DNS servers \(10\.40\.0\.4, 10\.40\.0\.6\) differ/);
+    expect(asked).toContain("*Apps that restart*\\nplatform-data");
+    expect(slack.sim.state.connectionsOf(slack.sim.state.apps.named("platform-data").id)[0]?.dnsServers).toEqual(["10.40.0.4", "10.40.0.6"]);
+    expect(final).toContain("Done: 3 of 3 steps");
+  });
+
+  it("adds a route for an address range to the plan", async () => {
+    const { final } = await requestAndApprove("route add plan-orders vnet-hub 172.20.0.0-172.20.0.99");
+
+    expect(slack.sim.state.routesOf(plan("plan-orders"), "vnet-hub")).toContainEqual(expect.objectContaining({ name: "route-172-20-0-0-to-172-20-0-99", startAddress: "172.20.0.0", endAddress: "172.20.0.99" }));
+    expect(final).toContain("Done: 1 of 1 steps");
+  });
+
+  it("removes a route by name", async () => {
+    const { plan: asked, final } = await requestAndApprove("route remove plan-orders vnet-hub onprem-datacenter");
+
+    expect(asked).toContain("onprem-datacenter");
+    expect(slack.sim.state.routesOf(plan("plan-orders"), "vnet-hub").map((r) => r.name)).not.toContain("onprem-datacenter");
+    expect(final).toContain("Done: 1 of 1 steps");
+  });
+
+  it("renews payments-api's certificate: Azure issues a new one with a new thumbprint, and the app restarts", async () => {
+    const before = slack.sim.state.certificateFor(plan("plan-basic"), vnet("vnet-finance"));
+
+    const { plan: asked, final } = await requestAndApprove("renew payments-api");
+
+    const after = slack.sim.state.certificateFor(plan("plan-basic"), vnet("vnet-finance"));
+    expect(asked).toContain("*Apps that restart*\\npayments-api");
+    expect(after?.thumbprint).toMatch(/^[0-9A-F]{40}$/);
+    expect(after?.thumbprint).not.toBe(before?.thumbprint);
+    expect(after!.notAfter.getTime()).toBeGreaterThan(before!.notAfter.getTime());
+    expect(slack.sim.state.apps.named("payments-api").vnetName).toBe("vnet-finance");
+    expect(final).toMatch(/Done: (\d+) of \1 steps/);
+  });
+
+  it("peers vnet-nogateway into plan-orders' vnet-hub: both sides with gateway transit, then the route", async () => {
+    const { final } = await requestAndApprove("peer plan-orders vnet-hub vnet-nogateway");
+
+    const local = slack.sim.state.vnets.named("vnet-hub").peerings.find((p) => p.name === "vnet-hub-to-vnet-nogateway");
+    const remote = slack.sim.state.vnets.named("vnet-nogateway").peerings.find((p) => p.name === "vnet-nogateway-to-vnet-hub");
+    expect(local).toMatchObject({ allowGatewayTransit: true, useRemoteGateways: false });
+    expect(remote).toMatchObject({ allowGatewayTransit: false, useRemoteGateways: true });
+    expect(slack.sim.state.routesOf(plan("plan-orders"), "vnet-hub").map((r) => r.startAddress)).toContain("10.85.0.0/16");
+    expect(final).toContain("Done: 3 of 3 steps");
+  });
+});

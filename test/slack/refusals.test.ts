@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHANNELS, PEOPLE, startSlackHarness, type SlackHarness } from "../support/slack-harness.ts";
+
+// A refused change writes nothing and holds nothing, so one demo estate and one bot serve the whole file.
+let slack: SlackHarness;
+beforeAll(async () => {
+  slack = await startSlackHarness();
+});
+afterAll(() => slack.close());
+
+describe("changes the bot refuses, with the reason and without touching Azure", () => {
+  it.each([
+    ["to connect a Linux app", "connect linux-api vnet-hub", "Plan plan-linux runs Linux; gateway-required integration is Windows-only. Use regional VNet integration instead."],
+    ["to connect an app on a Free plan", "connect free-site vnet-hub", "Plan plan-free is on the Free tier (F1); gateway-required integration needs Basic, Standard, Premium"],
+    ["to connect a sixth VNet to plan-platform, which has five", "connect platform-new vnet-hub", "Plan plan-platform already integrates 5 VNets (vnet-data, vnet-finance, vnet-hr, vnet-legacy, vnet-ops); a plan can integrate at most 5."],
+    ["to connect to a VNet without a VPN gateway", "connect orders-worker vnet-nogateway", "has no VPN gateway"],
+    ["to add a range that overlaps an existing route", "route add plan-orders vnet-hub 192.168.10.0/24", "192.168.10.0/24 overlaps route onprem-datacenter"],
+    ["to renew an app with no integration", "renew orders-worker", "orders-worker has no gateway-required VNet integration"],
+  ])("refuses %s", async (_case, text, reason) => {
+    const writesBefore = slack.azureWrites().length;
+
+    const answer = await slack.ask(PEOPLE.requester, text);
+
+    expect(answer?.text).toContain(reason);
+    expect(answer?.text).not.toContain("Something went wrong");
+    expect(slack.azureWrites()).toHaveLength(writesBefore);
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
+  });
+
+  it.each([
+    ["a prefix longer than 32 bits", "route add plan-orders vnet-hub 10.0.0.0/33", "10.0.0.0/33"],
+    ["an address that is not IPv4", "route add plan-orders vnet-hub 300.1.2.3/8", "\"300.1.2.3\" is not an IPv4 address"],
+  ])("refuses %s in the acknowledgement itself, before reading Azure", async (_case, text, shown) => {
+    const requestsBefore = slack.sim.requests.length;
+
+    const { ack } = await slack.command(PEOPLE.requester, text);
+    await slack.bot.idle();
+
+    expect(ack?.text).toContain(shown);
+    expect(JSON.stringify(ack?.blocks)).toContain("Usage: `/vnet route add PLAN VNET CIDR|START-END`");
+    expect(slack.sim.requests).toHaveLength(requestsBefore);
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
+  });
+});
