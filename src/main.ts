@@ -1,18 +1,14 @@
 /**
- * The composition root: config → Azure clients → store → Slack app → scheduler. The only file that sees every layer.
- * With no Slack bot token it runs in local mode, on the ARM simulator and a local Slack stand-in.
+ * The composition root: the only file that sees every layer and the only importer of handlers/. It loads the
+ * configuration and starts the bot (src/start-bot.ts) with the command table and the scheduled jobs. With no Slack bot
+ * token it runs in local mode, on the ARM simulator and a local Slack stand-in with a browser playground.
  */
-import { createAzureClients, createAzureReader, createAzureWriter, createKuduRunner, defaultCredential } from "./azure/index.ts";
 import { ConfigError, loadConfigFromProcess, type Config } from "./config.ts";
-import { createAlertClickHandlers } from "./core/alerts/alert-clicks.ts";
 import type { AlertDeps } from "./core/alerts/alert-deps.ts";
 import type { Clock } from "./core/ports.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { startLocalEnvironment, type LocalEnvironment } from "./local/local-environment.ts";
-import { startScheduler, type ScheduledJob } from "./schedule/scheduler.ts";
-import { createSlackApp } from "./slack/app.ts";
-import type { ClickHandler } from "./slack/dispatcher.ts";
-import { openSqliteStore } from "./store/sqlite-store.ts";
+import type { ScheduledJob } from "./schedule/scheduler.ts";
+import { startBot, type RunningBot } from "./start-bot.ts";
 import { commands } from "../handlers/index.ts";
 import { certificateJob } from "../handlers/job-certificates.ts";
 import { gatewayJob } from "../handlers/job-gateways.ts";
@@ -20,44 +16,15 @@ import { gatewayJob } from "../handlers/job-gateways.ts";
 const clock: Clock = { now: () => new Date() };
 
 async function main(): Promise<void> {
-  const { config: fileConfig, warnings } = loadConfigFromProcess();
-  const logger = createLogger({ level: fileConfig.logLevel });
+  const { config, warnings } = loadConfigFromProcess();
+  const logger = createLogger({ level: config.logLevel });
   for (const warning of warnings) logger.warn(warning);
 
-  const local = fileConfig.mode === "local" ? await startLocalEnvironment(fileConfig) : undefined;
-  const config = local?.config ?? fileConfig;
-  if (config.azure.subscriptions.length === 0) logger.warn("azure.subscriptions is empty: /vnet list will find nothing. Add subscription ids to the config file.");
+  const bot = await startBot({ config, logger, clock, commands, jobs: (effective, deps) => alertJobs(effective, deps, logger) });
 
-  const clients = createAzureClients({ credential: local?.credential ?? defaultCredential(), cloud: config.azure.cloud, armEndpoint: config.armEndpoint });
-  const reader = createAzureReader(clients);
-  const stores = openSqliteStore(config.storage.sqlitePath);
-  // Filled once the bot exists: the alert buttons open the bot's own approval flow.
-  const actions: Record<string, ClickHandler> = {};
-  const bot = createSlackApp({
-    config,
-    logger,
-    reader,
-    writer: createAzureWriter(clients),
-    kudu: createKuduRunner(clients, config.azure.kuduUrl),
-    clock,
-    stores,
-    commands,
-    actions,
-  });
-  Object.assign(
-    actions,
-    createAlertClickHandlers({ store: stores.alerts, chat: bot.chat, access: bot.access, approvals: bot.approvals, audit: stores.audit, clock, ...timezoneOf(config) }),
-  );
-
-  const port = await bot.start();
-  const scheduler = startScheduler({ schedule: config.schedule, jobs: alertJobs(config, { reader, store: stores.alerts, chat: bot.chat }, logger), logger, clock });
-
-  announce(config, port, local);
+  announce(bot);
   const stop = async () => {
-    await scheduler.stop();
     await bot.stop();
-    stores.close();
-    await local?.close();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop());
@@ -89,7 +56,7 @@ function alertJobs(config: Config, deps: Pick<AlertDeps, "reader" | "store" | "c
   ];
 }
 
-function announce(config: Config, port: number, local: LocalEnvironment | undefined): void {
+function announce({ config, port, local }: RunningBot): void {
   if (local) {
     process.stdout.write(`vnetbot is running on simulated Azure and a local Slack stand-in: open http://localhost:${port}/\n`);
   } else {
