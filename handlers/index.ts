@@ -17,6 +17,7 @@ import { routeAdd } from "./route-add.ts";
 import { routeRemove } from "./route-remove.ts";
 import { routes } from "./routes.ts";
 import { show } from "./show.ts";
+import { snooze } from "./snooze.ts";
 import { sync } from "./sync.ts";
 import { tcpping } from "./tcpping.ts";
 
@@ -39,6 +40,7 @@ export const commands: readonly Command[] = createCommandTable([
   routes,
   expiring,
   gateways,
+  snooze,
   diagnose,
   tcpping,
   resolve,

@@ -63,11 +63,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     stores,
     commands: options.commands,
     actions,
+    ...(config.slack.alertChannel ? { alerts: { store: stores.alerts, ...timezoneOf(config) } } : {}),
     ...(playground ? { customRoutes: playground.routes } : {}),
     ...(options.port === undefined ? {} : { port: options.port }),
   });
-  const timezone = config.schedule.timezone ? { timezone: config.schedule.timezone } : {};
-  Object.assign(actions, createAlertClickHandlers({ store: stores.alerts, chat: bot.chat, access: bot.access, approvals: bot.approvals, audit: stores.audit, clock, ...timezone }));
+  Object.assign(
+    actions,
+    createAlertClickHandlers({ store: stores.alerts, chat: bot.chat, access: bot.access, approvals: bot.approvals, audit: stores.audit, clock, ...timezoneOf(config) }),
+  );
 
   const port = await bot.start();
   const scheduler = startScheduler({ schedule: config.schedule, jobs: options.jobs(config, { reader, store: stores.alerts, chat: bot.chat }), logger, clock });
@@ -84,4 +87,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       await local?.close();
     },
   };
+}
+
+function timezoneOf(config: Config): { timezone?: string } {
+  return config.schedule.timezone ? { timezone: config.schedule.timezone } : {};
 }

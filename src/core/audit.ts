@@ -11,7 +11,8 @@ export type AuditAction =
   | "done"
   | "fail"
   | "interrupt"
-  | "refuse";
+  | "refuse"
+  | "snooze";
 
 /** One line of the audit trail. */
 export interface AuditRecord {

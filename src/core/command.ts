@@ -3,11 +3,11 @@ import type { AccessPolicy } from "./approvals/access-policy.ts";
 import type { ApprovalStore } from "./approvals/approval-store.ts";
 import type { AuditLog } from "./audit.ts";
 import type { ChangeRequest } from "./changes/types.ts";
-import type { AzureReader, Clock, KuduRunner } from "./ports.ts";
+import type { AlertStateStore, AzureReader, ChatPort, Clock, KuduRunner } from "./ports.ts";
 import type { Reply } from "./reply.ts";
 
 /** How an argument is checked before anything reaches Azure. */
-export type ParamKind = "app" | "plan" | "vnet" | "range" | "route" | "count" | "command" | "subscription";
+export type ParamKind = "app" | "plan" | "vnet" | "range" | "route" | "count" | "command" | "subscription" | "alert" | "duration" | "text";
 
 /** A positional argument, e.g. { name: "APP", kind: "app" }. */
 export interface Param {
@@ -48,6 +48,8 @@ export interface CommandContext {
   requestChange(request: ChangeRequest): Promise<Reply>;
   /** Runs commands on an app's worker (diagnose, tcpping, resolve); absent when Kudu is not configured. */
   kudu?: KuduRunner;
+  /** The scheduled alerts' state and channel (snooze); absent when alerts are off. */
+  alerts?: { store: AlertStateStore; chat: ChatPort<Reply>; timezone?: string };
 }
 
 /** One /vnet subcommand, e.g. "route add". */

@@ -12,7 +12,7 @@ import { createApprovalService, type ApprovalService } from "../core/approvals/a
 import type { ApprovalStore } from "../core/approvals/approval-store.ts";
 import type { AuditLog } from "../core/audit.ts";
 import type { Command } from "../core/command.ts";
-import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner } from "../core/ports.ts";
+import type { AlertStateStore, AzureReader, AzureWriter, ChatPort, Clock, KuduRunner } from "../core/ports.ts";
 import { problemReply, type Reply } from "../core/reply.ts";
 import { createDispatcher, type ClickHandler } from "./dispatcher.ts";
 import { STARTING, TRY_SHORTLY } from "./messages.ts";
@@ -29,6 +29,8 @@ export interface SlackAppDeps {
   writer: AzureWriter;
   /** Runs commands on app workers (diagnose, tcpping, resolve); optional. */
   kudu?: KuduRunner;
+  /** The alert state, so that /vnet snooze can silence an alert; absent when alerts are off. */
+  alerts?: { store: AlertStateStore; timezone?: string };
   clock: Clock;
   stores: { approvals: ApprovalStore; audit: AuditLog };
   commands: readonly Command[];
@@ -125,6 +127,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     logger,
     ...(deps.deadlineMs ? { deadlineMs: deps.deadlineMs } : {}),
     ...(deps.kudu ? { kudu: deps.kudu } : {}),
+    ...(deps.alerts ? { alerts: { ...deps.alerts, chat } } : {}),
     ...(deps.actions ? { actions: deps.actions } : {}),
   });
 

@@ -27,6 +27,7 @@ export interface DispatcherDeps {
   audit: AuditLog;
   logger: Logger;
   kudu?: KuduRunner;
+  alerts?: CommandContext["alerts"];
   /** Handlers of other buttons (e.g. the scheduled alerts' Renew and Snooze), by action id; they get our id value. */
   actions?: Readonly<Record<string, ClickHandler>>;
   /** How long a command may take before the user is told it stopped (default 120 s; instant ones 2.5 s). */
@@ -85,6 +86,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       audit: deps.audit,
       commands: deps.commands,
       ...(deps.kudu ? { kudu: deps.kudu } : {}),
+      ...(deps.alerts ? { alerts: deps.alerts } : {}),
       requestChange: (request) => deps.approvals.requestChange({ userId: invocation.userId, channelId: invocation.channelId, commandText: ctx.commandText }, request),
     };
     const started = Date.now();

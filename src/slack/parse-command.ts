@@ -88,7 +88,14 @@ function check(kind: ParamKind, name: string, value: string, usage: (message: st
     case "subscription":
       if (!GUID.test(value)) throw usage(`\`${shorten(value)}\` is not a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000).`);
       return value;
+    case "alert":
+      if (!/^[A-Za-z0-9._-]{1,80}$/.test(value)) throw usage(`\`${shorten(value)}\` is not an alert id or gateway name.`);
+      return value;
+    case "duration":
+      if (!/^\d{1,4}[mhd]$/i.test(value)) throw usage(`\`${shorten(value)}\` is not a duration: use minutes, hours or days such as 30m, 4h or 2d.`);
+      return value;
     case "command":
+    case "text":
       return value;
   }
 }

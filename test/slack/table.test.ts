@@ -35,6 +35,7 @@ describe("command table and manifest", () => {
       "/vnet routes PLAN VNET",
       "/vnet expiring [MONTHS]",
       "/vnet gateways",
+      "/vnet snooze ALERT DURATION REASON",
       "/vnet diagnose APP [HOST[:PORT]]",
       "/vnet tcpping APP HOST:PORT",
       "/vnet resolve APP HOST",

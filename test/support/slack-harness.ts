@@ -30,7 +30,7 @@ export const NOW = new Date("2026-03-01T09:00:00Z");
 /** People of the test workspace. */
 export const PEOPLE = { requester: "U0REQUEST", approver: "U0APPROVE", groupApprover: "U0GROUPAP", bystander: "U0BYSTAND", operator: "U0OPERATE" } as const;
 /** Channels of the test workspace. */
-export const CHANNELS = { ops: "C0OPS", approvals: "C0APPROVALS" } as const;
+export const CHANNELS = { ops: "C0OPS", approvals: "C0APPROVALS", alerts: "C0ALERTS" } as const;
 
 /** Options of a harness. */
 export interface SlackHarnessOptions {
@@ -41,6 +41,8 @@ export interface SlackHarnessOptions {
   operators?: string[];
   approvalChannel?: string | undefined;
   commands?: readonly Command[];
+  /** Turn the scheduled alerts' channel on (for /vnet snooze and the alert buttons). */
+  alerts?: boolean;
 }
 
 /** The ARM requests the simulator saw that could change something: every non-GET (reads are all GETs) except Kudu commands. */
@@ -73,7 +75,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
     port: 0,
     access: { approvers: [PEOPLE.approver, "S0APPROVERS"], operators: options.operators },
     approvals: { expireAfterMinutes: 30 },
-    slack: { approvalChannel: "approvalChannel" in options ? options.approvalChannel : CHANNELS.approvals, alertChannel: undefined },
+    slack: { approvalChannel: "approvalChannel" in options ? options.approvalChannel : CHANNELS.approvals, alertChannel: options.alerts ? CHANNELS.alerts : undefined },
     azure: { subscriptions: azure.subscriptions, cloud: "AzureCloud", kuduUrl: azure.kuduUrl },
   };
 
@@ -86,6 +88,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
     bot = createSlackApp({
       config, logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
       commands: options.commands ?? defaultCommands, retryConfig: { retries: 0 }, port: 0, newId: () => `req${++ids}`,
+      ...(options.alerts ? { alerts: { store: stores.alerts } } : {}),
     });
     await bot.start();
   };

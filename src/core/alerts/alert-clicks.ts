@@ -30,7 +30,9 @@ export function createAlertClickHandlers(deps: AlertClickDeps): Record<string, A
   const handlers: Record<string, AlertClickHandler> = { [ACTIONS.alertRenew]: (click) => renew(deps, click) };
   for (const choice of SNOOZE_CHOICES) {
     handlers[choice.actionId] = async ({ userId, value }) => {
-      const reply = await snoozeAlert(deps, { ref: value, ms: choice.ms, reason: "", userId, now: deps.clock.now() });
+      const now = deps.clock.now();
+      const reply = await snoozeAlert(deps, { ref: value, ms: choice.ms, reason: "", userId, now });
+      await deps.audit.append({ at: now, actor: userId, action: "snooze", requestId: undefined, summary: `snoozed alert ${value} (${choice.actionId})`, azureRequestIds: [] });
       return { reply, execution: undefined };
     };
   }
