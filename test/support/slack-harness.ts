@@ -11,6 +11,7 @@ import { ACTIONS, type ActionId } from "../../src/core/reply.ts";
 import { Secret } from "../../src/core/secret.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createSlackApp, type SlackBot } from "../../src/slack/app.ts";
+import type { ClickHandler } from "../../src/slack/dispatcher.ts";
 import { startLocalWebApi, type LocalWebApi } from "../../src/slack/local-web-api.ts";
 import type { LocalMessage } from "../../src/slack/local-slack-workspace.ts";
 import { blockActionsPayload, signedInteraction, signedSlashCommand } from "../../src/slack/signing.ts";
@@ -43,6 +44,8 @@ export interface SlackHarnessOptions {
   commands?: readonly Command[];
   /** Turn the scheduled alerts' channel on (for /vnet snooze and the alert buttons). */
   alerts?: boolean;
+  /** Further button handlers by action id, built once the bot exists (they may use its approvals and access). */
+  actions?: (bot: SlackBot, stores: Stores) => Readonly<Record<string, ClickHandler>>;
 }
 
 /** The ARM requests the simulator saw that could change something: every non-GET (reads are all GETs) except Kudu commands. */
@@ -85,11 +88,14 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
   const base = () => `http://127.0.0.1:${bot.port() ?? 0}`;
   const boot = async () => {
     stores = openSqliteStore(dbPath);
+    const actions: Record<string, ClickHandler> = {};
     bot = createSlackApp({
       config, logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
       commands: options.commands ?? defaultCommands, retryConfig: { retries: 0 }, port: 0, newId: () => `req${++ids}`,
       ...(options.alerts ? { alerts: { store: stores.alerts } } : {}),
+      actions,
     });
+    Object.assign(actions, options.actions?.(bot, stores));
     await bot.start();
   };
   await boot();

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ACTIONS } from "../../src/core/reply.ts";
+import { diagnoseFixAction } from "../../handlers/diagnose.ts";
+import { startAzureHarness } from "../support/azure-harness.ts";
+import { CHANNELS, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+import { NOW } from "./estates.ts";
+
+let slack: SlackHarness | undefined;
+afterEach(async () => {
+  await slack?.close();
+  await slack?.azure.close();
+  slack = undefined;
+});
+
+const clock = { now: () => NOW };
+
+/** A bot on the missing-route estate whose diagnosis' Fix buttons are wired as the composition root wires them. */
+async function slackWithFixes(operators?: string[]): Promise<SlackHarness> {
+  const azure = await startAzureHarness({ estate: "diagnose-missing-route", now: () => NOW });
+  slack = await startSlackHarness({
+    azure, clock, ...(operators ? { operators } : {}),
+    actions: (bot, stores) => ({ [ACTIONS.diagnoseFix]: diagnoseFixAction({ access: bot.access, approvals: bot.approvals, audit: stores.audit, clock }) }),
+  });
+  return slack;
+}
+
+/** The Fix buttons of a message as label → value. */
+function fixButtons(message: { blocks: unknown[] } | undefined): Map<string, string> {
+  const blocks = (message?.blocks ?? []) as Array<{ type: string; elements?: Array<{ action_id: string; value: string; text: { text: string } }> }>;
+  const buttons = blocks.filter((b) => b.type === "actions").flatMap((b) => b.elements ?? []).filter((e) => e.action_id === ACTIONS.diagnoseFix);
+  return new Map(buttons.map((b) => [b.text.text, b.value]));
+}
+
+describe("a diagnosis' Fix button", () => {
+  it("opens the normal approval flow for the offered route, and after approval the diagnosis is clean", async () => {
+    const bot = await slackWithFixes();
+    const diagnosis = await bot.ask(PEOPLE.requester, "diagnose shop-api catalog.shop.internal:443");
+    const offer = fixButtons(diagnosis).get("Fix: route add plan-shop vnet-hub 10.20.0.0/16");
+
+    await bot.click(PEOPLE.requester, ACTIONS.diagnoseFix, offer ?? "", { channel: CHANNELS.ops, ts: "1" });
+    await bot.bot.idle();
+    const request = bot.api.workspace.messages(CHANNELS.approvals)[0];
+    const nothingYet = bot.azureWrites();
+    await bot.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(textOf(request))?.[1] ?? "", request!);
+    await bot.bot.idle();
+    const after = await bot.ask(PEOPLE.requester, "diagnose shop-api catalog.shop.internal:443");
+
+    expect(textOf(request)).toContain("10.20.0.0/16");
+    expect(nothingYet).toEqual([]);
+    expect(bot.sim.state.routesOf(bot.sim.state.plans.named("plan-shop").id, "vnet-hub").map((r) => r.startAddress)).toContain("10.20.0.0/16");
+    expect(after?.text).toMatch(/all \d+ checks pass/);
+    expect(fixButtons(after).size).toBe(0);
+  });
+
+  it("refuses a clicker who may not request changes, audits it, and asks for nothing", async () => {
+    const bot = await slackWithFixes([PEOPLE.operator]);
+    const diagnosis = await bot.ask(PEOPLE.bystander, "diagnose shop-api catalog.shop.internal:443");
+    const [offer] = fixButtons(diagnosis).values();
+
+    await bot.click(PEOPLE.bystander, ACTIONS.diagnoseFix, offer ?? "", { channel: CHANNELS.ops, ts: "1" });
+    await bot.bot.idle();
+
+    expect(bot.ephemeralTexts(PEOPLE.bystander).at(-1)).toContain("Only operators can request changes, Fix buttons included.");
+    expect(bot.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
+    expect((await bot.stores.audit.latest(1))[0]).toMatchObject({ actor: PEOPLE.bystander, action: "refuse" });
+  });
+
+  it("says a button it does not know has expired, and asks for a fresh diagnosis", async () => {
+    const bot = await slackWithFixes();
+
+    await bot.click(PEOPLE.requester, ACTIONS.diagnoseFix, "fix-0000000000", { channel: CHANNELS.ops, ts: "1" });
+    await bot.bot.idle();
+
+    expect(bot.ephemeralTexts(PEOPLE.requester).at(-1)).toContain("This Fix button has expired");
+  });
+});
