@@ -142,3 +142,19 @@ describe("the certificate's lifetime", () => {
     }
   });
 });
+
+describe("across a site-to-site VPN", () => {
+  it("names the tunnel that is down and reminds that on-premises must route the pool back", async () => {
+    const harness = await startAzureHarness({ estate: "demo", now: () => NOW });
+    try {
+      const diagnosis = await diagnoseApp({ reader: harness.reader, kudu: harness.kudu, clock: { now: () => NOW }, subscriptions: harness.subscriptions }, "orders-api", "192.168.10.20:443");
+
+      const s2s = checkOf(diagnosis, "site-to-site");
+      expect(s2s.status).toBe("warn");
+      expect(s2s.evidence).toBe("Some site-to-site connections are down (s2s-amsterdam Connected, s2s-dublin NotConnected).");
+      expect(s2s.fix).toMatch(/behind s2s-dublin.*must route 172\.16\.201\.0\/24 back/);
+    } finally {
+      await harness.close();
+    }
+  });
+});
