@@ -113,3 +113,17 @@ describe("change commands end to end, through signed Slack requests and the real
     expect(final).toContain("Done: 3 of 3 steps");
   });
 });
+
+describe("a renewal that stops half-way", () => {
+  it("says to finish with /vnet connect once the app is already disconnected, not to renew again", async () => {
+    slack.sim.faults.add({ method: "PUT", path: "/sites/payments-api/virtualNetworkConnections/vnet-finance", status: 409, code: "Conflict", times: 1 });
+
+    const { final, thread } = await requestAndApprove("renew payments-api");
+
+    expect(slack.sim.state.apps.named("payments-api").vnetName ?? "").toBe("");
+    expect(final).toContain("Failed at step 2");
+    expect(final).toContain("finish with /vnet connect payments-api vnet-finance");
+    expect(thread.at(-1)).toContain("finish with /vnet connect payments-api vnet-finance");
+    expect(thread.at(-1)).not.toContain("Run `/vnet renew payments-api` again");
+  });
+});

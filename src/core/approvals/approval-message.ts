@@ -33,12 +33,17 @@ export function planParts(plan: ChangePlan, record?: Pick<ApprovalRecord, "steps
   return parts;
 }
 
+/** How to finish a change that stopped half-way: the plan's own advice, or running the same command again. */
+export function resumeLine(record: Pick<ApprovalRecord, "plan" | "commandText">): string {
+  return record.plan.resumeHint ?? `Run \`/vnet ${record.commandText}\` again to finish it: it is planned afresh, and steps already done are skipped.`;
+}
+
 /** The status line of a request, e.g. "Approved by <@U1> at …" or "Failed at step 3 of 5: …". */
 export function statusLines(record: ApprovalRecord): string[] {
   const total = record.plan.steps.length;
   const by = record.decidedBy ? `<@${record.decidedBy}>` : "";
   const when = record.decidedAt ? formatTime(record.decidedAt) : "";
-  const again = `Run \`/vnet ${record.commandText}\` again to finish it: it is planned afresh, and steps already done are skipped.`;
+  const again = resumeLine(record);
   switch (record.status) {
     case "pending":
       return [`:hourglass_flowing_sand: Waiting for an approver. Expires ${formatTime(record.expiresAt)}.`];

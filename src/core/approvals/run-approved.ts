@@ -3,10 +3,12 @@ import { randomBytes } from "node:crypto";
 import { isBotError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import type { AuditRecord } from "../audit.ts";
-import { executeChange } from "../changes/execute-change.ts";
+import { REPLAN, executeChange } from "../changes/execute-change.ts";
+import { RUN_AGAIN } from "../changes/runner.ts";
 import type { ChangeDeps, ChangeOutcome, StepResult } from "../changes/types.ts";
 import type { ChatPort, Clock } from "../ports.ts";
 import { textReply, type Reply } from "../reply.ts";
+import { resumeLine } from "./approval-message.ts";
 import type { ApprovalRecord, ApprovalStore } from "./approval-store.ts";
 
 /** What running a change needs (built by the approval service). */
@@ -62,12 +64,13 @@ export async function runApproved(deps: RunDeps, approved: ApprovalRecord): Prom
   await thread(
     failure === undefined
       ? `:tada: <@${approved.requestedBy}> done: ${approved.plan.title}.`
-      : `:x: <@${approved.requestedBy}> ${approved.plan.title} stopped: ${failure} Run \`/vnet ${approved.commandText}\` again to finish it.`,
+      : `:x: <@${approved.requestedBy}> ${approved.plan.title} stopped: ${failure} ${resumeLine(approved)}`,
   );
 
   function describe(error: unknown): string {
-    // A hint to run it again is left out: the message and the thread name the exact command to run instead.
-    if (isBotError(error)) return [error.message, error.hint && !/\bagain\b/i.test(error.hint) ? error.hint : undefined].filter(Boolean).join(" ");
+    // How to finish is said once, by resumeLine; any other advice (e.g. after a drift refusal) is kept.
+    const isResumeAdvice = (hint: string) => hint === RUN_AGAIN || hint === REPLAN || hint === approved.plan.resumeHint;
+    if (isBotError(error)) return [error.message, error.hint && !isResumeAdvice(error.hint) ? error.hint : undefined].filter(Boolean).join(" ");
     const ref = randomBytes(2).toString("hex");
     deps.logger.error("change failed with an internal error", { requestId: id, ref, error: error instanceof Error ? error.message : String(error) });
     return `something went wrong (ref ${ref}).`;

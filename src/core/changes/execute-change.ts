@@ -11,12 +11,15 @@ export interface ExecuteOptions {
   expectedFingerprint?: string;
 }
 
+/** The advice when Azure changed under an approved plan. */
+export const REPLAN = "Preview the change again and ask for approval of the new plan.";
+
 /** Runs the change; throws BotError when it cannot start (ineligible, conflict), else reports every step. */
 export async function executeChange(deps: ChangeDeps, request: ChangeRequest, options: ExecuteOptions = {}): Promise<ChangeOutcome> {
   const prepared = await prepareChange(deps, request);
   if (options.expectedFingerprint !== undefined && fingerprintOf(prepared.state) !== options.expectedFingerprint) {
     throw new BotError("conflict", `Azure changed since this was requested: ${prepared.title.charAt(0).toLowerCase()}${prepared.title.slice(1)} was planned on a state that no longer holds. Nothing was changed.`, {
-      hint: "Preview the change again and ask for approval of the new plan.",
+      hint: REPLAN,
     });
   }
   return runSteps(prepared, options.onStep);

@@ -64,6 +64,7 @@ export function toChangePlan(request: ChangeRequest, prepared: PreparedChange): 
     outage: prepared.outage,
     warnings: prepared.warnings,
     fingerprint: fingerprintOf(prepared.state),
+    ...(prepared.resumeHint ? { resumeHint: prepared.resumeHint } : {}),
   };
 }
 
@@ -88,11 +89,14 @@ export async function runSteps(prepared: PreparedChange, onStep?: StepListener):
   return { ok: true, results, error: undefined };
 }
 
+/** The hint of a change that stopped half-way and is finished by running it again. */
+export const RUN_AGAIN = "Run the same change again to finish it: steps already done are skipped.";
+
 function describeFailure(prepared: PreparedChange, earlier: StepResult[], index: number, step: ExecutableStep, error: unknown): BotError {
   const reason = isBotError(error) ? error.message : "an unexpected error (see the bot's log)";
   const ran = earlier.length === 0 ? "No step had run, so nothing changed." : `Step${earlier.length > 1 ? `s 1-${earlier.length}` : " 1"} finished before it.`;
   const message = `Step ${index + 1} of ${prepared.steps.length} (${step.description}) failed: ${reason} ${ran}`;
-  const hint = prepared.resumeHint ?? "Run the same change again to finish it: steps already done are skipped.";
+  const hint = prepared.resumeHint ?? RUN_AGAIN;
   const kind = isBotError(error) ? error.kind : "unavailable";
   return new BotError(kind, message, { hint, cause: error, ...(isBotError(error) && error.azureRequestId ? { azureRequestId: error.azureRequestId } : {}) });
 }

@@ -40,6 +40,8 @@ export interface ChangePlan {
   warnings: string[];
   /** Digest of the Azure state the plan was made from: a different value at run time means Azure changed. */
   fingerprint: string;
+  /** How to finish the change when it stops half-way, where "run it again" is not the answer (renew). */
+  resumeHint?: string;
 }
 
 /** How one step went. */
