@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { executeChange } from "../../src/core/changes/execute-change.ts";
 import { diagnoseApp } from "../../src/core/diagnose/diagnose.ts";
 import { BotError } from "../../src/errors.ts";
-import { startAzureHarness } from "../support/azure-harness.ts";
-import { checkOf, diagnoseIn, idsWith, NOW, shop, startEstate } from "./estates.ts";
+import { checkOf, diagnoseIn, idsWith, shop, startEstate } from "./estates.ts";
 
 describe("a healthy integration", () => {
   it.each([
@@ -129,32 +128,30 @@ describe("the certificate's lifetime", () => {
     ["payments-api", "warn", /expires on 2026-08-02 \(in 90 days\)/],
     ["billing-legacy", "fail", /expired on \d{4}-\d\d-\d\d; the tunnel cannot authenticate/],
   ])("%s: %s, with renewal offered", async (app, status, evidence) => {
-    const harness = await startAzureHarness({ estate: "demo", now: () => NOW });
-    try {
-      const diagnosis = await diagnoseApp({ reader: harness.reader, kudu: harness.kudu, clock: { now: () => NOW }, subscriptions: harness.subscriptions }, app);
+    const diagnosis = await diagnoseIn("demo", app);
 
-      const expiry = checkOf(diagnosis, "certificate-expiry");
-      expect(expiry.status).toBe(status);
-      expect(expiry.evidence).toMatch(evidence);
-      expect(expiry.change).toMatchObject({ kind: "renew", vnetName: expect.any(String) });
-    } finally {
-      await harness.close();
-    }
+    const expiry = checkOf(diagnosis, "certificate-expiry");
+    expect(expiry.status).toBe(status);
+    expect(expiry.evidence).toMatch(evidence);
+    expect(expiry.change).toMatchObject({ kind: "renew", vnetName: expect.any(String) });
   });
 });
 
 describe("across a site-to-site VPN", () => {
   it("names the tunnel that is down and reminds that on-premises must route the pool back", async () => {
-    const harness = await startAzureHarness({ estate: "demo", now: () => NOW });
-    try {
-      const diagnosis = await diagnoseApp({ reader: harness.reader, kudu: harness.kudu, clock: { now: () => NOW }, subscriptions: harness.subscriptions }, "orders-api", "192.168.10.20:443");
+    const diagnosis = await diagnoseIn("demo", "orders-api", "192.168.10.20:443");
 
-      const s2s = checkOf(diagnosis, "site-to-site");
-      expect(s2s.status).toBe("warn");
-      expect(s2s.evidence).toBe("Some site-to-site connections are down (s2s-amsterdam Connected, s2s-dublin NotConnected).");
-      expect(s2s.fix).toMatch(/behind s2s-dublin.*must route 172\.16\.201\.0\/24 back/);
-    } finally {
-      await harness.close();
-    }
+    const s2s = checkOf(diagnosis, "site-to-site");
+    expect(s2s.status).toBe("warn");
+    expect(s2s.evidence).toBe("Some site-to-site connections are down (s2s-amsterdam Connected, s2s-dublin NotConnected).");
+    expect(s2s.fix).toMatch(/behind s2s-dublin.*must route 172\.16\.201\.0\/24 back/);
+  });
+});
+
+describe("an app on regional VNet integration", () => {
+  it("is told that diagnose covers gateway-required integration only, naming its VNet and subnet", async () => {
+    const attempt = diagnoseIn("demo", "catalog-regional");
+
+    await expect(attempt).rejects.toMatchObject({ kind: "ineligible", message: "App catalog-regional uses regional VNet integration (vnet-spoke/snet-integration), not gateway-required integration." });
   });
 });

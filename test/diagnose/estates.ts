@@ -17,9 +17,9 @@ export const shop = {
   spoke: ids.vnet(SHOP, "rg-shop", "vnet-spoke"),
 };
 
-/** Starts the simulator on a diagnose estate ("healthy", "nsg-deny", ...). */
+/** Starts the simulator on a diagnose estate ("healthy", "nsg-deny", ...) or, given "demo", on the demo estate. */
 export async function startEstate(fault: string) {
-  const harness = await startAzureHarness({ estate: `diagnose-${fault}`, now: () => NOW });
+  const harness = await startAzureHarness({ estate: fault === "demo" ? "demo" : `diagnose-${fault}`, now: () => NOW });
   const deps: DiagnoseDeps = { reader: harness.reader, kudu: harness.kudu, clock: { now: () => NOW }, subscriptions: harness.subscriptions };
   return { harness, deps, sim: harness.sim };
 }
