@@ -1,4 +1,5 @@
 /** /vnet list [--subscription ID] [--plan PLAN]: every gateway-required integration. */
+import { retirementLine } from "../src/core/alerts/alert-format.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { buildInventory } from "../src/core/inventory.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
@@ -31,6 +32,6 @@ export const list = defineCommand({
     const certificates = expired + soon > 0 ? ` Certificates: ${expired} expired, ${soon} expiring within six months.` : "";
     const summary = `${plural(inventory.integrations.length, "gateway-required integration")} in ${plural(inventory.plansScanned, "plan")}; ${plural(inventory.regionalCount, "app")} ${inventory.regionalCount === 1 ? "uses" : "use"} regional integration.${certificates}`;
     if (inventory.failures.length > 0) parts.push({ kind: "context", lines: inventory.failures.map((f) => `:warning: ${f.scope}: ${f.message}`) });
-    return { title: "Gateway-required integrations", text: summary, parts: [{ kind: "context", lines: [summary] }, ...parts] };
+    return { title: "Gateway-required integrations", text: summary, parts: [{ kind: "context", lines: [summary, retirementLine(now, inventory.integrations.length)] }, ...parts] };
   },
 });
