@@ -9,7 +9,9 @@ import type { Clock } from "./core/ports.ts";
 import { createLogger, type Logger } from "./log.ts";
 import type { ScheduledJob } from "./schedule/scheduler.ts";
 import { startBot, type RunningBot } from "./start-bot.ts";
+import { ACTIONS } from "./core/reply.ts";
 import { commands } from "../handlers/index.ts";
+import { diagnoseFixAction } from "../handlers/diagnose.ts";
 import { certificateJob } from "../handlers/job-certificates.ts";
 import { gatewayJob } from "../handlers/job-gateways.ts";
 
@@ -20,7 +22,14 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   for (const warning of warnings) logger.warn(warning);
 
-  const bot = await startBot({ config, logger, clock, commands, jobs: (effective, deps) => alertJobs(effective, deps, logger) });
+  const bot = await startBot({
+    config,
+    logger,
+    clock,
+    commands,
+    jobs: (effective, deps) => alertJobs(effective, deps, logger),
+    actions: (deps) => ({ [ACTIONS.diagnoseFix]: diagnoseFixAction(deps) }),
+  });
 
   announce(bot);
   const stop = async () => {

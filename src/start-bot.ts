@@ -7,6 +7,9 @@ import { createAzureClients, createAzureReader, createAzureWriter, createKuduRun
 import type { Config } from "./config.ts";
 import { createAlertClickHandlers } from "./core/alerts/alert-clicks.ts";
 import type { AlertDeps } from "./core/alerts/alert-deps.ts";
+import type { AccessPolicy } from "./core/approvals/access-policy.ts";
+import type { ApprovalService } from "./core/approvals/approval-service.ts";
+import type { AuditLog } from "./core/audit.ts";
 import type { Command } from "./core/command.ts";
 import type { Clock } from "./core/ports.ts";
 import type { Logger } from "./log.ts";
@@ -25,8 +28,18 @@ export interface StartBotOptions {
   commands: readonly Command[];
   /** The scheduled jobs for the configuration in effect (in local mode, the one pointing at the stand-ins). */
   jobs: (config: Config, deps: Pick<AlertDeps, "reader" | "store" | "chat">) => ScheduledJob[];
+  /** Handlers of further buttons by action id (the diagnosis' Fix buttons), built once the bot's approval flow exists. */
+  actions?: (deps: ActionDeps) => Record<string, ClickHandler>;
   /** Overrides config.port, e.g. 0 for any free port. */
   port?: number;
+}
+
+/** What button handlers built outside this file get: the bot's access policy and approval flow. */
+export interface ActionDeps {
+  access: AccessPolicy;
+  approvals: ApprovalService;
+  audit: AuditLog;
+  clock: Clock;
 }
 
 /** The running bot. */
@@ -70,6 +83,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   Object.assign(
     actions,
     createAlertClickHandlers({ store: stores.alerts, chat: bot.chat, access: bot.access, approvals: bot.approvals, audit: stores.audit, clock, ...timezoneOf(config) }),
+    options.actions?.({ access: bot.access, approvals: bot.approvals, audit: stores.audit, clock }),
   );
 
   const port = await bot.start();
