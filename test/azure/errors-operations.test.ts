@@ -3,7 +3,7 @@ import { PERMISSIONS, type AzureOperation } from "../../src/azure/permissions.ts
 import { Secret } from "../../src/core/secret.ts";
 import { BotError } from "../../src/errors.ts";
 import { startAzureHarness, type AzureHarness } from "../support/azure-harness.ts";
-import { NOW, demo } from "./demo-ids.ts";
+import { NOW, demo } from "../support/demo-estate.ts";
 
 // Each operation's failure as a user sees it on the demo estate: a 403 names every RBAC action that operation needs
 // (so the admin grants the right one), and nothing is written after a failed read.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAzureHarness, type AzureHarness } from "../support/azure-harness.ts";
-import { NOW, demo } from "./demo-ids.ts";
+import { NOW, demo } from "../support/demo-estate.ts";
 
 // A gateway PUT replaces the whole gateway: whatever the bot's GET-modify-PUT drops (revoked client certificates,
 // BGP, custom routes, IP configurations, authentication types) Azure would remove. So the PUT must send back every

@@ -5,7 +5,7 @@ import { createAzureClients, createKuduRunner } from "../../src/azure/index.ts";
 import type { AppInfo } from "../../src/core/model.ts";
 import { BotError } from "../../src/errors.ts";
 import { startAzureHarness, type AzureHarness } from "../support/azure-harness.ts";
-import { NOW, demo } from "./demo-ids.ts";
+import { NOW, demo } from "../support/demo-estate.ts";
 
 // How the Kudu runner fails, against the simulator's Kudu command API and, for what the simulator cannot do (a closed
 // port, an HTML sign-in page), a bare local server. Diagnose turns a BotError into "live tests skipped" with the

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppInfo, PlanInfo } from "../../src/core/model.ts";
 import type { SimNsgRule } from "../../src/simulator/state.ts";
 import { startAzureHarness, type AzureHarness } from "../support/azure-harness.ts";
-import { DAY_MS, NOW, PRODUCTION, SHARED, demo } from "./demo-ids.ts";
+import { DAY_MS, NOW, PRODUCTION, SHARED, demo } from "../support/demo-estate.ts";
 
 // The reader against the demo estate: what the real SDK clients deserialize from the simulator's wire shapes,
 // mapped to the domain model. A mapping slip here shows up as a wrong eligibility verdict or a wrong alert.

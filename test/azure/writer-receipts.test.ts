@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WriteReceipt } from "../../src/core/model.ts";
 import { Secret } from "../../src/core/secret.ts";
 import { startAzureHarness, type AzureHarness } from "../support/azure-harness.ts";
-import { NOW, demo } from "./demo-ids.ts";
+import { NOW, demo } from "../support/demo-estate.ts";
 
 // What the audit trail and the change runner get back from each write on the demo estate: one Azure request id per
 // request the bot sent (LRO status polls and final GETs are the SDK's, not ours), and the package URL only inside a Secret.

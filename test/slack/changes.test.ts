@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/core/resource-id.ts";
+import { PRODUCTION } from "../support/demo-estate.ts";
 import { expectGolden } from "../support/slack-golden.ts";
 import { CHANNELS, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
-const PRODUCTION = "6f1c2b7e-0d4a-4c1e-9a55-3c2d1e0f9a01";
 const plan = (name: string) => ids.plan(PRODUCTION, "rg-apps", name);
 const vnet = (name: string) => ids.vnet(PRODUCTION, "rg-network", name);
 

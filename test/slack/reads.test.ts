@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ids } from "../../src/core/resource-id.ts";
+import { PRODUCTION } from "../support/demo-estate.ts";
 import { PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
-const PRODUCTION = "6f1c2b7e-0d4a-4c1e-9a55-3c2d1e0f9a01";
 
 // Reading commands change nothing, so one demo estate and one bot serve the whole file.
 let slack: SlackHarness;

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { NOW } from "./demo-estate.ts";
 import type { Clock, PostedMessage } from "../../src/core/ports.ts";
 import { ACTIONS, type ActionId } from "../../src/core/reply.ts";
 import { Secret } from "../../src/core/secret.ts";
@@ -26,7 +27,7 @@ export const SIGNING_SECRET = "test-signing-secret";
 const BOT_TOKEN = "xoxb-test-token";
 
 /** The fixed "now" of the Slack tests: the demo estate's relative certificate expiries depend on it. */
-export const NOW = new Date("2026-03-01T09:00:00Z");
+export { NOW } from "./demo-estate.ts";
 
 /** People of the test workspace. */
 export const PEOPLE = { requester: "U0REQUEST", approver: "U0APPROVE", groupApprover: "U0GROUPAP", bystander: "U0BYSTAND", operator: "U0OPERATE" } as const;
