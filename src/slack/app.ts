@@ -2,9 +2,9 @@
  * The Bolt app: HTTP mode (signed requests at POST /slack/events, GET /healthz) or Socket Mode, wired to the
  * dispatcher and the approval flow. Every command and click is acknowledged at once; the work runs after the ack.
  */
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { App, type CustomRoute, type Logger as BoltLogger, LogLevel, type webApi } from "@slack/bolt";
+import { App, buildReceiverRoutes, type CustomRoute, type Logger as BoltLogger, LogLevel, SocketModeReceiver, type webApi } from "@slack/bolt";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { createAccessPolicy, type AccessPolicy } from "../core/approvals/access-policy.ts";
@@ -36,7 +36,7 @@ export interface SlackAppDeps {
   commands: readonly Command[];
   /** Handlers of further buttons by action id (the scheduled alerts' Renew and Snooze). */
   actions?: Readonly<Record<string, ClickHandler>>;
-  /** Extra routes on the same port (the local playground); /healthz is always there. */
+  /** Extra routes on the same port (the local playground); /healthz is always there. Socket Mode matches paths exactly (no :params). */
   customRoutes?: CustomRoute[];
   /** Web API retries (default: 3 with backoff); tests pass { retries: 0 }. */
   retryConfig?: webApi.RetryOptions;
@@ -86,14 +86,18 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
   };
   const socketMode = config.mode === "socket";
   const port = deps.port ?? config.port;
+  const routes = [healthz, ...(deps.customRoutes ?? [])];
+  const boltLog = boltLogger(logger);
+  const receiver = socketMode ? createSocketModeReceiver(deps, boltLog) : undefined;
+  // Bolt's Socket Mode receiver would serve the routes from a server it neither awaits nor watches (a busy port was an
+  // uncaught exception) and whose port it never tells; in Socket Mode we serve them ourselves.
+  const routeServer = socketMode ? createRouteServer(routes) : undefined;
   const app = new App({
     token: botToken,
-    ...(socketMode ? { socketMode: true, appToken: config.secrets.appToken?.reveal() } : { signingSecret: config.secrets.signingSecret?.reveal() ?? "" }),
-    port,
+    ...(receiver ? { socketMode: true, receiver } : { signingSecret: config.secrets.signingSecret?.reveal() ?? "", port, customRoutes: routes }),
     processBeforeResponse: false,
     deferInitialization: true,
-    customRoutes: [healthz, ...(deps.customRoutes ?? [])],
-    logger: boltLogger(logger),
+    logger: boltLog,
     logLevel: LogLevel.INFO,
     clientOptions: {
       ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
@@ -166,6 +170,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
 
   let sweeper: NodeJS.Timeout | undefined;
   let listeningPort: number | undefined;
+  let connected = false;
   return {
     approvals,
     access,
@@ -175,8 +180,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     idle,
     async start() {
       await app.init();
-      const started = await app.start(port);
-      const address = socketMode ? undefined : (started as Server).address();
+      if (routeServer) await listen(routeServer, port, logger);
+      const started = await app.start(port).catch(async (error: unknown) => {
+        if (routeServer?.listening) await new Promise((resolve) => routeServer.close(resolve));
+        throw error;
+      });
+      connected = socketMode;
+      const address = (routeServer ?? (started as Server)).address();
       listeningPort = address ? (address as AddressInfo).port : port;
       // Listening before recovery lets /healthz answer "starting" (503) meanwhile; commands are held off until ready.
       await approvals.recoverInterrupted();
@@ -190,10 +200,51 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     async stop() {
       ready = false;
       if (sweeper) clearInterval(sweeper);
+      // Bolt's stop() does not wait for the socket to close; wait for it, so that nothing is left open.
+      const disconnected = receiver && connected ? new Promise((resolve) => receiver.client.once("disconnected", resolve)) : undefined;
       await app.stop();
+      await disconnected;
+      connected = false;
       await idle();
+      if (routeServer?.listening) await new Promise((resolve) => routeServer.close(resolve));
     },
   };
+}
+
+// The Socket Mode connection asks for its URL with the app-level token through its own client options: without
+// deps.retryConfig it keeps the SDK's patient default, since giving up on a reconnect ends the process.
+function createSocketModeReceiver(deps: SlackAppDeps, logger: BoltLogger): SocketModeReceiver {
+  const appToken = deps.config.secrets.appToken?.reveal();
+  if (!appToken) throw new Error("Socket Mode needs an app-level token (config.secrets.appToken, SLACK_APP_TOKEN).");
+  const clientOptions = { ...(deps.config.slackApiUrl ? { slackApiUrl: deps.config.slackApiUrl } : {}), ...(deps.retryConfig ? { retryConfig: deps.retryConfig } : {}) };
+  return new SocketModeReceiver({ appToken, logger, logLevel: LogLevel.INFO, installerOptions: { clientOptions } });
+}
+
+// Serves the custom routes (/healthz) on their own port in Socket Mode, exact paths only; anything else is a 404.
+function createRouteServer(routes: CustomRoute[]): Server {
+  const table = buildReceiverRoutes(routes);
+  return createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const handler = table[path]?.[(req.method ?? "GET").toUpperCase()];
+    if (!handler) return void res.writeHead(404).end();
+    handler(req, res);
+  });
+}
+
+// Listens like Bolt's HTTP receiver (all interfaces); a port that cannot be used fails start() with the reason.
+async function listen(server: Server, port: number, logger: Logger): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    throw new Error(`cannot serve /healthz on port ${port} (${(error as Error).message}). Hint: set PORT to a free port.`, { cause: error });
+  }
+  server.on("error", (error) => logger.error("the /healthz server failed", { error: error.message }));
 }
 
 // Bolt's logger interface over ours; our logger masks anything that looks like a secret.

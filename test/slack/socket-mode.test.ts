@@ -23,25 +23,41 @@ const ROUTE_PUT = "PUT /subscriptions/6f1c2b7e-0d4a-4c1e-9a55-3c2d1e0f9a01/resou
 // One bot in Socket Mode for the file: only the change test writes, and it checks Azure before and after.
 let azure: AzureHarness;
 let api: LocalWebApi;
+let dir: string;
 let slack: SocketModeServer;
-let stores: Stores;
 let bot: SlackBot;
 let healthPort: number;
-let dir: string;
+const opened: Array<{ slack: SocketModeServer; bot: SlackBot; stores: Stores }> = [];
 beforeAll(async () => {
   azure = await startAzureHarness({ estate: "demo", now: () => NOW });
   api = await startLocalWebApi({ token: BOT_TOKEN, users: Object.values(PEOPLE).map((id) => ({ id, name: id.toLowerCase() })) });
-  slack = await startSocketModeServer({ appToken: APP_TOKEN, webApiUrl: api.url });
   dir = mkdtempSync(join(tmpdir(), "vnetbot-socket-"));
-  stores = openSqliteStore(join(dir, "vnetbot.sqlite"));
   healthPort = await freePort();
+  ({ slack, bot } = await createSocketBot(healthPort));
+  await bot.start();
+});
+afterAll(async () => {
+  for (const each of opened) {
+    await each.bot.stop();
+    await each.slack.close();
+    each.stores.close();
+  }
+  await api.close();
+  await azure.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A bot in Socket Mode behind its own Socket Mode stand-in, not yet started; closed after the file. */
+async function createSocketBot(port: number) {
+  const slack = await startSocketModeServer({ appToken: APP_TOKEN, webApiUrl: api.url });
+  const stores = openSqliteStore(join(dir, `vnetbot-${opened.length}.sqlite`));
   let ids = 0;
-  bot = createSlackApp({
+  const bot = createSlackApp({
     config: {
       mode: "socket",
       secrets: { botToken: new Secret(BOT_TOKEN), signingSecret: undefined, appToken: new Secret(APP_TOKEN) },
       slackApiUrl: slack.url,
-      port: healthPort,
+      port,
       access: { approvers: [PEOPLE.approver], operators: undefined },
       approvals: { expireAfterMinutes: 30 },
       slack: { approvalChannel: CHANNELS.approvals, alertChannel: undefined },
@@ -50,16 +66,9 @@ beforeAll(async () => {
     logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock: { now: () => NOW }, stores,
     commands, retryConfig: { retries: 0 }, newId: () => `req${++ids}`,
   });
-  await bot.start();
-});
-afterAll(async () => {
-  await bot.stop();
-  await slack.close();
-  stores.close();
-  await api.close();
-  await azure.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+  opened.push({ slack, bot, stores });
+  return { slack, bot };
+}
 
 /** Types /vnet text as the user, as Slack delivers it over the socket (the docs' slash_commands envelope). */
 function command(userId: string, text: string) {
@@ -115,6 +124,37 @@ describe("Socket Mode", () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("ok");
     expect(bot.port()).toBe(healthPort);
+  });
+});
+
+describe("Socket Mode start and stop", () => {
+  it("tells the port it listens on when asked for any free one", async () => {
+    const { bot } = await createSocketBot(0);
+
+    const port = await bot.start();
+
+    expect(port).toBeGreaterThan(0);
+    expect(bot.port()).toBe(port);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  });
+
+  it("fails to start, naming the port, when the health port is taken, and connects no socket", async () => {
+    const { slack, bot } = await createSocketBot(healthPort);
+
+    await expect(bot.start()).rejects.toThrow(`cannot serve /healthz on port ${healthPort} (listen EADDRINUSE`);
+    expect(slack.opened()).toBe(0);
+  });
+
+  it("has closed the socket and the health port when stop() resolves", async () => {
+    const { slack, bot } = await createSocketBot(0);
+    const port = await bot.start();
+    const closed = slack.disconnected();
+
+    await bot.stop();
+
+    await closed;
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    expect(bot.isReady()).toBe(false);
   });
 });
 

@@ -26,6 +26,8 @@ export interface SocketModeServer {
   opened(): number;
   /** Resolves once a client is connected and has been sent `hello`. */
   connected(): Promise<void>;
+  /** Resolves once the connected client's socket has closed. */
+  disconnected(): Promise<void>;
   /** Sends an envelope to the connected bot; resolves with its ack. */
   send(type: EnvelopeType, payload: Record<string, unknown>): Promise<SocketModeAck>;
   close(): Promise<void>;
@@ -86,6 +88,7 @@ export async function startSocketModeServer(options: { appToken: string; webApiU
     url: `http://127.0.0.1:${port}/api/`,
     opened: () => opened,
     connected: () => connection.promise,
+    disconnected: () => (!client || client.readyState === client.CLOSED ? Promise.resolve() : new Promise((resolve) => client?.once("close", () => resolve()))),
     send(type, payload) {
       if (!client) throw new Error("no Socket Mode client is connected");
       const envelopeId = randomUUID();
