@@ -45,6 +45,8 @@ export interface SlackAppDeps {
   newId?: () => string;
   /** Overrides config.port, e.g. 0 for any free port. */
   port?: number;
+  /** Socket Mode: how long to wait for a pong; it also spaces reconnect attempts (default 5 s). */
+  socketPingTimeoutMs?: number;
   /** Command deadline (default 120 s). */
   deadlineMs?: number;
 }
@@ -217,7 +219,10 @@ function createSocketModeReceiver(deps: SlackAppDeps, logger: BoltLogger): Socke
   const appToken = deps.config.secrets.appToken?.reveal();
   if (!appToken) throw new Error("Socket Mode needs an app-level token (config.secrets.appToken, SLACK_APP_TOKEN).");
   const clientOptions = { ...(deps.config.slackApiUrl ? { slackApiUrl: deps.config.slackApiUrl } : {}), ...(deps.retryConfig ? { retryConfig: deps.retryConfig } : {}) };
-  return new SocketModeReceiver({ appToken, logger, logLevel: LogLevel.INFO, installerOptions: { clientOptions } });
+  return new SocketModeReceiver({
+    appToken, logger, logLevel: LogLevel.INFO, installerOptions: { clientOptions },
+    ...(deps.socketPingTimeoutMs ? { clientPingTimeout: deps.socketPingTimeoutMs } : {}),
+  });
 }
 
 // Serves the custom routes (/healthz) on their own port in Socket Mode, exact paths only; anything else is a 404.

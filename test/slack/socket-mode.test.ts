@@ -47,8 +47,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A bot in Socket Mode behind its own Socket Mode stand-in, not yet started; closed after the file. */
-async function createSocketBot(port: number) {
+/**
+ * A bot in Socket Mode behind its own Socket Mode stand-in, not yet started; closed after the file. A short ping
+ * timeout makes it reconnect sooner (it waits one timeout first), but a busy machine can then miss a pong.
+ */
+async function createSocketBot(port: number, socketPingTimeoutMs?: number) {
   const slack = await startSocketModeServer({ appToken: APP_TOKEN, webApiUrl: api.url });
   const stores = openSqliteStore(join(dir, `vnetbot-${opened.length}.sqlite`));
   let ids = 0;
@@ -64,7 +67,7 @@ async function createSocketBot(port: number) {
       azure: { subscriptions: azure.subscriptions, cloud: "AzureCloud", kuduUrl: azure.kuduUrl },
     },
     logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock: { now: () => NOW }, stores,
-    commands, retryConfig: { retries: 0 }, newId: () => `req${++ids}`,
+    commands, retryConfig: { retries: 0 }, newId: () => `req${++ids}`, socketPingTimeoutMs,
   });
   opened.push({ slack, bot, stores });
   return { slack, bot };
@@ -72,11 +75,16 @@ async function createSocketBot(port: number) {
 
 /** Types /vnet text as the user, as Slack delivers it over the socket (the docs' slash_commands envelope). */
 function command(userId: string, text: string) {
-  return slack.send("slash_commands", {
+  return slack.send("slash_commands", slashCommand(userId, text));
+}
+
+/** The payload of a slash_commands envelope, field for field as in Slack's docs example. */
+function slashCommand(userId: string, text: string) {
+  return {
     token: "local", team_id: "T0LOCAL", team_domain: "local", channel_id: CHANNELS.ops, channel_name: "ops",
     user_id: userId, user_name: userId.toLowerCase(), command: "/vnet", text, api_app_id: "A0LOCAL",
     response_url: api.responseUrl({ channel: CHANNELS.ops, user: userId }), trigger_id: "37053613634.26768298162.local",
-  });
+  };
 }
 
 describe("Socket Mode", () => {
@@ -143,6 +151,17 @@ describe("Socket Mode start and stop", () => {
 
     await expect(bot.start()).rejects.toThrow(`cannot serve /healthz on port ${healthPort} (listen EADDRINUSE`);
     expect(slack.opened()).toBe(0);
+  });
+
+  it("comes back on a new connection when Slack asks it to reconnect, and keeps answering", async () => {
+    const { slack, bot } = await createSocketBot(0, 1000);
+    await bot.start();
+
+    await slack.disconnect("refresh_requested");
+    const ack = await slack.send("slash_commands", slashCommand(PEOPLE.bystander, "help"));
+
+    expect(slack.opened()).toBe(2);
+    expect(JSON.stringify(ack.payload?.["blocks"])).toContain("/vnet route add PLAN VNET CIDR|START-END");
   });
 
   it("has closed the socket and the health port when stop() resolves", async () => {

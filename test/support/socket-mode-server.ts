@@ -28,6 +28,8 @@ export interface SocketModeServer {
   connected(): Promise<void>;
   /** Resolves once the connected client's socket has closed. */
   disconnected(): Promise<void>;
+  /** Sends Slack's `disconnect` message; resolves once the client has come back on a new connection. */
+  disconnect(reason: "warning" | "refresh_requested"): Promise<void>;
   /** Sends an envelope to the connected bot; resolves with its ack. */
   send(type: EnvelopeType, payload: Record<string, unknown>): Promise<SocketModeAck>;
   close(): Promise<void>;
@@ -46,7 +48,7 @@ export async function startSocketModeServer(options: { appToken: string; webApiU
   let opened = 0;
   let client: WebSocket | undefined;
   const waiting = new Map<string, (ack: SocketModeAck) => void>();
-  const connection = Promise.withResolvers<void>();
+  let connection = Promise.withResolvers<void>();
 
   const server = createServer((req, res) => {
     void readBody(req).then((body) => {
@@ -88,6 +90,12 @@ export async function startSocketModeServer(options: { appToken: string; webApiU
     url: `http://127.0.0.1:${port}/api/`,
     opened: () => opened,
     connected: () => connection.promise,
+    disconnect(reason) {
+      if (!client) throw new Error("no Socket Mode client is connected");
+      connection = Promise.withResolvers<void>();
+      client.send(JSON.stringify({ type: "disconnect", reason, debug_info: { host: "wss-local" } }));
+      return connection.promise;
+    },
     disconnected: () => (!client || client.readyState === client.CLOSED ? Promise.resolve() : new Promise((resolve) => client?.once("close", () => resolve()))),
     send(type, payload) {
       if (!client) throw new Error("no Socket Mode client is connected");
