@@ -7,12 +7,12 @@ import { createSqliteApprovalStore } from "./sqlite-approval-store.ts";
 import { openSqliteDatabase } from "./sqlite-database.ts";
 import { createSqliteAuditLog } from "./sqlite-audit-log.ts";
 
-/** The stores the bot needs, behind their core ports, plus close(). */
+/** The stores the bot needs, behind their core ports, plus close() (asynchronous for PostgreSQL: await it). */
 export interface Stores {
   approvals: ApprovalStore;
   audit: AuditLog;
   alerts: AlertStateStore;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 /** Opens (and migrates) the database at path and returns its stores. */

@@ -1,0 +1,103 @@
+/** ApprovalStore on PostgreSQL: every transition is one conditional UPDATE … RETURNING, so exactly one caller wins it, on any replica. */
+import type pg from "pg";
+import { ACTIVE_STATUSES, type ApprovalRecord, type ApprovalStatus, type ApprovalStore, type NewApproval } from "../core/approvals/approval-store.ts";
+import type { StepResult } from "../core/changes/types.ts";
+
+interface Row {
+  id: string;
+  status: string;
+  request: ApprovalRecord["request"];
+  plan: ApprovalRecord["plan"];
+  command_text: string;
+  requested_by: string;
+  requested_in: string;
+  created_at: Date;
+  expires_at: Date;
+  decided_by: string | null;
+  decided_at: Date | null;
+  message_channel: string | null;
+  message_ts: string | null;
+  steps: StepResult[];
+  failure: string | null;
+  finished_at: Date | null;
+}
+
+function toRecord(row: Row): ApprovalRecord {
+  return {
+    id: row.id,
+    status: row.status as ApprovalStatus,
+    request: row.request,
+    plan: row.plan,
+    commandText: row.command_text,
+    requestedBy: row.requested_by,
+    requestedIn: row.requested_in,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    decidedBy: row.decided_by ?? undefined,
+    decidedAt: row.decided_at ?? undefined,
+    message: row.message_channel && row.message_ts ? { channel: row.message_channel, ts: row.message_ts } : undefined,
+    steps: row.steps,
+    failure: row.failure ?? undefined,
+    finishedAt: row.finished_at ?? undefined,
+  };
+}
+
+// Statements that change several rows return them oldest first, as list() does.
+const oldestFirst = (update: string) => `WITH changed AS (${update} RETURNING *) SELECT * FROM changed ORDER BY created_at, id`;
+
+/** Builds the store over a migrated database. */
+export function createPostgresApprovalStore(pool: pg.Pool): ApprovalStore {
+  const rows = async (sql: string, params: unknown[]) => (await pool.query<Row>(sql, params)).rows.map(toRecord);
+  const changed = async (sql: string, params: unknown[]) => ((await pool.query(sql, params)).rowCount ?? 0) === 1;
+  const activeFor = async (targetKey: string) =>
+    (await rows("SELECT * FROM approvals WHERE target_key = $1 AND status = ANY($2) LIMIT 1", [targetKey, ACTIVE_STATUSES]))[0];
+
+  return {
+    async create(approval: NewApproval) {
+      const targetKey = approval.plan.targetKey;
+      // The partial unique index decides between replicas; ON CONFLICT turns the loser's insert into nothing. When the
+      // holder finishes between our insert and our look-up, the target is free again: try once more.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const inserted = await changed(
+          `INSERT INTO approvals (id, status, target_key, request, plan, command_text, requested_by, requested_in, created_at, expires_at)
+           VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT DO NOTHING`,
+          [approval.id, targetKey, JSON.stringify(approval.request), JSON.stringify(approval.plan), approval.commandText, approval.requestedBy, approval.requestedIn, approval.createdAt, approval.expiresAt],
+        );
+        if (inserted) return { created: true };
+        const existing = await activeFor(targetKey);
+        if (existing) return { created: false, existing };
+        if ((await rows("SELECT * FROM approvals WHERE id = $1", [approval.id])).length > 0) break;
+      }
+      throw new Error(`request id ${approval.id} is already taken`);
+    },
+    async get(id) {
+      return (await rows("SELECT * FROM approvals WHERE id = $1", [id]))[0];
+    },
+    async setMessage(id, message) {
+      await pool.query("UPDATE approvals SET message_channel = $1, message_ts = $2 WHERE id = $3", [message.channel, message.ts, id]);
+    },
+    async decide(id, decision, by, at) {
+      return changed("UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending' AND expires_at > $3", [decision, by, at, id]);
+    },
+    async expireDue(now) {
+      return rows(oldestFirst("UPDATE approvals SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1"), [now]);
+    },
+    async start(id) {
+      return changed("UPDATE approvals SET status = 'running' WHERE id = $1 AND status = 'approved'", [id]);
+    },
+    async recordStep(id, result) {
+      // Appended in the database, so that steps recorded at once are all kept.
+      await pool.query("UPDATE approvals SET steps = steps || jsonb_build_array($1::jsonb) WHERE id = $2", [JSON.stringify(result), id]);
+    },
+    async finish(id, status, failure, at) {
+      await pool.query("UPDATE approvals SET status = $1, failure = $2, finished_at = $3 WHERE id = $4 AND status = 'running'", [status, failure ?? null, at, id]);
+    },
+    async interruptUnfinished(at) {
+      return rows(oldestFirst("UPDATE approvals SET status = 'interrupted', finished_at = $1 WHERE status IN ('approved', 'running')"), [at]);
+    },
+    async list(statuses) {
+      return rows("SELECT * FROM approvals WHERE status = ANY($1) ORDER BY created_at, id", [statuses]);
+    },
+  };
+}

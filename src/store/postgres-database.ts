@@ -1,0 +1,109 @@
+/** Opens a PostgreSQL pool (node-postgres) and brings the schema up to date, one replica at a time. */
+import pg from "pg";
+
+// Append only: each entry moves the schema from version i to i + 1, inside one transaction. The same tables as
+// SQLite; keys are COLLATE "C" so that "ORDER BY key" sorts as SQLite does, whatever the database's locale.
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE approvals (
+     id TEXT COLLATE "C" PRIMARY KEY,
+     status TEXT NOT NULL,
+     target_key TEXT NOT NULL,
+     request JSONB NOT NULL,
+     plan JSONB NOT NULL,
+     command_text TEXT NOT NULL,
+     requested_by TEXT NOT NULL,
+     requested_in TEXT NOT NULL,
+     created_at TIMESTAMPTZ NOT NULL,
+     expires_at TIMESTAMPTZ NOT NULL,
+     decided_by TEXT,
+     decided_at TIMESTAMPTZ,
+     message_channel TEXT,
+     message_ts TEXT,
+     steps JSONB NOT NULL DEFAULT '[]',
+     failure TEXT,
+     finished_at TIMESTAMPTZ
+   );
+   -- One change at a time per target, enforced by the database itself, across replicas.
+   CREATE UNIQUE INDEX approvals_one_active_per_target ON approvals (target_key) WHERE status IN ('pending', 'approved', 'running');
+   CREATE INDEX approvals_status ON approvals (status, created_at);
+   CREATE TABLE audit (
+     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     at TIMESTAMPTZ NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     request_id TEXT,
+     summary TEXT NOT NULL,
+     azure_request_ids JSONB NOT NULL DEFAULT '[]'
+   );
+   CREATE TABLE alert_state (
+     key TEXT COLLATE "C" PRIMARY KEY,
+     announced JSONB NOT NULL DEFAULT '[]',
+     snoozed_until TIMESTAMPTZ,
+     last_result TEXT,
+     updated_at TIMESTAMPTZ NOT NULL
+   );`,
+];
+
+/** The schema version this code writes. */
+export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
+
+// Replicas starting together take turns: without the lock, two "CREATE TABLE IF NOT EXISTS" can still collide, and
+// both would run the same migration. Keyed by schema, so that databases shared by several installations don't wait
+// on each other.
+const LOCK_KEY = "SELECT hashtext('vnetbot migrations ' || coalesce(current_schema(), '')) AS key";
+
+/** Where the URL points, without its password, for messages. */
+export function describePostgresUrl(url: string): string {
+  if (!URL.canParse(url)) return "PostgreSQL (unparsable URL)";
+  const parsed = new URL(url);
+  return `PostgreSQL at ${parsed.hostname || "localhost"}:${parsed.port || "5432"}${parsed.pathname || "/"}`;
+}
+
+/** Connects to the database at url and migrates it; the pool is ended again when that fails. */
+export async function openPostgresPool(url: string, onIdleError: (error: Error) => void): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url });
+  // An idle connection that drops (a database restart, a failover) must not crash the bot: the pool replaces it.
+  pool.on("error", onIdleError);
+  try {
+    await migrate(pool, url);
+    return pool;
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
+
+async function migrate(pool: pg.Pool, url: string): Promise<void> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw new Error(`Cannot connect to ${describePostgresUrl(url)}: ${(error as Error).message}. Hint: check VNETBOT_POSTGRES_URL and that the server accepts connections from here.`, { cause: error });
+  }
+  try {
+    const key = (await client.query<{ key: number }>(LOCK_KEY)).rows[0]!.key;
+    await client.query("SELECT pg_advisory_lock($1)", [key]);
+    try {
+      await client.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      const current = (await client.query<{ version: number | null }>("SELECT MAX(version) AS version FROM schema_version")).rows[0]?.version ?? 0;
+      if (current > POSTGRES_SCHEMA_VERSION) {
+        throw new Error(`The database (${describePostgresUrl(url)}) has schema version ${current}, newer than this vnetbot (${POSTGRES_SCHEMA_VERSION}). Upgrade vnetbot or point VNETBOT_POSTGRES_URL at another database or schema.`);
+      }
+      for (let version = current; version < POSTGRES_SCHEMA_VERSION; version++) {
+        await client.query("BEGIN");
+        try {
+          await client.query(MIGRATIONS[version]!);
+          await client.query("INSERT INTO schema_version (version) VALUES ($1)", [version + 1]);
+          await client.query("COMMIT");
+        } catch (error) {
+          await client.query("ROLLBACK");
+          throw error;
+        }
+      }
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [key]);
+    }
+  } finally {
+    client.release();
+  }
+}

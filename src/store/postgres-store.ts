@@ -1,0 +1,17 @@
+/** The PostgreSQL store: approvals, the audit trail and alert state shared by every replica of the bot. */
+import type { Stores } from "./sqlite-store.ts";
+import { createPostgresAlertStateStore } from "./postgres-alert-state-store.ts";
+import { createPostgresApprovalStore } from "./postgres-approval-store.ts";
+import { createPostgresAuditLog } from "./postgres-audit-log.ts";
+import { openPostgresPool } from "./postgres-database.ts";
+
+/** Connects to the database at url (postgres:// or postgresql://), migrates it and returns its stores. */
+export async function openPostgresStore(url: string, options: { onIdleError?: (error: Error) => void } = {}): Promise<Stores> {
+  const pool = await openPostgresPool(url, options.onIdleError ?? (() => {}));
+  return {
+    approvals: createPostgresApprovalStore(pool),
+    audit: createPostgresAuditLog(pool),
+    alerts: createPostgresAlertStateStore(pool),
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,167 @@
+// The store's behaviours, held against SQLite and PostgreSQL alike: the bot must not notice which one it runs on.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Stores } from "../../src/store/sqlite-store.ts";
+import { approval, minutes, T0 } from "./approval-fixture.ts";
+import { STORE_BACKENDS, type TestDatabase } from "./store-backends.ts";
+
+describe.each(STORE_BACKENDS)("$name store", (backend) => {
+  let database: TestDatabase | undefined;
+  let stores: Stores;
+  beforeEach(async (context) => {
+    if (backend.unavailable) context.skip(backend.unavailable);
+    database = await backend.createDatabase();
+    stores = await database.open();
+  });
+  afterEach(async () => {
+    await database?.dispose();
+    database = undefined;
+  });
+
+  describe("schema", () => {
+    it("records each schema version once", async () => {
+      const second = await database!.open();
+
+      await second.close();
+
+      expect(await database!.schemaVersions()).toEqual([1]);
+    });
+
+    it("refuses a database migrated by a newer vnetbot and says what to do", async () => {
+      await database!.recordSchemaVersion(99);
+
+      await expect(database!.open()).rejects.toThrow(/has schema version 99, newer than this vnetbot \(1\)\. Upgrade vnetbot or point/);
+    });
+  });
+
+  describe("approvals", () => {
+    it("lets exactly one of many simultaneous decisions win", async () => {
+      await stores.approvals.create(approval("r1"));
+
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => stores.approvals.decide("r1", "approved", `U${i}`, minutes(1))));
+
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await stores.approvals.get("r1")).toMatchObject({ status: "approved", decidedBy: `U${results.indexOf(true)}`, decidedAt: minutes(1) });
+    });
+
+    it("refuses a decision after the expiry time even before the sweep ran", async () => {
+      await stores.approvals.create(approval("r1"));
+
+      const won = await stores.approvals.decide("r1", "approved", "U1", minutes(30));
+
+      expect(won).toBe(false);
+      expect((await stores.approvals.expireDue(minutes(30))).map((r) => [r.id, r.status])).toEqual([["r1", "expired"]]);
+    });
+
+    it("refuses a second active request for the same target and returns the first", async () => {
+      await stores.approvals.create(approval("r1"));
+
+      const second = await stores.approvals.create(approval("r2"));
+
+      expect(second).toMatchObject({ created: false, existing: { id: "r1", requestedBy: "U0REQ" } });
+      expect(await stores.approvals.get("r2")).toBeUndefined();
+    });
+
+    it("accepts a new request for a target once the previous one is decided", async () => {
+      await stores.approvals.create(approval("r1"));
+      await stores.approvals.decide("r1", "rejected", "U1", minutes(1));
+
+      expect(await stores.approvals.create(approval("r2"))).toEqual({ created: true });
+    });
+
+    it("refuses to reuse a request id", async () => {
+      await stores.approvals.create(approval("r1"));
+      await stores.approvals.decide("r1", "rejected", "U1", minutes(1));
+
+      await expect(stores.approvals.create(approval("r1", "plan-2|vnet-hub"))).rejects.toThrow("request id r1 is already taken");
+    });
+
+    it("keeps the whole request, plan and message as they were created", async () => {
+      await stores.approvals.create(approval("r1"));
+      await stores.approvals.setMessage("r1", { channel: "C0APPROVE", ts: "1700000000.000100" });
+
+      const record = await stores.approvals.get("r1");
+
+      expect(record).toEqual({
+        ...approval("r1"), status: "pending", decidedBy: undefined, decidedAt: undefined, message: { channel: "C0APPROVE", ts: "1700000000.000100" },
+        steps: [], failure: undefined, finishedAt: undefined,
+      });
+    });
+
+    it("starts an approved change once, keeps its steps, and survives reopening", async () => {
+      await stores.approvals.create(approval("r1"));
+      await stores.approvals.decide("r1", "approved", "U1", minutes(1));
+      const starts = await Promise.all([stores.approvals.start("r1"), stores.approvals.start("r1")]);
+      await stores.approvals.recordStep("r1", { stepId: "a", description: "A", status: "done", detail: undefined, azureRequestIds: ["x-1"] });
+      await stores.close();
+
+      stores = await database!.open();
+      const interrupted = await stores.approvals.interruptUnfinished(minutes(2));
+
+      expect(starts.filter(Boolean)).toHaveLength(1);
+      expect(interrupted.map((r) => [r.id, r.status, r.steps.map((s) => s.stepId), r.finishedAt])).toEqual([["r1", "interrupted", ["a"], minutes(2)]]);
+    });
+
+    it("keeps every step recorded at once, and finishes only a running change", async () => {
+      await stores.approvals.create(approval("r1"));
+      await stores.approvals.decide("r1", "approved", "U1", minutes(1));
+      await stores.approvals.start("r1");
+      const stepIds = ["a", "b", "c", "d", "e"];
+
+      await Promise.all(stepIds.map((stepId) => stores.approvals.recordStep("r1", { stepId, description: stepId, status: "done", detail: undefined, azureRequestIds: [] })));
+      await stores.approvals.finish("r1", "failed", "gateway busy", minutes(3));
+      await stores.approvals.finish("r1", "done", undefined, minutes(4));
+
+      const record = await stores.approvals.get("r1");
+      expect(record?.steps.map((s) => s.stepId).sort()).toEqual(stepIds);
+      expect(record).toMatchObject({ status: "failed", failure: "gateway busy", finishedAt: minutes(3) });
+    });
+
+    it("lists requests by status, oldest first", async () => {
+      await stores.approvals.create(approval("late", "t1", minutes(2)));
+      await stores.approvals.create(approval("early", "t2", minutes(1)));
+      await stores.approvals.create(approval("decided", "t3", minutes(0)));
+      await stores.approvals.decide("decided", "rejected", "U1", minutes(3));
+
+      expect((await stores.approvals.list(["pending"])).map((r) => r.id)).toEqual(["early", "late"]);
+      expect((await stores.approvals.list(["pending", "rejected"])).map((r) => r.id)).toEqual(["decided", "early", "late"]);
+    });
+  });
+
+  describe("audit log and alert state", () => {
+    it("returns the newest audit records first with their Azure request ids", async () => {
+      await stores.audit.append({ at: T0, actor: "U1", action: "request", requestId: "r1", summary: "first", azureRequestIds: [] });
+      await stores.audit.append({ at: minutes(1), actor: "vnetbot", action: "step", requestId: undefined, summary: "second", azureRequestIds: ["req-1", "req-2"] });
+
+      const latest = await stores.audit.latest(5);
+
+      expect(latest).toEqual([
+        { at: minutes(1), actor: "vnetbot", action: "step", requestId: undefined, summary: "second", azureRequestIds: ["req-1", "req-2"] },
+        { at: T0, actor: "U1", action: "request", requestId: "r1", summary: "first", azureRequestIds: [] },
+      ]);
+    });
+
+    it("keeps alert state per key, replaces it on put and lists by prefix in key order", async () => {
+      await stores.alerts.put("cert:app1", { announced: ["6 months"], snoozedUntil: undefined, lastResult: undefined, updatedAt: T0 });
+      await stores.alerts.put("cert:app1", { announced: ["6 months", "30 days"], snoozedUntil: minutes(60), lastResult: '{"days":29}', updatedAt: minutes(1) });
+      await stores.alerts.put("cert:App0", { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: T0 });
+      await stores.alerts.put("gateway:gw1", { announced: [], snoozedUntil: undefined, lastResult: "{}", updatedAt: T0 });
+
+      const certs = await stores.alerts.list("cert:");
+
+      expect(certs).toEqual([
+        { key: "cert:App0", state: { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: T0 } },
+        { key: "cert:app1", state: { announced: ["6 months", "30 days"], snoozedUntil: minutes(60), lastResult: '{"days":29}', updatedAt: minutes(1) } },
+      ]);
+      expect((await stores.alerts.list()).map((a) => a.key)).toEqual(["cert:App0", "cert:app1", "gateway:gw1"]);
+      await stores.alerts.delete("cert:app1");
+      expect(await stores.alerts.get("cert:app1")).toBeUndefined();
+    });
+
+    it("treats a prefix literally", async () => {
+      await stores.alerts.put("cert:a_b", { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: T0 });
+      await stores.alerts.put("cert:axb", { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: T0 });
+
+      expect((await stores.alerts.list("cert:a_")).map((a) => a.key)).toEqual(["cert:a_b"]);
+    });
+  });
+});
