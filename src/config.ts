@@ -52,7 +52,11 @@ export interface Config extends FileConfig {
   /** False when the file did not exist and defaults were used. */
   configFileFound: boolean;
   mode: SlackMode;
-  secrets: { botToken: Secret | undefined; signingSecret: Secret | undefined; appToken: Secret | undefined };
+  /**
+   * postgresUrl (VNETBOT_POSTGRES_URL) selects the shared PostgreSQL store; optional so that configurations built in
+   * code (local mode, tests) keep the SQLite file.
+   */
+  secrets: { botToken: Secret | undefined; signingSecret: Secret | undefined; appToken: Secret | undefined; postgresUrl?: Secret | undefined };
   slackApiUrl: string | undefined;
   armEndpoint: string | undefined;
   port: number;
@@ -151,6 +155,13 @@ function readEnvironment(env: Readonly<Record<string, string | undefined>>, prob
   if (armEndpoint !== undefined && !isHttpUrl(armEndpoint)) {
     problems.push(`AZURE_ARM_ENDPOINT: "${armEndpoint}" is not an http(s) URL. Hint: e.g. https://management.azure.com or the simulator's address.`);
   }
+  // Only from the environment: the URL holds the database password. Never echoed back, for the same reason.
+  const postgresUrl = value("VNETBOT_POSTGRES_URL");
+  if (postgresUrl !== undefined && !isPostgresUrl(postgresUrl)) {
+    problems.push(
+      "VNETBOT_POSTGRES_URL: not a PostgreSQL URL (it should start with postgres:// or postgresql://). Hint: e.g. postgresql://vnetbot:PASSWORD@db.example.com:5432/vnetbot?sslmode=require, with special characters in the password percent-encoded; unset it to use the SQLite file.",
+    );
+  }
   const portText = value("PORT") ?? "3000";
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -167,6 +178,7 @@ function readEnvironment(env: Readonly<Record<string, string | undefined>>, prob
       botToken: botToken === undefined ? undefined : new Secret(botToken),
       signingSecret: signingSecret === undefined ? undefined : new Secret(signingSecret),
       appToken: appToken === undefined ? undefined : new Secret(appToken),
+      postgresUrl: postgresUrl === undefined ? undefined : new Secret(postgresUrl),
     },
     slackApiUrl,
     armEndpoint,
@@ -251,4 +263,8 @@ function distance(a: string, b: string): number {
 
 function isHttpUrl(text: string): boolean {
   return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+}
+
+function isPostgresUrl(text: string): boolean {
+  return URL.canParse(text) && /^postgres(ql)?:$/.test(new URL(text).protocol) && new URL(text).host !== "";
 }

@@ -18,7 +18,7 @@ import { createPlayground } from "./local/playground.ts";
 import { startScheduler, type ScheduledJob } from "./schedule/scheduler.ts";
 import { createSlackApp } from "./slack/app.ts";
 import type { ClickHandler } from "./slack/dispatcher.ts";
-import { openSqliteStore } from "./store/sqlite-store.ts";
+import { openStore } from "./store/open-store.ts";
 
 /** What the bot is started from. */
 export interface StartBotOptions {
@@ -62,7 +62,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
   const clients = createAzureClients({ credential: local?.credential ?? defaultCredential(), cloud: config.azure.cloud, armEndpoint: config.armEndpoint });
   const reader = createAzureReader(clients);
-  const stores = openSqliteStore(config.storage.sqlitePath);
+  const stores = await openStore(config, logger);
   const playground = local ? createPlayground({ slack: local.slack, signingSecret: config.secrets.signingSecret?.reveal() ?? "", logger }) : undefined;
   // Filled once the bot exists: the alert buttons open the bot's own approval flow.
   const actions: Record<string, ClickHandler> = {};
@@ -97,7 +97,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       // Open event streams would keep the HTTP server from closing.
       playground?.close();
       await bot.stop();
-      stores.close();
+      await stores.close();
       await local?.close();
     },
   };

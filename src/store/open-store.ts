@@ -1,0 +1,15 @@
+/** Chooses the store: PostgreSQL when a URL is configured (replicas share it), else the SQLite file. */
+import type { Config } from "../config.ts";
+import type { Logger } from "../log.ts";
+import { openPostgresStore } from "./postgres-store.ts";
+import { openSqliteStore, type Stores } from "./sqlite-store.ts";
+
+/** Opens and migrates the configured store. */
+export async function openStore(config: Pick<Config, "secrets" | "storage">, logger?: Logger): Promise<Stores> {
+  const url = config.secrets.postgresUrl;
+  if (url === undefined) return openSqliteStore(config.storage.sqlitePath);
+  return openPostgresStore(url.reveal(), {
+    // Only the message: a connection error never carries the URL, and the pool replaces the connection.
+    onIdleError: (error) => logger?.warn("An idle PostgreSQL connection failed; it will be replaced.", { reason: error.message }),
+  });
+}
