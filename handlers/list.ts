@@ -1,4 +1,5 @@
 /** /vnet list [--subscription ID] [--plan PLAN]: every gateway-required integration. */
+import { BotError } from "../src/errors.ts";
 import { retirementLine } from "../src/core/alerts/alert-format.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { buildInventory } from "../src/core/inventory.ts";
@@ -14,7 +15,13 @@ export const list = defineCommand({
   params: [],
   flags: [{ name: "--subscription", value: "ID", kind: "subscription" }, { name: "--plan", value: "PLAN", kind: "plan" }],
   async run(ctx, args) {
-    const subscriptions = args["--subscription"] ? [args["--subscription"]] : ctx.subscriptions;
+    const asked = args["--subscription"];
+    if (asked && !ctx.subscriptions.some((s) => s.toLowerCase() === asked.toLowerCase())) {
+      throw new BotError("forbidden", `Subscription ${asked} is not one vnetbot manages, so it is not listed.`, {
+        hint: `It manages ${ctx.subscriptions.join(", ") || "no subscription yet"} (azure.subscriptions in the configuration).`,
+      });
+    }
+    const subscriptions = asked ? [asked] : ctx.subscriptions;
     const planName = args["--plan"] ? vnetNameOf(args["--plan"]).toLowerCase() : undefined;
     const inventory = await buildInventory(ctx.reader, subscriptions, planName ? { planFilter: (p) => p.name.toLowerCase() === planName } : {});
     const now = ctx.clock.now();

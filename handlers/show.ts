@@ -1,14 +1,24 @@
 /** /vnet show APP: one app's VNet, gateway, routes, DNS and certificate. */
 import { defineCommand } from "../src/core/command.ts";
+import { findVpnGateway } from "../src/core/eligibility.ts";
+import type { GatewayInfo } from "../src/core/model.ts";
+import type { AzureReader } from "../src/core/ports.ts";
 import { resolveApp } from "../src/core/resolve.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
 import { resolveDeps } from "./change-targets.ts";
 import { certificateLine, connectionFlags, routeLines } from "./read-format.ts";
 
+/** The VPN gateway behind a VNet, or undefined when the VNet or its gateway cannot be read (show still answers). */
+async function vpnGatewayOf(reader: AzureReader, vnetId: string): Promise<GatewayInfo | undefined> {
+  const vnet = await reader.getVnet(vnetId).catch(() => undefined);
+  const gateways = await Promise.all((vnet?.gatewayIds ?? []).map((id) => reader.getGateway(id).catch(() => undefined)));
+  return findVpnGateway(gateways.filter((g): g is GatewayInfo => g !== undefined));
+}
+
 /** The show command. */
 export const show = defineCommand({
   name: "show",
-  summary: "One app: VNet, routes, DNS, certificate",
+  summary: "One app: VNet, gateway, P2S pool, routes, DNS, certificate thumbprint and expiry",
   changesAzure: false,
   params: [{ name: "APP", kind: "app" }],
   async run(ctx, args) {
@@ -17,11 +27,14 @@ export const show = defineCommand({
     const parts: ReplyPart[] = [{ kind: "context", lines: [`${app.resourceGroup} · ${app.location} · ${app.state}${app.regionalSubnetId ? " · also uses regional integration" : ""}`] }];
     if (connections.length === 0) parts.push({ kind: "text", text: `${app.name} has no gateway-required VNet integration.` });
     for (const c of connections) {
+      const gateway = await vpnGatewayOf(ctx.reader, c.vnetId);
       parts.push({
         kind: "fields",
         fields: [
           { label: "VNet", value: c.name },
-          { label: "Certificate", value: certificateLine(c, ctx.clock.now()) },
+          { label: "Gateway", value: gateway ? `${gateway.name} (${gateway.skuName}, ${gateway.provisioningState})` : "not found" },
+          { label: "P2S pool (firewalls must allow all of it)", value: gateway?.addressPool.join(", ") || "none" },
+          { label: "Certificate", value: [c.certThumbprint ? `\`${c.certThumbprint}\`` : undefined, certificateLine(c, ctx.clock.now())].filter(Boolean).join("\n") },
           { label: "Routes", value: routeLines(c).join("\n") },
           { label: "DNS", value: c.dnsServers.join(", ") || "Azure-provided" },
         ],

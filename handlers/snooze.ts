@@ -17,6 +17,10 @@ export const snooze = defineCommand({
     if (!ctx.alerts) {
       throw new BotError("unavailable", "Alerts are off, so there is nothing to snooze.", { hint: "Set slack.alertChannel in the configuration to turn them on." });
     }
+    // Silencing an outage alert is a decision for the people who may change things, not for every reader.
+    if (!(await ctx.access.canRequestChanges(ctx.userId))) {
+      throw new BotError("forbidden", "Only operators can snooze alerts.", { hint: "Ask an operator, or look at the alert's thread for who is on it." });
+    }
     const reason = (args["REASON"] ?? "").trim();
     const reply = await snoozeAlert(ctx.alerts, {
       ref: args["ALERT"] ?? "",

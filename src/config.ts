@@ -121,7 +121,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, re
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(configPath, issue, raw)));
 
   const env_ = readEnvironment(env, problems);
+  if (env_.mode === "local" && text !== undefined && env["VNETBOT_LOCAL"] !== "1") {
+    // A deployment whose token failed to load must not quietly become a playground anyone on the port can approve in.
+    problems.push(
+      `SLACK_BOT_TOKEN: missing, and ${configPath} configures a real deployment. Hint: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET, or SLACK_APP_TOKEN for Socket Mode); to try the bot on simulated Azure instead, set VNETBOT_LOCAL=1.`,
+    );
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  if (env_.mode !== "local" && parsed.data.access.approvers.length === 0) {
+    warnings.push("access.approvers is empty: nobody can approve a change, so every request will expire. Add Slack user or user-group IDs.");
+  }
   return { config: { ...parsed.data, ...env_, configPath, configFileFound: text !== undefined }, warnings };
 }
 

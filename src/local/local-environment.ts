@@ -59,6 +59,7 @@ export async function startLocalEnvironment(config: Config): Promise<LocalEnviro
     },
     slack: { approvalChannel: approvals.id, alertChannel: alerts.id },
     access: { approvers: approvers.map((p) => p.id), operators: [operator.id] },
+    // A config file reaches local mode only with VNETBOT_LOCAL=1, so its storage path is a deliberate choice.
     storage: { sqlitePath: config.configFileFound ? config.storage.sqlitePath : join("data", "local", "vnetbot.sqlite") },
     schedule: {
       ...config.schedule,

@@ -183,7 +183,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     async start() {
       await app.init();
       if (routeServer) await listen(routeServer, port, logger);
-      const started = await app.start(port).catch(async (error: unknown) => {
+      // Local mode serves a playground that can act as any user: never beyond this machine.
+      const started = await app.start(config.mode === "local" ? { port, host: "127.0.0.1" } : port).catch(async (error: unknown) => {
         if (routeServer?.listening) await new Promise((resolve) => routeServer.close(resolve));
         throw error;
       });

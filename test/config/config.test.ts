@@ -6,7 +6,8 @@ const HTTP_ENV = { SLACK_BOT_TOKEN: "xoxb-1-2-abc", SLACK_SIGNING_SECRET: "shh" 
 
 function problemsOf(env: Record<string, string>, yaml?: string): string[] {
   try {
-    loadConfig({ ...env, ...(yaml === undefined ? {} : { VNETBOT_CONFIG: "bot.yaml" }) }, files(yaml === undefined ? {} : { "bot.yaml": yaml }));
+    // The file problems are about the file: let a token-less file run locally instead of being refused for that.
+    loadConfig({ VNETBOT_LOCAL: "1", ...env, ...(yaml === undefined ? {} : { VNETBOT_CONFIG: "bot.yaml" }) }, files(yaml === undefined ? {} : { "bot.yaml": yaml }));
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -29,6 +30,27 @@ describe("loadConfig", () => {
       access: { approvers: [] },
     });
     expect(warnings).toEqual([]);
+  });
+
+  it("refuses to turn a configured deployment without its Slack token into a local playground", () => {
+    const problems = problemsOf({ VNETBOT_LOCAL: "" }, "access: { approvers: [U0AAA] }\n");
+
+    expect(problems).toEqual([
+      "SLACK_BOT_TOKEN: missing, and bot.yaml configures a real deployment. Hint: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET, or SLACK_APP_TOKEN for Socket Mode); to try the bot on simulated Azure instead, set VNETBOT_LOCAL=1.",
+    ]);
+  });
+
+  it("runs a configured file in local mode when asked to with VNETBOT_LOCAL=1", () => {
+    const { config } = loadConfig({ VNETBOT_CONFIG: "bot.yaml", VNETBOT_LOCAL: "1" }, files({ "bot.yaml": "approvals: { expireAfterMinutes: 10 }\n" }));
+
+    expect(config.mode).toBe("local");
+    expect(config.approvals.expireAfterMinutes).toBe(10);
+  });
+
+  it("warns when nobody may approve changes", () => {
+    const { warnings } = loadConfig({ ...HTTP_ENV, VNETBOT_CONFIG: "bot.yaml" }, files({ "bot.yaml": "azure: { cloud: AzureCloud }\n" }));
+
+    expect(warnings).toContain("access.approvers is empty: nobody can approve a change, so every request will expire. Add Slack user or user-group IDs.");
   });
 
   it("reads the README example and picks HTTP mode from the environment", () => {
@@ -63,7 +85,7 @@ schedule: { timezone: Europe/Riga, certificates: "0 9 * * 1-5", gateways: "*/5 *
   });
 
   it("warns about an unknown key with a did-you-mean and still starts", () => {
-    const { warnings } = loadConfig({ VNETBOT_CONFIG: "bot.yaml" }, files({ "bot.yaml": "approvals: { expireAfterMinute: 10 }\nschedul: {}\n" }));
+    const { warnings } = loadConfig({ VNETBOT_CONFIG: "bot.yaml", VNETBOT_LOCAL: "1" }, files({ "bot.yaml": "approvals: { expireAfterMinute: 10 }\nschedul: {}\n" }));
 
     expect(warnings).toEqual([
       'bot.yaml: unknown key "approvals.expireAfterMinute" is ignored. Did you mean "approvals.expireAfterMinutes"?',

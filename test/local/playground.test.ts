@@ -28,7 +28,7 @@ beforeAll(async () => {
   if (!canRun) return;
   dir = mkdtempSync(join(tmpdir(), "vnetbot-playground-"));
   const file = `storage:\n  sqlitePath: ${JSON.stringify(join(dir, "vnetbot.sqlite"))}\n`;
-  const { config } = loadConfig({ VNETBOT_CONFIG: "vnetbot.yaml" }, () => file);
+  const { config } = loadConfig({ VNETBOT_CONFIG: "vnetbot.yaml", VNETBOT_LOCAL: "1" }, () => file);
   bot = await startBot({ config, logger: silentLogger, clock: { now: () => new Date() }, commands, jobs: () => [], port: 0 });
   browser = await chromium.launchPersistentContext(join(dir, "chromium-profile"), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   page = browser.pages()[0] ?? (await browser.newPage());

@@ -40,19 +40,29 @@ describe("read commands against the demo estate", () => {
     expect(slack.azureWrites()).toEqual([]);
   });
 
-  it("shows one app's VNet, certificate, routes and DNS, and never its certificate blob or a SAS token", async () => {
+  it("shows one app's VNet, gateway, P2S pool, certificate thumbprint and expiry, routes and DNS, and never its certificate blob or a SAS token", async () => {
     const certificate = slack.sim.state.certificateFor(ids.plan(PRODUCTION, "rg-apps", "plan-orders"), ids.vnet(PRODUCTION, "rg-network", "vnet-hub"));
 
     const reply = textOf(await slack.ask(PEOPLE.bystander, "show orders-api"));
 
     expect(reply).toContain("orders-api: vnet-hub");
-    expect(reply).toContain("*Certificate*\\nexpires 2033-02-27 09:00 UTC (in 2555 days)");
+    expect(reply).toContain(`*Certificate*\\n\`${certificate?.thumbprint}\`\\nexpires 2033-02-27 09:00 UTC (in 2555 days)`);
     expect(reply).toContain("`onprem-datacenter` (192.168.0.0/16, STATIC)");
     expect(reply).toContain("*DNS*\\n10.10.0.4, 10.10.0.5");
     expect(certificate?.blob.length).toBeGreaterThan(100);
     expect(reply).not.toContain(certificate?.blob.slice(0, 40));
-    expect(reply).not.toContain(certificate?.thumbprint);
+    expect(reply).toContain("*Gateway*\\ngw-hub (VpnGw1, Succeeded)");
+    expect(reply).toContain("*P2S pool (firewalls must allow all of it)*\\n172.16.201.0/24");
     expect(reply).not.toContain("sig=");
+  });
+
+  it("refuses to list a subscription vnetbot does not manage, without asking Azure", async () => {
+    const before = slack.sim.requests.length;
+
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "list --subscription 00000000-0000-0000-0000-0000000000ff"));
+
+    expect(reply).toContain("Subscription 00000000-0000-0000-0000-0000000000ff is not one vnetbot manages");
+    expect(slack.sim.requests.length).toBe(before);
   });
 
   it("shows a plan's VNets out of five and the apps on each", async () => {

@@ -44,3 +44,24 @@ describe("/vnet snooze, typed in Slack", () => {
     expect(JSON.stringify(harness.current(legacyAlert()!))).toBe(before);
   });
 });
+
+describe("/vnet snooze when access.operators is set", () => {
+  it("refuses someone who may not request changes, and the alert stays as it was", async () => {
+    const harness = await startSlackHarness({ alerts: true, operators: [PEOPLE.operator] });
+    try {
+      await runGatewayCheck(
+        { reader: harness.azure.reader, subscriptions: harness.azure.subscriptions, store: harness.stores.alerts, chat: harness.bot.chat, channel: CHANNELS.alerts },
+        new Date("2026-03-01T09:00:00Z"),
+      );
+      const alert = harness.api.workspace.messages(CHANNELS.alerts).find((m) => textOf(m).includes("gw-legacy"))!;
+      const before = JSON.stringify(harness.current(alert));
+
+      const reply = await harness.ask(PEOPLE.bystander, "snooze gw-legacy 4h not my call");
+
+      expect(textOf(reply)).toContain("Only operators can snooze alerts.");
+      expect(JSON.stringify(harness.current(alert))).toBe(before);
+    } finally {
+      await harness.close();
+    }
+  });
+});
