@@ -29,7 +29,7 @@ export const list = defineCommand({
       kind: "text",
       text: [
         `*${i.plan.name}* → *${i.vnetName}* · apps: ${i.apps.map((a) => a.name).join(", ") || "none"}`,
-        `gateway ${i.gateway ? `${i.gateway.name} (pool ${i.gateway.addressPool.join(", ") || "none"})` : "not found"} · certificate ${certificateLine(i.connection, now)}${i.certOnGateway === false ? " · :warning: not on the gateway" : ""}`,
+        `${i.missing === "vnet" ? ":x: the VNet no longer exists in Azure" : `gateway ${i.gateway ? `${i.gateway.name} (pool ${i.gateway.addressPool.join(", ") || "none"})` : "not found"}`} · certificate ${certificateLine(i.connection, now)}${i.certOnGateway === false ? " · :warning: not on the gateway" : ""}`,
         connectionFlags(i.connection),
       ].filter(Boolean).join("\n"),
     }));

@@ -54,6 +54,13 @@ export function translateAzureError(error: unknown, operation: AzureOperation, r
     case 404:
       throw new BotError("not-found", `Azure could not find ${resource}.`, { ...options, hint: "Check the name, or see what exists with /vnet list." });
     case 409:
+      if (error.code === "MissingSubscriptionRegistration") {
+        throw new BotError("unavailable", `The subscription of ${resource} is not registered for a resource provider the bot needs: ${azureMessage}`, {
+          ...options,
+          hint: "Register it once (az provider register --namespace <the provider named above>), then try again.",
+        });
+      }
+    // falls through: any other conflict is another operation holding the resource
     case 429:
       throw new BotError("throttled", `Azure is busy with another operation on ${resource}; try again in a minute.`, {
         ...options,

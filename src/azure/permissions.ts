@@ -17,7 +17,13 @@ export const PERMISSIONS = {
   listGatewayConnections: ["Microsoft.Network/virtualNetworkGateways/read", "Microsoft.Network/connections/read"],
   putAppVnetConnection: ["Microsoft.Web/sites/virtualNetworkConnections/write"],
   deleteAppVnetConnection: ["Microsoft.Web/sites/virtualNetworkConnections/delete"],
-  addGatewayRootCertificate: ["Microsoft.Network/virtualNetworkGateways/read", "Microsoft.Network/virtualNetworkGateways/write"],
+  // A gateway PUT sends its public IPs and GatewaySubnet back; ARM checks linked access to both.
+  addGatewayRootCertificate: [
+    "Microsoft.Network/virtualNetworkGateways/read",
+    "Microsoft.Network/virtualNetworkGateways/write",
+    "Microsoft.Network/publicIPAddresses/join/action",
+    "Microsoft.Network/virtualNetworks/subnets/join/action",
+  ],
   generateVpnPackage: ["Microsoft.Network/virtualNetworkGateways/generatevpnclientpackage/action"],
   putAppVnetGateway: ["Microsoft.Web/sites/virtualNetworkConnections/gateways/write"],
   putPlanVnetGateway: ["Microsoft.Web/serverfarms/virtualNetworkConnections/gateways/write"],

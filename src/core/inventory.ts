@@ -20,6 +20,8 @@ export interface Integration {
   gateway: GatewayInfo | undefined;
   /** Every gateway of the VNet that could be read (an ExpressRoute gateway may sit beside the VPN one). */
   gateways: GatewayInfo[];
+  /** What Azure says no longer exists: the VNet, or a gateway its GatewaySubnet still names. Missing means down. */
+  missing: "vnet" | "gateway" | undefined;
   /** Whether the connection's certificate is among the gateway's root certificates; undefined when unknown. */
   certOnGateway: boolean | undefined;
 }
@@ -110,6 +112,7 @@ export async function buildInventory(reader: AzureReader, subscriptions: readonl
       const vnet = await networks.vnet(connection.vnetId);
       const gateways = vnet ? (await Promise.all(vnet.gatewayIds.map((id) => networks.gateway(id)))).filter((g) => g !== undefined) : [];
       const gateway = findVpnGateway(gateways);
+      const missing = !vnet && networks.isMissing(connection.vnetId) ? "vnet" : !gateway && vnet?.gatewayIds.some(networks.isMissing) ? "gateway" : undefined;
       return {
         plan,
         apps: apps.filter((app) => sameId(app.planId, plan.id) && app.gatewayVnetName?.toLowerCase() === connection.name.toLowerCase()),
@@ -119,6 +122,7 @@ export async function buildInventory(reader: AzureReader, subscriptions: readonl
         vnet,
         gateway,
         gateways,
+        missing,
         certOnGateway: gateway && connection.certBlob ? isCertOnGateway(connection.certBlob, gateway) : undefined,
       };
     }),
@@ -135,12 +139,15 @@ function key(integration: Integration): string {
 function createNetworkCache(reader: AzureReader, limit: Limiter, record: (scope: string, error: unknown) => void) {
   const vnets = new Map<string, Promise<VnetInfo | undefined>>();
   const gateways = new Map<string, Promise<GatewayInfo | undefined>>();
+  const missing = new Set<string>();
   const once = <T>(cache: Map<string, Promise<T | undefined>>, id: string, read: () => Promise<T>) => {
     const cacheKey = id.toLowerCase();
     let pending = cache.get(cacheKey);
     if (!pending) {
       pending = limit(read).catch((error: unknown) => {
-        record(id, error);
+        // Gone is an answer, not a failed read: the integration says what is missing (and alerts call it down).
+        if (isBotError(error) && error.kind === "not-found") missing.add(cacheKey);
+        else record(id, error);
         return undefined;
       });
       cache.set(cacheKey, pending);
@@ -150,5 +157,7 @@ function createNetworkCache(reader: AzureReader, limit: Limiter, record: (scope:
   return {
     vnet: (id: string) => once(vnets, id, () => reader.getVnet(id)),
     gateway: (id: string) => once(gateways, id, () => reader.getGateway(id)),
+    /** True once a read of this id answered "not found". */
+    isMissing: (id: string) => missing.has(id.toLowerCase()),
   };
 }

@@ -28,6 +28,19 @@ describe("the scheduled gateway check", () => {
     expect(threadOf("gw-legacy")).toEqual([]);
   });
 
+  it("treats a VNet that no longer exists as down, not as a read that failed", async () => {
+    await runGatewayCheck(world.deps, world.now());
+    const hr = world.azure.sim.state.vnets.named("vnet-hr");
+    world.azure.sim.state.vnets.delete(hr.id);
+    world.later(1);
+
+    await runGatewayCheck(world.deps, world.now());
+
+    expect(textOf(alertFor("The gateway of vnet-hr"))).toContain("*Why:* VNet vnet-hr no longer exists in Azure");
+    expect(textOf(alertFor("The gateway of vnet-hr"))).toContain("platform-hr (plan-platform)");
+    expect(top().map((m) => m.text).join("\n")).not.toContain("Part of the gateway check failed");
+  });
+
   it("flags integrations whose VNet connection needs a resync, with the sync command", async () => {
     await runGatewayCheck(world.deps, world.now());
 

@@ -94,12 +94,23 @@ describe("connect", () => {
 
   it("refuses to run when Azure changed since the preview, and changes nothing", async () => {
     const plan = await previewChange(started.deps, connectWorkerToHub);
-    started.sim.state.gateways.named("gw-hub").rootCertificates.push({ name: "AddedMeanwhile", publicCertData: "AAAA" });
+    // The pool the approvers saw (and firewalls were opened for) is not the pool the app would get.
+    started.sim.state.gateways.named("gw-hub").addressPool = ["172.16.250.0/24"];
 
     const error = await executeChange(started.deps, connectWorkerToHub, { expectedFingerprint: plan.fingerprint }).catch((e: unknown) => e);
 
     expect((error as BotError).kind).toBe("conflict");
     expect((error as BotError).message).toMatch(/^Azure changed since this was requested: /);
     expect(writesIn(started.sim.requests)).toEqual([]);
+  });
+
+  it("still runs when another integration only added its own root certificate to the shared gateway meanwhile", async () => {
+    const plan = await previewChange(started.deps, connectWorkerToHub);
+    started.sim.state.gateways.named("gw-hub").rootCertificates.push({ name: "AddedMeanwhile", publicCertData: "AAAA" });
+
+    const outcome = await executeChange(started.deps, connectWorkerToHub, { expectedFingerprint: plan.fingerprint });
+
+    expect(outcome.ok).toBe(true);
+    expect(started.sim.state.gateways.named("gw-hub").rootCertificates.map((c) => c.name)).toContain("AddedMeanwhile");
   });
 });

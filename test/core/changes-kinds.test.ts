@@ -136,6 +136,14 @@ describe("renew", () => {
     expect(app.vnetName).toBe("vnet-finance");
   });
 
+  it("warns that a certificate with years left may not be replaced, and does not warn within six months", async () => {
+    const early = await previewChange(started.deps, { kind: "renew", appId: demo.app("orders-api"), vnetName: "vnet-hub" });
+    const due = await previewChange(started.deps, { kind: "renew", appId: demo.app("payments-api"), vnetName: "vnet-finance" });
+
+    expect(early.warnings.join("\n")).toContain("more than six months away: Azure may reconnect orders-api with the same certificate");
+    expect(due.warnings.join("\n")).not.toContain("more than six months away");
+  });
+
   it("refuses an app that is not connected, pointing to connect", async () => {
     const error = await previewChange(started.deps, { kind: "renew", appId: demo.app("orders-worker"), vnetName: "vnet-hub" }).catch((e: unknown) => e);
 

@@ -56,6 +56,10 @@ export async function gatewayFindings(
       const base = { key, alertId: alertIdOf(key), kind: "gateway" as const, apps: appLabels(group), fix: undefined };
       const subject = gateway ? `Gateway ${gateway.name} (${first.vnetName})` : `The gateway of ${first.vnetName}`;
       const names = gateway ? [gateway.name, first.vnetName] : [first.vnetName];
+      if (first.missing) {
+        const reason = first.missing === "vnet" ? `VNet ${first.vnetName} no longer exists in Azure` : `the gateway of ${first.vnetName} no longer exists in Azure`;
+        return { ...base, subject, names, condition: "down", reasons: [reason] };
+      }
       if (!gatewayKnown(first)) return { ...base, subject, names, condition: "unknown", reasons: ["the VNet or its gateway could not be read"] };
       let health: HealthState | undefined;
       const state = gateway?.provisioningState.toLowerCase();

@@ -69,8 +69,10 @@ export function appsOnVnet(apps: readonly AppInfo[], planId: string, vnetName: s
 /** The gateway facts a plan depends on (for the fingerprint). */
 export function gatewayState(gateway: GatewayInfo | undefined): unknown {
   if (!gateway) return null;
-  const { id, gatewayType, vpnType, skuName, provisioningState, addressPool, protocols } = gateway;
-  return { id: id.toLowerCase(), gatewayType, vpnType, skuName, provisioningState, addressPool, protocols, rootCertificates: gateway.rootCertificates.map((c) => c.name).sort() };
+  // What decides whether the plan still holds. Root certificates and provisioning state are left out: another plan's
+  // connect changes both, and each step checks its own certificate; eligibility is re-checked before running.
+  const { id, gatewayType, vpnType, skuName, addressPool, protocols } = gateway;
+  return { id: id.toLowerCase(), gatewayType, vpnType, skuName, addressPool, protocols };
 }
 
 /** SHA-1 of the DER certificate, upper-case hex: the Windows thumbprint. */

@@ -1,4 +1,5 @@
 /** Connect an app to a VNet through its VPN gateway (azure-api.md §3.2). */
+import { sameId } from "../resource-id.ts";
 import { BotError } from "../../errors.ts";
 import {
   assertEligible,
@@ -82,7 +83,7 @@ export function connectSteps(deps: ChangeDeps, app: AppInfo, vnet: VnetInfo, gat
       description: `Create ${app.name}'s connection to ${vnet.name}`,
       run: async () => {
         const existing = await findAppConnection(deps.reader, app.id, vnet.name);
-        if (existing?.certBlob) {
+        if (existing?.certBlob && sameId(existing.vnetId, vnet.id)) {
           context.certBlob = existing.certBlob;
           context.thumbprint = existing.certThumbprint ?? thumbprintOf(existing.certBlob);
           return { status: "skipped", detail: "the connection already exists" };

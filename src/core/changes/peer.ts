@@ -26,7 +26,7 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
       hint: "Peer a VNet without a gateway, or connect the apps to that VNet's gateway instead.",
     });
   }
-  const remoteRanges = remote.addressSpace.map((prefix) => parseAddressRange(prefix));
+  const remoteRanges = ipv4Only(remote.addressSpace).map((prefix) => parseAddressRange(prefix));
   const clash = findOverlap(local, remoteRanges);
   if (clash) throw new BotError("conflict", `${local.name} and ${remote.name} overlap (${clash}); overlapping VNets cannot be peered.`, { hint: "Change one VNet's address space first." });
   const localName = `${local.name}-to-${remote.name}`;
@@ -85,8 +85,13 @@ function peeringState(peering: PeeringInfo): string {
   return `${peering.name}|${peering.remoteVnetId}|${flags}`.toLowerCase();
 }
 
+/** Plan routes and the P2S tunnel are IPv4: a dual-stack VNet's IPv6 prefixes play no part. */
+function ipv4Only(prefixes: readonly string[]): string[] {
+  return prefixes.filter((prefix) => !prefix.includes(":"));
+}
+
 function findOverlap(local: VnetInfo, remoteRanges: AddressRange[]): string | undefined {
-  for (const prefix of local.addressSpace) {
+  for (const prefix of ipv4Only(local.addressSpace)) {
     const range = parseAddressRange(prefix);
     const hit = remoteRanges.find((other) => rangesOverlap(range, other));
     if (hit) return `${formatRange(range)} and ${formatRange(hit)}`;

@@ -8,6 +8,9 @@ import { targetKeyOf, type PreparedChange } from "./runner.ts";
 import type { ChangeDeps } from "./types.ts";
 
 /** Reads the app's connection, VNet and gateway; refuses when the app is not connected to that VNet. */
+/** Azure (and the portal's warning) treat a certificate as due for renewal within six months of expiry. */
+const RENEWAL_WINDOW_MS = 182 * 86_400_000;
+
 export async function prepareRenew(deps: ChangeDeps, request: { appId: string; vnetName: string }): Promise<PreparedChange> {
   const { reader } = deps;
   const [app, connection] = await Promise.all([reader.getApp(request.appId), findAppConnection(reader, request.appId, request.vnetName)]);
@@ -30,6 +33,9 @@ export async function prepareRenew(deps: ChangeDeps, request: { appId: string; v
     outage: `${app.name} restarts when it disconnects and cannot reach ${vnet.name} until it is connected again (usually a few minutes).`,
     warnings: [
       ...(expiry ? [`The current certificate expires on ${expiry.toISOString().slice(0, 10)}.`] : []),
+      ...(expiry && expiry.getTime() - deps.clock.now().getTime() > RENEWAL_WINDOW_MS
+        ? [`That is more than six months away: Azure may reconnect ${app.name} with the same certificate, so the renewal could restart the app and change nothing.`]
+        : []),
       ...LIMITATION_WARNINGS,
       retirementWarning(deps.clock.now()),
     ],
