@@ -7,12 +7,8 @@ import type {
   VirtualNetworkPeering,
 } from "@azure/arm-network";
 import type { GatewayConnectionInfo, GatewayInfo, NsgInfo, NsgRule, PeeringInfo, VnetInfo } from "../core/model.ts";
-import { parseResourceId } from "../core/resource-id.ts";
+import { scopeOf } from "../core/resource-id.ts";
 
-function scopeOf(id: string | undefined): { subscriptionId: string; resourceGroup: string } {
-  const parsed = id ? parseResourceId(id) : undefined;
-  return { subscriptionId: parsed?.subscriptionId ?? "", resourceGroup: parsed?.resourceGroup ?? "" };
-}
 
 /** Merges ARM's singular and plural fields (a rule may use either). */
 function both(single: string | undefined, many: string[] | undefined): string[] {

@@ -1,13 +1,8 @@
 import type { AppServicePlan, Site, VnetInfoResource, VnetRoute } from "@azure/arm-appservice";
 import { parseCertificate } from "../core/certificate.ts";
 import type { AppInfo, PlanInfo, PlanRoute, VnetConnectionInfo } from "../core/model.ts";
-import { parseResourceId } from "../core/resource-id.ts";
+import { scopeOf } from "../core/resource-id.ts";
 
-/** Subscription and resource group of an id the SDK returned. */
-function scopeOf(id: string | undefined): { subscriptionId: string; resourceGroup: string } {
-  const parsed = id ? parseResourceId(id) : undefined;
-  return { subscriptionId: parsed?.subscriptionId ?? "", resourceGroup: parsed?.resourceGroup ?? "" };
-}
 
 /** An App Service plan as the domain sees it. */
 export function toPlanInfo(plan: AppServicePlan): PlanInfo {

@@ -127,3 +127,12 @@ export function routeNameFor(range: AddressRange): string {
   if (prefix !== undefined) return `route-${dashed(range.start)}-${prefix}`;
   return `route-${dashed(range.start)}-to-${dashed(range.end)}`;
 }
+
+/** True when the text is a range inside RFC 1918; false for a public or unreadable one (a P2S pool check). */
+export function isPrivatePrefix(prefix: string): boolean {
+  try {
+    return isPrivateRange(parseAddressRange(prefix));
+  } catch {
+    return false;
+  }
+}

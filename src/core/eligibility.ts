@@ -1,6 +1,6 @@
 /** The rules of gateway-required VNet integration (domain.md), each a named check that explains itself. */
 import { BotError } from "../errors.ts";
-import { isPrivateRange, parseAddressRange } from "./address-range.ts";
+import { isPrivatePrefix } from "./address-range.ts";
 import type { AppInfo, GatewayInfo, PlanInfo } from "./model.ts";
 
 /** The name of a rule, stable for tests and for the audit trail. */
@@ -150,7 +150,7 @@ function checkPointToSite(gateway: GatewayInfo): EligibilityProblem[] {
     return [{ rule: "p2s-configured", message: `Gateway ${name} has no point-to-site configuration (no address pool).`, fix: `Configure point-to-site on ${name} with an address pool inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 and the SSTP tunnel type.` }];
   }
   const problems: EligibilityProblem[] = [];
-  const publicPools = gateway.addressPool.filter((pool) => !isPrivatePool(pool));
+  const publicPools = gateway.addressPool.filter((pool) => !isPrivatePrefix(pool));
   if (publicPools.length > 0) {
     problems.push({ rule: "p2s-pool-private", message: `Gateway ${name}'s point-to-site pool ${publicPools.join(", ")} is not inside the RFC 1918 ranges.`, fix: `Change the pool to a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.` });
   }
@@ -162,14 +162,6 @@ function checkPointToSite(gateway: GatewayInfo): EligibilityProblem[] {
     problems.push({ rule: "no-ikev2", message: `Gateway ${name} (${gateway.skuName}) has IKEv2 enabled; above the Basic SKU it must be disabled for gateway-required integration.`, fix: `Remove IKEv2 from the point-to-site tunnel types of ${name} and keep SSTP.` });
   }
   return problems;
-}
-
-function isPrivatePool(pool: string): boolean {
-  try {
-    return isPrivateRange(parseAddressRange(pool));
-  } catch {
-    return false;
-  }
 }
 
 /** Every rule about the VNet's gateways, given all gateways the VNet has. */

@@ -40,6 +40,12 @@ export function sameId(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
 
+/** Subscription and resource group of an id ("" for parts an unreadable id lacks). */
+export function scopeOf(id: string | undefined): { subscriptionId: string; resourceGroup: string } {
+  const parsed = id ? parseResourceId(id) : undefined;
+  return { subscriptionId: parsed?.subscriptionId ?? "", resourceGroup: parsed?.resourceGroup ?? "" };
+}
+
 /** The last name in an id ("…/sites/app1" → "app1"). */
 export function nameOf(id: string): string {
   return id.slice(id.lastIndexOf("/") + 1);

@@ -1,5 +1,5 @@
 /** The half of the checklist that needs no target: eligibility, the P2S pool, the gateway, sync state, the certificate. */
-import { isPrivateRange, parseAddressRange } from "../address-range.ts";
+import { isPrivatePrefix } from "../address-range.ts";
 import type { ChangeRequest } from "../changes/types.ts";
 import { checkPlan, checkSameSubscription, checkVnetGateways, type EligibilityRule } from "../eligibility.ts";
 import { isCertOnGateway } from "../inventory.ts";
@@ -55,18 +55,10 @@ function checkGatewayUp(facts: IntegrationFacts): DiagnosisCheck {
 function checkPool(facts: IntegrationFacts): DiagnosisCheck {
   const pool = facts.gateway?.addressPool ?? [];
   const title = "The point-to-site pool is private (RFC 1918)";
-  const outside = pool.filter((prefix) => !isPrivate(prefix));
+  const outside = pool.filter((prefix) => !isPrivatePrefix(prefix));
   if (pool.length > 0 && outside.length === 0) return check("p2s-pool", "pass", title, `The pool is ${pool.join(", ")}.`);
   const evidence = pool.length === 0 ? "The gateway has no point-to-site pool." : `${outside.join(", ")} is outside 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16.`;
   return check("p2s-pool", "fail", title, evidence, { fix: `Set the gateway's point-to-site pool to a range inside RFC 1918, then sync network.` });
-}
-
-function isPrivate(prefix: string): boolean {
-  try {
-    return isPrivateRange(parseAddressRange(prefix));
-  } catch {
-    return false;
-  }
 }
 
 /** The fix that re-pushes certificate, DNS and routes; across subscriptions only a reconnect does it. */
