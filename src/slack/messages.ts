@@ -1,7 +1,15 @@
 /** User-visible strings of the Slack layer, in one place so that they are reviewed together. */
 
+/**
+ * Escapes Slack's mrkdwn control characters (&, <, >) in text a user typed, so that echoing it back can neither
+ * mention (<!channel>, <@U…>) nor link (<https://…|label>).
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 /** The ephemeral acknowledgement of a command that does its work after the ack. */
-export const WORKING = (commandText: string) => `:hourglass_flowing_sand: Working on \`/vnet ${commandText}\`…`;
+export const WORKING = (commandText: string) => `:hourglass_flowing_sand: Working on \`/vnet ${escapeMrkdwn(commandText.replace(/`/g, "'"))}\`…`;
 
 /** An internal error: the ref matches the log line. */
 export const INTERNAL_ERROR = (ref: string) => `Something went wrong (ref ${ref}). The details are in the bot's log under that reference.`;
@@ -27,8 +35,11 @@ export const NOT_AN_OPERATOR = "Only operators can request changes.";
 /** Under NOT_AN_OPERATOR. */
 export const ASK_AN_OPERATOR = "Ask someone in access.operators, or an administrator to add you. Reading commands stay open to you.";
 
-/** Shown in place of blocks that do not fit in one Slack message. */
-export const TRUNCATED = (hidden: number) => `…and ${hidden} more not shown (Slack allows 50 blocks a message). Narrow the request, e.g. with --plan.`;
+/** Shown in place of what does not fit in one Slack message: lines of text and buttons left out. */
+export const TRUNCATED = (lines: number, buttons: number) => {
+  const what = [lines > 0 ? `${lines} more ${lines === 1 ? "line" : "lines"}` : "", buttons > 0 ? `${buttons} ${buttons === 1 ? "button" : "buttons"}` : ""].filter(Boolean).join(" and ");
+  return `…and ${what} not shown: one Slack message holds only so much. Narrow it with --plan PLAN, a smaller N, or one APP.`;
+};
 
 /** Shown when a text had to be cut. */
 export const CUT = "…(cut)";

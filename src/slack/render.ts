@@ -6,8 +6,15 @@ import { CUT, TRUNCATED } from "./messages.ts";
 type KnownBlock = types.KnownBlock;
 type SectionBlock = types.SectionBlock;
 
-/** Slack's limits (docs.slack.dev Block Kit reference). */
-export const LIMITS = { blocks: 50, sectionText: 3000, header: 150, field: 2000, fields: 10, contextElements: 10, buttonText: 75, fallbackText: 3000 } as const;
+/**
+ * Slack's limits (docs.slack.dev Block Kit reference). totalBlocks is undocumented: Slack answers msg_blocks_too_long
+ * at about 13k characters of blocks even when every other limit is met (bolt-js #2509, #2867, the latter below 12k of
+ * text alone), so we count the blocks' whole JSON, which is more than any text Slack may count, and stop at 12,000.
+ */
+export const LIMITS = {
+  blocks: 50, sectionText: 3000, header: 150, field: 2000, fields: 10, contextElements: 10,
+  buttonText: 75, buttonValue: 2000, actionsElements: 25, fallbackText: 3000, totalBlocks: 12_000,
+} as const;
 
 /** What chat.postMessage, chat.update and response_url take. */
 export interface RenderedMessage {
@@ -41,7 +48,7 @@ export function chunk(text: string, max: number): string[] {
 
 const section = (text: string): SectionBlock => ({ type: "section", text: { type: "mrkdwn", text: text.length > 0 ? text : " " } });
 
-function renderPart(part: ReplyPart): KnownBlock[] {
+function renderPart(part: ReplyPart, omitted: { buttons: number }): KnownBlock[] {
   switch (part.kind) {
     case "text":
     case "status": {
@@ -62,33 +69,96 @@ function renderPart(part: ReplyPart): KnownBlock[] {
       return [block];
     }
     case "buttons": {
-      const elements: types.Button[] = part.buttons.map((b) => ({
+      // A value is our own id: one too long for Slack could never come back, so its button is left out and counted.
+      const usable = part.buttons.filter((b) => b.value.length <= LIMITS.buttonValue);
+      omitted.buttons += part.buttons.length - usable.length;
+      const elements: types.Button[] = usable.map((b) => ({
         type: "button",
         action_id: b.actionId,
         text: { type: "plain_text", text: cut(b.label, LIMITS.buttonText) },
         value: b.value,
         ...(b.style ? { style: b.style } : {}),
       }));
-      const block: types.ActionsBlock = { type: "actions", elements };
-      return [block];
+      const blocks: types.ActionsBlock[] = [];
+      for (let i = 0; i < elements.length; i += LIMITS.actionsElements) blocks.push({ type: "actions", elements: elements.slice(i, i + LIMITS.actionsElements) });
+      return blocks;
     }
     case "divider":
       return [{ type: "divider" }];
   }
 }
 
-/** Renders a reply; if it needs more than 50 blocks, the middle is replaced by a note and the buttons are kept. */
+/** Renders a reply. What does not fit in one message (50 blocks, 12,000 characters) is left out, from the end, and summarised; buttons are kept first. */
 export function renderReply(reply: Reply): RenderedMessage {
-  let blocks: KnownBlock[] = [];
-  if (reply.title) blocks.push({ type: "header", text: { type: "plain_text", text: cut(reply.title, LIMITS.header) } });
-  for (const part of reply.parts) blocks.push(...renderPart(part));
-  if (blocks.length > LIMITS.blocks) {
-    const actions = blocks.filter((b) => b.type === "actions");
-    const room = LIMITS.blocks - 1 - actions.length;
-    const kept = blocks.filter((b) => b.type !== "actions").slice(0, room);
-    const hidden = blocks.length - actions.length - kept.length;
-    blocks = [...kept, { type: "context", elements: [{ type: "mrkdwn", text: TRUNCATED(hidden) }] }, ...actions];
-  }
+  const header: KnownBlock[] = reply.title ? [{ type: "header", text: { type: "plain_text", text: cut(reply.title, LIMITS.header) } }] : [];
+  const omitted = { buttons: 0 };
+  const body = reply.parts.flatMap((part) => renderPart(part, omitted));
   const text = cut(reply.title ? `${reply.title}: ${reply.text}` : reply.text, LIMITS.fallbackText);
-  return { text, blocks };
+  const all = [...header, ...body];
+  if (omitted.buttons === 0 && all.length <= LIMITS.blocks && sizeOf(all) <= LIMITS.totalBlocks) return { text, blocks: all };
+  return { text, blocks: fit(header, body, omitted.buttons) };
+}
+
+const note = (lines: number, buttons: number): KnownBlock => ({ type: "context", elements: [{ type: "mrkdwn", text: TRUNCATED(lines, buttons) }] });
+const sizeOf = (value: unknown) => JSON.stringify(value).length;
+
+// Keeps the buttons, then content from the start, while both budgets last; the rest becomes one note.
+function fit(header: KnownBlock[], body: KnownBlock[], omittedButtons: number): KnownBlock[] {
+  // Each kept block also costs a comma in the array; the note is measured with room for large counts.
+  let room = LIMITS.totalBlocks - sizeOf([...header, note(99_999, 99_999)]);
+  let slots = LIMITS.blocks - header.length - 1;
+  const take = (block: KnownBlock) => {
+    const cost = sizeOf(block) + 1;
+    if (slots < 1 || cost > room) return false;
+    slots -= 1;
+    room -= cost;
+    return true;
+  };
+  let buttons = omittedButtons;
+  const actions: KnownBlock[] = [];
+  for (const block of body) {
+    if (block.type !== "actions") continue;
+    if (take(block)) actions.push(block);
+    else buttons += block.elements.length;
+  }
+  const kept: KnownBlock[] = [];
+  let lines = 0;
+  let full = false;
+  for (const block of body.filter((b) => b.type !== "actions")) {
+    if (!full && take(block)) {
+      kept.push(block);
+      continue;
+    }
+    if (!full) {
+      full = true;
+      const partial = slots > 0 ? firstLinesOf(block, room - 1) : undefined;
+      if (partial && take(partial)) {
+        kept.push(partial);
+        lines += linesOf(block) - linesOf(partial);
+        continue;
+      }
+    }
+    lines += linesOf(block);
+  }
+  return [...header, ...kept, note(lines, buttons), ...actions];
+}
+
+// A section cut to its first lines that fit in room characters, or undefined if not even one does.
+function firstLinesOf(block: KnownBlock, room: number): KnownBlock | undefined {
+  if (block.type !== "section" || !block.text) return undefined;
+  const lines = block.text.text.split("\n");
+  let fitting: KnownBlock | undefined;
+  for (let n = 1; n < lines.length; n++) {
+    const candidate = section(lines.slice(0, n).join("\n"));
+    if (sizeOf(candidate) > room) break;
+    fitting = candidate;
+  }
+  return fitting;
+}
+
+// What a block shows, counted as the lines a reader would miss.
+function linesOf(block: KnownBlock): number {
+  if (block.type === "section") return block.text ? block.text.text.split("\n").length : (block.fields?.length ?? 0);
+  if (block.type === "context") return block.elements.length;
+  return 0;
 }
