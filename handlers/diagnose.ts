@@ -43,7 +43,7 @@ export const diagnose = defineCommand({
   name: "diagnose",
   summary: "Why an app cannot reach a host: the checklist, then live tests from the app's worker",
   changesAzure: false,
-  params: [{ name: "APP", kind: "app" }, { name: "HOST", kind: "command", optional: true }],
+  params: [{ name: "APP", kind: "app" }, { name: "HOST", kind: "host", optional: true }],
   valueNames: { HOST: "HOST[:PORT]" },
   async run(ctx, args) {
     const diagnosis = await diagnoseApp(diagnoseDeps(ctx), args["APP"]!, args["HOST"], { signal: ctx.signal });

@@ -12,7 +12,7 @@ export const help = defineCommand({
   params: [{ name: "COMMAND", kind: "command", optional: true, rest: true }],
   valueNames: { COMMAND: "command" },
   async run(ctx, args): Promise<Reply> {
-    const [mayChange, mayApprove] = await Promise.all([ctx.access.canRequestChanges(ctx.userId), ctx.access.canApprove(ctx.userId)]);
+    const [mayChange, mayApprove] = await Promise.all([knownNow(ctx.access.canRequestChanges(ctx.userId)), knownNow(ctx.access.canApprove(ctx.userId))]);
     const wanted = args["COMMAND"]?.toLowerCase();
     if (wanted) {
       const command = ctx.commands.find((c) => c.name === wanted);
@@ -28,13 +28,31 @@ export const help = defineCommand({
       parts: [
         { kind: "text", text: `*Read* (anyone)\n${reads.map(line).join("\n")}` },
         { kind: "text", text: `*Change* (shown as a plan first, runs after another person approves)\n${changes.map(line).join("\n")}` },
-        { kind: "context", lines: [changeNote(mayChange), mayApprove ? "You may approve or reject other people's change requests." : "You may not approve change requests."] },
+        { kind: "context", lines: [changeNote(mayChange), approveNote(mayApprove)] },
         { kind: "context", lines: ["APP, PLAN and VNET take a name, resource-group/name, or a full resource id."] },
       ],
     };
   },
 });
 
-function changeNote(mayChange: boolean): string {
+/**
+ * What an access check answers without waiting on Slack: help is the acknowledgement itself (3 seconds), and a
+ * user-group lookup (usergroups.users.list, Tier 2, retried, paused on a 429) may take longer or fail. A user listed
+ * by id, or a group already cached, answers at once; otherwise undefined, and the lookup goes on to warm the cache.
+ */
+function knownNow(check: Promise<boolean>): Promise<boolean | undefined> {
+  const settled = check.catch(() => undefined);
+  // setImmediate runs after every pending promise job, and before any answer from the network can arrive.
+  const later = new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)));
+  return Promise.race([settled, later]);
+}
+
+function changeNote(mayChange: boolean | undefined): string {
+  if (mayChange === undefined) return "Whether you may request changes depends on an operators user group I am still looking up: ask `/vnet help` again in a moment.";
   return mayChange ? "You may request changes; an approver other than you decides them." : "You may not request changes (only operators may); reading commands are open to you.";
+}
+
+function approveNote(mayApprove: boolean | undefined): string {
+  if (mayApprove === undefined) return "Whether you may approve depends on an approvers user group I am still looking up: ask `/vnet help` again in a moment.";
+  return mayApprove ? "You may approve or reject other people's change requests." : "You may not approve change requests.";
 }

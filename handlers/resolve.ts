@@ -8,7 +8,7 @@ export const resolve = defineCommand({
   name: "resolve",
   summary: "Look a name up from the app's worker, through its VNet's DNS",
   changesAzure: false,
-  params: [{ name: "APP", kind: "app" }, { name: "HOST", kind: "command" }],
+  params: [{ name: "APP", kind: "app" }, { name: "HOST", kind: "host-name" }],
   async run(ctx, args) {
     const report = await resolveFromApp(diagnoseDeps(ctx), args["APP"]!, args["HOST"]!, { signal: ctx.signal });
     return liveTestReply(report, `DNS lookup from ${report.appName}`);

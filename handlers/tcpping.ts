@@ -8,7 +8,7 @@ export const tcpping = defineCommand({
   name: "tcpping",
   summary: "Test a TCP connection from the app's worker",
   changesAzure: false,
-  params: [{ name: "APP", kind: "app" }, { name: "HOST", kind: "command" }],
+  params: [{ name: "APP", kind: "app" }, { name: "HOST", kind: "host-port" }],
   valueNames: { HOST: "HOST:PORT" },
   async run(ctx, args) {
     const report = await tcppingFromApp(diagnoseDeps(ctx), args["APP"]!, args["HOST"]!, { signal: ctx.signal });

@@ -7,7 +7,10 @@ import type { AlertStateStore, AzureReader, ChatPort, Clock, KuduRunner } from "
 import type { Reply } from "./reply.ts";
 
 /** How an argument is checked before anything reaches Azure. */
-export type ParamKind = "app" | "plan" | "vnet" | "range" | "route" | "count" | "command" | "subscription" | "alert" | "duration" | "text";
+export type ParamKind =
+  | "app" | "plan" | "vnet" | "range" | "route" | "count" | "command" | "subscription" | "alert" | "duration" | "text"
+  // A host name or IPv4 address: "host" with an optional :PORT, "host-port" with one, "host-name" without.
+  | "host" | "host-port" | "host-name";
 
 /** A positional argument, e.g. { name: "APP", kind: "app" }. */
 export interface Param {

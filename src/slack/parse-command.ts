@@ -3,8 +3,9 @@ import { BotError } from "../errors.ts";
 import { parseAddressRange } from "../core/address-range.ts";
 import { isValidAzureName, type NamedResource } from "../core/azure-names.ts";
 import type { Command, CommandArgs, ParamKind } from "../core/command.ts";
+import { parseTarget } from "../core/diagnose/parse-target.ts";
 import { parseResourceId } from "../core/resource-id.ts";
-import { SEE_HELP, UNKNOWN_COMMAND, USAGE } from "./messages.ts";
+import { escapeMrkdwn, SEE_HELP, UNKNOWN_COMMAND, USAGE } from "./messages.ts";
 
 /** A command with its arguments by name. */
 export interface ParsedCommand {
@@ -94,10 +95,33 @@ function check(kind: ParamKind, name: string, value: string, usage: (message: st
     case "duration":
       if (!/^\d{1,4}[mhd]$/i.test(value)) throw usage(`\`${shorten(value)}\` is not a duration: use minutes, hours or days such as 30m, 4h or 2d.`);
       return value;
+    case "host":
+    case "host-port":
+    case "host-name":
+      return checkHost(kind, value, usage);
     case "command":
+      // Help echoes it back: words only.
+      if (!/^[A-Za-z][A-Za-z -]{0,40}$/.test(value)) throw usage(`\`${shorten(value)}\` is not a command name.`);
+      return value;
     case "text":
       return value;
   }
+}
+
+// What a host may be made of; anything else is refused here, without echoing it back in full.
+const HOST_TEXT = /^[A-Za-z0-9._:\-\[\]/]{1,260}$/;
+
+function checkHost(kind: "host" | "host-port" | "host-name", value: string, usage: (message: string) => BotError): string {
+  if (!HOST_TEXT.test(value)) throw usage(`\`${shorten(value)}\` is not a host: give a DNS name or an IPv4 address${kind === "host-name" ? "" : ", with :PORT"}.`);
+  let target;
+  try {
+    target = parseTarget(value, { requirePort: kind === "host-port" });
+  } catch (error) {
+    if (error instanceof BotError) throw usage(error.message);
+    throw error;
+  }
+  if (kind === "host-name" && target.port !== undefined) throw usage(`\`${shorten(value)}\` has a port; give the host name only.`);
+  return value;
 }
 
 function isResourceReference(kind: Exclude<NamedResource, "resource group">, value: string): boolean {
@@ -107,7 +131,8 @@ function isResourceReference(kind: Exclude<NamedResource, "resource group">, val
   return parts.length === 2 && isValidAzureName("resource group", parts[0]!) && isValidAzureName(kind, parts[1]!);
 }
 
-// Keeps echoed user input short inside messages.
-function shorten(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text.replace(/`/g, "'");
+/** Makes user input safe to echo inside a `code` span: at most 60 characters, no backticks, no mrkdwn controls. */
+export function shorten(text: string): string {
+  const short = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+  return escapeMrkdwn(short.replace(/`/g, "'"));
 }

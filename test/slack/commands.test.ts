@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { signatureHeaders } from "../../src/slack/signing.ts";
 import { expectGolden } from "../support/slack-golden.ts";
 import { startAzureHarness, type AzureHarness } from "../support/azure-harness.ts";
@@ -42,10 +42,14 @@ describe("/vnet commands over signed HTTP", () => {
     ["a malformed app name", "connect -app- vnet1", "`-app-` is not a valid APP"],
     ["a malformed range", "route add plan1 vnet1 10.0.0.0/33", "10.0.0.0/33"],
     ["an incomplete noun", "route", "`/vnet route` needs one of: `route add`, `route remove`."],
+    ["a long unknown command with backticks", `${"`".repeat(70)}`, `There is no \`/vnet ${"'".repeat(60)}…\` command.`],
+    ["an unknown command that would mention the channel", "<!channel>", "There is no `/vnet &lt;!channel&gt;` command."],
+    ["help for a command name that would link", "help <https://evil.example|connect>", "`&lt;https://evil.example|connect&gt;` is not a command name."],
   ])("answers %s with the usage line and never calls Azure", async (_name, text, message) => {
     const { ack } = await slack.command(PEOPLE.requester, text);
 
     expect(ack?.text).toContain(message);
+    expect(ack?.text).not.toMatch(/<[!@#h]/);
     expect(JSON.stringify(ack?.blocks)).toMatch(/Usage:|\/vnet help/);
     await slack.bot.idle();
     expect(azure.sim.requests).toEqual([]);
@@ -92,13 +96,71 @@ describe("help", () => {
     expectGolden("help", ack?.blocks);
   });
 
-  it("tells a user outside the operators that they may only read", async () => {
+  it("tells a user outside the operators that they may only read, and once their groups are looked up that they may not approve", async () => {
     await slack.close();
     slack = await startSlackHarness({ azure, operators: ["U0OPERATE"] });
 
     const { ack } = await slack.command(PEOPLE.bystander, "help");
 
     expect(JSON.stringify(ack?.blocks)).toContain("You may not request changes (only operators may)");
-    expect(JSON.stringify(ack?.blocks)).toContain("You may not approve change requests.");
+    expect(JSON.stringify(ack?.blocks)).toContain("Whether you may approve depends on an approvers user group I am still looking up");
+    await vi.waitFor(async () => expect(JSON.stringify((await slack.command(PEOPLE.bystander, "help")).ack?.blocks)).toContain("You may not approve change requests."));
+  });
+
+  it("answers at once while Slack's user-group lookup hangs, and says what it could not check yet", async () => {
+    const lookup = slack.api.hold("usergroups.users.list");
+    try {
+      const started = Date.now();
+
+      const { status, ack } = await slack.command(PEOPLE.groupApprover, "help");
+
+      expect(status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(JSON.stringify(ack?.blocks)).toContain("/vnet route add PLAN VNET CIDR|START-END");
+      expect(JSON.stringify(ack?.blocks)).toContain("Whether you may approve depends on an approvers user group I am still looking up");
+      await lookup.reached;
+    } finally {
+      lookup.release();
+    }
+  });
+
+  it("still answers when the user-group lookup fails", async () => {
+    const failing = slack.api.fail("usergroups.users.list", "ratelimited");
+    try {
+      await slack.command(PEOPLE.groupApprover, "help");
+
+      const { ack } = await slack.command(PEOPLE.groupApprover, "help");
+
+      expect(ack?.text).toBe("vnetbot: gateway-required VNet integration: vnetbot commands");
+      expect(JSON.stringify(ack?.blocks)).toContain("/vnet connect APP VNET");
+      expect(slack.api.calls.some((c) => c.method === "usergroups.users.list" && c.error === "ratelimited")).toBe(true);
+    } finally {
+      failing.restore();
+    }
+  });
+
+  it("tells a member of an approvers group that they may approve once the group is looked up", async () => {
+    await slack.command(PEOPLE.groupApprover, "help");
+
+    await vi.waitFor(async () => expect(JSON.stringify((await slack.command(PEOPLE.groupApprover, "help")).ack?.blocks)).toContain("You may approve or reject other people's change requests."));
+  });
+});
+
+describe("host arguments, checked before anything reaches Azure", () => {
+  it.each([
+    ["a port out of range", "tcpping app1 sql.contoso.internal:99999", "the port must be a number from 1 to 65535", "/vnet tcpping APP HOST:PORT"],
+    ["tcpping without a port", "tcpping app1 sql.contoso.internal", "has no port", "/vnet tcpping APP HOST:PORT"],
+    ["a URL", "diagnose app1 https://sql.contoso.internal", "is a URL", "/vnet diagnose APP [HOST[:PORT]]"],
+    ["an IPv6 address", "diagnose app1 fe80::1", "IPv6", "/vnet diagnose APP [HOST[:PORT]]"],
+    ["a malformed host name", "diagnose app1 -bad-.example:443", "is not a valid host name", "/vnet diagnose APP [HOST[:PORT]]"],
+    ["a port given to resolve", "resolve app1 sql.contoso.internal:53", "has a port; give the host name only", "/vnet resolve APP HOST"],
+    ["a host that would mention the channel", "resolve app1 <!channel>", "`&lt;!channel&gt;` is not a host", "/vnet resolve APP HOST"],
+  ])("refuses %s in the acknowledgement, with the usage line", async (_name, text, message, usage) => {
+    const { ack } = await slack.command(PEOPLE.bystander, text);
+    await slack.bot.idle();
+
+    expect(ack?.text).toContain(message);
+    expect(JSON.stringify(ack?.blocks)).toContain(`Usage: \`${usage}\``);
+    expect(azure.sim.requests).toEqual([]);
   });
 });

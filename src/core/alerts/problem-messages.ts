@@ -10,6 +10,12 @@ export const SNOOZE_CHOICES = [
   { actionId: ACTIONS.alertSnooze24h, label: "Snooze 24h", ms: 24 * 3_600_000 },
 ] as const;
 
+// The snooze reason is typed by a user and shown in the channel: &, < and > are escaped (Slack's mrkdwn controls),
+// so that it can neither mention (<!channel>) nor link (<https://…|label>).
+function escapedReason(reason: string): string {
+  return reason.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 function headline(problem: StoredProblem): string {
   return problem.kind === "gateway" ? `:red_circle: ${problem.subject} is down` : `:large_orange_circle: ${problem.subject} needs a network sync`;
 }
@@ -27,7 +33,7 @@ export function openMessage(problem: StoredProblem, alertId: string, timeZone: s
   const context = [`Alert \`${alertId}\`. Snooze with a reason: \`/vnet snooze ${alertId} 4h REASON\``];
   if (problem.snooze) {
     const until = formatTime(new Date(problem.snooze.until), timeZone);
-    context.unshift(`:zzz: Snoozed until ${until} by <@${problem.snooze.by}>${problem.snooze.reason ? `: ${problem.snooze.reason}` : ""}`);
+    context.unshift(`:zzz: Snoozed until ${until} by <@${problem.snooze.by}>${problem.snooze.reason ? `: ${escapedReason(problem.snooze.reason)}` : ""}`);
   } else {
     parts.push({ kind: "buttons", buttons: SNOOZE_CHOICES.map((c) => ({ actionId: c.actionId, label: c.label, value: alertId })) });
   }
@@ -62,7 +68,7 @@ export function reminderReply(problem: StoredProblem, now: Date, timeZone: strin
 /** The thread reply when someone snoozes the alert. */
 export function snoozedReply(problem: StoredProblem, timeZone: string): Reply {
   const snooze = problem.snooze!;
-  const text = `:zzz: <@${snooze.by}> snoozed this alert until ${formatTime(new Date(snooze.until), timeZone)}${snooze.reason ? `: ${snooze.reason}` : "."}`;
+  const text = `:zzz: <@${snooze.by}> snoozed this alert until ${formatTime(new Date(snooze.until), timeZone)}${snooze.reason ? `: ${escapedReason(snooze.reason)}` : "."}`;
   return { text, parts: [{ kind: "text", text }] };
 }
 

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runGatewayCheck } from "../../src/core/alerts/gateway-check.ts";
+import { CHANNELS, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+
+// What a user types and the bot shows again must not mention or link: <!channel>, <@U…>, <https://…|label>.
+const REASON = "<!channel> see <https://evil.example|the runbook> & <@U0APPROVE>";
+const ESCAPED = "&lt;!channel&gt; see &lt;https://evil.example|the runbook&gt; &amp; &lt;@U0APPROVE&gt;";
+
+describe("user text echoed into messages", () => {
+  let slack: SlackHarness;
+  beforeAll(async () => {
+    slack = await startSlackHarness({ alerts: true });
+    // The demo's gw-legacy is Failed: the gateway check opens its alert in the alert channel.
+    await runGatewayCheck(
+      { reader: slack.azure.reader, subscriptions: slack.azure.subscriptions, store: slack.stores.alerts, chat: slack.bot.chat, channel: CHANNELS.alerts },
+      new Date("2026-03-01T09:00:00Z"),
+    );
+  });
+  afterAll(() => slack.close());
+
+  it("shows a snooze reason on the alert and in its thread as text, never as a mention or link", async () => {
+    const alert = slack.api.workspace.messages(CHANNELS.alerts).find((m) => textOf(m).includes("gw-legacy"))!;
+
+    const { ack } = await slack.command(PEOPLE.operator, `snooze gw-legacy 4h ${REASON}`);
+    await slack.bot.idle();
+
+    const shown = [textOf(slack.current(alert)), ...slack.threadTexts(alert)].join("\n");
+    expect(shown).toContain(ESCAPED);
+    expect(shown).not.toContain("<!channel>");
+    expect(shown).not.toContain("<https://evil.example");
+    expect(ack?.text).toContain(`snooze gw-legacy 4h ${ESCAPED}`);
+  });
+});
