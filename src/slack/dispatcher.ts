@@ -12,7 +12,7 @@ import type { AuditLog } from "../core/audit.ts";
 import type { Command, CommandContext } from "../core/command.ts";
 import type { AzureReader, Clock, KuduRunner } from "../core/ports.ts";
 import { ACTIONS, problemReply, textReply, type Reply } from "../core/reply.ts";
-import { ASK_AN_OPERATOR, DEADLINE_PASSED, INTERNAL_ERROR, NOT_AN_OPERATOR, TRY_AGAIN, WORKING } from "./messages.ts";
+import { DEADLINE_PASSED, INTERNAL_ERROR, TRY_AGAIN, WORKING } from "./messages.ts";
 import { parseCommand } from "./parse-command.ts";
 
 /** What the dispatcher needs. */
@@ -92,10 +92,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const started = Date.now();
     const fields = { command: command.name, user: invocation.userId };
     try {
-      if (command.changesAzure && !(await deps.access.canRequestChanges(invocation.userId))) {
-        await deps.audit.append({ at: deps.clock.now(), actor: invocation.userId, action: "refuse", requestId: undefined, summary: `not an operator: /vnet ${ctx.commandText}`, azureRequestIds: [] });
-        throw new BotError("forbidden", NOT_AN_OPERATOR, { hint: ASK_AN_OPERATOR });
-      }
+      // The approval flow's own check, asked early so that a refused change reads nothing from Azure.
+      if (command.changesAzure) await deps.approvals.checkMayRequest({ userId: invocation.userId, channelId: invocation.channelId, commandText: ctx.commandText });
       const reply = await withDeadline(command.run(ctx, args), signal, ms);
       deps.logger.info("command answered", { ...fields, ms: Date.now() - started });
       return reply;

@@ -9,6 +9,7 @@ interface Row {
   request: ApprovalRecord["request"];
   plan: ApprovalRecord["plan"];
   command_text: string;
+  origin: ApprovalRecord["origin"] | null;
   requested_by: string;
   requested_in: string;
   created_at: Date;
@@ -20,6 +21,8 @@ interface Row {
   steps: StepResult[];
   failure: string | null;
   finished_at: Date | null;
+  owner: string | null;
+  lease_until: Date | null;
 }
 
 function toRecord(row: Row): ApprovalRecord {
@@ -29,6 +32,7 @@ function toRecord(row: Row): ApprovalRecord {
     request: row.request,
     plan: row.plan,
     commandText: row.command_text,
+    origin: row.origin ?? undefined,
     requestedBy: row.requested_by,
     requestedIn: row.requested_in,
     createdAt: row.created_at,
@@ -39,8 +43,13 @@ function toRecord(row: Row): ApprovalRecord {
     steps: row.steps,
     failure: row.failure ?? undefined,
     finishedAt: row.finished_at ?? undefined,
+    owner: row.owner ?? undefined,
+    leaseUntil: row.lease_until ?? undefined,
   };
 }
+
+// Only the runner that started a change may record its steps and finish it: $1 is the id, $2 the owner.
+const OWNED = "status = 'running' AND owner = $2";
 
 // Statements that change several rows return them oldest first, as list() does.
 const oldestFirst = (update: string) => `WITH changed AS (${update} RETURNING *) SELECT * FROM changed ORDER BY created_at, id`;
@@ -59,10 +68,10 @@ export function createPostgresApprovalStore(pool: pg.Pool): ApprovalStore {
       // holder finishes between our insert and our look-up, the target is free again: try once more.
       for (let attempt = 0; attempt < 3; attempt++) {
         const inserted = await changed(
-          `INSERT INTO approvals (id, status, target_key, request, plan, command_text, requested_by, requested_in, created_at, expires_at)
-           VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9)
+          `INSERT INTO approvals (id, status, target_key, request, plan, command_text, requested_by, requested_in, created_at, expires_at, origin)
+           VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10)
            ON CONFLICT DO NOTHING`,
-          [approval.id, targetKey, JSON.stringify(approval.request), JSON.stringify(approval.plan), approval.commandText, approval.requestedBy, approval.requestedIn, approval.createdAt, approval.expiresAt],
+          [approval.id, targetKey, JSON.stringify(approval.request), JSON.stringify(approval.plan), approval.commandText, approval.requestedBy, approval.requestedIn, approval.createdAt, approval.expiresAt, approval.origin ? JSON.stringify(approval.origin) : null],
         );
         if (inserted) return { created: true };
         const existing = await activeFor(targetKey);
@@ -83,18 +92,28 @@ export function createPostgresApprovalStore(pool: pg.Pool): ApprovalStore {
     async expireDue(now) {
       return rows(oldestFirst("UPDATE approvals SET status = 'expired' WHERE status = 'pending' AND expires_at <= $1"), [now]);
     },
-    async start(id) {
-      return changed("UPDATE approvals SET status = 'running' WHERE id = $1 AND status = 'approved'", [id]);
+    async start(id, owner, leaseUntil) {
+      return changed("UPDATE approvals SET status = 'running', owner = $2, lease_until = $3 WHERE id = $1 AND status = 'approved'", [id, owner, leaseUntil]);
     },
-    async recordStep(id, result) {
+    async renewLease(id, owner, leaseUntil) {
+      return changed(`UPDATE approvals SET lease_until = $3 WHERE id = $1 AND ${OWNED}`, [id, owner, leaseUntil]);
+    },
+    async recordStep(id, owner, result) {
       // Appended in the database, so that steps recorded at once are all kept.
-      await pool.query("UPDATE approvals SET steps = steps || jsonb_build_array($1::jsonb) WHERE id = $2", [JSON.stringify(result), id]);
+      return changed(`UPDATE approvals SET steps = steps || jsonb_build_array($3::jsonb) WHERE id = $1 AND ${OWNED}`, [id, owner, JSON.stringify(result)]);
     },
-    async finish(id, status, failure, at) {
-      await pool.query("UPDATE approvals SET status = $1, failure = $2, finished_at = $3 WHERE id = $4 AND status = 'running'", [status, failure ?? null, at, id]);
+    async finish(id, owner, status, failure, at) {
+      return changed(`UPDATE approvals SET status = $3, failure = $4, finished_at = $5 WHERE id = $1 AND ${OWNED}`, [id, owner, status, failure ?? null, at]);
     },
-    async interruptUnfinished(at) {
-      return rows(oldestFirst("UPDATE approvals SET status = 'interrupted', finished_at = $1 WHERE status IN ('approved', 'running')"), [at]);
+    async abandon(id, failure, at) {
+      return changed("UPDATE approvals SET status = 'failed', failure = $2, finished_at = $3 WHERE id = $1 AND status = 'approved'", [id, failure, at]);
+    },
+    async interruptUnfinished(at, approvedBefore) {
+      return rows(
+        oldestFirst(`UPDATE approvals SET status = 'interrupted', finished_at = $1
+          WHERE (status = 'running' AND (lease_until IS NULL OR lease_until <= $1)) OR (status = 'approved' AND decided_at <= $2)`),
+        [at, approvedBefore],
+      );
     },
     async list(statuses) {
       return rows("SELECT * FROM approvals WHERE status = ANY($1) ORDER BY created_at, id", [statuses]);

@@ -42,6 +42,9 @@ const MIGRATIONS: readonly string[] = [
      last_result TEXT,
      updated_at TIMESTAMPTZ NOT NULL
    );`,
+  // 2: where a request came from (a button), and who runs a change until when, so that replicas leave each other's
+  // running changes alone. A change running before this version has no owner: it is treated as unowned.
+  `ALTER TABLE approvals ADD COLUMN origin JSONB, ADD COLUMN owner TEXT, ADD COLUMN lease_until TIMESTAMPTZ;`,
 ];
 
 /** The schema version this code writes. */

@@ -18,6 +18,7 @@ function toRecord(row: Row): ApprovalRecord {
     request: JSON.parse(String(row["request"])),
     plan: JSON.parse(String(row["plan"])),
     commandText: String(row["command_text"]),
+    origin: row["origin"] === null || row["origin"] === undefined ? undefined : JSON.parse(String(row["origin"])),
     requestedBy: String(row["requested_by"]),
     requestedIn: String(row["requested_in"]),
     createdAt: date(row["created_at"]!)!,
@@ -28,11 +29,15 @@ function toRecord(row: Row): ApprovalRecord {
     steps: JSON.parse(String(row["steps"])) as StepResult[],
     failure: text(row["failure"]!),
     finishedAt: date(row["finished_at"]!),
+    owner: text(row["owner"]!),
+    leaseUntil: date(row["lease_until"]!),
   };
 }
 
 const inList = (statuses: readonly ApprovalStatus[]) => statuses.map((s) => `'${s.replace(/'/g, "")}'`).join(", ");
 const ACTIVE = inList(ACTIVE_STATUSES);
+// Only the runner that started a change may record its steps and finish it; its last parameter is the owner.
+const OWNED = "status = 'running' AND owner = ?";
 
 /** Builds the store over an open, migrated database. */
 export function createSqliteApprovalStore(db: DatabaseSync): ApprovalStore {
@@ -41,19 +46,20 @@ export function createSqliteApprovalStore(db: DatabaseSync): ApprovalStore {
     return row ? toRecord(row) : undefined;
   };
   const all = (sql: string, ...params: (string | number)[]) => (db.prepare(sql).all(...params) as Row[]).map(toRecord);
+  const changed = (sql: string, ...params: (string | number | null)[]) => Number(db.prepare(sql).run(...params).changes) === 1;
 
   return {
     async create(approval: NewApproval) {
       const inserted = db
         .prepare(
-          `INSERT INTO approvals (id, status, target_key, request, plan, command_text, requested_by, requested_in, created_at, expires_at)
-           SELECT ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?
+          `INSERT INTO approvals (id, status, target_key, request, plan, command_text, origin, requested_by, requested_in, created_at, expires_at)
+           SELECT ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?
            WHERE NOT EXISTS (SELECT 1 FROM approvals WHERE target_key = ? AND status IN (${ACTIVE}))
            ON CONFLICT DO NOTHING`,
         )
         .run(
           approval.id, approval.plan.targetKey, JSON.stringify(approval.request), JSON.stringify(approval.plan), approval.commandText,
-          approval.requestedBy, approval.requestedIn, approval.createdAt.getTime(), approval.expiresAt.getTime(), approval.plan.targetKey,
+          approval.origin ? JSON.stringify(approval.origin) : null, approval.requestedBy, approval.requestedIn, approval.createdAt.getTime(), approval.expiresAt.getTime(), approval.plan.targetKey,
         );
       if (Number(inserted.changes) === 1) return { created: true };
       const existing = all(`SELECT * FROM approvals WHERE target_key = ? AND status IN (${ACTIVE}) LIMIT 1`, approval.plan.targetKey)[0];
@@ -73,17 +79,28 @@ export function createSqliteApprovalStore(db: DatabaseSync): ApprovalStore {
     async expireDue(now) {
       return all("UPDATE approvals SET status = 'expired' WHERE status = 'pending' AND expires_at <= ? RETURNING *", now.getTime());
     },
-    async start(id) {
-      return Number(db.prepare("UPDATE approvals SET status = 'running' WHERE id = ? AND status = 'approved'").run(id).changes) === 1;
+    async start(id, owner, leaseUntil) {
+      return changed("UPDATE approvals SET status = 'running', owner = ?, lease_until = ? WHERE id = ? AND status = 'approved'", owner, leaseUntil.getTime(), id);
     },
-    async recordStep(id, result) {
-      db.prepare("UPDATE approvals SET steps = json_insert(steps, '$[#]', json(?)) WHERE id = ?").run(JSON.stringify(result), id);
+    async renewLease(id, owner, leaseUntil) {
+      return changed(`UPDATE approvals SET lease_until = ? WHERE id = ? AND ${OWNED}`, leaseUntil.getTime(), id, owner);
     },
-    async finish(id, status, failure, at) {
-      db.prepare("UPDATE approvals SET status = ?, failure = ?, finished_at = ? WHERE id = ? AND status = 'running'").run(status, failure ?? null, at.getTime(), id);
+    async recordStep(id, owner, result) {
+      return changed(`UPDATE approvals SET steps = json_insert(steps, '$[#]', json(?)) WHERE id = ? AND ${OWNED}`, JSON.stringify(result), id, owner);
     },
-    async interruptUnfinished(at) {
-      return all("UPDATE approvals SET status = 'interrupted', finished_at = ? WHERE status IN ('approved', 'running') RETURNING *", at.getTime());
+    async finish(id, owner, status, failure, at) {
+      return changed(`UPDATE approvals SET status = ?, failure = ?, finished_at = ? WHERE id = ? AND ${OWNED}`, status, failure ?? null, at.getTime(), id, owner);
+    },
+    async abandon(id, failure, at) {
+      return changed("UPDATE approvals SET status = 'failed', failure = ?, finished_at = ? WHERE id = ? AND status = 'approved'", failure, at.getTime(), id);
+    },
+    async interruptUnfinished(at, approvedBefore) {
+      return all(
+        `UPDATE approvals SET status = 'interrupted', finished_at = ?
+         WHERE (status = 'running' AND (lease_until IS NULL OR lease_until <= ?)) OR (status = 'approved' AND decided_at <= ?)
+         RETURNING *`,
+        at.getTime(), at.getTime(), approvedBefore.getTime(),
+      ).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
     },
     async list(statuses) {
       return all(`SELECT * FROM approvals WHERE status IN (${inList(statuses)}) ORDER BY created_at, id`);

@@ -43,6 +43,11 @@ const MIGRATIONS: readonly string[] = [
      last_result TEXT,
      updated_at INTEGER NOT NULL
    );`,
+  // 2: where a request came from (a button), and who runs a change until when, so that replicas leave each other's
+  // running changes alone. A change running before this version has no owner: it is treated as unowned.
+  `ALTER TABLE approvals ADD COLUMN origin TEXT;
+   ALTER TABLE approvals ADD COLUMN owner TEXT;
+   ALTER TABLE approvals ADD COLUMN lease_until INTEGER;`,
 ];
 
 /** The schema version this code writes. */

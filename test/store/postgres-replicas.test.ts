@@ -36,7 +36,7 @@ describe("two replicas on one PostgreSQL database", () => {
     await replicas[0].approvals.create(approval("r1"));
     await replicas[1].approvals.decide("r1", "approved", "U1", minutes(1));
 
-    const starts = await onEither(20, (stores) => stores.approvals.start("r1"));
+    const starts = await onEither(20, (stores) => stores.approvals.start("r1", "bot-a", minutes(3)));
 
     expect(starts.filter(Boolean)).toHaveLength(1);
     expect((await replicas[0].approvals.get("r1"))?.status).toBe("running");
@@ -57,6 +57,20 @@ describe("two replicas on one PostgreSQL database", () => {
     const swept = await onEither(10, (stores) => stores.approvals.expireDue(minutes(30)));
 
     expect(swept.flat().map((r) => r.id)).toEqual(["r1"]);
+  });
+
+  it("lets a replica start up while the other runs a change: the change keeps running and its runner finishes it", async () => {
+    await replicas[0].approvals.create(approval("r1"));
+    await replicas[0].approvals.decide("r1", "approved", "U1", minutes(1));
+    await replicas[0].approvals.start("r1", "bot-a", minutes(3));
+
+    const interruptedAtStart = await replicas[1].approvals.interruptUnfinished(minutes(2), minutes(0));
+    const finished = await replicas[0].approvals.finish("r1", "bot-a", "done", undefined, minutes(2));
+
+    expect(interruptedAtStart).toEqual([]);
+    expect(finished).toBe(true);
+    expect(await replicas[1].approvals.get("r1")).toMatchObject({ status: "done", owner: "bot-a" });
+    expect(await replicas[1].approvals.create(approval("r2"))).toEqual({ created: true });
   });
 
   it("shares alert state and the audit trail", async () => {
@@ -86,7 +100,7 @@ describe("replicas starting together on a fresh PostgreSQL database", () => {
 
     opened.push(...(await Promise.all([openPostgresStore(url), openPostgresStore(url), openPostgresStore(url)])));
 
-    expect(await schema!.query("SELECT version FROM schema_version ORDER BY version")).toEqual([{ version: 1 }]);
+    expect(await schema!.query("SELECT version FROM schema_version ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }]);
     expect(await opened[2]!.approvals.create(approval("r1"))).toEqual({ created: true });
   });
 });

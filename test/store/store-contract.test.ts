@@ -1,5 +1,6 @@
 // The store's behaviours, held against SQLite and PostgreSQL alike: the bot must not notice which one it runs on.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { StepResult } from "../../src/core/changes/types.ts";
 import type { Stores } from "../../src/store/sqlite-store.ts";
 import { approval, minutes, T0 } from "./approval-fixture.ts";
 import { STORE_BACKENDS, type TestDatabase } from "./store-backends.ts";
@@ -23,13 +24,13 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
 
       await second.close();
 
-      expect(await database!.schemaVersions()).toEqual([1]);
+      expect(await database!.schemaVersions()).toEqual([1, 2]);
     });
 
     it("refuses a database migrated by a newer vnetbot and says what to do", async () => {
       await database!.recordSchemaVersion(99);
 
-      await expect(database!.open()).rejects.toThrow(/has schema version 99, newer than this vnetbot \(1\)\. Upgrade vnetbot or point/);
+      await expect(database!.open()).rejects.toThrow(/has schema version 99, newer than this vnetbot \(2\)\. Upgrade vnetbot or point/);
     });
   });
 
@@ -83,37 +84,113 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
 
       expect(record).toEqual({
         ...approval("r1"), status: "pending", decidedBy: undefined, decidedAt: undefined, message: { channel: "C0APPROVE", ts: "1700000000.000100" },
-        steps: [], failure: undefined, finishedAt: undefined,
+        steps: [], failure: undefined, finishedAt: undefined, origin: undefined, owner: undefined, leaseUntil: undefined,
       });
     });
 
-    it("starts an approved change once, keeps its steps, and survives reopening", async () => {
+    it("starts an approved change once, keeps its steps, and interrupts it after reopening once its lease has run out", async () => {
       await stores.approvals.create(approval("r1"));
       await stores.approvals.decide("r1", "approved", "U1", minutes(1));
-      const starts = await Promise.all([stores.approvals.start("r1"), stores.approvals.start("r1")]);
-      await stores.approvals.recordStep("r1", { stepId: "a", description: "A", status: "done", detail: undefined, azureRequestIds: ["x-1"] });
+      const starts = await Promise.all([stores.approvals.start("r1", "bot-a", minutes(3)), stores.approvals.start("r1", "bot-b", minutes(3))]);
+      const owner = (await stores.approvals.get("r1"))?.owner ?? "";
+      await stores.approvals.recordStep("r1", owner, { stepId: "a", description: "A", status: "done", detail: undefined, azureRequestIds: ["x-1"] });
       await stores.close();
 
       stores = await database!.open();
-      const interrupted = await stores.approvals.interruptUnfinished(minutes(2));
+      const interrupted = await stores.approvals.interruptUnfinished(minutes(3), minutes(1));
 
       expect(starts.filter(Boolean)).toHaveLength(1);
-      expect(interrupted.map((r) => [r.id, r.status, r.steps.map((s) => s.stepId), r.finishedAt])).toEqual([["r1", "interrupted", ["a"], minutes(2)]]);
+      expect(interrupted.map((r) => [r.id, r.status, r.steps.map((s) => s.stepId), r.finishedAt])).toEqual([["r1", "interrupted", ["a"], minutes(3)]]);
     });
 
     it("keeps every step recorded at once, and finishes only a running change", async () => {
       await stores.approvals.create(approval("r1"));
       await stores.approvals.decide("r1", "approved", "U1", minutes(1));
-      await stores.approvals.start("r1");
+      await stores.approvals.start("r1", "bot-a", minutes(3));
       const stepIds = ["a", "b", "c", "d", "e"];
 
-      await Promise.all(stepIds.map((stepId) => stores.approvals.recordStep("r1", { stepId, description: stepId, status: "done", detail: undefined, azureRequestIds: [] })));
-      await stores.approvals.finish("r1", "failed", "gateway busy", minutes(3));
-      await stores.approvals.finish("r1", "done", undefined, minutes(4));
+      await Promise.all(stepIds.map((stepId) => stores.approvals.recordStep("r1", "bot-a", { stepId, description: stepId, status: "done", detail: undefined, azureRequestIds: [] })));
+      const first = await stores.approvals.finish("r1", "bot-a", "failed", "gateway busy", minutes(3));
+      const second = await stores.approvals.finish("r1", "bot-a", "done", undefined, minutes(4));
 
       const record = await stores.approvals.get("r1");
+      expect([first, second]).toEqual([true, false]);
       expect(record?.steps.map((s) => s.stepId).sort()).toEqual(stepIds);
       expect(record).toMatchObject({ status: "failed", failure: "gateway busy", finishedAt: minutes(3) });
+    });
+
+    it("leaves a change another replica runs alone while its lease holds, and interrupts it once the lease is past", async () => {
+      const replica = await database!.open();
+      await stores.approvals.create(approval("r1"));
+      await stores.approvals.decide("r1", "approved", "U1", minutes(1));
+      await stores.approvals.start("r1", "bot-a", minutes(3));
+
+      const whileHeld = await replica.approvals.interruptUnfinished(minutes(2), minutes(0));
+      const afterLease = await replica.approvals.interruptUnfinished(minutes(3), minutes(1));
+
+      expect(whileHeld).toEqual([]);
+      expect(afterLease.map((r) => [r.id, r.status, r.owner])).toEqual([["r1", "interrupted", "bot-a"]]);
+    });
+
+    it("keeps a change whose lease was renewed, and refuses renewal, steps and finish to anyone but its owner", async () => {
+      await stores.approvals.create(approval("r1"));
+      await stores.approvals.decide("r1", "approved", "U1", minutes(1));
+      await stores.approvals.start("r1", "bot-a", minutes(3));
+      const step: StepResult = { stepId: "a", description: "A", status: "done", detail: undefined, azureRequestIds: [] };
+
+      const renewed = await stores.approvals.renewLease("r1", "bot-a", minutes(5));
+      const byOthers = [
+        await stores.approvals.renewLease("r1", "bot-b", minutes(9)),
+        await stores.approvals.recordStep("r1", "bot-b", step),
+        await stores.approvals.finish("r1", "bot-b", "done", undefined, minutes(2)),
+      ];
+
+      expect(renewed).toBe(true);
+      expect(byOthers).toEqual([false, false, false]);
+      expect(await stores.approvals.interruptUnfinished(minutes(4), minutes(2))).toEqual([]);
+      expect(await stores.approvals.get("r1")).toMatchObject({ status: "running", steps: [], leaseUntil: minutes(5) });
+    });
+
+    it("tells the runner that nothing matched once its change was interrupted", async () => {
+      await stores.approvals.create(approval("r1"));
+      await stores.approvals.decide("r1", "approved", "U1", minutes(1));
+      await stores.approvals.start("r1", "bot-a", minutes(3));
+      await stores.approvals.interruptUnfinished(minutes(4), minutes(2));
+
+      const step = await stores.approvals.recordStep("r1", "bot-a", { stepId: "a", description: "A", status: "done", detail: undefined, azureRequestIds: [] });
+      const finished = await stores.approvals.finish("r1", "bot-a", "done", undefined, minutes(5));
+
+      expect([step, finished]).toEqual([false, false]);
+      expect(await stores.approvals.get("r1")).toMatchObject({ status: "interrupted", steps: [], finishedAt: minutes(4) });
+    });
+
+    it("interrupts an approved change nobody started only once it is older than the lease", async () => {
+      await stores.approvals.create(approval("r1"));
+      await stores.approvals.decide("r1", "approved", "U1", minutes(1));
+
+      const young = await stores.approvals.interruptUnfinished(minutes(2), minutes(0));
+      const old = await stores.approvals.interruptUnfinished(minutes(3), minutes(1));
+
+      expect(young).toEqual([]);
+      expect(old.map((r) => [r.id, r.status])).toEqual([["r1", "interrupted"]]);
+    });
+
+    it("fails an approved change that could not be started, and frees its target", async () => {
+      await stores.approvals.create(approval("r1"));
+      await stores.approvals.decide("r1", "approved", "U1", minutes(1));
+
+      const abandoned = await stores.approvals.abandon("r1", "it could not be started", minutes(2));
+
+      expect(abandoned).toBe(true);
+      expect(await stores.approvals.get("r1")).toMatchObject({ status: "failed", failure: "it could not be started", finishedAt: minutes(2) });
+      expect(await stores.approvals.abandon("r1", "again", minutes(3))).toBe(false);
+      expect(await stores.approvals.create(approval("r2"))).toEqual({ created: true });
+    });
+
+    it("keeps the button a request came from", async () => {
+      await stores.approvals.create({ ...approval("r1"), origin: { button: "Fix", source: "/vnet diagnose" } });
+
+      expect((await stores.approvals.get("r1"))?.origin).toEqual({ button: "Fix", source: "/vnet diagnose" });
     });
 
     it("lists requests by status, oldest first", async () => {

@@ -1,12 +1,11 @@
 /** Clicks on the alerts' buttons: Renew opens the normal approval flow for the clicker; Snooze silences one alert. */
-import { BotError } from "../../errors.ts";
 import type { AccessPolicy } from "../approvals/access-policy.ts";
 import type { ApprovalService, Decision } from "../approvals/approval-service.ts";
+import type { RequestOrigin } from "../approvals/approval-store.ts";
 import type { AuditLog } from "../audit.ts";
 import type { AlertStateStore, ChatPort, Clock } from "../ports.ts";
 import { ACTIONS, type Reply } from "../reply.ts";
-import { ALERT_PREFIX, alertIdOf } from "./alert-keys.ts";
-import { readStoredCertificate } from "./certificate-alerts.ts";
+import { commandFor } from "../diagnose/diagnosis-reply.ts";
 import { SNOOZE_CHOICES } from "./problem-messages.ts";
 import { renewRequestForAlert } from "./renew-from-alert.ts";
 import { snoozeAlert } from "./snooze-alert.ts";
@@ -39,19 +38,14 @@ export function createAlertClickHandlers(deps: AlertClickDeps): Record<string, A
   return handlers;
 }
 
+/** Where a Renew button's change comes from, shown on its approval request. */
+export const RENEW_ORIGIN: RequestOrigin = { button: "Renew", source: "the certificate digest" };
+
+// requestChange checks and audits the clicker, as for a typed /vnet renew.
 async function renew(deps: AlertClickDeps, { userId, channelId, value }: { userId: string; channelId: string; value: string }): Promise<Decision> {
   const request = await renewRequestForAlert(deps.store, value);
-  const appName = await renewAppName(deps.store, value);
-  const commandText = `renew ${appName} (Renew from the certificate digest)`;
-  if (!(await deps.access.canRequestChanges(userId))) {
-    await deps.audit.append({ at: deps.clock.now(), actor: userId, action: "refuse", requestId: undefined, summary: `not an operator: /vnet ${commandText}`, azureRequestIds: [] });
-    throw new BotError("forbidden", "Only operators can request changes, Renew buttons included.", { hint: `Ask an operator to click it, or to type \`/vnet renew ${appName}\`.` });
-  }
-  const reply = await deps.approvals.requestChange({ userId, channelId, commandText }, request);
+  // The command a user could type for the same change, so that "run it again" advice works as written.
+  const commandText = commandFor(request).replace(/^\/vnet /, "");
+  const reply = await deps.approvals.requestChange({ userId, channelId, commandText, origin: RENEW_ORIGIN }, request);
   return { reply, execution: undefined };
-}
-
-async function renewAppName(store: AlertStateStore, alertId: string): Promise<string> {
-  const match = (await store.list(ALERT_PREFIX.certificate)).find(({ key }) => alertIdOf(key) === alertId.trim().toLowerCase());
-  return readStoredCertificate(match?.state)?.apps[0] ?? "APP";
 }

@@ -59,6 +59,7 @@ export function statusLines(record: ApprovalRecord): string[] {
       return [`:white_check_mark: Approved by ${by} at ${when}.`, `:x: Failed ${where}: ${record.failure ?? "unknown reason"}`, again];
     }
     case "rejected":
+      if (record.decidedBy === record.requestedBy) return [`:leftwards_arrow_with_hook: Withdrawn by ${by} at ${when}. Nothing was changed.`];
       return [`:no_entry: Rejected by ${by} at ${when}. Nothing was changed.`];
     case "expired":
       return [`:alarm_clock: Expired at ${formatTime(record.expiresAt)} without a decision. Nothing was changed.`];
@@ -76,7 +77,7 @@ export function approvalMessage(record: ApprovalRecord): Reply {
   const parts: ReplyPart[] = [
     {
       kind: "context",
-      lines: [`Requested by <@${record.requestedBy}> in <#${record.requestedIn}> at ${formatTime(record.createdAt)} · request \`${record.id}\` · \`/vnet ${record.commandText}\``],
+      lines: [`Requested by <@${record.requestedBy}> in <#${record.requestedIn}> at ${formatTime(record.createdAt)} · request \`${record.id}\` · \`/vnet ${record.commandText}\`${record.origin ? ` · from the ${record.origin.button} button of ${record.origin.source}` : ""}`],
     },
     ...planParts(record.plan, record),
     { kind: "divider" },
@@ -100,7 +101,7 @@ export function approvalMessage(record: ApprovalRecord): Reply {
 /** What the requester sees: the plan and where the approval request went. */
 export function requesterPlanReply(record: ApprovalRecord): Reply {
   const channel = record.message ? `<#${record.message.channel}>` : "the approval channel";
-  const line = `Approval requested in ${channel} (request \`${record.id}\`, expires ${formatTime(record.expiresAt)}). Nothing changes until an approver other than you approves it.`;
+  const line = `Approval requested in ${channel} (request \`${record.id}\`, expires ${formatTime(record.expiresAt)}). Nothing changes until an approver other than you approves it; Reject it yourself to withdraw it.`;
   return {
     title: record.plan.title,
     text: line,

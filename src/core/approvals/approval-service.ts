@@ -8,8 +8,8 @@ import type { ChangeDeps, ChangeRequest } from "../changes/types.ts";
 import type { ChatPort, Clock } from "../ports.ts";
 import { textReply, type Reply } from "../reply.ts";
 import type { AccessPolicy } from "./access-policy.ts";
-import { approvalMessage, formatTime, requesterPlanReply } from "./approval-message.ts";
-import type { ApprovalRecord, ApprovalStore } from "./approval-store.ts";
+import { approvalMessage, formatTime, requesterPlanReply, resumeLine } from "./approval-message.ts";
+import type { ApprovalRecord, ApprovalStore, RequestOrigin } from "./approval-store.ts";
 import { runApproved } from "./run-approved.ts";
 
 /** What the approval flow needs. */
@@ -25,16 +25,22 @@ export interface ApprovalServiceDeps {
   /** Where approval requests go; undefined: the channel where the change was asked. */
   approvalChannel: string | undefined;
   newId?: () => string;
+  /** This bot instance, the owner of the changes it runs; default: a random id per service (per process). */
+  instanceId?: string;
+  /** How long a running change stays ours without a renewal (default 2 min); renewed every leaseMs / 4. */
+  leaseMs?: number;
 }
 
-/** Who asked, where, and what they typed. */
+/** Who asked, where, and the runnable command (after /vnet) that asks for the same change. */
 export interface Requester {
   userId: string;
   channelId: string;
   commandText: string;
+  /** The button that asked on the user's behalf, if any. */
+  origin?: RequestOrigin;
 }
 
-/** The answer to a click, and the change it started (await it to know when the change has finished). */
+/** The answer to a click, and the change it started (await it to know when the change has finished; it never rejects). */
 export interface Decision {
   reply: Reply;
   execution: Promise<void> | undefined;
@@ -42,19 +48,30 @@ export interface Decision {
 
 /** The approval flow. */
 export interface ApprovalService {
-  /** Previews the change, records the request, posts the approval message; returns the requester's plan. */
+  /** Throws a BotError (audited) when the requester may not request changes; requestChange checks it too. */
+  checkMayRequest(requester: Requester): Promise<void>;
+  /** Checks the requester, previews the change, records the request, posts the approval message; returns the plan. */
   requestChange(requester: Requester, request: ChangeRequest): Promise<Reply>;
-  /** A click on Approve or Reject; throws BotError for refusals (which are audited). */
+  /** A click on Approve or Reject (the requester's own Reject withdraws); throws BotError for refusals (audited). */
   decide(requestId: string, userId: string, decision: "approve" | "reject"): Promise<Decision>;
-  /** Expires pending requests past their time and updates their messages. */
+  /** Expires pending requests past their time, interrupts changes whose runner is gone, and updates their messages. */
   expireDue(): Promise<ApprovalRecord[]>;
-  /** At start-up: marks changes that a restart cut short as interrupted and says how to finish them. */
+  /** Marks changes whose runner is gone (its lease ran out) interrupted and tells the requester how to finish them. */
   recoverInterrupted(): Promise<ApprovalRecord[]>;
 }
+
+/** Shown to someone outside access.operators who asks for a change, by command or button. */
+export const notAnOperator = (origin: RequestOrigin | undefined) => `Only operators can request changes${origin ? `, ${origin.button} buttons included` : ""}.`;
+
+/** Under notAnOperator. */
+export const askAnOperator = (commandText: string) =>
+  `Ask an operator to run \`/vnet ${commandText}\`, or an administrator to add you to access.operators. Reading commands stay open to you.`;
 
 /** Builds the approval flow over its ports. */
 export function createApprovalService(deps: ApprovalServiceDeps): ApprovalService {
   const newId = deps.newId ?? (() => randomBytes(4).toString("hex"));
+  const owner = deps.instanceId ?? randomBytes(6).toString("hex");
+  const leaseMs = deps.leaseMs ?? 120_000;
   const audit = (record: Omit<AuditRecord, "at" | "azureRequestIds"> & { azureRequestIds?: string[] }) =>
     deps.audit.append({ at: deps.clock.now(), azureRequestIds: [], ...record });
   const refresh = async (id: string) => (await deps.store.get(id))!;
@@ -66,20 +83,37 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
       deps.logger.warn("could not update the approval message", { requestId: record.id, error: (error as Error).message });
     }
   };
+  const thread = async (record: ApprovalRecord, text: string) => {
+    if (!record.message) return;
+    try {
+      await deps.chat.replyInThread(record.message, textReply(text, { visibility: "in_channel" }));
+    } catch (error) {
+      deps.logger.warn("could not post in the request's thread", { requestId: record.id, error: (error as Error).message });
+    }
+  };
   const refuse = async (requestId: string, userId: string, error: BotError): Promise<never> => {
     await audit({ actor: userId, action: "refuse", requestId, summary: error.message });
     throw error;
   };
+  const runDeps = { ...deps, audit, updateMessage, refresh, thread, owner, leaseMs };
+
+  async function checkMayRequest(requester: Requester): Promise<void> {
+    if (await deps.access.canRequestChanges(requester.userId)) return;
+    const via = requester.origin ? ` (${requester.origin.button} button of ${requester.origin.source})` : "";
+    await audit({ actor: requester.userId, action: "refuse", requestId: undefined, summary: `not an operator: /vnet ${requester.commandText}${via}` });
+    throw new BotError("forbidden", notAnOperator(requester.origin), { hint: askAnOperator(requester.commandText) });
+  }
 
   async function requestChange(requester: Requester, request: ChangeRequest): Promise<Reply> {
+    await checkMayRequest(requester);
     const plan = await previewChange(deps.change, request);
     const now = deps.clock.now();
     const id = newId();
     const created = await deps.store.create({
       id, request, plan, commandText: requester.commandText, requestedBy: requester.userId, requestedIn: requester.channelId,
       createdAt: now, expiresAt: new Date(now.getTime() + deps.expireAfterMinutes * 60_000),
-    });
-    if (!created.created) {
+      ...(requester.origin ? { origin: requester.origin } : {}),
+    });    if (!created.created) {
       const other = created.existing;
       throw new BotError("conflict", `Another change of the same target is ${other.status}: ${other.plan.title} (request \`${other.id}\`, asked by <@${other.requestedBy}>${other.message ? ` in <#${other.message.channel}>` : ""}).`, {
         hint: "One change at a time per plan and VNet: wait until it finishes, expires or is rejected. `/vnet approvals` lists the pending ones.",
@@ -106,20 +140,33 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
   async function decide(requestId: string, userId: string, decision: "approve" | "reject"): Promise<Decision> {
     const record = await deps.store.get(requestId);
     if (!record) return refuse(requestId, userId, new BotError("not-found", `There is no change request \`${requestId}\`.`, { hint: "`/vnet approvals` lists the pending ones." }));
-    if (record.requestedBy === userId) {
-      return refuse(requestId, userId, new BotError("forbidden", "You asked for this change, so another approver has to decide it.", { hint: "Ask one of the approvers to look at it." }));
+    const isWithdrawal = record.requestedBy === userId && decision === "reject";
+    if (record.requestedBy === userId && !isWithdrawal) {
+      return refuse(requestId, userId, new BotError("forbidden", "You asked for this change, so another approver has to decide it.", { hint: "Ask one of the approvers to look at it, or Reject it yourself to withdraw it." }));
     }
-    if (!(await deps.access.canApprove(userId))) {
+    if (!isWithdrawal && !(await deps.access.canApprove(userId))) {
       return refuse(requestId, userId, new BotError("forbidden", "Only approvers can approve or reject changes.", { hint: "Ask an approver (access.approvers in the configuration) to decide it." }));
     }
     const now = deps.clock.now();
     const status = decision === "approve" ? "approved" : "rejected";
     if (record.status === "pending" && (await deps.store.decide(requestId, status, userId, now))) {
-      await audit({ actor: userId, action: decision, requestId, summary: record.plan.title });
-      const decided = await refresh(requestId);
-      await updateMessage(decided);
-      if (decision === "reject") return { reply: textReply(`You rejected request \`${requestId}\`: ${record.plan.title}. Nothing was changed.`), execution: undefined };
-      const execution = runApproved({ ...deps, audit, updateMessage, refresh }, decided);
+      if (decision === "reject") {
+        await audit({ actor: userId, action: "reject", requestId, summary: isWithdrawal ? `withdrawn by the requester: ${record.plan.title}` : record.plan.title });
+        await updateMessage(await refresh(requestId));
+        const verb = isWithdrawal ? "withdrew" : "rejected";
+        return { reply: textReply(`You ${verb} request \`${requestId}\`: ${record.plan.title}. Nothing was changed.`), execution: undefined };
+      }
+      let decided: ApprovalRecord;
+      try {
+        await audit({ actor: userId, action: decision, requestId, summary: record.plan.title });
+        decided = await refresh(requestId);
+        await updateMessage(decided);
+      } catch (error) {
+        await abandon(requestId, error);
+        throw error;
+      }
+      // Handled here, so that a reply that fails before anyone awaits it leaves no unhandled rejection.
+      const execution = runApproved(runDeps, decided).catch((error: unknown) => abandon(requestId, error));
       return { reply: textReply(`You approved request \`${requestId}\`: ${record.plan.title}. Progress is posted in the request's thread.`), execution };
     }
     if (record.status === "pending") await expireDue();
@@ -131,23 +178,41 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
     return refuse(requestId, userId, new BotError("conflict", `Request \`${requestId}\` was already ${latest.status === "rejected" ? "rejected" : "approved"}${by}; it is ${latest.status} now.`, { hint: "Nothing more to do." }));
   }
 
+  /** An approved change that could not be started: failed with the reason, so that its target is free again. */
+  async function abandon(requestId: string, error: unknown): Promise<void> {
+    const ref = randomBytes(2).toString("hex");
+    deps.logger.error("an approved change could not be started", { requestId, ref, error: error instanceof Error ? error.message : String(error) });
+    try {
+      if (!(await deps.store.abandon(requestId, `it could not be started: something went wrong (ref ${ref}).`, deps.clock.now()))) return;
+      await updateMessage(await refresh(requestId));
+      await audit({ actor: BOT_ACTOR, action: "fail", requestId, summary: `could not be started (ref ${ref})` });
+    } catch (again) {
+      deps.logger.error("could not mark the change failed", { requestId, ref, error: again instanceof Error ? again.message : String(again) });
+    }
+  }
+
   async function expireDue(): Promise<ApprovalRecord[]> {
     const expired = await deps.store.expireDue(deps.clock.now());
     for (const record of expired) {
       await audit({ actor: BOT_ACTOR, action: "expire", requestId: record.id, summary: record.plan.title });
       await updateMessage(record);
     }
+    // A replica that died mid-change is noticed here too, once its lease has run out, not only at a start.
+    await recoverInterrupted();
     return expired;
   }
 
   async function recoverInterrupted(): Promise<ApprovalRecord[]> {
-    const interrupted = await deps.store.interruptUnfinished(deps.clock.now());
+    const now = deps.clock.now();
+    const interrupted = await deps.store.interruptUnfinished(now, new Date(now.getTime() - leaseMs));
     for (const record of interrupted) {
-      await audit({ actor: BOT_ACTOR, action: "interrupt", requestId: record.id, summary: `${record.plan.title}: interrupted after ${record.steps.length} of ${record.plan.steps.length} steps` });
+      const progress = `after ${record.steps.length} of ${record.plan.steps.length} steps`;
+      await audit({ actor: BOT_ACTOR, action: "interrupt", requestId: record.id, summary: `${record.plan.title}: interrupted ${progress}` });
       await updateMessage(record);
+      await thread(record, `:warning: <@${record.requestedBy}> ${record.plan.title} was interrupted by a restart ${progress}. Nothing more runs by itself. ${resumeLine(record)}`);
     }
     return interrupted;
   }
 
-  return { requestChange, decide, expireDue, recoverInterrupted };
+  return { checkMayRequest, requestChange, decide, expireDue, recoverInterrupted };
 }

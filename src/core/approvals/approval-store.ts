@@ -3,8 +3,9 @@ import type { PostedMessage } from "../ports.ts";
 import type { ChangePlan, ChangeRequest, StepResult } from "../changes/types.ts";
 
 /**
- * pending → approved → running → done | failed; pending → rejected | expired; approved/running → interrupted
- * (a restart). Only pending requests have buttons.
+ * pending → approved → running → done | failed; pending → rejected | expired; approved → failed (it could not be
+ * started); approved/running → interrupted (its runner's lease ran out: a restart, a lost replica). Only pending
+ * requests have buttons.
  */
 export type ApprovalStatus = "pending" | "approved" | "rejected" | "expired" | "running" | "done" | "failed" | "interrupted";
 
@@ -17,8 +18,10 @@ export interface ApprovalRecord {
   status: ApprovalStatus;
   request: ChangeRequest;
   plan: ChangePlan;
-  /** What the requester typed after /vnet, so that messages can say how to run it again. */
+  /** The /vnet command (without "/vnet") that asks for this change; runnable as it is, to ask again. */
   commandText: string;
+  /** Where it was asked from when not typed, e.g. a diagnosis' Fix button. */
+  origin: RequestOrigin | undefined;
   requestedBy: string;
   /** The channel where it was asked. */
   requestedIn: string;
@@ -32,10 +35,22 @@ export interface ApprovalRecord {
   /** Why it failed or stopped, safe to show. */
   failure: string | undefined;
   finishedAt: Date | undefined;
+  /** The bot instance running it (running only). */
+  owner: string | undefined;
+  /** Until when its owner is known to be alive; renewed while the steps run. */
+  leaseUntil: Date | undefined;
+}
+
+/** A button that asked for a change on the clicker's behalf, e.g. { button: "Fix", source: "/vnet diagnose" }. */
+export interface RequestOrigin {
+  button: string;
+  source: string;
 }
 
 /** A new request, before the store gives it its status. */
-export type NewApproval = Pick<ApprovalRecord, "id" | "request" | "plan" | "commandText" | "requestedBy" | "requestedIn" | "createdAt" | "expiresAt">;
+export type NewApproval = Pick<ApprovalRecord, "id" | "request" | "plan" | "commandText" | "requestedBy" | "requestedIn" | "createdAt" | "expiresAt"> & {
+  origin?: RequestOrigin;
+};
 
 /**
  * Durable approval state. Every transition is a single conditional write (compare-and-set on the status), so
@@ -51,13 +66,21 @@ export interface ApprovalStore {
   decide(id: string, decision: "approved" | "rejected", by: string, at: Date): Promise<boolean>;
   /** Marks every pending request whose expiry is at or before `now` expired; returns them. */
   expireDue(now: Date): Promise<ApprovalRecord[]>;
-  /** approved → running; false when it was not approved (already started). */
-  start(id: string): Promise<boolean>;
-  recordStep(id: string, result: StepResult): Promise<void>;
-  /** running → done/failed. */
-  finish(id: string, status: "done" | "failed", failure: string | undefined, at: Date): Promise<void>;
-  /** approved/running → interrupted, at start-up after a restart; returns them. */
-  interruptUnfinished(at: Date): Promise<ApprovalRecord[]>;
+  /** approved → running, owned by `owner` until `leaseUntil`; false when it was not approved (already started). */
+  start(id: string, owner: string, leaseUntil: Date): Promise<boolean>;
+  /** Extends the owner's lease; false when the change is no longer running under this owner. */
+  renewLease(id: string, owner: string, leaseUntil: Date): Promise<boolean>;
+  /** Appends a step result; false when the change is no longer running under this owner (nothing recorded). */
+  recordStep(id: string, owner: string, result: StepResult): Promise<boolean>;
+  /** running → done/failed for its owner; false when it is no longer running under this owner. */
+  finish(id: string, owner: string, status: "done" | "failed", failure: string | undefined, at: Date): Promise<boolean>;
+  /** approved (never started) → failed, when starting it went wrong; false when it was not approved any more. */
+  abandon(id: string, failure: string, at: Date): Promise<boolean>;
+  /**
+   * running changes whose lease ended at or before `at`, and approved ones decided at or before `approvedBefore`
+   * that nobody started, → interrupted; returns them. A change another live replica runs is left alone.
+   */
+  interruptUnfinished(at: Date, approvedBefore: Date): Promise<ApprovalRecord[]>;
   /** Requests in these statuses, oldest first. */
   list(statuses: readonly ApprovalStatus[]): Promise<ApprovalRecord[]>;
 }

@@ -1,20 +1,22 @@
-/** A click on a diagnosis' Fix button: re-checked for the clicker, then the normal approval flow for the offered change. */
+/** A click on a diagnosis' Fix button: the normal approval flow (which checks the clicker) for the offered change. */
 import { BotError } from "../../errors.ts";
-import type { AccessPolicy } from "../approvals/access-policy.ts";
 import type { ApprovalService, Decision } from "../approvals/approval-service.ts";
-import type { AuditLog } from "../audit.ts";
-import type { Clock } from "../ports.ts";
+import type { RequestOrigin } from "../approvals/approval-store.ts";
 import { commandFor } from "./diagnosis-reply.ts";
 import type { FixOffers } from "./fix-offers.ts";
 
 /** What a Fix click needs. */
 export interface FixClickDeps {
   offers: FixOffers;
-  access: AccessPolicy;
   approvals: Pick<ApprovalService, "requestChange">;
-  audit: AuditLog;
-  clock: Clock;
+  /** Unused: requestChange checks and audits the clicker. Still accepted so that existing callers compile. */
+  access?: unknown;
+  audit?: unknown;
+  clock?: unknown;
 }
+
+/** Where a Fix button's change comes from, shown on its approval request. */
+export const FIX_ORIGIN: RequestOrigin = { button: "Fix", source: "/vnet diagnose" };
 
 /** Handles a Fix click whose value is an offer id; throws BotError for an expired offer or a non-operator. */
 export function createFixClickHandler(deps: FixClickDeps): (click: { userId: string; channelId: string; value: string }) => Promise<Decision> {
@@ -25,12 +27,9 @@ export function createFixClickHandler(deps: FixClickDeps): (click: { userId: str
         hint: "Run `/vnet diagnose` again for a fresh diagnosis.",
       });
     }
-    const commandText = `${commandFor(offer.request).replace(/^\/vnet /, "")} (Fix from /vnet diagnose)`;
-    if (!(await deps.access.canRequestChanges(userId))) {
-      await deps.audit.append({ at: deps.clock.now(), actor: userId, action: "refuse", requestId: undefined, summary: `not an operator: /vnet ${commandText}`, azureRequestIds: [] });
-      throw new BotError("forbidden", "Only operators can request changes, Fix buttons included.", { hint: `Ask an operator to click it, or to type \`${commandFor(offer.request)}\`.` });
-    }
-    const reply = await deps.approvals.requestChange({ userId, channelId: offer.channelId || channelId, commandText }, offer.request);
+    // The command a user could type for the same change, so that "run it again" advice works as written.
+    const commandText = commandFor(offer.request).replace(/^\/vnet /, "");
+    const reply = await deps.approvals.requestChange({ userId, channelId: offer.channelId || channelId, commandText, origin: FIX_ORIGIN }, offer.request);
     return { reply, execution: undefined };
   };
 }
