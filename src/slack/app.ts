@@ -16,7 +16,7 @@ import type { AlertStateStore, AzureReader, AzureWriter, ChatPort, Clock, KuduRu
 import { problemReply, type Reply } from "../core/reply.ts";
 import { createDispatcher, type ClickHandler } from "./dispatcher.ts";
 import { STARTING, TRY_SHORTLY } from "./messages.ts";
-import { renderReply } from "./render.ts";
+import { actionIdOf, renderReply } from "./render.ts";
 import { createSlackChat } from "./slack-chat.ts";
 import { createSlackDirectory } from "./slack-directory.ts";
 
@@ -163,7 +163,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     track(
       (async () => {
         const channelId = "channel" in body && body.channel ? body.channel.id : "";
-        const decision = await dispatcher.click({ userId: body.user.id, channelId, actionId: "action_id" in action ? action.action_id : "", value });
+        const decision = await dispatcher.click({ userId: body.user.id, channelId, actionId: "action_id" in action ? actionIdOf(action.action_id) : "", value });
         await respond(ephemeral(decision.reply));
         if (decision.execution) await decision.execution;
       })(),

@@ -235,11 +235,15 @@ export function blockRefusal(blocks: readonly unknown[]): "invalid_blocks" | "ms
 }
 
 function isWithinLimits(block: unknown): boolean {
-  const b = block as { type?: string; text?: { text?: string }; fields?: Array<{ text?: string }>; elements?: Array<{ type?: string; value?: string }> };
+  const b = block as { type?: string; text?: { text?: string }; fields?: Array<{ text?: string }>; elements?: Array<{ type?: string; value?: string; action_id?: string }> };
   if (b.type === "header") return (b.text?.text?.length ?? 0) <= LIMITS.header;
   if (b.type === "section") return (b.text?.text?.length ?? 0) <= LIMITS.sectionText && (b.fields?.length ?? 0) <= LIMITS.fields && (b.fields ?? []).every((f) => (f.text?.length ?? 0) <= LIMITS.field);
   if (b.type === "context") return (b.elements?.length ?? 0) <= LIMITS.contextElements;
-  if (b.type === "actions") return (b.elements?.length ?? 0) <= LIMITS.actionsElements && (b.elements ?? []).every((e) => (e.value?.length ?? 0) <= LIMITS.buttonValue);
+  if (b.type === "actions") {
+    const actionIds = (b.elements ?? []).map((e) => e.action_id).filter((id) => id !== undefined);
+    // Slack refuses two elements with the same action_id in one block.
+    return (b.elements?.length ?? 0) <= LIMITS.actionsElements && (b.elements ?? []).every((e) => (e.value?.length ?? 0) <= LIMITS.buttonValue) && new Set(actionIds).size === actionIds.length;
+  }
   return true;
 }
 

@@ -72,9 +72,9 @@ function renderPart(part: ReplyPart, omitted: { buttons: number }): KnownBlock[]
       // A value is our own id: one too long for Slack could never come back, so its button is left out and counted.
       const usable = part.buttons.filter((b) => b.value.length <= LIMITS.buttonValue);
       omitted.buttons += part.buttons.length - usable.length;
-      const elements: types.Button[] = usable.map((b) => ({
+      const elements: types.Button[] = usable.map((b, index) => ({
         type: "button",
-        action_id: b.actionId,
+        action_id: uniqueActionId(b.actionId, usable.slice(0, index).filter((earlier) => earlier.actionId === b.actionId).length),
         text: { type: "plain_text", text: cut(b.label, LIMITS.buttonText) },
         value: b.value,
         ...(b.style ? { style: b.style } : {}),
@@ -86,6 +86,19 @@ function renderPart(part: ReplyPart, omitted: { buttons: number }): KnownBlock[]
     case "divider":
       return [{ type: "divider" }];
   }
+}
+
+/**
+ * Slack refuses two buttons with one action_id in a block (a digest has a Renew button per certificate): repeats get
+ * a "#n" suffix, which actionIdOf takes off again when the click comes back.
+ */
+function uniqueActionId(actionId: string, repeat: number): string {
+  return repeat === 0 ? actionId : `${actionId}#${repeat + 1}`;
+}
+
+/** Our action id of a clicked button, without the suffix that kept it unique in its block. */
+export function actionIdOf(renderedActionId: string): string {
+  return renderedActionId.replace(/#\d+$/, "");
 }
 
 /** Renders a reply. What does not fit in one message (50 blocks, 12,000 characters) is left out, from the end, and summarised; buttons are kept first. */

@@ -74,9 +74,9 @@ describe("/vnet diagnose over signed Slack requests", () => {
   it("answers a host that does not parse with the reason, without reading Azure", async () => {
     const bot = await slackOn("healthy");
 
-    const answer = await bot.ask(PEOPLE.bystander, "diagnose shop-api https://sql.shop.internal");
+    const { ack } = await bot.command(PEOPLE.bystander, "diagnose shop-api https://sql.shop.internal");
 
-    expect(textOf(answer)).toMatch(/is a URL; give only the host and port/);
+    expect(ack?.text).toMatch(/is a URL; give only the host and port/);
     expect(bot.sim.requests).toEqual([]);
   });
 
