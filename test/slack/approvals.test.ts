@@ -60,6 +60,22 @@ describe("change approval", () => {
     expect(buttonsOf(slack.current(message))).toHaveLength(1);
   });
 
+  it("lets the requester withdraw their own pending request with Reject: no buttons, nothing runs, the target is free", async () => {
+    const message = await slack.requestChange(ROUTE_ADD);
+
+    await slack.click(PEOPLE.requester, "reject", "req1", message);
+    await slack.bot.idle();
+
+    expect(slack.ephemeralTexts(PEOPLE.requester).at(-1)).toContain("You withdrew request `req1`");
+    expect(textOf(slack.current(message))).toContain("Withdrawn by <@U0REQUEST>");
+    expect(buttonsOf(slack.current(message))).toEqual([]);
+    expect((await slack.stores.audit.latest(1))[0]).toMatchObject({ actor: PEOPLE.requester, action: "reject", summary: expect.stringMatching(/^withdrawn by the requester: /) });
+    await slack.click(PEOPLE.approver, "approve", "req1", message);
+    await slack.bot.idle();
+    expect(slack.azureWrites()).toEqual([]);
+    expect((await slack.requestChange(ROUTE_ADD)).ts).not.toBe(message.ts);
+  });
+
   it("refuses someone who is not an approver", async () => {
     const message = await slack.requestChange(ROUTE_ADD);
 
@@ -177,5 +193,6 @@ describe("operators", () => {
 
     expect(slack.ephemeralTexts(PEOPLE.requester).at(-1)).toContain("Only operators can request changes.");
     expect(slack.sim.requests).toEqual([]);
+    expect((await slack.stores.audit.latest(5)).map((r) => `${r.actor} ${r.action} ${r.summary}`)).toEqual([`${PEOPLE.requester} refuse not an operator: /vnet ${ROUTE_ADD}`]);
   });
 });
