@@ -15,6 +15,8 @@ export interface TestDatabase {
   schemaVersions(): Promise<number[]>;
   /** Records a schema version, as a newer vnetbot would. */
   recordSchemaVersion(version: number): Promise<void>;
+  /** Runs a statement without parameters, as an older vnetbot's rows would have been written. */
+  execute(sql: string): Promise<void>;
   /** Closes every store still open on it and deletes it. */
   dispose(): Promise<void>;
 }
@@ -60,6 +62,7 @@ const sqlite: StoreBackend = {
       open: stores.open,
       schemaVersions: async () => raw((db) => (db.prepare("SELECT version FROM schema_version ORDER BY version").all() as { version: number }[]).map((r) => r.version)),
       recordSchemaVersion: async (version) => void raw((db) => db.prepare("INSERT INTO schema_version (version) VALUES (?)").run(version)),
+      execute: async (sql) => void raw((db) => db.exec(sql)),
       async dispose() {
         await stores.closeAll();
         rmSync(dir, { recursive: true, force: true });
@@ -78,6 +81,7 @@ const postgres: StoreBackend = {
       open: stores.open,
       schemaVersions: async () => (await schema.query<{ version: number }>("SELECT version FROM schema_version ORDER BY version")).map((r) => r.version),
       recordSchemaVersion: async (version) => void (await schema.query("INSERT INTO schema_version (version) VALUES ($1)", [version])),
+      execute: async (sql) => void (await schema.query(sql)),
       async dispose() {
         await stores.closeAll();
         await schema.drop();

@@ -164,6 +164,17 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
       expect(await stores.approvals.get("r1")).toMatchObject({ status: "interrupted", steps: [], finishedAt: minutes(4) });
     });
 
+    it("interrupts a change left running by a vnetbot from before leases (no owner, no lease) at the next start", async () => {
+      await stores.approvals.create(approval("r1"));
+      await stores.approvals.decide("r1", "approved", "U1", minutes(1));
+      await stores.approvals.start("r1", "bot-a", minutes(3));
+      await database!.execute("UPDATE approvals SET owner = NULL, lease_until = NULL");
+
+      const interrupted = await stores.approvals.interruptUnfinished(minutes(2), minutes(0));
+
+      expect(interrupted.map((r) => [r.id, r.status])).toEqual([["r1", "interrupted"]]);
+    });
+
     it("interrupts an approved change nobody started only once it is older than the lease", async () => {
       await stores.approvals.create(approval("r1"));
       await stores.approvals.decide("r1", "approved", "U1", minutes(1));
