@@ -147,8 +147,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
   };
   const ephemeral = (reply: Reply) => ({ response_type: reply.visibility ?? ("ephemeral" as const), replace_original: false, ...renderReply(reply) });
 
-  // Until start-up has marked the previous process' unfinished changes interrupted, nothing may start a change:
-  // recovery would mistake it for one of them.
+  // Commands and clicks wait until start-up has settled the previous process' unfinished changes, so that what
+  // /healthz calls ready is what users get.
   app.command("/vnet", async ({ command, ack, respond }) => {
     if (!ready) return void (await ack({ ...renderReply(problemReply(STARTING, TRY_SHORTLY)), response_type: "ephemeral" }));
     const prepared = await dispatcher.prepare({ userId: command.user_id, channelId: command.channel_id, text: command.text });

@@ -29,12 +29,6 @@ export const DEADLINE_PASSED = (seconds: number) => `This took longer than ${sec
 /** Under a deadline problem. */
 export const TRY_AGAIN = "Azure may be slow right now: try again in a minute.";
 
-/** When an operator list excludes the user. */
-export const NOT_AN_OPERATOR = "Only operators can request changes.";
-
-/** Under NOT_AN_OPERATOR. */
-export const ASK_AN_OPERATOR = "Ask someone in access.operators, or an administrator to add you. Reading commands stay open to you.";
-
 /** Shown in place of what does not fit in one Slack message: lines of text and buttons left out. */
 export const TRUNCATED = (lines: number, buttons: number) => {
   const what = [lines > 0 ? `${lines} more ${lines === 1 ? "line" : "lines"}` : "", buttons > 0 ? `${buttons} ${buttons === 1 ? "button" : "buttons"}` : ""].filter(Boolean).join(" and ");

@@ -19,7 +19,7 @@ async function slackWithFixes(operators?: string[]): Promise<SlackHarness> {
   const azure = await startAzureHarness({ estate: "diagnose-missing-route", now: () => NOW });
   slack = await startSlackHarness({
     azure, clock, ...(operators ? { operators } : {}),
-    actions: (bot, stores) => ({ [ACTIONS.diagnoseFix]: diagnoseFixAction({ access: bot.access, approvals: bot.approvals, audit: stores.audit, clock }) }),
+    actions: (bot) => ({ [ACTIONS.diagnoseFix]: diagnoseFixAction({ approvals: bot.approvals }) }),
   });
   return slack;
 }

@@ -8,11 +8,8 @@ import type { FixOffers } from "./fix-offers.ts";
 /** What a Fix click needs. */
 export interface FixClickDeps {
   offers: FixOffers;
+  /** requestChange checks and audits whether the clicker may request changes. */
   approvals: Pick<ApprovalService, "requestChange">;
-  /** Unused: requestChange checks and audits the clicker. Still accepted so that existing callers compile. */
-  access?: unknown;
-  audit?: unknown;
-  clock?: unknown;
 }
 
 /** Where a Fix button's change comes from, shown on its approval request. */
