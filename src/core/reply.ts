@@ -62,3 +62,11 @@ export function problemReply(message: string, hint: string | undefined): Reply {
   if (hint) parts.push({ kind: "context", lines: [hint] });
   return { text: message, parts };
 }
+
+/**
+ * Escapes Slack's mrkdwn control characters (&, <, >) in text a user typed, so that echoing it back can neither
+ * mention (<!channel>, <@U…>) nor link (<https://…|label>).
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}

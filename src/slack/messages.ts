@@ -1,12 +1,5 @@
 /** User-visible strings of the Slack layer, in one place so that they are reviewed together. */
-
-/**
- * Escapes Slack's mrkdwn control characters (&, <, >) in text a user typed, so that echoing it back can neither
- * mention (<!channel>, <@U…>) nor link (<https://…|label>).
- */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
+import { escapeMrkdwn } from "../core/reply.ts";
 
 /** The ephemeral acknowledgement of a command that does its work after the ack. */
 export const WORKING = (commandText: string) => `:hourglass_flowing_sand: Working on \`/vnet ${escapeMrkdwn(commandText.replace(/`/g, "'"))}\`…`;

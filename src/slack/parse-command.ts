@@ -5,7 +5,8 @@ import { isValidAzureName, type NamedResource } from "../core/azure-names.ts";
 import type { Command, CommandArgs, ParamKind } from "../core/command.ts";
 import { parseTarget } from "../core/diagnose/parse-target.ts";
 import { parseResourceId } from "../core/resource-id.ts";
-import { escapeMrkdwn, SEE_HELP, UNKNOWN_COMMAND, USAGE } from "./messages.ts";
+import { escapeMrkdwn } from "../core/reply.ts";
+import { SEE_HELP, UNKNOWN_COMMAND, USAGE } from "./messages.ts";
 
 /** A command with its arguments by name. */
 export interface ParsedCommand {

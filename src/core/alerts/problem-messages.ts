@@ -1,5 +1,5 @@
 /** The gateway check's messages: the alert, its reminders, snoozes and recovery. */
-import { ACTIONS, type Reply, type ReplyPart } from "../reply.ts";
+import { ACTIONS, escapeMrkdwn, type Reply, type ReplyPart } from "../reply.ts";
 import { formatDuration, formatTime } from "./alert-format.ts";
 import type { StoredProblem } from "./problem-state.ts";
 
@@ -12,10 +12,6 @@ export const SNOOZE_CHOICES = [
 
 // The snooze reason is typed by a user and shown in the channel: &, < and > are escaped (Slack's mrkdwn controls),
 // so that it can neither mention (<!channel>) nor link (<https://…|label>).
-function escapedReason(reason: string): string {
-  return reason.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
 function headline(problem: StoredProblem): string {
   return problem.kind === "gateway" ? `:red_circle: ${problem.subject} is down` : `:large_orange_circle: ${problem.subject} needs a network sync`;
 }
@@ -33,7 +29,7 @@ export function openMessage(problem: StoredProblem, alertId: string, timeZone: s
   const context = [`Alert \`${alertId}\`. Snooze with a reason: \`/vnet snooze ${alertId} 4h REASON\``];
   if (problem.snooze) {
     const until = formatTime(new Date(problem.snooze.until), timeZone);
-    context.unshift(`:zzz: Snoozed until ${until} by <@${problem.snooze.by}>${problem.snooze.reason ? `: ${escapedReason(problem.snooze.reason)}` : ""}`);
+    context.unshift(`:zzz: Snoozed until ${until} by <@${problem.snooze.by}>${problem.snooze.reason ? `: ${escapeMrkdwn(problem.snooze.reason)}` : ""}`);
   } else {
     parts.push({ kind: "buttons", buttons: SNOOZE_CHOICES.map((c) => ({ actionId: c.actionId, label: c.label, value: alertId })) });
   }
@@ -68,7 +64,7 @@ export function reminderReply(problem: StoredProblem, now: Date, timeZone: strin
 /** The thread reply when someone snoozes the alert. */
 export function snoozedReply(problem: StoredProblem, timeZone: string): Reply {
   const snooze = problem.snooze!;
-  const text = `:zzz: <@${snooze.by}> snoozed this alert until ${formatTime(new Date(snooze.until), timeZone)}${snooze.reason ? `: ${escapedReason(snooze.reason)}` : "."}`;
+  const text = `:zzz: <@${snooze.by}> snoozed this alert until ${formatTime(new Date(snooze.until), timeZone)}${snooze.reason ? `: ${escapeMrkdwn(snooze.reason)}` : "."}`;
   return { text, parts: [{ kind: "text", text }] };
 }
 
