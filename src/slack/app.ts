@@ -133,6 +133,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     logger,
     ...(deps.deadlineMs ? { deadlineMs: deps.deadlineMs } : {}),
     ...(deps.kudu ? { kudu: deps.kudu } : {}),
+    track: (work) => track(work),
     ...(deps.alerts ? { alerts: { ...deps.alerts, chat } } : {}),
     ...(deps.actions ? { actions: deps.actions } : {}),
   });

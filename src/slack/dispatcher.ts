@@ -32,6 +32,8 @@ export interface DispatcherDeps {
   actions?: Readonly<Record<string, ClickHandler>>;
   /** How long a command may take before the user is told it stopped (default 120 s; instant ones 2.5 s). */
   deadlineMs?: number;
+  /** Keeps work that outlived its deadline in view, so that stopping the bot (and tests) can wait for it. */
+  track?: (work: Promise<unknown>) => void;
 }
 
 /** A typed command, split into what goes in the ack and the work that answers later through the response URL. */
@@ -87,14 +89,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       commands: deps.commands,
       ...(deps.kudu ? { kudu: deps.kudu } : {}),
       ...(deps.alerts ? { alerts: deps.alerts } : {}),
-      requestChange: (request) => deps.approvals.requestChange({ userId: invocation.userId, channelId: invocation.channelId, commandText: ctx.commandText }, request),
+      requestChange: (request) => deps.approvals.requestChange({ userId: invocation.userId, channelId: invocation.channelId, commandText: ctx.commandText, signal }, request),
     };
     const started = Date.now();
     const fields = { command: command.name, user: invocation.userId };
     try {
       // The approval flow's own check, asked early so that a refused change reads nothing from Azure.
       if (command.changesAzure) await deps.approvals.checkMayRequest({ userId: invocation.userId, channelId: invocation.channelId, commandText: ctx.commandText });
-      const reply = await withDeadline(command.run(ctx, args), signal, ms);
+      const work = command.run(ctx, args);
+      // Its outcome is reported below (or, past the deadline, no longer awaited by anyone): only its end matters here.
+      deps.track?.(work.then(
+        () => undefined,
+        () => undefined,
+      ));
+      const reply = await withDeadline(work, signal, ms);
       deps.logger.info("command answered", { ...fields, ms: Date.now() - started });
       return reply;
     } catch (error) {

@@ -43,6 +43,8 @@ export interface SlackHarnessOptions {
   operators?: string[];
   approvalChannel?: string | undefined;
   commands?: readonly Command[];
+  /** The command deadline (default: the bot's). */
+  deadlineMs?: number;
   /** Turn the scheduled alerts' channel on (for /vnet snooze and the alert buttons). */
   alerts?: boolean;
   /** Further button handlers by action id, built once the bot exists (they may use its approvals and access). */
@@ -93,6 +95,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
     bot = createSlackApp({
       config, logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
       commands: options.commands ?? defaultCommands, retryConfig: { retries: 0 }, port: 0, newId: () => `req${++ids}`,
+      ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
       ...(options.alerts ? { alerts: { store: stores.alerts } } : {}),
       actions,
     });

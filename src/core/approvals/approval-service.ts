@@ -38,6 +38,8 @@ export interface Requester {
   commandText: string;
   /** The button that asked on the user's behalf, if any. */
   origin?: RequestOrigin;
+  /** The command's deadline: once the user has been told it timed out, no request may appear after all. */
+  signal?: AbortSignal;
 }
 
 /** The answer to a click, and the change it started (await it to know when the change has finished; it never rejects). */
@@ -107,13 +109,15 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
   async function requestChange(requester: Requester, request: ChangeRequest): Promise<Reply> {
     await checkMayRequest(requester);
     const plan = await previewChange(deps.change, request);
+    requester.signal?.throwIfAborted();
     const now = deps.clock.now();
     const id = newId();
     const created = await deps.store.create({
       id, request, plan, commandText: requester.commandText, requestedBy: requester.userId, requestedIn: requester.channelId,
       createdAt: now, expiresAt: new Date(now.getTime() + deps.expireAfterMinutes * 60_000),
       ...(requester.origin ? { origin: requester.origin } : {}),
-    });    if (!created.created) {
+    });
+    if (!created.created) {
       const other = created.existing;
       throw new BotError("conflict", `Another change of the same target is ${other.status}: ${other.plan.title} (request \`${other.id}\`, asked by <@${other.requestedBy}>${other.message ? ` in <#${other.message.channel}>` : ""}).`, {
         hint: "One change at a time per plan and VNet: wait until it finishes, expires or is rejected. `/vnet approvals` lists the pending ones.",
