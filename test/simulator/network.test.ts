@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { credential, startTestSimulator, SUB } from "./test-estate.ts";
+import { collect, credential, startTestSimulator, SUB } from "./test-estate.ts";
 
 const HUB = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
 const SPOKE = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-spoke`;
@@ -11,12 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.sim.close();
 });
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
 
 describe("Microsoft.Network reads and writes through the real NetworkManagementClient", () => {
   it("lists the subscription's VNets with DNS servers, NSG links and peerings", async () => {

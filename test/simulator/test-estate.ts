@@ -74,3 +74,10 @@ export async function startTestSimulator(seed: EstateSeedInput = smallEstate()):
   const network = new NetworkManagementClient(credential, SUB, { endpoint: sim.url });
   return { sim, web, network };
 }
+
+/** Every item of a paged SDK listing. */
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}

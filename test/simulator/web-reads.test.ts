@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestSimulator } from "./test-estate.ts";
+import { collect, startTestSimulator } from "./test-estate.ts";
 
 let t: Awaited<ReturnType<typeof startTestSimulator>>;
 beforeAll(async () => {
@@ -8,12 +8,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.sim.close();
 });
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
 
 describe("Microsoft.Web reads through the real WebSiteManagementClient", () => {
   it("lists every app of the subscription across pages by following nextLink", async () => {
