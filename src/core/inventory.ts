@@ -106,6 +106,7 @@ export async function buildInventory(reader: AzureReader, subscriptions: readonl
     }),
   );
 
+  await learnVnetsOfUnmappedApps(reader, limit, found.flat(), apps, record);
   const networks = createNetworkCache(reader, limit, record);
   const integrations = await Promise.all(
     found.flat().map(async ({ plan, connection }): Promise<Integration> => {
@@ -129,6 +130,34 @@ export async function buildInventory(reader: AzureReader, subscriptions: readonl
   );
   integrations.sort((a, b) => key(a).localeCompare(key(b)));
   return { integrations, regionalCount, plansScanned, failures };
+}
+
+/**
+ * A plan has a VNet connection only while apps of it use that VNet, so a connection that no app claims means the site
+ * list did not say which VNet each app uses (siteConfig left out). Only then, and only for that plan's apps, ask each
+ * app for its connections: the usual scan stays at one VNet-connection call per plan.
+ */
+async function learnVnetsOfUnmappedApps(
+  reader: AzureReader,
+  limit: Limiter,
+  found: ReadonlyArray<{ plan: PlanInfo; connection: VnetConnectionInfo }>,
+  apps: AppInfo[],
+  record: (scope: string, error: unknown) => void,
+): Promise<void> {
+  const claimed = (plan: PlanInfo, connection: VnetConnectionInfo) =>
+    apps.some((app) => sameId(app.planId, plan.id) && app.gatewayVnetName?.toLowerCase() === connection.name.toLowerCase());
+  const plans = new Map(found.filter(({ plan, connection }) => !claimed(plan, connection)).map(({ plan }) => [plan.id.toLowerCase(), plan]));
+  const unknown = apps.filter((app) => app.gatewayVnetName === undefined && plans.has(app.planId.toLowerCase()));
+  await Promise.all(
+    unknown.map(async (app) => {
+      try {
+        const connections = await limit(() => reader.listAppVnetConnections(app.id));
+        app.gatewayVnetName = connections.find((c) => !c.isRegional)?.name;
+      } catch (error) {
+        record(app.id, error);
+      }
+    }),
+  );
 }
 
 function key(integration: Integration): string {

@@ -50,9 +50,13 @@ const VNET: Kind<VnetInfo> = {
   get: (reader, id) => reader.getVnet(id),
 };
 
-/** Finds an app by name, rg/name or resource id in the configured subscriptions. */
-export function resolveApp(deps: ResolveDeps, text: string): Promise<AppInfo> {
-  return resolve(deps, APP, text);
+/**
+ * Finds an app by name, rg/name or resource id in the configured subscriptions. A name is found in the site list,
+ * then the app is read on its own: only a single site's GET is sure to carry which VNet it uses (siteConfig).
+ */
+export async function resolveApp(deps: ResolveDeps, text: string): Promise<AppInfo> {
+  const app = await resolve(deps, APP, text);
+  return app.gatewayVnetName === undefined && !text.trim().startsWith("/") ? deps.reader.getApp(app.id) : app;
 }
 
 /** Finds an App Service plan by name, rg/name or resource id in the configured subscriptions. */

@@ -30,6 +30,7 @@ const SEED_KEY: Record<Kind, keyof ResourceGroupSeed> = {
 export async function buildState(seed: EstateSeed, now: Date): Promise<SimulatorState> {
   const state = new SimulatorState();
   state.pageSize = seed.pageSize;
+  state.siteConfigInLists = seed.siteConfigInLists;
   state.network = seed.network;
   const problems: string[] = [];
 

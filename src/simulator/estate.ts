@@ -144,6 +144,8 @@ const estateSchema = z.strictObject({
   network: networkSeed.default({ hosts: [], unreachableDnsServers: [] }),
   /** Items per page in paged lists; small so that clients must follow nextLink. */
   pageSize: z.number().int().positive().default(50),
+  /** false: site lists answer siteConfig null (as live ARM may), so clients must find each app's VNet another way. */
+  siteConfigInLists: z.boolean().default(true),
 });
 
 /** A validated estate seed. */

@@ -170,6 +170,8 @@ export class SimulatorState {
   readonly health = new Map<string, SimHealth>();
   network: SimNetwork = { hosts: [], unreachableDnsServers: [] };
   pageSize = 50;
+  /** Whether site lists carry siteConfig (GET of one site always does). */
+  siteConfigInLists = true;
   /** The simulator's clock (certificate expiry, package URLs). */
   now: () => Date = () => new Date();
   /** How many status polls an LRO takes to finish; the last one reports the outcome. */

@@ -30,7 +30,7 @@ export function planWire(state: SimulatorState, plan: SimPlan): unknown {
 }
 
 /** GET sites/{name}. */
-export function siteWire(state: SimulatorState, app: SimApp): unknown {
+export function siteWire(state: SimulatorState, app: SimApp, options: { inList?: boolean } = {}): unknown {
   const plan = state.plans.get(app.planId);
   const host = `${app.name}.azurewebsites.net`;
   return {
@@ -52,7 +52,7 @@ export function siteWire(state: SimulatorState, app: SimApp): unknown {
       reserved: plan?.os === "linux",
       isXenon: false,
       hyperV: plan?.os === "windows" && plan.container,
-      siteConfig: { vnetName: app.vnetName ?? "", numberOfWorkers: 1, linuxFxVersion: "", windowsFxVersion: null },
+      siteConfig: options.inList && !state.siteConfigInLists ? null : { vnetName: app.vnetName ?? "", numberOfWorkers: 1, linuxFxVersion: "", windowsFxVersion: null },
       virtualNetworkSubnetId: app.regionalSubnetId ?? null,
       defaultHostName: host,
       outboundIpAddresses: "20.50.2.10,20.50.2.11",

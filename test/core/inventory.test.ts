@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildInventory, type Inventory } from "../../src/core/inventory.ts";
-import { PRODUCTION, SHARED, demo, startDemo } from "./demo.ts";
+import { resolveApp } from "../../src/core/resolve.ts";
+import { loadEstate } from "../../src/simulator/index.ts";
+import { startAzureHarness } from "../support/azure-harness.ts";
+import { NOW, PRODUCTION, SHARED, demo, startDemo } from "./demo.ts";
 
 const planConnectionList = /\/serverfarms\/([^/]+)\/virtualNetworkConnections$/i;
 
@@ -71,5 +74,30 @@ describe("buildInventory when a read fails", () => {
     } finally {
       await harness.close();
     }
+  });
+});
+
+describe("buildInventory when the site list leaves siteConfig out (as live ARM may)", () => {
+  let harness: Awaited<ReturnType<typeof startAzureHarness>>;
+  beforeAll(async () => {
+    harness = await startAzureHarness({ estate: { ...loadEstate("demo"), siteConfigInLists: false }, now: () => NOW });
+  });
+  afterAll(() => harness.close());
+
+  it("still finds which apps use which VNet, asking only the apps of plans whose connections nobody claimed", async () => {
+    const inventory = await buildInventory(harness.reader, [PRODUCTION, SHARED]);
+
+    const rows = inventory.integrations.map((i) => `${i.plan.name}|${i.vnetName}|${i.apps.map((a) => a.name).join(",")}`);
+    expect(rows).toContain("plan-orders|vnet-hub|orders-api,orders-web");
+    expect(rows).toContain("plan-platform|vnet-legacy|billing-legacy");
+    const asked = harness.sim.requests.filter((r) => /\/sites\/[^/]+\/virtualNetworkConnections$/i.test(r.path)).map((r) => r.path.split("/")[8]);
+    expect(asked).not.toContain("linux-api");
+    expect(asked).not.toContain("free-site");
+  });
+
+  it("resolves an app typed by name to one that knows its VNet", async () => {
+    const app = await resolveApp({ reader: harness.reader, subscriptions: [PRODUCTION, SHARED] }, "orders-web");
+
+    expect(app.gatewayVnetName).toBe("vnet-hub");
   });
 });

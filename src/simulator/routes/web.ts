@@ -56,13 +56,13 @@ export const webRoutes: Route[] = [
     page(ctx, ctx.state.plans.values().filter((p) => inSubscription(ctx, p, false)).map((p) => planWire(ctx.state, p))),
   ),
   route("GET", "/subscriptions/{sub}/providers/Microsoft.Web/sites", (ctx) =>
-    page(ctx, ctx.state.apps.values().filter((a) => inSubscription(ctx, a, false)).map((a) => siteWire(ctx.state, a))),
+    page(ctx, ctx.state.apps.values().filter((a) => inSubscription(ctx, a, false)).map((a) => siteWire(ctx.state, a, { inList: true }))),
   ),
   route("GET", `${RG}/serverfarms`, (ctx) =>
     page(ctx, ctx.state.plans.values().filter((p) => inSubscription(ctx, p, true)).map((p) => planWire(ctx.state, p))),
   ),
   route("GET", `${RG}/sites`, (ctx) =>
-    page(ctx, ctx.state.apps.values().filter((a) => inSubscription(ctx, a, true)).map((a) => siteWire(ctx.state, a))),
+    page(ctx, ctx.state.apps.values().filter((a) => inSubscription(ctx, a, true)).map((a) => siteWire(ctx.state, a, { inList: true }))),
   ),
   route("GET", SITE, (ctx) => ok(siteWire(ctx.state, appOf(ctx)))),
   route("GET", `${SITE}/config/web`, (ctx) => ok(siteConfigWire(appOf(ctx)))),
