@@ -176,6 +176,21 @@ describe("peer", () => {
     expect(routesOf("plan-orders", "vnet-hub")).toContain("route-10-85-0-0-16 10.85.0.0/16");
   });
 
+  it("refuses a Disconnected peering, saying to delete it first, and changes nothing", async () => {
+    const hub = started.sim.state.vnets.named("vnet-hub");
+    const spoke = started.sim.state.vnets.named("vnet-spoke");
+    const peering = hub.peerings.find((p) => p.remoteVnetId.toLowerCase() === spoke.id.toLowerCase())!;
+    peering.peeringState = "Disconnected";
+    const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-spoke") };
+
+    const error = (await previewChange(started.deps, request).catch((e: unknown) => e)) as BotError;
+
+    peering.peeringState = "Connected";
+    expect(error.message).toContain(`Peering ${peering.name} on vnet-hub is Disconnected`);
+    expect(error.hint).toContain(`Delete peering ${peering.name} from vnet-hub`);
+    expect(writesIn(started.sim.requests)).toEqual([]);
+  });
+
   it("refuses a remote VNet that has its own gateway", async () => {
     const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-finance") };
 

@@ -29,6 +29,8 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
   const remoteRanges = ipv4Only(remote.addressSpace).map((prefix) => parseAddressRange(prefix));
   const clash = findOverlap(local, remoteRanges);
   if (clash) throw new BotError("conflict", `${local.name} and ${remote.name} overlap (${clash}); overlapping VNets cannot be peered.`, { hint: "Change one VNet's address space first." });
+  assertNotDisconnected(local, remote);
+  assertNotDisconnected(remote, local);
   const localName = `${local.name}-to-${remote.name}`;
   const remoteName = `${remote.name}-to-${local.name}`;
   const localSettings: PeeringSettings = { remoteVnetId: remote.id, allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: true, useRemoteGateways: false };
@@ -69,6 +71,18 @@ function peeringStep(deps: ChangeDeps, vnet: VnetInfo, name: string, settings: P
       return { status: "done", requestIds: receipt.requestIds };
     },
   };
+}
+
+/**
+ * A Disconnected peering (its other side was deleted) cannot be repaired in place: Azure needs it deleted and created
+ * again, and vnetbot deletes no peerings. Say so before anything runs rather than "fix" flags that change nothing.
+ */
+function assertNotDisconnected(vnet: VnetInfo, other: VnetInfo): void {
+  const stale = vnet.peerings.find((peering) => sameId(peering.remoteVnetId, other.id) && peering.peeringState.toLowerCase() === "disconnected");
+  if (!stale) return;
+  throw new BotError("conflict", `Peering ${stale.name} on ${vnet.name} is Disconnected: its other side was removed, and Azure cannot reconnect it in place.`, {
+    hint: `Delete peering ${stale.name} from ${vnet.name} in Azure (portal or az network vnet peering delete), then run this again.`,
+  });
 }
 
 function hasSettings(peering: PeeringInfo, settings: PeeringSettings): boolean {
