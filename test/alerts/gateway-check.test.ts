@@ -41,6 +41,24 @@ describe("the scheduled gateway check", () => {
     expect(top().map((m) => m.text).join("\n")).not.toContain("Part of the gateway check failed");
   });
 
+  it("delivers the other alerts when one update cannot be posted, and delivers that one on the next run", async () => {
+    await runGatewayCheck(world.deps, world.now());
+    gateway("gw-legacy").provisioningState = "Succeeded";
+    world.azure.sim.state.setHealth(gateway("gw-legacy").id, "Available");
+    gateway("gw-hr").provisioningState = "Failed";
+    world.later(1);
+    const failing = world.slack.fail("chat.update", "fatal_error");
+
+    await expect(runGatewayCheck(world.deps, world.now())).rejects.toThrow(/could not deliver 1 alert update/);
+
+    expect(top().filter((m) => m.text.includes("gw-hr"))).toHaveLength(1);
+    failing.restore();
+    world.later(1);
+    await runGatewayCheck(world.deps, world.now());
+    expect(textOf(alertFor("gw-legacy"))).toMatch(/recovered|Recovered/);
+    expect(top().filter((m) => m.text.includes("gw-hr"))).toHaveLength(1);
+  });
+
   it("flags integrations whose VNet connection needs a resync, with the sync command", async () => {
     await runGatewayCheck(world.deps, world.now());
 

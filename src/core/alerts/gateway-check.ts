@@ -43,7 +43,19 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
   const states = new Map([...(await loadStates(deps.store, ALERT_PREFIX.gateway)), ...(await loadStates(deps.store, ALERT_PREFIX.resync))]);
   const byKey = new Map(findings.map((f) => [f.key, f]));
   const keys = new Set([...byKey.keys(), ...states.keys()]);
+  // One alert that cannot be delivered must not hold back the others; it is retried on the next run.
+  const undelivered: string[] = [];
   for (const key of keys) {
+    try {
+      await applyProblem(key);
+    } catch (error) {
+      undelivered.push(`${alertIdOf(key)} (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  if (undelivered.length > 0) throw new Error(`The gateway check could not deliver ${undelivered.length} alert update(s); the next run retries them: ${undelivered.join("; ")}`);
+  return result;
+
+  async function applyProblem(key: string): Promise<void> {
     const finding = byKey.get(key);
     const state = states.get(key);
     const action = decideProblem(finding, state, { now, reminderMs, scanComplete: health.complete });
@@ -72,7 +84,6 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
       await putUnlessSnoozedMeanwhile(deps, key, state, current, now);
     }
   }
-  return result;
 }
 
 function describe(finding: ProblemFinding): Pick<StoredProblem, "kind" | "subject" | "names" | "reasons" | "apps" | "fix"> {
