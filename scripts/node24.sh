@@ -3,8 +3,12 @@
 # (package node-<os>-<arch>) into .tools/, so a fresh clone needs nothing installed by hand.
 vnetbot_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 if [ "$(vnetbot_node_major)" -lt 24 ]; then
-  vnetbot_root="$(cd "$(dirname "${BASH_SOURCE:-$0}")/.." 2>/dev/null && pwd)"
-  [ -f "$vnetbot_root/package.json" ] || vnetbot_root="$(pwd)"
+  # The README runs this from the clone's root; bash also knows the script's own path when sourced from elsewhere.
+  if [ -f "$(pwd)/scripts/node24.sh" ]; then
+    vnetbot_root="$(pwd)"
+  else
+    vnetbot_root="$(cd "$(dirname "${BASH_SOURCE:-$0}")/.." 2>/dev/null && pwd)"
+  fi
   case "$(uname -s)" in Linux) vnetbot_os=linux ;; Darwin) vnetbot_os=darwin ;; *) vnetbot_os=win ;; esac
   case "$(uname -m)" in x86_64|amd64) vnetbot_arch=x64 ;; aarch64|arm64) vnetbot_arch=arm64 ;; *) vnetbot_arch="$(uname -m)" ;; esac
   vnetbot_pkg="node-$vnetbot_os-$vnetbot_arch"
