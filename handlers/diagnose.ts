@@ -4,15 +4,11 @@ import { defineCommand, type CommandContext } from "../src/core/command.ts";
 import { diagnoseApp, type DiagnoseDeps, type LiveTestReport } from "../src/core/diagnose/diagnose.ts";
 import { commandFor, diagnosisReply, STATUS_MARK } from "../src/core/diagnose/diagnosis-reply.ts";
 import { createFixClickHandler, type FixClickDeps } from "../src/core/diagnose/fix-click.ts";
-import { createFixOffers } from "../src/core/diagnose/fix-offers.ts";
 import { ACTIONS, type Reply } from "../src/core/reply.ts";
 
-// In memory on purpose: an offer outlives neither its 30 minutes nor the process (the button then says so).
-const offers = createFixOffers({ clock: { now: () => new Date() } });
-
 /** The click handler of the diagnosis' Fix buttons, for the Slack app's actions (ACTIONS.diagnoseFix). */
-export function diagnoseFixAction(deps: Omit<FixClickDeps, "offers">) {
-  return createFixClickHandler({ ...deps, offers });
+export function diagnoseFixAction(deps: FixClickDeps) {
+  return createFixClickHandler(deps);
 }
 
 /** What the diagnose commands need, from the command context; BotError when Kudu is not configured. */
@@ -47,11 +43,19 @@ export const diagnose = defineCommand({
   valueNames: { HOST: "HOST[:PORT]" },
   async run(ctx, args) {
     const diagnosis = await diagnoseApp(diagnoseDeps(ctx), args["APP"]!, args["HOST"], { signal: ctx.signal });
-    return diagnosisReply(diagnosis, (check) => ({
-      actionId: ACTIONS.diagnoseFix,
-      label: `Fix: ${commandFor(check.change).replace(/^\/vnet /, "")}`,
-      value: offers.offer(check.change, ctx.channelId),
-      style: "primary",
-    }));
+    const { offers } = ctx;
+    const reply = diagnosisReply(
+      diagnosis,
+      offers &&
+        ((check) => ({
+          actionId: ACTIONS.diagnoseFix,
+          label: `Fix: ${commandFor(check.change).replace(/^\/vnet /, "")}`,
+          value: offers.offer(check.change, ctx.channelId),
+          style: "primary",
+        })),
+    );
+    // The buttons are shown only once what they stand for is stored.
+    await offers?.flush();
+    return reply;
   },
 });

@@ -11,6 +11,7 @@ import type { AccessPolicy } from "./core/approvals/access-policy.ts";
 import type { ApprovalService } from "./core/approvals/approval-service.ts";
 import type { AuditLog } from "./core/audit.ts";
 import type { Command } from "./core/command.ts";
+import type { FixOffers } from "./core/diagnose/fix-offers.ts";
 import type { Clock } from "./core/ports.ts";
 import type { Logger } from "./log.ts";
 import { startLocalEnvironment, type LocalEnvironment } from "./local/local-environment.ts";
@@ -40,6 +41,8 @@ export interface ActionDeps {
   approvals: ApprovalService;
   audit: AuditLog;
   clock: Clock;
+  /** The diagnoses' Fix offers (kept in the store, so buttons survive restarts). */
+  offers: FixOffers;
 }
 
 /** The running bot. */
@@ -83,7 +86,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   Object.assign(
     actions,
     createAlertClickHandlers({ store: stores.alerts, chat: bot.chat, access: bot.access, approvals: bot.approvals, audit: stores.audit, clock, ...timezoneOf(config) }),
-    options.actions?.({ access: bot.access, approvals: bot.approvals, audit: stores.audit, clock }),
+    options.actions?.({ access: bot.access, approvals: bot.approvals, audit: stores.audit, clock, offers: bot.offers! }),
   );
 
   const port = await bot.start();

@@ -3,6 +3,7 @@ import type { AccessPolicy } from "./approvals/access-policy.ts";
 import type { ApprovalStore } from "./approvals/approval-store.ts";
 import type { AuditLog } from "./audit.ts";
 import type { ChangeRequest } from "./changes/types.ts";
+import type { FixOffers } from "./diagnose/fix-offers.ts";
 import type { AlertStateStore, AzureReader, ChatPort, Clock, KuduRunner } from "./ports.ts";
 import type { Reply } from "./reply.ts";
 
@@ -51,6 +52,8 @@ export interface CommandContext {
   requestChange(request: ChangeRequest): Promise<Reply>;
   /** Runs commands on an app's worker (diagnose, tcpping, resolve); absent when Kudu is not configured. */
   kudu?: KuduRunner;
+  /** Where a diagnosis keeps the changes behind its Fix buttons; absent, the diagnosis shows the commands only. */
+  offers?: FixOffers;
   /** The scheduled alerts' state and channel (snooze); absent when alerts are off. */
   alerts?: { store: AlertStateStore; chat: ChatPort<Reply>; timezone?: string };
 }

@@ -17,6 +17,7 @@ import { problemReply, type Reply } from "../core/reply.ts";
 import { createDispatcher, type ClickHandler } from "./dispatcher.ts";
 import { STARTING, TRY_SHORTLY } from "./messages.ts";
 import { actionIdOf, renderReply } from "./render.ts";
+import { createFixOffers, type FixOffers } from "../core/diagnose/fix-offers.ts";
 import { createSlackChat } from "./slack-chat.ts";
 import { createSlackDirectory } from "./slack-directory.ts";
 
@@ -32,7 +33,8 @@ export interface SlackAppDeps {
   /** The alert state, so that /vnet snooze can silence an alert; absent when alerts are off. */
   alerts?: { store: AlertStateStore; timezone?: string };
   clock: Clock;
-  stores: { approvals: ApprovalStore; audit: AuditLog };
+  /** The state store (alerts) also keeps the diagnoses' Fix offers; without it, diagnoses offer no Fix buttons. */
+  stores: { approvals: ApprovalStore; audit: AuditLog; alerts?: AlertStateStore };
   commands: readonly Command[];
   /** Handlers of further buttons by action id (the scheduled alerts' Renew and Snooze). */
   actions?: Readonly<Record<string, ClickHandler>>;
@@ -70,6 +72,8 @@ export interface SlackBot {
   access: AccessPolicy;
   /** Posts outside a command's reply (scheduled alerts) through the same Web API client. */
   chat: ChatPort<Reply>;
+  /** The diagnoses' Fix offers, for the Fix button's handler; undefined without a state store. */
+  offers: FixOffers | undefined;
 }
 
 /** Builds the bot; nothing touches the network until start(). */
@@ -108,6 +112,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
   });
 
   const chat = createSlackChat(app.client);
+  const offers = deps.stores.alerts ? createFixOffers({ store: deps.stores.alerts, clock: deps.clock }) : undefined;
   const access = createAccessPolicy({ approvers: config.access.approvers, operators: config.access.operators }, createSlackDirectory(app.client, deps.clock));
   const approvals = createApprovalService({
     store: deps.stores.approvals,
@@ -134,6 +139,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     ...(deps.deadlineMs ? { deadlineMs: deps.deadlineMs } : {}),
     ...(deps.kudu ? { kudu: deps.kudu } : {}),
     track: (work) => track(work),
+    ...(offers ? { offers } : {}),
     ...(deps.alerts ? { alerts: { ...deps.alerts, chat } } : {}),
     ...(deps.actions ? { actions: deps.actions } : {}),
   });
@@ -178,6 +184,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     approvals,
     access,
     chat,
+    offers,
     isReady: () => ready,
     port: () => listeningPort,
     idle,

@@ -28,6 +28,7 @@ export interface DispatcherDeps {
   logger: Logger;
   kudu?: KuduRunner;
   alerts?: CommandContext["alerts"];
+  offers?: CommandContext["offers"];
   /** Handlers of other buttons (e.g. the scheduled alerts' Renew and Snooze), by action id; they get our id value. */
   actions?: Readonly<Record<string, ClickHandler>>;
   /** How long a command may take before the user is told it stopped (default 120 s; instant ones 2.5 s). */
@@ -89,6 +90,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       commands: deps.commands,
       ...(deps.kudu ? { kudu: deps.kudu } : {}),
       ...(deps.alerts ? { alerts: deps.alerts } : {}),
+      ...(deps.offers ? { offers: deps.offers } : {}),
       requestChange: (request) => deps.approvals.requestChange({ userId: invocation.userId, channelId: invocation.channelId, commandText: ctx.commandText, signal }, request),
     };
     const started = Date.now();

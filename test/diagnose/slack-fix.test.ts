@@ -19,7 +19,7 @@ async function slackWithFixes(operators?: string[]): Promise<SlackHarness> {
   const azure = await startAzureHarness({ estate: "diagnose-missing-route", now: () => NOW });
   slack = await startSlackHarness({
     azure, clock, ...(operators ? { operators } : {}),
-    actions: (bot) => ({ [ACTIONS.diagnoseFix]: diagnoseFixAction({ approvals: bot.approvals }) }),
+    actions: (bot) => ({ [ACTIONS.diagnoseFix]: diagnoseFixAction({ approvals: bot.approvals, offers: bot.offers! }) }),
   });
   return slack;
 }

@@ -18,9 +18,9 @@ export const FIX_ORIGIN: RequestOrigin = { button: "Fix", source: "/vnet diagnos
 /** Handles a Fix click whose value is an offer id; throws BotError for an expired offer or a non-operator. */
 export function createFixClickHandler(deps: FixClickDeps): (click: { userId: string; channelId: string; value: string }) => Promise<Decision> {
   return async ({ userId, channelId, value }) => {
-    const offer = deps.offers.find(value);
+    const offer = await deps.offers.find(value);
     if (!offer) {
-      throw new BotError("expired", "This Fix button has expired: its diagnosis is more than 30 minutes old, or vnetbot restarted since.", {
+      throw new BotError("expired", "This Fix button has expired: its diagnosis is more than 30 minutes old.", {
         hint: "Run `/vnet diagnose` again for a fresh diagnosis.",
       });
     }

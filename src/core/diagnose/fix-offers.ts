@@ -1,13 +1,16 @@
 /**
- * The changes a diagnosis offered as Fix buttons. A button carries only the offer's id; the change itself stays
+ * The changes a diagnosis offered as Fix buttons. A button carries only the offer's id; the change itself is kept
  * here, so a click cannot be tampered with, and opens the normal approval flow for whoever clicked (re-checked).
+ * Offers are written to the bot's state store, so a button still works after a restart or on another replica.
  */
 import { randomBytes } from "node:crypto";
 import type { ChangeRequest } from "../changes/types.ts";
-import type { Clock } from "../ports.ts";
+import type { AlertStateStore, Clock } from "../ports.ts";
 
 /** How long a Fix button works: long enough to read the diagnosis, short enough that it is still true. */
 export const FIX_OFFER_TTL_MS = 30 * 60_000;
+
+const PREFIX = "fix-offer:";
 
 /** A change offered by a diagnosis. */
 export interface FixOffer {
@@ -17,32 +20,44 @@ export interface FixOffer {
   offeredAt: Date;
 }
 
-/** Offers kept in memory: a restart forgets them, and the button then asks for a fresh diagnosis. */
+/** Offers of the diagnoses' Fix buttons. */
 export interface FixOffers {
-  /** Records the offer and returns its id, for the button's value. */
+  /** Records the offer and returns its id, for the button's value; flush() makes it durable. */
   offer(request: ChangeRequest, channelId: string): string;
+  /** Waits until every offer made so far is stored (before the buttons are shown). */
+  flush(): Promise<void>;
   /** The offer behind a button, or undefined when it is unknown or older than the TTL. */
-  find(id: string): FixOffer | undefined;
+  find(id: string): Promise<FixOffer | undefined>;
 }
 
-/** Builds the in-memory offers. */
-export function createFixOffers(options: { clock: Clock; ttlMs?: number; newId?: () => string }): FixOffers {
+/** Builds the offers over the state store (the key/value table that also keeps alert state). */
+export function createFixOffers(options: { store: AlertStateStore; clock: Clock; ttlMs?: number; newId?: () => string }): FixOffers {
+  const { store, clock } = options;
   const ttlMs = options.ttlMs ?? FIX_OFFER_TTL_MS;
   const newId = options.newId ?? (() => `fix-${randomBytes(5).toString("hex")}`);
-  const offers = new Map<string, FixOffer>();
-  const isLive = (offer: FixOffer, now: Date) => now.getTime() - offer.offeredAt.getTime() <= ttlMs;
+  let writes: Promise<unknown>[] = [];
+  const isLive = (offeredAt: Date, now: Date) => now.getTime() - offeredAt.getTime() <= ttlMs;
+  const forgetExpired = async (now: Date) => {
+    for (const { key, state } of await store.list(PREFIX)) if (!isLive(state.updatedAt, now)) await store.delete(key);
+  };
   return {
     offer(request, channelId) {
-      const now = options.clock.now();
-      for (const [id, old] of offers) if (!isLive(old, now)) offers.delete(id);
       const id = newId();
-      offers.set(id, { request: structuredClone(request), channelId, offeredAt: now });
+      const now = clock.now();
+      const saved = JSON.stringify({ request, channelId });
+      writes.push(store.put(`${PREFIX}${id}`, { announced: [], snoozedUntil: undefined, lastResult: saved, updatedAt: now }).then(() => forgetExpired(now)));
       return id;
     },
-    find(id) {
-      const offer = offers.get(id);
-      if (!offer || !isLive(offer, options.clock.now())) return undefined;
-      return { ...offer, request: structuredClone(offer.request) };
+    async flush() {
+      const pending = writes;
+      writes = [];
+      await Promise.all(pending);
+    },
+    async find(id) {
+      const state = await store.get(`${PREFIX}${id}`);
+      if (!state?.lastResult || !isLive(state.updatedAt, clock.now())) return undefined;
+      const { request, channelId } = JSON.parse(state.lastResult) as { request: ChangeRequest; channelId: string };
+      return { request, channelId, offeredAt: state.updatedAt };
     },
   };
 }
