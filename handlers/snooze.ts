@@ -2,6 +2,7 @@
 import { BotError } from "../src/errors.ts";
 import { parseSnoozeDuration, snoozeAlert } from "../src/core/alerts/snooze-alert.ts";
 import { defineCommand } from "../src/core/command.ts";
+import { escapeMrkdwn } from "../src/core/reply.ts";
 
 /** The snooze command. */
 export const snooze = defineCommand({
@@ -29,7 +30,7 @@ export const snooze = defineCommand({
       userId: ctx.userId,
       now: ctx.clock.now(),
     });
-    await ctx.audit.append({ at: ctx.clock.now(), actor: ctx.userId, action: "snooze", requestId: undefined, summary: `/vnet ${ctx.commandText}`, azureRequestIds: [] });
+    await ctx.audit.append({ at: ctx.clock.now(), actor: ctx.userId, action: "snooze", requestId: undefined, summary: `/vnet ${escapeMrkdwn(ctx.commandText)}`, azureRequestIds: [] });
     return reply;
   },
 });

@@ -29,6 +29,16 @@ describe("/vnet snooze, typed in Slack", () => {
     expect(audit.some((r) => r.action === "snooze" && r.actor === PEOPLE.bystander)).toBe(true);
   });
 
+  it("keeps a reason's mentions from pinging anyone, on the alert and in /vnet audit", async () => {
+    await harness.ask(PEOPLE.bystander, "snooze gw-legacy 1h <!channel> look");
+
+    const { ack } = await harness.command(PEOPLE.bystander, "audit 3");
+    const audit = JSON.stringify(ack);
+    expect(audit).not.toContain("<!channel>");
+    expect(audit).toContain("&lt;!channel&gt; look");
+    expect(textOf(harness.current(legacyAlert()!))).not.toContain("<!channel>");
+  });
+
   it.each([
     ["a duration it cannot read", "snooze gw-legacy soon because", "is not a duration"],
     ["a duration over a week", "snooze gw-legacy 8d too long", "up to a week"],
