@@ -73,6 +73,7 @@ export function toGatewayInfo(gateway: VirtualNetworkGateway): GatewayInfo {
     provisioningState: gateway.provisioningState ?? "",
     addressPool: p2s?.vpnClientAddressPool?.addressPrefixes ?? [],
     protocols: p2s?.vpnClientProtocols ?? [],
+    authenticationTypes: p2s?.vpnAuthenticationTypes ?? [],
     rootCertificates: (p2s?.vpnClientRootCertificates ?? []).map((c) => ({ name: c.name ?? "", publicCertData: c.publicCertData })),
   };
 }

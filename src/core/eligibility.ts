@@ -17,6 +17,7 @@ export type EligibilityRule =
   | "p2s-configured"
   | "p2s-pool-private"
   | "sstp-enabled"
+  | "certificate-auth"
   | "no-ikev2"
   | "no-expressroute"
   | "same-subscription";
@@ -150,6 +151,14 @@ function checkPointToSite(gateway: GatewayInfo): EligibilityProblem[] {
     return [{ rule: "p2s-configured", message: `Gateway ${name} has no point-to-site configuration (no address pool).`, fix: `Configure point-to-site on ${name} with an address pool inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 and the SSTP tunnel type.` }];
   }
   const problems: EligibilityProblem[] = [];
+  const auth = gateway.authenticationTypes.map((type) => type.toLowerCase());
+  if (auth.length > 0 && !auth.includes("certificate")) {
+    problems.push({
+      rule: "certificate-auth",
+      message: `Gateway ${name}'s point-to-site authentication is ${gateway.authenticationTypes.join(" and ")}; App Service authenticates with a client certificate.`,
+      fix: `Add Azure certificate authentication to ${name}'s point-to-site configuration.`,
+    });
+  }
   const publicPools = gateway.addressPool.filter((pool) => !isPrivatePrefix(pool));
   if (publicPools.length > 0) {
     problems.push({ rule: "p2s-pool-private", message: `Gateway ${name}'s point-to-site pool ${publicPools.join(", ")} is not inside the RFC 1918 ranges.`, fix: `Change the pool to a range inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16.` });

@@ -99,6 +99,8 @@ export interface GatewayInfo {
   addressPool: string[];
   /** vpnClientConfiguration.vpnClientProtocols: "SSTP", "IkeV2", "OpenVPN". */
   protocols: string[];
+  /** vpnClientConfiguration.vpnAuthenticationTypes: "Certificate", "Radius", "AAD"; empty when Azure does not say. */
+  authenticationTypes: string[];
   rootCertificates: RootCertificate[];
 }
 

@@ -111,6 +111,7 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
           provisioningState: gw.provisioningState,
           addressPool: gw.addressPool,
           protocols: gw.protocols,
+          authenticationTypes: gw.authenticationTypes,
           rootCertificates,
           etag: `W/"${randomUUID()}"`,
         };

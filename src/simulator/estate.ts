@@ -84,6 +84,8 @@ const gatewaySeed = z.strictObject({
   /** The P2S address pool (vpnClientAddressPool); empty = no P2S configuration. */
   addressPool: z.array(z.string()).default([]),
   protocols: z.array(z.enum(["SSTP", "IkeV2", "OpenVPN"])).default([]),
+  /** P2S authentication (vpnAuthenticationTypes); App Service's client certificates need Certificate. */
+  authenticationTypes: z.array(z.enum(["Certificate", "Radius", "AAD"])).default(["Certificate"]),
   /** Extra root certificates (e.g. the team's own VPN users); without data, one is issued. */
   rootCertificates: z.array(z.strictObject({ name: z.string().min(1), publicCertData: z.string().optional() })).default([]),
   health: healthState.default("Available"),

@@ -53,7 +53,7 @@ export function gatewayWire(gateway: SimGateway): unknown {
             vpnClientConfiguration: {
               vpnClientAddressPool: { addressPrefixes: gateway.addressPool },
               vpnClientProtocols: gateway.protocols,
-              vpnAuthenticationTypes: ["Certificate"],
+              vpnAuthenticationTypes: gateway.authenticationTypes,
               vpnClientRootCertificates: gateway.rootCertificates.map((cert) => ({
                 name: cert.name,
                 id: `${gateway.id}/vpnClientRootCertificates/${cert.name}`,

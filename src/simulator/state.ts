@@ -93,6 +93,7 @@ export interface SimGateway extends SimResource {
   provisioningState: string;
   addressPool: string[];
   protocols: string[];
+  authenticationTypes: string[];
   rootCertificates: SimRootCertificate[];
   etag: string;
 }

@@ -36,6 +36,7 @@ const gateway = (overrides: Partial<GatewayInfo> = {}): GatewayInfo => ({
   provisioningState: "Succeeded",
   addressPool: ["172.16.100.0/24"],
   protocols: ["SSTP"],
+  authenticationTypes: ["Certificate"],
   rootCertificates: [],
   ...overrides,
 });
@@ -105,6 +106,9 @@ describe("gateway rules", () => {
     ["a gateway without SSTP is refused", { protocols: ["OpenVPN"] }, ["sstp-enabled"]],
     ["IKEv2 above the Basic SKU is refused", { protocols: ["SSTP", "IkeV2"] }, ["no-ikev2"]],
     ["IKEv2 on the Basic SKU is fine", { skuName: "Basic", protocols: ["SSTP", "IkeV2"] }, []],
+    ["a gateway that authenticates only with Entra ID is refused", { authenticationTypes: ["AAD"] }, ["certificate-auth"]],
+    ["certificate authentication beside RADIUS is fine", { authenticationTypes: ["Radius", "Certificate"] }, []],
+    ["a gateway that does not state its authentication is taken as certificate-based", { authenticationTypes: [] }, []],
   ])("%s", (_name, overrides, expected) => {
     expect(rules(checkGateway(gateway(overrides)))).toEqual(expected);
   });
