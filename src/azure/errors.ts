@@ -53,6 +53,11 @@ export function translateAzureError(error: unknown, operation: AzureOperation, r
       });
     case 404:
       throw new BotError("not-found", `Azure could not find ${resource}.`, { ...options, hint: "Check the name, or see what exists with /vnet list." });
+    case 412:
+      throw new BotError("conflict", `${resource} changed in Azure while the bot was updating it; nothing was overwritten.`, {
+        ...options,
+        hint: "Run the same command again: it reads the current state first.",
+      });
     case 409:
       if (error.code === "MissingSubscriptionRegistration") {
         throw new BotError("unavailable", `The subscription of ${resource} is not registered for a resource provider the bot needs: ${azureMessage}`, {

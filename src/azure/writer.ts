@@ -68,7 +68,12 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
         const compact = (data: string | undefined) => (data ?? "").replace(/\s+/g, "");
         if (roots.some((c) => compact(c.publicCertData) === compact(publicCertData))) return;
         roots.push({ name: certName, publicCertData });
-        await gateways.createOrUpdate(rg, name, gateway, { ...r.options, updateIntervalInMs: POLL_INTERVAL_MS });
+        // If-Match: another change's certificate added between our GET and PUT must not be overwritten silently.
+        await gateways.createOrUpdate(rg, name, gateway, {
+          ...r.options,
+          updateIntervalInMs: POLL_INTERVAL_MS,
+          ...(gateway.etag ? { requestOptions: { headers: { "If-Match": gateway.etag } } } : {}),
+        });
       });
       return { requestIds: r.requestIds };
     },

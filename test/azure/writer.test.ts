@@ -50,6 +50,25 @@ describe("AzureWriter requests, as azure-api.md §3 describes them", () => {
     expect(h.sim.state.gateways.named("gw-hub").rootCertificates.map((c) => c.name)).toEqual([...existing.map((c) => c.name), "AppServiceCertificate-1.cer"]);
   });
 
+  it("puts the gateway only if it is still what was read (If-Match), so a concurrent certificate is never lost", async () => {
+    const before = h.sim.state.gateways.named("gw-hub").etag;
+
+    const requests = await requestsOf(() => h.writer.addGatewayRootCertificate(at.gateway("gw-hub"), "AppServiceCertificate-2.cer", "MIIBothercertdata"));
+
+    const put = requests.find((r) => r.method === "PUT")!;
+    expect(put.headers["if-match"]).toBe(before);
+  });
+
+  it("says the gateway changed meanwhile, and that nothing was overwritten, when Azure refuses the If-Match", async () => {
+    const roots = h.sim.state.gateways.named("gw-hub").rootCertificates.map((c) => c.name);
+    h.sim.faults.add({ method: "PUT", path: "/virtualNetworkGateways/gw-hub", status: 412, code: "PreconditionFailed", times: 1 });
+
+    const error = await h.writer.addGatewayRootCertificate(at.gateway("gw-hub"), "AppServiceCertificate-3.cer", "MIIBthirdcertdata").catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ kind: "conflict", message: expect.stringMatching(/changed in Azure while the bot was updating it; nothing was overwritten/) });
+    expect(h.sim.state.gateways.named("gw-hub").rootCertificates.map((c) => c.name)).toEqual(roots);
+  });
+
   it("does not PUT the gateway when the certificate is already one of its roots", async () => {
     const team = h.sim.state.gateways.named("gw-hub").rootCertificates[0]!;
 

@@ -53,6 +53,20 @@ describe("fault injection and throttling as the SDK sees them", () => {
     expect(t.sim.state.gateways.named("gw-hub").rootCertificates).toHaveLength(before);
   });
 
+  it("refuses a gateway PUT whose If-Match names an etag the gateway no longer has (412), changing nothing", async () => {
+    const gateway = await t.network.virtualNetworkGateways.get("rg-net", "gw-hub");
+    const before = t.sim.state.gateways.named("gw-hub").rootCertificates.length;
+    t.sim.state.gateways.named("gw-hub").etag = 'W/"changed-by-someone-else"';
+    gateway.vpnClientConfiguration!.vpnClientRootCertificates = [];
+
+    const error = await t.network.virtualNetworkGateways
+      .createOrUpdate("rg-net", "gw-hub", gateway, { updateIntervalInMs: 0, requestOptions: { headers: { "If-Match": gateway.etag! } } })
+      .catch((e: unknown) => e);
+
+    expect((error as { statusCode?: number }).statusCode).toBe(412);
+    expect(t.sim.state.gateways.named("gw-hub").rootCertificates).toHaveLength(before);
+  });
+
   it("refuses a gateway update while another one runs, as ARM's RetryableErrorDueToAnotherOperation", async () => {
     t.sim.state.gateways.named("gw-hub").provisioningState = "Updating";
     const gateway = await t.network.virtualNetworkGateways.get("rg-net", "gw-hub");

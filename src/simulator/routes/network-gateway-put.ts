@@ -43,6 +43,10 @@ export function putGateway(ctx: RouteContext): Reply {
   if (gateway.provisioningState === "Updating") {
     throw new SimError(429, "RetryableErrorDueToAnotherOperation", `Operation on gateway ${gateway.name} cannot be performed because another operation is in progress on it. Retry once it finishes.`);
   }
+  // As ARM: a PUT that names the etag it read is refused when the gateway changed since.
+  if (ctx.ifMatch !== undefined && ctx.ifMatch !== "*" && ctx.ifMatch !== gateway.etag) {
+    throw new SimError(412, "PreconditionFailed", `Gateway ${gateway.name} changed since it was read (etag ${ctx.ifMatch}); read it again and retry.`);
+  }
   const desired = desiredFrom(gateway, ctx.body);
   const before = gateway.provisioningState === "Failed" ? "Succeeded" : gateway.provisioningState;
   const previous = gateway.provisioningState;
