@@ -40,7 +40,7 @@ describe("architecture", () => {
     const core = all.filter((f) => f.startsWith("src/core/"));
 
     const bad = offenders(core, (t) =>
-      /^(@slack\/|@azure|node-cron)/.test(t) || /^(src\/(slack|azure|store|schedule|simulator|local)|handlers)\//.test(t),
+      /^(@slack\/|@azure|node-cron)/.test(t) || /^(src\/(slack|azure|store|schedule|stand-ins|local)|handlers)\//.test(t),
     );
 
     expect(bad).toEqual([]);
@@ -67,7 +67,25 @@ describe("architecture", () => {
   it("keeps handlers away from Slack, Azure and storage details", () => {
     const bad = offenders(
       all.filter((f) => f.startsWith("handlers/")),
-      (t) => /^(@slack\/|@azure|node-cron|node:sqlite)/.test(t) || /^src\/(azure|store|simulator)\//.test(t),
+      (t) => /^(@slack\/|@azure|node-cron|node:sqlite)/.test(t) || /^src\/(azure|store|stand-ins)\//.test(t),
+    );
+
+    expect(bad).toEqual([]);
+  });
+
+  it("keeps src/slack the real adapter: no stand-in, no local mode", () => {
+    const bad = offenders(
+      all.filter((f) => f.startsWith("src/slack/")),
+      (t) => /^src\/(stand-ins|local)\//.test(t),
+    );
+
+    expect(bad).toEqual([]);
+  });
+
+  it("keeps the stand-ins apart from the bot: they model Slack and ARM, not vnetbot", () => {
+    const bad = offenders(
+      all.filter((f) => f.startsWith("src/stand-ins/")),
+      (t) => /^(src\/(core|slack|azure|store|schedule|local)|handlers)\//.test(t),
     );
 
     expect(bad).toEqual([]);
@@ -75,7 +93,7 @@ describe("architecture", () => {
 
   it("reads process.env only in src/config.ts", () => {
     const readers = all.filter(
-      (f) => f !== "src/config.ts" && !f.startsWith("src/simulator/") && /process\.env\b/.test(readFileSync(join(root, f), "utf8")),
+      (f) => f !== "src/config.ts" && !f.startsWith("src/stand-ins/") && /process\.env\b/.test(readFileSync(join(root, f), "utf8")),
     );
 
     expect(readers).toEqual([]);

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import type { Config } from "../config.ts";
 import { Secret } from "../core/secret.ts";
-import { startLocalWebApi, type LocalWebApi } from "../slack/local-web-api.ts";
-import { loadEstate, startSimulator, type RunningSimulator } from "../simulator/index.ts";
+import { startLocalWebApi, type LocalWebApi } from "../stand-ins/slack/web-api.ts";
+import { loadEstate, startSimulator, type RunningSimulator } from "../stand-ins/arm/index.ts";
 
 /** The people of the local workspace: one operator who asks, two approvers who decide. */
 export const LOCAL_PEOPLE = [

@@ -3,7 +3,7 @@
  * and then sends every change of the local workspace that user can see, so the page never reloads.
  */
 import type { ServerResponse } from "node:http";
-import type { LocalWorkspace, WorkspaceEvent } from "../slack/local-slack-workspace.ts";
+import type { LocalWorkspace, WorkspaceEvent } from "../stand-ins/slack/workspace.ts";
 import type { PlaygroundFeed } from "./playground-feed.ts";
 
 const HEARTBEAT_MS = 15_000;

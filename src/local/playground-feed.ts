@@ -3,7 +3,7 @@
  * messages of one user. Each item gets an id and an arrival order once, so that ephemerals (which have no ts) sit
  * between the messages they arrived between, and an update or a replaced ephemeral keeps its place.
  */
-import type { LocalEphemeral, LocalMessage, LocalWorkspace, WorkspaceEvent } from "../slack/local-slack-workspace.ts";
+import type { LocalEphemeral, LocalMessage, LocalWorkspace, WorkspaceEvent } from "../stand-ins/slack/workspace.ts";
 
 /** One thing on the page: a channel message (top level or a thread reply) or an ephemeral "only visible to you". */
 export interface FeedItem {

@@ -4,8 +4,8 @@
  * /slack/events, with a response URL of the local stand-in. A slash command's ack (the HTTP answer) is shown to the
  * user as an ephemeral message, as Slack shows it.
  */
-import type { LocalWebApi } from "../slack/local-web-api.ts";
-import { blockActionsPayload, signedInteraction, signedSlashCommand, type SignedRequest } from "../slack/signing.ts";
+import type { LocalWebApi } from "../stand-ins/slack/web-api.ts";
+import { blockActionsPayload, signedInteraction, signedSlashCommand, type SignedRequest } from "../stand-ins/slack/signing.ts";
 
 /** A /vnet command typed by a user in a channel; text is what follows "/vnet". */
 export interface TypedCommand {

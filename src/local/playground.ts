@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CustomRoute } from "@slack/bolt";
 import type { Logger } from "../log.ts";
-import type { LocalWebApi } from "../slack/local-web-api.ts";
+import type { LocalWebApi } from "../stand-ins/slack/web-api.ts";
 import { LOCAL_CHANNELS, LOCAL_PEOPLE } from "./local-environment.ts";
 import { PlaygroundStreams } from "./playground-events.ts";
 import { PlaygroundFeed } from "./playground-feed.ts";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { webApi } from "@slack/bolt";
 import type { AlertDeps } from "../../src/core/alerts/alert-deps.ts";
-import { startLocalWebApi, type LocalWebApi } from "../../src/slack/local-web-api.ts";
+import { startLocalWebApi, type LocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
 import { createSlackChat } from "../../src/slack/slack-chat.ts";
 import { openSqliteStore, type Stores } from "../../src/store/sqlite-store.ts";
 import { startAzureHarness, type AzureHarness } from "../support/azure-harness.ts";

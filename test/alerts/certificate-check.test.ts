@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCertificateCheck } from "../../src/core/alerts/certificate-check.ts";
-import { issueCertificateFor } from "../../src/simulator/integration.ts";
+import { issueCertificateFor } from "../../src/stand-ins/arm/integration.ts";
 import { ALERTS, buttonsOf, startAlertWorld, textOf, type AlertWorld } from "./alert-world.ts";
 
 describe("the scheduled certificate check", () => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseCertificate } from "../../src/core/certificate.ts";
-import { issueClientCertificate, type IssuedCertificate } from "../../src/simulator/tls.ts";
+import { issueClientCertificate, type IssuedCertificate } from "../../src/stand-ins/arm/tls.ts";
 
 const NOT_BEFORE = new Date("2025-01-10T08:00:00Z");
 const NOT_AFTER = new Date("2033-01-10T08:00:00Z");

@@ -1,5 +1,5 @@
 /** The estate of the Azure adapter tests: one integration of each kind the reader maps, small pages. */
-import type { EstateSeedInput } from "../../src/simulator/index.ts";
+import type { EstateSeedInput } from "../../src/stand-ins/arm/index.ts";
 import { ids } from "../../src/core/resource-id.ts";
 
 export const SUB = "7c0de000-1111-4222-8333-944455556666";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppInfo, PlanInfo } from "../../src/core/model.ts";
-import type { SimNsgRule } from "../../src/simulator/state.ts";
+import type { SimNsgRule } from "../../src/stand-ins/arm/state.ts";
 import { startAzureHarness, type AzureHarness } from "../support/azure-harness.ts";
 import { DAY_MS, NOW, PRODUCTION, SHARED, demo } from "../support/demo-estate.ts";
 

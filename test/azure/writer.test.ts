@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Secret } from "../../src/core/secret.ts";
-import type { RecordedRequest } from "../../src/simulator/index.ts";
+import type { RecordedRequest } from "../../src/stand-ins/arm/index.ts";
 import { startAzureHarness, type AzureHarness } from "../support/azure-harness.ts";
 import { NOW, adapterEstate, at } from "./estate.ts";
 

@@ -8,7 +8,7 @@
 import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import { createAzureClients, createAzureReader } from "../../src/azure/index.ts";
 import { buildInventory } from "../../src/core/inventory.ts";
-import { parseEstate, startSimulator } from "../../src/simulator/index.ts";
+import { parseEstate, startSimulator } from "../../src/stand-ins/arm/index.ts";
 
 const plans = Number(process.argv[2] ?? 60);
 const appsPerPlan = Number(process.argv[3] ?? 8);

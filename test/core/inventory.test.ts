@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildInventory, type Inventory } from "../../src/core/inventory.ts";
 import { resolveApp } from "../../src/core/resolve.ts";
-import { loadEstate } from "../../src/simulator/index.ts";
+import { loadEstate } from "../../src/stand-ins/arm/index.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { NOW, PRODUCTION, SHARED, demo, startDemo } from "./demo.ts";
 

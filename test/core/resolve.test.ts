@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveApp, resolvePlan, resolveVnet, type ResolveDeps } from "../../src/core/resolve.ts";
 import { BotError } from "../../src/errors.ts";
-import { parseEstate } from "../../src/simulator/index.ts";
+import { parseEstate } from "../../src/stand-ins/arm/index.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { PRODUCTION, SHARED, demo } from "./demo.ts";
 

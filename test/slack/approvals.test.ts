@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { LocalMessage } from "../../src/slack/local-slack-workspace.ts";
+import type { LocalMessage } from "../../src/stand-ins/slack/workspace.ts";
 import { ids } from "../../src/core/resource-id.ts";
 import { expectGolden } from "../support/slack-golden.ts";
 import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { signatureHeaders } from "../../src/slack/signing.ts";
+import { signatureHeaders } from "../../src/stand-ins/slack/signing.ts";
 import { expectGolden } from "../support/slack-golden.ts";
 import { startAzureHarness, type AzureHarness } from "../support/azure-harness.ts";
 import { PEOPLE, SIGNING_SECRET, startSlackHarness, type SlackHarness } from "../support/slack-harness.ts";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webApi } from "@slack/bolt";
-import { blockRefusal } from "../../src/slack/local-web-api.ts";
+import { blockRefusal } from "../../src/stand-ins/slack/web-api.ts";
 import { LIMITS, renderReply } from "../../src/slack/render.ts";
-import { parseEstate } from "../../src/simulator/index.ts";
+import { parseEstate } from "../../src/stand-ins/arm/index.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 

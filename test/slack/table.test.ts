@@ -6,7 +6,7 @@ import { commands, createCommandTable } from "../../handlers/index.ts";
 import { help } from "../../handlers/help.ts";
 import { parseCommand } from "../../src/slack/parse-command.ts";
 import { renderReply, LIMITS } from "../../src/slack/render.ts";
-import { blockRefusal } from "../../src/slack/local-web-api.ts";
+import { blockRefusal } from "../../src/stand-ins/slack/web-api.ts";
 import { ACTIONS, textReply, type ReplyButton } from "../../src/core/reply.ts";
 
 const manifest = parse(readFileSync(join(import.meta.dirname, "../../manifest.yml"), "utf8"));

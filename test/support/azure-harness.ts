@@ -1,6 +1,6 @@
 import { createAzureClients, createAzureReader, createAzureWriter, createKuduRunner } from "../../src/azure/index.ts";
 import type { AzureReader, AzureWriter, KuduRunner } from "../../src/core/ports.ts";
-import { loadEstate, parseEstate, startSimulator, type EstateSeed, type EstateSeedInput, type RunningSimulator } from "../../src/simulator/index.ts";
+import { loadEstate, parseEstate, startSimulator, type EstateSeed, type EstateSeedInput, type RunningSimulator } from "../../src/stand-ins/arm/index.ts";
 import { testSimulatorTls } from "./simulator-tls.ts";
 
 /** The real Azure adapter wired to a running ARM simulator. */

@@ -1,4 +1,4 @@
-/** The demo estate (src/simulator/estates/demo.yaml) as tests name it: its fixed clock and resource ids. */
+/** The demo estate (src/stand-ins/arm/estates/demo.yaml) as tests name it: its fixed clock and resource ids. */
 import { ids } from "../../src/core/resource-id.ts";
 
 /** The fixed "now" of tests on the demo estate: its relative certificate expiries and the retirement countdown depend on it. */

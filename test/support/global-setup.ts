@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServerTls } from "../../src/simulator/tls.ts";
+import { createServerTls } from "../../src/stand-ins/arm/tls.ts";
 
 /** Creates the shared simulator TLS material; returns the teardown that deletes it. */
 export default async function setup(): Promise<() => void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadEstate, parseEstate, startSimulator } from "../../src/simulator/index.ts";
-import { testSimulatorTls } from "../support/simulator-tls.ts";
+import { loadEstate, parseEstate, startSimulator } from "../../../src/stand-ins/arm/index.ts";
+import { testSimulatorTls } from "../../support/simulator-tls.ts";
 import { smallEstate } from "./test-estate.ts";
 
 describe("estate seeds", () => {

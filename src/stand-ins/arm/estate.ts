@@ -165,7 +165,7 @@ export function parseEstate(input: unknown, source = "estate"): EstateSeed {
   const result = estateSchema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`);
-  throw new Error(`${source} is not a valid estate:\n${problems.join("\n")}\nSee src/simulator/estates/README.md for the format.`);
+  throw new Error(`${source} is not a valid estate:\n${problems.join("\n")}\nSee src/stand-ins/arm/estates/README.md for the format.`);
 }
 
 function formatPath(path: PropertyKey[]): string {

@@ -5,8 +5,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { LocalWorkspace } from "./local-slack-workspace.ts";
-import { LIMITS } from "./render.ts";
+import { LocalWorkspace } from "./workspace.ts";
+import { SLACK_LIMITS as LIMITS } from "./slack-limits.ts";
 
 /** A user of the local workspace. */
 export interface LocalUser {
@@ -226,18 +226,18 @@ function contentOf(args: Record<string, unknown>): { text: string; blocks: unkno
 
 /**
  * The error Slack answers for these blocks, or undefined if it takes them: invalid_blocks when a documented limit
- * is passed, msg_blocks_too_long past the total (our reading of Slack's undocumented cap; see LIMITS.totalBlocks).
+ * is passed, msg_blocks_too_long past the total (Slack's undocumented aggregate cap, see slack-limits.ts).
  * Tests also hold a command's acknowledgement, which never passes through the Web API, against it.
  */
 export function blockRefusal(blocks: readonly unknown[]): "invalid_blocks" | "msg_blocks_too_long" | undefined {
-  if (blocks.length > LIMITS.blocks || !blocks.every(isWithinLimits)) return "invalid_blocks";
-  return JSON.stringify(blocks).length > LIMITS.totalBlocks ? "msg_blocks_too_long" : undefined;
+  if (blocks.length > LIMITS.blocksPerMessage || !blocks.every(isWithinLimits)) return "invalid_blocks";
+  return JSON.stringify(blocks).length > LIMITS.blocksJson ? "msg_blocks_too_long" : undefined;
 }
 
 function isWithinLimits(block: unknown): boolean {
   const b = block as { type?: string; text?: { text?: string }; fields?: Array<{ text?: string }>; elements?: Array<{ type?: string; value?: string; action_id?: string }> };
-  if (b.type === "header") return (b.text?.text?.length ?? 0) <= LIMITS.header;
-  if (b.type === "section") return (b.text?.text?.length ?? 0) <= LIMITS.sectionText && (b.fields?.length ?? 0) <= LIMITS.fields && (b.fields ?? []).every((f) => (f.text?.length ?? 0) <= LIMITS.field);
+  if (b.type === "header") return (b.text?.text?.length ?? 0) <= LIMITS.headerText;
+  if (b.type === "section") return (b.text?.text?.length ?? 0) <= LIMITS.sectionText && (b.fields?.length ?? 0) <= LIMITS.sectionFields && (b.fields ?? []).every((f) => (f.text?.length ?? 0) <= LIMITS.sectionField);
   if (b.type === "context") return (b.elements?.length ?? 0) <= LIMITS.contextElements;
   if (b.type === "actions") {
     const actionIds = (b.elements ?? []).map((e) => e.action_id).filter((id) => id !== undefined);

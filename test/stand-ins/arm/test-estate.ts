@@ -1,7 +1,7 @@
 import { NetworkManagementClient } from "@azure/arm-network";
 import { WebSiteManagementClient } from "@azure/arm-appservice";
-import { parseEstate, startSimulator, type EstateSeedInput, type RunningSimulator } from "../../src/simulator/index.ts";
-import { testSimulatorTls } from "../support/simulator-tls.ts";
+import { parseEstate, startSimulator, type EstateSeedInput, type RunningSimulator } from "../../../src/stand-ins/arm/index.ts";
+import { testSimulatorTls } from "../../support/simulator-tls.ts";
 
 // The SDK's own credential type, so the tests need no direct @azure/core-auth dependency.
 type TokenCredential = ConstructorParameters<typeof WebSiteManagementClient>[0];
