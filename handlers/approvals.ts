@@ -1,9 +1,8 @@
 /** /vnet approvals: the change requests waiting for a decision. */
-import { formatTime } from "../src/core/approvals/approval-message.ts";
+import { formatTime } from "../src/core/format.ts";
 import { defineCommand } from "../src/core/command.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
 
-/** The approvals command. */
 export const approvals = defineCommand({
   name: "approvals",
   summary: "Change requests waiting for a decision",

@@ -1,10 +1,9 @@
 /** /vnet audit [N]: the latest audit records. */
-import { formatTime } from "../src/core/approvals/approval-message.ts";
+import { formatTime } from "../src/core/format.ts";
 import { defineCommand } from "../src/core/command.ts";
 
 const DEFAULT_COUNT = 20;
 
-/** The audit command. */
 export const audit = defineCommand({
   name: "audit",
   summary: `The latest N audit records (default ${DEFAULT_COUNT})`,
@@ -12,7 +11,7 @@ export const audit = defineCommand({
   instant: true,
   params: [{ name: "N", kind: "count", optional: true }],
   async run(ctx, args) {
-    const records = await ctx.audit.latest(Number(args["N"] ?? DEFAULT_COUNT));
+    const records = await ctx.audit.latest(Number(args.optional("N") ?? DEFAULT_COUNT));
     if (records.length === 0) return { text: "The audit trail is empty.", parts: [{ kind: "text", text: "The audit trail is empty." }] };
     const lines = records.map((r) => {
       const who = r.actor === "vnetbot" ? "vnetbot" : `<@${r.actor}>`;

@@ -2,14 +2,9 @@
 import { BotError } from "../src/errors.ts";
 import { defineCommand, type CommandContext } from "../src/core/command.ts";
 import { diagnoseApp, type DiagnoseDeps, type LiveTestReport } from "../src/core/diagnose/diagnose.ts";
-import { commandFor, diagnosisReply, STATUS_MARK } from "../src/core/diagnose/diagnosis-reply.ts";
-import { createFixClickHandler, type FixClickDeps } from "../src/core/diagnose/fix-click.ts";
+import { commandTextOf } from "../src/core/changes/registry.ts";
+import { diagnosisReply, STATUS_MARK } from "../src/core/diagnose/diagnosis-reply.ts";
 import { ACTIONS, type Reply } from "../src/core/reply.ts";
-
-/** The click handler of the diagnosis' Fix buttons, for the Slack app's actions (ACTIONS.diagnoseFix). */
-export function diagnoseFixAction(deps: FixClickDeps) {
-  return createFixClickHandler(deps);
-}
 
 /** What the diagnose commands need, from the command context; BotError when Kudu is not configured. */
 export function diagnoseDeps(ctx: CommandContext): DiagnoseDeps {
@@ -34,7 +29,6 @@ export function liveTestReply(report: LiveTestReport, title: string): Reply {
   };
 }
 
-/** The diagnose command. */
 export const diagnose = defineCommand({
   name: "diagnose",
   summary: "Why an app cannot reach a host: the checklist, then live tests from the app's worker",
@@ -42,14 +36,14 @@ export const diagnose = defineCommand({
   params: [{ name: "APP", kind: "app" }, { name: "HOST", kind: "host", optional: true }],
   valueNames: { HOST: "HOST[:PORT]" },
   async run(ctx, args) {
-    const diagnosis = await diagnoseApp(diagnoseDeps(ctx), args["APP"]!, args["HOST"], { signal: ctx.signal });
+    const diagnosis = await diagnoseApp(diagnoseDeps(ctx), args.ref("APP"), args.optional("HOST"), { signal: ctx.signal });
     const { offers } = ctx;
     const reply = diagnosisReply(
       diagnosis,
       offers &&
         ((check) => ({
           actionId: ACTIONS.diagnoseFix,
-          label: `Fix: ${commandFor(check.change).replace(/^\/vnet /, "")}`,
+          label: `Fix: ${commandTextOf(check.change)}`,
           value: offers.offer(check.change, ctx.channelId),
           style: "primary",
         })),

@@ -8,14 +8,13 @@ import { buildInventory } from "../src/core/inventory.ts";
 const DEFAULT_MONTHS = 6;
 const MAX_MONTHS = 24;
 
-/** The expiring command. */
 export const expiring = defineCommand({
   name: "expiring",
   summary: "Integration certificates that expire within MONTHS (default 6), most urgent first",
   changesAzure: false,
   params: [{ name: "MONTHS", kind: "count", optional: true }],
   async run(ctx, args) {
-    const months = args["MONTHS"] === undefined ? DEFAULT_MONTHS : Number(args["MONTHS"]);
+    const months = Number(args.optional("MONTHS") ?? DEFAULT_MONTHS);
     if (!Number.isInteger(months) || months < 1 || months > MAX_MONTHS) {
       throw new BotError("usage", `MONTHS must be a whole number from 1 to ${MAX_MONTHS}.`, { hint: "For example: `/vnet expiring 3`" });
     }

@@ -1,5 +1,5 @@
 /** /vnet gateways: the gateways the integrations depend on that are down or busy, and integrations needing a resync. */
-import { plural } from "../src/core/alerts/alert-format.ts";
+import { plural } from "../src/core/format.ts";
 import { gatewayFindings } from "../src/core/alerts/gateway-findings.ts";
 import type { ProblemFinding } from "../src/core/alerts/problem-finding.ts";
 import { defineCommand } from "../src/core/command.ts";
@@ -15,7 +15,6 @@ function line(finding: ProblemFinding): string {
   return `${MARK[finding.condition]} *${finding.subject}* ${state}${why}. Apps: ${finding.apps.join(", ") || "_none_"}.${fix}`;
 }
 
-/** The gateways command. */
 export const gateways = defineCommand({
   name: "gateways",
   summary: "Gateways the integrations depend on that are down or busy, and integrations that need a sync",

@@ -3,7 +3,6 @@ import { BotError } from "../src/errors.ts";
 import { defineCommand, type Command } from "../src/core/command.ts";
 import type { Reply } from "../src/core/reply.ts";
 
-/** The help command. */
 export const help = defineCommand({
   name: "help",
   summary: "Every command, or one command in detail",
@@ -13,20 +12,20 @@ export const help = defineCommand({
   valueNames: { COMMAND: "command" },
   async run(ctx, args): Promise<Reply> {
     const [mayChange, mayApprove] = await Promise.all([knownNow(ctx.access.canRequestChanges(ctx.userId)), knownNow(ctx.access.canApprove(ctx.userId))]);
-    const wanted = args["COMMAND"]?.toLowerCase();
+    const wanted = args.optional("COMMAND")?.toLowerCase();
     if (wanted) {
       const command = ctx.commands.find((c) => c.name === wanted);
       if (!command) throw new BotError("usage", `There is no \`/vnet ${wanted}\` command.`, { hint: "Type `/vnet help` for the list." });
-      return { title: `/vnet ${command.name}`, text: `${command.usage}: ${command.summary}`, parts: [{ kind: "text", text: `\`${command.usage}\`\n${command.summary}.` }, { kind: "context", lines: [command.changesAzure ? changeNote(mayChange) : "Reads only: anyone may run it."] }] };
+      return { title: `/vnet ${command.name}`, text: `${command.usage}: ${command.summary}`, parts: [{ kind: "text", text: `\`${command.usage}\`\n${command.summary}.` }, { kind: "context", lines: [command.changesAzure ? changeNote(mayChange) : command.access.audience === "anyone" ? "Reads only: anyone may run it." : `Only ${command.access.audience} may run it.`] }] };
     }
-    const line = (c: Command) => `\`${c.usage}\`  ${c.summary}`;
+    const line = (c: Command) => `\`${c.usage}\`  ${c.summary}${!c.changesAzure && c.access.audience !== "anyone" ? ` _(${c.access.audience} only)_` : ""}`;
     const reads = ctx.commands.filter((c) => !c.changesAzure);
     const changes = ctx.commands.filter((c) => c.changesAzure);
     return {
       title: "vnetbot: gateway-required VNet integration",
       text: "vnetbot commands",
       parts: [
-        { kind: "text", text: `*Read* (anyone)\n${reads.map(line).join("\n")}` },
+        { kind: "text", text: `*Read* (anyone, unless marked)\n${reads.map(line).join("\n")}` },
         { kind: "text", text: `*Change* (shown as a plan first, runs after another person approves)\n${changes.map(line).join("\n")}` },
         { kind: "context", lines: [changeNote(mayChange), approveNote(mayApprove)] },
         { kind: "context", lines: ["APP, PLAN and VNET take a name, resource-group/name, or a full resource id."] },

@@ -1,24 +1,18 @@
 /** The /vnet command table: every subcommand, in the order /vnet help lists them. */
+import { changeCommands } from "../src/core/changes/registry.ts";
 import type { Command } from "../src/core/command.ts";
 import { approvals } from "./approvals.ts";
 import { audit } from "./audit.ts";
-import { connect } from "./connect.ts";
 import { diagnose } from "./diagnose.ts";
-import { disconnect } from "./disconnect.ts";
 import { expiring } from "./expiring.ts";
 import { gateways } from "./gateways.ts";
 import { help } from "./help.ts";
 import { list } from "./list.ts";
 import { plan } from "./plan.ts";
-import { peer } from "./peer.ts";
-import { renew } from "./renew.ts";
 import { resolve } from "./resolve.ts";
-import { routeAdd } from "./route-add.ts";
-import { routeRemove } from "./route-remove.ts";
 import { routes } from "./routes.ts";
 import { show } from "./show.ts";
 import { snooze } from "./snooze.ts";
-import { sync } from "./sync.ts";
 import { tcpping } from "./tcpping.ts";
 
 /** Builds a table; refuses two commands of the same name (one would silently shadow the other). */
@@ -44,13 +38,8 @@ export const commands: readonly Command[] = createCommandTable([
   diagnose,
   tcpping,
   resolve,
-  connect,
-  disconnect,
-  sync,
-  routeAdd,
-  routeRemove,
-  renew,
-  peer,
+  // One per change kind (src/core/changes/registry.ts), each asking for approval.
+  ...changeCommands(),
   approvals,
   audit,
 ]);

@@ -1,13 +1,12 @@
 /** /vnet list [--subscription ID] [--plan PLAN]: every gateway-required integration. */
 import { BotError } from "../src/errors.ts";
-import { retirementLine } from "../src/core/alerts/alert-format.ts";
+import { plural, retirementLine } from "../src/core/format.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { buildInventory } from "../src/core/inventory.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
-import { vnetNameOf } from "./change-targets.ts";
-import { certificateLine, connectionFlags, plural, SOON_DAYS } from "./read-format.ts";
+import { isReferredTo } from "../src/core/resolve.ts";
+import { certificateLine, connectionFlags, SOON_DAYS } from "./read-format.ts";
 
-/** The list command. */
 export const list = defineCommand({
   name: "list",
   summary: "Every gateway-required integration (plan, VNet, apps, gateway, certificate)",
@@ -15,15 +14,15 @@ export const list = defineCommand({
   params: [],
   flags: [{ name: "--subscription", value: "ID", kind: "subscription" }, { name: "--plan", value: "PLAN", kind: "plan" }],
   async run(ctx, args) {
-    const asked = args["--subscription"];
+    const asked = args.optional("--subscription");
     if (asked && !ctx.subscriptions.some((s) => s.toLowerCase() === asked.toLowerCase())) {
       throw new BotError("forbidden", `Subscription ${asked} is not one vnetbot manages, so it is not listed.`, {
         hint: `It manages ${ctx.subscriptions.join(", ") || "no subscription yet"} (azure.subscriptions in the configuration).`,
       });
     }
     const subscriptions = asked ? [asked] : ctx.subscriptions;
-    const planName = args["--plan"] ? vnetNameOf(args["--plan"]).toLowerCase() : undefined;
-    const inventory = await buildInventory(ctx.reader, subscriptions, planName ? { planFilter: (p) => p.name.toLowerCase() === planName } : {});
+    const plan = args.optionalRef("--plan");
+    const inventory = await buildInventory(ctx.reader, subscriptions, plan ? { planFilter: (p) => isReferredTo(p, plan) } : {});
     const now = ctx.clock.now();
     const parts: ReplyPart[] = inventory.integrations.map((i) => ({
       kind: "text",

@@ -4,17 +4,15 @@ import { defineCommand } from "../src/core/command.ts";
 import { resolvePlan } from "../src/core/resolve.ts";
 import { sameId } from "../src/core/resource-id.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
-import { resolveDeps } from "./change-targets.ts";
 import { routeLines } from "./read-format.ts";
 
-/** The plan command. */
 export const plan = defineCommand({
   name: "plan",
   summary: `A plan's VNets (up to ${MAX_VNETS_PER_PLAN}), the apps on each, routes`,
   changesAzure: false,
   params: [{ name: "PLAN", kind: "plan" }],
   async run(ctx, args) {
-    const found = await resolvePlan(resolveDeps(ctx), args["PLAN"]!);
+    const found = await resolvePlan(ctx, args.ref("PLAN"));
     const [connections, apps] = await Promise.all([ctx.reader.listPlanVnetConnections(found.id), ctx.reader.listApps(found.subscriptionId)]);
     const gateway = connections.filter((c) => !c.isRegional);
     const onPlan = apps.filter((a) => sameId(a.planId, found.id));

@@ -1,7 +1,7 @@
 /** Shared by the read handlers: one-line descriptions of routes, certificates and connections. */
-import { formatTime } from "../src/core/approvals/approval-message.ts";
+import { formatTime, plural } from "../src/core/format.ts";
 import type { VnetConnectionInfo } from "../src/core/model.ts";
-import { describeRoute } from "../src/core/changes/route-add.ts";
+import { describeRoute } from "../src/core/address-range.ts";
 
 /** "route-10-0-0-0-16 (10.0.0.0/16, STATIC)" per route, or "none". */
 export function routeLines(connection: VnetConnectionInfo): string[] {
@@ -21,10 +21,6 @@ export function certificateLine(connection: VnetConnectionInfo, now: Date): stri
   return days <= SOON_DAYS ? `:warning: ${line}` : line;
 }
 
-/** "1 route", "2 routes". */
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
-}
 
 /** Flags worth a glance: resync required, custom DNS. */
 export function connectionFlags(connection: VnetConnectionInfo): string {

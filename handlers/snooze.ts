@@ -4,11 +4,12 @@ import { parseSnoozeDuration, snoozeAlert } from "../src/core/alerts/snooze-aler
 import { defineCommand } from "../src/core/command.ts";
 import { escapeMrkdwn } from "../src/core/reply.ts";
 
-/** The snooze command. */
 export const snooze = defineCommand({
   name: "snooze",
   summary: "Silence one open alert (its id or gateway name) for DURATION (30m, 4h, 2d; up to a week), saying why",
   changesAzure: false,
+  // Silencing an outage alert is a decision for the people who may change things, not for every reader.
+  access: { audience: "operators", deed: "snooze alerts" },
   params: [
     { name: "ALERT", kind: "alert" },
     { name: "DURATION", kind: "duration" },
@@ -18,14 +19,10 @@ export const snooze = defineCommand({
     if (!ctx.alerts) {
       throw new BotError("unavailable", "Alerts are off, so there is nothing to snooze.", { hint: "Set slack.alertChannel in the configuration to turn them on." });
     }
-    // Silencing an outage alert is a decision for the people who may change things, not for every reader.
-    if (!(await ctx.access.canRequestChanges(ctx.userId))) {
-      throw new BotError("forbidden", "Only operators can snooze alerts.", { hint: "Ask an operator, or look at the alert's thread for who is on it." });
-    }
-    const reason = (args["REASON"] ?? "").trim();
+    const reason = (args.optional("REASON") ?? "").trim();
     const reply = await snoozeAlert(ctx.alerts, {
-      ref: args["ALERT"] ?? "",
-      ms: parseSnoozeDuration(args["DURATION"] ?? ""),
+      ref: args.text("ALERT"),
+      ms: parseSnoozeDuration(args.text("DURATION")),
       reason,
       userId: ctx.userId,
       now: ctx.clock.now(),

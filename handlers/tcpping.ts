@@ -3,7 +3,6 @@ import { defineCommand } from "../src/core/command.ts";
 import { tcppingFromApp } from "../src/core/diagnose/diagnose.ts";
 import { diagnoseDeps, liveTestReply } from "./diagnose.ts";
 
-/** The tcpping command. */
 export const tcpping = defineCommand({
   name: "tcpping",
   summary: "Test a TCP connection from the app's worker",
@@ -11,7 +10,7 @@ export const tcpping = defineCommand({
   params: [{ name: "APP", kind: "app" }, { name: "HOST", kind: "host-port" }],
   valueNames: { HOST: "HOST:PORT" },
   async run(ctx, args) {
-    const report = await tcppingFromApp(diagnoseDeps(ctx), args["APP"]!, args["HOST"]!, { signal: ctx.signal });
+    const report = await tcppingFromApp(diagnoseDeps(ctx), args.ref("APP"), args.text("HOST"), { signal: ctx.signal });
     return liveTestReply(report, `tcpping from ${report.appName}`);
   },
 });

@@ -3,15 +3,11 @@
  * configuration and starts the bot (src/start-bot.ts) with the command table and the scheduled jobs. With no Slack bot
  * token it runs in local mode, on the ARM simulator and a local Slack stand-in with a browser playground.
  */
-import { ConfigError, loadConfigFromProcess, type Config } from "./config.ts";
-import type { AlertDeps } from "./core/alerts/alert-deps.ts";
+import { ConfigError, loadConfigFromProcess } from "./config.ts";
 import type { Clock } from "./core/ports.ts";
-import { createLogger, type Logger } from "./log.ts";
-import type { ScheduledJob } from "./schedule/scheduler.ts";
+import { createLogger } from "./log.ts";
 import { startBot, type RunningBot } from "./start-bot.ts";
-import { ACTIONS } from "./core/reply.ts";
 import { commands } from "../handlers/index.ts";
-import { diagnoseFixAction } from "../handlers/diagnose.ts";
 import { certificateJob } from "../handlers/job-certificates.ts";
 import { gatewayJob } from "../handlers/job-gateways.ts";
 
@@ -27,8 +23,10 @@ async function main(): Promise<void> {
     logger,
     clock,
     commands,
-    jobs: (effective, deps) => alertJobs(effective, deps, logger),
-    actions: (deps) => ({ [ACTIONS.diagnoseFix]: diagnoseFixAction(deps) }),
+    jobs: (deps, effective) => [
+      certificateJob(deps, effective.schedule.certificates ?? "0 9 * * 1-5"),
+      gatewayJob(deps, effective.schedule.gateways ?? "*/5 * * * *"),
+    ],
   });
 
   announce(bot);
@@ -38,31 +36,6 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
-}
-
-function timezoneOf(config: Config): { timezone?: string } {
-  return config.schedule.timezone ? { timezone: config.schedule.timezone } : {};
-}
-
-/** The scheduled alert jobs; none without an alert channel to post to. */
-function alertJobs(config: Config, deps: Pick<AlertDeps, "reader" | "store" | "chat">, logger: Logger): ScheduledJob[] {
-  const channel = config.slack.alertChannel;
-  if (!channel) {
-    logger.warn("slack.alertChannel is not set: certificate and gateway alerts are off.");
-    return [];
-  }
-  const alertDeps: AlertDeps = {
-    ...deps,
-    subscriptions: config.azure.subscriptions,
-    channel,
-    certificateWarningMonths: config.schedule.certificateWarningMonths,
-    reminderHours: config.schedule.reminderHours,
-    ...timezoneOf(config),
-  };
-  return [
-    certificateJob(alertDeps, config.schedule.certificates ?? "0 9 * * 1-5"),
-    gatewayJob(alertDeps, config.schedule.gateways ?? "*/5 * * * *"),
-  ];
 }
 
 function announce({ config, port, local }: RunningBot): void {

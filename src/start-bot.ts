@@ -1,24 +1,18 @@
 /**
- * Starts the whole bot from a configuration: Azure clients → store → Slack app → scheduler, and in local mode the
- * ARM simulator, the Slack stand-in and the browser playground first. main.ts passes what only it may import (the
- * command table and the scheduled jobs); the end-to-end tests start the same stack here on a free port.
+ * Starts the whole bot from a configuration: Azure clients → store → the bot (src/bot.ts) → scheduler, and in
+ * local mode the ARM simulator, the Slack stand-in and the browser playground first. main.ts passes what only it may
+ * import (the command table and the scheduled jobs); the end-to-end tests start the same stack here on a free port.
  */
 import { createAzureClients, createAzureReader, createAzureWriter, createKuduRunner, defaultCredential } from "./azure/index.ts";
+import { createBot } from "./bot.ts";
 import type { Config } from "./config.ts";
-import { createAlertClickHandlers } from "./core/alerts/alert-clicks.ts";
 import type { AlertDeps } from "./core/alerts/alert-deps.ts";
-import type { AccessPolicy } from "./core/approvals/access-policy.ts";
-import type { ApprovalService } from "./core/approvals/approval-service.ts";
-import type { AuditLog } from "./core/audit.ts";
 import type { Command } from "./core/command.ts";
-import type { FixOffers } from "./core/diagnose/fix-offers.ts";
 import type { Clock } from "./core/ports.ts";
 import type { Logger } from "./log.ts";
 import { startLocalEnvironment, type LocalEnvironment } from "./local/local-environment.ts";
 import { createPlayground } from "./local/playground.ts";
 import { startScheduler, type ScheduledJob } from "./schedule/scheduler.ts";
-import { createSlackApp } from "./slack/app.ts";
-import type { ClickHandler } from "./slack/dispatcher.ts";
 import { openStore } from "./store/open-store.ts";
 
 /** What the bot is started from. */
@@ -27,22 +21,10 @@ export interface StartBotOptions {
   logger: Logger;
   clock: Clock;
   commands: readonly Command[];
-  /** The scheduled jobs for the configuration in effect (in local mode, the one pointing at the stand-ins). */
-  jobs: (config: Config, deps: Pick<AlertDeps, "reader" | "store" | "chat">) => ScheduledJob[];
-  /** Handlers of further buttons by action id (the diagnosis' Fix buttons), built once the bot's approval flow exists. */
-  actions?: (deps: ActionDeps) => Record<string, ClickHandler>;
+  /** The scheduled alert jobs, given what they need and the configuration in effect (local mode points it at the stand-ins). */
+  jobs: (deps: AlertDeps, config: Config) => ScheduledJob[];
   /** Overrides config.port, e.g. 0 for any free port. */
   port?: number;
-}
-
-/** What button handlers built outside this file get: the bot's access policy and approval flow. */
-export interface ActionDeps {
-  access: AccessPolicy;
-  approvals: ApprovalService;
-  audit: AuditLog;
-  clock: Clock;
-  /** The diagnoses' Fix offers (kept in the store, so buttons survive restarts). */
-  offers: FixOffers;
 }
 
 /** The running bot. */
@@ -67,30 +49,21 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const reader = createAzureReader(clients);
   const stores = await openStore(config, logger);
   const playground = local ? createPlayground({ slack: local.slack, signingSecret: config.secrets.signingSecret?.reveal() ?? "", logger }) : undefined;
-  // Filled once the bot exists: the alert buttons open the bot's own approval flow.
-  const actions: Record<string, ClickHandler> = {};
-  const bot = createSlackApp({
+  const bot = createBot({
     config,
     logger,
+    clock,
     reader,
     writer: createAzureWriter(clients),
     kudu: createKuduRunner(clients, config.azure.kuduUrl),
-    clock,
     stores,
     commands: options.commands,
-    actions,
-    ...(config.slack.alertChannel ? { alerts: { store: stores.alerts, ...timezoneOf(config) } } : {}),
     ...(playground ? { customRoutes: playground.routes } : {}),
     ...(options.port === undefined ? {} : { port: options.port }),
   });
-  Object.assign(
-    actions,
-    createAlertClickHandlers({ store: stores.alerts, chat: bot.chat, access: bot.access, approvals: bot.approvals, audit: stores.audit, clock, ...timezoneOf(config) }),
-    options.actions?.({ access: bot.access, approvals: bot.approvals, audit: stores.audit, clock, offers: bot.offers! }),
-  );
 
   const port = await bot.start();
-  const scheduler = startScheduler({ schedule: config.schedule, jobs: options.jobs(config, { reader, store: stores.alerts, chat: bot.chat }), logger, clock });
+  const scheduler = startScheduler({ schedule: config.schedule, jobs: alertJobs(), logger, clock });
   return {
     config,
     port,
@@ -104,8 +77,18 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       await local?.close();
     },
   };
-}
 
-function timezoneOf(config: Config): { timezone?: string } {
-  return config.schedule.timezone ? { timezone: config.schedule.timezone } : {};
+  function alertJobs(): ScheduledJob[] {
+    const channel = config.slack.alertChannel;
+    if (!channel) {
+      logger.warn("slack.alertChannel is not set: certificate and gateway alerts are off.");
+      return [];
+    }
+    const { timezone, certificateWarningMonths, reminderHours } = config.schedule;
+    const deps: AlertDeps = {
+      reader, store: stores.alerts, chat: bot.chat, logger, channel, subscriptions: config.azure.subscriptions,
+      certificateWarningMonths, reminderHours, ...(timezone ? { timezone } : {}),
+    };
+    return options.jobs(deps, config);
+  }
 }

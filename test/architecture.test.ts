@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 
-// Arrows point inward (STYLE.md): these rules read import lines, so a wrong dependency fails here before review.
+// Arrows point inward: these rules read import lines, so a wrong dependency fails here before review.
 const root = join(import.meta.dirname, "..");
 
 function sourceFiles(dir: string): string[] {

@@ -84,6 +84,21 @@ export function rangeOfRoute(route: Pick<PlanRoute, "startAddress" | "endAddress
   return parseAddressRange(`${route.startAddress}-${route.endAddress}`);
 }
 
+/** The range of a stored route; undefined when Azure holds something that cannot be read as one. */
+export function readRoute(route: Pick<PlanRoute, "startAddress" | "endAddress">): AddressRange | undefined {
+  try {
+    return rangeOfRoute(route);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A route as users read it: its range and type, e.g. "10.0.0.0/16, STATIC". */
+export function describeRoute(route: PlanRoute): string {
+  const range = readRoute(route);
+  return `${range ? formatRange(range) : route.startAddress}, ${route.routeType}`;
+}
+
 /** True when every address of inner lies in outer. */
 export function rangeContains(outer: AddressRange, inner: AddressRange): boolean {
   return outer.start <= inner.start && inner.end <= outer.end;

@@ -1,11 +1,13 @@
 /** The contract between the dispatcher and the handlers: what a /vnet subcommand declares and what it gets. */
-import type { AccessPolicy } from "./approvals/access-policy.ts";
+import { ANYONE, OPERATORS_REQUEST_CHANGES, type AccessPolicy, type AccessRule } from "./access.ts";
+import type { AddressRange } from "./address-range.ts";
 import type { ApprovalStore } from "./approvals/approval-store.ts";
 import type { AuditLog } from "./audit.ts";
 import type { ChangeRequest } from "./changes/types.ts";
 import type { FixOffers } from "./diagnose/fix-offers.ts";
 import type { AlertStateStore, AzureReader, ChatPort, Clock, KuduRunner } from "./ports.ts";
 import type { Reply } from "./reply.ts";
+import type { ResourceRef } from "./resolve.ts";
 
 /** How an argument is checked before anything reaches Azure. */
 export type ParamKind =
@@ -29,8 +31,56 @@ export interface Flag {
   kind: ParamKind;
 }
 
-/** Arguments by param or flag name ("APP", "--plan"); absent optional ones are missing. */
-export type CommandArgs = Readonly<Record<string, string | undefined>>;
+/** One argument as the parser checked it: the words typed, and what they were parsed into. */
+export interface ParsedArg {
+  text: string;
+  ref?: ResourceRef;
+  range?: AddressRange;
+}
+
+/** The arguments of one command, by param or flag name ("APP", "--plan"), kept as the parser understood them. */
+export class CommandArgs {
+  readonly #values: ReadonlyMap<string, ParsedArg>;
+
+  constructor(values: ReadonlyMap<string, ParsedArg> | Record<string, string>) {
+    this.#values = values instanceof Map ? values : new Map(Object.entries(values).map(([name, text]) => [name, { text }]));
+  }
+
+  /** The words given for an optional argument, or undefined. */
+  optional(name: string): string | undefined {
+    return this.#values.get(name)?.text;
+  }
+
+  /** The words given for a required argument (the parser has made sure it is there). */
+  text(name: string): string {
+    return this.#arg(name).text;
+  }
+
+  /** The resource an app, plan or VNet argument names, as parsed. */
+  ref(name: string): ResourceRef {
+    const ref = this.#arg(name).ref;
+    if (!ref) throw new Error(`Argument ${name} is not a resource reference.`);
+    return ref;
+  }
+
+  /** The resource an optional app, plan or VNet argument names, or undefined when it was left out. */
+  optionalRef(name: string): ResourceRef | undefined {
+    return this.#values.has(name) ? this.ref(name) : undefined;
+  }
+
+  /** The address range a range argument was parsed into. */
+  range(name: string): AddressRange {
+    const range = this.#arg(name).range;
+    if (!range) throw new Error(`Argument ${name} is not an address range.`);
+    return range;
+  }
+
+  #arg(name: string): ParsedArg {
+    const arg = this.#values.get(name);
+    if (!arg) throw new Error(`Argument ${name} was not parsed: declare it in the command's params.`);
+    return arg;
+  }
+}
 
 /** What a handler may use: who asked, the estate, the approval flow, the stores it reads. */
 export interface CommandContext {
@@ -38,11 +88,12 @@ export interface CommandContext {
   channelId: string;
   /** What was typed after /vnet. */
   commandText: string;
-  /** Aborted when the command's deadline passes. */
+  /** Aborted when the command's deadline passes; the reader passes it on to Azure. */
   signal: AbortSignal;
   reader: AzureReader;
   subscriptions: readonly string[];
   clock: Clock;
+  /** What the asker may do (help shows it); the dispatcher has already enforced the command's own rule. */
   access: AccessPolicy;
   approvals: ApprovalStore;
   audit: AuditLog;
@@ -64,7 +115,10 @@ export interface Command {
   /** e.g. "/vnet route add PLAN VNET CIDR|START-END" */
   usage: string;
   summary: string;
+  /** Changes Azure through the approval flow: help lists these apart. */
   changesAzure: boolean;
+  /** Who may run it; enforced by the dispatcher before run. */
+  access: AccessRule;
   /** Answers from the bot's own state, fast enough to be the acknowledgement itself (help, approvals, audit). */
   instant?: boolean;
   params: readonly Param[];
@@ -72,8 +126,16 @@ export interface Command {
   run(ctx: CommandContext, args: CommandArgs): Promise<Reply>;
 }
 
+/** What a command file declares; usage is generated, and access defaults to operators for changes, anyone for reads. */
+export type CommandSpec = Omit<Command, "usage" | "flags" | "access"> & {
+  flags?: readonly Flag[];
+  access?: AccessRule;
+  /** How a param is shown in the usage line, e.g. { RANGE: "CIDR|START-END" }. */
+  valueNames?: Record<string, string>;
+};
+
 /** Declares a command; its usage line is generated from the params so that the two cannot disagree. */
-export function defineCommand(spec: Omit<Command, "usage" | "flags"> & { flags?: readonly Flag[]; valueNames?: Record<string, string> }): Command {
+export function defineCommand(spec: CommandSpec): Command {
   const flags = spec.flags ?? [];
   const words = [
     ...flags.map((f) => `[${f.name} ${f.value}]`),
@@ -83,5 +145,5 @@ export function defineCommand(spec: Omit<Command, "usage" | "flags"> & { flags?:
     }),
   ];
   const { valueNames: _valueNames, ...rest } = spec;
-  return { ...rest, flags, usage: ["/vnet", spec.name, ...words].join(" ") };
+  return { ...rest, flags, access: spec.access ?? (spec.changesAzure ? OPERATORS_REQUEST_CHANGES : ANYONE), usage: ["/vnet", spec.name, ...words].join(" ") };
 }

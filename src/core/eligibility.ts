@@ -1,4 +1,7 @@
-/** The rules of gateway-required VNet integration (domain.md), each a named check that explains itself. */
+/**
+ * The rules of gateway-required VNet integration, each a named check that explains itself. Source: azure-docs
+ * articles/app-service/configure-gateway-required-vnet-integration.md (01/30/2026).
+ */
 import { BotError } from "../errors.ts";
 import { isPrivatePrefix } from "./address-range.ts";
 import type { AppInfo, GatewayInfo, PlanInfo } from "./model.ts";
@@ -111,14 +114,17 @@ export function checkNoExpressRoute(vnetName: string, gateways: readonly Gateway
   ];
 }
 
-/** The VNet's VPN gateway, if it has one. */
+/**
+ * The gateway App Service connects through: the VNet's gateway that is not ExpressRoute (a VPN and an ExpressRoute
+ * gateway may coexist in one GatewaySubnet). A gateway of another type is returned too, so that checkGateway says so.
+ */
 export function findVpnGateway(gateways: readonly GatewayInfo[]): GatewayInfo | undefined {
-  return gateways.find((gateway) => gateway.gatewayType.toLowerCase() === "vpn");
+  return gateways.find((gateway) => gateway.gatewayType.toLowerCase() !== "expressroute");
 }
 
 /** The VNet must have a gateway that is not ExpressRoute. */
 export function checkGatewayExists(vnetName: string, gateways: readonly GatewayInfo[]): EligibilityProblem[] {
-  if (gateways.some((gateway) => gateway.gatewayType.toLowerCase() !== "expressroute")) return [];
+  if (findVpnGateway(gateways)) return [];
   return [
     {
       rule: "gateway-exists",
@@ -176,7 +182,7 @@ function checkPointToSite(gateway: GatewayInfo): EligibilityProblem[] {
 /** Every rule about the VNet's gateways, given all gateways the VNet has. */
 export function checkVnetGateways(vnetName: string, gateways: readonly GatewayInfo[]): EligibilityProblem[] {
   const problems = [...checkNoExpressRoute(vnetName, gateways), ...checkGatewayExists(vnetName, gateways)];
-  const vpn = gateways.find((gateway) => gateway.gatewayType.toLowerCase() !== "expressroute");
+  const vpn = findVpnGateway(gateways);
   if (vpn) problems.push(...checkGateway(vpn));
   return problems;
 }

@@ -4,7 +4,6 @@
  * case-insensitive).
  */
 
-/** An App Service plan. */
 export interface PlanInfo {
   id: string;
   name: string;
@@ -21,7 +20,6 @@ export interface PlanInfo {
   isWindowsContainer: boolean;
 }
 
-/** A web app (production slot). */
 export interface AppInfo {
   id: string;
   name: string;
@@ -82,7 +80,6 @@ export interface RootCertificate {
   publicCertData: string;
 }
 
-/** A virtual network gateway. */
 export interface GatewayInfo {
   id: string;
   name: string;

@@ -48,7 +48,7 @@ export interface PeeringSettings {
 }
 
 /**
- * Writes to the estate, one method per ARM write the change plans need (azure-api.md §3). Each is safe to repeat.
+ * Writes to the estate, one method per ARM write the change plans need. Each is safe to repeat.
  */
 export interface AzureWriter {
   /** PUT the app's VNet connection; Azure answers with the client certificate. */

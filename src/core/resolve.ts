@@ -5,6 +5,47 @@ import type { AppInfo, PlanInfo, VnetInfo } from "./model.ts";
 import type { AzureReader } from "./ports.ts";
 import { parseResourceId } from "./resource-id.ts";
 
+/**
+ * What a user typed to name a resource, understood once: a full resource id, or a name with an optional resource
+ * group ("rg/name"). Parsing it checks the syntax only; which resource it means is for the resolvers to find.
+ */
+export interface ResourceRef {
+  /** As typed. */
+  text: string;
+  /** The id, when a full resource id was typed. */
+  id: string | undefined;
+  /** The resource group of "rg/name". */
+  resourceGroup: string | undefined;
+  /** The resource's own name (the last name of an id). */
+  name: string;
+}
+
+/** Understands a reference, or throws a usage error saying what a reference looks like. */
+export function parseResourceRef(noun: Exclude<NamedResource, "resource group">, input: string): ResourceRef {
+  const text = input.trim();
+  if (text.length === 0) throw new BotError("usage", `Name the ${noun}: a name, rg/name or a resource id.`);
+  // An id is checked against the kind it must be when it is resolved.
+  if (text.startsWith("/")) return { text, id: text, resourceGroup: parseResourceId(text)?.resourceGroup, name: parseResourceId(text)?.names.at(-1) ?? "" };
+  const parts = text.split("/");
+  if (parts.length > 2) {
+    throw new BotError("usage", `"${text}" is neither ${article(noun)} name, rg/name, nor a full resource id.`, {
+      hint: "Give the name, resource-group/name, or the id starting with /subscriptions/.",
+    });
+  }
+  const [first = "", second] = parts;
+  const resourceGroup = second === undefined ? undefined : first;
+  const name = second ?? first;
+  if (resourceGroup !== undefined) assertValidAzureName("resource group", resourceGroup);
+  assertValidAzureName(noun, name);
+  return { text, id: undefined, resourceGroup, name };
+}
+
+/** True when the reference names this resource (by id, or by name and, when given, resource group). */
+export function isReferredTo(resource: Named, ref: ResourceRef): boolean {
+  if (ref.id !== undefined) return equal(resource.id, ref.id);
+  return equal(resource.name, ref.name) && (ref.resourceGroup === undefined || equal(resource.resourceGroup, ref.resourceGroup));
+}
+
 /** Where to look: the reader and the subscriptions vnetbot is configured for. */
 export interface ResolveDeps {
   reader: AzureReader;
@@ -54,43 +95,29 @@ const VNET: Kind<VnetInfo> = {
  * Finds an app by name, rg/name or resource id in the configured subscriptions. A name is found in the site list,
  * then the app is read on its own: only a single site's GET is sure to carry which VNet it uses (siteConfig).
  */
-export async function resolveApp(deps: ResolveDeps, text: string): Promise<AppInfo> {
-  const app = await resolve(deps, APP, text);
-  return app.gatewayVnetName === undefined && !text.trim().startsWith("/") ? deps.reader.getApp(app.id) : app;
+export async function resolveApp(deps: ResolveDeps, ref: ResourceRef | string): Promise<AppInfo> {
+  const wanted = typeof ref === "string" ? parseResourceRef("app", ref) : ref;
+  const app = await resolve(deps, APP, wanted);
+  return app.gatewayVnetName === undefined && wanted.id === undefined ? deps.reader.getApp(app.id) : app;
 }
 
 /** Finds an App Service plan by name, rg/name or resource id in the configured subscriptions. */
-export function resolvePlan(deps: ResolveDeps, text: string): Promise<PlanInfo> {
-  return resolve(deps, PLAN, text);
+export async function resolvePlan(deps: ResolveDeps, ref: ResourceRef | string): Promise<PlanInfo> {
+  return resolve(deps, PLAN, typeof ref === "string" ? parseResourceRef("plan", ref) : ref);
 }
 
 /** Finds a virtual network by name, rg/name or resource id in the configured subscriptions. */
-export function resolveVnet(deps: ResolveDeps, text: string): Promise<VnetInfo> {
-  return resolve(deps, VNET, text);
+export async function resolveVnet(deps: ResolveDeps, ref: ResourceRef | string): Promise<VnetInfo> {
+  return resolve(deps, VNET, typeof ref === "string" ? parseResourceRef("vnet", ref) : ref);
 }
 
-async function resolve<T extends Named>(deps: ResolveDeps, kind: Kind<T>, input: string): Promise<T> {
-  const text = input.trim();
-  if (text.length === 0) throw new BotError("usage", `Name the ${kind.noun}: a name, rg/name or a resource id.`);
-  if (text.startsWith("/")) return resolveId(deps, kind, text);
-  const parts = text.split("/");
-  if (parts.length > 2) {
-    throw new BotError("usage", `"${text}" is neither ${article(kind.noun)} name, rg/name, nor a full resource id.`, {
-      hint: "Give the name, resource-group/name, or the id starting with /subscriptions/.",
-    });
-  }
-  const [first = "", second] = parts;
-  const resourceGroup = second === undefined ? undefined : first;
-  const name = second ?? first;
-  if (resourceGroup !== undefined) assertValidAzureName("resource group", resourceGroup);
-  assertValidAzureName(kind.noun, name);
+async function resolve<T extends Named>(deps: ResolveDeps, kind: Kind<T>, ref: ResourceRef): Promise<T> {
+  if (ref.id !== undefined) return resolveId(deps, kind, ref.id);
   const found = await Promise.all(deps.subscriptions.map((subscriptionId) => kind.list(deps.reader, subscriptionId)));
-  const matches = found.flat().filter(
-    (item) => equal(item.name, name) && (resourceGroup === undefined || equal(item.resourceGroup, resourceGroup)),
-  );
+  const matches = found.flat().filter((item) => isReferredTo(item, ref));
   if (matches.length === 1) return matches[0]!;
-  if (matches.length === 0) throw notFound(kind.noun, text);
-  throw ambiguous(kind.noun, text, matches);
+  if (matches.length === 0) throw notFound(kind.noun, ref.text);
+  throw ambiguous(kind.noun, ref.text, matches);
 }
 
 async function resolveId<T extends Named>(deps: ResolveDeps, kind: Kind<T>, text: string): Promise<T> {

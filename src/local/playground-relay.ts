@@ -66,7 +66,6 @@ export function createRelay(slack: LocalWebApi, signingSecret: string) {
   };
 }
 
-/** The relay's type. */
 export type Relay = ReturnType<typeof createRelay>;
 
 // Bolt writes an object ack as JSON and a string ack as text/plain; an empty ack shows nothing.

@@ -1,36 +1,47 @@
 /**
- * The one place that owns the cross-cutting work of commands and clicks: parse, look up, check access, run under
- * a deadline, map errors to replies. Bolt wiring (ack, respond) lives in app.ts; handlers only return replies.
+ * The one place that owns the cross-cutting work of commands and clicks: parse, look up, check access (as each
+ * command and button declares it), run under a deadline, and turn failures into replies. Bolt wiring (ack,
+ * respond) lives in slack-adapter.ts; handlers and buttons only return replies.
  */
-import { randomBytes } from "node:crypto";
-import { BotError, isBotError } from "../errors.ts";
+import { BotError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import type { AccessPolicy } from "../core/approvals/access-policy.ts";
-import type { ApprovalService, Decision } from "../core/approvals/approval-service.ts";
-import type { ApprovalStore } from "../core/approvals/approval-store.ts";
+import { askSomeoneWhoMay, isInAudience, outsideAudience, ASK_ANOTHER_APPROVER, OWN_REQUEST, type AccessPolicy, type AccessRule } from "../core/access.ts";
 import type { AuditLog } from "../core/audit.ts";
-import type { Command, CommandContext } from "../core/command.ts";
-import type { AzureReader, Clock, KuduRunner } from "../core/ports.ts";
-import { ACTIONS, problemReply, textReply, type Reply } from "../core/reply.ts";
-import { DEADLINE_PASSED, INTERNAL_ERROR, TRY_AGAIN, WORKING } from "./messages.ts";
+import type { Button, Decision } from "../core/button.ts";
+import type { Command, CommandArgs, CommandContext } from "../core/command.ts";
+import { describeFailure, failureReply } from "../core/failure.ts";
+import { problemReply, textReply, type Reply } from "../core/reply.ts";
+import { BUTTON_GONE, DEADLINE_PASSED, RUN_IT_AGAIN, TRY_AGAIN, WORKING } from "./messages.ts";
 import { parseCommand } from "./parse-command.ts";
+
+/** Who typed what, where. */
+export interface Invocation {
+  userId: string;
+  channelId: string;
+  text: string;
+}
+
+/** A click on one of our buttons. */
+export interface ButtonClick {
+  userId: string;
+  channelId: string;
+  actionId: string;
+  value: string;
+}
+
+/** What a command's context is made of besides who asked: the services the composition root built. */
+export type CommandServices = Omit<CommandContext, "userId" | "channelId" | "commandText" | "signal" | "commands" | "requestChange"> & {
+  requestChange(asker: { userId: string; channelId: string; commandText: string; signal: AbortSignal }, request: Parameters<CommandContext["requestChange"]>[0]): Promise<Reply>;
+};
 
 /** What the dispatcher needs. */
 export interface DispatcherDeps {
   commands: readonly Command[];
-  reader: AzureReader;
-  subscriptions: readonly string[];
-  clock: Clock;
+  buttons: ReadonlyMap<string, Button>;
+  services: CommandServices;
   access: AccessPolicy;
-  approvals: ApprovalService;
-  approvalStore: ApprovalStore;
   audit: AuditLog;
   logger: Logger;
-  kudu?: KuduRunner;
-  alerts?: CommandContext["alerts"];
-  offers?: CommandContext["offers"];
-  /** Handlers of other buttons (e.g. the scheduled alerts' Renew and Snooze), by action id; they get our id value. */
-  actions?: Readonly<Record<string, ClickHandler>>;
   /** How long a command may take before the user is told it stopped (default 120 s; instant ones 2.5 s). */
   deadlineMs?: number;
   /** Keeps work that outlived its deadline in view, so that stopping the bot (and tests) can wait for it. */
@@ -43,61 +54,50 @@ export interface PreparedCommand {
   work: (() => Promise<Reply>) | undefined;
 }
 
-/** Handles a click on one of our buttons; the value is our own id. Throw BotError to refuse. */
-export type ClickHandler = (click: { userId: string; channelId: string; value: string }) => Promise<Decision>;
-
-/** Who typed what, where. */
-export interface Invocation {
-  userId: string;
-  channelId: string;
-  text: string;
-}
-
-/** The dispatcher. */
 export interface Dispatcher {
   prepare(invocation: Invocation): Promise<PreparedCommand>;
-  click(click: { userId: string; channelId: string; actionId: string; value: string }): Promise<Decision>;
-  /** BotError → its message and hint; anything else → "something went wrong (ref …)", logged with the ref. */
-  errorReply(error: unknown, fields?: Record<string, string>): Reply;
+  click(click: ButtonClick): Promise<Decision>;
 }
 
 const INSTANT_DEADLINE_MS = 2_500;
 
-/** Builds the dispatcher over the command table. */
+/** Builds the dispatcher over the command table and the buttons. */
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const deadlineMs = deps.deadlineMs ?? 120_000;
+  const { services, logger } = deps;
 
-  function errorReply(error: unknown, fields: Record<string, string> = {}): Reply {
-    if (isBotError(error)) return problemReply(error.message, error.hint);
-    const ref = randomBytes(2).toString("hex");
-    deps.logger.error("command failed", { ...fields, ref, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
-    return problemReply(INTERNAL_ERROR(ref), undefined);
+  /** The refusal for someone the rule does not admit, audited; undefined when they may go ahead. */
+  async function refusal(rule: AccessRule, userId: string, about: { subject: string; commandText?: string | undefined; decided?: { requester: string | undefined; requestId: string } }): Promise<Reply | undefined> {
+    const { subject, commandText, decided } = about;
+    const isRequester = decided?.requester !== undefined && decided.requester === userId;
+    let refused: BotError | undefined;
+    if (isRequester && rule.requester === "refused") refused = new BotError("forbidden", OWN_REQUEST, { hint: ASK_ANOTHER_APPROVER });
+    else if (!(isRequester && rule.requester === "allowed") && !(await isInAudience(deps.access, rule.audience, userId))) {
+      refused = new BotError("forbidden", outsideAudience(rule), { hint: askSomeoneWhoMay(rule.audience, commandText) });
+    }
+    if (!refused) return undefined;
+    const why = refused.message === OWN_REQUEST ? "own request" : `not ${rule.audience === "approvers" ? "an approver" : "an operator"}`;
+    await deps.audit.append({ at: services.clock.now(), actor: userId, action: "refuse", requestId: decided?.requestId, summary: `${why}: ${subject}`, azureRequestIds: [] });
+    logger.info("refused", { user: userId, subject, audience: rule.audience });
+    return failureReply(describeFailure(refused, logger, "access"));
   }
 
-  async function run(command: Command, invocation: Invocation, args: Record<string, string | undefined>, ms: number): Promise<Reply> {
+  async function run(command: Command, invocation: Invocation, args: CommandArgs, ms: number): Promise<Reply> {
     const signal = AbortSignal.timeout(ms);
+    const commandText = invocation.text.trim().replace(/\s+/g, " ");
+    const { requestChange, ...rest } = services;
     const ctx: CommandContext = {
+      ...rest,
       userId: invocation.userId,
       channelId: invocation.channelId,
-      commandText: invocation.text.trim().replace(/\s+/g, " "),
+      commandText,
       signal,
-      reader: deps.reader,
-      subscriptions: deps.subscriptions,
-      clock: deps.clock,
-      access: deps.access,
-      approvals: deps.approvalStore,
-      audit: deps.audit,
       commands: deps.commands,
-      ...(deps.kudu ? { kudu: deps.kudu } : {}),
-      ...(deps.alerts ? { alerts: deps.alerts } : {}),
-      ...(deps.offers ? { offers: deps.offers } : {}),
-      requestChange: (request) => deps.approvals.requestChange({ userId: invocation.userId, channelId: invocation.channelId, commandText: ctx.commandText, signal }, request),
+      requestChange: (request) => requestChange({ userId: invocation.userId, channelId: invocation.channelId, commandText, signal }, request),
     };
     const started = Date.now();
     const fields = { command: command.name, user: invocation.userId };
     try {
-      // The approval flow's own check, asked early so that a refused change reads nothing from Azure.
-      if (command.changesAzure) await deps.approvals.checkMayRequest({ userId: invocation.userId, channelId: invocation.channelId, commandText: ctx.commandText });
       const work = command.run(ctx, args);
       // Its outcome is reported below (or, past the deadline, no longer awaited by anyone): only its end matters here.
       deps.track?.(work.then(
@@ -105,43 +105,46 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         () => undefined,
       ));
       const reply = await withDeadline(work, signal, ms);
-      deps.logger.info("command answered", { ...fields, ms: Date.now() - started });
+      logger.info("command answered", { ...fields, ms: Date.now() - started });
       return reply;
     } catch (error) {
-      if (isBotError(error)) deps.logger.info("command refused", { ...fields, kind: error.kind, ms: Date.now() - started });
-      return errorReply(error, fields);
+      const failure = describeFailure(error, logger, "command", fields);
+      if (failure.ref === undefined) logger.info("command refused", { ...fields, kind: failure.kind, ms: Date.now() - started });
+      return failureReply(failure);
     }
   }
 
   return {
-    errorReply,
     async prepare(invocation) {
       let parsed;
       try {
         parsed = parseCommand(deps.commands, invocation.text);
       } catch (error) {
-        return { ack: errorReply(error), work: undefined };
+        return { ack: failureReply(describeFailure(error, logger, "parsing a command")), work: undefined };
       }
       const { command, args } = parsed;
-      if (command.instant) return { ack: await run(command, invocation, { ...args }, INSTANT_DEADLINE_MS), work: undefined };
-      return { ack: textReply(WORKING(invocation.text.trim().replace(/\s+/g, " "))), work: () => run(command, invocation, { ...args }, deadlineMs) };
+      const commandText = invocation.text.trim().replace(/\s+/g, " ");
+      // Access is checked before anything reads Azure, so a refused change costs no call; and after the ack, since
+      // expanding a user group asks Slack, which the 3-second ack must not wait for.
+      const checkedRun = async (ms: number) =>
+        (await refusal(command.access, invocation.userId, { subject: `/vnet ${commandText}`, commandText })) ?? run(command, invocation, args, ms);
+      if (command.instant) return { ack: await checkedRun(INSTANT_DEADLINE_MS), work: undefined };
+      return { ack: textReply(WORKING(commandText)), work: () => checkedRun(deadlineMs) };
     },
+
     async click({ userId, channelId, actionId, value }) {
-      const handler = deps.actions?.[actionId];
-      if (handler) {
-        try {
-          return await handler({ userId, channelId, value });
-        } catch (error) {
-          return { reply: errorReply(error, { action: actionId, user: userId }), execution: undefined };
-        }
-      }
-      if (actionId !== ACTIONS.approve && actionId !== ACTIONS.reject) {
-        return { reply: problemReply("This button is not one I know any more.", "Ask for the change again."), execution: undefined };
-      }
+      const button = deps.buttons.get(actionId);
+      if (!button) return { reply: problemReply(BUTTON_GONE, RUN_IT_AGAIN), execution: undefined };
+      const fields = { action: actionId, user: userId };
       try {
-        return await deps.approvals.decide(value, userId, actionId === ACTIONS.approve ? "approve" : "reject");
+        const decided = button.access.requester ? { requester: await button.requesterOf?.(value), requestId: value } : undefined;
+        const asked = await button.commandTextOf?.(value);
+        const subject = asked ? `/vnet ${asked} (${button.label} button${button.source ? ` of ${button.source}` : ""})` : decided ? `${button.label} button of request ${value}` : `${button.label} button (${value})`;
+        const refused = await refusal(button.access, userId, { subject, commandText: asked, decided });
+        if (refused) return { reply: refused, execution: undefined };
+        return await button.click({ userId, channelId, value });
       } catch (error) {
-        return { reply: errorReply(error, { action: actionId, user: userId }), execution: undefined };
+        return { reply: failureReply(describeFailure(error, logger, "click", fields)), execution: undefined };
       }
     },
   };

@@ -4,9 +4,6 @@ import { escapeMrkdwn } from "../core/reply.ts";
 /** The ephemeral acknowledgement of a command that does its work after the ack. */
 export const WORKING = (commandText: string) => `:hourglass_flowing_sand: Working on \`/vnet ${escapeMrkdwn(commandText.replace(/`/g, "'"))}\`…`;
 
-/** An internal error: the ref matches the log line. */
-export const INTERNAL_ERROR = (ref: string) => `Something went wrong (ref ${ref}). The details are in the bot's log under that reference.`;
-
 /** When a command is not known. */
 export const UNKNOWN_COMMAND = (word: string) => `There is no \`/vnet ${word}\` command.`;
 
@@ -36,3 +33,9 @@ export const STARTING = "vnetbot is starting up and not taking commands yet. Not
 
 /** Under STARTING. */
 export const TRY_SHORTLY = "Try again in a few seconds.";
+
+/** A click on a button the bot no longer knows (an old message, a removed feature). */
+export const BUTTON_GONE = "This button is not one I know any more.";
+
+/** Under BUTTON_GONE. */
+export const RUN_IT_AGAIN = "Ask for the change again.";

@@ -2,7 +2,8 @@
 import { BotError } from "../errors.ts";
 import { parseAddressRange } from "../core/address-range.ts";
 import { isValidAzureName, type NamedResource } from "../core/azure-names.ts";
-import type { Command, CommandArgs, ParamKind } from "../core/command.ts";
+import { CommandArgs, type Command, type ParamKind, type ParsedArg } from "../core/command.ts";
+import { parseResourceRef } from "../core/resolve.ts";
 import { parseTarget } from "../core/diagnose/parse-target.ts";
 import { parseResourceId } from "../core/resource-id.ts";
 import { escapeMrkdwn } from "../core/reply.ts";
@@ -34,7 +35,7 @@ export function parseCommand(table: readonly Command[], text: string): ParsedCom
 
 function parseArgs(command: Command, words: string[]): CommandArgs {
   const usage = (message: string) => new BotError("usage", message, { hint: `${USAGE(command.usage)}\n${SEE_HELP}` });
-  const args: Record<string, string> = {};
+  const args = new Map<string, ParsedArg>();
   const positional: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
@@ -46,7 +47,7 @@ function parseArgs(command: Command, words: string[]): CommandArgs {
     if (!flag) throw usage(`\`${shorten(word)}\` is not an option of \`/vnet ${command.name}\`.`);
     const value = words[++i];
     if (value === undefined || value.startsWith("--")) throw usage(`\`${flag.name}\` needs a value: ${flag.value}.`);
-    args[flag.name] = check(flag.kind, flag.value, value, usage);
+    args.set(flag.name, check(flag.kind, flag.value, value, usage));
   }
   command.params.forEach((param, index) => {
     const value = param.rest ? positional.slice(index).join(" ") || undefined : positional[index];
@@ -54,16 +55,16 @@ function parseArgs(command: Command, words: string[]): CommandArgs {
       if (!param.optional) throw usage(`Missing ${param.name}.`);
       return;
     }
-    args[param.name] = check(param.kind, param.name, value, usage);
+    args.set(param.name, check(param.kind, param.name, value, usage));
   });
   const taken = command.params.some((p) => p.rest) ? positional.length : command.params.length;
   if (positional.length > taken) {
     throw usage(`Too many arguments: \`${shorten(positional.slice(taken).join(" "))}\` is more than \`/vnet ${command.name}\` takes.`);
   }
-  return args;
+  return new CommandArgs(args);
 }
 
-function check(kind: ParamKind, name: string, value: string, usage: (message: string) => BotError): string {
+function check(kind: ParamKind, name: string, value: string, usage: (message: string) => BotError): ParsedArg {
   switch (kind) {
     case "app":
     case "plan":
@@ -71,41 +72,40 @@ function check(kind: ParamKind, name: string, value: string, usage: (message: st
       if (!isResourceReference(kind, value)) {
         throw usage(`\`${shorten(value)}\` is not a valid ${name}: give a ${kind} name, resource-group/name, or a full resource id.`);
       }
-      return value;
+      return { text: value, ref: parseResourceRef(kind, value) };
     case "range":
       try {
-        parseAddressRange(value);
+        return { text: value, range: parseAddressRange(value) };
       } catch (error) {
         throw usage(error instanceof BotError ? error.message : `\`${shorten(value)}\` is not an address range.`);
       }
-      return value;
     case "route":
       if (!/^[A-Za-z0-9._\-/]{1,80}$/.test(value)) throw usage(`\`${shorten(value)}\` is not a route name or range.`);
-      return value;
+      return { text: value };
     case "count": {
       const count = Number(value);
       if (!Number.isInteger(count) || count < 1 || count > 200) throw usage(`${name} must be a whole number from 1 to 200, not \`${shorten(value)}\`.`);
-      return String(count);
+      return { text: String(count) };
     }
     case "subscription":
       if (!GUID.test(value)) throw usage(`\`${shorten(value)}\` is not a subscription id (a GUID such as 00000000-0000-0000-0000-000000000000).`);
-      return value;
+      return { text: value };
     case "alert":
       if (!/^[A-Za-z0-9._-]{1,80}$/.test(value)) throw usage(`\`${shorten(value)}\` is not an alert id or gateway name.`);
-      return value;
+      return { text: value };
     case "duration":
       if (!/^\d{1,4}[mhd]$/i.test(value)) throw usage(`\`${shorten(value)}\` is not a duration: use minutes, hours or days such as 30m, 4h or 2d.`);
-      return value;
+      return { text: value };
     case "host":
     case "host-port":
     case "host-name":
-      return checkHost(kind, value, usage);
+      return { text: checkHost(kind, value, usage) };
     case "command":
       // Help echoes it back: words only.
       if (!/^[A-Za-z][A-Za-z -]{0,40}$/.test(value)) throw usage(`\`${shorten(value)}\` is not a command name.`);
-      return value;
+      return { text: value };
     case "text":
-      return value;
+      return { text: value };
   }
 }
 

@@ -4,7 +4,6 @@ import type { ChatPort, PostedMessage } from "../core/ports.ts";
 import type { Reply } from "../core/reply.ts";
 import { renderReply } from "./render.ts";
 
-/** Builds the chat port over a WebClient. */
 export function createSlackChat(client: webApi.WebClient): ChatPort<Reply> {
   return {
     async post(channel, reply) {

@@ -1,12 +1,11 @@
 /** Expands Slack user groups (S…) through usergroups.users.list, cached briefly (the method is Tier 2). */
 import type { webApi } from "@slack/bolt";
 import { BotError } from "../errors.ts";
-import type { Directory } from "../core/approvals/access-policy.ts";
+import type { Directory } from "../core/access.ts";
 import type { Clock } from "../core/ports.ts";
 
 const CACHE_MS = 5 * 60_000;
 
-/** Builds the directory over a WebClient. */
 export function createSlackDirectory(client: webApi.WebClient, clock: Clock): Directory {
   const cache = new Map<string, { members: string[]; until: number }>();
   return {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { webApi } from "@slack/bolt";
 import type { AlertDeps } from "../../src/core/alerts/alert-deps.ts";
+import { silentLogger } from "../../src/log.ts";
 import { startLocalWebApi, type LocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
 import { createSlackChat } from "../../src/slack/slack-chat.ts";
 import { openSqliteStore, type Stores } from "../../src/store/sqlite-store.ts";
@@ -64,6 +65,7 @@ export async function startAlertWorld(options: Partial<Pick<AlertDeps, "certific
     store: world.stores.alerts,
     chat: createSlackChat(client),
     channel: ALERTS,
+    logger: silentLogger,
     ...options,
   };
   return world;

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { requiredActions } from "../../src/azure/index.ts";
+import { PERMISSIONS } from "../../src/azure/permissions.ts";
+import { CHANGE_KINDS } from "../../src/core/changes/registry.ts";
 
 const role = JSON.parse(readFileSync(new URL("../../src/azure/vnetbot-role.json", import.meta.url), "utf8")) as {
   Name: string;
@@ -13,6 +15,12 @@ const role = JSON.parse(readFileSync(new URL("../../src/azure/vnetbot-role.json"
 describe("the vnetbot custom role", () => {
   it("grants exactly the actions of the permission table, so a 403 always names an action the role has", () => {
     expect([...role.Actions].sort()).toEqual(requiredActions());
+  });
+
+  it("names the actions of every operation a change kind declares", () => {
+    const declared = [...new Set(CHANGE_KINDS.flatMap((kind) => [...kind.operations]))];
+
+    expect(declared.filter((operation) => !(operation in PERMISSIONS))).toEqual([]);
   });
 
   it("includes Resource Health reads and Kudu publish for diagnostics", () => {

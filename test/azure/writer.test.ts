@@ -19,7 +19,7 @@ async function requestsOf(act: () => Promise<unknown>): Promise<RecordedRequest[
 const line = (r: RecordedRequest) => `${r.method} ${r.path}`;
 const UUID = /^[0-9a-f-]{36}$/i;
 
-describe("AzureWriter requests, as azure-api.md §3 describes them", () => {
+describe("AzureWriter requests, as Microsoft's documented flows make them", () => {
   it("connects an app with one PUT carrying only the VNet id, and returns the client certificate", async () => {
     let result: Awaited<ReturnType<typeof h.writer.putAppVnetConnection>> | undefined;
 

@@ -9,7 +9,7 @@ export { NOW, PRODUCTION, SHARED, demo } from "../support/demo-estate.ts";
 export async function startDemo() {
   const harness = await startAzureHarness({ estate: "demo", now: () => NOW });
   const deps: ChangeDeps = { reader: harness.reader, writer: harness.writer, clock: { now: () => NOW } };
-  return { harness, deps, sim: harness.sim };
+  return { harness, deps, sim: harness.sim, subscriptions: harness.subscriptions };
 }
 
 /** The requests the simulator saw that could change something. */

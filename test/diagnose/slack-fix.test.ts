@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ACTIONS } from "../../src/core/reply.ts";
-import { diagnoseFixAction } from "../../handlers/diagnose.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { CHANNELS, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 import { NOW } from "./estates.ts";
@@ -18,8 +17,7 @@ const clock = { now: () => NOW };
 async function slackWithFixes(operators?: string[]): Promise<SlackHarness> {
   const azure = await startAzureHarness({ estate: "diagnose-missing-route", now: () => NOW });
   slack = await startSlackHarness({
-    azure, clock, ...(operators ? { operators } : {}),
-    actions: (bot) => ({ [ACTIONS.diagnoseFix]: diagnoseFixAction({ approvals: bot.approvals, offers: bot.offers! }) }),
+    azure, clock, ...(operators ? { operators } : {})
   });
   return slack;
 }

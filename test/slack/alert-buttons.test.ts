@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAlertClickHandlers } from "../../src/core/alerts/alert-clicks.ts";
 import { runCertificateCheck } from "../../src/core/alerts/certificate-check.ts";
 import type { ActionId } from "../../src/core/reply.ts";
+import { silentLogger } from "../../src/log.ts";
 import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf } from "../support/slack-harness.ts";
 
 type RenderedButton = { action_id: string; value: string; text: { text: string } };
@@ -9,12 +9,9 @@ type RenderedButton = { action_id: string; value: string; text: { text: string }
 describe("the certificate digest's Renew buttons, clicked in Slack", () => {
   let harness: Awaited<ReturnType<typeof startSlackHarness>>;
   beforeAll(async () => {
-    harness = await startSlackHarness({
-      alerts: true,
-      actions: (bot, stores) => createAlertClickHandlers({ store: stores.alerts, chat: bot.chat, access: bot.access, approvals: bot.approvals, audit: stores.audit, clock: { now: () => NOW } }),
-    });
+    harness = await startSlackHarness({ alerts: true });
     await runCertificateCheck(
-      { reader: harness.azure.reader, subscriptions: harness.azure.subscriptions, store: harness.stores.alerts, chat: harness.bot.chat, channel: CHANNELS.alerts },
+      { reader: harness.azure.reader, subscriptions: harness.azure.subscriptions, store: harness.stores.alerts, chat: harness.bot.chat, channel: CHANNELS.alerts, logger: silentLogger },
       NOW,
     );
   });

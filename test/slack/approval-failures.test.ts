@@ -39,7 +39,7 @@ afterEach(async () => {
 /** An approval flow over the test's own database file, on the harness' Slack and Azure. */
 function service(now: () => Date, instanceId: string): ApprovalService {
   return createApprovalService({
-    store: stores.approvals, audit: stores.audit, access: slack.bot.access, chat: slack.bot.chat,
+    store: stores.approvals, audit: stores.audit, chat: slack.bot.chat,
     change: { reader: slack.azure.reader, writer: slack.azure.writer, clock: { now } }, clock: { now }, logger: silentLogger,
     expireAfterMinutes: 30, approvalChannel: CHANNELS.approvals, newId: () => `req${++ids_}`, instanceId,
   });

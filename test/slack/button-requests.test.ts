@@ -2,7 +2,6 @@
 // run them again in words a user can type.
 import { afterEach, describe, expect, it } from "vitest";
 import { ACTIONS } from "../../src/core/reply.ts";
-import { diagnoseFixAction } from "../../handlers/diagnose.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
@@ -18,8 +17,7 @@ afterEach(async () => {
 async function slackWithFixes(operators?: string[]): Promise<SlackHarness> {
   const azure = await startAzureHarness({ estate: "diagnose-missing-route", now: () => NOW });
   slack = await startSlackHarness({
-    azure, clock: { now: () => NOW }, ...(operators ? { operators } : {}),
-    actions: (bot) => ({ [ACTIONS.diagnoseFix]: diagnoseFixAction({ approvals: bot.approvals, offers: bot.offers! }) }),
+    azure, clock: { now: () => NOW }, ...(operators ? { operators } : {})
   });
   return slack;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runGatewayCheck } from "../../src/core/alerts/gateway-check.ts";
+import { silentLogger } from "../../src/log.ts";
 import { CHANNELS, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
 // What a user types and the bot shows again must not mention or link: <!channel>, <@U…>, <https://…|label>.
@@ -12,7 +13,7 @@ describe("user text echoed into messages", () => {
     slack = await startSlackHarness({ alerts: true });
     // The demo's gw-legacy is Failed: the gateway check opens its alert in the alert channel.
     await runGatewayCheck(
-      { reader: slack.azure.reader, subscriptions: slack.azure.subscriptions, store: slack.stores.alerts, chat: slack.bot.chat, channel: CHANNELS.alerts },
+      { reader: slack.azure.reader, subscriptions: slack.azure.subscriptions, store: slack.stores.alerts, chat: slack.bot.chat, channel: CHANNELS.alerts, logger: silentLogger },
       new Date("2026-03-01T09:00:00Z"),
     );
   });

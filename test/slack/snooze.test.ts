@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runGatewayCheck } from "../../src/core/alerts/gateway-check.ts";
+import { silentLogger } from "../../src/log.ts";
 import { CHANNELS, PEOPLE, startSlackHarness, textOf } from "../support/slack-harness.ts";
 
 describe("/vnet snooze, typed in Slack", () => {
@@ -8,7 +9,7 @@ describe("/vnet snooze, typed in Slack", () => {
     harness = await startSlackHarness({ alerts: true });
     // The demo's gw-legacy is Failed: the gateway check opens its alert in the alert channel.
     await runGatewayCheck(
-      { reader: harness.azure.reader, subscriptions: harness.azure.subscriptions, store: harness.stores.alerts, chat: harness.bot.chat, channel: CHANNELS.alerts },
+      { reader: harness.azure.reader, subscriptions: harness.azure.subscriptions, store: harness.stores.alerts, chat: harness.bot.chat, channel: CHANNELS.alerts, logger: silentLogger },
       new Date("2026-03-01T09:00:00Z"),
     );
   });
@@ -60,7 +61,7 @@ describe("/vnet snooze when access.operators is set", () => {
     const harness = await startSlackHarness({ alerts: true, operators: [PEOPLE.operator] });
     try {
       await runGatewayCheck(
-        { reader: harness.azure.reader, subscriptions: harness.azure.subscriptions, store: harness.stores.alerts, chat: harness.bot.chat, channel: CHANNELS.alerts },
+        { reader: harness.azure.reader, subscriptions: harness.azure.subscriptions, store: harness.stores.alerts, chat: harness.bot.chat, channel: CHANNELS.alerts, logger: silentLogger },
         new Date("2026-03-01T09:00:00Z"),
       );
       const alert = harness.api.workspace.messages(CHANNELS.alerts).find((m) => textOf(m).includes("gw-legacy"))!;

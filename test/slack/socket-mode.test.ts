@@ -7,7 +7,7 @@ import { commands } from "../../handlers/index.ts";
 import { ACTIONS } from "../../src/core/reply.ts";
 import { Secret } from "../../src/core/secret.ts";
 import { silentLogger } from "../../src/log.ts";
-import { createSlackApp, type SlackBot } from "../../src/slack/app.ts";
+import { createBot, type Bot } from "../../src/bot.ts";
 import { startLocalWebApi, type LocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
 import { blockActionsPayload } from "../../src/stand-ins/slack/signing.ts";
 import { openSqliteStore, type Stores } from "../../src/store/sqlite-store.ts";
@@ -25,9 +25,9 @@ let azure: AzureHarness;
 let api: LocalWebApi;
 let dir: string;
 let slack: SocketModeServer;
-let bot: SlackBot;
+let bot: Bot;
 let healthPort: number;
-const opened: Array<{ slack: SocketModeServer; bot: SlackBot; stores: Stores }> = [];
+const opened: Array<{ slack: SocketModeServer; bot: Bot; stores: Stores }> = [];
 beforeAll(async () => {
   azure = await startAzureHarness({ estate: "demo", now: () => NOW });
   api = await startLocalWebApi({ token: BOT_TOKEN, users: Object.values(PEOPLE).map((id) => ({ id, name: id.toLowerCase() })) });
@@ -55,7 +55,7 @@ async function createSocketBot(port: number, socketPingTimeoutMs?: number) {
   const slack = await startSocketModeServer({ appToken: APP_TOKEN, webApiUrl: api.url });
   const stores = openSqliteStore(join(dir, `vnetbot-${opened.length}.sqlite`));
   let ids = 0;
-  const bot = createSlackApp({
+  const bot = createBot({
     config: {
       mode: "socket",
       secrets: { botToken: new Secret(BOT_TOKEN), signingSecret: undefined, appToken: new Secret(APP_TOKEN) },
@@ -65,6 +65,7 @@ async function createSocketBot(port: number, socketPingTimeoutMs?: number) {
       approvals: { expireAfterMinutes: 30 },
       slack: { approvalChannel: CHANNELS.approvals, alertChannel: undefined },
       azure: { subscriptions: azure.subscriptions, cloud: "AzureCloud", kuduUrl: azure.kuduUrl },
+      schedule: { certificateWarningMonths: 6, reminderHours: 4 },
     },
     logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock: { now: () => NOW }, stores,
     commands, retryConfig: { retries: 0 }, newId: () => `req${++ids}`, socketPingTimeoutMs,

@@ -61,7 +61,7 @@ describe("host arguments", () => {
     ["tcpping app1 10.0.1.4:443", "10.0.1.4:443"],
     ["resolve app1 sql.contoso.internal", "sql.contoso.internal"],
   ])("accepts %s", (text, host) => {
-    expect(parseCommand(commands, text).args["HOST"]).toBe(host);
+    expect(parseCommand(commands, text).args.text("HOST")).toBe(host);
   });
 });
 

@@ -11,8 +11,7 @@ import type { Clock, PostedMessage } from "../../src/core/ports.ts";
 import { ACTIONS, type ActionId } from "../../src/core/reply.ts";
 import { Secret } from "../../src/core/secret.ts";
 import { silentLogger } from "../../src/log.ts";
-import { createSlackApp, type SlackBot } from "../../src/slack/app.ts";
-import type { ClickHandler } from "../../src/slack/dispatcher.ts";
+import { createBot, type Bot } from "../../src/bot.ts";
 import { startLocalWebApi, type LocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
 import type { LocalMessage } from "../../src/stand-ins/slack/workspace.ts";
 import { blockActionsPayload, signedInteraction, signedSlashCommand } from "../../src/stand-ins/slack/signing.ts";
@@ -47,8 +46,6 @@ export interface SlackHarnessOptions {
   deadlineMs?: number;
   /** Turn the scheduled alerts' channel on (for /vnet snooze and the alert buttons). */
   alerts?: boolean;
-  /** Further button handlers by action id, built once the bot exists (they may use its approvals and access). */
-  actions?: (bot: SlackBot, stores: Stores) => Readonly<Record<string, ClickHandler>>;
 }
 
 /** The ARM requests the simulator saw that could change something: every non-GET (reads are all GETs) except Kudu commands. */
@@ -83,23 +80,20 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
     approvals: { expireAfterMinutes: 30 },
     slack: { approvalChannel: "approvalChannel" in options ? options.approvalChannel : CHANNELS.approvals, alertChannel: options.alerts ? CHANNELS.alerts : undefined },
     azure: { subscriptions: azure.subscriptions, cloud: "AzureCloud", kuduUrl: azure.kuduUrl },
+    schedule: { certificateWarningMonths: 6, reminderHours: 4 },
   };
 
   let stores: Stores;
-  let bot: SlackBot;
+  let bot: Bot;
   // The current bot's address; during a restart the new bot's, as soon as it listens.
   const base = () => `http://127.0.0.1:${bot.port() ?? 0}`;
   const boot = async () => {
     stores = openSqliteStore(dbPath);
-    const actions: Record<string, ClickHandler> = {};
-    bot = createSlackApp({
+    bot = createBot({
       config, logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
       commands: options.commands ?? defaultCommands, retryConfig: { retries: 0 }, port: 0, newId: () => `req${++ids}`,
       ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
-      ...(options.alerts ? { alerts: { store: stores.alerts } } : {}),
-      actions,
     });
-    Object.assign(actions, options.actions?.(bot, stores));
     await bot.start();
   };
   await boot();
@@ -176,7 +170,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
   return harness;
 }
 
-type SlackConfig = Parameters<typeof createSlackApp>[0]["config"];
+type SlackConfig = Parameters<typeof createBot>[0]["config"];
 
 /** The harness type. */
 export type SlackHarness = Awaited<ReturnType<typeof startSlackHarness>>;

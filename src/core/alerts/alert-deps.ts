@@ -1,4 +1,5 @@
 /** What the scheduled alert checks need from the outside world. */
+import type { Logger } from "../../log.ts";
 import type { AlertStateStore, AzureReader, ChatPort } from "../ports.ts";
 import type { Reply } from "../reply.ts";
 
@@ -8,6 +9,8 @@ export interface AlertDeps {
   subscriptions: readonly string[];
   store: AlertStateStore;
   chat: ChatPort<Reply>;
+  /** Where internal failures of a scan are logged, with the reference the channel is shown. */
+  logger: Logger;
   /** slack.alertChannel. */
   channel: string;
   /** schedule.timezone, for the times shown (default UTC). */

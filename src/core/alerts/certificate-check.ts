@@ -1,4 +1,5 @@
 /** The scheduled certificate check: scan, decide what is new, post one digest, remember what was said. */
+import { describeFailure } from "../failure.ts";
 import { buildInventory, type Inventory } from "../inventory.ts";
 import { loadStates, type AlertDeps } from "./alert-deps.ts";
 import { ALERT_PREFIX, scanKey } from "./alert-keys.ts";
@@ -28,7 +29,7 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
     inventory = await buildInventory(deps.reader, deps.subscriptions, { concurrency: deps.concurrency ?? 4 });
     outcome = { ok: true, seen: inventory.integrations.length, failures: inventory.failures.map((f) => f.message) };
   } catch (error) {
-    outcome = { ok: false, error };
+    outcome = { ok: false, error, failure: describeFailure(error, deps.logger, WHAT) };
   }
   const health = evaluateScanHealth(WHAT, outcome, await deps.store.get(scanKey("certificates")), now);
   if (health.notice) await deps.chat.post(deps.channel, health.notice);

@@ -1,6 +1,6 @@
 /** The certificate digest: one message per scan, grouped by urgency, each entry with a Renew button. */
 import { ACTIONS, type Reply, type ReplyButton, type ReplyPart } from "../reply.ts";
-import { formatDate, plural, retirementLine } from "./alert-format.ts";
+import { formatDate, plural, retirementLine } from "../format.ts";
 import type { CertificateAnnouncement, CertificateFinding, CertificateRenewal } from "./certificate-alerts.ts";
 import type { UrgencyGroup } from "./certificate-stage.ts";
 

@@ -1,4 +1,5 @@
 /** The scheduled gateway check: which gateways are down, which integrations need a resync, and their lifecycle. */
+import { describeFailure } from "../failure.ts";
 import { buildInventory, type Inventory } from "../inventory.ts";
 import type { AlertState } from "../ports.ts";
 import { loadStates, type AlertDeps } from "./alert-deps.ts";
@@ -32,7 +33,7 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
     findings = await gatewayFindings(deps.reader, inventory.integrations, { concurrency: deps.concurrency ?? 4, failures });
     outcome = { ok: true, seen: inventory.integrations.length, failures };
   } catch (error) {
-    outcome = { ok: false, error };
+    outcome = { ok: false, error, failure: describeFailure(error, deps.logger, WHAT) };
   }
   const health = evaluateScanHealth(WHAT, outcome, await deps.store.get(scanKey("gateways")), now);
   if (health.notice) await deps.chat.post(deps.channel, health.notice);

@@ -1,5 +1,5 @@
 /**
- * Which gateways the integrations depend on and whether each is down (azure-api.md §2.6): missing, provisioning
+ * Which gateways the integrations depend on and whether each is down (what Resource Health checks for a VPN gateway: azure-docs articles/service-health/resource-health-checks-resource-types.md): missing, provisioning
  * Failed, or Resource Health Unavailable; Creating/Updating/Deleting is busy, not down. Plus integrations whose VNet
  * connection says a resync is needed.
  */

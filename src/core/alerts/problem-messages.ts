@@ -1,6 +1,6 @@
 /** The gateway check's messages: the alert, its reminders, snoozes and recovery. */
 import { ACTIONS, escapeMrkdwn, type Reply, type ReplyPart } from "../reply.ts";
-import { formatDuration, formatTime } from "./alert-format.ts";
+import { formatDuration, formatTime } from "../format.ts";
 import type { StoredProblem } from "./problem-state.ts";
 
 /** The durations the Snooze buttons offer. */

@@ -2,13 +2,13 @@
  * A scan's own health, so that silence never means "all is well" by accident: a failed scan, failed reads, or a
  * scan that suddenly sees none of the integrations it saw before are told once, and so is their end.
  */
-import { isBotError } from "../../errors.ts";
+import { failureClause, type Failure } from "../failure.ts";
 import type { AlertState } from "../ports.ts";
 import type { Reply } from "../reply.ts";
-import { plural } from "./alert-format.ts";
+import { plural } from "../format.ts";
 
-/** What a scan produced. */
-export type ScanOutcome = { ok: true; seen: number; failures: readonly string[] } | { ok: false; error: unknown };
+/** What a scan produced; a failed scan carries what people may be told about it. */
+export type ScanOutcome = { ok: true; seen: number; failures: readonly string[] } | { ok: false; error: unknown; failure: Failure };
 
 /** What is wrong with the scan, if anything. */
 export type ScanProblem = "failed" | "partial" | "vanished";
@@ -25,11 +25,6 @@ export interface ScanHealth {
   state: AlertState;
   /** True when the scan saw everything: only then may alerts of resources it did not see be closed. */
   complete: boolean;
-}
-
-/** A user-safe description of a failure: BotError messages are written to be shown; anything else is not. */
-export function safeMessage(error: unknown): string {
-  return isBotError(error) ? error.message : "it failed unexpectedly (the details are in the bot's log)";
 }
 
 /** Compares this scan with the last one; `what` names the job, e.g. "certificate scan". */
@@ -62,7 +57,7 @@ function readStored(state: AlertState | undefined): StoredScan {
 
 function problemNotice(what: string, problem: ScanProblem, outcome: ScanOutcome, seenBefore: number): Reply {
   const text =
-    problem === "failed" ? `:x: The ${what} failed: ${safeMessage(outcome.ok ? undefined : outcome.error)} Until it works again, no news is *not* good news.`
+    problem === "failed" ? `:x: The ${what} failed: ${outcome.ok ? "" : failureClause(outcome.failure)} Until it works again, no news is *not* good news.`
     : problem === "vanished" ? `:warning: The ${what} found no gateway-required integrations, but the last one found ${seenBefore}. Check that the bot can still read the subscriptions (Reader role), or confirm they were all moved.`
     : `:warning: Part of the ${what} failed, so some integrations were not checked: ${(outcome.ok ? outcome.failures : []).join("; ")}`;
   return { text, parts: [{ kind: "text", text }], visibility: "in_channel" };

@@ -2,7 +2,7 @@
 import { BotError } from "../../errors.ts";
 import type { AlertState, AlertStateStore, ChatPort } from "../ports.ts";
 import { textReply, type Reply } from "../reply.ts";
-import { formatTime } from "./alert-format.ts";
+import { formatTime } from "../format.ts";
 import { ALERT_PREFIX, alertIdOf } from "./alert-keys.ts";
 import { openMessage, snoozedReply } from "./problem-messages.ts";
 import { readStoredProblem, type StoredProblem } from "./problem-state.ts";

@@ -1,14 +1,9 @@
 /** The approval request as a neutral reply, in each state of its life; decided requests have no buttons. */
 import type { ChangePlan } from "../changes/types.ts";
+import { formatTime, STEP_MARK } from "../format.ts";
 import { ACTIONS, type Reply, type ReplyPart } from "../reply.ts";
 import type { ApprovalRecord } from "./approval-store.ts";
 
-/** "2026-03-01 09:30 UTC": unambiguous for readers in any time zone. */
-export function formatTime(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
-const STEP_MARK = { done: ":white_check_mark:", skipped: ":white_check_mark:", failed: ":x:" } as const;
 
 /** The plan's impact lines: steps, affected and restarting apps, outage, warnings. */
 export function planParts(plan: ChangePlan, record?: Pick<ApprovalRecord, "steps" | "status">): ReplyPart[] {

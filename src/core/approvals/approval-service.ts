@@ -1,14 +1,16 @@
 /** Change requests from preview to execution: approval post, decisions, expiry, progress, recovery after restarts. */
 import { randomBytes } from "node:crypto";
 import { BotError } from "../../errors.ts";
+import type { Button, Decision } from "../button.ts";
+import { describeFailure, somethingWentWrong } from "../failure.ts";
 import type { Logger } from "../../log.ts";
 import { BOT_ACTOR, type AuditLog, type AuditRecord } from "../audit.ts";
 import { previewChange } from "../changes/preview-change.ts";
 import type { ChangeDeps, ChangeRequest } from "../changes/types.ts";
 import type { ChatPort, Clock } from "../ports.ts";
-import { textReply, type Reply } from "../reply.ts";
-import type { AccessPolicy } from "./access-policy.ts";
-import { approvalMessage, formatTime, requesterPlanReply, resumeLine } from "./approval-message.ts";
+import { ACTIONS, textReply, type Reply } from "../reply.ts";
+import { formatTime } from "../format.ts";
+import { approvalMessage, requesterPlanReply, resumeLine } from "./approval-message.ts";
 import type { ApprovalRecord, ApprovalStore, RequestOrigin } from "./approval-store.ts";
 import { runApproved } from "./run-approved.ts";
 
@@ -16,7 +18,6 @@ import { runApproved } from "./run-approved.ts";
 export interface ApprovalServiceDeps {
   store: ApprovalStore;
   audit: AuditLog;
-  access: AccessPolicy;
   chat: ChatPort<Reply>;
   change: ChangeDeps;
   clock: Clock;
@@ -42,32 +43,20 @@ export interface Requester {
   signal?: AbortSignal;
 }
 
-/** The answer to a click, and the change it started (await it to know when the change has finished; it never rejects). */
-export interface Decision {
-  reply: Reply;
-  execution: Promise<void> | undefined;
-}
-
-/** The approval flow. */
+/**
+ * The approval flow. Who may ask and who may decide is checked before it is called (the access rules of the
+ * commands and of the Approve and Reject buttons); here a request moves through its states exactly once.
+ */
 export interface ApprovalService {
-  /** Throws a BotError (audited) when the requester may not request changes; requestChange checks it too. */
-  checkMayRequest(requester: Requester): Promise<void>;
-  /** Checks the requester, previews the change, records the request, posts the approval message; returns the plan. */
+  /** Previews the change, records the request, posts the approval message; returns the plan. */
   requestChange(requester: Requester, request: ChangeRequest): Promise<Reply>;
-  /** A click on Approve or Reject (the requester's own Reject withdraws); throws BotError for refusals (audited). */
+  /** A decision on a request by someone allowed to make it (the requester's own Reject withdraws); BotError when it is too late. */
   decide(requestId: string, userId: string, decision: "approve" | "reject"): Promise<Decision>;
   /** Expires pending requests past their time, interrupts changes whose runner is gone, and updates their messages. */
   expireDue(): Promise<ApprovalRecord[]>;
   /** Marks changes whose runner is gone (its lease ran out) interrupted and tells the requester how to finish them. */
   recoverInterrupted(): Promise<ApprovalRecord[]>;
 }
-
-/** Shown to someone outside access.operators who asks for a change, by command or button. */
-export const notAnOperator = (origin: RequestOrigin | undefined) => `Only operators can request changes${origin ? `, ${origin.button} buttons included` : ""}.`;
-
-/** Under notAnOperator. */
-export const askAnOperator = (commandText: string) =>
-  `Ask an operator to run \`/vnet ${commandText}\`, or an administrator to add you to access.operators. Reading commands stay open to you.`;
 
 /** Builds the approval flow over its ports. */
 export function createApprovalService(deps: ApprovalServiceDeps): ApprovalService {
@@ -99,15 +88,7 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
   };
   const runDeps = { ...deps, audit, updateMessage, refresh, thread, owner, leaseMs };
 
-  async function checkMayRequest(requester: Requester): Promise<void> {
-    if (await deps.access.canRequestChanges(requester.userId)) return;
-    const via = requester.origin ? ` (${requester.origin.button} button of ${requester.origin.source})` : "";
-    await audit({ actor: requester.userId, action: "refuse", requestId: undefined, summary: `not an operator: /vnet ${requester.commandText}${via}` });
-    throw new BotError("forbidden", notAnOperator(requester.origin), { hint: askAnOperator(requester.commandText) });
-  }
-
   async function requestChange(requester: Requester, request: ChangeRequest): Promise<Reply> {
-    await checkMayRequest(requester);
     const plan = await previewChange(deps.change, request);
     requester.signal?.throwIfAborted();
     const now = deps.clock.now();
@@ -145,12 +126,6 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
     const record = await deps.store.get(requestId);
     if (!record) return refuse(requestId, userId, new BotError("not-found", `There is no change request \`${requestId}\`.`, { hint: "`/vnet approvals` lists the pending ones." }));
     const isWithdrawal = record.requestedBy === userId && decision === "reject";
-    if (record.requestedBy === userId && !isWithdrawal) {
-      return refuse(requestId, userId, new BotError("forbidden", "You asked for this change, so another approver has to decide it.", { hint: "Ask one of the approvers to look at it, or Reject it yourself to withdraw it." }));
-    }
-    if (!isWithdrawal && !(await deps.access.canApprove(userId))) {
-      return refuse(requestId, userId, new BotError("forbidden", "Only approvers can approve or reject changes.", { hint: "Ask an approver (access.approvers in the configuration) to decide it." }));
-    }
     const now = deps.clock.now();
     const status = decision === "approve" ? "approved" : "rejected";
     if (record.status === "pending" && (await deps.store.decide(requestId, status, userId, now))) {
@@ -184,10 +159,9 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
 
   /** An approved change that could not be started: failed with the reason, so that its target is free again. */
   async function abandon(requestId: string, error: unknown): Promise<void> {
-    const ref = randomBytes(2).toString("hex");
-    deps.logger.error("an approved change could not be started", { requestId, ref, error: error instanceof Error ? error.message : String(error) });
+    const ref = describeFailure(error, deps.logger, "starting an approved change", { requestId }).ref ?? randomBytes(2).toString("hex");
     try {
-      if (!(await deps.store.abandon(requestId, `it could not be started: something went wrong (ref ${ref}).`, deps.clock.now()))) return;
+      if (!(await deps.store.abandon(requestId, `it could not be started: ${somethingWentWrong(ref)}.`, deps.clock.now()))) return;
       await updateMessage(await refresh(requestId));
       await audit({ actor: BOT_ACTOR, action: "fail", requestId, summary: `could not be started (ref ${ref})` });
     } catch (again) {
@@ -218,5 +192,26 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
     return interrupted;
   }
 
-  return { checkMayRequest, requestChange, decide, expireDue, recoverInterrupted };
+  return { requestChange, decide, expireDue, recoverInterrupted };
+}
+
+/**
+ * The Approve and Reject buttons of approval requests: approvers decide, never the requester (four eyes), except
+ * that requesters may Reject, which withdraws their own request.
+ */
+export function approvalButtons(approvals: ApprovalService, store: ApprovalStore): Button[] {
+  const requesterOf = async (requestId: string) => (await store.get(requestId))?.requestedBy;
+  const deed = "approve or reject changes";
+  return [
+    {
+      actionId: ACTIONS.approve, label: "Approve", requesterOf,
+      access: { audience: "approvers", deed, requester: "refused" },
+      click: ({ userId, value }) => approvals.decide(value, userId, "approve"),
+    },
+    {
+      actionId: ACTIONS.reject, label: "Reject", requesterOf,
+      access: { audience: "approvers", deed, requester: "allowed" },
+      click: ({ userId, value }) => approvals.decide(value, userId, "reject"),
+    },
+  ];
 }

@@ -1,12 +1,12 @@
 /** Runs an approved change: re-checks the plan, runs its steps, reports each in the thread and in place. */
-import { randomBytes } from "node:crypto";
-import { isBotError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import { BOT_ACTOR, type AuditRecord } from "../audit.ts";
 import { REPLAN, executeChange } from "../changes/execute-change.ts";
 import { RUN_AGAIN } from "../changes/runner.ts";
 import type { ChangeDeps, ChangeOutcome, StepResult } from "../changes/types.ts";
 import type { Clock } from "../ports.ts";
+import { describeFailure, failureClause } from "../failure.ts";
+import { STEP_MARK } from "../format.ts";
 import { resumeLine } from "./approval-message.ts";
 import type { ApprovalRecord, ApprovalStore } from "./approval-store.ts";
 
@@ -26,8 +26,6 @@ export interface RunDeps {
   /** Posts in the request's thread; never throws. */
   thread(record: ApprovalRecord, text: string): Promise<void>;
 }
-
-const MARK: Record<StepResult["status"], string> = { done: ":white_check_mark:", skipped: ":white_check_mark:", failed: ":x:" };
 
 /** Thrown out of the step listener when the change is no longer ours: nothing more may run or be recorded. */
 class NotOurs extends Error {}
@@ -60,7 +58,7 @@ export async function runApproved(deps: RunDeps, approved: ApprovalRecord): Prom
       onStep: async (index, total, result) => {
         if (!isOurs || !(await deps.store.recordStep(id, deps.owner, result))) throw new NotOurs();
         await deps.audit({ actor: BOT_ACTOR, action: "step", requestId: id, summary: `step ${index + 1} of ${total} ${result.status}: ${result.description}`, azureRequestIds: result.azureRequestIds });
-        await deps.thread(approved, `${MARK[result.status]} Step ${index + 1} of ${total} ${result.status}: ${result.description}${result.detail ? ` (${result.detail})` : ""}`);
+        await deps.thread(approved, `${STEP_MARK[result.status]} Step ${index + 1} of ${total} ${result.status}: ${result.description}${result.detail ? ` (${result.detail})` : ""}`);
         await deps.updateMessage(await deps.refresh(id));
         // Renewed between steps too, so that the next step never starts for a change that is no longer ours.
         if (!(await deps.store.renewLease(id, deps.owner, leaseUntil()))) throw new NotOurs();
@@ -96,9 +94,7 @@ export async function runApproved(deps: RunDeps, approved: ApprovalRecord): Prom
   function describe(error: unknown): string {
     // How to finish is said once, by resumeLine; any other advice (e.g. after a drift refusal) is kept.
     const isResumeAdvice = (hint: string) => hint === RUN_AGAIN || hint === REPLAN || hint === approved.plan.resumeHint;
-    if (isBotError(error)) return [error.message, error.hint && !isResumeAdvice(error.hint) ? error.hint : undefined].filter(Boolean).join(" ");
-    const ref = randomBytes(2).toString("hex");
-    deps.logger.error("change failed with an internal error", { requestId: id, ref, error: error instanceof Error ? error.message : String(error) });
-    return `something went wrong (ref ${ref}).`;
+    const failure = describeFailure(error, deps.logger, "a change", { requestId: id });
+    return failureClause({ ...failure, hint: failure.hint && !isResumeAdvice(failure.hint) ? failure.hint : undefined });
   }
 }

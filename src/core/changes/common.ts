@@ -2,15 +2,11 @@
 import { createHash } from "node:crypto";
 import { BotError } from "../../errors.ts";
 import { isCertOnGateway } from "../inventory.ts";
-import type { AppInfo, GatewayInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
+import type { GatewayInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
-import { sameId } from "../resource-id.ts";
 import type { Secret } from "../secret.ts";
 import type { ExecutableStep } from "./runner.ts";
 import type { ChangeDeps } from "./types.ts";
-
-/** The day Microsoft retires gateway-required integration. */
-export const RETIREMENT_DATE = new Date("2027-03-31T00:00:00Z");
 
 /** Shown with every connect: what gateway-required integration cannot do. */
 export const LIMITATION_WARNINGS: readonly string[] = [
@@ -18,52 +14,9 @@ export const LIMITATION_WARNINGS: readonly string[] = [
   "Key Vault references do not work over gateway-required integration.",
 ];
 
-/** The retirement countdown, as of now. */
-export function retirementWarning(now: Date): string {
-  const days = Math.ceil((RETIREMENT_DATE.getTime() - now.getTime()) / 86_400_000);
-  const when = days > 0 ? `in ${days} day${days === 1 ? "" : "s"}` : "already";
-  return `Gateway-required integration is retired on 31 March 2027 (${when}): plan the move to regional VNet integration.`;
-}
-
-/** True when two names are the same to Azure (case-insensitive). */
-export function sameName(a: string | undefined, b: string | undefined): boolean {
-  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
-}
-
-/** The app's gateway-required connection to the named VNet, if any. */
-export async function findAppConnection(reader: AzureReader, appId: string, vnetName: string): Promise<VnetConnectionInfo | undefined> {
-  const connections = await reader.listAppVnetConnections(appId);
-  return connections.find((connection) => !connection.isRegional && sameName(connection.name, vnetName));
-}
-
-/** The plan's gateway-required connection to the named VNet, if any. */
-export async function findPlanConnection(reader: AzureReader, planId: string, vnetName: string): Promise<VnetConnectionInfo | undefined> {
-  const connections = await reader.listPlanVnetConnections(planId);
-  return connections.find((connection) => !connection.isRegional && sameName(connection.name, vnetName));
-}
-
-/** The plan's connection to the VNet, or a not-found error that says how to create one. */
-export async function requirePlanConnection(reader: AzureReader, plan: { id: string; name: string }, vnetName: string): Promise<VnetConnectionInfo> {
-  const connection = await findPlanConnection(reader, plan.id, vnetName);
-  if (connection) return connection;
-  throw new BotError("not-found", `Plan ${plan.name} has no gateway-required integration with ${vnetName}.`, {
-    hint: "Connect an app of the plan to that VNet first (/vnet connect <app> <vnet>), or run /vnet list.",
-  });
-}
-
 /** Every gateway of the VNet (a VPN gateway and maybe an ExpressRoute one). */
 export function readGateways(reader: AzureReader, vnet: VnetInfo): Promise<GatewayInfo[]> {
   return Promise.all(vnet.gatewayIds.map((id) => reader.getGateway(id)));
-}
-
-/** The gateway App Service connects through: the one that is not ExpressRoute. */
-export function connectingGateway(gateways: readonly GatewayInfo[]): GatewayInfo | undefined {
-  return gateways.find((gateway) => gateway.gatewayType.toLowerCase() !== "expressroute");
-}
-
-/** The names of the plan's apps that use the VNet. */
-export function appsOnVnet(apps: readonly AppInfo[], planId: string, vnetName: string): string[] {
-  return apps.filter((app) => sameId(app.planId, planId) && sameName(app.gatewayVnetName, vnetName)).map((app) => app.name).sort();
 }
 
 /** The gateway facts a plan depends on (for the fingerprint). */

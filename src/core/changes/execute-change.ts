@@ -1,10 +1,9 @@
 /** Execute a change: re-read Azure, refuse if it drifted from the preview, then run the idempotent steps. */
 import { BotError } from "../../errors.ts";
-import { prepareChange } from "./prepare-change.ts";
+import { prepareChange } from "./registry.ts";
 import { fingerprintOf, runSteps } from "./runner.ts";
 import type { ChangeDeps, ChangeOutcome, ChangeRequest, StepListener } from "./types.ts";
 
-/** Options of an execution. */
 export interface ExecuteOptions {
   onStep?: StepListener;
   /** The preview's fingerprint: when Azure's state now differs, nothing runs. */

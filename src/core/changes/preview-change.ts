@@ -1,5 +1,5 @@
 /** Preview a change: what it will do, to whom, with what outage; Azure is read, never written. */
-import { prepareChange } from "./prepare-change.ts";
+import { prepareChange } from "./registry.ts";
 import { toChangePlan } from "./runner.ts";
 import type { ChangeDeps, ChangePlan, ChangeRequest } from "./types.ts";
 

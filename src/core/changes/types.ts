@@ -1,21 +1,8 @@
 import type { BotError } from "../../errors.ts";
 import type { AzureReader, AzureWriter, Clock } from "../ports.ts";
+import type { ChangeRequest } from "./registry.ts";
 
-/**
- * A change a user asked for, with every reference already resolved to ARM ids. Serialisable as JSON: it is what
- * the approval store keeps and what runs after approval.
- */
-export type ChangeRequest =
-  | { kind: "connect"; appId: string; vnetId: string }
-  | { kind: "disconnect"; appId: string; vnetName: string }
-  | { kind: "sync"; planId: string; vnetName: string }
-  | { kind: "route-add"; planId: string; vnetName: string; range: string }
-  | { kind: "route-remove"; planId: string; vnetName: string; routeName: string }
-  | { kind: "renew"; appId: string; vnetName: string }
-  | { kind: "peer"; planId: string; vnetId: string; remoteVnetId: string };
-
-/** The kinds of change, in the order /vnet help lists them. */
-export type ChangeKind = ChangeRequest["kind"];
+export type { ChangeRequest } from "./registry.ts";
 
 /** One step of a plan, before it runs. */
 export interface PlannedStep {

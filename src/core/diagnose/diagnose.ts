@@ -2,7 +2,7 @@
 import { BotError } from "../../errors.ts";
 import type { AppInfo, VnetConnectionInfo } from "../model.ts";
 import type { AzureReader, Clock, KuduRunner } from "../ports.ts";
-import { resolveApp } from "../resolve.ts";
+import { resolveApp, type ResourceRef } from "../resolve.ts";
 import type { Diagnosis, DiagnosisCheck } from "./diagnosis.ts";
 import { checkIntegration } from "./integration-checks.ts";
 import { readAppConnection, readIntegration } from "./integration-facts.ts";
@@ -21,9 +21,9 @@ export interface DiagnoseDeps {
 }
 
 /** Runs the whole checklist for APP and, when given, HOST[:PORT]. */
-export async function diagnoseApp(deps: DiagnoseDeps, appText: string, targetText?: string, options: LiveOptions = {}): Promise<Diagnosis> {
+export async function diagnoseApp(deps: DiagnoseDeps, appRef: ResourceRef | string, targetText?: string, options: LiveOptions = {}): Promise<Diagnosis> {
   const target = targetText === undefined || targetText.trim() === "" ? undefined : parseTarget(targetText);
-  const app = await resolveApp(deps, appText);
+  const app = await resolveApp(deps, appRef);
   const facts = await readIntegration(deps.reader, app);
   const notes: string[] = [];
   const checks = checkIntegration(facts, deps.clock.now());
@@ -60,22 +60,22 @@ export interface LiveTestReport {
 }
 
 /** /vnet tcpping APP HOST:PORT: one TCP test from the app's worker. */
-export async function tcppingFromApp(deps: DiagnoseDeps, appText: string, targetText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
+export async function tcppingFromApp(deps: DiagnoseDeps, appRef: ResourceRef | string, targetText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
   const target = parseTarget(targetText, { requirePort: true });
-  const { app, connection } = await connectionOf(deps, appText);
+  const { app, connection } = await connectionOf(deps, appRef);
   return { appName: app.name, vnetName: connection.name, check: await testTcp(deps.kudu, app, target.host, target.port!, options) };
 }
 
 /** /vnet resolve APP HOST: one DNS lookup from the app's worker, through the DNS servers pushed with the integration. */
-export async function resolveFromApp(deps: DiagnoseDeps, appText: string, hostText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
+export async function resolveFromApp(deps: DiagnoseDeps, appRef: ResourceRef | string, hostText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
   const target = parseTarget(hostText);
-  if (target.port !== undefined) throw new BotError("usage", `"${hostText.trim()}" has a port; resolve takes a host name only.`, { hint: `Try /vnet resolve ${appText.trim()} ${target.host}` });
-  const { app, connection } = await connectionOf(deps, appText);
+  if (target.port !== undefined) throw new BotError("usage", `"${hostText.trim()}" has a port; resolve takes a host name only.`, { hint: `Try /vnet resolve ${typeof appRef === "string" ? appRef.trim() : appRef.text} ${target.host}` });
+  const { app, connection } = await connectionOf(deps, appRef);
   const dns = await testDns(deps.kudu, app, target.host, connection.dnsServers, options);
   return { appName: app.name, vnetName: connection.name, check: dns.check };
 }
 
-async function connectionOf(deps: DiagnoseDeps, appText: string): Promise<{ app: AppInfo; connection: VnetConnectionInfo }> {
-  const app = await resolveApp(deps, appText);
+async function connectionOf(deps: DiagnoseDeps, appRef: ResourceRef | string): Promise<{ app: AppInfo; connection: VnetConnectionInfo }> {
+  const app = await resolveApp(deps, appRef);
   return { app, connection: await readAppConnection(deps.reader, app) };
 }

@@ -1,7 +1,7 @@
 /** The diagnosis as a neutral reply: one line per check (✅ ⚠️ ❌) with its evidence, the fix, and the command for it. */
+import { commandTextOf } from "../changes/registry.ts";
 import type { ChangeRequest } from "../changes/types.ts";
 import type { ReplyButton, Reply, ReplyPart } from "../reply.ts";
-import { nameOf } from "../resource-id.ts";
 import { problemsOf, type CheckStatus, type Diagnosis, type DiagnosisCheck } from "./diagnosis.ts";
 
 /** The mark of each status, as Slack emoji codes. */
@@ -9,22 +9,7 @@ export const STATUS_MARK: Record<CheckStatus, string> = { pass: ":white_check_ma
 
 /** The /vnet command that makes the change, for people who prefer to type it (it goes through approval too). */
 export function commandFor(change: ChangeRequest): string {
-  switch (change.kind) {
-    case "sync":
-      return `/vnet sync ${nameOf(change.planId)} ${change.vnetName}`;
-    case "route-add":
-      return `/vnet route add ${nameOf(change.planId)} ${change.vnetName} ${change.range}`;
-    case "route-remove":
-      return `/vnet route remove ${nameOf(change.planId)} ${change.vnetName} ${change.routeName}`;
-    case "renew":
-      return `/vnet renew ${nameOf(change.appId)}`;
-    case "peer":
-      return `/vnet peer ${nameOf(change.planId)} ${nameOf(change.vnetId)} ${nameOf(change.remoteVnetId)}`;
-    case "connect":
-      return `/vnet connect ${nameOf(change.appId)} ${nameOf(change.vnetId)}`;
-    case "disconnect":
-      return `/vnet disconnect ${nameOf(change.appId)}`;
-  }
+  return `/vnet ${commandTextOf(change)}`;
 }
 
 /** One check as status lines: mark, title and evidence; then the fix and its command when it is not a pass. */

@@ -6,7 +6,7 @@ import { isCertOnGateway } from "../inventory.ts";
 import { check, type DiagnosisCheck } from "./diagnosis.ts";
 import type { IntegrationFacts } from "./integration-facts.ts";
 
-/** Warn this long before the certificate expires (domain.md: from 6 months before expiry). */
+/** Warn this long before the certificate expires (the portal warns from six months before expiry). */
 export const EXPIRY_WARNING_MONTHS = 6;
 
 // These rules have checks of their own below, with evidence and fixes that fit a diagnosis better.

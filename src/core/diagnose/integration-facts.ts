@@ -1,6 +1,8 @@
 /** Reads what the checklist needs about one app's gateway-required integration. */
 import { BotError, isBotError } from "../../errors.ts";
-import { readGateways, connectingGateway, sameName } from "../changes/common.ts";
+import { readGateways } from "../changes/common.ts";
+import { sameName } from "../connections.ts";
+import { findVpnGateway } from "../eligibility.ts";
 import type { AppInfo, GatewayInfo, HealthState, PlanInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
 import { nameOf } from "../resource-id.ts";
@@ -24,7 +26,7 @@ export async function readIntegration(reader: AzureReader, app: AppInfo): Promis
   const [plan, connection] = await Promise.all([reader.getPlan(app.planId), readAppConnection(reader, app)]);
   const vnet = await reader.getVnet(connection.vnetId);
   const gateways = await readGateways(reader, vnet);
-  const gateway = connectingGateway(gateways);
+  const gateway = findVpnGateway(gateways);
   const gatewayHealth = gateway ? await healthOf(reader, gateway.id) : "Unknown";
   return { app, plan, connection, vnet, gateways, gateway, gatewayHealth };
 }

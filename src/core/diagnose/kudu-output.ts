@@ -1,6 +1,6 @@
 /**
  * Reads the output of tcpping.exe, nameresolver.exe and `echo %WEBSITE_PRIVATE_IP%` from Kudu's command API. Their
- * formats are not documented (azure-api.md §6), so each parser looks for several phrasings and says "unclear"
+ * formats are not documented (learn.microsoft.com "Troubleshoot virtual network integration with Azure App Service" names the tools, not their output), so each parser looks for several phrasings and says "unclear"
  * rather than guess.
  */
 import type { KuduCommandResult } from "../ports.ts";

@@ -2,7 +2,6 @@
 import type { EstateSeed } from "./estate.ts";
 import type { IssuedCertificate } from "./tls.ts";
 
-/** Resource Health availability. */
 export type SimHealth = "Available" | "Unavailable" | "Degraded" | "Unknown";
 
 /** Where a resource lives. */
@@ -14,7 +13,6 @@ export interface SimResource {
   location: string;
 }
 
-/** An App Service plan. */
 export interface SimPlan extends SimResource {
   os: "windows" | "linux";
   container: boolean;
@@ -52,14 +50,12 @@ export interface SimRoute {
   routeType: string;
 }
 
-/** A subnet. */
 export interface SimSubnet {
   name: string;
   addressPrefix: string;
   nsgId: string | undefined;
 }
 
-/** One side of a VNet peering. */
 export interface SimPeering {
   name: string;
   remoteVnetId: string;
@@ -70,7 +66,6 @@ export interface SimPeering {
   peeringState: string;
 }
 
-/** A virtual network. */
 export interface SimVnet extends SimResource {
   addressSpace: string[];
   dnsServers: string[];
@@ -78,13 +73,11 @@ export interface SimVnet extends SimResource {
   peerings: SimPeering[];
 }
 
-/** A P2S root certificate. */
 export interface SimRootCertificate {
   name: string;
   publicCertData: string;
 }
 
-/** A virtual network gateway. */
 export interface SimGateway extends SimResource {
   vnetId: string;
   gatewayType: string;
@@ -110,7 +103,6 @@ export interface SimNsgRule {
   destinationPortRange: string;
 }
 
-/** A network security group. */
 export interface SimNsg extends SimResource {
   rules: SimNsgRule[];
 }

@@ -46,7 +46,6 @@ export interface ResponseTarget {
   messageTs?: string;
 }
 
-/** The running stand-in. */
 export interface LocalWebApi {
   /** The Web API base, for clientOptions.slackApiUrl, e.g. http://127.0.0.1:4100/api/ */
   url: string;

@@ -51,7 +51,6 @@ const putRoute = (ctx: RouteContext) => {
   return ok(routeWire(plan.id, vnet, next));
 };
 
-/** The plan-level routes. */
 export const planRoutes: Route[] = [
   route("GET", PLAN, (ctx) => ok(planWire(ctx.state, planOf(ctx)))),
   route("GET", `${PLAN}/sites`, (ctx) => page(ctx, ctx.state.appsOf(planOf(ctx).id).map((a) => siteWire(ctx.state, a)))),

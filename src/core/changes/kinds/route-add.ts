@@ -1,16 +1,18 @@
 /** Add a plan-level route: traffic for the range goes into the VNet. */
-import { BotError } from "../../errors.ts";
-import { formatRange, parseAddressRange, rangeOfRoute, rangesOverlap, routeAddresses, routeNameFor, type AddressRange } from "../address-range.ts";
-import type { PlanRoute } from "../model.ts";
-import { appsOnVnet, findPlanConnection, requirePlanConnection, retirementWarning } from "./common.ts";
-import { targetKeyOf, type ExecutableStep, type PreparedChange } from "./runner.ts";
-import type { ChangeDeps } from "./types.ts";
+import { BotError } from "../../../errors.ts";
+import { describeRoute, formatRange, parseAddressRange, rangesOverlap, readRoute, routeAddresses, routeNameFor, type AddressRange } from "../../address-range.ts";
+import type { PlanRoute } from "../../model.ts";
+import { appsOnVnet, findPlanConnection, resolvePlanVnet, planVnetText, requirePlanConnection, type PlanVnet } from "../../connections.ts";
+import { defineChangeKind } from "../change-kind.ts";
+import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
+import type { ChangeDeps } from "../types.ts";
+import { retirementWarning } from "../../format.ts";
 
 /** Parses the range and refuses one that overlaps a route of the same plan and VNet. */
-export async function prepareRouteAdd(deps: ChangeDeps, request: { planId: string; vnetName: string; range: string }): Promise<PreparedChange> {
+export async function prepareRouteAdd(deps: ChangeDeps, request: PlanVnet & { range: string }): Promise<PreparedChange> {
   const range = parseAddressRange(request.range);
   const plan = await deps.reader.getPlan(request.planId);
-  const [connection, apps] = await Promise.all([requirePlanConnection(deps.reader, plan, request.vnetName), deps.reader.listApps(plan.subscriptionId)]);
+  const [connection, apps] = await Promise.all([requirePlanConnection(deps.reader, plan, request.vnetName, request.vnetId), deps.reader.listApps(plan.subscriptionId)]);
   const existing = connection.routes.find((route) => sameRange(route, range));
   const clash = connection.routes.find((route) => !sameRange(route, range) && overlaps(route, range));
   if (clash) {
@@ -57,21 +59,6 @@ export function routesState(routes: readonly PlanRoute[]): unknown {
   return routes.map((route) => `${route.name}|${route.startAddress}|${route.endAddress ?? ""}|${route.routeType}`.toLowerCase()).sort();
 }
 
-/** A route as users read it: its range and type. */
-export function describeRoute(route: PlanRoute): string {
-  const range = readRoute(route);
-  return `${range ? formatRange(range) : route.startAddress}, ${route.routeType}`;
-}
-
-/** The range of a stored route; undefined when Azure holds something we cannot parse. */
-export function readRoute(route: PlanRoute): AddressRange | undefined {
-  try {
-    return rangeOfRoute(route);
-  } catch {
-    return undefined;
-  }
-}
-
 function sameRange(route: PlanRoute, range: AddressRange): boolean {
   const stored = readRoute(route);
   return stored !== undefined && stored.start === range.start && stored.end === range.end;
@@ -81,3 +68,19 @@ function overlaps(route: PlanRoute, range: AddressRange): boolean {
   const stored = readRoute(route);
   return stored !== undefined && rangesOverlap(stored, range);
 }
+
+/** Add a plan route for an address range. */
+export const routeAdd = defineChangeKind<{ kind: "route-add"; range: string } & PlanVnet>({
+  kind: "route-add",
+  command: {
+    name: "route add",
+    summary: "Add a plan route for an address range (approval)",
+    params: [{ name: "PLAN", kind: "plan" }, { name: "VNET", kind: "vnet" }, { name: "RANGE", kind: "range" }],
+    valueNames: { RANGE: "CIDR|START-END" },
+  },
+  // The range is kept as the parser understood it, written the way the plan route will be.
+  parse: async (deps, args) => ({ kind: "route-add", ...(await resolvePlanVnet(deps, args)).target, range: formatRange(args.range("RANGE")) }),
+  prepare: prepareRouteAdd,
+  commandText: (request) => `route add ${planVnetText(request)} ${request.range}`,
+  operations: ["listPlans", "getPlan", "listVnets", "listPlanVnetConnections", "listApps", "putPlanRoute"],
+});

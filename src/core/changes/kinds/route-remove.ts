@@ -1,16 +1,18 @@
 /** Remove a plan-level route, named by its route name or by its range. */
-import { BotError } from "../../errors.ts";
-import { parseAddressRange, type AddressRange } from "../address-range.ts";
-import type { PlanRoute } from "../model.ts";
-import { appsOnVnet, findPlanConnection, requirePlanConnection, retirementWarning, sameName } from "./common.ts";
-import { describeRoute, readRoute, routesState } from "./route-add.ts";
-import { targetKeyOf, type PreparedChange } from "./runner.ts";
-import type { ChangeDeps } from "./types.ts";
+import { BotError } from "../../../errors.ts";
+import { describeRoute, parseAddressRange, readRoute, type AddressRange } from "../../address-range.ts";
+import type { PlanRoute } from "../../model.ts";
+import { appsOnVnet, findPlanConnection, resolvePlanVnet, planVnetText, requirePlanConnection, sameName, type PlanVnet } from "../../connections.ts";
+import { defineChangeKind } from "../change-kind.ts";
+import { routesState } from "./route-add.ts";
+import { targetKeyOf, type PreparedChange } from "../runner.ts";
+import type { ChangeDeps } from "../types.ts";
+import { retirementWarning } from "../../format.ts";
 
 /** Finds the route; one that is already gone makes a plan whose step is skipped. */
-export async function prepareRouteRemove(deps: ChangeDeps, request: { planId: string; vnetName: string; routeName: string }): Promise<PreparedChange> {
+export async function prepareRouteRemove(deps: ChangeDeps, request: PlanVnet & { routeName: string }): Promise<PreparedChange> {
   const plan = await deps.reader.getPlan(request.planId);
-  const [connection, apps] = await Promise.all([requirePlanConnection(deps.reader, plan, request.vnetName), deps.reader.listApps(plan.subscriptionId)]);
+  const [connection, apps] = await Promise.all([requirePlanConnection(deps.reader, plan, request.vnetName, request.vnetId), deps.reader.listApps(plan.subscriptionId)]);
   const route = findRoute(connection.routes, request.routeName);
   if (route && route.routeType.toUpperCase() !== "STATIC") {
     throw new BotError("usage", `Route ${route.name} (${describeRoute(route)}) comes from the VNet's address space; only routes added to the plan can be removed.`, {
@@ -64,3 +66,17 @@ function tryParse(text: string): AddressRange | undefined {
     return undefined;
   }
 }
+
+/** Remove a plan route, by name or range. */
+export const routeRemove = defineChangeKind<{ kind: "route-remove"; routeName: string } & PlanVnet>({
+  kind: "route-remove",
+  command: {
+    name: "route remove",
+    summary: "Remove a plan route, by name or range (approval)",
+    params: [{ name: "PLAN", kind: "plan" }, { name: "VNET", kind: "vnet" }, { name: "ROUTE", kind: "route" }],
+  },
+  parse: async (deps, args) => ({ kind: "route-remove", ...(await resolvePlanVnet(deps, args)).target, routeName: args.text("ROUTE") }),
+  prepare: prepareRouteRemove,
+  commandText: (request) => `route remove ${planVnetText(request)} ${request.routeName}`,
+  operations: ["listPlans", "getPlan", "listVnets", "listPlanVnetConnections", "listApps", "deletePlanRoute"],
+});

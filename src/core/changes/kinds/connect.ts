@@ -1,6 +1,6 @@
-/** Connect an app to a VNet through its VPN gateway (azure-api.md §3.2). */
-import { sameId } from "../resource-id.ts";
-import { BotError } from "../../errors.ts";
+/** Connect an app to a VNet through its VPN gateway (the order of Microsoft's script in azure-docs articles/app-service-web/app-service-vnet-integration-powershell.md: the app's connection, its certificate on the gateway, the VPN package to the app). */
+import { sameId } from "../../resource-id.ts";
+import { BotError } from "../../../errors.ts";
 import {
   assertEligible,
   checkNoContainers,
@@ -9,24 +9,17 @@ import {
   checkPlanVnetLimit,
   checkVnetGateways,
   checkWindows,
-} from "../eligibility.ts";
-import type { AppInfo, GatewayInfo, VnetInfo } from "../model.ts";
-import {
-  LIMITATION_WARNINGS,
-  connectingGateway,
-  ensureRootCertStep,
-  findAppConnection,
-  gatewayState,
-  generatePackageStep,
-  readGateways,
-  requirePackage,
-  retirementWarning,
-  sameName,
-  thumbprintOf,
-  type StepContext,
-} from "./common.ts";
-import { targetKeyOf, type ExecutableStep, type PreparedChange } from "./runner.ts";
-import type { ChangeDeps } from "./types.ts";
+} from "../../eligibility.ts";
+import type { AppInfo, GatewayInfo, VnetInfo } from "../../model.ts";
+import { LIMITATION_WARNINGS, ensureRootCertStep, gatewayState, generatePackageStep, readGateways, requirePackage, thumbprintOf, type StepContext } from "../common.ts";
+import { findAppConnection, sameName } from "../../connections.ts";
+import { findVpnGateway } from "../../eligibility.ts";
+import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
+import { defineChangeKind } from "../change-kind.ts";
+import { nameOf } from "../../resource-id.ts";
+import { resolveApp, resolveVnet } from "../../resolve.ts";
+import type { ChangeDeps } from "../types.ts";
+import { retirementWarning } from "../../format.ts";
 
 /** Reads and checks everything a connect needs; throws BotError("ineligible") listing every broken rule. */
 export async function prepareConnect(deps: ChangeDeps, request: { appId: string; vnetId: string }): Promise<PreparedChange> {
@@ -51,7 +44,7 @@ export async function prepareConnect(deps: ChangeDeps, request: { appId: string;
     ],
     `connect ${app.name} to ${vnet.name}`,
   );
-  const gateway = connectingGateway(gateways)!;
+  const gateway = findVpnGateway(gateways)!;
   const isReconnect = sameName(app.gatewayVnetName, vnet.name);
   return {
     title: `Connect ${app.name} to ${vnet.name}`,
@@ -125,3 +118,19 @@ export function connectSteps(deps: ChangeDeps, app: AppInfo, vnet: VnetInfo, gat
     },
   ];
 }
+
+/** Connect an app to a VNet through the VNet's VPN gateway. */
+export const connect = defineChangeKind<{ kind: "connect"; appId: string; vnetId: string }>({
+  kind: "connect",
+  command: { name: "connect", summary: "Connect an app to a VNet (approval)", params: [{ name: "APP", kind: "app" }, { name: "VNET", kind: "vnet" }] },
+  async parse(deps, args) {
+    const [app, vnet] = await Promise.all([resolveApp(deps, args.ref("APP")), resolveVnet(deps, args.ref("VNET"))]);
+    return { kind: "connect", appId: app.id, vnetId: vnet.id };
+  },
+  prepare: prepareConnect,
+  commandText: (request) => `connect ${nameOf(request.appId)} ${nameOf(request.vnetId)}`,
+  operations: [
+    "listApps", "getApp", "listVnets", "getVnet", "getPlan", "listPlanVnetConnections", "getGateway", "listAppVnetConnections",
+    "putAppVnetConnection", "addGatewayRootCertificate", "generateVpnPackage", "putAppVnetGateway",
+  ],
+});

@@ -1,33 +1,26 @@
-/** Sync network for a plan and VNet (azure-api.md §3.3): certificate, DNS and routes pushed again. */
-import { assertEligible, checkSameSubscription, checkVnetGateways } from "../eligibility.ts";
-import { parseResourceId } from "../resource-id.ts";
-import {
-  appsOnVnet,
-  connectingGateway,
-  ensureRootCertStep,
-  gatewayState,
-  generatePackageStep,
-  readGateways,
-  requirePackage,
-  requirePlanConnection,
-  retirementWarning,
-  type StepContext,
-} from "./common.ts";
-import { targetKeyOf, type PreparedChange } from "./runner.ts";
-import type { ChangeDeps } from "./types.ts";
+/** Sync network for a plan and VNet (the "Sync network" of azure-docs configure-gateway-required-vnet-integration.md): certificate, DNS and routes pushed again. */
+import { assertEligible, checkSameSubscription, checkVnetGateways } from "../../eligibility.ts";
+import { parseResourceId } from "../../resource-id.ts";
+import { ensureRootCertStep, gatewayState, generatePackageStep, readGateways, requirePackage, type StepContext } from "../common.ts";
+import { appsOnVnet, resolvePlanVnet, planVnetText, requirePlanConnection, type PlanVnet } from "../../connections.ts";
+import { findVpnGateway } from "../../eligibility.ts";
+import { targetKeyOf, type PreparedChange } from "../runner.ts";
+import { defineChangeKind } from "../change-kind.ts";
+import type { ChangeDeps } from "../types.ts";
+import { retirementWarning } from "../../format.ts";
 
 /** Reads the plan's connection, VNet and gateway; refuses across subscriptions and with an unusable gateway. */
-export async function prepareSync(deps: ChangeDeps, request: { planId: string; vnetName: string }): Promise<PreparedChange> {
+export async function prepareSync(deps: ChangeDeps, request: PlanVnet): Promise<PreparedChange> {
   const { reader } = deps;
   const plan = await reader.getPlan(request.planId);
-  const connection = await requirePlanConnection(reader, plan, request.vnetName);
+  const connection = await requirePlanConnection(reader, plan, request.vnetName, request.vnetId);
   const vnetSubscription = parseResourceId(connection.vnetId)?.subscriptionId ?? plan.subscriptionId;
   // Refuse before reading a VNet in another subscription: sync cannot work there anyway.
   assertEligible(checkSameSubscription(plan, { name: connection.name, subscriptionId: vnetSubscription }), `sync ${plan.name} with ${connection.name}`);
   const [vnet, apps] = await Promise.all([reader.getVnet(connection.vnetId), reader.listApps(plan.subscriptionId)]);
   const gateways = await readGateways(reader, vnet);
   assertEligible(checkVnetGateways(vnet.name, gateways), `sync ${plan.name} with ${vnet.name}`);
-  const gateway = connectingGateway(gateways)!;
+  const gateway = findVpnGateway(gateways)!;
   const onVnet = appsOnVnet(apps, plan.id, vnet.name);
   const context: StepContext = { certBlob: connection.certBlob, thumbprint: connection.certThumbprint };
   const dnsChanged = vnet.dnsServers.join(",") !== connection.dnsServers.join(",");
@@ -63,3 +56,13 @@ export async function prepareSync(deps: ChangeDeps, request: { planId: string; v
     ],
   };
 }
+
+/** Sync network: give the plan's apps a fresh VPN package with the VNet's current certificate, DNS and routes. */
+export const sync = defineChangeKind<{ kind: "sync" } & PlanVnet>({
+  kind: "sync",
+  command: { name: "sync", summary: "Sync a plan's VNet connection: certificates and routes (approval; brief outage)", params: [{ name: "PLAN", kind: "plan" }, { name: "VNET", kind: "vnet" }] },
+  parse: async (deps, args) => ({ kind: "sync", ...(await resolvePlanVnet(deps, args)).target }),
+  prepare: prepareSync,
+  commandText: (request) => `sync ${planVnetText(request)}`,
+  operations: ["listPlans", "getPlan", "listVnets", "listPlanVnetConnections", "getVnet", "listApps", "getGateway", "addGatewayRootCertificate", "generateVpnPackage", "putPlanVnetGateway"],
+});

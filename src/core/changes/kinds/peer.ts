@@ -1,14 +1,18 @@
-/** Peer the integration's VNet with another so the apps reach it through the gateway (azure-api.md §2.4). */
-import { BotError } from "../../errors.ts";
-import { formatRange, parseAddressRange, rangesOverlap, type AddressRange } from "../address-range.ts";
-import { assertEligible, checkVnetGateways } from "../eligibility.ts";
-import type { PeeringInfo, VnetInfo } from "../model.ts";
-import type { PeeringSettings } from "../ports.ts";
-import { sameId } from "../resource-id.ts";
-import { appsOnVnet, gatewayState, readGateways, requirePlanConnection, retirementWarning } from "./common.ts";
+/** Peer the integration's VNet with another so the apps reach it through the gateway (azure-docs configure-gateway-required-vnet-integration.md, "Peering"). */
+import { BotError } from "../../../errors.ts";
+import { formatRange, parseAddressRange, rangesOverlap, type AddressRange } from "../../address-range.ts";
+import { assertEligible, checkVnetGateways } from "../../eligibility.ts";
+import type { PeeringInfo, VnetInfo } from "../../model.ts";
+import type { PeeringSettings } from "../../ports.ts";
+import { nameOf, sameId } from "../../resource-id.ts";
+import { resolvePlan, resolveVnet } from "../../resolve.ts";
+import { defineChangeKind } from "../change-kind.ts";
+import { gatewayState, readGateways } from "../common.ts";
+import { appsOnVnet, requirePlanConnection } from "../../connections.ts";
 import { routeAddStep, routesState } from "./route-add.ts";
-import { targetKeyOf, type ExecutableStep, type PreparedChange } from "./runner.ts";
-import type { ChangeDeps } from "./types.ts";
+import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
+import type { ChangeDeps } from "../types.ts";
+import { retirementWarning } from "../../format.ts";
 
 /** Reads both VNets and the plan's connection; refuses overlapping address spaces and a remote VNet with its own gateway. */
 export async function preparePeer(deps: ChangeDeps, request: { planId: string; vnetId: string; remoteVnetId: string }): Promise<PreparedChange> {
@@ -112,3 +116,20 @@ function findOverlap(local: VnetInfo, remoteRanges: AddressRange[]): string | un
   }
   return undefined;
 }
+
+/** Peer a remote VNet with the integration's VNet, so the plan's apps reach it through the gateway. */
+export const peer = defineChangeKind<{ kind: "peer"; planId: string; vnetId: string; remoteVnetId: string }>({
+  kind: "peer",
+  command: {
+    name: "peer",
+    summary: "Peer a remote VNet so the plan's apps reach it through the gateway (approval)",
+    params: [{ name: "PLAN", kind: "plan" }, { name: "VNET", kind: "vnet" }, { name: "REMOTE-VNET", kind: "vnet" }],
+  },
+  async parse(deps, args) {
+    const [plan, vnet, remote] = await Promise.all([resolvePlan(deps, args.ref("PLAN")), resolveVnet(deps, args.ref("VNET")), resolveVnet(deps, args.ref("REMOTE-VNET"))]);
+    return { kind: "peer", planId: plan.id, vnetId: vnet.id, remoteVnetId: remote.id };
+  },
+  prepare: preparePeer,
+  commandText: (request) => `peer ${nameOf(request.planId)} ${nameOf(request.vnetId)} ${nameOf(request.remoteVnetId)}`,
+  operations: ["listPlans", "getPlan", "listVnets", "getVnet", "listPlanVnetConnections", "getGateway", "listApps", "putPeering", "putPlanRoute"],
+});

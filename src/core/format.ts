@@ -1,5 +1,4 @@
-/** Dates, durations and counts as the alert messages show them. */
-import { RETIREMENT_DATE } from "../changes/common.ts";
+/** How dates, durations, counts, step outcomes and the retirement countdown read in every message the bot writes. */
 
 const DAY_MS = 86_400_000;
 
@@ -8,7 +7,7 @@ export function formatDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** A time in the schedule's timezone, e.g. "2026-03-01 10:00 Europe/Riga". */
+/** "2026-03-01 10:00 Europe/Riga": unambiguous for readers in any time zone (UTC unless a zone is given). */
 export function formatTime(date: Date, timeZone = "UTC"): string {
   const parts = new Intl.DateTimeFormat("en-CA", {
     timeZone,
@@ -39,9 +38,30 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
-/** The retirement countdown every digest ends with. */
+/** How a change's step shows its outcome; "skipped" found its work already done, which is success too. */
+export const STEP_MARK = { done: ":white_check_mark:", skipped: ":white_check_mark:", failed: ":x:" } as const;
+
+/**
+ * The day Microsoft retires gateway-required integration: "being retired on March 31, 2027" (azure-docs
+ * articles/app-service/configure-gateway-required-vnet-integration.md, 01/30/2026).
+ */
+export const RETIREMENT_DATE = new Date("2027-03-31T00:00:00Z");
+
+/** Whole days from now until the retirement; zero or less once it has passed. */
+export function daysUntilRetirement(now: Date): number {
+  return Math.ceil((RETIREMENT_DATE.getTime() - now.getTime()) / DAY_MS);
+}
+
+/** The countdown shown with every change. */
+export function retirementWarning(now: Date): string {
+  const days = daysUntilRetirement(now);
+  const when = days > 0 ? `in ${plural(days, "day")}` : "already";
+  return `Gateway-required integration is retired on 31 March 2027 (${when}): plan the move to regional VNet integration.`;
+}
+
+/** The countdown every digest and /vnet list end with. */
 export function retirementLine(now: Date, remaining: number): string {
-  const days = Math.ceil((RETIREMENT_DATE.getTime() - now.getTime()) / DAY_MS);
+  const days = daysUntilRetirement(now);
   const left = days > 0 ? `${plural(days, "day")} left` : "the retirement date has passed";
   return `:hourglass: Gateway-required integration is retired on 31 March 2027: ${plural(remaining, "integration")} still to move to regional VNet integration, ${left}.`;
 }

@@ -1,8 +1,12 @@
-/** Disconnect an app from its VNet (azure-api.md §3.4): the app restarts; VNet and gateway stay as they are. */
-import type { AppInfo, VnetConnectionInfo } from "../model.ts";
-import { findAppConnection, retirementWarning } from "./common.ts";
-import { targetKeyOf, type ExecutableStep, type PreparedChange } from "./runner.ts";
-import type { ChangeDeps } from "./types.ts";
+/** Disconnect an app from its VNet (webApps.deleteVnetConnection): the app restarts; VNet and gateway stay as they are. */
+import type { AppInfo, VnetConnectionInfo } from "../../model.ts";
+import { connectedVnetOf, findAppConnection } from "../../connections.ts";
+import { defineChangeKind } from "../change-kind.ts";
+import { nameOf } from "../../resource-id.ts";
+import { resolveApp } from "../../resolve.ts";
+import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
+import type { ChangeDeps } from "../types.ts";
+import { retirementWarning } from "../../format.ts";
 
 /** Reads the app and its connection; a connection that is already gone makes a plan whose step is skipped. */
 export async function prepareDisconnect(deps: ChangeDeps, request: { appId: string; vnetName: string }): Promise<PreparedChange> {
@@ -48,3 +52,16 @@ export function disconnectStep(deps: ChangeDeps, app: AppInfo, vnetName: string)
     },
   };
 }
+
+/** Remove an app's gateway-required integration. */
+export const disconnect = defineChangeKind<{ kind: "disconnect"; appId: string; vnetName: string }>({
+  kind: "disconnect",
+  command: { name: "disconnect", summary: "Disconnect an app from its VNet (approval; the app restarts)", params: [{ name: "APP", kind: "app" }] },
+  async parse(deps, args) {
+    const app = await resolveApp(deps, args.ref("APP"));
+    return { kind: "disconnect", appId: app.id, vnetName: connectedVnetOf(app, "disconnect") };
+  },
+  prepare: prepareDisconnect,
+  commandText: (request) => `disconnect ${nameOf(request.appId)}`,
+  operations: ["listApps", "getApp", "listAppVnetConnections", "deleteAppVnetConnection"],
+});

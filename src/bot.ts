@@ -1,0 +1,127 @@
+/**
+ * The composition root of the bot proper: from the ports (Azure reader and writer, Kudu, the stores) and the
+ * configuration, it builds the services once (access policy, approval flow, the diagnoses' Fix offers, every
+ * button, the dispatcher) and hands them to the Slack adapter. start-bot.ts adds the clients, the store and the
+ * scheduler around it; the end-to-end tests build exactly this.
+ */
+import type { Config } from "./config.ts";
+import type { Logger } from "./log.ts";
+import { createAccessPolicy, type AccessPolicy } from "./core/access.ts";
+import { alertButtons } from "./core/alerts/alert-clicks.ts";
+import { approvalButtons, createApprovalService, type ApprovalService } from "./core/approvals/approval-service.ts";
+import { buttonTable, type Button } from "./core/button.ts";
+import type { Command } from "./core/command.ts";
+import { fixButton } from "./core/diagnose/fix-click.ts";
+import { createFixOffers, type FixOffers } from "./core/diagnose/fix-offers.ts";
+import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner } from "./core/ports.ts";
+import type { Reply } from "./core/reply.ts";
+import { createDispatcher } from "./slack/dispatcher.ts";
+import { createSlackAdapter, type SlackAdapterOptions } from "./slack/slack-adapter.ts";
+import type { Stores } from "./store/sqlite-store.ts";
+
+/** What the bot is built from. */
+export interface BotParts extends Omit<SlackAdapterOptions, "config"> {
+  config: SlackAdapterOptions["config"] & Pick<Config, "access" | "approvals" | "slack" | "azure" | "schedule">;
+  reader: AzureReader;
+  writer: AzureWriter;
+  /** Runs commands on app workers (diagnose, tcpping, resolve); without it those commands say they are not set up. */
+  kudu?: KuduRunner;
+  stores: Pick<Stores, "approvals" | "audit" | "alerts">;
+  commands: readonly Command[];
+  /** How often pending requests are checked for expiry (default 30 s). */
+  expirySweepMs?: number;
+  /** Ids of new change requests (default: random). */
+  newId?: () => string;
+  /** Command deadline (default 120 s). */
+  deadlineMs?: number;
+}
+
+/** The bot, built and not yet started. */
+export interface Bot {
+  /** Listens, settles what a previous process left unfinished, then takes commands; resolves with the port. */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+  /** Resolves when every reply and change in flight has finished. */
+  idle(): Promise<void>;
+  isReady(): boolean;
+  port(): number | undefined;
+  chat: ChatPort<Reply>;
+  access: AccessPolicy;
+  approvals: ApprovalService;
+  offers: FixOffers;
+  /** Every button the bot answers, by action id, with the access each declares. */
+  buttons: ReadonlyMap<string, Button>;
+}
+
+/** Builds the services once and wires them to the Slack adapter; nothing touches the network until start(). */
+export function createBot(parts: BotParts): Bot {
+  const { config, logger, clock, stores } = parts;
+  const timezone = config.schedule.timezone;
+  const slack = createSlackAdapter({ ...parts, config });
+  const access = createAccessPolicy({ approvers: config.access.approvers, operators: config.access.operators }, slack.directory);
+  const offers = createFixOffers({ store: stores.alerts, clock });
+  const approvals = createApprovalService({
+    store: stores.approvals,
+    audit: stores.audit,
+    chat: slack.chat,
+    change: { reader: parts.reader, writer: parts.writer, clock },
+    clock,
+    logger,
+    expireAfterMinutes: config.approvals.expireAfterMinutes,
+    approvalChannel: config.slack.approvalChannel,
+    ...(parts.newId ? { newId: parts.newId } : {}),
+  });
+  const buttons = buttonTable([
+    ...approvalButtons(approvals, stores.approvals),
+    ...alertButtons({ store: stores.alerts, chat: slack.chat, approvals, audit: stores.audit, clock, ...(timezone ? { timezone } : {}) }),
+    fixButton({ offers, approvals }),
+  ]);
+  slack.serve(
+    createDispatcher({
+      commands: parts.commands,
+      buttons,
+      access,
+      audit: stores.audit,
+      logger,
+      track: slack.track,
+      ...(parts.deadlineMs ? { deadlineMs: parts.deadlineMs } : {}),
+      services: {
+        reader: parts.reader,
+        subscriptions: config.azure.subscriptions,
+        clock,
+        access,
+        approvals: stores.approvals,
+        audit: stores.audit,
+        offers,
+        ...(parts.kudu ? { kudu: parts.kudu } : {}),
+        ...(config.slack.alertChannel ? { alerts: { store: stores.alerts, chat: slack.chat, ...(timezone ? { timezone } : {}) } } : {}),
+        requestChange: (asker, request) => approvals.requestChange(asker, request),
+      },
+    }),
+  );
+
+  let sweeper: NodeJS.Timeout | undefined;
+  return {
+    chat: slack.chat,
+    access,
+    approvals,
+    offers,
+    buttons,
+    isReady: slack.isReady,
+    port: slack.port,
+    idle: slack.idle,
+    async start() {
+      const port = await slack.start(async () => {
+        await approvals.recoverInterrupted();
+        await approvals.expireDue();
+      });
+      sweeper = setInterval(() => slack.track(approvals.expireDue()), parts.expirySweepMs ?? 30_000);
+      sweeper.unref();
+      return port;
+    },
+    async stop() {
+      if (sweeper) clearInterval(sweeper);
+      await slack.stop();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// The change-kind registry: each kind declares the reader and writer operations it uses, and that declaration must
+// hold when the kind really runs, parse to last step, against the simulator; the role is checked against it.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CHANGE_KINDS, commandTextOf, prepareChange, type ChangeRequest } from "../../src/core/changes/registry.ts";
+import { runSteps } from "../../src/core/changes/runner.ts";
+import type { AzureReader, AzureWriter } from "../../src/core/ports.ts";
+import { parseCommand } from "../../src/slack/parse-command.ts";
+import { commands } from "../../handlers/index.ts";
+import { startDemo } from "./demo.ts";
+
+// One command per kind that runs every step on the demo estate.
+const RUNS: Record<string, string> = {
+  connect: "connect orders-worker vnet-hub",
+  disconnect: "disconnect orders-web",
+  sync: "sync plan-orders rg-network/vnet-hub",
+  "route-add": "route add plan-orders vnet-hub 10.99.0.0/16",
+  "route-remove": "route remove plan-orders vnet-hub onprem-datacenter",
+  renew: "renew payments-api",
+  peer: "peer plan-orders vnet-hub vnet-spoke",
+};
+
+/** Wraps a port so that every method called is written down by name. */
+function recording<T extends object>(port: T, calls: Set<string>): T {
+  return new Proxy(port, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as unknown;
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        calls.add(String(name));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
+let started: Awaited<ReturnType<typeof startDemo>>;
+beforeEach(async () => {
+  started = await startDemo();
+});
+afterEach(() => started.harness.close());
+
+describe("the change-kind registry", () => {
+  it("has one run here for every registered kind", () => {
+    expect(Object.keys(RUNS).sort()).toEqual(CHANGE_KINDS.map((k) => k.kind).sort());
+  });
+
+  it.each(Object.entries(RUNS))("%s uses no Azure operation it does not declare", async (kindName, text) => {
+    const kind = CHANGE_KINDS.find((k) => k.kind === kindName)!;
+    const calls = new Set<string>();
+    const reader = recording<AzureReader>(started.deps.reader, calls);
+    const writer = recording<AzureWriter>(started.deps.writer, calls);
+    const { args } = parseCommand(commands, text);
+
+    const request = (await kind.parse({ reader, subscriptions: started.subscriptions }, args)) as ChangeRequest;
+    const outcome = await runSteps(await prepareChange({ ...started.deps, reader, writer }, request));
+
+    expect(outcome.error?.message).toBeUndefined();
+    expect([...calls].filter((name) => !(kind.operations as readonly string[]).includes(name))).toEqual([]);
+  });
+
+  it.each(Object.entries(RUNS))("%s says how to ask for it again in words the parser takes back", async (kindName, text) => {
+    const kind = CHANGE_KINDS.find((k) => k.kind === kindName)!;
+    const { args } = parseCommand(commands, text);
+    const request = (await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions }, args)) as ChangeRequest;
+
+    const again = parseCommand(commands, commandTextOf(request));
+    const reparsed = await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions }, again.args);
+
+    expect(again.command.name).toBe(kind.command.name);
+    expect(reparsed).toEqual(request);
+  });
+});
