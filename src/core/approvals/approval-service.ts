@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { BotError } from "../../errors.ts";
 import type { Button, Decision } from "../button.ts";
-import { describeFailure, somethingWentWrong } from "../failure.ts";
+import { describeFailure, failureClause } from "../failure.ts";
 import type { Logger } from "../../log.ts";
 import { BOT_ACTOR, type AuditLog, type AuditRecord } from "../audit.ts";
 import { previewChange } from "../changes/preview-change.ts";
@@ -159,13 +159,13 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
 
   /** An approved change that could not be started: failed with the reason, so that its target is free again. */
   async function abandon(requestId: string, error: unknown): Promise<void> {
-    const ref = describeFailure(error, deps.logger, "starting an approved change", { requestId }).ref ?? randomBytes(2).toString("hex");
+    const failure = describeFailure(error, deps.logger, "starting an approved change", { requestId });
     try {
-      if (!(await deps.store.abandon(requestId, `it could not be started: ${somethingWentWrong(ref)}.`, deps.clock.now()))) return;
+      if (!(await deps.store.abandon(requestId, `it could not be started: ${failureClause(failure)}`, deps.clock.now()))) return;
       await updateMessage(await refresh(requestId));
-      await audit({ actor: BOT_ACTOR, action: "fail", requestId, summary: `could not be started (ref ${ref})` });
+      await audit({ actor: BOT_ACTOR, action: "fail", requestId, summary: `could not be started: ${failureClause(failure)}` });
     } catch (again) {
-      deps.logger.error("could not mark the change failed", { requestId, ref, error: again instanceof Error ? again.message : String(again) });
+      deps.logger.error("could not mark the change failed", { requestId, ref: failure.ref, error: again instanceof Error ? again.message : String(again) });
     }
   }
 
