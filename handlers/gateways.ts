@@ -1,4 +1,5 @@
 /** /vnet gateways: the gateways the integrations depend on that are down or busy, and integrations needing a resync. */
+import { MAX_ROOT_CERTIFICATES, ROOT_CERTIFICATES_WARNING, rootCertificatesLine } from "../src/core/changes/root-certificates.ts";
 import { plural } from "../src/core/format.ts";
 import { gatewayFindings } from "../src/core/alerts/gateway-findings.ts";
 import type { ProblemFinding } from "../src/core/alerts/problem-finding.ts";
@@ -29,6 +30,11 @@ export const gateways = defineCommand({
     const down = notable.filter((f) => f.condition === "down").length;
     const summary = down > 0 ? `${plural(down, "problem")} of ${plural(gatewayCount, "gateway")} checked.` : `All ${plural(gatewayCount, "gateway")} the integrations use are up.`;
     const parts: ReplyPart[] = [{ kind: "text", text: notable.length > 0 ? notable.map(line).join("\n") : `:large_green_circle: ${summary}` }];
+    const roots = [...new Map(inventory.integrations.flatMap((i) => (i.gateway ? [[i.gateway.id.toLowerCase(), i.gateway] as const] : []))).values()];
+    if (roots.length > 0) {
+      const mark = (n: number) => (n >= MAX_ROOT_CERTIFICATES ? ":x: " : n >= ROOT_CERTIFICATES_WARNING ? ":warning: " : "");
+      parts.push({ kind: "text", text: `*Root certificates* (a gateway takes at most ${MAX_ROOT_CERTIFICATES})\n${roots.map((g) => `${mark(g.rootCertificates.length)}${g.name}: ${rootCertificatesLine(g)}`).join("\n")}` });
+    }
     const context = [`Down means missing, provisioning Failed, or Resource Health Unavailable; Creating/Updating/Deleting is busy.`];
     if (failures.length > 0) context.unshift(`:warning: ${plural(failures.length, "read")} failed, so this may be incomplete: ${failures.join("; ")}`);
     parts.push({ kind: "context", lines: context });

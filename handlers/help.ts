@@ -28,7 +28,7 @@ export const help = defineCommand({
         { kind: "text", text: `*Read* (anyone, unless marked)\n${reads.map(line).join("\n")}` },
         { kind: "text", text: `*Change* (shown as a plan first, runs after another person approves)\n${changes.map(line).join("\n")}` },
         { kind: "context", lines: [changeNote(mayChange), approveNote(mayApprove)] },
-        { kind: "context", lines: ["APP, PLAN and VNET take a name, resource-group/name, or a full resource id."] },
+        { kind: "context", lines: ["APP, PLAN and VNET take a name, resource-group/name, or a full resource id; APP also takes APP/SLOT for a deployment slot."] },
       ],
     };
   },

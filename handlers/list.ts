@@ -5,6 +5,7 @@ import { defineCommand } from "../src/core/command.ts";
 import { buildInventory } from "../src/core/inventory.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
 import { isReferredTo } from "../src/core/resolve.ts";
+import { rootCertificatesLine } from "../src/core/changes/root-certificates.ts";
 import { certificateLine, connectionFlags, SOON_DAYS } from "./read-format.ts";
 
 export const list = defineCommand({
@@ -28,7 +29,7 @@ export const list = defineCommand({
       kind: "text",
       text: [
         `*${i.plan.name}* → *${i.vnetName}* · apps: ${i.apps.map((a) => a.name).join(", ") || "none"}`,
-        `${i.missing === "vnet" ? ":x: the VNet no longer exists in Azure" : `gateway ${i.gateway ? `${i.gateway.name} (pool ${i.gateway.addressPool.join(", ") || "none"})` : "not found"}`} · certificate ${certificateLine(i.connection, now)}${i.certOnGateway === false ? " · :warning: not on the gateway" : ""}`,
+        `${i.missing === "vnet" ? ":x: the VNet no longer exists in Azure" : `gateway ${i.gateway ? `${i.gateway.name} (pool ${i.gateway.addressPool.join(", ") || "none"}; ${rootCertificatesLine(i.gateway)})` : "not found"}`} · certificate ${certificateLine(i.connection, now)}${i.certOnGateway === false ? " · :warning: not on the gateway" : ""}`,
         connectionFlags(i.connection),
       ].filter(Boolean).join("\n"),
     }));

@@ -2,7 +2,7 @@
 import { MAX_VNETS_PER_PLAN } from "../src/core/eligibility.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { resolvePlan } from "../src/core/resolve.ts";
-import { sameId } from "../src/core/resource-id.ts";
+import { readPlanApps, sameName } from "../src/core/connections.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
 import { routeLines } from "./read-format.ts";
 
@@ -13,14 +13,14 @@ export const plan = defineCommand({
   params: [{ name: "PLAN", kind: "plan" }],
   async run(ctx, args) {
     const found = await resolvePlan(ctx, args.ref("PLAN"));
-    const [connections, apps] = await Promise.all([ctx.reader.listPlanVnetConnections(found.id), ctx.reader.listApps(found.subscriptionId)]);
-    const gateway = connections.filter((c) => !c.isRegional);
-    const onPlan = apps.filter((a) => sameId(a.planId, found.id));
-    const parts: ReplyPart[] = [{ kind: "context", lines: [`${found.tier} ${found.skuName} · ${found.isLinux ? "Linux" : "Windows"} · ${gateway.length} of ${MAX_VNETS_PER_PLAN} VNets · ${onPlan.length} apps`] }];
-    for (const c of gateway) {
-      const users = onPlan.filter((a) => a.gatewayVnetName?.toLowerCase() === c.name.toLowerCase()).map((a) => a.name);
+    const connections = (await ctx.reader.listPlanVnetConnections(found.id)).filter((c) => !c.isRegional);
+    // Which VNet each app uses is in its own connection list; only a plan with gateway-required connections needs it.
+    const onPlan = connections.length > 0 ? await readPlanApps(ctx.reader, found.id) : [];
+    const parts: ReplyPart[] = [{ kind: "context", lines: [`${found.tier} ${found.skuName} · ${found.isLinux ? "Linux" : "Windows"} · ${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`] }];
+    for (const c of connections) {
+      const users = onPlan.filter(({ connection }) => sameName(connection?.name, c.name)).map(({ app }) => app.name).sort();
       parts.push({ kind: "text", text: `*${c.name}* · apps: ${users.join(", ") || "none"}${c.resyncRequired ? " · :warning: resync required" : ""}\nroutes: ${routeLines(c).join(", ")}` });
     }
-    return { title: `Plan ${found.name}`, text: `${gateway.length} of ${MAX_VNETS_PER_PLAN} VNets`, parts };
+    return { title: `Plan ${found.name}`, text: `${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`, parts };
   },
 });

@@ -6,6 +6,7 @@ import type { GatewayInfo } from "../src/core/model.ts";
 import type { AzureReader } from "../src/core/ports.ts";
 import { resolveApp } from "../src/core/resolve.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
+import { rootCertificatesLine } from "../src/core/changes/root-certificates.ts";
 import { certificateLine, connectionFlags, routeLines } from "./read-format.ts";
 
 /** The VPN gateway behind a VNet, or why it cannot be shown: gone is "not found", any other failure says so. */
@@ -37,7 +38,7 @@ export const show = defineCommand({
         kind: "fields",
         fields: [
           { label: "VNet", value: c.name },
-          { label: "Gateway", value: typeof gateway === "string" ? gateway : `${gateway.name} (${gateway.skuName}, ${gateway.provisioningState})` },
+          { label: "Gateway", value: typeof gateway === "string" ? gateway : `${gateway.name} (${gateway.skuName}, ${gateway.provisioningState}; ${rootCertificatesLine(gateway)})` },
           { label: "P2S pool (firewalls must allow all of it)", value: (typeof gateway === "string" ? "" : gateway.addressPool.join(", ")) || "unknown" },
           { label: "Certificate", value: [c.certThumbprint ? `\`${c.certThumbprint}\`` : undefined, certificateLine(c, ctx.clock.now())].filter(Boolean).join("\n") },
           { label: "Routes", value: routeLines(c).join("\n") },

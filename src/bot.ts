@@ -13,7 +13,8 @@ import { buttonTable, type Button } from "./core/button.ts";
 import type { Command } from "./core/command.ts";
 import { fixButton } from "./core/diagnose/fix-click.ts";
 import { createFixOffers, type FixOffers } from "./core/diagnose/fix-offers.ts";
-import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner } from "./core/ports.ts";
+import { createLocalLocks } from "./core/local-locks.ts";
+import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner, Locks } from "./core/ports.ts";
 import type { Reply } from "./core/reply.ts";
 import { createDispatcher } from "./slack/dispatcher.ts";
 import { createSlackAdapter, type SlackAdapterOptions } from "./slack/slack-adapter.ts";
@@ -34,6 +35,8 @@ export interface BotParts extends Omit<SlackAdapterOptions, "config"> {
   newId?: () => string;
   /** Command deadline (default 120 s). */
   deadlineMs?: number;
+  /** Serialises root-certificate updates per gateway (default: within this process; replicas pass the database's). */
+  locks?: Locks;
 }
 
 /** The bot, built and not yet started. */
@@ -64,7 +67,7 @@ export function createBot(parts: BotParts): Bot {
     store: stores.approvals,
     audit: stores.audit,
     chat: slack.chat,
-    change: { reader: parts.reader, writer: parts.writer, clock },
+    change: { reader: parts.reader, writer: parts.writer, clock, locks: parts.locks ?? createLocalLocks(), subscriptions: config.azure.subscriptions },
     clock,
     logger,
     expireAfterMinutes: config.approvals.expireAfterMinutes,

@@ -1,12 +1,12 @@
 import { BotError } from "../errors.ts";
 import { redact } from "../log.ts";
-import { PERMISSIONS, type AzureOperation } from "./permissions.ts";
+import { PERMISSIONS, pollActionOf, type AzureOperation } from "./permissions.ts";
 
 interface RestErrorLike {
   statusCode?: number;
   code?: string;
   message: string;
-  request?: { requestId?: string };
+  request?: { requestId?: string; url?: string };
   response?: { headers?: { get(name: string): string | undefined } };
 }
 
@@ -46,11 +46,20 @@ export function translateAzureError(error: unknown, operation: AzureOperation, r
         ...options,
         hint: "Check the bot's managed identity or service principal (DefaultAzureCredential) and its tenant.",
       });
-    case 403:
+    case 403: {
+      // A poll of a long-running operation is refused for its own action, which only a subscription-scoped assignment grants.
+      const poll = pollActionOf(error.request?.url);
+      if (poll) {
+        throw new BotError("forbidden", `Azure started the operation on ${resource} but the bot may not follow it: it needs ${poll} on the subscription.`, {
+          ...options,
+          hint: "Assign the vnetbot custom role at the subscription (long-running operations are polled at subscription scope), then run the same change again; steps already done are skipped.",
+        });
+      }
       throw new BotError("forbidden", `The bot is not allowed to do this on ${resource}: it needs ${PERMISSIONS[operation].join(" and ")}.`, {
         ...options,
         hint: "Assign the vnetbot custom role (src/azure/vnetbot-role.json) to the bot's identity at this scope.",
       });
+    }
     case 404:
       throw new BotError("not-found", `Azure could not find ${resource}.`, { ...options, hint: "Check the name, or see what exists with /vnet list." });
     case 412:

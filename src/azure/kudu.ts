@@ -22,14 +22,15 @@ function reasonOf(error: unknown): string {
 
 /**
  * Runs commands on an app's worker through Kudu's command API with the bot's Entra token (ARM audience). The base
- * URL is the app's SCM host, or the configured template (`{app}` placeholder) for App Service Environments,
+ * URL is the app's SCM host, or the configured template (`{app}` placeholder, "app-slot" for a slot, as App Service
+ * names a slot's hosts) for App Service Environments,
  * sovereign clouds and the simulator. An SCM site the bot cannot reach, or one that answers with something other
  * than a command result (a sign-in page), is "unavailable": diagnose then skips its live tests instead of failing.
  */
 export function createKuduRunner(clients: AzureClients, kuduUrl?: string): KuduRunner {
   return {
     async runCommand(app, command, options = {}): Promise<KuduCommandResult> {
-      const base = kuduUrl ? kuduUrl.replaceAll("{app}", app.name) : app.scmHostName ? `https://${app.scmHostName}` : undefined;
+      const base = kuduUrl ? kuduUrl.replaceAll("{app}", app.name.replace("/", "-")) : app.scmHostName ? `https://${app.scmHostName}` : undefined;
       if (!base) throw new BotError("unavailable", `App ${app.name} has no Kudu (SCM) site, so the bot cannot run tests on its worker.`);
       const token = await clients.credential.getToken(clients.scope);
       if (!token) throw new BotError("forbidden", "The bot could not get an Entra token for Kudu.");

@@ -18,9 +18,13 @@ export function toPlanInfo(plan: AppServicePlan): PlanInfo {
   };
 }
 
-/** A web app as the domain sees it. */
+/**
+ * A web app or slot as the domain sees it. siteConfig is not read: site lists leave it null and a site GET leaves
+ * its vnetName null ("SiteConfig is not part of Site API which is by design", Microsoft in azure-powershell#14877).
+ */
 export function toAppInfo(site: Site): AppInfo {
   const kind = site.kind ?? "app";
+  const slot = /\/slots\/([^/]+)$/i.exec(site.id ?? "")?.[1];
   return {
     id: site.id ?? "",
     name: site.name ?? "",
@@ -31,7 +35,7 @@ export function toAppInfo(site: Site): AppInfo {
     isLinux: site.reserved === true || /linux/i.test(kind),
     isWindowsContainer: site.hyperV === true || site.isXenon === true || /container,windows|hyperv/i.test(kind),
     state: site.state ?? "",
-    gatewayVnetName: site.siteConfig?.vnetName || undefined,
+    slot,
     regionalSubnetId: site.virtualNetworkSubnetId || undefined,
     scmHostName: site.enabledHostNames?.find((host) => host.includes(".scm.")),
   };

@@ -1,3 +1,18 @@
+// Microsoft.Network long-running operations are polled at subscription-scoped URLs: the Azure-AsyncOperation status
+// (…/locations/{l}/operations/{id}) and the Location result (…/operationResults/{id}). "Gets operation resource that
+// represents status of an asynchronous operation" / "Gets operation result of an async POST or DELETE operation"
+// (azure-docs role-based-access-control/permissions/networking.md). Assigned at a resource group, they do not apply.
+const POLL_STATUS = "Microsoft.Network/locations/operations/read";
+const POLL_RESULT = "Microsoft.Network/locations/operationResults/read";
+
+/** The action a request at this path needs when it is a long-running operation's poll; undefined otherwise. */
+export function pollActionOf(url: string | undefined): string | undefined {
+  const path = url ? new URL(url, "https://management.azure.com").pathname : "";
+  if (/\/providers\/Microsoft\.Network\/locations\/[^/]+\/operationResults\//i.test(path)) return POLL_RESULT;
+  if (/\/providers\/Microsoft\.Network\/locations\/[^/]+\/operations\//i.test(path)) return POLL_STATUS;
+  return undefined;
+}
+
 /**
  * Every Azure operation the bot performs, with the RBAC actions it needs. A 403 names the action from here, and
  * vnetbot-role.json lists exactly these actions (a test keeps the two equal).
@@ -7,25 +22,41 @@ export const PERMISSIONS = {
   getPlan: ["Microsoft.Web/serverfarms/read"],
   listApps: ["Microsoft.Web/sites/read"],
   getApp: ["Microsoft.Web/sites/read"],
+  listPlanApps: ["Microsoft.Web/serverfarms/sites/read"],
+  listSlots: ["Microsoft.Web/sites/slots/read"],
+  getSlot: ["Microsoft.Web/sites/slots/read"],
   listPlanVnetConnections: ["Microsoft.Web/serverfarms/virtualNetworkConnections/read"],
   listAppVnetConnections: ["Microsoft.Web/sites/virtualNetworkConnections/read"],
+  listSlotVnetConnections: ["Microsoft.Web/sites/slots/virtualNetworkConnections/read"],
   listVnets: ["Microsoft.Network/virtualNetworks/read"],
   getVnet: ["Microsoft.Network/virtualNetworks/read"],
   getGateway: ["Microsoft.Network/virtualNetworkGateways/read"],
   getResourceHealth: ["Microsoft.ResourceHealth/availabilityStatuses/read"],
   getNsg: ["Microsoft.Network/networkSecurityGroups/read"],
-  listGatewayConnections: ["Microsoft.Network/virtualNetworkGateways/read", "Microsoft.Network/connections/read"],
+  listGatewayConnections: ["Microsoft.Network/virtualNetworkGateways/connections/read"],
   putAppVnetConnection: ["Microsoft.Web/sites/virtualNetworkConnections/write"],
+  putSlotVnetConnection: ["Microsoft.Web/sites/slots/virtualNetworkConnections/write"],
   deleteAppVnetConnection: ["Microsoft.Web/sites/virtualNetworkConnections/delete"],
-  // A gateway PUT sends its public IPs and GatewaySubnet back; ARM checks linked access to both.
+  deleteSlotVnetConnection: ["Microsoft.Web/sites/slots/virtualNetworkConnections/delete"],
+  // A gateway PUT sends its public IPs and GatewaySubnet back; ARM checks linked access to both
+  // (azure-docs vpn-gateway roles-permissions).
   addGatewayRootCertificate: [
     "Microsoft.Network/virtualNetworkGateways/read",
     "Microsoft.Network/virtualNetworkGateways/write",
     "Microsoft.Network/publicIPAddresses/join/action",
     "Microsoft.Network/virtualNetworks/subnets/join/action",
+    POLL_STATUS,
   ],
-  generateVpnPackage: ["Microsoft.Network/virtualNetworkGateways/generatevpnclientpackage/action"],
+  removeGatewayRootCertificate: [
+    "Microsoft.Network/virtualNetworkGateways/read",
+    "Microsoft.Network/virtualNetworkGateways/write",
+    "Microsoft.Network/publicIPAddresses/join/action",
+    "Microsoft.Network/virtualNetworks/subnets/join/action",
+    POLL_STATUS,
+  ],
+  generateVpnPackage: ["Microsoft.Network/virtualNetworkGateways/generatevpnclientpackage/action", POLL_STATUS, POLL_RESULT],
   putAppVnetGateway: ["Microsoft.Web/sites/virtualNetworkConnections/gateways/write"],
+  putSlotVnetGateway: ["Microsoft.Web/sites/slots/virtualNetworkConnections/gateways/write"],
   putPlanVnetGateway: ["Microsoft.Web/serverfarms/virtualNetworkConnections/gateways/write"],
   putPlanRoute: ["Microsoft.Web/serverfarms/virtualNetworkConnections/routes/write"],
   deletePlanRoute: ["Microsoft.Web/serverfarms/virtualNetworkConnections/routes/delete"],
@@ -33,6 +64,7 @@ export const PERMISSIONS = {
     "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/read",
     "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write",
     "Microsoft.Network/virtualNetworks/peer/action",
+    POLL_STATUS,
   ],
   kuduCommand: ["Microsoft.Web/sites/publish/Action"],
 } as const satisfies Record<string, readonly string[]>;

@@ -15,71 +15,98 @@ export function idParts(id: string, what: string): { sub: string; rg: string; na
   return { sub: parsed.subscriptionId, rg: parsed.resourceGroup, name: parsed.names[0] ?? "", names: parsed.names };
 }
 
+/** An app's or a slot's id split for the SDK: slots have their own *Slot methods (sites/{app}/slots/{slot}/…). */
+export function siteParts(id: string): { sub: string; rg: string; name: string; slot: string | undefined; shown: string } {
+  const { sub, rg, name, names } = idParts(id, "app");
+  const slot = names[1];
+  return { sub, rg, name, slot, shown: slot ? `app ${rg}/${name}/${slot}` : `app ${rg}/${name}` };
+}
+
 async function collect<T, R>(pages: AsyncIterable<T>, map: (item: T) => R): Promise<R[]> {
   const out: R[] = [];
   for await (const item of pages) out.push(map(item));
   return out;
 }
 
-/** AzureReader over the SDK clients: one SDK call per method, SDK models mapped to the domain's. */
-export function createAzureReader(clients: AzureClients): AzureReader {
+/**
+ * AzureReader over the SDK clients: one SDK call per method, SDK models mapped to the domain's. With a signal,
+ * every call carries it to the SDK, so a command past its deadline stops calling ARM instead of only stop waiting.
+ */
+export function createAzureReader(clients: AzureClients, signal?: AbortSignal): AzureReader {
+  const opts = signal ? { abortSignal: signal } : {};
   return {
-    listPlans: (sub) => callAzure("listPlans", `subscription ${sub}`, () => collect(clients.web(sub).appServicePlans.list(), toPlanInfo)),
+    withSignal: (next) => createAzureReader(clients, next),
 
-    listApps: (sub) => callAzure("listApps", `subscription ${sub}`, () => collect(clients.web(sub).webApps.list(), toAppInfo)),
+    listPlans: (sub) => callAzure("listPlans", `subscription ${sub}`, () => collect(clients.web(sub).appServicePlans.list(opts), toPlanInfo)),
+
+    listApps: (sub) => callAzure("listApps", `subscription ${sub}`, () => collect(clients.web(sub).webApps.list(opts), toAppInfo)),
+
+    listPlanApps: (planId) => {
+      const { sub, rg, name } = idParts(planId, "plan");
+      return callAzure("listPlanApps", `the apps of plan ${rg}/${name}`, () => collect(clients.web(sub).appServicePlans.listWebApps(rg, name, opts), toAppInfo));
+    },
+
+    listSlots: (appId) => {
+      const { sub, rg, name } = siteParts(appId);
+      return callAzure("listSlots", `the slots of app ${rg}/${name}`, () => collect(clients.web(sub).webApps.listSlots(rg, name, opts), toAppInfo));
+    },
 
     getPlan: (planId) => {
       const { sub, rg, name } = idParts(planId, "plan");
-      return callAzure("getPlan", `plan ${rg}/${name}`, async () => toPlanInfo(await clients.web(sub).appServicePlans.get(rg, name)));
+      return callAzure("getPlan", `plan ${rg}/${name}`, async () => toPlanInfo(await clients.web(sub).appServicePlans.get(rg, name, opts)));
     },
 
     getApp: (appId) => {
-      const { sub, rg, name } = idParts(appId, "app");
-      return callAzure("getApp", `app ${rg}/${name}`, async () => toAppInfo(await clients.web(sub).webApps.get(rg, name)));
+      const { sub, rg, name, slot, shown } = siteParts(appId);
+      const web = clients.web(sub).webApps;
+      return slot
+        ? callAzure("getSlot", shown, async () => toAppInfo(await web.getSlot(rg, name, slot, opts)))
+        : callAzure("getApp", shown, async () => toAppInfo(await web.get(rg, name, opts)));
     },
 
     listPlanVnetConnections: (planId) => {
       const { sub, rg, name } = idParts(planId, "plan");
       return callAzure("listPlanVnetConnections", `plan ${rg}/${name}`, async () =>
-        (await clients.web(sub).appServicePlans.listVnets(rg, name)).map(toVnetConnection),
+        (await clients.web(sub).appServicePlans.listVnets(rg, name, opts)).map(toVnetConnection),
       );
     },
 
     listAppVnetConnections: (appId) => {
-      const { sub, rg, name } = idParts(appId, "app");
-      return callAzure("listAppVnetConnections", `app ${rg}/${name}`, async () =>
-        (await clients.web(sub).webApps.listVnetConnections(rg, name)).map(toVnetConnection),
-      );
+      const { sub, rg, name, slot, shown } = siteParts(appId);
+      const web = clients.web(sub).webApps;
+      return slot
+        ? callAzure("listSlotVnetConnections", shown, async () => (await web.listVnetConnectionsSlot(rg, name, slot, opts)).map(toVnetConnection))
+        : callAzure("listAppVnetConnections", shown, async () => (await web.listVnetConnections(rg, name, opts)).map(toVnetConnection));
     },
 
-    listVnets: (sub) => callAzure("listVnets", `subscription ${sub}`, () => collect(clients.network(sub).virtualNetworks.listAll(), toVnetInfo)),
+    listVnets: (sub) => callAzure("listVnets", `subscription ${sub}`, () => collect(clients.network(sub).virtualNetworks.listAll(opts), toVnetInfo)),
 
     getVnet: (vnetId) => {
       const { sub, rg, name } = idParts(vnetId, "VNet");
-      return callAzure("getVnet", `VNet ${rg}/${name}`, async () => toVnetInfo(await clients.network(sub).virtualNetworks.get(rg, name)));
+      return callAzure("getVnet", `VNet ${rg}/${name}`, async () => toVnetInfo(await clients.network(sub).virtualNetworks.get(rg, name, opts)));
     },
 
     getGateway: (gatewayId): Promise<GatewayInfo> => {
       const { sub, rg, name } = idParts(gatewayId, "gateway");
       return callAzure("getGateway", `gateway ${rg}/${name}`, async () =>
-        toGatewayInfo(await clients.network(sub).virtualNetworkGateways.get(rg, name)),
+        toGatewayInfo(await clients.network(sub).virtualNetworkGateways.get(rg, name, opts)),
       );
     },
 
     getResourceHealth: (resourceId): Promise<HealthState> =>
-      callAzure("getResourceHealth", `the health of ${nameOf(resourceId)}`, () => fetchAvailability(clients, resourceId)),
+      callAzure("getResourceHealth", `the health of ${nameOf(resourceId)}`, () => fetchAvailability(clients, resourceId, signal)),
 
     getNsg: (nsgId) => {
       const { sub, rg, name } = idParts(nsgId, "network security group");
       return callAzure("getNsg", `network security group ${rg}/${name}`, async () =>
-        toNsgInfo(await clients.network(sub).networkSecurityGroups.get(rg, name)),
+        toNsgInfo(await clients.network(sub).networkSecurityGroups.get(rg, name, opts)),
       );
     },
 
     listGatewayConnections: (gatewayId) => {
       const { sub, rg, name } = idParts(gatewayId, "gateway");
       return callAzure("listGatewayConnections", `connections of gateway ${rg}/${name}`, () =>
-        collect(clients.network(sub).virtualNetworkGateways.listConnections(rg, name), toGatewayConnection),
+        collect(clients.network(sub).virtualNetworkGateways.listConnections(rg, name, opts), toGatewayConnection),
       );
     },
   };

@@ -6,10 +6,10 @@ const API_VERSION = "2025-04-01";
 const STATES: readonly HealthState[] = ["Available", "Unavailable", "Degraded", "Unknown"];
 
 /** Resource Health's current availability of a resource; anything Resource Health does not say is "Unknown". */
-export async function fetchAvailability(clients: AzureClients, resourceId: string): Promise<HealthState> {
+export async function fetchAvailability(clients: AzureClients, resourceId: string, signal?: AbortSignal): Promise<HealthState> {
   const response = await clients.arm
     .pathUnchecked(`${resourceId}/providers/Microsoft.ResourceHealth/availabilityStatuses/current`)
-    .get({ queryParameters: { "api-version": API_VERSION } });
+    .get({ queryParameters: { "api-version": API_VERSION }, ...(signal ? { abortSignal: signal } : {}) });
   if (response.status === "404") return "Unknown";
   if (response.status !== "200") throw createRestError(response);
   const state = (response.body as { properties?: { availabilityState?: string } } | undefined)?.properties?.availabilityState;

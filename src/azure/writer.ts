@@ -1,11 +1,11 @@
-import type { VirtualNetworkPeering } from "@azure/arm-network";
+import type { VirtualNetworkPeering, VpnClientRootCertificate } from "@azure/arm-network";
 import type { AzureWriter } from "../core/ports.ts";
 import type { WriteReceipt } from "../core/model.ts";
 import { Secret } from "../core/secret.ts";
 import { BotError } from "../errors.ts";
 import type { AzureClients } from "./clients.ts";
 import { callAzure } from "./errors.ts";
-import { idParts } from "./reader.ts";
+import { idParts, siteParts } from "./reader.ts";
 
 /** Long-running operations are polled this often unless ARM says otherwise with Retry-After. */
 const POLL_INTERVAL_MS = 5_000;
@@ -26,19 +26,50 @@ function receipt(): { requestIds: string[]; options: { onResponse: (r: { headers
   };
 }
 
+// The portal and PowerShell may store the base64 wrapped over lines; compare the certificate, not the layout.
+const compact = (data: string | undefined) => (data ?? "").replace(/\s+/g, "");
+
+/**
+ * GET-modify-PUT of a gateway's P2S root certificates: the PUT replaces the whole gateway, so everything else the GET
+ * returned travels back with it. The Network spec declares no If-Match for this PUT (VirtualNetworkGateways_
+ * CreateOrUpdate, 2026-01-01), so the caller serialises these updates per gateway and reads the result back.
+ * `change` returns the new list, or undefined when there is nothing to do.
+ */
+async function updateRootCertificates(
+  clients: AzureClients,
+  gatewayId: string,
+  operation: "addGatewayRootCertificate" | "removeGatewayRootCertificate",
+  change: (roots: VpnClientRootCertificate[]) => VpnClientRootCertificate[] | undefined,
+): Promise<WriteReceipt> {
+  const { sub, rg, name } = idParts(gatewayId, "gateway");
+  const r = receipt();
+  const gateways = clients.network(sub).virtualNetworkGateways;
+  await callAzure(operation, `gateway ${rg}/${name}`, async () => {
+    const gateway = await gateways.get(rg, name, r.options);
+    const p2s = (gateway.vpnClientConfiguration ??= {});
+    const next = change(p2s.vpnClientRootCertificates ?? []);
+    if (!next) return;
+    p2s.vpnClientRootCertificates = next;
+    await gateways.createOrUpdate(rg, name, gateway, { ...r.options, updateIntervalInMs: POLL_INTERVAL_MS });
+  });
+  return { requestIds: r.requestIds };
+}
+
 /** AzureWriter over the SDK clients: exactly the calls of the documented connect, sync, route and peering flows. */
 export function createAzureWriter(clients: AzureClients): AzureWriter {
   return {
     async putAppVnetConnection(appId, vnetId) {
-      const { sub, rg, name } = idParts(appId, "app");
+      const { sub, rg, name, slot, shown } = siteParts(appId);
       const vnetName = idParts(vnetId, "VNet").name;
       const r = receipt();
-      const connection = await callAzure("putAppVnetConnection", `app ${rg}/${name}`, () =>
-        clients.web(sub).webApps.createOrUpdateVnetConnection(rg, name, vnetName, { vnetResourceId: vnetId }, r.options),
-      );
+      const web = clients.web(sub).webApps;
+      const envelope = { vnetResourceId: vnetId };
+      const connection = slot
+        ? await callAzure("putSlotVnetConnection", shown, () => web.createOrUpdateVnetConnectionSlot(rg, name, vnetName, slot, envelope, r.options))
+        : await callAzure("putAppVnetConnection", shown, () => web.createOrUpdateVnetConnection(rg, name, vnetName, envelope, r.options));
       if (!connection.certBlob) {
         // Without the certificate the gateway cannot trust the app: stop here rather than add an empty root.
-        throw new BotError("unavailable", `Azure connected app ${name} to ${vnetName} but returned no client certificate.`, {
+        throw new BotError("unavailable", `Azure connected ${shown} to ${vnetName} but returned no client certificate.`, {
           hint: "Run the same change again; if it keeps happening, disconnect and reconnect the app in the portal.",
           ...(r.requestIds[0] ? { azureRequestId: r.requestIds[0] } : {}),
         });
@@ -47,35 +78,27 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     },
 
     async deleteAppVnetConnection(appId, vnetName) {
-      const { sub, rg, name } = idParts(appId, "app");
+      const { sub, rg, name, slot, shown } = siteParts(appId);
       const r = receipt();
-      await callAzure("deleteAppVnetConnection", `the connection of app ${rg}/${name} to ${vnetName}`, () =>
-        clients.web(sub).webApps.deleteVnetConnection(rg, name, vnetName, r.options),
-      );
+      const web = clients.web(sub).webApps;
+      const what = `the connection of ${shown} to ${vnetName}`;
+      if (slot) await callAzure("deleteSlotVnetConnection", what, () => web.deleteVnetConnectionSlot(rg, name, vnetName, slot, r.options));
+      else await callAzure("deleteAppVnetConnection", what, () => web.deleteVnetConnection(rg, name, vnetName, r.options));
       return { requestIds: r.requestIds };
     },
 
     async addGatewayRootCertificate(gatewayId, certName, publicCertData): Promise<WriteReceipt> {
-      const { sub, rg, name } = idParts(gatewayId, "gateway");
-      const r = receipt();
-      const gateways = clients.network(sub).virtualNetworkGateways;
-      await callAzure("addGatewayRootCertificate", `gateway ${rg}/${name}`, async () => {
-        // GET-modify-PUT: a PUT replaces the whole gateway, so the other root certificates must travel with it.
-        const gateway = await gateways.get(rg, name, r.options);
-        const p2s = (gateway.vpnClientConfiguration ??= {});
-        const roots = (p2s.vpnClientRootCertificates ??= []);
-        // The portal and PowerShell may store the base64 wrapped over lines; compare the certificate, not the layout.
-        const compact = (data: string | undefined) => (data ?? "").replace(/\s+/g, "");
-        if (roots.some((c) => compact(c.publicCertData) === compact(publicCertData))) return;
-        roots.push({ name: certName, publicCertData });
-        // If-Match: another change's certificate added between our GET and PUT must not be overwritten silently.
-        await gateways.createOrUpdate(rg, name, gateway, {
-          ...r.options,
-          updateIntervalInMs: POLL_INTERVAL_MS,
-          ...(gateway.etag ? { requestOptions: { headers: { "If-Match": gateway.etag } } } : {}),
-        });
+      return updateRootCertificates(clients, gatewayId, "addGatewayRootCertificate", (roots) => {
+        if (roots.some((c) => compact(c.publicCertData) === compact(publicCertData))) return undefined;
+        return [...roots, { name: certName, publicCertData }];
       });
-      return { requestIds: r.requestIds };
+    },
+
+    async removeGatewayRootCertificate(gatewayId, publicCertData): Promise<WriteReceipt> {
+      return updateRootCertificates(clients, gatewayId, "removeGatewayRootCertificate", (roots) => {
+        const kept = roots.filter((c) => compact(c.publicCertData) !== compact(publicCertData));
+        return kept.length === roots.length ? undefined : kept;
+      });
     },
 
     async generateVpnPackage(gatewayId) {
@@ -102,13 +125,13 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     },
 
     async putAppVnetGateway(appId, vnetName, packageUri) {
-      const { sub, rg, name } = idParts(appId, "app");
+      const { sub, rg, name, slot, shown } = siteParts(appId);
       const r = receipt();
-      await callAzure("putAppVnetGateway", `the connection of app ${rg}/${name} to ${vnetName}`, () =>
-        clients
-          .web(sub)
-          .webApps.createOrUpdateVnetConnectionGateway(rg, name, vnetName, GATEWAY_NAME, { vnetName, vpnPackageUri: packageUri.reveal() }, r.options),
-      );
+      const web = clients.web(sub).webApps;
+      const envelope = { vnetName, vpnPackageUri: packageUri.reveal() };
+      const what = `the connection of ${shown} to ${vnetName}`;
+      if (slot) await callAzure("putSlotVnetGateway", what, () => web.createOrUpdateVnetConnectionGatewaySlot(rg, name, vnetName, GATEWAY_NAME, slot, envelope, r.options));
+      else await callAzure("putAppVnetGateway", what, () => web.createOrUpdateVnetConnectionGateway(rg, name, vnetName, GATEWAY_NAME, envelope, r.options));
       return { requestIds: r.requestIds };
     },
 

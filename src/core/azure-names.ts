@@ -2,7 +2,7 @@
 import { BotError } from "../errors.ts";
 
 /** The kinds of resource a user may name in a command. */
-export type NamedResource = "app" | "plan" | "vnet" | "resource group";
+export type NamedResource = "app" | "slot" | "plan" | "vnet" | "resource group";
 
 interface NameRule {
   pattern: RegExp;
@@ -13,6 +13,11 @@ const RULES: Record<NamedResource, NameRule> = {
   app: {
     pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])$/,
     rule: "2-60 characters: letters, digits and hyphens, not starting or ending with a hyphen",
+  },
+  // Slot names follow the app's rule; the slot's host name (app-slot) is limited as a whole, which Azure checks.
+  slot: {
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])?$/,
+    rule: "1-60 characters: letters, digits and hyphens, not starting or ending with a hyphen",
   },
   plan: {
     pattern: /^[A-Za-z0-9_-]{1,60}$/,

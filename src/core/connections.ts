@@ -7,6 +7,7 @@ import type { CommandArgs } from "./command.ts";
 import type { AppInfo, PlanInfo, VnetConnectionInfo } from "./model.ts";
 import type { AzureReader } from "./ports.ts";
 import { nameOf, parseResourceId, sameId } from "./resource-id.ts";
+import { createLimiter, type Limiter } from "./limiter.ts";
 import { resolvePlan, resolveVnet, type ResolveDeps } from "./resolve.ts";
 
 /** True when two names are the same to Azure (case-insensitive). */
@@ -72,16 +73,47 @@ export function planVnetText(request: PlanVnet): string {
   return `${nameOf(request.planId)} ${request.vnetId ? groupAndName(request.vnetId) : request.vnetName}`;
 }
 
-/** The VNet the app's gateway-required integration uses; BotError when it has none. */
-export function connectedVnetOf(app: AppInfo, command: string): string {
-  if (app.gatewayVnetName) return app.gatewayVnetName;
+/**
+ * The app's (or slot's) gateway-required connection, read where ARM keeps it: the app's own connection list, whose
+ * entries that are not isSwift are gateway-required. Never from siteConfig, which ARM leaves null in site lists
+ * and without vnetName in a site GET (azure-powershell#4841, #14877); `config/web` vnetName would need another read.
+ */
+export async function gatewayConnectionOf(reader: AzureReader, appId: string): Promise<VnetConnectionInfo | undefined> {
+  return (await reader.listAppVnetConnections(appId)).find((connection) => !connection.isRegional);
+}
+
+/** The VNet the app's gateway-required integration uses; BotError, saying so, when it has none to `command`. */
+export async function requireGatewayVnet(reader: AzureReader, app: AppInfo, command: string): Promise<string> {
+  const connection = await gatewayConnectionOf(reader, app.id);
+  if (connection) return connection.name;
   throw new BotError("ineligible", `${app.name} has no gateway-required VNet integration, so there is nothing to ${command}.`, {
     hint: `\`/vnet show ${app.name}\` shows its connections; \`/vnet connect ${app.name} VNET\` connects it.`,
   });
 }
 
-/** The names of the plan's apps that use the VNet. */
-export function appsOnVnet(apps: readonly AppInfo[], planId: string, vnetName: string): string[] {
-  return apps.filter((app) => sameId(app.planId, planId) && sameName(app.gatewayVnetName, vnetName)).map((app) => app.name).sort();
+/** An app or slot with its gateway-required connection, if it has one. */
+export interface AppConnection {
+  app: AppInfo;
+  connection: VnetConnectionInfo | undefined;
 }
 
+/**
+ * The apps and slots of a plan with their gateway-required connections: the plan's site list, then each app's
+ * connections and slots, and each slot's connections, a few at a time. What a sync restarts, what a route reaches.
+ */
+export async function readPlanApps(reader: AzureReader, planId: string, limit: Limiter = createLimiter(4)): Promise<AppConnection[]> {
+  const apps = await reader.listPlanApps(planId);
+  const withSlots = await Promise.all(
+    apps.map(async (app) => {
+      const slots = app.slot === undefined ? await limit(() => reader.listSlots(app.id)) : [];
+      return [app, ...slots.filter((slot) => sameId(slot.planId, planId))];
+    }),
+  );
+  return Promise.all(withSlots.flat().map(async (app) => ({ app, connection: await limit(() => gatewayConnectionOf(reader, app.id)) })));
+}
+
+/** The names of the plan's apps and slots whose gateway-required connection is to the VNet, sorted. */
+export async function appsOnPlanVnet(reader: AzureReader, planId: string, vnetName: string): Promise<string[]> {
+  const apps = await readPlanApps(reader, planId);
+  return apps.filter(({ connection }) => sameName(connection?.name, vnetName)).map(({ app }) => app.name).sort();
+}

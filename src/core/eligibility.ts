@@ -4,6 +4,7 @@
  */
 import { BotError } from "../errors.ts";
 import { isPrivatePrefix } from "./address-range.ts";
+import { daysUntilRetirement } from "./format.ts";
 import type { AppInfo, GatewayInfo, PlanInfo } from "./model.ts";
 
 /** The name of a rule, stable for tests and for the audit trail. */
@@ -23,7 +24,9 @@ export type EligibilityRule =
   | "certificate-auth"
   | "no-ikev2"
   | "no-expressroute"
-  | "same-subscription";
+  | "same-subscription"
+  | "root-certificate-room"
+  | "not-retired";
 
 /** One broken rule: what is wrong and what to do about it. */
 export interface EligibilityProblem {
@@ -38,7 +41,15 @@ export const SUPPORTED_TIERS: readonly string[] = ["Basic", "Standard", "Premium
 /** How many VNets one plan may integrate. */
 export const MAX_VNETS_PER_PLAN = 5;
 
-const REGIONAL = "Use regional VNet integration instead.";
+const TO_REGIONAL = "use regional VNet integration instead.";
+const REGIONAL = TO_REGIONAL.charAt(0).toUpperCase() + TO_REGIONAL.slice(1);
+
+/**
+ * The most P2S root certificates a VPN gateway takes: "Point-to-site root certificates per Azure VPN Gateway: 20"
+ * (azure-docs includes/azure-virtual-network-limits.md); "you can add up to 20 trusted root certificates"
+ * (articles/vpn-gateway/point-to-site-certificate-gateway.md).
+ */
+export const MAX_ROOT_CERTIFICATES = 20;
 
 /** Windows plans only: Linux plans (reserved) cannot use it. */
 export function checkWindows(subject: Pick<PlanInfo | AppInfo, "name" | "isLinux">, noun: "Plan" | "App"): EligibilityProblem[] {
@@ -76,8 +87,7 @@ export function checkPlan(plan: PlanInfo): EligibilityProblem[] {
 }
 
 /** An app connects to one VNet at a time; reconnecting to the VNet it already has is fine. */
-export function checkOneVnetPerApp(app: Pick<AppInfo, "name" | "gatewayVnetName">, vnetName: string): EligibilityProblem[] {
-  const current = app.gatewayVnetName;
+export function checkOneVnetPerApp(app: Pick<AppInfo, "name">, current: string | undefined, vnetName: string): EligibilityProblem[] {
   if (!current || current.toLowerCase() === vnetName.toLowerCase()) return [];
   return [
     {
@@ -129,7 +139,7 @@ export function checkGatewayExists(vnetName: string, gateways: readonly GatewayI
     {
       rule: "gateway-exists",
       message: `VNet ${vnetName} has no VPN gateway; gateway-required integration connects through one.`,
-      fix: `Create a route-based VPN gateway in ${vnetName} with a point-to-site (SSTP) configuration, or use regional VNet integration.`,
+      fix: `A new gateway cannot be made usable for it any more (SSTP can no longer be enabled since 31 March 2026): ${TO_REGIONAL}`,
     },
   ];
 }
@@ -154,7 +164,7 @@ export function checkGateway(gateway: GatewayInfo): EligibilityProblem[] {
 function checkPointToSite(gateway: GatewayInfo): EligibilityProblem[] {
   const name = gateway.name;
   if (gateway.addressPool.length === 0) {
-    return [{ rule: "p2s-configured", message: `Gateway ${name} has no point-to-site configuration (no address pool).`, fix: `Configure point-to-site on ${name} with an address pool inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 and the SSTP tunnel type.` }];
+    return [{ rule: "p2s-configured", message: `Gateway ${name} has no point-to-site configuration (no address pool).`, fix: `It cannot be given one that App Service can use, since SSTP can no longer be enabled (since 31 March 2026): ${TO_REGIONAL}` }];
   }
   const problems: EligibilityProblem[] = [];
   const auth = gateway.authenticationTypes.map((type) => type.toLowerCase());
@@ -171,7 +181,11 @@ function checkPointToSite(gateway: GatewayInfo): EligibilityProblem[] {
   }
   const protocols = gateway.protocols.map((protocol) => protocol.toLowerCase());
   if (!protocols.includes("sstp")) {
-    problems.push({ rule: "sstp-enabled", message: `Gateway ${name}'s point-to-site tunnel types (${gateway.protocols.join(", ") || "none"}) do not include SSTP.`, fix: `Select SSTP in the point-to-site configuration of ${name}.` });
+    problems.push({
+      rule: "sstp-enabled",
+      message: `Gateway ${name}'s point-to-site tunnel types (${gateway.protocols.join(", ") || "none"}) do not include SSTP, which App Service connects with.`,
+      fix: `SSTP can no longer be enabled on a gateway since 31 March 2026 (azure-docs vpn-gateway/ikev2-openvpn-from-sstp.md): ${TO_REGIONAL}`,
+    });
   }
   if (!gateway.skuName.toLowerCase().startsWith("basic") && protocols.includes("ikev2")) {
     problems.push({ rule: "no-ikev2", message: `Gateway ${name} (${gateway.skuName}) has IKEv2 enabled; above the Basic SKU it must be disabled for gateway-required integration.`, fix: `Remove IKEv2 from the point-to-site tunnel types of ${name} and keep SSTP.` });
@@ -185,6 +199,33 @@ export function checkVnetGateways(vnetName: string, gateways: readonly GatewayIn
   const vpn = findVpnGateway(gateways);
   if (vpn) problems.push(...checkGateway(vpn));
   return problems;
+}
+
+/** The gateway must have room for one more root certificate when the connect brings a certificate it lacks. */
+export function checkRootCertificateRoom(gateway: GatewayInfo, bringsNewCertificate: boolean): EligibilityProblem[] {
+  if (!bringsNewCertificate || gateway.rootCertificates.length < MAX_ROOT_CERTIFICATES) return [];
+  return [
+    {
+      rule: "root-certificate-room",
+      message: `Gateway ${gateway.name} already holds ${gateway.rootCertificates.length} of ${MAX_ROOT_CERTIFICATES} root certificates, the most a VPN gateway takes, and this connect adds one.`,
+      fix: `Remove a root certificate no integration or VPN user needs any more from ${gateway.name} (point-to-site configuration), or ${TO_REGIONAL}`,
+    },
+  ];
+}
+
+/**
+ * Gateway-required integration is retired on 31 March 2027, and existing SSTP gateways stop taking SSTP connections
+ * that day (azure-docs vpn-gateway/ikev2-openvpn-from-sstp.md): after it, nothing connects.
+ */
+export function checkNotRetired(now: Date): EligibilityProblem[] {
+  if (daysUntilRetirement(now) > 0) return [];
+  return [
+    {
+      rule: "not-retired",
+      message: "Gateway-required integration was retired on 31 March 2027, and SSTP gateways no longer take its connections.",
+      fix: REGIONAL,
+    },
+  ];
 }
 
 /** Sync network cannot work when the app or plan and the VNet are in different subscriptions. */

@@ -5,6 +5,7 @@ import { createLimiter, type Limiter } from "./limiter.ts";
 import type { AppInfo, GatewayInfo, PlanInfo, VnetConnectionInfo, VnetInfo } from "./model.ts";
 import type { AzureReader } from "./ports.ts";
 import { nameOf, sameId } from "./resource-id.ts";
+import { sameName, type AppConnection } from "./connections.ts";
 
 /** One (plan, VNet) gateway-required integration with what vnetbot knows about its VNet and gateway. */
 export interface Integration {
@@ -53,10 +54,9 @@ export interface InventoryOptions {
 
 const NO_INTEGRATION_TIERS = new Set(["free", "shared"]);
 
-/** True when a plan may hold gateway-required integrations: Windows without containers, not Free or Shared, with apps. */
-export function canHaveIntegrations(plan: PlanInfo, apps: readonly AppInfo[]): boolean {
-  if (plan.isLinux || plan.isWindowsContainer || NO_INTEGRATION_TIERS.has(plan.tier.toLowerCase())) return false;
-  return apps.some((app) => sameId(app.planId, plan.id));
+/** True when a plan may hold gateway-required integrations: Windows without containers, not Free or Shared. */
+export function mayHaveIntegrations(plan: PlanInfo): boolean {
+  return !plan.isLinux && !plan.isWindowsContainer && !NO_INTEGRATION_TIERS.has(plan.tier.toLowerCase());
 }
 
 /** True when the gateway's P2S root certificates include this certificate blob. */
@@ -66,8 +66,10 @@ export function isCertOnGateway(certBlob: string, gateway: GatewayInfo): boolean
 }
 
 /**
- * Scans the subscriptions: per subscription one listPlans and one listApps, then one plan-level VNet connection
- * read per plan that can have integrations, then each VNet and gateway once, all under one limiter.
+ * Scans the subscriptions with the fewest reads real ARM allows, since site reads never say which VNet an app uses:
+ * per subscription the plan list and the site list (paged); one plan-level VNet-connection read per plan that can
+ * hold integrations and has apps; then, only on plans with a gateway-required connection, each app's connections and
+ * slots, and each slot's connections; then each VNet and gateway once. All under one limiter.
  */
 export async function buildInventory(reader: AzureReader, subscriptions: readonly string[], options: InventoryOptions = {}): Promise<Inventory> {
   const limit = createLimiter(options.concurrency ?? 4);
@@ -90,7 +92,8 @@ export async function buildInventory(reader: AzureReader, subscriptions: readonl
   const plans = estates.flatMap((estate) => estate.plans).filter((plan) => options.planFilter?.(plan) ?? true);
   const apps = estates.flatMap((estate) => estate.apps);
   const regionalCount = apps.filter((app) => app.regionalSubnetId !== undefined).length;
-  const candidates = plans.filter((plan) => canHaveIntegrations(plan, apps));
+  const appsOf = (plan: PlanInfo) => apps.filter((app) => sameId(app.planId, plan.id));
+  const candidates = plans.filter((plan) => mayHaveIntegrations(plan) && appsOf(plan).length > 0);
 
   let plansScanned = 0;
   const found = await Promise.all(
@@ -106,17 +109,20 @@ export async function buildInventory(reader: AzureReader, subscriptions: readonl
     }),
   );
 
-  await learnVnetsOfUnmappedApps(reader, limit, found.flat(), apps, record);
+  const connectedPlans = new Map(found.flat().map(({ plan }) => [plan.id.toLowerCase(), plan]));
+  const appConnections = await readAppConnections(reader, limit, [...connectedPlans.values()].flatMap(appsOf), connectedPlans, record);
   const networks = createNetworkCache(reader, limit, record);
   const integrations = await Promise.all(
-    found.flat().map(async ({ plan, connection }): Promise<Integration> => {
+    found.flat().map(async ({ plan, connection: planConnection }): Promise<Integration> => {
+      const users = appConnections.filter(({ app, connection }) => sameId(app.planId, plan.id) && connection !== undefined && sameName(connection.name, planConnection.name));
+      const connection = withCertificate(planConnection, users.map((user) => user.connection!));
       const vnet = await networks.vnet(connection.vnetId);
       const gateways = vnet ? (await Promise.all(vnet.gatewayIds.map((id) => networks.gateway(id)))).filter((g) => g !== undefined) : [];
       const gateway = findVpnGateway(gateways);
       const missing = !vnet && networks.isMissing(connection.vnetId) ? "vnet" : !gateway && vnet?.gatewayIds.some(networks.isMissing) ? "gateway" : undefined;
       return {
         plan,
-        apps: apps.filter((app) => sameId(app.planId, plan.id) && app.gatewayVnetName?.toLowerCase() === connection.name.toLowerCase()),
+        apps: users.map((user) => user.app).sort((a, b) => a.name.localeCompare(b.name)),
         vnetId: connection.vnetId,
         vnetName: vnet?.name ?? (connection.name || nameOf(connection.vnetId)),
         connection,
@@ -133,31 +139,51 @@ export async function buildInventory(reader: AzureReader, subscriptions: readonl
 }
 
 /**
- * A plan has a VNet connection only while apps of it use that VNet, so a connection that no app claims means the site
- * list did not say which VNet each app uses (siteConfig left out). Only then, and only for that plan's apps, ask each
- * app for its connections: the usual scan stays at one VNet-connection call per plan.
+ * Each app's and slot's gateway-required connection on the plans that have one: the app's connection list and its
+ * slot list, then each slot's connection list (a slot on one of those plans may be integrated on its own).
  */
-async function learnVnetsOfUnmappedApps(
+async function readAppConnections(
   reader: AzureReader,
   limit: Limiter,
-  found: ReadonlyArray<{ plan: PlanInfo; connection: VnetConnectionInfo }>,
-  apps: AppInfo[],
+  apps: readonly AppInfo[],
+  connectedPlans: ReadonlyMap<string, PlanInfo>,
   record: (scope: string, error: unknown) => void,
-): Promise<void> {
-  const claimed = (plan: PlanInfo, connection: VnetConnectionInfo) =>
-    apps.some((app) => sameId(app.planId, plan.id) && app.gatewayVnetName?.toLowerCase() === connection.name.toLowerCase());
-  const plans = new Map(found.filter(({ plan, connection }) => !claimed(plan, connection)).map(({ plan }) => [plan.id.toLowerCase(), plan]));
-  const unknown = apps.filter((app) => app.gatewayVnetName === undefined && plans.has(app.planId.toLowerCase()));
-  await Promise.all(
-    unknown.map(async (app) => {
-      try {
-        const connections = await limit(() => reader.listAppVnetConnections(app.id));
-        app.gatewayVnetName = connections.find((c) => !c.isRegional)?.name;
-      } catch (error) {
-        record(app.id, error);
-      }
+): Promise<AppConnection[]> {
+  const read = async (app: AppInfo): Promise<AppConnection[]> => {
+    try {
+      const connections = await limit(() => reader.listAppVnetConnections(app.id));
+      return [{ app, connection: connections.find((c) => !c.isRegional) }];
+    } catch (error) {
+      record(app.id, error);
+      return [];
+    }
+  };
+  const perApp = await Promise.all(
+    apps.map(async (app) => {
+      const [own, slots] = await Promise.all([
+        read(app),
+        limit(() => reader.listSlots(app.id)).catch((error: unknown) => {
+          record(app.id, error);
+          return [];
+        }),
+      ]);
+      const onConnectedPlans = slots.filter((slot) => connectedPlans.has(slot.planId.toLowerCase()));
+      return [...own, ...(await Promise.all(onConnectedPlans.map(read))).flat()];
     }),
   );
+  return perApp.flat();
+}
+
+/**
+ * The plan's connection with a certificate: whether the plan-level connection carries certBlob is not documented
+ * (the app-level one does: Microsoft's connect script reads CertBlob from the app's PUT), so an app's is used
+ * when the plan's has none.
+ */
+function withCertificate(connection: VnetConnectionInfo, appConnections: readonly VnetConnectionInfo[]): VnetConnectionInfo {
+  if (connection.certBlob) return connection;
+  const withBlob = appConnections.find((c) => c.certBlob);
+  if (!withBlob) return connection;
+  return { ...connection, certBlob: withBlob.certBlob, certThumbprint: connection.certThumbprint ?? withBlob.certThumbprint, certificate: withBlob.certificate };
 }
 
 function key(integration: Integration): string {

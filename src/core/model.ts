@@ -20,8 +20,14 @@ export interface PlanInfo {
   isWindowsContainer: boolean;
 }
 
+/**
+ * A web app or one of its deployment slots (a slot is its own site to ARM: its own VNet connections, restarts and
+ * Kudu). Which VNet a gateway-required integration uses is not here: ARM keeps it in the app's connection list
+ * (see connections.ts), not in the site.
+ */
 export interface AppInfo {
   id: string;
+  /** "app", or "app/slot" for a deployment slot, as ARM names slots. */
   name: string;
   resourceGroup: string;
   subscriptionId: string;
@@ -31,11 +37,11 @@ export interface AppInfo {
   isLinux: boolean;
   isWindowsContainer: boolean;
   state: string;
-  /** siteConfig.vnetName: the VNet of its gateway-required integration, if any. */
-  gatewayVnetName: string | undefined;
+  /** The slot's own name ("staging"); undefined for the production app. */
+  slot: string | undefined;
   /** virtualNetworkSubnetId: set when the app uses regional integration instead. */
   regionalSubnetId: string | undefined;
-  /** The Kudu (SCM) host name, e.g. "app.scm.azurewebsites.net". */
+  /** The Kudu (SCM) host name, e.g. "app.scm.azurewebsites.net" ("app-slot.scm…" for a slot). */
   scmHostName: string | undefined;
 }
 

@@ -17,15 +17,22 @@ import type { Secret } from "./secret.ts";
  * what a user can act on (not-found, forbidden, throttled, unavailable).
  */
 export interface AzureReader {
+  /** The same reader whose every call carries the signal to ARM (a command's deadline). */
+  withSignal(signal: AbortSignal): AzureReader;
   /** Every App Service plan of a subscription (one paged call). */
   listPlans(subscriptionId: string): Promise<PlanInfo[]>;
-  /** Every web app of a subscription (one paged call). */
+  /** Every web app of a subscription (one paged call); production apps only, as ARM lists them. */
   listApps(subscriptionId: string): Promise<AppInfo[]>;
+  /** The apps of one plan (one paged call). */
+  listPlanApps(planId: string): Promise<AppInfo[]>;
+  /** An app's deployment slots (one paged call). */
+  listSlots(appId: string): Promise<AppInfo[]>;
   getPlan(planId: string): Promise<PlanInfo>;
+  /** An app, or a slot when the id is …/sites/{app}/slots/{slot}. */
   getApp(appId: string): Promise<AppInfo>;
   /** The plan's VNet connections: one call per plan, however many apps it has. */
   listPlanVnetConnections(planId: string): Promise<VnetConnectionInfo[]>;
-  /** One app's VNet connections (gateway-required and regional). */
+  /** One app's or slot's VNet connections (gateway-required and regional): where ARM keeps which VNet it uses. */
   listAppVnetConnections(appId: string): Promise<VnetConnectionInfo[]>;
   /** Every VNet of a subscription (one paged call), for resolving names. */
   listVnets(subscriptionId: string): Promise<VnetInfo[]>;
@@ -57,6 +64,8 @@ export interface AzureWriter {
   deleteAppVnetConnection(appId: string, vnetName: string): Promise<WriteReceipt>;
   /** GET-modify-PUT the gateway so that its P2S root certificates include this one, keeping all others. */
   addGatewayRootCertificate(gatewayId: string, name: string, publicCertData: string): Promise<WriteReceipt>;
+  /** GET-modify-PUT the gateway without the root certificate of this public data, keeping all others. */
+  removeGatewayRootCertificate(gatewayId: string, publicCertData: string): Promise<WriteReceipt>;
   /** Generate the gateway's VPN client package; the URL carries a SAS token. */
   generateVpnPackage(gatewayId: string): Promise<WriteReceipt & { packageUri: Secret }>;
   /** Give the app the package URL (sites/.../virtualNetworkConnections/{vnet}/gateways/primary). */
@@ -79,6 +88,14 @@ export interface KuduCommandResult {
 /** Runs commands on an app's worker through Kudu's command API (diagnose). */
 export interface KuduRunner {
   runCommand(app: AppInfo, command: string, options?: { signal?: AbortSignal }): Promise<KuduCommandResult>;
+}
+
+/**
+ * Serialises work on one named thing: a gateway's root certificates, whose PUT replaces the whole list and honours no
+ * If-Match. With one replica an in-process lock does; replicas on PostgreSQL hold a database lock.
+ */
+export interface Locks {
+  withLock<T>(name: string, work: () => Promise<T>): Promise<T>;
 }
 
 /** The clock, so that tests and jobs can fix "now". */

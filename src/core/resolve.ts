@@ -1,6 +1,9 @@
-/** Turns what users type (a bare name, "rg/name" or a full resource id) into the resource it means. */
+/**
+ * Turns what users type (a bare name, "rg/name", "app/slot", "rg/app/slot" or a full resource id) into the
+ * resource it means.
+ */
 import { BotError } from "../errors.ts";
-import { assertValidAzureName, type NamedResource } from "./azure-names.ts";
+import { assertValidAzureName, isValidAzureName, type NamedResource } from "./azure-names.ts";
 import type { AppInfo, PlanInfo, VnetInfo } from "./model.ts";
 import type { AzureReader } from "./ports.ts";
 import { parseResourceId } from "./resource-id.ts";
@@ -18,25 +21,36 @@ export interface ResourceRef {
   resourceGroup: string | undefined;
   /** The resource's own name (the last name of an id). */
   name: string;
+  /** For apps, "rg/app/slot": the deployment slot. */
+  slot?: string;
 }
 
 /** Understands a reference, or throws a usage error saying what a reference looks like. */
-export function parseResourceRef(noun: Exclude<NamedResource, "resource group">, input: string): ResourceRef {
+export function parseResourceRef(noun: Exclude<NamedResource, "resource group" | "slot">, input: string): ResourceRef {
   const text = input.trim();
   if (text.length === 0) throw new BotError("usage", `Name the ${noun}: a name, rg/name or a resource id.`);
   // An id is checked against the kind it must be when it is resolved.
   if (text.startsWith("/")) return { text, id: text, resourceGroup: parseResourceId(text)?.resourceGroup, name: parseResourceId(text)?.names.at(-1) ?? "" };
   const parts = text.split("/");
-  if (parts.length > 2) {
-    throw new BotError("usage", `"${text}" is neither ${article(noun)} name, rg/name, nor a full resource id.`, {
-      hint: "Give the name, resource-group/name, or the id starting with /subscriptions/.",
+  // Apps also take "app/slot" and "rg/app/slot"; "a/b" is read as rg/app, or as app/slot when that is what exists.
+  const most = noun === "app" ? 3 : 2;
+  if (parts.length > most) {
+    throw new BotError("usage", `"${text}" is neither ${article(noun)} name, rg/name${noun === "app" ? ", app/slot" : ""}, nor a full resource id.`, {
+      hint: `Give the name, resource-group/name${noun === "app" ? ", APP/SLOT" : ""}, or the id starting with /subscriptions/.`,
     });
+  }
+  if (parts.length === 3) {
+    const [resourceGroup = "", name = "", slot = ""] = parts;
+    assertValidAzureName("resource group", resourceGroup);
+    assertValidAzureName("app", name);
+    assertValidAzureName("slot", slot);
+    return { text, id: undefined, resourceGroup, name, slot };
   }
   const [first = "", second] = parts;
   const resourceGroup = second === undefined ? undefined : first;
   const name = second ?? first;
-  if (resourceGroup !== undefined) assertValidAzureName("resource group", resourceGroup);
-  assertValidAzureName(noun, name);
+  if (resourceGroup !== undefined && !(noun === "app" && isValidAzureName("app", resourceGroup))) assertValidAzureName("resource group", resourceGroup);
+  if (!(noun === "app" && resourceGroup !== undefined && isValidAzureName("slot", name))) assertValidAzureName(noun, name);
   return { text, id: undefined, resourceGroup, name };
 }
 
@@ -60,7 +74,7 @@ interface Named {
 }
 
 interface Kind<T extends Named> {
-  noun: Exclude<NamedResource, "resource group">;
+  noun: Exclude<NamedResource, "resource group" | "slot">;
   provider: string;
   type: string;
   list(reader: AzureReader, subscriptionId: string): Promise<T[]>;
@@ -92,13 +106,29 @@ const VNET: Kind<VnetInfo> = {
 };
 
 /**
- * Finds an app by name, rg/name or resource id in the configured subscriptions. A name is found in the site list,
- * then the app is read on its own: only a single site's GET is sure to carry which VNet it uses (siteConfig).
+ * Finds an app or a slot: by name, rg/name or id in the configured subscriptions' site lists; "app/slot" and
+ * "rg/app/slot" among the app's slots. When "a/b" could be both rg/app and app/slot, and both exist, it asks which.
  */
 export async function resolveApp(deps: ResolveDeps, ref: ResourceRef | string): Promise<AppInfo> {
   const wanted = typeof ref === "string" ? parseResourceRef("app", ref) : ref;
-  const app = await resolve(deps, APP, wanted);
-  return app.gatewayVnetName === undefined && wanted.id === undefined ? deps.reader.getApp(app.id) : app;
+  if (wanted.id !== undefined) return resolveId(deps, APP, wanted.id);
+  if (wanted.slot !== undefined) return slotOf(deps, await resolve(deps, APP, { ...wanted, text: `${wanted.resourceGroup}/${wanted.name}` }), wanted.slot, wanted.text);
+  if (wanted.resourceGroup === undefined) return resolve(deps, APP, wanted);
+  // "a/b": the app b of resource group a, or the slot b of app a.
+  const apps = (await Promise.all(deps.subscriptions.map((subscriptionId) => deps.reader.listApps(subscriptionId)))).flat();
+  const asGroup = apps.filter((app) => isReferredTo(app, wanted));
+  const parents = apps.filter((app) => equal(app.name, wanted.resourceGroup!));
+  const slots = (await Promise.all(parents.map((app) => deps.reader.listSlots(app.id)))).flat().filter((slot) => equal(slot.slot ?? "", wanted.name));
+  const matches = [...asGroup, ...slots];
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) throw notFound("app", wanted.text);
+  throw ambiguous("app", wanted.text, matches);
+}
+
+async function slotOf(deps: ResolveDeps, app: AppInfo, slot: string, text: string): Promise<AppInfo> {
+  const found = (await deps.reader.listSlots(app.id)).find((candidate) => equal(candidate.slot ?? "", slot));
+  if (!found) throw new BotError("not-found", `App ${app.name} has no deployment slot "${slot}".`, { hint: `Check the slot's name in the portal; \`${text}\` names app/slot or rg/app/slot.` });
+  return found;
 }
 
 /** Finds an App Service plan by name, rg/name or resource id in the configured subscriptions. */
@@ -122,7 +152,9 @@ async function resolve<T extends Named>(deps: ResolveDeps, kind: Kind<T>, ref: R
 
 async function resolveId<T extends Named>(deps: ResolveDeps, kind: Kind<T>, text: string): Promise<T> {
   const parsed = parseResourceId(text);
-  const isKind = parsed !== undefined && equal(parsed.provider, kind.provider) && parsed.types.length === 1 && equal(parsed.types[0] ?? "", kind.type);
+  // An app's id may also be one of its slots' (…/sites/{app}/slots/{slot}).
+  const types = parsed?.types.map((t) => t.toLowerCase()) ?? [];
+  const isKind = parsed !== undefined && equal(parsed.provider, kind.provider) && equal(types[0] ?? "", kind.type) && (types.length === 1 || (kind.noun === "app" && types.join("/") === "sites/slots"));
   if (!parsed || !isKind) {
     throw new BotError("usage", `"${text}" is not the resource id of ${article(kind.noun)}.`, {
       hint: `A ${kind.noun} id looks like /subscriptions/<id>/resourceGroups/<rg>/providers/${kind.provider}/${kind.type}/<name>.`,
@@ -130,6 +162,7 @@ async function resolveId<T extends Named>(deps: ResolveDeps, kind: Kind<T>, text
   }
   assertValidAzureName("resource group", parsed.resourceGroup);
   assertValidAzureName(kind.noun, parsed.names[0] ?? "");
+  if (parsed.names[1] !== undefined) assertValidAzureName("slot", parsed.names[1]);
   if (!deps.subscriptions.some((subscriptionId) => equal(subscriptionId, parsed.subscriptionId))) {
     throw new BotError("not-found", `Subscription ${parsed.subscriptionId} is not one vnetbot is configured to manage.`, {
       hint: `Use a ${kind.noun} in one of: ${deps.subscriptions.join(", ")}.`,

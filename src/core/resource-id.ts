@@ -51,10 +51,17 @@ export function nameOf(id: string): string {
   return id.slice(id.lastIndexOf("/") + 1);
 }
 
+/** An app's name as users type it: "app", or "app/slot" for a deployment slot's id. */
+export function siteNameOf(id: string): string {
+  const parsed = parseResourceId(id);
+  return parsed ? parsed.names.join("/") : nameOf(id);
+}
+
 /** Ids of App Service and network resources the bot works with. */
 export const ids = {
   plan: (sub: string, rg: string, name: string) => resourceId(sub, rg, "Microsoft.Web", "serverfarms", name),
   app: (sub: string, rg: string, name: string) => resourceId(sub, rg, "Microsoft.Web", "sites", name),
+  slot: (sub: string, rg: string, name: string, slot: string) => resourceId(sub, rg, "Microsoft.Web", "sites", name, "slots", slot),
   vnet: (sub: string, rg: string, name: string) => resourceId(sub, rg, "Microsoft.Network", "virtualNetworks", name),
   gateway: (sub: string, rg: string, name: string) => resourceId(sub, rg, "Microsoft.Network", "virtualNetworkGateways", name),
   nsg: (sub: string, rg: string, name: string) => resourceId(sub, rg, "Microsoft.Network", "networkSecurityGroups", name),

@@ -88,6 +88,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const { requestChange, ...rest } = services;
     const ctx: CommandContext = {
       ...rest,
+      // Every read of the command carries its deadline to ARM.
+      reader: services.reader.withSignal(signal),
       userId: invocation.userId,
       channelId: invocation.channelId,
       commandText,

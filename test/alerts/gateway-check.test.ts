@@ -75,7 +75,7 @@ describe("the scheduled gateway check", () => {
     const result = await runGatewayCheck(world.deps, world.now());
 
     expect(result.opened).toEqual(["Gateway gw-hub (vnet-hub)"]);
-    expect(textOf(alertFor("gw-hub"))).toContain("*Apps cut off:* orders-api (plan-orders), orders-web (plan-orders)");
+    expect(textOf(alertFor("gw-hub"))).toContain("*Apps cut off:* orders-api (plan-orders), orders-api/staging (plan-orders), orders-web (plan-orders)");
   });
 
   it("reminds in the thread every reminderHours while it lasts, then updates the message and the thread when it recovers", async () => {

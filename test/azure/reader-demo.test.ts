@@ -59,14 +59,13 @@ describe("reading web apps", () => {
   const app = (name: string) => apps.find((a) => a.name === name)!;
 
   it.each([
-    { row: "app connected through a gateway", name: "orders-api", plan: "plan-orders", gatewayVnetName: "vnet-hub", regional: undefined },
-    { row: "app not connected yet", name: "orders-worker", plan: "plan-orders", gatewayVnetName: undefined, regional: undefined },
-    { row: "app with regional integration", name: "catalog-regional", plan: "plan-orders", gatewayVnetName: undefined, regional: demo.vnet("vnet-spoke") + "/subnets/snet-integration" },
-    { row: "app whose certificate expired", name: "billing-legacy", plan: "plan-platform", gatewayVnetName: "vnet-legacy", regional: undefined },
-  ])("maps an $row (gatewayVnetName, regionalSubnetId, planId)", ({ name, plan, gatewayVnetName, regional }) => {
-    expect(app(name)).toMatchObject({ id: demo.app(name), planId: demo.plan(plan), gatewayVnetName, regionalSubnetId: regional, state: "Running" });
+    { row: "app connected through a gateway", name: "orders-api", plan: "plan-orders", regional: undefined },
+    { row: "app not connected yet", name: "orders-worker", plan: "plan-orders", regional: undefined },
+    { row: "app with regional integration", name: "catalog-regional", plan: "plan-orders", regional: demo.vnet("vnet-spoke") + "/subnets/snet-integration" },
+    { row: "app whose certificate expired", name: "billing-legacy", plan: "plan-platform", regional: undefined },
+  ])("maps an $row (regionalSubnetId, planId)", ({ name, plan, regional }) => {
+    expect(app(name)).toMatchObject({ id: demo.app(name), planId: demo.plan(plan), regionalSubnetId: regional, slot: undefined, state: "Running" });
     expect(app(name).regionalSubnetId).toBe(regional);
-    expect(app(name).gatewayVnetName).toBe(gatewayVnetName);
   });
 
   it.each([
@@ -88,8 +87,8 @@ describe("reading web apps", () => {
 });
 
 describe("reading VNet connections", () => {
-  it("parses the client certificate so that its thumbprint equals Azure's certThumbprint and its expiry is the estate's", async () => {
-    const [connection, ...others] = await h.reader.listPlanVnetConnections(demo.plan("plan-basic"));
+  it("parses an app connection's client certificate so that its thumbprint equals Azure's certThumbprint and its expiry is the estate's", async () => {
+    const [connection, ...others] = await h.reader.listAppVnetConnections(demo.app("payments-api"));
 
     expect(others).toEqual([]);
     expect(connection?.certificate?.thumbprint).toBe(connection?.certThumbprint);
@@ -98,10 +97,15 @@ describe("reading VNet connections", () => {
   });
 
   it("reads an already expired certificate's date in the past", async () => {
-    const connections = await h.reader.listPlanVnetConnections(demo.plan("plan-platform"));
+    const [legacy] = await h.reader.listAppVnetConnections(demo.app("billing-legacy"));
 
-    const legacy = connections.find((c) => c.name === "vnet-legacy");
     expect(legacy?.certificate?.notAfter).toEqual(new Date(NOW.getTime() - 20 * DAY_MS));
+  });
+
+  it("reads a plan's connection without a certificate, as ARM may answer it (the app's carries one)", async () => {
+    const [connection] = await h.reader.listPlanVnetConnections(demo.plan("plan-basic"));
+
+    expect(connection).toMatchObject({ name: "vnet-finance", certBlob: undefined, certThumbprint: undefined, certificate: undefined });
   });
 
   it("maps the plan's routes, the pushed DNS servers as a list and a connection in sync", async () => {
@@ -135,12 +139,20 @@ describe("reading VNet connections", () => {
     expect(connections[0]).toMatchObject({ isRegional: true, certificate: undefined, certThumbprint: undefined, dnsServers: [] });
   });
 
-  it("lists an app's gateway-required connection with the plan's certificate", async () => {
+  it("lists an app's gateway-required connection with the plan's certificate for that VNet, which its slot shares", async () => {
     const [appSide] = await h.reader.listAppVnetConnections(demo.app("orders-web"));
-    const [planSide] = await h.reader.listPlanVnetConnections(demo.plan("plan-orders"));
+    const [slotSide] = await h.reader.listAppVnetConnections(`${demo.app("orders-api")}/slots/staging`);
 
     expect(appSide).toMatchObject({ name: "vnet-hub", isRegional: false });
-    expect(appSide?.certThumbprint).toBe(planSide?.certThumbprint);
+    expect(appSide?.certBlob).toBe(h.sim.state.certificateFor(demo.plan("plan-orders"), demo.vnet("vnet-hub"))?.blob);
+    expect(slotSide?.certThumbprint).toBe(appSide?.certThumbprint);
+  });
+
+  it("reads an app's slots, each named app/slot and with its own Kudu host", async () => {
+    const slots = await h.reader.listSlots(demo.app("orders-api"));
+
+    expect(slots).toMatchObject([{ id: `${demo.app("orders-api")}/slots/staging`, name: "orders-api/staging", slot: "staging", planId: demo.plan("plan-orders"), scmHostName: "orders-api-staging.scm.azurewebsites.net" }]);
+    expect(await h.reader.getApp(slots[0]!.id)).toMatchObject({ name: "orders-api/staging", slot: "staging" });
   });
 });
 

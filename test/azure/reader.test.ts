@@ -21,15 +21,14 @@ describe("AzureReader over the real SDK clients", () => {
     expect(plans.find((p) => p.name === "plan-container")).toMatchObject({ isLinux: false, isWindowsContainer: true });
   });
 
-  it("maps an app with its plan, gateway VNet, regional subnet and Kudu host", async () => {
+  it("maps an app with its plan, regional subnet and Kudu host", async () => {
     const [a, c] = await Promise.all([h.reader.getApp(at.app("app-a")), h.reader.getApp(at.app("app-c"))]);
 
-    expect(a).toMatchObject({ name: "app-a", resourceGroup: "rg-web", planId: at.plan("plan-std"), isLinux: false, gatewayVnetName: "vnet-hub", regionalSubnetId: undefined, scmHostName: "app-a.scm.azurewebsites.net", state: "Running" });
-    expect(c.gatewayVnetName).toBeUndefined();
+    expect(a).toMatchObject({ name: "app-a", resourceGroup: "rg-web", planId: at.plan("plan-std"), isLinux: false, slot: undefined, regionalSubnetId: undefined, scmHostName: "app-a.scm.azurewebsites.net", state: "Running" });
     expect(c.regionalSubnetId).toMatch(/virtualNetworks\/vnet-spoke\/subnets\/apps$/);
   });
 
-  it("reads a plan's VNet connections in one call, with routes, DNS servers and the parsed certificate", async () => {
+  it("reads a plan's VNet connections in one call, with routes and DNS servers", async () => {
     const start = h.sim.requests.length;
 
     const connections = await h.reader.listPlanVnetConnections(at.plan("plan-std"));
@@ -40,6 +39,11 @@ describe("AzureReader over the real SDK clients", () => {
     const hub = connections.find((c) => c.name === "vnet-hub");
     expect(hub).toMatchObject({ vnetId: at.vnet("vnet-hub"), isRegional: false, resyncRequired: false, dnsServers: ["10.10.0.4", "10.10.0.5"] });
     expect(hub?.routes).toEqual([{ name: "onprem", startAddress: "192.168.50.0", endAddress: "192.168.50.255", routeType: "STATIC" }]);
+  });
+
+  it("reads an app's connection with its parsed certificate", async () => {
+    const [hub] = await h.reader.listAppVnetConnections(at.app("app-a"));
+
     expect(hub?.certificate?.thumbprint).toBe(hub?.certThumbprint);
     expect(hub?.certificate?.notAfter.getTime()).toBe(NOW.getTime() + 200 * 86_400_000);
   });

@@ -32,6 +32,7 @@ describe("the vnetbot custom role", () => {
     expect(role.Actions.filter((a) => a.includes("*"))).toEqual([]);
     expect(role.Actions.filter((a) => a.endsWith("/delete")).sort()).toEqual([
       "Microsoft.Web/serverfarms/virtualNetworkConnections/routes/delete",
+      "Microsoft.Web/sites/slots/virtualNetworkConnections/delete",
       "Microsoft.Web/sites/virtualNetworkConnections/delete",
     ]);
   });

@@ -50,23 +50,26 @@ describe("AzureWriter requests, as Microsoft's documented flows make them", () =
     expect(h.sim.state.gateways.named("gw-hub").rootCertificates.map((c) => c.name)).toEqual([...existing.map((c) => c.name), "AppServiceCertificate-1.cer"]);
   });
 
-  it("puts the gateway only if it is still what was read (If-Match), so a concurrent certificate is never lost", async () => {
-    const before = h.sim.state.gateways.named("gw-hub").etag;
-
+  it("sends no If-Match with the gateway PUT: the spec declares none, so it would protect nothing", async () => {
     const requests = await requestsOf(() => h.writer.addGatewayRootCertificate(at.gateway("gw-hub"), "AppServiceCertificate-2.cer", "MIIBothercertdata"));
 
     const put = requests.find((r) => r.method === "PUT")!;
-    expect(put.headers["if-match"]).toBe(before);
+    expect(put.headers["if-match"]).toBeUndefined();
   });
 
-  it("says the gateway changed meanwhile, and that nothing was overwritten, when Azure refuses the If-Match", async () => {
-    const roots = h.sim.state.gateways.named("gw-hub").rootCertificates.map((c) => c.name);
-    h.sim.faults.add({ method: "PUT", path: "/virtualNetworkGateways/gw-hub", status: 412, code: "PreconditionFailed", times: 1 });
+  it("removes exactly the named root certificate and sends every other one back", async () => {
+    const before = h.sim.state.gateways.named("gw-hub").rootCertificates.map((c) => c.name);
+    await h.writer.addGatewayRootCertificate(at.gateway("gw-hub"), "Leaving.cer", "MIIBleavingcertdata");
 
-    const error = await h.writer.addGatewayRootCertificate(at.gateway("gw-hub"), "AppServiceCertificate-3.cer", "MIIBthirdcertdata").catch((e: unknown) => e);
+    await h.writer.removeGatewayRootCertificate(at.gateway("gw-hub"), "MIIBleaving\r\ncertdata");
 
-    expect(error).toMatchObject({ kind: "conflict", message: expect.stringMatching(/changed in Azure while the bot was updating it; nothing was overwritten/) });
-    expect(h.sim.state.gateways.named("gw-hub").rootCertificates.map((c) => c.name)).toEqual(roots);
+    expect(h.sim.state.gateways.named("gw-hub").rootCertificates.map((c) => c.name)).toEqual(before);
+  });
+
+  it("does not PUT the gateway when the certificate to remove is not among its roots", async () => {
+    const requests = await requestsOf(() => h.writer.removeGatewayRootCertificate(at.gateway("gw-hub"), "MIIBnotthere"));
+
+    expect(requests.map(line)).toEqual([`GET ${at.gateway("gw-hub")}`]);
   });
 
   it("does not PUT the gateway when the certificate is already one of its roots", async () => {

@@ -25,18 +25,42 @@ describe("disconnect", () => {
     expect(writesIn(started.sim.requests)).toEqual([]);
   });
 
-  it("deletes the connection, restarts the app and leaves the gateway's certificates alone", async () => {
+  it("deletes the connection and restarts the app, leaving the certificate on the gateway while the plan's other apps use it", async () => {
     const certsBefore = started.sim.state.gateways.named("gw-hub").rootCertificates.length;
 
     const outcome = await executeChange(started.deps, request);
     const again = await executeChange(started.deps, request);
 
     const app = started.sim.state.apps.named("orders-web");
-    expect(statuses(outcome)).toEqual(["delete-connection:done"]);
+    expect(statuses(outcome)).toEqual(["delete-connection:done", "gateway-root-certificate-removal:skipped"]);
+    expect(outcome.results[1]?.detail).toMatch(/^kept: plan plan-orders uses it/);
     expect(statuses(again)).toEqual(["delete-connection:skipped"]);
     expect(app.vnetName).toBeUndefined();
     expect(app.restarts).toBe(1);
     expect(started.sim.state.gateways.named("gw-hub").rootCertificates).toHaveLength(certsBefore);
+  });
+
+  it("takes the plan's certificate off the gateway when its last app disconnects, keeping every other root", async () => {
+    const gateway = () => started.sim.state.gateways.named("gw-finance").rootCertificates.map((root) => root.publicCertData);
+    const certificate = started.sim.state.certificateFor(demo.plan("plan-basic"), demo.vnet("vnet-finance"))!;
+    const others = gateway().filter((data) => data !== certificate.blob);
+
+    const outcome = await executeChange(started.deps, { kind: "disconnect", appId: demo.app("payments-api"), vnetName: "vnet-finance" });
+
+    expect(statuses(outcome)).toEqual(["delete-connection:done", "gateway-root-certificate-removal:done"]);
+    expect(outcome.results[1]?.detail).toMatch(new RegExp(`^removed certificate ${certificate.thumbprint}; ${others.length} of 20 root certificates$`));
+    expect(gateway()).toEqual(others);
+  });
+
+  it("keeps the certificate when another plan's connection carries it too (if App Service shares one per subscription and VNet)", async () => {
+    const certificate = started.sim.state.certificateFor(demo.plan("plan-basic"), demo.vnet("vnet-finance"))!;
+    started.sim.state.setCertificate(demo.plan("plan-platform"), demo.vnet("vnet-finance"), certificate);
+
+    const outcome = await executeChange(started.deps, { kind: "disconnect", appId: demo.app("payments-api"), vnetName: "vnet-finance" });
+
+    expect(statuses(outcome)).toEqual(["delete-connection:done", "gateway-root-certificate-removal:skipped"]);
+    expect(outcome.results[1]?.detail).toBe("kept: plan plan-platform uses it");
+    expect(started.sim.state.gateways.named("gw-finance").rootCertificates.map((root) => root.publicCertData)).toContain(certificate.blob);
   });
 });
 
@@ -50,7 +74,7 @@ describe("sync", () => {
     expect(plan.restartingApps).toEqual(["platform-data"]);
     expect(plan.outage).toMatch(/^Brief loss of connectivity/);
     expect(plan.warnings.join("\n")).toMatch(/DNS servers \(10\.40\.0\.4, 10\.40\.0\.6\) differ/);
-    expect(statuses(outcome)).toEqual(["gateway-root-certificate:skipped", "vpn-package:done", "plan-package:done"]);
+    expect(statuses(outcome)).toEqual(["gateway-root-certificate:skipped", "vpn-package:done", "plan-package:done", "apps-in-sync:done"]);
     const app = started.sim.state.apps.named("platform-data");
     expect(started.sim.state.connectionsOf(app.id)[0]?.dnsServers).toEqual(["10.40.0.4", "10.40.0.6"]);
   });

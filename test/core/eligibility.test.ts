@@ -81,7 +81,7 @@ describe("VNet count rules", () => {
     ["reconnecting an app to its own VNet is fine", "VNET1", "vnet1", []],
     ["an app on another VNet is refused", "vnet2", "vnet1", ["one-vnet-per-app"]],
   ])("%s", (_name, current, target, expected) => {
-    expect(rules(checkOneVnetPerApp({ name: "app1", gatewayVnetName: current }, target))).toEqual(expected);
+    expect(rules(checkOneVnetPerApp({ name: "app1" }, current, target))).toEqual(expected);
   });
 
   it.each<[string, string[], string, EligibilityRule[]]>([
@@ -113,11 +113,11 @@ describe("gateway rules", () => {
     expect(rules(checkGateway(gateway(overrides)))).toEqual(expected);
   });
 
-  it("refuses a VNet without a gateway, saying what to create", () => {
+  it("refuses a VNet without a gateway, pointing to regional integration since a new gateway cannot enable SSTP", () => {
     const problems = checkVnetGateways("vnet1", []);
 
     expect(rules(problems)).toEqual(["gateway-exists"]);
-    expect(problems[0]?.fix).toMatch(/route-based VPN gateway in vnet1/);
+    expect(problems[0]?.fix).toMatch(/SSTP can no longer be enabled since 31 March 2026\): use regional VNet integration/);
   });
 
   it("refuses a VNet with an ExpressRoute gateway even beside a VPN gateway (coexistence)", () => {

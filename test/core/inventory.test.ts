@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildInventory, type Inventory } from "../../src/core/inventory.ts";
+import { gatewayConnectionOf } from "../../src/core/connections.ts";
 import { resolveApp } from "../../src/core/resolve.ts";
 import { loadEstate } from "../../src/stand-ins/arm/index.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
@@ -21,7 +22,7 @@ describe("buildInventory on the demo estate", () => {
 
     expect(rows).toEqual([
       "plan-basic|vnet-finance|payments-api",
-      "plan-orders|vnet-hub|orders-api,orders-web",
+      "plan-orders|vnet-hub|orders-api,orders-api/staging,orders-web",
       "plan-platform|vnet-data|platform-data",
       "plan-platform|vnet-finance|platform-finance",
       "plan-platform|vnet-hr|platform-hr",
@@ -77,27 +78,27 @@ describe("buildInventory when a read fails", () => {
   });
 });
 
-describe("buildInventory when the site list leaves siteConfig out (as live ARM may)", () => {
+describe("buildInventory against ARM's sites, which never say which VNet an app uses", () => {
   let harness: Awaited<ReturnType<typeof startAzureHarness>>;
   beforeAll(async () => {
-    harness = await startAzureHarness({ estate: { ...loadEstate("demo"), siteConfigInLists: false }, now: () => NOW });
+    harness = await startAzureHarness({ estate: "demo", now: () => NOW });
   });
   afterAll(() => harness.close());
 
-  it("still finds which apps use which VNet, asking only the apps of plans whose connections nobody claimed", async () => {
+  it("finds which apps use which VNet from their own connection lists, asking only the apps of connected plans", async () => {
     const inventory = await buildInventory(harness.reader, [PRODUCTION, SHARED]);
 
     const rows = inventory.integrations.map((i) => `${i.plan.name}|${i.vnetName}|${i.apps.map((a) => a.name).join(",")}`);
-    expect(rows).toContain("plan-orders|vnet-hub|orders-api,orders-web");
+    expect(rows).toContain("plan-orders|vnet-hub|orders-api,orders-api/staging,orders-web");
     expect(rows).toContain("plan-platform|vnet-legacy|billing-legacy");
     const asked = harness.sim.requests.filter((r) => /\/sites\/[^/]+\/virtualNetworkConnections$/i.test(r.path)).map((r) => r.path.split("/")[8]);
     expect(asked).not.toContain("linux-api");
     expect(asked).not.toContain("free-site");
   });
 
-  it("resolves an app typed by name to one that knows its VNet", async () => {
+  it("finds an app's VNet in its connection list, where ARM keeps it", async () => {
     const app = await resolveApp({ reader: harness.reader, subscriptions: [PRODUCTION, SHARED] }, "orders-web");
 
-    expect(app.gatewayVnetName).toBe("vnet-hub");
+    expect((await gatewayConnectionOf(harness.reader, app.id))?.name).toBe("vnet-hub");
   });
 });

@@ -61,7 +61,9 @@ describe("change commands end to end, through signed Slack requests and the real
     expect(asked).toMatch(/\*Outage\*\\n[^"]*orders-web restarts/);
     expect(slack.sim.state.apps.named("orders-web")).toMatchObject({ vnetName: undefined, restarts: 1 });
     expect(slack.sim.state.apps.named("orders-api")).toMatchObject({ vnetName: "vnet-hub", restarts: 0 });
-    expect(final).toContain("Done: 1 of 1 steps");
+    // orders-api and its slot still use the plan's certificate, so it stays on the gateway.
+    expect(final).toContain("Done: 2 of 2 steps");
+    expect(final).toContain("Remove orders-web's certificate from gateway gw-hub's root certificates if no connection uses it any more _(already done)_");
   });
 
   it("syncs plan-platform with vnet-data: the changed DNS servers are named, then pushed to its app", async () => {
@@ -70,7 +72,7 @@ describe("change commands end to end, through signed Slack requests and the real
     expect(asked).toMatch(/DNS servers \(10\.40\.0\.4, 10\.40\.0\.6\) differ/);
     expect(asked).toContain("*Apps that restart*\\nplatform-data");
     expect(slack.sim.state.connectionsOf(slack.sim.state.apps.named("platform-data").id)[0]?.dnsServers).toEqual(["10.40.0.4", "10.40.0.6"]);
-    expect(final).toContain("Done: 3 of 3 steps");
+    expect(final).toContain("Done: 4 of 4 steps");
   });
 
   it("adds a route for an address range to the plan", async () => {
@@ -122,8 +124,8 @@ describe("a renewal that stops half-way", () => {
 
     expect(slack.sim.state.apps.named("payments-api").vnetName ?? "").toBe("");
     expect(final).toContain("Failed at step 2");
-    expect(final).toContain("finish with /vnet connect payments-api vnet-finance");
-    expect(thread.at(-1)).toContain("finish with /vnet connect payments-api vnet-finance");
+    expect(final).toContain("finish with `/vnet connect payments-api vnet-finance`");
+    expect(thread.at(-1)).toContain("finish with `/vnet connect payments-api vnet-finance`");
     expect(thread.at(-1)).not.toContain("Run `/vnet renew payments-api` again");
   });
 });

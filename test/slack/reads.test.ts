@@ -51,7 +51,7 @@ describe("read commands against the demo estate", () => {
     expect(reply).toContain("*DNS*\\n10.10.0.4, 10.10.0.5");
     expect(certificate?.blob.length).toBeGreaterThan(100);
     expect(reply).not.toContain(certificate?.blob.slice(0, 40));
-    expect(reply).toContain("*Gateway*\\ngw-hub (VpnGw1, Succeeded)");
+    expect(reply).toContain("*Gateway*\\ngw-hub (VpnGw1, Succeeded; 2 of 20 root certificates)");
     expect(reply).toContain("*P2S pool (firewalls must allow all of it)*\\n172.16.201.0/24");
     expect(reply).not.toContain("sig=");
   });
@@ -70,7 +70,7 @@ describe("read commands against the demo estate", () => {
     const platform = textOf(await slack.ask(PEOPLE.bystander, "plan plan-platform"));
 
     expect(orders).toContain("1 of 5 VNets");
-    expect(orders).toContain("*vnet-hub* · apps: orders-api, orders-web");
+    expect(orders).toContain("*vnet-hub* · apps: orders-api, orders-api/staging, orders-web");
     expect(platform).toContain("5 of 5 VNets");
     expect(platform).toContain("*vnet-data* · apps: platform-data · :warning: resync required");
   });

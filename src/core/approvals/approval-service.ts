@@ -89,7 +89,9 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
   const runDeps = { ...deps, audit, updateMessage, refresh, thread, owner, leaseMs };
 
   async function requestChange(requester: Requester, request: ChangeRequest): Promise<Reply> {
-    const plan = await previewChange(deps.change, request);
+    // The preview's reads stop with the command's deadline, not only its wait.
+    const reader = requester.signal ? deps.change.reader.withSignal(requester.signal) : deps.change.reader;
+    const plan = await previewChange({ ...deps.change, reader }, request);
     requester.signal?.throwIfAborted();
     const now = deps.clock.now();
     const id = newId();

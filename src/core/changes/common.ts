@@ -1,7 +1,6 @@
 /** Reads, warnings and steps that several change kinds share. */
 import { createHash } from "node:crypto";
 import { BotError } from "../../errors.ts";
-import { isCertOnGateway } from "../inventory.ts";
 import type { GatewayInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
 import type { Secret } from "../secret.ts";
@@ -42,24 +41,9 @@ export function rootCertificateName(thumbprint: string): string {
 export interface StepContext {
   certBlob?: string;
   thumbprint?: string;
+  /** The expiry of the certificate in certBlob, when it could be read. */
+  certificateNotAfter?: Date;
   packageUri?: Secret;
-}
-
-/** Adds the certificate to the gateway's root certificates unless it is there already. */
-export function ensureRootCertStep(deps: ChangeDeps, gateway: GatewayInfo, context: StepContext, whose: string): ExecutableStep {
-  return {
-    id: "gateway-root-certificate",
-    description: `Add ${whose} certificate to gateway ${gateway.name}'s root certificates`,
-    run: async () => {
-      const certBlob = context.certBlob;
-      if (!certBlob) throw new BotError("unavailable", "Azure returned no client certificate for the connection.", { hint: "Run the change again." });
-      const current = await deps.reader.getGateway(gateway.id);
-      if (isCertOnGateway(certBlob, current)) return { status: "skipped", detail: "the certificate is already a root certificate" };
-      const name = rootCertificateName(context.thumbprint ?? thumbprintOf(certBlob));
-      const receipt = await deps.writer.addGatewayRootCertificate(gateway.id, name, certBlob);
-      return { status: "done", detail: `added as ${name}`, requestIds: receipt.requestIds };
-    },
-  };
 }
 
 /** Generates a fresh VPN client package; its URL (a secret) is kept for the next step only. */

@@ -14,6 +14,8 @@ export interface StepRun {
 export interface ExecutableStep {
   id: string;
   description: string;
+  /** How to finish when this step fails, where it differs from the plan's (a step after the change proper). */
+  resumeHint?: string;
   run(): Promise<StepRun>;
 }
 
@@ -96,7 +98,7 @@ function describeFailure(prepared: PreparedChange, earlier: StepResult[], index:
   const reason = isBotError(error) ? error.message : "an unexpected error (see the bot's log)";
   const ran = earlier.length === 0 ? "No step had run, so nothing changed." : `Step${earlier.length > 1 ? `s 1-${earlier.length}` : " 1"} finished before it.`;
   const message = `Step ${index + 1} of ${prepared.steps.length} (${step.description}) failed: ${reason} ${ran}`;
-  const hint = prepared.resumeHint ?? RUN_AGAIN;
+  const hint = step.resumeHint ?? prepared.resumeHint ?? RUN_AGAIN;
   const kind = isBotError(error) ? error.kind : "unavailable";
   return new BotError(kind, message, { hint, cause: error, ...(isBotError(error) && error.azureRequestId ? { azureRequestId: error.azureRequestId } : {}) });
 }

@@ -1,5 +1,5 @@
 import type { BotError } from "../../errors.ts";
-import type { AzureReader, AzureWriter, Clock } from "../ports.ts";
+import type { AzureReader, AzureWriter, Clock, Locks } from "../ports.ts";
 import type { ChangeRequest } from "./registry.ts";
 
 export type { ChangeRequest } from "./registry.ts";
@@ -54,6 +54,10 @@ export interface ChangeDeps {
   reader: AzureReader;
   writer: AzureWriter;
   clock: Clock;
+  /** Serialises root-certificate updates per gateway, across plans and replicas. */
+  locks: Locks;
+  /** The subscriptions vnetbot manages: where other users of a root certificate are looked for before it goes. */
+  subscriptions: readonly string[];
 }
 
 /** Called after each step, so that the Slack layer can report progress in place. */

@@ -1,7 +1,7 @@
 /** Reads what the checklist needs about one app's gateway-required integration. */
 import { BotError, isBotError } from "../../errors.ts";
 import { readGateways } from "../changes/common.ts";
-import { sameName } from "../connections.ts";
+import { gatewayConnectionOf } from "../connections.ts";
 import { findVpnGateway } from "../eligibility.ts";
 import type { AppInfo, GatewayInfo, HealthState, PlanInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
@@ -33,9 +33,7 @@ export async function readIntegration(reader: AzureReader, app: AppInfo): Promis
 
 /** The app's gateway-required connection, or a BotError that says why it has none. */
 export async function readAppConnection(reader: AzureReader, app: AppInfo): Promise<VnetConnectionInfo> {
-  if (!app.gatewayVnetName) throw noIntegration(app);
-  const connections = await reader.listAppVnetConnections(app.id);
-  const connection = connections.find((c) => !c.isRegional && sameName(c.name, app.gatewayVnetName));
+  const connection = await gatewayConnectionOf(reader, app.id);
   if (!connection) throw noIntegration(app);
   return connection;
 }

@@ -1,6 +1,6 @@
 /** Turns a validated seed into the live estate, resolving names and issuing the seeded certificates. */
 import { randomUUID } from "node:crypto";
-import type { EstateSeed, ResourceGroupSeed } from "./estate.ts";
+import type { AppSeed, EstateSeed, ResourceGroupSeed } from "./estate.ts";
 import { SimulatorState, type SimApp, type SimGateway, type SimVnet } from "./state.ts";
 import { issueCertificateFor, packageUriFor, privateIpFor } from "./integration.ts";
 import { issueClientCertificate } from "./tls.ts";
@@ -30,7 +30,13 @@ const SEED_KEY: Record<Kind, keyof ResourceGroupSeed> = {
 export async function buildState(seed: EstateSeed, now: Date): Promise<SimulatorState> {
   const state = new SimulatorState();
   state.pageSize = seed.pageSize;
-  state.siteConfigInLists = seed.siteConfigInLists;
+  state.options = {
+    siteConfigVnetName: seed.siteConfigVnetName,
+    planConnectionCertBlob: seed.planConnectionCertBlob,
+    syncScope: seed.syncScope,
+    reconnectCertificate: seed.reconnectCertificate,
+    rootCertificateLimitError: seed.rootCertificateLimitError,
+  };
   state.network = seed.network;
   const problems: string[] = [];
 
@@ -134,8 +140,40 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
     }
   }
 
-  // Apps last: their connections need plans, VNets and gateways.
+  // Apps and their slots last: their connections need plans, VNets and gateways.
   const offGateway = new Set<string>();
+  type SiteSeed = Pick<AppSeed, "state" | "vnetConnection" | "regionalIntegration" | "privateIp">;
+  const addSite = async (sub: string, site: SiteSeed, sim: SimApp, where: string) => {
+    state.apps.set(sim);
+    if (site.regionalIntegration) {
+      const vnetId = resolve(sub, "virtualNetworks", site.regionalIntegration.vnet, `${where} regionalIntegration`);
+      sim.regionalSubnetId = `${vnetId}/subnets/${site.regionalIntegration.subnet}`;
+    }
+    const seeded = site.vnetConnection;
+    if (!seeded) return;
+    const vnetId = resolve(sub, "virtualNetworks", seeded.vnet, `${where} vnetConnection`);
+    const vnet = state.vnets.get(vnetId);
+    if (!vnet) return;
+    let cert = state.certificateFor(sim.planId, vnetId);
+    if (!cert) {
+      const expiry = seeded.certificateExpiresOn
+        ? new Date(seeded.certificateExpiresOn)
+        : seeded.certificateExpiresInDays !== undefined
+          ? new Date(now.getTime() + seeded.certificateExpiresInDays * DAY_MS)
+          : new Date(now.getTime() - 365 * DAY_MS + CERT_LIFETIME_MS);
+      cert = await issueCertificateFor(state, sim.planId, vnetId, new Date(expiry.getTime() - CERT_LIFETIME_MS), expiry);
+    }
+    if (!seeded.certificateOnGateway) offGateway.add(cert.blob);
+    sim.vnetName = vnet.name;
+    state.connectionsOf(sim.id).push({
+      vnetName: vnet.name,
+      vnetId: vnet.id,
+      dnsServers: seeded.dnsServers ?? [...vnet.dnsServers],
+      vpnPackageUri: packageUriFor(state.vpnGatewayOf(vnet.id), now),
+      resyncRequired: seeded.resyncRequired,
+    });
+    sim.privateIp ??= privateIpFor(state, sim);
+  };
   for (const sub of seed.subscriptions) {
     for (const rg of sub.resourceGroups) {
       for (const app of rg.apps) {
@@ -143,49 +181,14 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
         const plan = state.plans.get(planId);
         const isLinux = plan?.os === "linux";
         const kind = app.kind ?? (isLinux ? (plan?.container ? "app,linux,container" : "app,linux") : plan?.container ? "app,container,windows" : "app");
-        const sim: SimApp = {
-          id: idsByName.get(`${sub.id}|sites|${app.name}`.toLowerCase())!,
-          name: app.name,
-          resourceGroup: rg.name,
-          subscriptionId: sub.id,
-          location: app.location ?? plan?.location ?? rg.location,
-          planId,
-          kind,
-          state: app.state,
-          vnetName: undefined,
-          regionalSubnetId: undefined,
-          privateIp: app.privateIp,
-          restarts: 0,
-        };
-        state.apps.set(sim);
-        if (app.regionalIntegration) {
-          const vnetId = resolve(sub.id, "virtualNetworks", app.regionalIntegration.vnet, `app ${app.name} regionalIntegration`);
-          sim.regionalSubnetId = `${vnetId}/subnets/${app.regionalIntegration.subnet}`;
+        const base = { resourceGroup: rg.name, subscriptionId: sub.id, location: app.location ?? plan?.location ?? rg.location, kind, vnetName: undefined, regionalSubnetId: undefined, restarts: 0 };
+        const id = idsByName.get(`${sub.id}|sites|${app.name}`.toLowerCase())!;
+        await addSite(sub.id, app, { ...base, id, name: app.name, slotOf: undefined, planId, state: app.state, privateIp: app.privateIp }, `app ${app.name}`);
+        for (const slot of app.slots) {
+          const slotPlanId = slot.plan ? resolve(sub.id, "serverfarms", slot.plan, `slot ${app.name}/${slot.name}`) : planId;
+          const sim: SimApp = { ...base, id: `${id}/slots/${slot.name}`, name: `${app.name}/${slot.name}`, slotOf: id, planId: slotPlanId, state: slot.state, privateIp: slot.privateIp };
+          await addSite(sub.id, slot, sim, `slot ${app.name}/${slot.name}`);
         }
-        const seeded = app.vnetConnection;
-        if (!seeded) continue;
-        const vnetId = resolve(sub.id, "virtualNetworks", seeded.vnet, `app ${app.name} vnetConnection`);
-        const vnet = state.vnets.get(vnetId);
-        if (!vnet) continue;
-        let cert = state.certificateFor(planId, vnetId);
-        if (!cert) {
-          const expiry = seeded.certificateExpiresOn
-            ? new Date(seeded.certificateExpiresOn)
-            : seeded.certificateExpiresInDays !== undefined
-              ? new Date(now.getTime() + seeded.certificateExpiresInDays * DAY_MS)
-              : new Date(now.getTime() - 365 * DAY_MS + CERT_LIFETIME_MS);
-          cert = await issueCertificateFor(state, planId, vnetId, new Date(expiry.getTime() - CERT_LIFETIME_MS), expiry);
-        }
-        if (!seeded.certificateOnGateway) offGateway.add(cert.blob);
-        sim.vnetName = vnet.name;
-        state.connectionsOf(sim.id).push({
-          vnetName: vnet.name,
-          vnetId: vnet.id,
-          dnsServers: seeded.dnsServers ?? [...vnet.dnsServers],
-          vpnPackageUri: packageUriFor(state.vpnGatewayOf(vnet.id), now),
-          resyncRequired: seeded.resyncRequired,
-        });
-        sim.privateIp ??= privateIpFor(state, sim);
       }
     }
   }

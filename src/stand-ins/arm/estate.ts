@@ -41,16 +41,24 @@ const gatewayConnectionSeed = z.strictObject({
   resyncRequired: z.boolean().default(false),
 });
 
-const appSeed = z.strictObject({
-  name: z.string().min(1),
-  plan: z.string().min(1),
-  location: z.string().optional(),
-  kind: z.string().optional(),
+const siteFields = {
   state: z.enum(["Running", "Stopped"]).default("Running"),
   vnetConnection: gatewayConnectionSeed.optional(),
   regionalIntegration: z.strictObject({ vnet: z.string().min(1), subnet: z.string().min(1) }).optional(),
   /** WEBSITE_PRIVATE_IP; default: an address from the gateway's P2S pool. */
   privateIp: z.string().optional(),
+};
+
+/** A deployment slot: its own site to ARM, with its own connections; on the app's plan unless it names another. */
+const slotSeed = z.strictObject({ name: z.string().min(1), plan: z.string().optional(), ...siteFields });
+
+const appSeed = z.strictObject({
+  name: z.string().min(1),
+  plan: z.string().min(1),
+  location: z.string().optional(),
+  kind: z.string().optional(),
+  ...siteFields,
+  slots: z.array(slotSeed).default([]),
 });
 
 const peeringSeed = z.strictObject({
@@ -146,8 +154,32 @@ const estateSchema = z.strictObject({
   network: networkSeed.default({ hosts: [], unreachableDnsServers: [] }),
   /** Items per page in paged lists; small so that clients must follow nextLink. */
   pageSize: z.number().int().positive().default(50),
-  /** false: site lists answer siteConfig null (as live ARM may), so clients must find each app's VNet another way. */
-  siteConfigInLists: z.boolean().default(true),
+  /**
+   * What ARM does: site lists answer siteConfig null and a site GET a siteConfig without vnetName (azure-powershell
+   * #4841, #14877). true is the convenient behaviour that is not ARM's: both carry siteConfig.vnetName.
+   */
+  siteConfigVnetName: z.boolean().default(false),
+  /**
+   * Whether the plan-level VNet connection carries the certificate (certBlob, certThumbprint) like the app-level one.
+   * Not documented either way; default: it does not.
+   */
+  planConnectionCertBlob: z.boolean().default(false),
+  /**
+   * What the plan-level gateways/primary PUT (sync) reaches. Not documented: "app" (default) means only the per-app
+   * gateways/primary PUT gives an app a package; "plan" means the plan-level one gives it to every app of the plan.
+   */
+  syncScope: z.enum(["app", "plan"]).default("app"),
+  /**
+   * Whether an app that reconnects gets a new certificate. Not documented: "keep" (default) never issues another
+   * while one exists, "replace" issues one on every connect, "replace-within-six-months" only once the current one
+   * is within six months of expiry (when the portal offers renewal).
+   */
+  reconnectCertificate: z.enum(["keep", "replace", "replace-within-six-months"]).default("keep"),
+  /**
+   * How a gateway refuses a 21st root certificate; ARM's answer is not documented: "sync" (default) a 400 on the PUT,
+   * "async" an operation that ends Failed.
+   */
+  rootCertificateLimitError: z.enum(["sync", "async"]).default("sync"),
 });
 
 /** A validated estate seed. */

@@ -28,8 +28,6 @@ export interface RouteContext {
   path: string;
   query: Record<string, string>;
   body: unknown;
-  /** The request's If-Match header, when it has one (optimistic concurrency on gateways). */
-  ifMatch?: string | undefined;
   /** The simulator's base URL, for nextLink and operation URLs. */
   baseUrl: string;
   state: SimulatorState;

@@ -81,8 +81,11 @@ export async function connectApp(state: SimulatorState, app: SimApp, vnetName: s
     refuse(`The App Service plan ${plan.name} already uses the maximum of ${MAX_PLAN_VNETS} virtual networks. Disconnect one of them from the plan's apps first.`);
   }
 
+  // Whether a reconnect issues a new certificate is not documented: the estate says (see estate.ts).
   const existing = state.certificateFor(plan.id, vnet.id);
-  if (!existing || existing.notAfter.getTime() - now.getTime() < RENEW_WITHIN_MS) {
+  const policy = state.options.reconnectCertificate;
+  const renews = policy === "replace" || (policy === "replace-within-six-months" && existing !== undefined && existing.notAfter.getTime() - now.getTime() < RENEW_WITHIN_MS);
+  if (!existing || renews) {
     await issueCertificateFor(state, plan.id, vnet.id, now, new Date(now.getTime() + CERT_LIFETIME_MS));
   }
   let connection = connections.find((c) => c.vnetId.toLowerCase() === vnet.id.toLowerCase());
@@ -107,7 +110,7 @@ export function disconnectApp(state: SimulatorState, app: SimApp, vnetName: stri
 }
 
 /** Gives connections a package URL; like a sync, this pushes the VNet's current DNS servers. */
-export function applyPackage(state: SimulatorState, connections: SimAppConnection[], vpnPackageUri: string | undefined): void {
+export function applyPackage(state: SimulatorState, connections: readonly SimAppConnection[], vpnPackageUri: string | undefined): void {
   if (!vpnPackageUri || !/^https:\/\//i.test(vpnPackageUri)) {
     refuse("properties.vpnPackageUri must be the https URL returned by the gateway's generatevpnclientpackage operation.");
   }

@@ -87,8 +87,7 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
       throw new SimError(404, "NotFound", `The simulator does not serve ${method} ${url.pathname}: it is not an ARM path the simulator knows.`);
     }
     const failure = fault?.failOperation ? { code: fault.code ?? "InternalServerError", message: fault.message ?? "An error occurred while processing the operation." } : undefined;
-    const ifMatch = typeof req.headers["if-match"] === "string" ? req.headers["if-match"] : undefined;
-    const reply = await found.route.handle({ method, path: url.pathname, query, body, ifMatch, baseUrl: deps.baseUrl(), state: deps.state, lro: deps.lro, now: deps.now, failure, params: found.params });
+    const reply = await found.route.handle({ method, path: url.pathname, query, body, baseUrl: deps.baseUrl(), state: deps.state, lro: deps.lro, now: deps.now, failure, params: found.params });
     send(res, reply, requestId);
   } catch (error) {
     const simError = error instanceof SimError ? error : new SimError(500, "InternalServerError", `The simulator failed: ${(error as Error).message}`);

@@ -21,6 +21,8 @@ export interface SimPlan extends SimResource {
 
 /** A web app; vnetName is siteConfig.vnetName (its gateway-required VNet). */
 export interface SimApp extends SimResource {
+  /** The production app's id, for a deployment slot (whose name is "app/slot"). */
+  slotOf: string | undefined;
   planId: string;
   kind: string;
   state: "Running" | "Stopped";
@@ -163,8 +165,8 @@ export class SimulatorState {
   readonly health = new Map<string, SimHealth>();
   network: SimNetwork = { hosts: [], unreachableDnsServers: [] };
   pageSize = 50;
-  /** Whether site lists carry siteConfig (GET of one site always does). */
-  siteConfigInLists = true;
+  /** The estate's answers where ARM's are unknown or inconvenient (see estate.ts). */
+  options = { siteConfigVnetName: false, planConnectionCertBlob: false, syncScope: "app" as "app" | "plan", reconnectCertificate: "keep" as "keep" | "replace" | "replace-within-six-months", rootCertificateLimitError: "sync" as "sync" | "async" };
   /** The simulator's clock (certificate expiry, package URLs). */
   now: () => Date = () => new Date();
   /** How many status polls an LRO takes to finish; the last one reports the outcome. */
@@ -199,7 +201,17 @@ export class SimulatorState {
     return list;
   }
 
-  /** The apps of a plan. */
+  /** The production apps of a subscription (site lists leave slots out). */
+  productionApps(): SimApp[] {
+    return this.apps.values().filter((app) => app.slotOf === undefined);
+  }
+
+  /** The slots of an app. */
+  slotsOf(appId: string): SimApp[] {
+    return this.apps.values().filter((app) => app.slotOf !== undefined && key(app.slotOf) === key(appId));
+  }
+
+  /** The apps and slots of a plan. */
   appsOf(planId: string): SimApp[] {
     return this.apps.values().filter((app) => key(app.planId) === key(planId));
   }

@@ -29,30 +29,41 @@ export function planWire(state: SimulatorState, plan: SimPlan): unknown {
   };
 }
 
-/** GET sites/{name}. */
+/** The host-name label of a site: "app", or "app-slot" for a slot (as App Service names slot hosts). */
+export function siteHostLabel(app: Pick<SimApp, "name">): string {
+  return app.name.replace("/", "-");
+}
+
+/**
+ * GET sites/{name} (or sites/{name}/slots/{slot}). siteConfig is null in lists and has vnetName null in a GET, as
+ * ARM answers ("SiteConfig is not part of Site API which is by design", Microsoft in azure-powershell#14877); the
+ * estate option siteConfigVnetName fills it in.
+ */
 export function siteWire(state: SimulatorState, app: SimApp, options: { inList?: boolean } = {}): unknown {
   const plan = state.plans.get(app.planId);
-  const host = `${app.name}.azurewebsites.net`;
+  const host = `${siteHostLabel(app)}.azurewebsites.net`;
+  const friendly = state.options.siteConfigVnetName;
+  const siteConfig = options.inList && !friendly ? null : { vnetName: friendly ? (app.vnetName ?? "") : null, numberOfWorkers: null, linuxFxVersion: null, windowsFxVersion: null, alwaysOn: null };
   return {
     id: app.id,
     name: app.name,
-    type: "Microsoft.Web/sites",
+    type: app.slotOf ? "Microsoft.Web/sites/slots" : "Microsoft.Web/sites",
     kind: app.kind,
     location: app.location,
     properties: {
       state: app.state,
       hostNames: [host],
       enabled: true,
-      enabledHostNames: [host, `${app.name}.scm.azurewebsites.net`],
+      enabledHostNames: [host, `${siteHostLabel(app)}.scm.azurewebsites.net`],
       hostNameSslStates: [
         { name: host, hostType: "Standard", sslState: "Disabled" },
-        { name: `${app.name}.scm.azurewebsites.net`, hostType: "Repository", sslState: "Disabled" },
+        { name: `${siteHostLabel(app)}.scm.azurewebsites.net`, hostType: "Repository", sslState: "Disabled" },
       ],
       serverFarmId: app.planId,
       reserved: plan?.os === "linux",
       isXenon: false,
       hyperV: plan?.os === "windows" && plan.container,
-      siteConfig: options.inList && !state.siteConfigInLists ? null : { vnetName: app.vnetName ?? "", numberOfWorkers: 1, linuxFxVersion: "", windowsFxVersion: null },
+      siteConfig,
       virtualNetworkSubnetId: app.regionalSubnetId ?? null,
       defaultHostName: host,
       outboundIpAddresses: "20.50.2.10,20.50.2.11",
@@ -63,12 +74,12 @@ export function siteWire(state: SimulatorState, app: SimApp, options: { inList?:
   };
 }
 
-/** GET sites/{name}/config/web: vnetName is "" when the app has no gateway-required VNet. */
+/** GET sites/{name}/config/web: vnetName is "" when the app has no gateway-required VNet (azure-rest-api-specs#8158). */
 export function siteConfigWire(app: SimApp): unknown {
   return {
     id: `${app.id}/config/web`,
     name: "web",
-    type: "Microsoft.Web/sites/config",
+    type: app.slotOf ? "Microsoft.Web/sites/slots/config" : "Microsoft.Web/sites/config",
     location: app.location,
     properties: {
       numberOfWorkers: 1,
@@ -94,12 +105,13 @@ export function routeWire(planId: string, vnetName: string, route: SimRoute): un
 
 /** A gateway-required connection (VnetInfoResource) under an app or a plan. */
 export function connectionWire(state: SimulatorState, ownerId: string, planId: string, connection: SimAppConnection, resyncRequired: boolean): unknown {
-  const cert = state.certificateFor(planId, connection.vnetId);
   const isPlan = ownerId.toLowerCase().includes("/serverfarms/");
+  // Whether a plan's connection carries the certificate is an estate option; an app's always does.
+  const cert = isPlan && !state.options.planConnectionCertBlob ? undefined : state.certificateFor(planId, connection.vnetId);
   return {
     id: `${ownerId}/virtualNetworkConnections/${connection.vnetName}`,
     name: connection.vnetName,
-    type: isPlan ? "Microsoft.Web/serverfarms/virtualNetworkConnections" : "Microsoft.Web/sites/virtualNetworkConnections",
+    type: isPlan ? "Microsoft.Web/serverfarms/virtualNetworkConnections" : ownerId.includes("/slots/") ? "Microsoft.Web/sites/slots/virtualNetworkConnections" : "Microsoft.Web/sites/virtualNetworkConnections",
     location: state.vnets.get(connection.vnetId)?.location,
     properties: {
       vnetResourceId: connection.vnetId,

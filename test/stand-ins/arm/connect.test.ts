@@ -16,6 +16,7 @@ afterEach(async () => {
 
 describe("connecting an app by hand, the way the bot does", () => {
   it("runs PUT connection, gateway GET-modify-PUT, package generation and gateways/primary to a synced integration", async () => {
+    t.sim.state.options.reconnectCertificate = "replace-within-six-months";
     const connection = await t.web.webApps.createOrUpdateVnetConnection("rg-web", "app-b", "vnet-hub", { vnetResourceId: HUB });
     const gateway = await t.network.virtualNetworkGateways.get("rg-net", "gw-hub");
     const roots = gateway.vpnClientConfiguration!.vpnClientRootCertificates!;
@@ -35,6 +36,34 @@ describe("connecting an app by hand, the way the bot does", () => {
     expect(config.vnetName).toBe("vnet-hub");
   });
 
+  it("says which VNet an app uses in its connection list and config/web, never in the site itself (as ARM)", async () => {
+    const site = await t.web.webApps.get("rg-web", "app-a");
+    const listed = [];
+    for await (const app of t.web.webApps.list()) listed.push(app);
+
+    expect(site.siteConfig?.vnetName ?? null).toBeNull();
+    expect(listed.every((app) => app.siteConfig === undefined || app.siteConfig === null)).toBe(true);
+    expect((await t.web.webApps.getConfiguration("rg-web", "app-a")).vnetName).toBe("vnet-hub");
+    expect((await t.web.webApps.listVnetConnections("rg-web", "app-a")).map((c) => c.name)).toEqual(["vnet-hub"]);
+  });
+
+  it("keeps the plan's certificate when another app connects, by default (whether Azure issues a new one is not documented)", async () => {
+    const before = await t.web.webApps.getVnetConnection("rg-web", "app-a", "vnet-hub");
+
+    const joined = await t.web.webApps.createOrUpdateVnetConnection("rg-web", "app-b", "vnet-hub", { vnetResourceId: HUB });
+
+    expect(joined.certThumbprint).toBe(before.certThumbprint);
+  });
+
+  it("issues a new certificate on every connect with reconnectCertificate: replace", async () => {
+    t.sim.state.options.reconnectCertificate = "replace";
+    const before = await t.web.webApps.getVnetConnection("rg-web", "app-a", "vnet-hub");
+
+    const joined = await t.web.webApps.createOrUpdateVnetConnection("rg-web", "app-b", "vnet-hub", { vnetResourceId: HUB });
+
+    expect(joined.certThumbprint).not.toBe(before.certThumbprint);
+  });
+
   it("hands out a real client certificate whose thumbprint and expiry match what ARM reports", async () => {
     const existing = await t.web.webApps.getVnetConnection("rg-web", "app-a", "vnet-hub");
 
@@ -44,7 +73,8 @@ describe("connecting an app by hand, the way the bot does", () => {
     expect(Math.abs(new Date(cert.validTo).getTime() - (NOW.getTime() + 90 * DAY_MS))).toBeLessThan(1000);
   });
 
-  it("issues a fresh eight-year certificate when the shared one expires within six months", async () => {
+  it("issues a fresh eight-year certificate when the shared one expires within six months, with replace-within-six-months", async () => {
+    t.sim.state.options.reconnectCertificate = "replace-within-six-months";
     const before = await t.web.webApps.getVnetConnection("rg-web", "app-a", "vnet-hub");
 
     const renewed = await t.web.webApps.createOrUpdateVnetConnection("rg-web", "app-b", "vnet-hub", { vnetResourceId: HUB });
@@ -70,16 +100,39 @@ describe("connecting an app by hand, the way the bot does", () => {
     expect(connection.resyncRequired).toBe(true);
   });
 
-  it("needs a resync after the VNet's DNS changes, and a plan-level package push clears it", async () => {
+  it("needs a resync after the VNet's DNS changes; by default only the per-app package push clears it", async () => {
     t.sim.state.vnets.named("vnet-hub").dnsServers = ["10.10.0.4", "10.10.0.5"];
     const stale = await t.web.appServicePlans.getVnetFromServerFarm("rg-web", "plan-std", "vnet-hub");
 
     const { body } = await t.network.virtualNetworkGateways.generatevpnclientpackage("rg-net", "gw-hub", {}, { updateIntervalInMs: 0 });
     await t.web.appServicePlans.updateVnetGateway("rg-web", "plan-std", "vnet-hub", "primary", { vnetName: "vnet-hub", vpnPackageUri: body });
-    const synced = await t.web.webApps.getVnetConnection("rg-web", "app-a", "vnet-hub");
+    const afterPlan = await t.web.webApps.getVnetConnection("rg-web", "app-a", "vnet-hub");
+    await t.web.webApps.createOrUpdateVnetConnectionGateway("rg-web", "app-a", "vnet-hub", "primary", { vnetName: "vnet-hub", vpnPackageUri: body });
+    const afterApp = await t.web.webApps.getVnetConnection("rg-web", "app-a", "vnet-hub");
 
     expect(stale.resyncRequired).toBe(true);
-    expect(synced).toMatchObject({ resyncRequired: false, dnsServers: "10.10.0.4,10.10.0.5" });
+    expect(afterPlan.resyncRequired).toBe(true);
+    expect(afterApp).toMatchObject({ resyncRequired: false, dnsServers: "10.10.0.4,10.10.0.5" });
+  });
+
+  it("lets the plan-level package push reach every app with syncScope: plan", async () => {
+    t.sim.state.options.syncScope = "plan";
+    t.sim.state.vnets.named("vnet-hub").dnsServers = ["10.10.0.4", "10.10.0.5"];
+
+    const { body } = await t.network.virtualNetworkGateways.generatevpnclientpackage("rg-net", "gw-hub", {}, { updateIntervalInMs: 0 });
+    await t.web.appServicePlans.updateVnetGateway("rg-web", "plan-std", "vnet-hub", "primary", { vnetName: "vnet-hub", vpnPackageUri: body });
+
+    expect(await t.web.webApps.getVnetConnection("rg-web", "app-a", "vnet-hub")).toMatchObject({ resyncRequired: false, dnsServers: "10.10.0.4,10.10.0.5" });
+  });
+
+  it("gives the plan-level connection no certificate by default, and the app's with planConnectionCertBlob", async () => {
+    const bare = await t.web.appServicePlans.getVnetFromServerFarm("rg-web", "plan-std", "vnet-hub");
+    t.sim.state.options.planConnectionCertBlob = true;
+    const full = await t.web.appServicePlans.getVnetFromServerFarm("rg-web", "plan-std", "vnet-hub");
+    const app = await t.web.webApps.getVnetConnection("rg-web", "app-a", "vnet-hub");
+
+    expect(bare.certBlob ?? undefined).toBeUndefined();
+    expect(full.certBlob).toBe(app.certBlob);
   });
 
   it("disconnects with a 200, clears siteConfig.vnetName, restarts the app and keeps the plan routes", async () => {

@@ -53,18 +53,45 @@ describe("fault injection and throttling as the SDK sees them", () => {
     expect(t.sim.state.gateways.named("gw-hub").rootCertificates).toHaveLength(before);
   });
 
-  it("refuses a gateway PUT whose If-Match names an etag the gateway no longer has (412), changing nothing", async () => {
+  it("ignores If-Match on a gateway PUT, as the spec declares none: a stale copy overwrites the roots", async () => {
     const gateway = await t.network.virtualNetworkGateways.get("rg-net", "gw-hub");
-    const before = t.sim.state.gateways.named("gw-hub").rootCertificates.length;
     t.sim.state.gateways.named("gw-hub").etag = 'W/"changed-by-someone-else"';
     gateway.vpnClientConfiguration!.vpnClientRootCertificates = [];
 
-    const error = await t.network.virtualNetworkGateways
-      .createOrUpdate("rg-net", "gw-hub", gateway, { updateIntervalInMs: 0, requestOptions: { headers: { "If-Match": gateway.etag! } } })
-      .catch((e: unknown) => e);
+    await t.network.virtualNetworkGateways.createOrUpdate("rg-net", "gw-hub", gateway, { updateIntervalInMs: 0, requestOptions: { headers: { "If-Match": gateway.etag! } } });
 
-    expect((error as { statusCode?: number }).statusCode).toBe(412);
-    expect(t.sim.state.gateways.named("gw-hub").rootCertificates).toHaveLength(before);
+    expect(t.sim.state.gateways.named("gw-hub").rootCertificates).toEqual([]);
+  });
+
+  const withRoots = async (count: number) => {
+    const gateway = await t.network.virtualNetworkGateways.get("rg-net", "gw-hub");
+    gateway.vpnClientConfiguration!.vpnClientRootCertificates = Array.from({ length: count }, (_, i) => ({ name: `Root${i}`, publicCertData: `MIIBroot${i}` }));
+    return gateway;
+  };
+
+  it("refuses a 21st root certificate with a 400 on the PUT, changing nothing", async () => {
+    const before = t.sim.state.gateways.named("gw-hub").rootCertificates;
+
+    const error = await t.network.virtualNetworkGateways.createOrUpdate("rg-net", "gw-hub", await withRoots(21), { updateIntervalInMs: 0 }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ statusCode: 400, code: "VpnClientRootCertificateCountLimitReached" });
+    expect(t.sim.state.gateways.named("gw-hub").rootCertificates).toEqual(before);
+  });
+
+  it("refuses a 21st root certificate as a failed operation with rootCertificateLimitError: async", async () => {
+    t.sim.state.options.rootCertificateLimitError = "async";
+    const before = t.sim.state.gateways.named("gw-hub").rootCertificates;
+
+    const error = await t.network.virtualNetworkGateways.createOrUpdate("rg-net", "gw-hub", await withRoots(21), { updateIntervalInMs: 0 }).catch((e: unknown) => e);
+
+    expect((error as Error).message).toMatch(/long-running operation has failed.*VpnClientRootCertificateCountLimitReached/s);
+    expect(t.sim.state.gateways.named("gw-hub").rootCertificates).toEqual(before);
+  });
+
+  it("takes twenty root certificates", async () => {
+    await t.network.virtualNetworkGateways.createOrUpdate("rg-net", "gw-hub", await withRoots(20), { updateIntervalInMs: 0 });
+
+    expect(t.sim.state.gateways.named("gw-hub").rootCertificates).toHaveLength(20);
   });
 
   it("refuses a gateway update while another one runs, as ARM's RetryableErrorDueToAnotherOperation", async () => {

@@ -1,51 +1,61 @@
-/** Connect an app to a VNet through its VPN gateway (the order of Microsoft's script in azure-docs articles/app-service-web/app-service-vnet-integration-powershell.md: the app's connection, its certificate on the gateway, the VPN package to the app). */
-import { sameId } from "../../resource-id.ts";
+/**
+ * Connect an app (or slot) to a VNet through its VPN gateway, in the order of Microsoft's script (azure-docs
+ * articles/app-service-web/app-service-vnet-integration-powershell.md): the app's connection, which returns the
+ * client certificate; that certificate among the gateway's root certificates; the VPN package to the app.
+ */
 import { BotError } from "../../../errors.ts";
+import { parseCertificate } from "../../certificate.ts";
+import { findAppConnection, gatewayConnectionOf, sameName } from "../../connections.ts";
 import {
   assertEligible,
   checkNoContainers,
+  checkNotRetired,
   checkOneVnetPerApp,
   checkPlan,
   checkPlanVnetLimit,
+  checkRootCertificateRoom,
   checkVnetGateways,
   checkWindows,
+  findVpnGateway,
 } from "../../eligibility.ts";
-import type { AppInfo, GatewayInfo, VnetInfo } from "../../model.ts";
-import { LIMITATION_WARNINGS, ensureRootCertStep, gatewayState, generatePackageStep, readGateways, requirePackage, thumbprintOf, type StepContext } from "../common.ts";
-import { findAppConnection, sameName } from "../../connections.ts";
-import { findVpnGateway } from "../../eligibility.ts";
-import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
-import { defineChangeKind } from "../change-kind.ts";
-import { nameOf } from "../../resource-id.ts";
-import { resolveApp, resolveVnet } from "../../resolve.ts";
-import type { ChangeDeps } from "../types.ts";
 import { retirementWarning } from "../../format.ts";
+import { isCertOnGateway } from "../../inventory.ts";
+import type { AppInfo, GatewayInfo, VnetInfo } from "../../model.ts";
+import { sameId, siteNameOf, nameOf } from "../../resource-id.ts";
+import { resolveApp, resolveVnet } from "../../resolve.ts";
+import { defineChangeKind } from "../change-kind.ts";
+import { LIMITATION_WARNINGS, gatewayState, generatePackageStep, readGateways, requirePackage, thumbprintOf, type StepContext } from "../common.ts";
+import { ensureRootCertStep, rootCertificatesLine } from "../root-certificates.ts";
+import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
+import type { ChangeDeps } from "../types.ts";
 
 /** Reads and checks everything a connect needs; throws BotError("ineligible") listing every broken rule. */
 export async function prepareConnect(deps: ChangeDeps, request: { appId: string; vnetId: string }): Promise<PreparedChange> {
   const { reader } = deps;
-  const [app, vnet] = await Promise.all([reader.getApp(request.appId), reader.getVnet(request.vnetId)]);
-  const [plan, planConnections, gateways] = await Promise.all([
-    reader.getPlan(app.planId),
-    reader.listPlanVnetConnections(app.planId),
-    readGateways(reader, vnet),
-  ]);
+  const [app, vnet, current] = await Promise.all([reader.getApp(request.appId), reader.getVnet(request.vnetId), gatewayConnectionOf(reader, request.appId)]);
+  const [plan, planConnections, gateways] = await Promise.all([reader.getPlan(app.planId), reader.listPlanVnetConnections(app.planId), readGateways(reader, vnet)]);
   const planProblems = checkPlan(plan);
   // The app inherits the plan's OS: report it once, on the plan, when the plan is already refused.
   const appProblems = planProblems.length > 0 ? [] : [...checkWindows(app, "App"), ...checkNoContainers(app, "App")];
-  const planVnets = planConnections.filter((connection) => !connection.isRegional).map((connection) => connection.name);
+  const gatewayConnections = planConnections.filter((connection) => !connection.isRegional);
+  const planVnets = gatewayConnections.map((connection) => connection.name);
+  const gateway = findVpnGateway(gateways);
+  // The certificate is the plan's for this VNet: already on the gateway when another app of the plan connected.
+  const planConnection = gatewayConnections.find((connection) => sameId(connection.vnetId, vnet.id));
+  const bringsNewCertificate = !(planConnection?.certBlob && gateway && isCertOnGateway(planConnection.certBlob, gateway));
   assertEligible(
     [
+      ...checkNotRetired(deps.clock.now()),
       ...planProblems,
       ...appProblems,
-      ...checkOneVnetPerApp(app, vnet.name),
+      ...checkOneVnetPerApp(app, current?.name, vnet.name),
       ...checkPlanVnetLimit(plan, planVnets, vnet.name),
       ...checkVnetGateways(vnet.name, gateways),
+      ...(gateway ? checkRootCertificateRoom(gateway, bringsNewCertificate) : []),
     ],
     `connect ${app.name} to ${vnet.name}`,
   );
-  const gateway = findVpnGateway(gateways)!;
-  const isReconnect = sameName(app.gatewayVnetName, vnet.name);
+  const isReconnect = sameName(current?.name, vnet.name);
   return {
     title: `Connect ${app.name} to ${vnet.name}`,
     targetKey: targetKeyOf(plan.id, vnet.name),
@@ -53,23 +63,22 @@ export async function prepareConnect(deps: ChangeDeps, request: { appId: string;
     restartingApps: [],
     outage: isReconnect ? `${app.name} may lose connectivity to ${vnet.name} briefly while it takes the new VPN package.` : undefined,
     warnings: [
-      `Updating gateway ${gateway.name}'s root certificates can take several minutes.`,
+      `Updating gateway ${gateway!.name}'s root certificates can take several minutes; it holds ${rootCertificatesLine(gateway!)}.`,
       ...LIMITATION_WARNINGS,
       retirementWarning(deps.clock.now()),
     ],
     state: {
-      app: { id: app.id.toLowerCase(), planId: app.planId.toLowerCase(), gatewayVnetName: app.gatewayVnetName?.toLowerCase() ?? null },
+      app: { id: app.id.toLowerCase(), planId: app.planId.toLowerCase(), gatewayVnetName: current?.name.toLowerCase() ?? null },
       plan: { tier: plan.tier, isLinux: plan.isLinux, isWindowsContainer: plan.isWindowsContainer, vnets: planVnets.map((n) => n.toLowerCase()).sort() },
       vnet: { id: vnet.id.toLowerCase(), gatewayIds: vnet.gatewayIds.map((id) => id.toLowerCase()).sort() },
       gateways: gateways.map(gatewayState),
     },
-    steps: connectSteps(deps, app, vnet, gateway),
+    steps: connectSteps(deps, app, vnet, gateway!),
   };
 }
 
-/** The connect steps; with previousThumbprint the verification also requires a new certificate (renew). */
-export function connectSteps(deps: ChangeDeps, app: AppInfo, vnet: VnetInfo, gateway: GatewayInfo, previousThumbprint?: string): ExecutableStep[] {
-  const context: StepContext = {};
+/** The connect steps; the context receives the certificate Azure handed out (renew reads it afterwards). */
+export function connectSteps(deps: ChangeDeps, app: AppInfo, vnet: VnetInfo, gateway: GatewayInfo, context: StepContext = {}): ExecutableStep[] {
   return [
     {
       id: "app-connection",
@@ -77,13 +86,11 @@ export function connectSteps(deps: ChangeDeps, app: AppInfo, vnet: VnetInfo, gat
       run: async () => {
         const existing = await findAppConnection(deps.reader, app.id, vnet.name);
         if (existing?.certBlob && sameId(existing.vnetId, vnet.id)) {
-          context.certBlob = existing.certBlob;
-          context.thumbprint = existing.certThumbprint ?? thumbprintOf(existing.certBlob);
+          remember(context, existing.certBlob, existing.certThumbprint);
           return { status: "skipped", detail: "the connection already exists" };
         }
         const result = await deps.writer.putAppVnetConnection(app.id, vnet.id);
-        context.certBlob = result.certBlob;
-        context.thumbprint = result.certThumbprint ?? thumbprintOf(result.certBlob);
+        remember(context, result.certBlob, result.certThumbprint);
         return { status: "done", detail: `certificate ${context.thumbprint}`, requestIds: result.requestIds };
       },
     },
@@ -101,22 +108,23 @@ export function connectSteps(deps: ChangeDeps, app: AppInfo, vnet: VnetInfo, gat
       id: "verify",
       description: `Check that ${app.name} is connected to ${vnet.name}`,
       run: async () => {
-        const [connection, current] = await Promise.all([findAppConnection(deps.reader, app.id, vnet.name), deps.reader.getApp(app.id)]);
+        // The app's own connection list is where ARM says which VNet an app uses; siteConfig.vnetName stays null.
+        const connection = await findAppConnection(deps.reader, app.id, vnet.name);
         const notYet = (what: string) =>
           new BotError("unavailable", `${app.name} is not connected to ${vnet.name} yet: ${what}.`, { hint: "Run the same change again in a few minutes." });
         if (!connection) throw notYet("the connection is missing");
         if (connection.resyncRequired) throw notYet("Azure reports that the connection needs a resync");
-        if (!sameName(current.gatewayVnetName, vnet.name)) throw notYet(`the app's VNet is ${current.gatewayVnetName ?? "not set"}`);
         const thumbprint = connection.certThumbprint ?? (connection.certBlob ? thumbprintOf(connection.certBlob) : undefined);
-        if (previousThumbprint && sameName(thumbprint, previousThumbprint)) {
-          throw new BotError("unavailable", `${app.name} reconnected to ${vnet.name} but kept certificate ${previousThumbprint}.`, {
-            hint: "Azure reissues the certificate on reconnect; run /vnet renew again later or ask Azure support.",
-          });
-        }
         return { status: "done", detail: thumbprint ? `certificate ${thumbprint}` : undefined };
       },
     },
   ];
+}
+
+function remember(context: StepContext, certBlob: string, thumbprint: string | undefined): void {
+  context.certBlob = certBlob;
+  context.thumbprint = thumbprint ?? thumbprintOf(certBlob);
+  context.certificateNotAfter = parseCertificate(certBlob)?.notAfter;
 }
 
 /** Connect an app to a VNet through the VNet's VPN gateway. */
@@ -128,9 +136,9 @@ export const connect = defineChangeKind<{ kind: "connect"; appId: string; vnetId
     return { kind: "connect", appId: app.id, vnetId: vnet.id };
   },
   prepare: prepareConnect,
-  commandText: (request) => `connect ${nameOf(request.appId)} ${nameOf(request.vnetId)}`,
+  commandText: (request) => `connect ${siteNameOf(request.appId)} ${nameOf(request.vnetId)}`,
   operations: [
-    "listApps", "getApp", "listVnets", "getVnet", "getPlan", "listPlanVnetConnections", "getGateway", "listAppVnetConnections",
+    "listApps", "getApp", "listSlots", "listVnets", "getVnet", "getPlan", "listPlanVnetConnections", "getGateway", "listAppVnetConnections",
     "putAppVnetConnection", "addGatewayRootCertificate", "generateVpnPackage", "putAppVnetGateway",
   ],
 });

@@ -8,7 +8,7 @@ import { nameOf, sameId } from "../../resource-id.ts";
 import { resolvePlan, resolveVnet } from "../../resolve.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import { gatewayState, readGateways } from "../common.ts";
-import { appsOnVnet, requirePlanConnection } from "../../connections.ts";
+import { appsOnPlanVnet, requirePlanConnection } from "../../connections.ts";
 import { routeAddStep, routesState } from "./route-add.ts";
 import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
@@ -19,10 +19,10 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
   const { reader } = deps;
   const [plan, local, remote] = await Promise.all([reader.getPlan(request.planId), reader.getVnet(request.vnetId), reader.getVnet(request.remoteVnetId)]);
   if (sameId(local.id, remote.id)) throw new BotError("usage", `A VNet cannot be peered with itself (${local.name}).`, { hint: "Name the other VNet to peer with." });
-  const [connection, gateways, apps] = await Promise.all([
-    requirePlanConnection(reader, plan, local.name),
+  const [connection, gateways, affectedApps] = await Promise.all([
+    requirePlanConnection(reader, plan, local.name, local.id),
     readGateways(reader, local),
-    reader.listApps(plan.subscriptionId),
+    appsOnPlanVnet(reader, plan.id, local.name),
   ]);
   assertEligible(checkVnetGateways(local.name, gateways), `peer ${local.name} with ${remote.name}`);
   if (remote.gatewayIds.length > 0) {
@@ -42,7 +42,7 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
   return {
     title: `Peer ${local.name} with ${remote.name} for ${plan.name}`,
     targetKey: targetKeyOf(plan.id, local.name),
-    affectedApps: appsOnVnet(apps, plan.id, local.name),
+    affectedApps,
     restartingApps: [],
     outage: undefined,
     warnings: [
@@ -131,5 +131,5 @@ export const peer = defineChangeKind<{ kind: "peer"; planId: string; vnetId: str
   },
   prepare: preparePeer,
   commandText: (request) => `peer ${nameOf(request.planId)} ${nameOf(request.vnetId)} ${nameOf(request.remoteVnetId)}`,
-  operations: ["listPlans", "getPlan", "listVnets", "getVnet", "listPlanVnetConnections", "getGateway", "listApps", "putPeering", "putPlanRoute"],
+  operations: ["listPlans", "getPlan", "listVnets", "getVnet", "listPlanVnetConnections", "getGateway", "listPlanApps", "listSlots", "listAppVnetConnections", "putPeering", "putPlanRoute"],
 });

@@ -1,22 +1,27 @@
-/** Renew an app's integration certificate: disconnect and connect again (certificates live eight years; the portal offers renewal within six months of expiry). */
+/**
+ * Renew an app's integration certificate by disconnecting and connecting again: certificates live eight years and
+ * the portal offers this within six months of expiry. Whether a reconnect issues a new certificate is not
+ * documented, so the renewal checks the certificate it gets, says plainly when Azure kept the old one, and removes
+ * the old root certificate from the gateway once nothing uses it.
+ */
 import { BotError } from "../../../errors.ts";
-import { assertEligible, checkVnetGateways } from "../../eligibility.ts";
-import { LIMITATION_WARNINGS, gatewayState, readGateways, thumbprintOf } from "../common.ts";
-import { connectedVnetOf, findAppConnection } from "../../connections.ts";
-import { findVpnGateway } from "../../eligibility.ts";
-import { defineChangeKind } from "../change-kind.ts";
-import { nameOf } from "../../resource-id.ts";
+import { findAppConnection, readPlanApps, requireGatewayVnet, sameName } from "../../connections.ts";
+import { assertEligible, checkNotRetired, checkRootCertificateRoom, checkVnetGateways, findVpnGateway } from "../../eligibility.ts";
+import { formatDate, retirementWarning } from "../../format.ts";
+import { sameId, siteNameOf } from "../../resource-id.ts";
 import { resolveApp } from "../../resolve.ts";
-import { connectSteps } from "./connect.ts";
-import { connectionState, disconnectStep } from "./disconnect.ts";
-import { targetKeyOf, type PreparedChange } from "../runner.ts";
+import { defineChangeKind } from "../change-kind.ts";
+import { LIMITATION_WARNINGS, gatewayState, readGateways, type StepContext } from "../common.ts";
+import { removeRootIfUnusedStep } from "../root-certificates.ts";
+import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
-import { retirementWarning } from "../../format.ts";
+import { connectSteps } from "./connect.ts";
+import { certificateOf, connectionState, disconnectStep } from "./disconnect.ts";
 
-/** Azure (and the portal's warning) treat a certificate as due for renewal within six months of expiry. */
+/** The portal offers renewal within six months of expiry. */
 const RENEWAL_WINDOW_MS = 182 * 86_400_000;
 
-/** Reads the app's connection, VNet and gateway; refuses when the app is not connected to that VNet. */
+/** Reads the app's connection, VNet and gateway; refuses before anything restarts what can be known to fail. */
 export async function prepareRenew(deps: ChangeDeps, request: { appId: string; vnetName: string }): Promise<PreparedChange> {
   const { reader } = deps;
   const [app, connection] = await Promise.all([reader.getApp(request.appId), findAppConnection(reader, request.appId, request.vnetName)]);
@@ -25,29 +30,66 @@ export async function prepareRenew(deps: ChangeDeps, request: { appId: string; v
       hint: `Connect it instead: /vnet connect ${app.name} ${request.vnetName}`,
     });
   }
-  const vnet = await reader.getVnet(connection.vnetId);
+  const [vnet, planApps] = await Promise.all([reader.getVnet(connection.vnetId), readPlanApps(reader, app.planId)]);
   const gateways = await readGateways(reader, vnet);
-  assertEligible(checkVnetGateways(vnet.name, gateways), `renew ${app.name}'s certificate for ${vnet.name}`);
-  const gateway = findVpnGateway(gateways)!;
+  const gateway = findVpnGateway(gateways);
+  // The new certificate must fit on the gateway before the old one can go: checked before the app restarts.
+  assertEligible(
+    [...checkNotRetired(deps.clock.now()), ...checkVnetGateways(vnet.name, gateways), ...(gateway ? checkRootCertificateRoom(gateway, true) : [])],
+    `renew ${app.name}'s certificate for ${vnet.name}`,
+  );
+  const old = certificateOf(connection);
   const expiry = connection.certificate?.notAfter;
-  const previous = connection.certThumbprint ?? (connection.certBlob ? thumbprintOf(connection.certBlob) : undefined);
+  const sharing = planApps.filter((other) => !sameId(other.app.id, app.id) && sameName(other.connection?.name, vnet.name)).map((other) => other.app.name);
+  const context: StepContext = {};
   return {
     title: `Renew ${app.name}'s certificate for ${vnet.name}`,
     targetKey: targetKeyOf(app.planId, vnet.name),
-    affectedApps: [app.name],
+    affectedApps: [app.name, ...sharing],
     restartingApps: [app.name],
     outage: `${app.name} restarts when it disconnects and cannot reach ${vnet.name} until it is connected again (usually a few minutes).`,
     warnings: [
-      ...(expiry ? [`The current certificate expires on ${expiry.toISOString().slice(0, 10)}.`] : []),
+      ...(expiry ? [`The current certificate${old ? ` ${old.thumbprint}` : ""} expires on ${formatDate(expiry)}.`] : []),
       ...(expiry && expiry.getTime() - deps.clock.now().getTime() > RENEWAL_WINDOW_MS
         ? [`That is more than six months away: Azure may reconnect ${app.name} with the same certificate, so the renewal could restart the app and change nothing.`]
+        : []),
+      ...(sharing.length > 0
+        ? [`${sharing.join(", ")} share${sharing.length === 1 ? "s" : ""} this certificate (the plan's for ${vnet.name}). Whether they move to the new one by themselves is not documented: if \`/vnet gateways\` then says the plan needs a sync, run \`/vnet sync\`.`]
         : []),
       ...LIMITATION_WARNINGS,
       retirementWarning(deps.clock.now()),
     ],
     state: { ...(connectionState(app, connection) as object), gateways: gateways.map(gatewayState) },
-    steps: [disconnectStep(deps, app, vnet.name), ...connectSteps(deps, app, vnet, gateway, previous)],
-    resumeHint: `If ${app.name} is now disconnected, finish with /vnet connect ${app.name} ${vnet.name}; otherwise run the renewal again.`,
+    steps: [
+      disconnectStep(deps, app, vnet.name),
+      ...connectSteps(deps, app, vnet, gateway!, context),
+      newCertificateStep(app.name, vnet.name, context, old?.thumbprint, expiry),
+      removeRootIfUnusedStep(deps, gateway!, vnet.id, () => (old && context.thumbprint && !sameName(context.thumbprint, old.thumbprint) ? old : undefined), "the old"),
+    ],
+    resumeHint: `If ${app.name} is now disconnected, finish with \`/vnet connect ${app.name} ${vnet.name}\`; otherwise run the renewal again.`,
+  };
+}
+
+/** Checks that Azure handed out another certificate than the old one, valid for longer. */
+function newCertificateStep(appName: string, vnetName: string, context: StepContext, oldThumbprint: string | undefined, oldExpiry: Date | undefined): ExecutableStep {
+  return {
+    id: "new-certificate",
+    description: `Check that ${appName} has a new certificate`,
+    resumeHint: `${appName} is connected to ${vnetName} and works as before; only its certificate is unchanged.`,
+    run: async () => {
+      if (oldThumbprint && sameName(context.thumbprint, oldThumbprint)) {
+        throw new BotError("conflict", `Azure reconnected ${appName} to ${vnetName} but kept its certificate ${oldThumbprint}${oldExpiry ? ` (expires ${formatDate(oldExpiry)})` : ""}.`, {
+          hint: `App Service decides when it issues a new certificate and does not document it. ${appName} works as before. Try again closer to the expiry (the portal offers renewal within six months of it), ask Azure support, or move ${appName} to regional VNet integration, which needs no certificate.`,
+        });
+      }
+      const notAfter = context.certificateNotAfter;
+      if (notAfter && oldExpiry && notAfter.getTime() <= oldExpiry.getTime()) {
+        throw new BotError("conflict", `Azure gave ${appName} certificate ${context.thumbprint}, valid only until ${formatDate(notAfter)}, no later than the old one.`, {
+          hint: "Check the connection's certificate in the portal; the old root certificate stays on the gateway.",
+        });
+      }
+      return { status: "done", detail: `certificate ${context.thumbprint}${notAfter ? `, valid until ${formatDate(notAfter)}` : ""}` };
+    },
   };
 }
 
@@ -57,12 +99,13 @@ export const renew = defineChangeKind<{ kind: "renew"; appId: string; vnetName: 
   command: { name: "renew", summary: "Renew an app's integration certificate: disconnect and reconnect (approval; the app restarts)", params: [{ name: "APP", kind: "app" }] },
   async parse(deps, args) {
     const app = await resolveApp(deps, args.ref("APP"));
-    return { kind: "renew", appId: app.id, vnetName: connectedVnetOf(app, "renew") };
+    return { kind: "renew", appId: app.id, vnetName: await requireGatewayVnet(deps.reader, app, "renew") };
   },
   prepare: prepareRenew,
-  commandText: (request) => `renew ${nameOf(request.appId)}`,
+  commandText: (request) => `renew ${siteNameOf(request.appId)}`,
   operations: [
-    "listApps", "getApp", "listAppVnetConnections", "getVnet", "getGateway",
+    "listApps", "listSlots", "getApp", "listAppVnetConnections", "getVnet", "getGateway", "listPlanApps",
     "deleteAppVnetConnection", "putAppVnetConnection", "addGatewayRootCertificate", "generateVpnPackage", "putAppVnetGateway",
+    "listPlans", "listPlanVnetConnections", "removeGatewayRootCertificate",
   ],
 });

@@ -2,7 +2,7 @@
 import { BotError } from "../../../errors.ts";
 import { describeRoute, formatRange, parseAddressRange, rangesOverlap, readRoute, routeAddresses, routeNameFor, type AddressRange } from "../../address-range.ts";
 import type { PlanRoute } from "../../model.ts";
-import { appsOnVnet, findPlanConnection, resolvePlanVnet, planVnetText, requirePlanConnection, type PlanVnet } from "../../connections.ts";
+import { appsOnPlanVnet, findPlanConnection, resolvePlanVnet, planVnetText, requirePlanConnection, type PlanVnet } from "../../connections.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
@@ -12,7 +12,7 @@ import { retirementWarning } from "../../format.ts";
 export async function prepareRouteAdd(deps: ChangeDeps, request: PlanVnet & { range: string }): Promise<PreparedChange> {
   const range = parseAddressRange(request.range);
   const plan = await deps.reader.getPlan(request.planId);
-  const [connection, apps] = await Promise.all([requirePlanConnection(deps.reader, plan, request.vnetName, request.vnetId), deps.reader.listApps(plan.subscriptionId)]);
+  const connection = await requirePlanConnection(deps.reader, plan, request.vnetName, request.vnetId);
   const existing = connection.routes.find((route) => sameRange(route, range));
   const clash = connection.routes.find((route) => !sameRange(route, range) && overlaps(route, range));
   if (clash) {
@@ -20,7 +20,7 @@ export async function prepareRouteAdd(deps: ChangeDeps, request: PlanVnet & { ra
       hint: `Pick a range that does not overlap, or remove ${clash.name} first (/vnet route remove).`,
     });
   }
-  const onVnet = appsOnVnet(apps, plan.id, connection.name);
+  const onVnet = await appsOnPlanVnet(deps.reader, plan.id, connection.name);
   return {
     title: `Route ${formatRange(range)} from ${plan.name} into ${connection.name}`,
     targetKey: targetKeyOf(plan.id, connection.name),
@@ -82,5 +82,5 @@ export const routeAdd = defineChangeKind<{ kind: "route-add"; range: string } & 
   parse: async (deps, args) => ({ kind: "route-add", ...(await resolvePlanVnet(deps, args)).target, range: formatRange(args.range("RANGE")) }),
   prepare: prepareRouteAdd,
   commandText: (request) => `route add ${planVnetText(request)} ${request.range}`,
-  operations: ["listPlans", "getPlan", "listVnets", "listPlanVnetConnections", "listApps", "putPlanRoute"],
+  operations: ["listPlans", "getPlan", "listVnets", "listPlanVnetConnections", "listPlanApps", "listSlots", "listAppVnetConnections", "putPlanRoute"],
 });

@@ -2,7 +2,7 @@
 import { BotError } from "../../../errors.ts";
 import { describeRoute, parseAddressRange, readRoute, type AddressRange } from "../../address-range.ts";
 import type { PlanRoute } from "../../model.ts";
-import { appsOnVnet, findPlanConnection, resolvePlanVnet, planVnetText, requirePlanConnection, sameName, type PlanVnet } from "../../connections.ts";
+import { appsOnPlanVnet, findPlanConnection, resolvePlanVnet, planVnetText, requirePlanConnection, sameName, type PlanVnet } from "../../connections.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import { routesState } from "./route-add.ts";
 import { targetKeyOf, type PreparedChange } from "../runner.ts";
@@ -12,7 +12,7 @@ import { retirementWarning } from "../../format.ts";
 /** Finds the route; one that is already gone makes a plan whose step is skipped. */
 export async function prepareRouteRemove(deps: ChangeDeps, request: PlanVnet & { routeName: string }): Promise<PreparedChange> {
   const plan = await deps.reader.getPlan(request.planId);
-  const [connection, apps] = await Promise.all([requirePlanConnection(deps.reader, plan, request.vnetName, request.vnetId), deps.reader.listApps(plan.subscriptionId)]);
+  const connection = await requirePlanConnection(deps.reader, plan, request.vnetName, request.vnetId);
   const route = findRoute(connection.routes, request.routeName);
   if (route && route.routeType.toUpperCase() !== "STATIC") {
     throw new BotError("usage", `Route ${route.name} (${describeRoute(route)}) comes from the VNet's address space; only routes added to the plan can be removed.`, {
@@ -23,7 +23,7 @@ export async function prepareRouteRemove(deps: ChangeDeps, request: PlanVnet & {
   return {
     title: `Remove route ${shown} from ${plan.name} on ${connection.name}`,
     targetKey: targetKeyOf(plan.id, connection.name),
-    affectedApps: appsOnVnet(apps, plan.id, connection.name),
+    affectedApps: await appsOnPlanVnet(deps.reader, plan.id, connection.name),
     restartingApps: [],
     outage: route ? `Traffic for ${describeRoute(route).split(",")[0]} stops going into ${connection.name}.` : undefined,
     warnings: [
@@ -78,5 +78,5 @@ export const routeRemove = defineChangeKind<{ kind: "route-remove"; routeName: s
   parse: async (deps, args) => ({ kind: "route-remove", ...(await resolvePlanVnet(deps, args)).target, routeName: args.text("ROUTE") }),
   prepare: prepareRouteRemove,
   commandText: (request) => `route remove ${planVnetText(request)} ${request.routeName}`,
-  operations: ["listPlans", "getPlan", "listVnets", "listPlanVnetConnections", "listApps", "deletePlanRoute"],
+  operations: ["listPlans", "getPlan", "listVnets", "listPlanVnetConnections", "listPlanApps", "listSlots", "listAppVnetConnections", "deletePlanRoute"],
 });

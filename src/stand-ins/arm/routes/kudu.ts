@@ -5,6 +5,7 @@
 import { route, SimError, type Reply, type Route, type RouteContext } from "../http.ts";
 import { dnsServersOf, resolveName, tcpConnect } from "../reachability.ts";
 import type { SimApp } from "../state.ts";
+import { siteHostLabel } from "../web-wire.ts";
 
 const ATTEMPTS = 4;
 
@@ -55,7 +56,8 @@ function run(ctx: RouteContext, app: SimApp, command: string): Reply {
 /** The Kudu route; the app is found by name, as its SCM host name would. */
 export const kuduRoutes: Route[] = [
   route("POST", "/kudu/{app}/api/command", (ctx) => {
-    const app = ctx.state.apps.values().find((a) => a.name.toLowerCase() === ctx.params["app"]!.toLowerCase());
+    // Kudu is addressed by the site's host label: "app", or "app-slot" for a slot.
+    const app = ctx.state.apps.values().find((a) => siteHostLabel(a).toLowerCase() === ctx.params["app"]!.toLowerCase());
     if (!app) throw new SimError(404, "NotFound", `No app named ${ctx.params["app"]} has a Kudu site here.`);
     const command = (ctx.body as { command?: unknown } | undefined)?.command;
     if (typeof command !== "string" || command.trim() === "") {

@@ -3,11 +3,12 @@ import { notFound, type RouteContext } from "../http.ts";
 import type { LroStart } from "../lro.ts";
 import type { SimApp, SimGateway, SimPlan } from "../state.ts";
 
-/** The app named by {sub}/{rg}/{site}. */
+/** The app named by {sub}/{rg}/{site}, or its slot when the path has {slot}. */
 export function appOf(ctx: RouteContext): SimApp {
-  const { sub, rg, site } = ctx.params;
-  const app = ctx.state.apps.get(`/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${site}`);
-  if (!app) throw notFound("Microsoft.Web/sites", site!, rg);
+  const { sub, rg, site, slot } = ctx.params;
+  const id = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Web/sites/${site}${slot === undefined ? "" : `/slots/${slot}`}`;
+  const app = ctx.state.apps.get(id);
+  if (!app) throw slot === undefined ? notFound("Microsoft.Web/sites", site!, rg) : notFound("Microsoft.Web/sites/slots", `${site}/${slot}`, rg);
   return app;
 }
 

@@ -37,28 +37,44 @@ function desiredFrom(gateway: SimGateway, body: unknown): Partial<SimGateway> {
   };
 }
 
+/**
+ * A VPN gateway takes at most 20 P2S root certificates (azure-docs includes/azure-virtual-network-limits.md). How
+ * ARM refuses a 21st is not documented; this follows the shape of Network RP's other count limits (code
+ * "…LimitReached", e.g. StaticPublicIPCountLimitReached in Azure/data-management-zone#314), synchronously or, with the
+ * estate option rootCertificateLimitError: async, as the operation's failure.
+ */
+const MAX_ROOT_CERTIFICATES = 20;
+
+function rootLimitError(gateway: SimGateway): SimError {
+  return new SimError(400, "VpnClientRootCertificateCountLimitReached", `Virtual network gateway ${gateway.name} cannot have more than ${MAX_ROOT_CERTIFICATES} VPN client root certificates.`);
+}
+
+function errorOf(error: SimError): { code: string; message: string } {
+  return { code: error.code, message: error.message };
+}
+
 /** Starts the update: provisioningState is Updating until the operation finishes. */
 export function putGateway(ctx: RouteContext): Reply {
   const gateway = gatewayOf(ctx);
   if (gateway.provisioningState === "Updating") {
     throw new SimError(429, "RetryableErrorDueToAnotherOperation", `Operation on gateway ${gateway.name} cannot be performed because another operation is in progress on it. Retry once it finishes.`);
   }
-  // As ARM: a PUT that names the etag it read is refused when the gateway changed since.
-  if (ctx.ifMatch !== undefined && ctx.ifMatch !== "*" && ctx.ifMatch !== gateway.etag) {
-    throw new SimError(412, "PreconditionFailed", `Gateway ${gateway.name} changed since it was read (etag ${ctx.ifMatch}); read it again and retry.`);
-  }
+  // No If-Match: the Network spec declares none for this PUT, so an If-Match header changes nothing, as on ARM.
   const desired = desiredFrom(gateway, ctx.body);
+  const overLimit = (desired.rootCertificates?.length ?? 0) > MAX_ROOT_CERTIFICATES;
+  if (overLimit && ctx.state.options.rootCertificateLimitError === "sync") throw rootLimitError(gateway);
   const before = gateway.provisioningState === "Failed" ? "Succeeded" : gateway.provisioningState;
   const previous = gateway.provisioningState;
   gateway.provisioningState = "Updating";
   const complete = (succeeded: boolean) => {
-    if (succeeded) {
+    if (succeeded && !overLimit) {
       Object.assign(gateway, desired, { provisioningState: before, etag: `W/"${randomUUID()}"` });
     } else {
       gateway.provisioningState = previous;
     }
     return undefined;
   };
-  const headers = ctx.lro.start(lroStart(ctx, gateway.location, complete), false);
+  const start = lroStart(ctx, gateway.location, complete);
+  const headers = ctx.lro.start(overLimit ? { ...start, failure: errorOf(rootLimitError(gateway)) } : start, false);
   return { status: 200, body: gatewayWire({ ...gateway, ...desired }), headers };
 }

@@ -53,7 +53,8 @@ const putRoute = (ctx: RouteContext) => {
 
 export const planRoutes: Route[] = [
   route("GET", PLAN, (ctx) => ok(planWire(ctx.state, planOf(ctx)))),
-  route("GET", `${PLAN}/sites`, (ctx) => page(ctx, ctx.state.appsOf(planOf(ctx).id).map((a) => siteWire(ctx.state, a)))),
+  // The plan's production apps; whether ARM lists slots here too is not documented, and the bot reads slots per app.
+  route("GET", `${PLAN}/sites`, (ctx) => page(ctx, ctx.state.appsOf(planOf(ctx).id).filter((a) => a.slotOf === undefined).map((a) => siteWire(ctx.state, a, { inList: true })))),
   route("POST", `${PLAN}/restartSites`, (ctx) => {
     for (const app of ctx.state.appsOf(planOf(ctx).id)) app.restarts += 1;
     return { status: 204 };
@@ -74,7 +75,8 @@ export const planRoutes: Route[] = [
     const connections = planConnections(ctx, plan, ctx.params["vnet"]!);
     if (connections.length === 0) throw new SimError(404, "NotFound", `The App Service plan ${plan.name} has no virtual network connection named ${ctx.params["vnet"]}.`);
     const packageUri = (propertiesOf(ctx.body)["vpnPackageUri"] as string | undefined) ?? undefined;
-    applyPackage(ctx.state, connections, typeof packageUri === "string" ? packageUri : undefined);
+    // What this PUT reaches is not documented: with syncScope "app" it is accepted and changes no app.
+    applyPackage(ctx.state, ctx.state.options.syncScope === "plan" ? connections : [], typeof packageUri === "string" ? packageUri : undefined);
     return ok(vnetGatewayWire(plan.id, connections[0]!.vnetName));
   }),
   route("GET", `${CONNECTION}/routes`, (ctx) => {

@@ -8,7 +8,6 @@ import { planRoutes } from "./web-plan-routes.ts";
 
 const RG = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Web";
 const SITE = `${RG}/sites/{site}`;
-const CONNECTION = `${SITE}/virtualNetworkConnections/{vnet}`;
 
 function connectionOf(ctx: RouteContext, app: SimApp) {
   const vnet = ctx.params["vnet"]!;
@@ -50,45 +49,52 @@ const putAppGateway = (ctx: RouteContext) => {
   return ok(vnetGatewayWire(app.id, connection.vnetName));
 };
 
+/** The same route for an app and for its slots (sites/{site}/slots/{slot}/…), as ARM has both. */
+function siteRoute(method: string, suffix: string, handle: Route["handle"]): Route[] {
+  return [route(method, `${SITE}${suffix}`, handle), route(method, `${SITE}/slots/{slot}${suffix}`, handle)];
+}
+
 /** Every Microsoft.Web route the simulator answers. */
 export const webRoutes: Route[] = [
   route("GET", "/subscriptions/{sub}/providers/Microsoft.Web/serverfarms", (ctx) =>
     page(ctx, ctx.state.plans.values().filter((p) => inSubscription(ctx, p, false)).map((p) => planWire(ctx.state, p))),
   ),
+  // Site lists hold production apps; slots are listed per app.
   route("GET", "/subscriptions/{sub}/providers/Microsoft.Web/sites", (ctx) =>
-    page(ctx, ctx.state.apps.values().filter((a) => inSubscription(ctx, a, false)).map((a) => siteWire(ctx.state, a, { inList: true }))),
+    page(ctx, ctx.state.productionApps().filter((a) => inSubscription(ctx, a, false)).map((a) => siteWire(ctx.state, a, { inList: true }))),
   ),
   route("GET", `${RG}/serverfarms`, (ctx) =>
     page(ctx, ctx.state.plans.values().filter((p) => inSubscription(ctx, p, true)).map((p) => planWire(ctx.state, p))),
   ),
   route("GET", `${RG}/sites`, (ctx) =>
-    page(ctx, ctx.state.apps.values().filter((a) => inSubscription(ctx, a, true)).map((a) => siteWire(ctx.state, a, { inList: true }))),
+    page(ctx, ctx.state.productionApps().filter((a) => inSubscription(ctx, a, true)).map((a) => siteWire(ctx.state, a, { inList: true }))),
   ),
-  route("GET", SITE, (ctx) => ok(siteWire(ctx.state, appOf(ctx)))),
-  route("GET", `${SITE}/config/web`, (ctx) => ok(siteConfigWire(appOf(ctx)))),
-  route("POST", `${SITE}/restart`, (ctx) => {
+  route("GET", `${SITE}/slots`, (ctx) => page(ctx, ctx.state.slotsOf(appOf(ctx).id).map((slot) => siteWire(ctx.state, slot, { inList: true })))),
+  ...siteRoute("GET", "", (ctx) => ok(siteWire(ctx.state, appOf(ctx)))),
+  ...siteRoute("GET", "/config/web", (ctx) => ok(siteConfigWire(appOf(ctx)))),
+  ...siteRoute("POST", "/restart", (ctx) => {
     appOf(ctx).restarts += 1;
     return { status: 200 };
   }),
-  route("GET", `${SITE}/virtualNetworkConnections`, (ctx) => {
+  ...siteRoute("GET", "/virtualNetworkConnections", (ctx) => {
     const app = appOf(ctx);
     const list = ctx.state.connectionsOf(app.id).map((c) => appConnectionWire(ctx, app, c.vnetName));
     if (app.regionalSubnetId) list.push(regionalConnectionWire(app));
     return ok(list);
   }),
-  route("GET", CONNECTION, (ctx) => ok(appConnectionWire(ctx, appOf(ctx), ctx.params["vnet"]!))),
-  route("PUT", CONNECTION, putConnection),
-  route("PATCH", CONNECTION, async (ctx) => {
+  ...siteRoute("GET", "/virtualNetworkConnections/{vnet}", (ctx) => ok(appConnectionWire(ctx, appOf(ctx), ctx.params["vnet"]!))),
+  ...siteRoute("PUT", "/virtualNetworkConnections/{vnet}", putConnection),
+  ...siteRoute("PATCH", "/virtualNetworkConnections/{vnet}", async (ctx) => {
     const app = appOf(ctx);
     const connection = connectionOf(ctx, app);
     await connectApp(ctx.state, app, connection.vnetName, vnetResourceIdOf(ctx.body) ?? connection.vnetId, ctx.now());
     return ok(appConnectionWire(ctx, app, connection.vnetName));
   }),
-  route("DELETE", CONNECTION, (ctx) => {
+  ...siteRoute("DELETE", "/virtualNetworkConnections/{vnet}", (ctx) => {
     disconnectApp(ctx.state, appOf(ctx), ctx.params["vnet"]!);
     return { status: 200 };
   }),
-  route("GET", `${CONNECTION}/gateways/{gateway}`, (ctx) => {
+  ...siteRoute("GET", "/virtualNetworkConnections/{vnet}/gateways/{gateway}", (ctx) => {
     const app = appOf(ctx);
     const connection = connectionOf(ctx, app);
     if (!connection.vpnPackageUri || ctx.params["gateway"]!.toLowerCase() !== "primary") {
@@ -96,7 +102,7 @@ export const webRoutes: Route[] = [
     }
     return ok(vnetGatewayWire(app.id, connection.vnetName));
   }),
-  route("PUT", `${CONNECTION}/gateways/{gateway}`, putAppGateway),
-  route("PATCH", `${CONNECTION}/gateways/{gateway}`, putAppGateway),
+  ...siteRoute("PUT", "/virtualNetworkConnections/{vnet}/gateways/{gateway}", putAppGateway),
+  ...siteRoute("PATCH", "/virtualNetworkConnections/{vnet}/gateways/{gateway}", putAppGateway),
   ...planRoutes,
 ];

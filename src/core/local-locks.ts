@@ -1,0 +1,20 @@
+/** Locks for one process: each name's work runs after the previous work of that name has settled. */
+import type { Locks } from "./ports.ts";
+
+/** In-process locks (SQLite, one replica); PostgreSQL replicas use the database's. */
+export function createLocalLocks(): Locks {
+  const tails = new Map<string, Promise<unknown>>();
+  return {
+    async withLock(name, work) {
+      const previous = tails.get(name) ?? Promise.resolve();
+      const run = previous.then(work, work);
+      const tail = run.catch(() => undefined);
+      tails.set(name, tail);
+      try {
+        return await run;
+      } finally {
+        if (tails.get(name) === tail) tails.delete(name);
+      }
+    },
+  };
+}
