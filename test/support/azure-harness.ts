@@ -19,10 +19,14 @@ export interface AzureHarness {
 /**
  * Starts the simulator on an estate (a bundled name such as "demo", a parsed seed, or a seed object built in the
  * test) and builds the production Azure adapter against it: real SDK clients, HTTPS with the test CA trusted
- * through NODE_EXTRA_CA_CERTS, a static bearer token.
+ * through NODE_EXTRA_CA_CERTS, a static bearer token. ARM's throttling is off unless `throttling` asks for it, so
+ * that tests about something else never wait for a bucket to refill.
  */
-export async function startAzureHarness(options: { estate?: string | EstateSeed | EstateSeedInput; now?: () => Date } = {}): Promise<AzureHarness> {
-  const estate = typeof options.estate === "string" || options.estate === undefined ? loadEstate(options.estate ?? "demo") : parseEstate(options.estate);
+export async function startAzureHarness(
+  options: { estate?: string | EstateSeed | EstateSeedInput; now?: () => Date; throttling?: EstateSeedInput["throttling"] } = {},
+): Promise<AzureHarness> {
+  const seed = typeof options.estate === "string" || options.estate === undefined ? loadEstate(options.estate ?? "demo") : options.estate;
+  const estate = parseEstate({ ...seed, throttling: options.throttling ?? false });
   const sim = await startSimulator({ estate, tls: testSimulatorTls(), ...(options.now ? { now: options.now } : {}) });
   const clients = createAzureClients({
     credential: { getToken: async () => ({ token: "harness-token", expiresOnTimestamp: Date.now() + 3_600_000 }) },
