@@ -1,4 +1,4 @@
-import { createAzureClients, createAzureReader, createAzureWriter, createKuduRunner } from "../../src/azure/index.ts";
+import { createAzureClients, createAzureReader, createAzureWriter, createKuduRunner, type AzureClients, type PacingOptions } from "../../src/azure/index.ts";
 import type { AzureReader, AzureWriter, KuduRunner } from "../../src/core/ports.ts";
 import { loadEstate, parseEstate, startSimulator, type EstateSeed, type EstateSeedInput, type RunningSimulator } from "../../src/stand-ins/arm/index.ts";
 import { testSimulatorTls } from "./simulator-tls.ts";
@@ -6,6 +6,8 @@ import { testSimulatorTls } from "./simulator-tls.ts";
 /** The real Azure adapter wired to a running ARM simulator. */
 export interface AzureHarness {
   sim: RunningSimulator;
+  /** The SDK clients the reader, writer and Kudu runner share. */
+  clients: AzureClients;
   reader: AzureReader;
   writer: AzureWriter;
   kudu: KuduRunner;
@@ -23,7 +25,13 @@ export interface AzureHarness {
  * that tests about something else never wait for a bucket to refill.
  */
 export async function startAzureHarness(
-  options: { estate?: string | EstateSeed | EstateSeedInput; now?: () => Date; throttling?: EstateSeedInput["throttling"] } = {},
+  options: {
+    estate?: string | EstateSeed | EstateSeedInput;
+    now?: () => Date;
+    throttling?: EstateSeedInput["throttling"];
+    /** The clients' pacing (default: as in production). */
+    pacing?: PacingOptions | false;
+  } = {},
 ): Promise<AzureHarness> {
   const seed = typeof options.estate === "string" || options.estate === undefined ? loadEstate(options.estate ?? "demo") : options.estate;
   const estate = parseEstate({ ...seed, throttling: options.throttling ?? false });
@@ -32,10 +40,12 @@ export async function startAzureHarness(
     credential: { getToken: async () => ({ token: "harness-token", expiresOnTimestamp: Date.now() + 3_600_000 }) },
     cloud: "AzureCloud",
     armEndpoint: sim.url,
+    pacing: options.pacing,
   });
   const kuduUrl = `${sim.url}/kudu/{app}`;
   return {
     sim,
+    clients,
     reader: createAzureReader(clients),
     writer: createAzureWriter(clients),
     kudu: createKuduRunner(clients, kuduUrl),
