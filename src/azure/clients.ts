@@ -2,6 +2,7 @@ import { WebSiteManagementClient } from "@azure/arm-appservice";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
 import { getClient, type Client } from "@azure-rest/core-client";
+import { ArmPacer, type PacingOptions, type PacingStats } from "./pacing.ts";
 
 /** The Azure clouds the bot can manage. */
 export type AzureCloudName = "AzureCloud" | "AzureChinaCloud" | "AzureUSGovernment";
@@ -17,6 +18,8 @@ export interface AzureClientOptions {
   credential: TokenCredential;
   cloud: AzureCloudName;
   armEndpoint?: string | undefined;
+  /** Pacing against ARM's throttling (default: on, with ARM's documented buckets); false sends as fast as asked. */
+  pacing?: PacingOptions | false | undefined;
 }
 
 /** SDK clients per subscription, built once and shared (each keeps its own connection pool and token cache). */
@@ -28,6 +31,8 @@ export interface AzureClients {
   credential: TokenCredential;
   /** The token scope of the cloud's ARM, which Kudu also accepts. */
   scope: string;
+  /** How long requests waited for ARM's budget so far (zeros when pacing is off), for benchmarks. */
+  pacingStats(): PacingStats;
 }
 
 /** The production credential: managed identity, workload identity, environment service principal or `az login`. */
@@ -39,20 +44,26 @@ export function defaultCredential(): TokenCredential {
 export function createAzureClients(options: AzureClientOptions): AzureClients {
   const cloud = CLOUDS[options.cloud];
   const scope = `${cloud.arm}/.default`;
-  const common = {
-    ...(options.armEndpoint ? { endpoint: options.armEndpoint } : { cloudSetting: cloud.setting }),
+  // One pacer for every client: ARM's buckets are per subscription and principal, and these clients share both,
+  // so web, network and the plain ARM client draw on the same copies (the pacer tells subscriptions apart by URL).
+  const pacer = options.pacing === false ? undefined : new ArmPacer(options.pacing);
+  const shared = {
     credentials: { scopes: [scope] },
     // The SDK retries 429/503 by Retry-After and 5xx with back-off; three tries keep a command inside its deadline.
+    // Pacing runs per retry, below the retry policy, so each attempt waits for a token and its answer is seen.
     retryOptions: { maxRetries: 3 },
+    additionalPolicies: pacer ? [{ policy: pacer.policy, position: "perRetry" as const }] : [],
   };
+  const common = { ...(options.armEndpoint ? { endpoint: options.armEndpoint } : { cloudSetting: cloud.setting }), ...shared };
   const web = new Map<string, WebSiteManagementClient>();
   const network = new Map<string, NetworkManagementClient>();
   return {
     web: (sub) => getOrCreate(web, sub, () => new WebSiteManagementClient(options.credential, sub, common)),
     network: (sub) => getOrCreate(network, sub, () => new NetworkManagementClient(options.credential, sub, common)),
-    arm: getClient(options.armEndpoint ?? cloud.arm, options.credential, { credentials: { scopes: [scope] }, retryOptions: { maxRetries: 3 } }),
+    arm: getClient(options.armEndpoint ?? cloud.arm, options.credential, shared),
     credential: options.credential,
     scope,
+    pacingStats: () => pacer?.stats() ?? { requestsWaited: 0, totalWaitMs: 0, longestWaitMs: 0, waiting: 0 },
   };
 }
 

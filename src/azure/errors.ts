@@ -76,6 +76,13 @@ export function translateAzureError(error: unknown, operation: AzureOperation, r
       }
     // falls through: any other conflict is another operation holding the resource
     case 429:
+      // ARM's own throttling of the subscription, not a busy resource (request-limits-and-throttling.md).
+      if (error.code === "SubscriptionRequestsThrottled") {
+        throw new BotError("throttled", `Azure is throttling the bot's requests to the subscription of ${resource}; try again in a minute.`, {
+          ...options,
+          hint: "Nothing was changed by this attempt; run the same command again in a minute.",
+        });
+      }
       throw new BotError("throttled", `Azure is busy with another operation on ${resource}; try again in a minute.`, {
         ...options,
         hint: "Nothing was changed by this attempt; run the same command again in a minute.",

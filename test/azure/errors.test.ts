@@ -32,6 +32,7 @@ describe("Azure failures become BotErrors a user can act on", () => {
     [404, "ResourceNotFound", "not-found", /app-a/],
     [409, "Conflict", "throttled", /busy with another operation on .*app-a.*try again in a minute/i],
     [429, "TooManyRequests", "throttled", /busy with another operation on .*app-a.*try again in a minute/i],
+    [429, "SubscriptionRequestsThrottled", "throttled", /throttling the bot's requests to the subscription of .*app-a.*try again in a minute/i],
     [409, "MissingSubscriptionRegistration", "unavailable", /not registered for a resource provider the bot needs: Azure says no\./],
   ])("HTTP %i (%s) on a read → %s", async (status, code, kind, message) => {
     h.sim.faults.add({ method: "GET", path: APP_PATH, status, code, message: "Azure says no." });

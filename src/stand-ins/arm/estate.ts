@@ -6,6 +6,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { ARM_THROTTLING_LIMITS } from "./throttling.ts";
 
 const healthState = z.enum(["Available", "Unavailable", "Degraded", "Unknown"]);
 const provisioningState = z.enum(["Succeeded", "Failed", "Updating", "Creating", "Deleting", "Canceled"]);
@@ -147,6 +148,15 @@ const networkSeed = z.strictObject({
   unreachableDnsServers: z.array(z.string()).default([]),
 });
 
+const bucketSeed = z.strictObject({ burst: z.number().int().positive(), refillPerSecond: z.number().positive() });
+
+/** ARM's buckets by default; a key left out keeps ARM's limits for that operation type. */
+const throttlingSeed = z.strictObject({
+  reads: bucketSeed.default(ARM_THROTTLING_LIMITS.reads),
+  writes: bucketSeed.default(ARM_THROTTLING_LIMITS.writes),
+  deletes: bucketSeed.default(ARM_THROTTLING_LIMITS.deletes),
+});
+
 const estateSchema = z.strictObject({
   subscriptions: z
     .array(z.strictObject({ id: z.string().min(1), name: z.string().optional(), resourceGroups: z.array(resourceGroupSeed).default([]) }))
@@ -180,6 +190,8 @@ const estateSchema = z.strictObject({
    * "async" an operation that ends Failed.
    */
   rootCertificateLimitError: z.enum(["sync", "async"]).default("sync"),
+  /** ARM's request throttling (token buckets per subscription, principal and operation type); false: none at all. */
+  throttling: z.union([z.literal(false), throttlingSeed]).default(ARM_THROTTLING_LIMITS),
 });
 
 /** A validated estate seed. */

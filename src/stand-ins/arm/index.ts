@@ -11,12 +11,14 @@ import { networkRoutes } from "./routes/network.ts";
 import { webRoutes } from "./routes/web.ts";
 import { handleRequest, type RecordedRequest } from "./server.ts";
 import type { SimulatorState } from "./state.ts";
+import { ArmThrottle, type ThrottlingCounters } from "./throttling.ts";
 import { createServerTls } from "./tls.ts";
 
 export { loadEstate, parseEstate, type EstateSeed, type EstateSeedInput } from "./estate.ts";
 export { FaultInjector, type FaultSpec } from "./faults.ts";
 export type { RecordedRequest } from "./server.ts";
 export type { SimulatorState } from "./state.ts";
+export { ARM_THROTTLING_LIMITS, type OperationType, type ThrottlingCounters, type ThrottlingLimits } from "./throttling.ts";
 
 /** How to start a simulator. */
 export interface SimulatorOptions {
@@ -29,6 +31,11 @@ export interface SimulatorOptions {
   tls?: { key: string; cert: string; caPem: string };
   /** The clock for issued certificates and relative expiries. */
   now?: () => Date;
+  /**
+   * Milliseconds from a monotonic source for the throttling buckets (default performance.now): tests move it to
+   * refill a bucket without waiting. Apart from `now`, which tests often hold still.
+   */
+  monotonicNow?: () => number;
 }
 
 /** A running simulator. */
@@ -40,6 +47,8 @@ export interface RunningSimulator {
   state: SimulatorState;
   faults: FaultInjector;
   requests: RecordedRequest[];
+  /** Requests charged to ARM's throttling buckets by operation type, and the 429s answered (estate `throttling`). */
+  throttling: ThrottlingCounters;
   close(): Promise<void>;
 }
 
@@ -53,7 +62,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const requests: RecordedRequest[] = [];
   const host = options.host ?? "127.0.0.1";
   let url = "";
-  const deps = { routes: [...webRoutes, ...networkRoutes, ...healthRoutes, ...kuduRoutes], state, faults, lro: new LroStore(), requests, now, baseUrl: () => url };
+  const throttle = new ArmThrottle(options.estate.throttling, options.monotonicNow ?? (() => performance.now()));
+  const routes = [...webRoutes, ...networkRoutes, ...healthRoutes, ...kuduRoutes];
+  const deps = { routes, state, faults, lro: new LroStore(), throttle, requests, now, baseUrl: () => url };
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => void handleRequest(deps, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -67,6 +78,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     state,
     faults,
     requests,
+    throttling: throttle.counters,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

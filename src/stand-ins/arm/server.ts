@@ -1,10 +1,11 @@
-/** The HTTPS request loop: auth, faults, recording, routing, and ARM-shaped errors with x-ms-request-id. */
+/** The HTTPS request loop: auth, throttling, faults, recording, routing, and ARM-shaped errors with x-ms-request-id. */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultInjector } from "./faults.ts";
 import { matchRoute, SimError, type Reply, type Route } from "./http.ts";
 import type { LroStore } from "./lro.ts";
 import type { SimulatorState } from "./state.ts";
+import type { ArmThrottle } from "./throttling.ts";
 
 /** One request as the simulator saw it. */
 export interface RecordedRequest {
@@ -23,6 +24,7 @@ export interface ServerDeps {
   state: SimulatorState;
   faults: FaultInjector;
   lro: LroStore;
+  throttle: ArmThrottle;
   requests: RecordedRequest[];
   now: () => Date;
   baseUrl: () => string;
@@ -40,8 +42,8 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function send(res: ServerResponse, reply: Reply, requestId: string): void {
-  const headers: Record<string, string> = { "x-ms-request-id": requestId, "x-ms-correlation-request-id": requestId, ...reply.headers };
+function send(res: ServerResponse, reply: Reply, requestId: string, rateLimit: Record<string, string> = {}): void {
+  const headers: Record<string, string> = { "x-ms-request-id": requestId, "x-ms-correlation-request-id": requestId, ...rateLimit, ...reply.headers };
   if (reply.body === undefined) {
     res.writeHead(reply.status, { ...headers, "content-length": "0" });
     res.end();
@@ -64,6 +66,9 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
   const url = new URL(req.url ?? "/", "https://simulator.invalid");
   const method = (req.method ?? "GET").toUpperCase();
   const query = Object.fromEntries(url.searchParams);
+  // The remaining budget goes on every answer to a charged request, errors included: "Read requests return a value
+  // in the header for the number of remaining read requests" (request-limits-and-throttling.md, "Remaining requests").
+  let rateLimit: Record<string, string> = {};
   try {
     const body = await readBody(req).catch((error: unknown) => {
       deps.requests.push({ method, path: url.pathname, query, body: undefined, headers: req.headers });
@@ -73,13 +78,21 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
     if (!/^Bearer \S+/i.test(req.headers.authorization ?? "")) {
       throw new SimError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or is not a Bearer token.");
     }
+    // ARM throttles before it routes to the resource provider, so a throttled request never reaches a fault or route.
+    const verdict = deps.throttle.take(method, url.pathname, req.headers.authorization);
+    if (verdict?.throttled) {
+      const { code, message } = verdict.throttled;
+      send(res, errorReply(new SimError(429, code, message)), requestId, verdict.headers);
+      return;
+    }
+    rateLimit = verdict?.headers ?? {};
     const fault = deps.faults.take(method, url.pathname);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault && !fault.failOperation && (fault.status !== undefined || fault.retryAfterSeconds !== undefined)) {
       const status = fault.status ?? 429;
       const code = fault.code ?? (status === 429 ? "TooManyRequests" : "InternalServerError");
       const headers = fault.retryAfterSeconds === undefined ? undefined : { "retry-after": String(fault.retryAfterSeconds) };
-      send(res, errorReply(new SimError(status, code, fault.message ?? `Injected fault: ${code}.`), headers), requestId);
+      send(res, errorReply(new SimError(status, code, fault.message ?? `Injected fault: ${code}.`), headers), requestId, rateLimit);
       return;
     }
     const found = matchRoute(deps.routes, method, url.pathname);
@@ -88,9 +101,9 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
     }
     const failure = fault?.failOperation ? { code: fault.code ?? "InternalServerError", message: fault.message ?? "An error occurred while processing the operation." } : undefined;
     const reply = await found.route.handle({ method, path: url.pathname, query, body, baseUrl: deps.baseUrl(), state: deps.state, lro: deps.lro, now: deps.now, failure, params: found.params });
-    send(res, reply, requestId);
+    send(res, reply, requestId, rateLimit);
   } catch (error) {
     const simError = error instanceof SimError ? error : new SimError(500, "InternalServerError", `The simulator failed: ${(error as Error).message}`);
-    send(res, errorReply(simError), requestId);
+    send(res, errorReply(simError), requestId, rateLimit);
   }
 }

@@ -63,13 +63,16 @@ export function smallEstate(): EstateSeedInput {
   };
 }
 
-/** A simulator on the given estate plus the real SDK clients pointed at it. */
+/**
+ * A simulator on the given estate plus the real SDK clients pointed at it. ARM's throttling is off unless the seed
+ * sets `throttling`: these clients do not pace themselves, and most tests are not about the budget.
+ */
 export async function startTestSimulator(seed: EstateSeedInput = smallEstate()): Promise<{
   sim: RunningSimulator;
   web: WebSiteManagementClient;
   network: NetworkManagementClient;
 }> {
-  const sim = await startSimulator({ estate: parseEstate(seed), tls: testSimulatorTls(), now: () => NOW });
+  const sim = await startSimulator({ estate: parseEstate({ throttling: false, ...seed }), tls: testSimulatorTls(), now: () => NOW });
   const web = new WebSiteManagementClient(credential, SUB, { endpoint: sim.url });
   const network = new NetworkManagementClient(credential, SUB, { endpoint: sim.url });
   return { sim, web, network };
