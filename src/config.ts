@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { Secret } from "./core/secret.ts";
+import { isKnownTimezone } from "./schedule/validate-schedule.ts";
 import type { core as zcore } from "zod";
 
 const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,7 +32,7 @@ const fileSchema = z.object({
   storage: z.object({ sqlitePath: z.string().min(1).default("./data/vnetbot.sqlite") }).prefault({}),
   schedule: z
     .object({
-      timezone: z.string().refine((tz) => Intl.supportedValuesOf("timeZone").includes(tz) || tz === "UTC").optional(),
+      timezone: z.string().refine(isKnownTimezone).optional(),
       certificates: z.string().min(1).optional(),
       gateways: z.string().min(1).optional(),
       certificateWarningMonths: z.number().int().min(1).max(24).default(6),

@@ -72,6 +72,13 @@ schedule: { timezone: Europe/Riga, certificates: "0 9 * * 1-5", gateways: "*/5 *
     expect(config.port).toBe(8080);
   });
 
+  // Intl.supportedValuesOf("timeZone") leaves these IANA links out, yet every runtime formats them.
+  it.each(["Asia/Kolkata", "Europe/Kyiv", "America/Argentina/Buenos_Aires"])("accepts the timezone %s", (timezone) => {
+    const { config } = loadConfig({ VNETBOT_CONFIG: "bot.yaml", VNETBOT_LOCAL: "1" }, files({ "bot.yaml": `schedule: { timezone: ${timezone} }\n` }));
+
+    expect(config.schedule.timezone).toBe(timezone);
+  });
+
   it("chooses Socket Mode when an app token is set", () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }, files({})).config.mode).toBe("socket");
   });
