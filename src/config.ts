@@ -180,6 +180,11 @@ export function loadConfigFromProcess(): { config: Config; warnings: string[] } 
   return loadConfig(process.env);
 }
 
+/** Checks a file before it is deployed (default: the one VNETBOT_CONFIG names) with this process's environment. */
+export function checkConfigFromProcess(path?: string): ConfigCheck {
+  return checkConfig(path === undefined ? process.env : { ...process.env, VNETBOT_CONFIG: path }, readIfExists, { beforeDeployment: true });
+}
+
 function readEnvironment(env: Readonly<Record<string, string | undefined>>, problems: string[]) {
   const value = (name: string) => (env[name] ?? "").trim() || undefined;
   const botToken = value("SLACK_BOT_TOKEN");
