@@ -3,6 +3,7 @@
  * module that reads process.env; every problem is collected and reported at once, each with a hint.
  */
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { Secret } from "./core/secret.ts";
@@ -13,6 +14,10 @@ const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 const USER_OR_GROUP = /^[UWS][A-Z0-9]{2,}$/;
 const CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+// RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens, 253 characters at most.
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+/** Where HTTP mode listens when HOST is not set: every IPv4 interface, as a container's port mapping expects. */
+export const DEFAULT_HOST = "0.0.0.0";
 
 const fileSchema = z.object({
   azure: z
@@ -61,6 +66,8 @@ export interface Config extends FileConfig {
   slackApiUrl: string | undefined;
   armEndpoint: string | undefined;
   port: number;
+  /** The address HTTP mode (and Socket Mode's /healthz) listens on (HOST); local mode always 127.0.0.1. */
+  host: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
@@ -155,7 +162,7 @@ export function checkConfig(env: Readonly<Record<string, string | undefined>>, r
   // The cron expressions are checked here, with the rest, rather than when the scheduler starts after "ready".
   problems.push(...cronProblems(configuredJobs(raw as Record<string, unknown>)).map((problem) => `${configPath}: ${problem}`));
 
-  const env_ = readEnvironment(env, problems);
+  const env_ = readEnvironment(env, problems, warnings);
   const isLocal = env["VNETBOT_LOCAL"] === "1";
   if (env_.mode === "local" && text !== undefined && !isLocal) {
     if (options.beforeDeployment) {
@@ -185,7 +192,7 @@ export function checkConfigFromProcess(path?: string): ConfigCheck {
   return checkConfig(path === undefined ? process.env : { ...process.env, VNETBOT_CONFIG: path }, readIfExists, { beforeDeployment: true });
 }
 
-function readEnvironment(env: Readonly<Record<string, string | undefined>>, problems: string[]) {
+function readEnvironment(env: Readonly<Record<string, string | undefined>>, problems: string[], warnings: string[]) {
   const value = (name: string) => (env[name] ?? "").trim() || undefined;
   const botToken = value("SLACK_BOT_TOKEN");
   const signingSecret = value("SLACK_SIGNING_SECRET");
@@ -222,11 +229,20 @@ function readEnvironment(env: Readonly<Record<string, string | undefined>>, prob
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     problems.push(`PORT: "${portText}" is not a port number. Hint: use a whole number from 1 to 65535 (default 3000).`);
   }
+  const host = value("HOST");
+  if (host !== undefined && isIP(host) === 0 && !HOST_NAME.test(host)) {
+    problems.push(
+      `HOST: "${host}" is not an IP address or host name. Hint: give the address to listen on, e.g. 0.0.0.0 (every IPv4 interface, the default), :: (every interface) or 127.0.0.1 (this machine only); the port goes in PORT.`,
+    );
+  }
   const level = (value("LOG_LEVEL") ?? "info").toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     problems.push(`LOG_LEVEL: "${level}" is not a level. Hint: use one of ${LOG_LEVELS.join(", ")}.`);
   }
   const mode: SlackMode = botToken === undefined ? "local" : appToken !== undefined ? "socket" : "http";
+  if (mode === "local" && host !== undefined && host !== "127.0.0.1") {
+    warnings.push(`HOST is ignored in local mode: the playground can act as any user, so it listens on 127.0.0.1 only.`);
+  }
   return {
     mode,
     secrets: {
@@ -238,6 +254,7 @@ function readEnvironment(env: Readonly<Record<string, string | undefined>>, prob
     slackApiUrl,
     armEndpoint,
     port,
+    host: mode === "local" ? "127.0.0.1" : host ?? DEFAULT_HOST,
     logLevel: level as Config["logLevel"],
   };
 }

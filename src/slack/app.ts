@@ -24,7 +24,8 @@ import { createSlackDirectory } from "./slack-directory.ts";
 
 /** What the Slack app is built from; main.ts passes these. */
 export interface SlackAppDeps {
-  config: Pick<Config, "mode" | "secrets" | "slackApiUrl" | "port" | "access" | "approvals" | "slack" | "azure">;
+  /** Without host (configurations built in code), HTTP mode listens on every interface. */
+  config: Pick<Config, "mode" | "secrets" | "slackApiUrl" | "port" | "access" | "approvals" | "slack" | "azure"> & Partial<Pick<Config, "host">>;
   logger: Logger;
   reader: AzureReader;
   writer: AzureWriter;
@@ -190,9 +191,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
     idle,
     async start() {
       await app.init();
-      if (routeServer) await listen(routeServer, port, logger);
+      if (routeServer) await listen(routeServer, port, config.host, logger);
       // Local mode serves a playground that can act as any user: never beyond this machine.
-      const started = await app.start(config.mode === "local" ? { port, host: "127.0.0.1" } : port).catch(async (error: unknown) => {
+      const started = await app.start({ port, host: config.mode === "local" ? "127.0.0.1" : config.host }).catch(async (error: unknown) => {
         if (routeServer?.listening) await new Promise((resolve) => routeServer.close(resolve));
         throw error;
       });
@@ -245,18 +246,18 @@ function createRouteServer(routes: CustomRoute[]): Server {
   });
 }
 
-// Listens like Bolt's HTTP receiver (all interfaces); a port that cannot be used fails start() with the reason.
-async function listen(server: Server, port: number, logger: Logger): Promise<void> {
+// Listens where HTTP mode would (HOST); a port that cannot be used fails start() with the reason.
+async function listen(server: Server, port: number, host: string | undefined, logger: Logger): Promise<void> {
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(port, () => {
+      server.listen({ port, host }, () => {
         server.off("error", reject);
         resolve();
       });
     });
   } catch (error) {
-    throw new Error(`cannot serve /healthz on port ${port} (${(error as Error).message}). Hint: set PORT to a free port.`, { cause: error });
+    throw new Error(`cannot serve /healthz on port ${port} (${(error as Error).message}). Hint: set PORT to a free port, and HOST to an address of this machine.`, { cause: error });
   }
   server.on("error", (error) => logger.error("the /healthz server failed", { error: error.message }));
 }

@@ -129,6 +129,22 @@ schedule: { timezone: Europe/Riga, certificates: "0 9 * * 1-5", gateways: "*/5 *
     expect(config.schedule.timezone).toBe(timezone);
   });
 
+  it.each([
+    [{}, "0.0.0.0"],
+    [{ HOST: "127.0.0.1" }, "127.0.0.1"],
+    [{ HOST: "::" }, "::"],
+    [{ HOST: "vnetbot.internal" }, "vnetbot.internal"],
+  ])("listens where HOST says in HTTP mode (%o → %s)", (env, host) => {
+    expect(loadConfig({ ...DEPLOYABLE, ...HTTP_ENV, ...env }, deployable).config.host).toBe(host);
+  });
+
+  it("keeps local mode on 127.0.0.1 whatever HOST says, and says so", () => {
+    const { config, warnings } = loadConfig({ HOST: "0.0.0.0" }, files({}));
+
+    expect(config.host).toBe("127.0.0.1");
+    expect(warnings).toEqual(["HOST is ignored in local mode: the playground can act as any user, so it listens on 127.0.0.1 only."]);
+  });
+
   it("chooses Socket Mode when an app token is set", () => {
     expect(loadConfig({ ...DEPLOYABLE, SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }, deployable).config.mode).toBe("socket");
   });
@@ -177,6 +193,8 @@ schedule: { timezone: Europe/Riga, certificates: "0 9 * * 1-5", gateways: "*/5 *
     ["an unknown log level", { LOG_LEVEL: "verbose" }, 'LOG_LEVEL: "verbose" is not a level. Hint: use one of debug, info, warn, error.'],
     ["a Slack API URL that is not a URL", { SLACK_API_URL: "slack" }, 'SLACK_API_URL: "slack" is not an http(s) URL.'],
     ["an ARM endpoint that is not a URL", { AZURE_ARM_ENDPOINT: "ftp://arm" }, 'AZURE_ARM_ENDPOINT: "ftp://arm" is not an http(s) URL.'],
+    ["a HOST with a port", { HOST: "0.0.0.0:3000" }, 'HOST: "0.0.0.0:3000" is not an IP address or host name. Hint: give the address to listen on, e.g. 0.0.0.0'],
+    ["a HOST that is a URL", { HOST: "http://bot" }, 'HOST: "http://bot" is not an IP address or host name.'],
   ])("reports %s with a hint", (_name, env, message) => {
     expect(problemsOf(env, "access: { approvers: [U0AAA] }\n")).toEqual([expect.stringContaining(message)]);
   });

@@ -49,6 +49,8 @@ export interface SlackHarnessOptions {
   alerts?: boolean;
   /** Further button handlers by action id, built once the bot exists (they may use its approvals and access). */
   actions?: (bot: SlackBot, stores: Stores) => Readonly<Record<string, ClickHandler>>;
+  /** The address to listen on (config.host, from HOST); default: every interface. */
+  host?: string;
 }
 
 /** The ARM requests the simulator saw that could change something: every non-GET (reads are all GETs) except Kudu commands. */
@@ -83,6 +85,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
     approvals: { expireAfterMinutes: 30 },
     slack: { approvalChannel: "approvalChannel" in options ? options.approvalChannel : CHANNELS.approvals, alertChannel: options.alerts ? CHANNELS.alerts : undefined },
     azure: { subscriptions: azure.subscriptions, cloud: "AzureCloud", kuduUrl: azure.kuduUrl },
+    ...(options.host ? { host: options.host } : {}),
   };
 
   let stores: Stores;
