@@ -91,9 +91,11 @@ export function createSlackApp(deps: SlackAppDeps): SlackBot {
       res.end(ready ? "ok" : "starting");
     },
   };
+  // Browsers ask every server they visit for an icon; unanswered, each ask is an info line from Bolt's receiver.
+  const noFavicon: CustomRoute = { path: "/favicon.ico", method: ["GET"], handler: (_req, res) => void res.writeHead(204).end() };
   const socketMode = config.mode === "socket";
   const port = deps.port ?? config.port;
-  const routes = [healthz, ...(deps.customRoutes ?? [])];
+  const routes = [healthz, noFavicon, ...(deps.customRoutes ?? [])];
   const boltLog = boltLogger(logger);
   const receiver = socketMode ? createSocketModeReceiver(deps, boltLog) : undefined;
   // Bolt's Socket Mode receiver would serve the routes from a server it neither awaits nor watches (a busy port was an

@@ -10,7 +10,7 @@ import { NOW } from "./demo-estate.ts";
 import type { Clock, PostedMessage } from "../../src/core/ports.ts";
 import { ACTIONS, type ActionId } from "../../src/core/reply.ts";
 import { Secret } from "../../src/core/secret.ts";
-import { silentLogger } from "../../src/log.ts";
+import { silentLogger, type Logger } from "../../src/log.ts";
 import { createSlackApp, type SlackBot } from "../../src/slack/app.ts";
 import type { ClickHandler } from "../../src/slack/dispatcher.ts";
 import { startLocalWebApi, type LocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
@@ -51,6 +51,8 @@ export interface SlackHarnessOptions {
   actions?: (bot: SlackBot, stores: Stores) => Readonly<Record<string, ClickHandler>>;
   /** The address to listen on (config.host, from HOST); default: every interface. */
   host?: string;
+  /** The bot's logger; default: silent. */
+  logger?: Logger;
 }
 
 /** The ARM requests the simulator saw that could change something: every non-GET (reads are all GETs) except Kudu commands. */
@@ -96,7 +98,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
     stores = openSqliteStore(dbPath);
     const actions: Record<string, ClickHandler> = {};
     bot = createSlackApp({
-      config, logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
+      config, logger: options.logger ?? silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
       commands: options.commands ?? defaultCommands, retryConfig: { retries: 0 }, port: 0, newId: () => `req${++ids}`,
       ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
       ...(options.alerts ? { alerts: { store: stores.alerts } } : {}),
