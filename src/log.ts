@@ -3,7 +3,7 @@
  * secrets (tokens, SAS signatures, bearer headers, certificate blobs, passwords in connection strings, OAuth client
  * secrets) are masked again on the way out.
  */
-export type LogFields = Record<string, string | number | boolean | undefined | null>;
+export type LogFields = Record<string, string | number | boolean | readonly string[] | undefined | null>;
 
 export interface Logger {
   info(message: string, fields?: LogFields): void;
@@ -48,7 +48,8 @@ export function createLogger(options: { level?: Level; sink?: (line: string) => 
     if (ORDER[level] < min) return;
     const record: Record<string, unknown> = { time: new Date().toISOString(), level, msg: redact(message) };
     for (const [key, value] of Object.entries(fields)) {
-      if (value !== undefined) record[key] = typeof value === "string" ? redact(value) : value;
+      if (value === undefined) continue;
+      record[key] = typeof value === "string" ? redact(value) : Array.isArray(value) ? value.map((item: string) => redact(item)) : value;
     }
     sink(JSON.stringify(record));
   };
