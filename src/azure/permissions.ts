@@ -2,6 +2,12 @@
  * Every Azure operation the bot performs, with the RBAC actions it needs. A 403 names the action from here, and
  * vnetbot-role.json lists exactly these actions (a test keeps the two equal).
  */
+// Network changes are long-running: the SDK polls the Azure-AsyncOperation and Location URLs ARM returns, which live
+// under /subscriptions/{id}/providers/Microsoft.Network/locations/{region}/, so these reads are needed at subscription
+// scope (a resource-group assignment does not reach them; see Azure/azure-xplat-cli#2051).
+const NETWORK_OPERATION_POLLS = ["Microsoft.Network/locations/operations/read", "Microsoft.Network/locations/operationResults/read"] as const;
+
+/** Each operation's actions. */
 export const PERMISSIONS = {
   listPlans: ["Microsoft.Web/serverfarms/read"],
   getPlan: ["Microsoft.Web/serverfarms/read"],
@@ -23,6 +29,7 @@ export const PERMISSIONS = {
     "Microsoft.Network/virtualNetworkGateways/write",
     "Microsoft.Network/publicIPAddresses/join/action",
     "Microsoft.Network/virtualNetworks/subnets/join/action",
+    ...NETWORK_OPERATION_POLLS,
   ],
   generateVpnPackage: ["Microsoft.Network/virtualNetworkGateways/generatevpnclientpackage/action"],
   putAppVnetGateway: ["Microsoft.Web/sites/virtualNetworkConnections/gateways/write"],
@@ -33,6 +40,7 @@ export const PERMISSIONS = {
     "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/read",
     "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write",
     "Microsoft.Network/virtualNetworks/peer/action",
+    ...NETWORK_OPERATION_POLLS,
   ],
   kuduCommand: ["Microsoft.Web/sites/publish/Action"],
 } as const satisfies Record<string, readonly string[]>;
