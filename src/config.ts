@@ -3,15 +3,21 @@
  * module that reads process.env; every problem is collected and reported at once, each with a hint.
  */
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { Secret } from "./core/secret.ts";
+import { cronProblems, isKnownTimezone, type JobExpression } from "./schedule/validate-schedule.ts";
 import type { core as zcore } from "zod";
 
 const SUBSCRIPTION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const USER_OR_GROUP = /^[UWS][A-Z0-9]{2,}$/;
 const CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+// RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens, 253 characters at most.
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+/** Where HTTP mode listens when HOST is not set: every IPv4 interface, as a container's port mapping expects. */
+export const DEFAULT_HOST = "0.0.0.0";
 
 const fileSchema = z.object({
   azure: z
@@ -31,7 +37,7 @@ const fileSchema = z.object({
   storage: z.object({ sqlitePath: z.string().min(1).default("./data/vnetbot.sqlite") }).prefault({}),
   schedule: z
     .object({
-      timezone: z.string().refine((tz) => Intl.supportedValuesOf("timeZone").includes(tz) || tz === "UTC").optional(),
+      timezone: z.string().refine(isKnownTimezone).optional(),
       certificates: z.string().min(1).optional(),
       gateways: z.string().min(1).optional(),
       certificateWarningMonths: z.number().int().min(1).max(24).default(6),
@@ -60,17 +66,23 @@ export interface Config extends FileConfig {
   slackApiUrl: string | undefined;
   armEndpoint: string | undefined;
   port: number;
+  /** The address HTTP mode (and Socket Mode's /healthz) listens on (HOST); local mode always 127.0.0.1. */
+  host: string;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
-/** The configuration could not be used; the message lists every problem with its hint. */
+/** The configuration could not be used; the message lists every problem with its hint, then the warnings. */
 export class ConfigError extends Error {
   readonly problems: string[];
+  readonly warnings: string[];
 
-  constructor(problems: string[]) {
-    super(`vnetbot cannot start: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  constructor(problems: string[], warnings: string[] = []) {
+    const list = (items: string[]) => items.map((p) => `  - ${p}`).join("\n");
+    const also = warnings.length === 0 ? "" : `\nand ${warnings.length} warning${warnings.length === 1 ? "" : "s"}:\n${list(warnings)}`;
+    super(`vnetbot cannot start: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n${list(problems)}${also}`);
     this.name = "ConfigError";
     this.problems = problems;
+    this.warnings = warnings;
   }
 }
 
@@ -86,8 +98,32 @@ const readIfExists: ReadFile = (path) => {
   }
 };
 
-/** Loads and validates the configuration; throws ConfigError listing every problem, returns warnings otherwise. */
+/** Everything a check found: the configuration only when nothing stops it. */
+export interface ConfigCheck {
+  config: Config | undefined;
+  problems: string[];
+  warnings: string[];
+}
+
+/** How to check a configuration. */
+export interface CheckOptions {
+  /**
+   * Check a file for a deployment before it is deployed (npm run check-config): the file must exist and is held to
+   * what HTTP or Socket Mode needs, while missing Slack secrets are only a warning, since a pipeline rarely holds
+   * them. Secrets that are present are still checked for their shape.
+   */
+  beforeDeployment?: boolean;
+}
+
+/** Loads and validates the configuration; throws ConfigError listing every problem (and warning), returns warnings otherwise. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, readFile: ReadFile = readIfExists): { config: Config; warnings: string[] } {
+  const { config, problems, warnings } = checkConfig(env, readFile);
+  if (!config) throw new ConfigError(problems, warnings);
+  return { config, warnings };
+}
+
+/** Checks the configuration in one pass: every problem and every warning, never throwing for what it finds. */
+export function checkConfig(env: Readonly<Record<string, string | undefined>>, readFile: ReadFile = readIfExists, options: CheckOptions = {}): ConfigCheck {
   const problems: string[] = [];
   const warnings: string[] = [];
   const configPath = env["VNETBOT_CONFIG"] || "./vnetbot.yaml";
@@ -98,8 +134,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, re
   } catch (error) {
     problems.push(`${configPath}: cannot be read (${(error as Error).message}). Hint: check the path in VNETBOT_CONFIG and the file's permissions.`);
   }
-  if (text === undefined && env["VNETBOT_CONFIG"] && problems.length === 0) {
-    problems.push(`${configPath}: the file named by VNETBOT_CONFIG does not exist. Hint: fix the path, or unset VNETBOT_CONFIG to run with defaults.`);
+  if (text === undefined && problems.length === 0) {
+    if (options.beforeDeployment) {
+      problems.push(`${configPath}: no such file, so there is nothing to check. Hint: give the config file's path, e.g. npm run check-config -- ./vnetbot.yaml.`);
+    } else if (env["VNETBOT_CONFIG"]) {
+      problems.push(`${configPath}: the file named by VNETBOT_CONFIG does not exist. Hint: fix the path, or unset VNETBOT_CONFIG to run with defaults.`);
+    }
   }
 
   let raw: unknown = {};
@@ -119,19 +159,27 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, re
 
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) problems.push(...parsed.error.issues.map((issue) => describeIssue(configPath, issue, raw)));
+  // The cron expressions are checked here, with the rest, rather than when the scheduler starts after "ready".
+  problems.push(...cronProblems(configuredJobs(raw as Record<string, unknown>)).map((problem) => `${configPath}: ${problem}`));
 
-  const env_ = readEnvironment(env, problems);
-  if (env_.mode === "local" && text !== undefined && env["VNETBOT_LOCAL"] !== "1") {
-    // A deployment whose token failed to load must not quietly become a playground anyone on the port can approve in.
-    problems.push(
-      `SLACK_BOT_TOKEN: missing, and ${configPath} configures a real deployment. Hint: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET, or SLACK_APP_TOKEN for Socket Mode); to try the bot on simulated Azure instead, set VNETBOT_LOCAL=1.`,
-    );
+  const env_ = readEnvironment(env, problems, warnings);
+  const isLocal = env["VNETBOT_LOCAL"] === "1";
+  if (env_.mode === "local" && text !== undefined && !isLocal) {
+    if (options.beforeDeployment) {
+      warnings.push("SLACK_BOT_TOKEN is not set here, so the Slack secrets were not checked. The bot refuses to start without it (with SLACK_SIGNING_SECRET, or SLACK_APP_TOKEN for Socket Mode).");
+    } else {
+      // A deployment whose token failed to load must not quietly become a playground anyone on the port can approve in.
+      problems.push(
+        `SLACK_BOT_TOKEN: missing, and ${configPath} configures a real deployment. Hint: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET, or SLACK_APP_TOKEN for Socket Mode); to try the bot on simulated Azure instead, set VNETBOT_LOCAL=1.`,
+      );
+    }
   }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
-  if (env_.mode !== "local" && parsed.data.access.approvers.length === 0) {
-    warnings.push("access.approvers is empty: nobody can approve a change, so every request will expire. Add Slack user or user-group IDs.");
-  }
-  return { config: { ...parsed.data, ...env_, configPath, configFileFound: text !== undefined }, warnings };
+  // Local mode brings its own approvers; anywhere else a change nobody may approve can only expire.
+  const deployed = env_.mode !== "local" || (options.beforeDeployment === true && !isLocal);
+  if (deployed && hasNoApprovers(raw as Record<string, unknown>)) problems.push(noApproversProblem(configPath, raw as object, text !== undefined));
+
+  if (problems.length > 0 || !parsed.success) return { config: undefined, problems, warnings };
+  return { config: { ...parsed.data, ...env_, configPath, configFileFound: text !== undefined }, problems, warnings };
 }
 
 /** Loads the configuration of this process (its environment and the file it names). */
@@ -139,7 +187,12 @@ export function loadConfigFromProcess(): { config: Config; warnings: string[] } 
   return loadConfig(process.env);
 }
 
-function readEnvironment(env: Readonly<Record<string, string | undefined>>, problems: string[]) {
+/** Checks a file before it is deployed (default: the one VNETBOT_CONFIG names) with this process's environment. */
+export function checkConfigFromProcess(path?: string): ConfigCheck {
+  return checkConfig(path === undefined ? process.env : { ...process.env, VNETBOT_CONFIG: path }, readIfExists, { beforeDeployment: true });
+}
+
+function readEnvironment(env: Readonly<Record<string, string | undefined>>, problems: string[], warnings: string[]) {
   const value = (name: string) => (env[name] ?? "").trim() || undefined;
   const botToken = value("SLACK_BOT_TOKEN");
   const signingSecret = value("SLACK_SIGNING_SECRET");
@@ -176,11 +229,20 @@ function readEnvironment(env: Readonly<Record<string, string | undefined>>, prob
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     problems.push(`PORT: "${portText}" is not a port number. Hint: use a whole number from 1 to 65535 (default 3000).`);
   }
+  const host = value("HOST");
+  if (host !== undefined && isIP(host) === 0 && !HOST_NAME.test(host)) {
+    problems.push(
+      `HOST: "${host}" is not an IP address or host name. Hint: give the address to listen on, e.g. 0.0.0.0 (every IPv4 interface, the default), :: (every interface) or 127.0.0.1 (this machine only); the port goes in PORT.`,
+    );
+  }
   const level = (value("LOG_LEVEL") ?? "info").toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     problems.push(`LOG_LEVEL: "${level}" is not a level. Hint: use one of ${LOG_LEVELS.join(", ")}.`);
   }
   const mode: SlackMode = botToken === undefined ? "local" : appToken !== undefined ? "socket" : "http";
+  if (mode === "local" && host !== undefined && host !== "127.0.0.1") {
+    warnings.push(`HOST is ignored in local mode: the playground can act as any user, so it listens on 127.0.0.1 only.`);
+  }
   return {
     mode,
     secrets: {
@@ -192,6 +254,7 @@ function readEnvironment(env: Readonly<Record<string, string | undefined>>, prob
     slackApiUrl,
     armEndpoint,
     port,
+    host: mode === "local" ? "127.0.0.1" : host ?? DEFAULT_HOST,
     logLevel: level as Config["logLevel"],
   };
 }
@@ -251,10 +314,57 @@ function unknownKeyWarnings(raw: object, file: string): string[] {
 }
 
 function didYouMean(word: string, candidates: readonly string[], section?: string): string {
+  const best = closest(word, candidates);
+  return best === undefined ? "" : ` Did you mean "${section ? `${section}.` : ""}${best}"?`;
+}
+
+// The candidate a typo most likely meant, if any is close enough.
+function closest(word: string, candidates: readonly string[]): string | undefined {
   const scored = candidates.map((c) => ({ c, d: distance(word.toLowerCase(), c.toLowerCase()) })).sort((a, b) => a.d - b.d);
   const best = scored[0];
-  if (!best || best.d > Math.max(2, Math.floor(word.length / 3))) return "";
-  return ` Did you mean "${section ? `${section}.` : ""}${best.c}"?`;
+  return !best || best.d > Math.max(2, Math.floor(word.length / 3)) ? undefined : best.c;
+}
+
+// The scheduled jobs' cron expressions as the file gives them (type errors are the schema's to report).
+function configuredJobs(raw: Record<string, unknown>): JobExpression[] {
+  const schedule = raw["schedule"];
+  if (!schedule || typeof schedule !== "object") return [];
+  return (["certificates", "gateways"] as const).flatMap((name) => {
+    const expression = (schedule as Record<string, unknown>)[name];
+    return typeof expression === "string" && expression !== "" ? [{ name, expression }] : [];
+  });
+}
+
+// True when access.approvers is missing or empty; a value of the wrong type is the schema's to report.
+function hasNoApprovers(raw: Record<string, unknown>): boolean {
+  const access = raw["access"];
+  if (access === undefined || access === null) return true;
+  if (typeof access !== "object" || Array.isArray(access)) return false;
+  const approvers = (access as Record<string, unknown>)["approvers"];
+  return approvers === undefined || approvers === null || (Array.isArray(approvers) && approvers.length === 0);
+}
+
+function noApproversProblem(file: string, raw: object, fileFound: boolean): string {
+  const problem = `access.approvers is empty, so nobody could approve a change and every request would expire.`;
+  const typo = misspelling(raw, "access", "approvers");
+  if (typo) return `${file}: ${problem} Hint: the file has "${typo}", which vnetbot does not read: rename it to access.approvers.`;
+  const example = 'list Slack user IDs (U…, W…) or user-group IDs (S…) under access.approvers, e.g. "access: { approvers: [U0AAA, S0GROUP] }".';
+  if (!fileFound) return `${problem} Hint: there is no config file at ${file}: create it (or set VNETBOT_CONFIG to yours) and ${example}`;
+  return `${file}: ${problem} Hint: ${example}`;
+}
+
+// Where the file spells section.key the way a typo would (either part), e.g. "access.aprovers" or "acess.approvers".
+function misspelling(raw: object, section: string, key: string): string | undefined {
+  const keys = KNOWN_KEYS[section] ?? [];
+  for (const [name, value] of Object.entries(raw)) {
+    const isSection = name === section || (!KNOWN_KEYS[name] && closest(name, Object.keys(KNOWN_KEYS)) === section);
+    if (!isSection || !value || typeof value !== "object" || Array.isArray(value)) continue;
+    for (const written of Object.keys(value)) {
+      const isKey = written === key || (!keys.includes(written) && closest(written, keys) === key);
+      if (isKey && `${name}.${written}` !== `${section}.${key}`) return `${name}.${written}`;
+    }
+  }
+  return undefined;
 }
 
 // Levenshtein distance, small inputs only.

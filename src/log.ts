@@ -1,8 +1,9 @@
 /**
  * A small structured logger that logs by allowlist: callers name the fields they log, and values that look like
- * secrets (tokens, SAS signatures, bearer headers, certificate blobs) are masked again on the way out.
+ * secrets (tokens, SAS signatures, bearer headers, certificate blobs, passwords in connection strings, OAuth client
+ * secrets) are masked again on the way out.
  */
-export type LogFields = Record<string, string | number | boolean | undefined | null>;
+export type LogFields = Record<string, string | number | boolean | readonly string[] | undefined | null>;
 
 export interface Logger {
   info(message: string, fields?: LogFields): void;
@@ -17,6 +18,12 @@ const SECRET_PATTERNS: RegExp[] = [
   /([?&](sig|se|sv|sp|sr|st|skoid|sktid)=)[^&\s"]+/gi, // SAS query parameters
   /(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/gi,
   /[A-Za-z0-9+/]{200,}={0,2}/g, // long base64 runs: certificate blobs
+  // A URL's password (postgres://user:PASSWORD@host): up to the authority's last "@", as an unencoded "@" may be in it.
+  /([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*:)[^\s/?#]+(?=@)/gi,
+  // ADO-style connection strings (Server=…;Password=…;), a quoted value whole, else up to the next ";".
+  /((?:password|pwd)\s*=\s*)("[^"]*"|'[^']*'|[^;]*)/gi,
+  /(client_secret=)[^&\s"]+/gi, // OAuth form bodies
+  /("(?:client_secret|password)"\s*:\s*")(?:[^"\\]|\\.)*/gi, // and their JSON
 ];
 
 /** Masks anything that looks like a secret inside a string. */
@@ -41,7 +48,8 @@ export function createLogger(options: { level?: Level; sink?: (line: string) => 
     if (ORDER[level] < min) return;
     const record: Record<string, unknown> = { time: new Date().toISOString(), level, msg: redact(message) };
     for (const [key, value] of Object.entries(fields)) {
-      if (value !== undefined) record[key] = typeof value === "string" ? redact(value) : value;
+      if (value === undefined) continue;
+      record[key] = typeof value === "string" ? redact(value) : Array.isArray(value) ? value.map((item: string) => redact(item)) : value;
     }
     sink(JSON.stringify(record));
   };

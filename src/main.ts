@@ -29,13 +29,21 @@ async function main(): Promise<void> {
     ],
   });
 
-  announce(bot);
-  const stop = async () => {
-    await bot.stop();
+  // The last line an operator sees of this process says why it ended.
+  const stop = async (signal: NodeJS.Signals) => {
+    try {
+      await bot.stop();
+    } catch (error) {
+      logger.error("vnetbot did not stop cleanly", { signal, error: error instanceof Error ? error.message : String(error) });
+      process.exit(1);
+    }
+    logger.info("vnetbot stopped", { signal });
     process.exit(0);
   };
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  // Only once the handlers are in place: whoever waits for this line may stop the process at once.
+  announce(bot);
 }
 
 function announce({ config, port, local }: RunningBot): void {

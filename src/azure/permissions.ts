@@ -1,7 +1,8 @@
 // Microsoft.Network long-running operations are polled at subscription-scoped URLs: the Azure-AsyncOperation status
 // (…/locations/{l}/operations/{id}) and the Location result (…/operationResults/{id}). "Gets operation resource that
 // represents status of an asynchronous operation" / "Gets operation result of an async POST or DELETE operation"
-// (azure-docs role-based-access-control/permissions/networking.md). Assigned at a resource group, they do not apply.
+// (azure-docs role-based-access-control/permissions/networking.md). Assigned at a resource group, they do not reach the
+// polls (Azure/azure-xplat-cli#2051).
 const POLL_STATUS = "Microsoft.Network/locations/operations/read";
 const POLL_RESULT = "Microsoft.Network/locations/operationResults/read";
 
@@ -17,6 +18,7 @@ export function pollActionOf(url: string | undefined): string | undefined {
  * Every Azure operation the bot performs, with the RBAC actions it needs. A 403 names the action from here, and
  * vnetbot-role.json lists exactly these actions (a test keeps the two equal).
  */
+/** Each operation's actions. */
 export const PERMISSIONS = {
   listPlans: ["Microsoft.Web/serverfarms/read"],
   getPlan: ["Microsoft.Web/serverfarms/read"],

@@ -7,9 +7,20 @@ export interface JobExpression {
   expression: string;
 }
 
-/** True when the timezone is an IANA name this Node knows (node-cron would fail later, at stop). */
+/**
+ * True when this runtime can keep time in the timezone: the one check for the configuration and the scheduler.
+ * Intl.supportedValuesOf("timeZone") lists primary identifiers only (ECMA-402, sec-intl.supportedvaluesof), so it
+ * misses IANA links people write every day (Asia/Kolkata, Europe/Kyiv, America/Argentina/Buenos_Aires). What
+ * node-cron and our messages need is that Intl.DateTimeFormat takes the name; it throws a RangeError for one it
+ * does not know (test262: intl402/DateTimeFormat/timezone-invalid.js).
+ */
 export function isKnownTimezone(timezone: string): boolean {
-  return timezone === "UTC" || Intl.supportedValuesOf("timeZone").includes(timezone);
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Every problem of the schedule, each with what to write instead; empty when all is well. */
@@ -18,6 +29,12 @@ export function scheduleProblems(timezone: string, jobs: readonly JobExpression[
   if (!isKnownTimezone(timezone)) {
     problems.push(`schedule.timezone: "${timezone}" is not a timezone I know. Hint: use an IANA name such as Europe/Riga or UTC.`);
   }
+  return [...problems, ...cronProblems(jobs)];
+}
+
+/** The problems of the jobs' cron expressions alone (the configuration checks the timezone with its schema). */
+export function cronProblems(jobs: readonly JobExpression[]): string[] {
+  const problems: string[] = [];
   const seen = new Set<string>();
   for (const job of jobs) {
     if (seen.has(job.name)) problems.push(`schedule.${job.name}: two jobs have this name. Hint: give each job its own name.`);

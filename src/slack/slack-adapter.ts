@@ -19,7 +19,8 @@ import { createSlackDirectory } from "./slack-directory.ts";
 
 /** What the adapter is built from. */
 export interface SlackAdapterOptions {
-  config: Pick<Config, "mode" | "secrets" | "slackApiUrl" | "port">;
+  /** Without host (configurations built in code), HTTP mode listens on every interface. */
+  config: Pick<Config, "mode" | "secrets" | "slackApiUrl" | "port"> & Partial<Pick<Config, "host">>;
   logger: Logger;
   clock: Clock;
   /** Extra routes on the same port (the local playground); /healthz is always there. Socket Mode matches paths exactly (no :params). */
@@ -71,9 +72,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       res.end(ready ? "ok" : "starting");
     },
   };
+  // Browsers ask every server they visit for an icon; unanswered, each ask is an info line from Bolt's receiver.
+  const noFavicon: CustomRoute = { path: "/favicon.ico", method: ["GET"], handler: (_req, res) => void res.writeHead(204).end() };
   const socketMode = config.mode === "socket";
   const port = options.port ?? config.port;
-  const routes = [healthz, ...(options.customRoutes ?? [])];
+  const routes = [healthz, noFavicon, ...(options.customRoutes ?? [])];
   const boltLog = boltLogger(logger);
   const receiver = socketMode ? createSocketModeReceiver(options, boltLog) : undefined;
   // Bolt's Socket Mode receiver would serve the routes from a server it neither awaits nor watches (a busy port was an
@@ -143,9 +146,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     async start(whileStarting) {
       if (!served) throw new Error("Serve a dispatcher before starting the Slack adapter.");
       await app.init();
-      if (routeServer) await listen(routeServer, port, logger);
+      if (routeServer) await listen(routeServer, port, config.host, logger);
       // Local mode serves a playground that can act as any user: never beyond this machine.
-      const started = await app.start(config.mode === "local" ? { port, host: "127.0.0.1" } : port).catch(async (error: unknown) => {
+      const started = await app.start({ port, host: config.mode === "local" ? "127.0.0.1" : config.host }).catch(async (error: unknown) => {
         if (routeServer?.listening) await new Promise((resolve) => routeServer.close(resolve));
         throw error;
       });
@@ -194,18 +197,18 @@ function createRouteServer(routes: CustomRoute[]): Server {
   });
 }
 
-// Listens like Bolt's HTTP receiver (all interfaces); a port that cannot be used fails start() with the reason.
-async function listen(server: Server, port: number, logger: Logger): Promise<void> {
+// Listens where HTTP mode would (HOST); a port that cannot be used fails start() with the reason.
+async function listen(server: Server, port: number, host: string | undefined, logger: Logger): Promise<void> {
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(port, () => {
+      server.listen({ port, host }, () => {
         server.off("error", reject);
         resolve();
       });
     });
   } catch (error) {
-    throw new Error(`cannot serve /healthz on port ${port} (${(error as Error).message}). Hint: set PORT to a free port.`, { cause: error });
+    throw new Error(`cannot serve /healthz on port ${port} (${(error as Error).message}). Hint: set PORT to a free port, and HOST to an address of this machine.`, { cause: error });
   }
   server.on("error", (error) => logger.error("the /healthz server failed", { error: error.message }));
 }

@@ -1,11 +1,17 @@
 /** Chooses the store: PostgreSQL when a URL is configured (replicas share it), else the SQLite file. */
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
+import { withAuditLogging } from "./audit-logging.ts";
 import { openPostgresStore } from "./postgres-store.ts";
 import { openSqliteStore, type Stores } from "./sqlite-store.ts";
 
-/** Opens and migrates the configured store. */
+/** Opens and migrates the configured store; with a logger, every audit record it appends is also a log line. */
 export async function openStore(config: Pick<Config, "secrets" | "storage">, logger?: Logger): Promise<Stores> {
+  const stores = await openBackend(config, logger);
+  return logger ? { ...stores, audit: withAuditLogging(stores.audit, logger) } : stores;
+}
+
+function openBackend(config: Pick<Config, "secrets" | "storage">, logger: Logger | undefined): Stores | Promise<Stores> {
   const url = config.secrets.postgresUrl;
   if (url === undefined) return openSqliteStore(config.storage.sqlitePath);
   return openPostgresStore(url.reveal(), {

@@ -28,6 +28,10 @@ describe("the vnetbot custom role", () => {
     expect(role.Actions).toContain("Microsoft.Web/sites/publish/Action");
   });
 
+  it("lets network changes follow their long-running operations, which ARM reports at subscription scope", () => {
+    expect(role.Actions).toEqual(expect.arrayContaining(["Microsoft.Network/locations/operations/read", "Microsoft.Network/locations/operationResults/read"]));
+  });
+
   it("stays least-privilege: no wildcards, no deletes beyond connections and routes", () => {
     expect(role.Actions.filter((a) => a.includes("*"))).toEqual([]);
     expect(role.Actions.filter((a) => a.endsWith("/delete")).sort()).toEqual([

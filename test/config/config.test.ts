@@ -3,6 +3,9 @@ import { ConfigError, loadConfig } from "../../src/config.ts";
 
 const files = (content: Record<string, string>) => (path: string) => content[path];
 const HTTP_ENV = { SLACK_BOT_TOKEN: "xoxb-1-2-abc", SLACK_SIGNING_SECRET: "shh" };
+// The least a deployment's file needs: someone who may approve.
+const DEPLOYABLE = { VNETBOT_CONFIG: "bot.yaml" };
+const deployable = files({ "bot.yaml": "access: { approvers: [U0AAA] }\n" });
 
 function problemsOf(env: Record<string, string>, yaml?: string): string[] {
   try {
@@ -47,10 +50,57 @@ describe("loadConfig", () => {
     expect(config.approvals.expireAfterMinutes).toBe(10);
   });
 
-  it("warns when nobody may approve changes", () => {
-    const { warnings } = loadConfig({ ...HTTP_ENV, VNETBOT_CONFIG: "bot.yaml" }, files({ "bot.yaml": "azure: { cloud: AzureCloud }\n" }));
+  it("refuses a deployment where nobody may approve changes, since every request would expire", () => {
+    const problems = problemsOf({ ...HTTP_ENV, VNETBOT_LOCAL: "" }, "azure: { cloud: AzureCloud }\n");
 
-    expect(warnings).toContain("access.approvers is empty: nobody can approve a change, so every request will expire. Add Slack user or user-group IDs.");
+    expect(problems).toEqual([
+      'bot.yaml: access.approvers is empty, so nobody could approve a change and every request would expire. Hint: list Slack user IDs (U…, W…) or user-group IDs (S…) under access.approvers, e.g. "access: { approvers: [U0AAA, S0GROUP] }".',
+    ]);
+  });
+
+  it("names the misspelt key when approvers were written under another name, and still reports it as a warning", () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ ...HTTP_ENV, VNETBOT_CONFIG: "bot.yaml" }, files({ "bot.yaml": "access: { aprovers: [U0AAA] }\n" }));
+    } catch (caught) {
+      error = caught as ConfigError;
+    }
+
+    expect(error?.problems).toEqual([
+      'bot.yaml: access.approvers is empty, so nobody could approve a change and every request would expire. Hint: the file has "access.aprovers", which vnetbot does not read: rename it to access.approvers.',
+    ]);
+    expect(error?.warnings).toEqual(['bot.yaml: unknown key "access.aprovers" is ignored. Did you mean "access.approvers"?']);
+    expect(error?.message).toContain('and 1 warning:\n  - bot.yaml: unknown key "access.aprovers" is ignored.');
+  });
+
+  it("refuses a deployment with no config file at all, saying where to put the approvers", () => {
+    expect(problemsOf({ ...HTTP_ENV, VNETBOT_LOCAL: "" })).toEqual([
+      expect.stringMatching(/^access\.approvers is empty, .* Hint: there is no config file at \.\/vnetbot\.yaml: create it \(or set VNETBOT_CONFIG to yours\)/),
+    ]);
+  });
+
+  it("lets local mode run without approvers in the file: it brings its own", () => {
+    const { config } = loadConfig({ VNETBOT_CONFIG: "bot.yaml", VNETBOT_LOCAL: "1" }, files({ "bot.yaml": "access: { aprovers: [U0AAA] }\n" }));
+
+    expect(config.mode).toBe("local");
+  });
+
+  it("reports file, schedule and environment problems together, with the warnings, before anything starts", () => {
+    const yaml = "access: { approvers: [alice] }\nschedule: { timezone: Europe/Atlantis, gateways: '61 * * * *', certificate: '0 9 * * *' }\n";
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ ...HTTP_ENV, PORT: "http", VNETBOT_CONFIG: "bot.yaml" }, files({ "bot.yaml": yaml }));
+    } catch (caught) {
+      error = caught as ConfigError;
+    }
+
+    expect(error?.problems).toEqual([
+      expect.stringContaining('bot.yaml: access.approvers.0: invalid value (got "alice")'),
+      expect.stringContaining('bot.yaml: schedule.timezone: invalid value (got "Europe/Atlantis")'),
+      expect.stringContaining('bot.yaml: schedule.gateways: "61 * * * *" is not a valid cron expression (61 is a invalid expression for minute). Hint: five fields'),
+      expect.stringContaining('PORT: "http" is not a port number.'),
+    ]);
+    expect(error?.warnings).toEqual(['bot.yaml: unknown key "schedule.certificate" is ignored. Did you mean "schedule.certificates"?']);
   });
 
   it("reads the README example and picks HTTP mode from the environment", () => {
@@ -72,12 +122,35 @@ schedule: { timezone: Europe/Riga, certificates: "0 9 * * 1-5", gateways: "*/5 *
     expect(config.port).toBe(8080);
   });
 
+  // Intl.supportedValuesOf("timeZone") leaves these IANA links out, yet every runtime formats them.
+  it.each(["Asia/Kolkata", "Europe/Kyiv", "America/Argentina/Buenos_Aires"])("accepts the timezone %s", (timezone) => {
+    const { config } = loadConfig({ VNETBOT_CONFIG: "bot.yaml", VNETBOT_LOCAL: "1" }, files({ "bot.yaml": `schedule: { timezone: ${timezone} }\n` }));
+
+    expect(config.schedule.timezone).toBe(timezone);
+  });
+
+  it.each([
+    [{}, "0.0.0.0"],
+    [{ HOST: "127.0.0.1" }, "127.0.0.1"],
+    [{ HOST: "::" }, "::"],
+    [{ HOST: "vnetbot.internal" }, "vnetbot.internal"],
+  ])("listens where HOST says in HTTP mode (%o → %s)", (env, host) => {
+    expect(loadConfig({ ...DEPLOYABLE, ...HTTP_ENV, ...env }, deployable).config.host).toBe(host);
+  });
+
+  it("keeps local mode on 127.0.0.1 whatever HOST says, and says so", () => {
+    const { config, warnings } = loadConfig({ HOST: "0.0.0.0" }, files({}));
+
+    expect(config.host).toBe("127.0.0.1");
+    expect(warnings).toEqual(["HOST is ignored in local mode: the playground can act as any user, so it listens on 127.0.0.1 only."]);
+  });
+
   it("chooses Socket Mode when an app token is set", () => {
-    expect(loadConfig({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }, files({})).config.mode).toBe("socket");
+    expect(loadConfig({ ...DEPLOYABLE, SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }, deployable).config.mode).toBe("socket");
   });
 
   it("never shows a secret, even when the config is printed", () => {
-    const { config } = loadConfig(HTTP_ENV, files({}));
+    const { config } = loadConfig({ ...DEPLOYABLE, ...HTTP_ENV }, deployable);
 
     expect(JSON.stringify(config)).not.toContain("xoxb-1-2-abc");
     expect(JSON.stringify(config)).not.toContain("shh");
@@ -101,6 +174,7 @@ schedule: { timezone: Europe/Riga, certificates: "0 9 * * 1-5", gateways: "*/5 *
     ["a Kudu URL without {app}", "azure: { kuduUrl: 'https://kudu.example' }", "bot.yaml: azure.kuduUrl: invalid value (got \"https://kudu.example\"). Hint: give an https URL template containing {app}"],
     ["a zero expiry", "approvals: { expireAfterMinutes: 0 }", "bot.yaml: approvals.expireAfterMinutes: invalid value (got 0). Hint: use a whole number of minutes from 1 to 10080"],
     ["an unknown time zone", "schedule: { timezone: Mars/Olympus }", 'bot.yaml: schedule.timezone: invalid value (got "Mars/Olympus"). Hint: use an IANA time zone name'],
+    ["a cron expression with too few fields", "schedule: { certificates: '0 9 *' }", 'bot.yaml: schedule.certificates: "0 9 *" is not a valid cron expression (expected 5 or 6 fields but got 3). Hint: five fields'],
     ["a section that is not a mapping", "access: everyone", 'bot.yaml: access: expected a mapping with approvers, operators (got "everyone"). Hint: write access as a mapping'],
     ["broken YAML", "azure: [", "bot.yaml: not valid YAML"],
   ])("reports %s with a hint", (_name, yaml, message) => {
@@ -119,8 +193,10 @@ schedule: { timezone: Europe/Riga, certificates: "0 9 * * 1-5", gateways: "*/5 *
     ["an unknown log level", { LOG_LEVEL: "verbose" }, 'LOG_LEVEL: "verbose" is not a level. Hint: use one of debug, info, warn, error.'],
     ["a Slack API URL that is not a URL", { SLACK_API_URL: "slack" }, 'SLACK_API_URL: "slack" is not an http(s) URL.'],
     ["an ARM endpoint that is not a URL", { AZURE_ARM_ENDPOINT: "ftp://arm" }, 'AZURE_ARM_ENDPOINT: "ftp://arm" is not an http(s) URL.'],
+    ["a HOST with a port", { HOST: "0.0.0.0:3000" }, 'HOST: "0.0.0.0:3000" is not an IP address or host name. Hint: give the address to listen on, e.g. 0.0.0.0'],
+    ["a HOST that is a URL", { HOST: "http://bot" }, 'HOST: "http://bot" is not an IP address or host name.'],
   ])("reports %s with a hint", (_name, env, message) => {
-    expect(problemsOf(env)).toEqual([expect.stringContaining(message)]);
+    expect(problemsOf(env, "access: { approvers: [U0AAA] }\n")).toEqual([expect.stringContaining(message)]);
   });
 
   it("lists every problem at once and never echoes a token", () => {

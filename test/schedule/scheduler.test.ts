@@ -64,6 +64,14 @@ describe("startScheduler", () => {
     ]);
   });
 
+  it.each(["Asia/Kolkata", "Europe/Kyiv", "America/Argentina/Buenos_Aires"])("schedules in %s, an IANA alias Intl.supportedValuesOf leaves out", (timezone) => {
+    const { logger, lines } = capturingLogger();
+
+    scheduler = startScheduler({ schedule: { timezone }, jobs: [{ name: "gateways", expression: "0 9 * * *", run: async () => {} }], logger });
+
+    expect(lines).toContainEqual(expect.objectContaining({ msg: "scheduled job started", job: "gateways", timezone }));
+  });
+
   it("accepts a six-field expression with seconds in a named timezone", () => {
     const { logger } = capturingLogger();
 

@@ -10,7 +10,7 @@ import { NOW } from "./demo-estate.ts";
 import type { Clock, PostedMessage } from "../../src/core/ports.ts";
 import { ACTIONS, type ActionId } from "../../src/core/reply.ts";
 import { Secret } from "../../src/core/secret.ts";
-import { silentLogger } from "../../src/log.ts";
+import { silentLogger, type Logger } from "../../src/log.ts";
 import { createBot, type Bot } from "../../src/bot.ts";
 import { startLocalWebApi, type LocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
 import type { LocalMessage } from "../../src/stand-ins/slack/workspace.ts";
@@ -46,6 +46,10 @@ export interface SlackHarnessOptions {
   deadlineMs?: number;
   /** Turn the scheduled alerts' channel on (for /vnet snooze and the alert buttons). */
   alerts?: boolean;
+  /** The address to listen on (config.host, from HOST); default: every interface. */
+  host?: string;
+  /** The bot's logger; default: silent. */
+  logger?: Logger;
 }
 
 /** The ARM requests the simulator saw that could change something: every non-GET (reads are all GETs) except Kudu commands. */
@@ -81,6 +85,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
     slack: { approvalChannel: "approvalChannel" in options ? options.approvalChannel : CHANNELS.approvals, alertChannel: options.alerts ? CHANNELS.alerts : undefined },
     azure: { subscriptions: azure.subscriptions, cloud: "AzureCloud", kuduUrl: azure.kuduUrl },
     schedule: { certificateWarningMonths: 6, reminderHours: 4 },
+    ...(options.host ? { host: options.host } : {}),
   };
 
   let stores: Stores;
@@ -90,7 +95,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
   const boot = async () => {
     stores = openSqliteStore(dbPath);
     bot = createBot({
-      config, logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
+      config, logger: options.logger ?? silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
       commands: options.commands ?? defaultCommands, retryConfig: { retries: 0 }, port: 0, newId: () => `req${++ids}`,
       ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
     });

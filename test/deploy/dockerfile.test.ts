@@ -1,0 +1,124 @@
+// There is no Docker engine in CI: these read the Dockerfile the way the build would and hold it against the code
+// (the start command, the defaults, what main.ts imports at run time).
+import { readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { dirname, join, posix, relative, sep } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const defaults = loadConfig({}, () => undefined).config;
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+/** The Dockerfile's instructions, continuation lines joined and comments dropped. */
+function instructions(text: string): Instruction[] {
+  return text
+    .replace(/\\\r?\n/g, " ")
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((line) => {
+      const [, keyword = "", args = ""] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
+      return { keyword: keyword.toUpperCase(), args };
+    });
+}
+
+const dockerfile = instructions(readFileSync(join(root, "Dockerfile"), "utf8"));
+const all = (keyword: string) => dockerfile.filter((i) => i.keyword === keyword);
+// The image that runs is the last stage: everything after the last FROM.
+const finalStage = dockerfile.slice(dockerfile.map((i) => i.keyword).lastIndexOf("FROM"));
+const lastIn = (keyword: string) => finalStage.filter((i) => i.keyword === keyword).at(-1);
+const execForm = (args: string) => JSON.parse(args) as string[];
+
+/** The bare module names a file loads at run time (type-only imports are erased by Node's type stripping). */
+function runtimeImports(file: string): string[] {
+  const text = readFileSync(join(root, file), "utf8");
+  const statements = [...text.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?\bfrom\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']/gms)];
+  return statements.filter((m) => !m[2]).map((m) => (m[3] ?? m[4])!);
+}
+
+/** Every source file main.ts loads, following relative imports. */
+function importClosure(start: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const specifier of runtimeImports(file)) {
+      if (specifier.startsWith(".")) visit(relative(root, join(root, dirname(file), specifier)).split(sep).join("/"));
+    }
+  };
+  visit(start);
+  return [...seen];
+}
+
+const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+const isBuiltin = (specifier: string) => specifier.startsWith("node:") || builtinModules.includes(specifier);
+
+describe("the Dockerfile", () => {
+  it("builds on Node 24 in every stage", () => {
+    const images = all("FROM").map((i) => i.args.split(/\s+/)[0]);
+
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images) expect(image).toMatch(/^node:24([.-]|$)/);
+  });
+
+  it("runs as a user other than root", () => {
+    const user = lastIn("USER")?.args.split(":")[0];
+
+    expect(user).toBeDefined();
+    expect(["root", "0"]).not.toContain(user);
+  });
+
+  it("starts the bot with the same command as npm start, with node itself as the process that gets SIGTERM", () => {
+    const cmd = lastIn("CMD");
+
+    expect(execForm(cmd!.args).join(" ")).toBe(pkg.scripts["start"]);
+  });
+
+  it("checks health on /healthz at the default port with Node's fetch, as slim images have no curl", () => {
+    const check = lastIn("HEALTHCHECK")!.args;
+    const command = execForm(check.slice(check.indexOf("CMD") + 3).trim());
+
+    expect(command[0]).toBe("node");
+    expect(command.join(" ")).toContain("fetch(");
+    expect(command.join(" ")).toContain("/healthz");
+    expect(command.join(" ")).toContain(`process.env.PORT || ${defaults.port}`);
+  });
+
+  it("exposes the default port and keeps the default SQLite file on a volume", () => {
+    const workdir = lastIn("WORKDIR")!.args;
+    const volumes = lastIn("VOLUME")!.args;
+    const dataDir = posix.join(workdir, posix.dirname(defaults.storage.sqlitePath));
+
+    expect(all("EXPOSE").flatMap((i) => i.args.split(/\s+/))).toContain(String(defaults.port));
+    expect(volumes.startsWith("[") ? execForm(volumes) : volumes.split(/\s+/)).toContain(dataDir);
+  });
+
+  it("installs only the production dependencies from the lock file", () => {
+    expect(all("RUN").map((i) => i.args)).toContainEqual(expect.stringMatching(/^npm ci --omit=dev\b/));
+  });
+
+  it("copies every top-level directory main.ts loads, and the dockerignore keeps them", () => {
+    const copied = all("COPY").filter((i) => !i.args.startsWith("--from")).flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    const needed = [...new Set(importClosure("src/main.ts").map((file) => file.split("/")[0]!))];
+    const ignored = readFileSync(join(root, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+
+    expect(needed.sort()).toEqual(["handlers", "src"]);
+    expect(copied).toEqual(expect.arrayContaining([...needed, "package.json", "package-lock.json"]));
+    expect(ignored).toEqual(expect.arrayContaining(["node_modules", "data", "vnetbot.yaml"]));
+    for (const kept of [...needed, "package.json", "package-lock.json"]) expect(ignored).not.toContain(kept);
+  });
+
+  it("needs no devDependency at run time: whatever main.ts loads is a dependency or part of Node", () => {
+    const loaded = importClosure("src/main.ts").flatMap((file) => runtimeImports(file).filter((s) => !s.startsWith(".")).map((s) => ({ file, s })));
+    const missing = loaded.filter(({ s }) => !isBuiltin(s) && !(packageOf(s) in pkg.dependencies)).map(({ file, s }) => `${file} -> ${s}`);
+
+    expect(loaded.length).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
+  });
+});

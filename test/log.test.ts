@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { createLogger, redact } from "../src/log.ts";
+
+describe("redact", () => {
+  it.each([
+    ["a PostgreSQL URL's password", "connect to postgres://vnetbot:S3cr3t-pw@db.example.com:5432/vnetbot failed", "connect to postgres://vnetbot:[redacted]@db.example.com:5432/vnetbot failed"],
+    ["a password with an unencoded @", "postgresql://vnetbot:p@ss@db.example.com/vnetbot?sslmode=require", "postgresql://vnetbot:[redacted]@db.example.com/vnetbot?sslmode=require"],
+    ["an ADO-style Password", "Server=tcp:db.database.windows.net,1433;User ID=bot;Password=S3cr3t-pw;Encrypt=True", "Server=tcp:db.database.windows.net,1433;User ID=bot;Password=[redacted];Encrypt=True"],
+    ["a quoted ADO Password holding a semicolon", 'Host=db;Password="S3cr;et-pw";Database=vnetbot', "Host=db;Password=[redacted];Database=vnetbot"],
+    ["an ADO Pwd", "Server=db;Uid=bot;Pwd=S3cr3t-pw", "Server=db;Uid=bot;Pwd=[redacted]"],
+    ["a client_secret in a form body", "grant_type=client_credentials&client_id=abc&client_secret=S3cr3t-pw&scope=x", "grant_type=client_credentials&client_id=abc&client_secret=[redacted]&scope=x"],
+    ["a client_secret in JSON", '{"client_id":"abc","client_secret":"S3cr3t-pw\\"x","scope":"x"}', '{"client_id":"abc","client_secret":"[redacted]","scope":"x"}'],
+    ["a password in JSON", '{"user":"bot", "password" : "S3cr3t-pw"}', '{"user":"bot", "password" : "[redacted]"}'],
+  ])("masks %s", (_name, text, masked) => {
+    expect(redact(text)).toBe(masked);
+  });
+
+  it.each([
+    ["a URL with a port and no user", "https://management.azure.com:443/subscriptions/1?api-version=2024-01-01"],
+    ["a URL with a user and no password", "postgres://vnetbot@db.example.com/vnetbot"],
+    ["a time and an address", "at 10:30 user@example.com asked"],
+  ])("leaves %s alone", (_name, text) => {
+    expect(redact(text)).toBe(text);
+  });
+
+  it("masks the same secrets in a log line's message and fields", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ sink: (line) => lines.push(line) });
+
+    logger.warn("cannot reach postgres://vnetbot:S3cr3t-pw@db/vnetbot", { body: "client_secret=S3cr3t-pw", conn: "Server=db;Password=S3cr3t-pw" });
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain("S3cr3t-pw");
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: "cannot reach postgres://vnetbot:[redacted]@db/vnetbot", body: "client_secret=[redacted]", conn: "Server=db;Password=[redacted]" });
+  });
+});
