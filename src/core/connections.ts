@@ -112,6 +112,16 @@ export async function readPlanApps(reader: AzureReader, planId: string, limit: L
   return Promise.all(withSlots.flat().map(async (app) => ({ app, connection: await limit(() => gatewayConnectionOf(reader, app.id)) })));
 }
 
+/**
+ * The client certificate of a plan's integration with a VNet: the plan-level connection's when it carries one (not
+ * documented that it does), else the first app's or slot's connection to the VNet that carries it.
+ */
+export async function certificateOfPlanVnet(reader: AzureReader, planId: string, planConnection: VnetConnectionInfo): Promise<VnetConnectionInfo | undefined> {
+  if (planConnection.certBlob) return planConnection;
+  const apps = await readPlanApps(reader, planId);
+  return apps.map(({ connection }) => connection).find((c) => c?.certBlob && sameName(c.name, planConnection.name));
+}
+
 /** The names of the plan's apps and slots whose gateway-required connection is to the VNet, sorted. */
 export async function appsOnPlanVnet(reader: AzureReader, planId: string, vnetName: string): Promise<string[]> {
   const apps = await readPlanApps(reader, planId);

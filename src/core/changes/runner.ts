@@ -95,7 +95,10 @@ export async function runSteps(prepared: PreparedChange, onStep?: StepListener):
 export const RUN_AGAIN = "Run the same change again to finish it: steps already done are skipped.";
 
 function describeFailure(prepared: PreparedChange, earlier: StepResult[], index: number, step: ExecutableStep, error: unknown): BotError {
-  const reason = isBotError(error) ? error.message : "an unexpected error (see the bot's log)";
+  // What the cause says to do stays with it (a busy Azure only says to wait, as the hint does); how to finish the
+  // change is the hint.
+  const causeHint = isBotError(error) && error.hint && error.hint !== RUN_AGAIN && error.kind !== "throttled" ? ` ${error.hint}` : "";
+  const reason = isBotError(error) ? `${error.message}${causeHint}` : "an unexpected error (see the bot's log)";
   const ran = earlier.length === 0 ? "No step had run, so nothing changed." : `Step${earlier.length > 1 ? `s 1-${earlier.length}` : " 1"} finished before it.`;
   const message = `Step ${index + 1} of ${prepared.steps.length} (${step.description}) failed: ${reason} ${ran}`;
   const hint = step.resumeHint ?? prepared.resumeHint ?? RUN_AGAIN;

@@ -5,7 +5,7 @@
  */
 import { BotError } from "../../../errors.ts";
 import { parseCertificate } from "../../certificate.ts";
-import { findAppConnection, gatewayConnectionOf, sameName } from "../../connections.ts";
+import { certificateOfPlanVnet, findAppConnection, gatewayConnectionOf, sameName } from "../../connections.ts";
 import {
   assertEligible,
   checkNoContainers,
@@ -25,7 +25,7 @@ import { sameId, siteNameOf, nameOf } from "../../resource-id.ts";
 import { resolveApp, resolveVnet } from "../../resolve.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import { LIMITATION_WARNINGS, gatewayState, generatePackageStep, readGateways, requirePackage, thumbprintOf, type StepContext } from "../common.ts";
-import { ensureRootCertStep, rootCertificatesLine } from "../root-certificates.ts";
+import { ensureRootCertStep, hasRoomForRoot, rootCertificatesLine } from "../root-certificates.ts";
 import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
 
@@ -42,7 +42,8 @@ export async function prepareConnect(deps: ChangeDeps, request: { appId: string;
   const gateway = findVpnGateway(gateways);
   // The certificate is the plan's for this VNet: already on the gateway when another app of the plan connected.
   const planConnection = gatewayConnections.find((connection) => sameId(connection.vnetId, vnet.id));
-  const bringsNewCertificate = !(planConnection?.certBlob && gateway && isCertOnGateway(planConnection.certBlob, gateway));
+  const planCertificate = planConnection && gateway && !hasRoomForRoot(gateway) ? await certificateOfPlanVnet(reader, plan.id, planConnection) : planConnection;
+  const bringsNewCertificate = !(planCertificate?.certBlob && gateway && isCertOnGateway(planCertificate.certBlob, gateway));
   assertEligible(
     [
       ...checkNotRetired(deps.clock.now()),
@@ -64,6 +65,7 @@ export async function prepareConnect(deps: ChangeDeps, request: { appId: string;
     outage: isReconnect ? `${app.name} may lose connectivity to ${vnet.name} briefly while it takes the new VPN package.` : undefined,
     warnings: [
       `Updating gateway ${gateway!.name}'s root certificates can take several minutes; it holds ${rootCertificatesLine(gateway!)}.`,
+      ...(hasRoomForRoot(gateway!) ? [] : [`Should Azure issue a new certificate for this connect (it is not documented when it does), it cannot be added to ${gateway!.name}: the step will say so.`]),
       ...LIMITATION_WARNINGS,
       retirementWarning(deps.clock.now()),
     ],
