@@ -1,6 +1,7 @@
 import type { KuduCommandResult, KuduRunner } from "../core/ports.ts";
 import { BotError } from "../errors.ts";
 import type { AzureClients } from "./clients.ts";
+import { PERMISSIONS } from "./permissions.ts";
 
 interface CommandResultBody {
   Output?: string;
@@ -50,7 +51,8 @@ export function createKuduRunner(clients: AzureClients, kuduUrl?: string): KuduR
         });
       }
       if (response.status === 401 || response.status === 403) {
-        throw new BotError("forbidden", `Kudu of app ${app.name} refused the bot: it needs Microsoft.Web/sites/publish/Action on the app.`, {
+        const needs = PERMISSIONS[app.slot ? "kuduSlotCommand" : "kuduCommand"].join(" and ");
+        throw new BotError("forbidden", `Kudu of app ${app.name} refused the bot: it needs ${needs} on the ${app.slot ? "slot" : "app"}.`, {
           hint: "Assign the vnetbot custom role (src/azure/vnetbot-role.json) at the app's scope.",
         });
       }

@@ -69,6 +69,7 @@ export const PERMISSIONS = {
     POLL_STATUS,
   ],
   kuduCommand: ["Microsoft.Web/sites/publish/Action"],
+  kuduSlotCommand: ["Microsoft.Web/sites/slots/publish/Action"],
 } as const satisfies Record<string, readonly string[]>;
 
 /** An operation the bot performs against Azure. */

@@ -24,6 +24,27 @@ describe("the scheduled certificate check", () => {
     expect(digest).toContain("7 integrations still to move to regional VNet integration, 395 days left");
   });
 
+  it("warns once when a gateway the integrations use reaches 18 of its 20 root certificates, and again after it dropped below", async () => {
+    const roots = world.azure.sim.state.gateways.named("gw-hub").rootCertificates;
+    const fill = (count: number) => {
+      for (let i = roots.length; i < count; i++) roots.push({ name: `TeamRoot${i}`, publicCertData: `MIIBteamroot${i}` });
+    };
+    await runCertificateCheck(world.deps, world.now());
+    fill(18);
+
+    await runCertificateCheck(world.deps, world.now());
+    await runCertificateCheck(world.deps, world.now());
+    roots.splice(5);
+    await runCertificateCheck(world.deps, world.now());
+    fill(20);
+    await runCertificateCheck(world.deps, world.now());
+
+    const warnings = posts().map(textOf).filter((t) => t.includes("running out of root certificates"));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain("• *gw-hub* holds 18 of 20 root certificates: 2 more plans can connect before it is full.");
+    expect(warnings[1]).toContain("• *gw-hub* holds 20 of 20 root certificates: no plan can connect to it with a new certificate until one is removed.");
+  });
+
   it("announces each threshold once: the next scans say nothing until a certificate crosses the next one", async () => {
     await runCertificateCheck(world.deps, world.now());
     world.later(24);

@@ -47,6 +47,20 @@ describe("a 403 names every action the operation needs", () => {
   });
 });
 
+describe("a 403 on a long-running operation's poll", () => {
+  it.each([
+    { row: "the gateway PUT's status poll", path: /\/locations\/[^/]+\/operations\//, action: "Microsoft.Network/locations/operations/read", call: () => h.writer.addGatewayRootCertificate(demo.gateway("gw-hr"), "Polled.cer", "MIIBpolled") },
+    { row: "the package's result poll", path: /\/locations\/[^/]+\/operationResults\//, action: "Microsoft.Network/locations/operationResults/read", call: () => h.writer.generateVpnPackage(demo.gateway("gw-data")) },
+  ])("names the poll's own action and the subscription scope it needs ($row)", async ({ path, action, call }) => {
+    h.sim.faults.add({ method: "GET", path, status: 403, code: "AuthorizationFailed", message: "The client does not have authorization to perform action." });
+
+    const error = await failureOf(call());
+
+    expect(error).toMatchObject({ kind: "forbidden", message: expect.stringContaining(`it needs ${action} on the subscription`) });
+    expect((error as BotError).hint).toMatch(/at the subscription/);
+  });
+});
+
 describe("failed writes change nothing and say what to do", () => {
   it("reports a gateway busy with another update as throttled, and leaves its root certificates alone", async () => {
     const gateway = h.sim.state.gateways.named("gw-ops");

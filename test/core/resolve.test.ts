@@ -117,3 +117,55 @@ describe("resolving a name that several resources share", () => {
     expect(plan.resourceGroup).toBe("rg-two");
   });
 });
+
+describe("resolving deployment slots", () => {
+  // "shop/staging" reads as the app staging of resource group shop, or as the slot staging of app shop.
+  const seed = parseEstate({
+    subscriptions: [
+      {
+        id: "3d9f9e2a-7b2a-4a9c-8f2e-4c6d8e0f2a33",
+        resourceGroups: [
+          {
+            name: "shop",
+            plans: [{ name: "plan-shop", sku: { name: "S1", tier: "Standard" } }],
+            apps: [{ name: "staging", plan: "plan-shop" }, { name: "shop", plan: "plan-shop", slots: [{ name: "staging" }, { name: "canary" }] }],
+          },
+        ],
+      },
+    ],
+  });
+  let harness: Awaited<ReturnType<typeof startAzureHarness>>;
+  let deps: ResolveDeps;
+  beforeAll(async () => {
+    harness = await startAzureHarness({ estate: seed });
+    deps = { reader: harness.reader, subscriptions: harness.subscriptions };
+  });
+  afterAll(() => harness.close());
+
+  it("finds a slot as APP/SLOT when no resource group has that app", async () => {
+    const slot = await resolveApp(deps, "shop/canary");
+
+    expect(slot).toMatchObject({ name: "shop/canary", slot: "canary", id: expect.stringMatching(/\/sites\/shop\/slots\/canary$/) });
+  });
+
+  it("finds a slot as rg/app/slot and by its id", async () => {
+    const byPath = await resolveApp(deps, "shop/shop/staging");
+    const byId = await resolveApp(deps, byPath.id);
+
+    expect(byPath.name).toBe("shop/staging");
+    expect(byId.id).toBe(byPath.id);
+  });
+
+  it("asks which one when APP/SLOT is also a resource group's app", async () => {
+    const error = await failure(resolveApp(deps, "shop/staging"));
+
+    expect(error.kind).toBe("ambiguous");
+    expect(error.message).toContain("matches 2 apps");
+  });
+
+  it("says which slot an app lacks", async () => {
+    const error = await failure(resolveApp(deps, "shop/shop/blue"));
+
+    expect(error).toMatchObject({ kind: "not-found", message: 'App shop has no deployment slot "blue".' });
+  });
+});

@@ -66,6 +66,16 @@ describe("change commands end to end, through signed Slack requests and the real
     expect(final).toContain("Remove orders-web's certificate from gateway gw-hub's root certificates if no connection uses it any more _(already done)_");
   });
 
+  it("disconnects a deployment slot on its own, leaving the production app connected", async () => {
+    const { final } = await requestAndApprove("disconnect orders-api/staging");
+
+    const slot = slack.sim.state.apps.values().find((a) => a.name === "orders-api/staging")!;
+    expect(slot).toMatchObject({ vnetName: undefined, restarts: 1 });
+    expect(slack.sim.state.apps.named("orders-api")).toMatchObject({ vnetName: "vnet-hub", restarts: 0 });
+    expect(final).toContain("Change request: Disconnect orders-api/staging from vnet-hub");
+    expect(final).toContain(":tada: Done");
+  });
+
   it("syncs plan-platform with vnet-data: the changed DNS servers are named, then pushed to its app", async () => {
     const { plan: asked, final } = await requestAndApprove("sync plan-platform vnet-data");
 

@@ -20,3 +20,25 @@ describe("a change whose preview outlives the command's deadline", () => {
     expect((await slack.stores.approvals.list(["pending"])).length).toBe(0);
   });
 });
+
+describe("a read that outlives the command's deadline", () => {
+  it("stops calling Azure when the deadline passes, not only waiting", async () => {
+    const slack = await startSlackHarness({ deadlineMs: 400 });
+    try {
+      // A full /vnet list first, at full speed, to know what the scan costs.
+      await slack.ask(PEOPLE.bystander, "list");
+      const fullScan = slack.sim.requests.length;
+      // Then every read answers slowly: a scan would need seconds.
+      slack.sim.faults.add({ method: "GET", path: /\/providers\//, delayMs: 150 });
+
+      const before = slack.sim.requests.length;
+      const reply = await slack.ask(PEOPLE.bystander, "list");
+      await slack.bot.idle();
+
+      expect(textOf(reply)).toMatch(/This took longer than \d+ seconds, so I stopped waiting/);
+      expect(slack.sim.requests.length - before).toBeLessThan(fullScan / 2);
+    } finally {
+      await slack.close();
+    }
+  });
+});

@@ -65,6 +65,13 @@ describe("read commands against the demo estate", () => {
     expect(slack.sim.requests.length).toBe(before);
   });
 
+  it("shows a deployment slot's own integration when asked for APP/SLOT", async () => {
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "show orders-api/staging"));
+
+    expect(reply).toContain('"text":"orders-api/staging"');
+    expect(reply).toContain("*VNet*\\nvnet-hub");
+  });
+
   it("shows a plan's VNets out of five and the apps on each", async () => {
     const orders = textOf(await slack.ask(PEOPLE.bystander, "plan plan-orders"));
     const platform = textOf(await slack.ask(PEOPLE.bystander, "plan plan-platform"));

@@ -5,6 +5,7 @@ import { loadStates, type AlertDeps } from "./alert-deps.ts";
 import { ALERT_PREFIX, scanKey } from "./alert-keys.ts";
 import { certificateDigest } from "./certificate-digest.ts";
 import { certificateFindings, evaluateCertificates } from "./certificate-alerts.ts";
+import { evaluateRootCapacity, ROOT_CAPACITY_PREFIX } from "./root-capacity.ts";
 import { evaluateScanHealth, type ScanOutcome } from "./scan-health.ts";
 
 /** What one run did, for the log and the tests. */
@@ -41,7 +42,8 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
     warningMonths,
     scanComplete: health.complete,
   });
-  const hasNews = evaluation.announcements.length > 0 || evaluation.renewals.length > 0;
+  const roots = evaluateRootCapacity(inventory.integrations, await loadStates(deps.store, ROOT_CAPACITY_PREFIX), { now, scanComplete: health.complete });
+  const hasNews = evaluation.announcements.length > 0 || evaluation.renewals.length > 0 || roots.announcements.length > 0;
   if (hasNews) {
     const digest = certificateDigest({
       entries: evaluation.announcements,
@@ -52,10 +54,11 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
       now,
       failures: inventory.failures.map((f) => f.message),
       withButtons: true,
+      fillingGateways: roots.announcements,
     });
     await deps.chat.post(deps.channel, digest);
   }
-  for (const [key, state] of evaluation.writes) await deps.store.put(key, state);
-  for (const key of evaluation.deletes) await deps.store.delete(key);
+  for (const [key, state] of [...evaluation.writes, ...roots.writes]) await deps.store.put(key, state);
+  for (const key of [...evaluation.deletes, ...roots.deletes]) await deps.store.delete(key);
   return { integrations: inventory.integrations.length, announced: evaluation.announcements.length, renewed: evaluation.renewals.length, digestPosted: hasNews };
 }

@@ -3,6 +3,7 @@ import { ACTIONS, type Reply, type ReplyButton, type ReplyPart } from "../reply.
 import { formatDate, plural, retirementLine } from "../format.ts";
 import type { CertificateAnnouncement, CertificateFinding, CertificateRenewal } from "./certificate-alerts.ts";
 import type { UrgencyGroup } from "./certificate-stage.ts";
+import { rootCapacityLines, type FillingGateway } from "./root-capacity.ts";
 
 /** Group headings, most urgent first. */
 export const GROUP_TITLES: Record<UrgencyGroup, (warningMonths: number) => string> = {
@@ -28,6 +29,8 @@ export interface DigestContent {
   failures: readonly string[];
   /** Whether entries get Renew buttons (the scheduled digest) or not (a read-only answer). */
   withButtons: boolean;
+  /** Gateways newly at the root-certificate warning level. */
+  fillingGateways?: readonly FillingGateway[];
 }
 
 /** One entry: plan, VNet, apps, expiry date and days left. */
@@ -62,6 +65,9 @@ export function certificateDigest(content: DigestContent): Reply {
     const lines = content.renewals.map((r) => `• *${r.planName}* → *${r.vnetName}*: new certificate, valid until ${formatDate(r.notAfter)} (was ${formatDate(r.previousNotAfter)}). Apps: ${appsOf(r)}`);
     parts.push({ kind: "text", text: [":white_check_mark: *Renewed*", ...lines].join("\n") });
   }
+  if (content.fillingGateways && content.fillingGateways.length > 0) {
+    parts.push({ kind: "text", text: [":warning: *Gateways running out of root certificates*", ...rootCapacityLines(content.fillingGateways)].join("\n") });
+  }
   if (content.withButtons) {
     const buttons = sorted.map(renewButton).filter((b) => b !== undefined);
     for (let i = 0; i < buttons.length; i += BUTTONS_PER_BLOCK) parts.push({ kind: "buttons", buttons: buttons.slice(i, i + BUTTONS_PER_BLOCK) });
@@ -81,5 +87,6 @@ function digestSummary(content: DigestContent): string {
   const words: Record<UrgencyGroup, string> = { expired: "expired", "under-30-days": "expiring within 30 days", "within-window": `expiring within ${plural(content.warningMonths, "month")}` };
   const pieces = counts.map(([g, n]) => `${n} ${words[g]}`);
   if (content.renewals.length > 0) pieces.push(`${content.renewals.length} renewed`);
+  if (content.fillingGateways?.length) pieces.push(`${plural(content.fillingGateways.length, "gateway")} running out of root certificates`);
   return pieces.length > 0 ? `Certificates: ${pieces.join(", ")}.` : `No certificate expires within ${plural(content.warningMonths, "month")}.`;
 }
