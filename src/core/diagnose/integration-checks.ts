@@ -2,6 +2,7 @@
 import { isPrivatePrefix } from "../address-range.ts";
 import type { ChangeRequest } from "../changes/types.ts";
 import { checkPlan, checkSameSubscription, checkVnetGateways, type EligibilityRule } from "../eligibility.ts";
+import { MAX_ROOT_CERTIFICATES, rootCertificatesLine } from "../changes/root-certificates.ts";
 import { isCertOnGateway } from "../inventory.ts";
 import { check, type DiagnosisCheck } from "./diagnosis.ts";
 import type { IntegrationFacts } from "./integration-facts.ts";
@@ -77,9 +78,10 @@ function checkSync(facts: IntegrationFacts): DiagnosisCheck[] {
   if (!connection.certBlob) {
     checks.push(check("certificate-on-gateway", "warn", certTitle, "Azure returned no certificate for the connection.", syncFix(facts)));
   } else if (gateway && !isCertOnGateway(connection.certBlob, gateway)) {
-    checks.push(check("certificate-on-gateway", "fail", certTitle, `Gateway ${gateway.name} does not have the plan's certificate${thumb}, so the tunnel cannot authenticate.`, syncFix(facts)));
+    const full = gateway.rootCertificates.length >= MAX_ROOT_CERTIFICATES ? ` It already holds ${rootCertificatesLine(gateway)}, so a sync cannot add it until one is removed.` : "";
+    checks.push(check("certificate-on-gateway", "fail", certTitle, `Gateway ${gateway.name} does not have the plan's certificate${thumb}, so the tunnel cannot authenticate.${full}`, syncFix(facts)));
   } else if (gateway) {
-    checks.push(check("certificate-on-gateway", "pass", certTitle, `Gateway ${gateway.name} has the plan's certificate${thumb}.`));
+    checks.push(check("certificate-on-gateway", "pass", certTitle, `Gateway ${gateway.name} has the plan's certificate${thumb}; it holds ${rootCertificatesLine(gateway)}.`));
   }
   const dnsTitle = "The app uses the VNet's current DNS servers";
   const vnetDns = describeDns(vnet.dnsServers);
