@@ -1,12 +1,13 @@
 import type {
   NetworkSecurityGroup,
   SecurityRule,
+  Subnet,
   VirtualNetwork,
   VirtualNetworkGateway,
   VirtualNetworkGatewayConnectionListEntity,
   VirtualNetworkPeering,
 } from "@azure/arm-network";
-import type { GatewayConnectionInfo, GatewayInfo, NsgInfo, NsgRule, PeeringInfo, VnetInfo } from "../core/model.ts";
+import type { GatewayConnectionInfo, GatewayInfo, NsgInfo, NsgRule, PeeringInfo, SubnetInfo, VnetInfo } from "../core/model.ts";
 import { scopeOf } from "../core/resource-id.ts";
 
 
@@ -40,6 +41,22 @@ export function toPeeringInfo(peering: VirtualNetworkPeering): PeeringInfo {
   };
 }
 
+/** A subnet as the domain sees it: what regional integration needs of it, and what a PUT must keep. */
+export function toSubnetInfo(subnet: Subnet): SubnetInfo {
+  return {
+    id: subnet.id ?? "",
+    name: subnet.name ?? "",
+    addressPrefixes: both(subnet.addressPrefix, subnet.addressPrefixes),
+    nsgId: subnet.networkSecurityGroup?.id,
+    routeTableId: subnet.routeTable?.id,
+    delegations: (subnet.delegations ?? []).map((d) => d.serviceName ?? "").filter(Boolean),
+    serviceAssociationLinks: (subnet.serviceAssociationLinks ?? []).map((l) => ({ name: l.name ?? "", linkedResourceType: l.linkedResourceType ?? "", link: l.link ?? "" })),
+    serviceEndpoints: (subnet.serviceEndpoints ?? []).map((e) => e.service ?? "").filter(Boolean),
+    hasServiceEndpointPolicies: (subnet.serviceEndpointPolicies ?? []).length > 0,
+    ipConfigurationCount: (subnet.ipConfigurations ?? []).length + (subnet.privateEndpoints ?? []).length,
+  };
+}
+
 /** A virtual network as the domain sees it. */
 export function toVnetInfo(vnet: VirtualNetwork): VnetInfo {
   return {
@@ -49,12 +66,7 @@ export function toVnetInfo(vnet: VirtualNetwork): VnetInfo {
     location: vnet.location ?? "",
     addressSpace: vnet.addressSpace?.addressPrefixes ?? [],
     dnsServers: vnet.dhcpOptions?.dnsServers ?? [],
-    subnets: (vnet.subnets ?? []).map((s) => ({
-      id: s.id ?? "",
-      name: s.name ?? "",
-      addressPrefixes: both(s.addressPrefix, s.addressPrefixes),
-      nsgId: s.networkSecurityGroup?.id,
-    })),
+    subnets: (vnet.subnets ?? []).map(toSubnetInfo),
     peerings: (vnet.virtualNetworkPeerings ?? []).map(toPeeringInfo),
     gatewayIds: gatewayIdsOf(vnet),
   };

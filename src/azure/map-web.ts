@@ -15,6 +15,7 @@ export function toPlanInfo(plan: AppServicePlan): PlanInfo {
     tier: plan.sku?.tier ?? "",
     isLinux: plan.reserved === true || /linux/i.test(plan.kind ?? ""),
     isWindowsContainer: plan.hyperV === true || plan.isXenon === true,
+    workers: plan.sku?.capacity ?? plan.numberOfWorkers ?? 1,
   };
 }
 

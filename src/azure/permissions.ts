@@ -68,6 +68,27 @@ export const PERMISSIONS = {
     "Microsoft.Network/virtualNetworks/peer/action",
     POLL_STATUS,
   ],
+  getSubnet: ["Microsoft.Network/virtualNetworks/subnets/read"],
+  getRegionalIntegration: ["Microsoft.Web/sites/networkConfig/read"],
+  getSlotRegionalIntegration: ["Microsoft.Web/sites/slots/networkConfig/read"],
+  getConfiguration: ["Microsoft.Web/sites/config/read"],
+  getSlotConfiguration: ["Microsoft.Web/sites/slots/config/read"],
+  // A subnet PUT sends the NSG and route table back: ARM checks the caller may join them (azure-docs virtual-network
+  // manage-subnet "Permissions").
+  delegateSubnet: [
+    "Microsoft.Network/virtualNetworks/subnets/read",
+    "Microsoft.Network/virtualNetworks/subnets/write",
+    "Microsoft.Network/networkSecurityGroups/join/action",
+    "Microsoft.Network/routeTables/join/action",
+    POLL_STATUS,
+  ],
+  // Setting an integration subnet needs join on it ("Permissions", azure-docs app-service overview-vnet-integration.md).
+  putRegionalIntegration: ["Microsoft.Web/sites/networkConfig/write", "Microsoft.Network/virtualNetworks/subnets/join/action"],
+  putSlotRegionalIntegration: ["Microsoft.Web/sites/slots/networkConfig/write", "Microsoft.Network/virtualNetworks/subnets/join/action"],
+  deleteRegionalIntegration: ["Microsoft.Web/sites/networkConfig/delete"],
+  deleteSlotRegionalIntegration: ["Microsoft.Web/sites/slots/networkConfig/delete"],
+  setRouteAll: ["Microsoft.Web/sites/config/write"],
+  setSlotRouteAll: ["Microsoft.Web/sites/slots/config/write"],
   kuduCommand: ["Microsoft.Web/sites/publish/Action"],
   kuduSlotCommand: ["Microsoft.Web/sites/slots/publish/Action"],
 } as const satisfies Record<string, readonly string[]>;

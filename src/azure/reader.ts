@@ -4,7 +4,7 @@ import { nameOf, parseResourceId } from "../core/resource-id.ts";
 import { BotError } from "../errors.ts";
 import type { AzureClients } from "./clients.ts";
 import { callAzure } from "./errors.ts";
-import { toGatewayConnection, toGatewayInfo, toNsgInfo, toVnetInfo } from "./map-network.ts";
+import { toGatewayConnection, toGatewayInfo, toNsgInfo, toSubnetInfo, toVnetInfo } from "./map-network.ts";
 import { toAppInfo, toPlanInfo, toVnetConnection } from "./map-web.ts";
 import { fetchAvailability } from "./resource-health.ts";
 
@@ -108,6 +108,30 @@ export function createAzureReader(clients: AzureClients, signal?: AbortSignal): 
       return callAzure("listGatewayConnections", `connections of gateway ${rg}/${name}`, () =>
         collect(clients.network(sub).virtualNetworkGateways.listConnections(rg, name, opts), toGatewayConnection),
       );
+    },
+
+    getSubnet: (subnetId) => {
+      const { sub, rg, names } = idParts(subnetId, "subnet");
+      const [vnet = "", subnet = ""] = names;
+      return callAzure("getSubnet", `subnet ${vnet}/${subnet}`, async () => toSubnetInfo(await clients.network(sub).subnets.get(rg, vnet, subnet, opts)));
+    },
+
+    getRegionalIntegration: (appId) => {
+      const { sub, rg, name, slot, shown } = siteParts(appId);
+      const web = clients.web(sub).webApps;
+      // An app without regional integration answers 200 with subnetResourceId null (azure-cli#11454).
+      const map = (swift: { subnetResourceId?: string; swiftSupported?: boolean }) => ({ subnetId: swift.subnetResourceId || undefined, swiftSupported: swift.swiftSupported === true });
+      return slot
+        ? callAzure("getSlotRegionalIntegration", shown, async () => map(await web.getSwiftVirtualNetworkConnectionSlot(rg, name, slot, opts)))
+        : callAzure("getRegionalIntegration", shown, async () => map(await web.getSwiftVirtualNetworkConnection(rg, name, opts)));
+    },
+
+    getRouteAll: (appId) => {
+      const { sub, rg, name, slot, shown } = siteParts(appId);
+      const web = clients.web(sub).webApps;
+      return slot
+        ? callAzure("getSlotConfiguration", shown, async () => (await web.getConfigurationSlot(rg, name, slot, opts)).vnetRouteAllEnabled === true)
+        : callAzure("getConfiguration", shown, async () => (await web.getConfiguration(rg, name, opts)).vnetRouteAllEnabled === true);
     },
   };
 }

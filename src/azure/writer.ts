@@ -1,4 +1,4 @@
-import type { VirtualNetworkPeering, VpnClientRootCertificate } from "@azure/arm-network";
+import type { Subnet, VirtualNetworkPeering, VpnClientRootCertificate } from "@azure/arm-network";
 import type { AzureWriter } from "../core/ports.ts";
 import type { WriteReceipt } from "../core/model.ts";
 import { Secret } from "../core/secret.ts";
@@ -9,6 +9,8 @@ import { idParts, siteParts } from "./reader.ts";
 
 /** Long-running operations are polled this often unless ARM says otherwise with Retry-After. */
 const POLL_INTERVAL_MS = 5_000;
+/** The delegation regional integration needs on its subnet. */
+const APP_SERVICE_DELEGATION = "Microsoft.Web/serverFarms";
 /** App Service accepts only this gateway name (VnetGateway.tsp). */
 const GATEWAY_NAME = "primary";
 
@@ -166,6 +168,58 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
       await callAzure("deletePlanRoute", `route ${routeName} of plan ${rg}/${name}`, () =>
         clients.web(sub).appServicePlans.deleteVnetRoute(rg, name, vnetName, routeName, r.options),
       );
+      return { requestIds: r.requestIds };
+    },
+
+    async delegateSubnet(subnetId, addressPrefix) {
+      const { sub, rg, names } = idParts(subnetId, "subnet");
+      const [vnet = "", name = ""] = names;
+      const r = receipt();
+      const subnets = clients.network(sub).subnets;
+      await callAzure("delegateSubnet", `subnet ${vnet}/${name}`, async () => {
+        // GET-modify-PUT: a subnet PUT replaces its NSG, route table, service endpoints and delegations with what it
+        // carries (azure-powershell#1551, azure-sdk-for-python#28350), so everything the GET returned goes back.
+        const existing: Subnet | undefined = await subnets.get(rg, vnet, name, r.options).catch((error: unknown) => {
+          if ((error as { statusCode?: number }).statusCode === 404 && addressPrefix) return undefined;
+          throw error;
+        });
+        const subnet: Subnet = existing ?? { addressPrefix };
+        const delegations = subnet.delegations ?? [];
+        if (delegations.some((d) => d.serviceName?.toLowerCase() === APP_SERVICE_DELEGATION.toLowerCase())) return;
+        subnet.delegations = [...delegations, { name: "Microsoft.Web.serverFarms", serviceName: APP_SERVICE_DELEGATION }];
+        await subnets.createOrUpdate(rg, vnet, name, subnet, { ...r.options, updateIntervalInMs: POLL_INTERVAL_MS });
+      });
+      return { requestIds: r.requestIds };
+    },
+
+    async putRegionalIntegration(appId, subnetId) {
+      const { sub, rg, name, slot, shown } = siteParts(appId);
+      const r = receipt();
+      const web = clients.web(sub).webApps;
+      // "This requires that 1) swiftSupported is true … and 2) that the target Subnet has already been delegated"
+      // (SwiftVirtualNetwork.tsp, createOrUpdateSwiftVirtualNetworkConnectionWithCheck).
+      const envelope = { subnetResourceId: subnetId, swiftSupported: true };
+      if (slot) await callAzure("putSlotRegionalIntegration", shown, () => web.createOrUpdateSwiftVirtualNetworkConnectionWithCheckSlot(rg, name, slot, envelope, r.options));
+      else await callAzure("putRegionalIntegration", shown, () => web.createOrUpdateSwiftVirtualNetworkConnectionWithCheck(rg, name, envelope, r.options));
+      return { requestIds: r.requestIds };
+    },
+
+    async deleteRegionalIntegration(appId) {
+      const { sub, rg, name, slot, shown } = siteParts(appId);
+      const r = receipt();
+      const web = clients.web(sub).webApps;
+      if (slot) await callAzure("deleteSlotRegionalIntegration", shown, () => web.deleteSwiftVirtualNetworkSlot(rg, name, slot, r.options));
+      else await callAzure("deleteRegionalIntegration", shown, () => web.deleteSwiftVirtualNetwork(rg, name, r.options));
+      return { requestIds: r.requestIds };
+    },
+
+    async setRouteAll(appId, enabled) {
+      const { sub, rg, name, slot, shown } = siteParts(appId);
+      const r = receipt();
+      const web = clients.web(sub).webApps;
+      // A PATCH of config/web changes only what it carries (webApps.updateConfiguration).
+      if (slot) await callAzure("setSlotRouteAll", shown, () => web.updateConfigurationSlot(rg, name, slot, { vnetRouteAllEnabled: enabled }, r.options));
+      else await callAzure("setRouteAll", shown, () => web.updateConfiguration(rg, name, { vnetRouteAllEnabled: enabled }, r.options));
       return { requestIds: r.requestIds };
     },
 

@@ -18,6 +18,8 @@ export interface PlanInfo {
   isLinux: boolean;
   /** hyperV === true or isXenon === true. */
   isWindowsContainer: boolean;
+  /** Instances it runs now (sku.capacity): a regional integration subnet needs an address for each, twice over. */
+  workers: number;
 }
 
 /**
@@ -113,6 +115,25 @@ export interface SubnetInfo {
   name: string;
   addressPrefixes: string[];
   nsgId: string | undefined;
+  routeTableId: string | undefined;
+  /** The services it is delegated to, e.g. "Microsoft.Web/serverFarms" (regional integration needs that one). */
+  delegations: string[];
+  /** Who holds it through a service association link; App Service's (AppServiceLink) links the plan. */
+  serviceAssociationLinks: Array<{ name: string; linkedResourceType: string; link: string }>;
+  /** Service endpoints, e.g. "Microsoft.Storage"; a subnet PUT must send them back or they are lost. */
+  serviceEndpoints: string[];
+  /** Regional integration refuses a subnet with service endpoint policies. */
+  hasServiceEndpointPolicies: boolean;
+  /** NICs, private endpoints and the like using its addresses: regional integration needs an unused subnet. */
+  ipConfigurationCount: number;
+}
+
+/** An app's regional integration as App Service reports it (sites/{app}/networkConfig/virtualNetwork). */
+export interface RegionalIntegrationInfo {
+  /** The integration subnet; undefined when the app has no regional integration. */
+  subnetId: string | undefined;
+  /** Whether the app's scale unit supports regional integration at all. */
+  swiftSupported: boolean;
 }
 
 /** One side of a VNet peering, as seen from the VNet that owns it. */

@@ -1,5 +1,7 @@
 import type {
   AppInfo,
+  RegionalIntegrationInfo,
+  SubnetInfo,
   GatewayConnectionInfo,
   GatewayInfo,
   HealthState,
@@ -43,6 +45,12 @@ export interface AzureReader {
   getNsg(nsgId: string): Promise<NsgInfo>;
   /** Site-to-site and VNet-to-VNet connections of a gateway. */
   listGatewayConnections(gatewayId: string): Promise<GatewayConnectionInfo[]>;
+  /** One subnet, read fresh (…/virtualNetworks/{vnet}/subnets/{subnet}). */
+  getSubnet(subnetId: string): Promise<SubnetInfo>;
+  /** An app's or slot's regional integration and whether its scale unit supports one. */
+  getRegionalIntegration(appId: string): Promise<RegionalIntegrationInfo>;
+  /** Whether all the app's outbound traffic goes into its VNet (config/web vnetRouteAllEnabled). */
+  getRouteAll(appId: string): Promise<boolean>;
 }
 
 /** Peering flags to set on one side of a peering. */
@@ -76,6 +84,17 @@ export interface AzureWriter {
   deletePlanRoute(planId: string, vnetName: string, routeName: string): Promise<WriteReceipt>;
   /** Create or update one side of a peering (the VNet that owns it is vnetId). */
   putPeering(vnetId: string, peeringName: string, settings: PeeringSettings): Promise<WriteReceipt>;
+  /**
+   * Delegate a subnet to Microsoft.Web/serverFarms: GET-modify-PUT of an existing subnet, sending back its NSG, route
+   * table, service endpoints and other delegations (a subnet PUT replaces them all), or, with addressPrefix, create it.
+   */
+  delegateSubnet(subnetId: string, addressPrefix?: string): Promise<WriteReceipt>;
+  /** Integrate the app or slot with the subnet (PUT networkConfig/virtualNetwork); the app restarts. */
+  putRegionalIntegration(appId: string, subnetId: string): Promise<WriteReceipt>;
+  /** Remove the app's or slot's regional integration (DELETE networkConfig/virtualNetwork); the app restarts. */
+  deleteRegionalIntegration(appId: string): Promise<WriteReceipt>;
+  /** Send all the app's outbound traffic into its VNet, or only RFC 1918 traffic (PATCH config/web vnetRouteAllEnabled). */
+  setRouteAll(appId: string, enabled: boolean): Promise<WriteReceipt>;
 }
 
 /** Output of a Kudu command run on the app's worker. */

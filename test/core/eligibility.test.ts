@@ -22,6 +22,7 @@ const plan = (overrides: Partial<PlanInfo> = {}): PlanInfo => ({
   tier: "Standard",
   isLinux: false,
   isWindowsContainer: false,
+  workers: 1,
   ...overrides,
 });
 
