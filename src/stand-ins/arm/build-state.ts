@@ -1,28 +1,35 @@
 /** Turns a validated seed into the live estate, resolving names and issuing the seeded certificates. */
 import { randomUUID } from "node:crypto";
 import type { AppSeed, EstateSeed, ResourceGroupSeed } from "./estate.ts";
-import { SimulatorState, type SimApp, type SimGateway, type SimVnet } from "./state.ts";
+import { seedRegionalIntegration, subnetFromSeed } from "./build-subnets.ts";
+import { DEFAULT_OPTIONS, SimulatorState, type SimApp, type SimGateway, type SimOptions, type SimVnet } from "./state.ts";
 import { issueCertificateFor, packageUriFor, privateIpFor } from "./integration.ts";
 import { issueClientCertificate } from "./tls.ts";
 
 const DAY_MS = 86_400_000;
 const CERT_LIFETIME_MS = 8 * 365 * DAY_MS;
 
-type Kind = "serverfarms" | "sites" | "virtualNetworks" | "virtualNetworkGateways" | "networkSecurityGroups" | "connections";
-const PROVIDER: Record<Kind, string> = {
-  serverfarms: "Microsoft.Web",
-  sites: "Microsoft.Web",
-  virtualNetworks: "Microsoft.Network",
-  virtualNetworkGateways: "Microsoft.Network",
-  networkSecurityGroups: "Microsoft.Network",
-  connections: "Microsoft.Network",
+type Kind = "serverfarms" | "sites" | "virtualNetworks" | "classicVirtualNetworks" | "virtualNetworkGateways" | "networkSecurityGroups" | "routeTables" | "connections";
+/** Each kind's provider/type in its ARM id. */
+const TYPE: Record<Kind, string> = {
+  serverfarms: "Microsoft.Web/serverfarms",
+  sites: "Microsoft.Web/sites",
+  virtualNetworks: "Microsoft.Network/virtualNetworks",
+  // research regional.md §7: the form App Service's gateway-required connections used for classic VNets.
+  classicVirtualNetworks: "Microsoft.ClassicNetwork/virtualNetworks",
+  virtualNetworkGateways: "Microsoft.Network/virtualNetworkGateways",
+  networkSecurityGroups: "Microsoft.Network/networkSecurityGroups",
+  routeTables: "Microsoft.Network/routeTables",
+  connections: "Microsoft.Network/connections",
 };
 const SEED_KEY: Record<Kind, keyof ResourceGroupSeed> = {
   serverfarms: "plans",
   sites: "apps",
   virtualNetworks: "vnets",
+  classicVirtualNetworks: "classicVnets",
   virtualNetworkGateways: "gateways",
   networkSecurityGroups: "nsgs",
+  routeTables: "routeTables",
   connections: "connections",
 };
 
@@ -30,13 +37,7 @@ const SEED_KEY: Record<Kind, keyof ResourceGroupSeed> = {
 export async function buildState(seed: EstateSeed, now: Date): Promise<SimulatorState> {
   const state = new SimulatorState();
   state.pageSize = seed.pageSize;
-  state.options = {
-    siteConfigVnetName: seed.siteConfigVnetName,
-    planConnectionCertBlob: seed.planConnectionCertBlob,
-    syncScope: seed.syncScope,
-    reconnectCertificate: seed.reconnectCertificate,
-    rootCertificateLimitError: seed.rootCertificateLimitError,
-  };
+  state.options = Object.fromEntries(Object.keys(DEFAULT_OPTIONS).map((key) => [key, seed[key as keyof SimOptions]])) as unknown as SimOptions;
   state.network = seed.network;
   const problems: string[] = [];
 
@@ -48,7 +49,7 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
         for (const item of rg[SEED_KEY[kind]] as Array<{ name: string }>) {
           const nameKey = `${sub.id}|${kind}|${item.name}`.toLowerCase();
           if (idsByName.has(nameKey)) problems.push(`subscription ${sub.id} has two ${kind} named "${item.name}"; names must be unique per subscription.`);
-          idsByName.set(nameKey, `/subscriptions/${sub.id}/resourceGroups/${rg.name}/providers/${PROVIDER[kind]}/${kind}/${item.name}`);
+          idsByName.set(nameKey, `/subscriptions/${sub.id}/resourceGroups/${rg.name}/providers/${TYPE[kind]}/${item.name}`);
         }
       }
     }
@@ -58,7 +59,7 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
     const id = idsByName.get(`${sub}|${kind}|${ref}`.toLowerCase());
     if (id) return id;
     problems.push(`${where}: no ${kind} named "${ref}" in subscription ${sub}; use a name from the same subscription or a full ARM id.`);
-    return `/subscriptions/${sub}/resourceGroups/missing/providers/${PROVIDER[kind]}/${kind}/${ref}`;
+    return `/subscriptions/${sub}/resourceGroups/missing/providers/${TYPE[kind]}/${ref}`;
   };
 
   for (const sub of seed.subscriptions) {
@@ -67,7 +68,7 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
       const idOf = (kind: Kind, name: string) => idsByName.get(`${sub.id}|${kind}|${name}`.toLowerCase())!;
       for (const plan of rg.plans) {
         const id = idOf("serverfarms", plan.name);
-        state.plans.set({ ...base, id, name: plan.name, location: plan.location ?? rg.location, os: plan.os, container: plan.container, sku: plan.sku });
+        state.plans.set({ ...base, id, name: plan.name, location: plan.location ?? rg.location, os: plan.os, container: plan.container, sku: plan.sku, regionalIntegration: plan.regionalIntegration });
         for (const route of plan.routes) {
           const vnetName = resolve(sub.id, "virtualNetworks", route.vnet, `plan ${plan.name} route ${route.name}`).split("/").pop()!;
           state.routesOf(id, vnetName).push({ name: route.name, startAddress: route.startAddress, endAddress: route.endAddress, routeType: route.routeType });
@@ -76,20 +77,33 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
       for (const nsg of rg.nsgs) {
         state.nsgs.set({ ...base, id: idOf("networkSecurityGroups", nsg.name), name: nsg.name, location: nsg.location ?? rg.location, rules: nsg.rules });
       }
+      for (const table of rg.routeTables) {
+        state.routeTables.set({ ...base, id: idOf("routeTables", table.name), name: table.name, location: table.location ?? rg.location });
+      }
+      for (const classic of rg.classicVnets) {
+        const id = idOf("classicVirtualNetworks", classic.name);
+        if (idsByName.has(`${sub.id}|virtualNetworks|${classic.name}`.toLowerCase())) {
+          problems.push(`classic VNet ${classic.name}: a Resource Manager VNet has the same name; App Service names connections after the VNet, so names must differ.`);
+        }
+        state.classicVnets.set({ ...base, id, name: classic.name, location: classic.location ?? rg.location, addressSpace: classic.addressSpace });
+      }
       for (const vnet of rg.vnets) {
         const id = idOf("virtualNetworks", vnet.name);
+        const location = vnet.location ?? rg.location;
         const sim: SimVnet = {
           ...base,
           id,
           name: vnet.name,
-          location: vnet.location ?? rg.location,
+          location,
           addressSpace: vnet.addressSpace,
           dnsServers: vnet.dnsServers,
-          subnets: vnet.subnets.map((s) => ({
-            name: s.name,
-            addressPrefix: s.addressPrefix,
-            nsgId: s.nsg === undefined ? undefined : resolve(sub.id, "networkSecurityGroups", s.nsg, `VNet ${vnet.name} subnet ${s.name}`),
-          })),
+          subnets: vnet.subnets.map((s) => {
+            const where = `VNet ${vnet.name} subnet ${s.name}`;
+            return subnetFromSeed(s, id, location, {
+              nsg: s.nsg === undefined ? undefined : resolve(sub.id, "networkSecurityGroups", s.nsg, where),
+              routeTable: s.routeTable === undefined ? undefined : resolve(sub.id, "routeTables", s.routeTable, where),
+            });
+          }),
           peerings: vnet.peerings.map(({ remoteVnet, ...p }) => ({
             ...p,
             remoteVnetId: resolve(sub.id, "virtualNetworks", remoteVnet, `VNet ${vnet.name} peering ${p.name}`),
@@ -142,17 +156,21 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
 
   // Apps and their slots last: their connections need plans, VNets and gateways.
   const offGateway = new Set<string>();
-  type SiteSeed = Pick<AppSeed, "state" | "vnetConnection" | "regionalIntegration" | "privateIp">;
+  type SiteSeed = Pick<AppSeed, "state" | "vnetConnection" | "regionalIntegration" | "privateIp" | "vnetRouteAllEnabled">;
   const addSite = async (sub: string, site: SiteSeed, sim: SimApp, where: string) => {
     state.apps.set(sim);
+    sim.routeAll = site.vnetRouteAllEnabled;
     if (site.regionalIntegration) {
       const vnetId = resolve(sub, "virtualNetworks", site.regionalIntegration.vnet, `${where} regionalIntegration`);
-      sim.regionalSubnetId = `${vnetId}/subnets/${site.regionalIntegration.subnet}`;
+      const problem = seedRegionalIntegration(state, sim, `${vnetId}/subnets/${site.regionalIntegration.subnet}`);
+      if (problem) problems.push(`${where} regionalIntegration: ${problem}`);
     }
     const seeded = site.vnetConnection;
     if (!seeded) return;
-    const vnetId = resolve(sub, "virtualNetworks", seeded.vnet, `${where} vnetConnection`);
-    const vnet = state.vnets.get(vnetId);
+    const vnetId = seeded.classicVnet !== undefined
+      ? resolve(sub, "classicVirtualNetworks", seeded.classicVnet, `${where} vnetConnection`)
+      : resolve(sub, "virtualNetworks", seeded.vnet!, `${where} vnetConnection`);
+    const vnet = state.vnets.get(vnetId) ?? state.classicVnets.get(vnetId);
     if (!vnet) return;
     let cert = state.certificateFor(sim.planId, vnetId);
     if (!cert) {
@@ -168,7 +186,7 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
     state.connectionsOf(sim.id).push({
       vnetName: vnet.name,
       vnetId: vnet.id,
-      dnsServers: seeded.dnsServers ?? [...vnet.dnsServers],
+      dnsServers: seeded.dnsServers ?? [...(state.vnets.get(vnetId)?.dnsServers ?? [])],
       vpnPackageUri: packageUriFor(state.vpnGatewayOf(vnet.id), now),
       resyncRequired: seeded.resyncRequired,
     });
@@ -181,7 +199,7 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
         const plan = state.plans.get(planId);
         const isLinux = plan?.os === "linux";
         const kind = app.kind ?? (isLinux ? (plan?.container ? "app,linux,container" : "app,linux") : plan?.container ? "app,container,windows" : "app");
-        const base = { resourceGroup: rg.name, subscriptionId: sub.id, location: app.location ?? plan?.location ?? rg.location, kind, vnetName: undefined, regionalSubnetId: undefined, restarts: 0 };
+        const base = { resourceGroup: rg.name, subscriptionId: sub.id, location: app.location ?? plan?.location ?? rg.location, kind, vnetName: undefined, regionalSubnetId: undefined, routeAll: false, restarts: 0 };
         const id = idsByName.get(`${sub.id}|sites|${app.name}`.toLowerCase())!;
         await addSite(sub.id, app, { ...base, id, name: app.name, slotOf: undefined, planId, state: app.state, privateIp: app.privateIp }, `app ${app.name}`);
         for (const slot of app.slots) {

@@ -6,6 +6,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { regionalOptions } from "./estate-regional-options.ts";
 import { ARM_THROTTLING_LIMITS } from "./throttling.ts";
 
 const healthState = z.enum(["Available", "Unavailable", "Degraded", "Unknown"]);
@@ -27,10 +28,17 @@ const planSeed = z.strictObject({
   container: z.boolean().default(false),
   sku: z.strictObject({ name: z.string().min(1), tier: z.string().min(1), capacity: z.number().int().positive().default(1) }),
   routes: z.array(routeSeed).default([]),
+  /**
+   * false: the plan's scale unit cannot do regional VNet integration (older Basic/Standard stamps): its sites answer
+   * swiftSupported false and a regional PUT is refused (azure-docs#56945).
+   */
+  regionalIntegration: z.boolean().default(true),
 });
 
 const gatewayConnectionSeed = z.strictObject({
-  vnet: z.string().min(1),
+  /** A Resource Manager VNet; or classicVnet, a classic one from a resource group's classicVnets. */
+  vnet: z.string().min(1).optional(),
+  classicVnet: z.string().min(1).optional(),
   /** Expiry of the (plan, VNet) certificate, relative to now; negative = already expired. */
   certificateExpiresInDays: z.number().optional(),
   certificateExpiresOn: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
@@ -40,13 +48,16 @@ const gatewayConnectionSeed = z.strictObject({
   certificateOnGateway: z.boolean().default(true),
   /** True when Azure flags the connection for resync for a reason the seed does not model otherwise; a sync clears it. */
   resyncRequired: z.boolean().default(false),
-});
+}).refine((c) => (c.vnet === undefined) !== (c.classicVnet === undefined), { message: "give exactly one of vnet (Resource Manager) and classicVnet" });
 
 const siteFields = {
   state: z.enum(["Running", "Stopped"]).default("Running"),
   vnetConnection: gatewayConnectionSeed.optional(),
+  /** The subnet is delegated to Microsoft.Web/serverFarms and linked to the app's plan (AppServiceLink). */
   regionalIntegration: z.strictObject({ vnet: z.string().min(1), subnet: z.string().min(1) }).optional(),
-  /** WEBSITE_PRIVATE_IP; default: an address from the gateway's P2S pool. */
+  /** config/web vnetRouteAllEnabled: all outbound traffic, not only RFC 1918, goes into the regional VNet. */
+  vnetRouteAllEnabled: z.boolean().default(false),
+  /** WEBSITE_PRIVATE_IP; default: an address from the gateway's P2S pool or the integration subnet. */
   privateIp: z.string().optional(),
 };
 
@@ -72,12 +83,29 @@ const peeringSeed = z.strictObject({
   peeringState: z.enum(["Initiated", "Connected", "Disconnected"]).default("Connected"),
 });
 
+/** A delegation by service name (named as the portal names it, e.g. Microsoft.Web.serverFarms) or in full. */
+const delegationSeed = z.union([z.string().min(1), z.strictObject({ name: z.string().min(1), serviceName: z.string().min(1) })]);
+
+const subnetSeed = z.strictObject({
+  name: z.string().min(1),
+  addressPrefix: z.string().min(1),
+  nsg: z.string().optional(),
+  routeTable: z.string().optional(),
+  delegations: z.array(delegationSeed).default([]),
+  /** Services, e.g. Microsoft.Storage; ARM fills in their locations. */
+  serviceEndpoints: z.array(z.string().min(1)).default([]),
+  /** Names of service endpoint policies (ids in the VNet's resource group; the policies themselves are not served). */
+  serviceEndpointPolicies: z.array(z.string().min(1)).default([]),
+  /** How many NIC IP configurations use the subnet (VMs, private endpoints): it is not empty. */
+  ipConfigurations: z.number().int().min(0).default(0),
+});
+
 const vnetSeed = z.strictObject({
   name: z.string().min(1),
   location: z.string().optional(),
   addressSpace: z.array(z.string().min(1)).min(1),
   dnsServers: z.array(z.string()).default([]),
-  subnets: z.array(z.strictObject({ name: z.string().min(1), addressPrefix: z.string().min(1), nsg: z.string().optional() })).default([]),
+  subnets: z.array(subnetSeed).default([]),
   peerings: z.array(peeringSeed).default([]),
   health: healthState.optional(),
 });
@@ -126,6 +154,10 @@ const resourceGroupSeed = z.strictObject({
   plans: z.array(planSeed).default([]),
   apps: z.array(appSeed).default([]),
   vnets: z.array(vnetSeed).default([]),
+  /** Classic (Service Management) VNets: gateway-required connections may point at them; Microsoft.Network has none. */
+  classicVnets: z.array(z.strictObject({ name: z.string().min(1), location: z.string().optional(), addressSpace: z.array(z.string().min(1)).min(1) })).default([]),
+  /** Route tables, for subnets to reference; their routes are not modelled. */
+  routeTables: z.array(z.strictObject({ name: z.string().min(1), location: z.string().optional() })).default([]),
   gateways: z.array(gatewaySeed).default([]),
   nsgs: z.array(z.strictObject({ name: z.string().min(1), location: z.string().optional(), rules: z.array(nsgRuleSeed).default([]) })).default([]),
   connections: z.array(s2sSeed).default([]),
@@ -190,6 +222,7 @@ const estateSchema = z.strictObject({
    * "async" an operation that ends Failed.
    */
   rootCertificateLimitError: z.enum(["sync", "async"]).default("sync"),
+  ...regionalOptions,
   /** ARM's request throttling (token buckets per subscription, principal and operation type); false: none at all. */
   throttling: z.union([z.literal(false), throttlingSeed]).default(ARM_THROTTLING_LIMITS),
 });

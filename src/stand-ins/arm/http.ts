@@ -2,17 +2,27 @@
 import type { SimulatorState } from "./state.ts";
 import type { LroStore } from "./lro.ts";
 
-/** An ARM error answer: status plus `{ error: { code, message } }`. */
+/**
+ * An ARM error answer: status plus `{ error: { code, message } }`. One that App Service itself gives (not ARM's front
+ * door) is marked, so that the estate option appServiceErrorCasing can write it in App Service's PascalCase.
+ */
 export class SimError extends Error {
   readonly status: number;
   readonly code: string;
+  readonly fromAppService: boolean;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, options: { fromAppService?: boolean } = {}) {
     super(message);
     this.name = "SimError";
     this.status = status;
     this.code = code;
+    this.fromAppService = options.fromAppService ?? false;
   }
+}
+
+/** An error App Service (Microsoft.Web) answers with, as opposed to ARM's own. */
+export function appServiceError(status: number, code: string, message: string): SimError {
+  return new SimError(status, code, message, { fromAppService: true });
 }
 
 /** What a route answers; a string body is sent as a JSON string. */

@@ -1,6 +1,7 @@
 /** App Service's side of gateway-required VNet integration: certificates, connect, disconnect, sync. */
 import { randomBytes, randomUUID } from "node:crypto";
-import { SimError } from "./http.ts";
+import { intToIpv4, ipv4ToInt } from "./addresses.ts";
+import { appServiceError, SimError } from "./http.ts";
 import type { SimApp, SimAppConnection, SimGateway, SimulatorState } from "./state.ts";
 import { issueClientCertificate, type IssuedCertificate } from "./tls.ts";
 
@@ -25,25 +26,6 @@ export function packageUriFor(gateway: SimGateway | undefined, now: Date): strin
   return `https://mvnetvpnpkg.blob.core.windows.net/vpnclientpackage/${gateway.name.toLowerCase()}/${randomUUID()}.zip?sv=2024-08-04&sr=b&sp=r&se=${expiry}&sig=${sig}`;
 }
 
-function ipv4ToInt(ip: string): number | undefined {
-  const parts = ip.split(".").map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  return parts.reduce((n, p) => n * 256 + p, 0);
-}
-
-function intToIpv4(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
-}
-
-/** True when an IPv4 address lies inside a CIDR prefix. */
-export function inPrefix(ip: string, prefix: string): boolean {
-  const [base, bits] = prefix.split("/");
-  const a = ipv4ToInt(ip);
-  const b = ipv4ToInt(base ?? "");
-  const size = 2 ** (32 - Number(bits ?? 32));
-  return a !== undefined && b !== undefined && Math.floor(a / size) === Math.floor(b / size);
-}
-
 /** WEBSITE_PRIVATE_IP for an app: an address from its gateway's P2S pool, stable per app. */
 export function privateIpFor(state: SimulatorState, app: SimApp): string | undefined {
   const connection = state.connectionsOf(app.id)[0];
@@ -55,7 +37,7 @@ export function privateIpFor(state: SimulatorState, app: SimApp): string | undef
 }
 
 function refuse(message: string): never {
-  throw new SimError(400, "BadRequest", message);
+  throw appServiceError(400, "BadRequest", message);
 }
 
 /** PUT sites/{app}/virtualNetworkConnections/{vnet}: checks what Azure checks, then connects and hands out the certificate. */

@@ -1,17 +1,15 @@
 /** Microsoft.Network wire shapes (api-version 2026-01-01); gateways start from the official GET example. */
 import { readFileSync } from "node:fs";
 import type { SimGateway, SimGatewayConnection, SimNsg, SimNsgRule, SimPeering, SimVnet, SimulatorState } from "./state.ts";
+import { subnetWire } from "./subnet-wire.ts";
+import { gatewayIpConfigId } from "./subnets.ts";
 
 const GATEWAY_EXAMPLE = JSON.parse(
   readFileSync(new URL("./fixtures/network-2026-01-01_VirtualNetworkGatewayGet.json", import.meta.url), "utf8"),
 ) as { responses: { "200": { body: Record<string, unknown> & { properties: Record<string, unknown> } } } };
 
-const etag = (id: string) => `W/"${Buffer.from(id.toLowerCase()).toString("hex").slice(-32).padStart(32, "0").replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-")}"`;
-
-/** The id of a gateway's (single) IP configuration, which the GatewaySubnet lists. */
-export function gatewayIpConfigId(gateway: SimGateway): string {
-  return `${gateway.id}/ipConfigurations/default`;
-}
+/** A stable weak etag for a resource id. */
+export const etag = (id: string): string => `W/"${Buffer.from(id.toLowerCase()).toString("hex").slice(-32).padStart(32, "0").replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-")}"`;
 
 /** GET virtualNetworkGateways/{name}. */
 export function gatewayWire(gateway: SimGateway): unknown {
@@ -92,23 +90,9 @@ export function peeringWire(state: SimulatorState, vnet: SimVnet, peering: SimPe
   };
 }
 
-/** One subnet; the GatewaySubnet lists the IP configurations of the gateways in it. */
-export function subnetWire(state: SimulatorState, vnet: SimVnet, subnet: SimVnet["subnets"][number]): unknown {
-  const gateways = subnet.name === "GatewaySubnet" ? state.gateways.values().filter((g) => g.vnetId.toLowerCase() === vnet.id.toLowerCase()) : [];
-  return {
-    name: subnet.name,
-    id: `${vnet.id}/subnets/${subnet.name}`,
-    etag: etag(`${vnet.id}/${subnet.name}`),
-    type: "Microsoft.Network/virtualNetworks/subnets",
-    properties: {
-      addressPrefix: subnet.addressPrefix,
-      provisioningState: "Succeeded",
-      privateEndpointNetworkPolicies: "Disabled",
-      privateLinkServiceNetworkPolicies: "Enabled",
-      ...(subnet.nsgId ? { networkSecurityGroup: { id: subnet.nsgId } } : {}),
-      ...(gateways.length > 0 ? { ipConfigurations: gateways.map((g) => ({ id: gatewayIpConfigId(g) })) } : {}),
-    },
-  };
+/** The VNet's resourceGuid: App Service names a regional integration `{resourceGuid}_{subnet}` after it. */
+export function resourceGuidOf(vnet: Pick<SimVnet, "id">): string {
+  return etag(vnet.id).slice(3, -1);
 }
 
 /** GET virtualNetworks/{name}. */
@@ -121,7 +105,7 @@ export function vnetWire(state: SimulatorState, vnet: SimVnet): unknown {
     location: vnet.location,
     properties: {
       provisioningState: "Succeeded",
-      resourceGuid: etag(vnet.id).slice(3, -1),
+      resourceGuid: resourceGuidOf(vnet),
       addressSpace: { addressPrefixes: vnet.addressSpace },
       dhcpOptions: { dnsServers: vnet.dnsServers },
       subnets: vnet.subnets.map((s) => subnetWire(state, vnet, s)),

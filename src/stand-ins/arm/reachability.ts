@@ -1,5 +1,5 @@
 /** The simple, data-driven network model behind the Kudu commands: what an app's worker can reach. */
-import { inPrefix } from "./integration.ts";
+import { inPrefix } from "./addresses.ts";
 import type { SimApp, SimulatorState, SimVnet } from "./state.ts";
 
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];

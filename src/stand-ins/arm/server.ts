@@ -60,6 +60,21 @@ const errorReply = (error: SimError, headers?: Record<string, string>): Reply =>
   headers,
 });
 
+/**
+ * App Service's own error body as every public capture shows it (azure-docs#43302, azure-rest-api-specs#5041), for
+ * the estate option appServiceErrorCasing: PascalCase. No ExtendedCode: the captured ones belong to other errors.
+ */
+const pascalCaseReply = (error: SimError): Reply => ({
+  status: error.status,
+  body: {
+    Code: error.code,
+    Message: error.message,
+    Target: null,
+    Details: [{ Message: error.message }, { Code: error.code }, { ErrorEntity: { MessageTemplate: error.message, Parameters: [], Code: error.code, Message: error.message } }],
+    Innererror: null,
+  },
+});
+
 /** Handles one request; never throws. */
 export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
@@ -104,6 +119,7 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
     send(res, reply, requestId, rateLimit);
   } catch (error) {
     const simError = error instanceof SimError ? error : new SimError(500, "InternalServerError", `The simulator failed: ${(error as Error).message}`);
-    send(res, errorReply(simError), requestId, rateLimit);
+    const pascal = simError.fromAppService && deps.state.options.appServiceErrorCasing === "PascalCase";
+    send(res, pascal ? pascalCaseReply(simError) : errorReply(simError), requestId, rateLimit);
   }
 }

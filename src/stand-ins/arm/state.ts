@@ -17,6 +17,8 @@ export interface SimPlan extends SimResource {
   os: "windows" | "linux";
   container: boolean;
   sku: { name: string; tier: string; capacity: number };
+  /** Whether the plan's scale unit supports regional VNet integration (the site's swiftSupported). */
+  regionalIntegration: boolean;
 }
 
 /** A web app; vnetName is siteConfig.vnetName (its gateway-required VNet). */
@@ -27,7 +29,10 @@ export interface SimApp extends SimResource {
   kind: string;
   state: "Running" | "Stopped";
   vnetName: string | undefined;
+  /** The regional (swift) integration subnet; App Service keeps the plan's AppServiceLink on it. */
   regionalSubnetId: string | undefined;
+  /** config/web vnetRouteAllEnabled: all outbound traffic, not only RFC 1918, enters the regional VNet. */
+  routeAll: boolean;
   privateIp: string | undefined;
   /** How many times the app restarted (restart, plan restartSites, disconnect). */
   restarts: number;
@@ -36,6 +41,7 @@ export interface SimApp extends SimResource {
 /** A gateway-required VNet connection of an app. */
 export interface SimAppConnection {
   vnetName: string;
+  /** A Microsoft.Network VNet, or a Microsoft.ClassicNetwork one (served by no route: classic VNets are not ARM's). */
   vnetId: string;
   /** The DNS servers App Service pushed at connect or the last sync. */
   dnsServers: string[];
@@ -52,10 +58,38 @@ export interface SimRoute {
   routeType: string;
 }
 
+/** A subnet's delegation; ARM fills its actions from the service (network-wire.ts). */
+export interface SimDelegation {
+  name: string;
+  serviceName: string;
+}
+
+export interface SimServiceEndpoint {
+  service: string;
+  locations: string[];
+}
+
+/**
+ * A subnet as a PUT stores it: exactly what the body carried. Its service association links are not here: App
+ * Service keeps them while an app of a plan is integrated (subnets.ts appServiceLinkOf).
+ */
 export interface SimSubnet {
   name: string;
+  /** The first (usually only) prefix. */
   addressPrefix: string;
+  /** Set when the subnet was written with the plural field, which ARM then echoes instead of addressPrefix. */
+  addressPrefixes: string[] | undefined;
   nsgId: string | undefined;
+  routeTableId: string | undefined;
+  natGatewayId: string | undefined;
+  delegations: SimDelegation[];
+  serviceEndpoints: SimServiceEndpoint[];
+  serviceEndpointPolicyIds: string[];
+  /** IP configurations of NICs and private endpoints in the subnet (seeded; gateways' come from the gateways). */
+  ipConfigurationIds: string[];
+  privateEndpointNetworkPolicies: string;
+  privateLinkServiceNetworkPolicies: string;
+  provisioningState: "Succeeded" | "Updating";
 }
 
 export interface SimPeering {
@@ -74,6 +108,14 @@ export interface SimVnet extends SimResource {
   subnets: SimSubnet[];
   peerings: SimPeering[];
 }
+
+/** A classic (Service Management) VNet: only its id appears in ARM, in gateway-required connections. */
+export interface SimClassicVnet extends SimResource {
+  addressSpace: string[];
+}
+
+/** A route table, seeded so that subnets can reference it by id. */
+export type SimRouteTable = SimResource;
 
 export interface SimRootCertificate {
   name: string;
@@ -147,11 +189,41 @@ export class IdMap<T extends { id: string }> {
   }
 }
 
+/** The estate's answers where ARM's are unknown or inconvenient (see estate.ts for each). */
+export interface SimOptions {
+  siteConfigVnetName: boolean;
+  planConnectionCertBlob: boolean;
+  syncScope: "app" | "plan";
+  reconnectCertificate: "keep" | "replace" | "replace-within-six-months";
+  rootCertificateLimitError: "sync" | "async";
+  appServiceErrorCasing: "camelCase" | "PascalCase";
+  appServiceDelegatesSubnet: boolean;
+  regionalWithGatewayRequired: "conflict" | "gateway-timeout";
+  regionalIntegrationsPerLinuxPlan: 1 | 2;
+  regionalDeleteWithoutIntegration: "not-found" | "ok";
+}
+
+/** The options a state starts with: each the estate schema's default. */
+export const DEFAULT_OPTIONS: SimOptions = {
+  siteConfigVnetName: false,
+  planConnectionCertBlob: false,
+  syncScope: "app",
+  reconnectCertificate: "keep",
+  rootCertificateLimitError: "sync",
+  appServiceErrorCasing: "camelCase",
+  appServiceDelegatesSubnet: false,
+  regionalWithGatewayRequired: "conflict",
+  regionalIntegrationsPerLinuxPlan: 2,
+  regionalDeleteWithoutIntegration: "not-found",
+};
+
 /** The live estate. */
 export class SimulatorState {
   readonly plans = new IdMap<SimPlan>();
   readonly apps = new IdMap<SimApp>();
   readonly vnets = new IdMap<SimVnet>();
+  readonly classicVnets = new IdMap<SimClassicVnet>();
+  readonly routeTables = new IdMap<SimRouteTable>();
   readonly gateways = new IdMap<SimGateway>();
   readonly nsgs = new IdMap<SimNsg>();
   readonly gatewayConnections = new IdMap<SimGatewayConnection>();
@@ -166,7 +238,7 @@ export class SimulatorState {
   network: SimNetwork = { hosts: [], unreachableDnsServers: [] };
   pageSize = 50;
   /** The estate's answers where ARM's are unknown or inconvenient (see estate.ts). */
-  options = { siteConfigVnetName: false, planConnectionCertBlob: false, syncScope: "app" as "app" | "plan", reconnectCertificate: "keep" as "keep" | "replace" | "replace-within-six-months", rootCertificateLimitError: "sync" as "sync" | "async" };
+  options: SimOptions = { ...DEFAULT_OPTIONS };
   /** The simulator's clock (certificate expiry, package URLs). */
   now: () => Date = () => new Date();
   /** How many status polls an LRO takes to finish; the last one reports the outcome. */
@@ -228,8 +300,12 @@ export class SimulatorState {
     return this.gateways.values().find((gw) => key(gw.vnetId) === key(vnetId) && gw.gatewayType === "Vpn");
   }
 
-  /** Resync is required when the VNet's DNS changed since the last sync or the gateway lacks the certificate. */
+  /**
+   * Resync is required when the VNet's DNS changed since the last sync or the gateway lacks the certificate. A classic
+   * VNet's gateway is not modelled, so only the seed's flag can ask for its resync.
+   */
   isResyncRequired(planId: string, connection: SimAppConnection): boolean {
+    if (this.classicVnets.get(connection.vnetId)) return connection.resyncRequired === true;
     const vnet = this.vnets.get(connection.vnetId);
     const dnsChanged = vnet !== undefined && vnet.dnsServers.join(",") !== connection.dnsServers.join(",");
     const cert = this.certificateFor(planId, connection.vnetId);

@@ -1,4 +1,5 @@
 /** Microsoft.Web wire shapes (api-version 2025-05-01): resources nest their fields under `properties`. */
+import { resourceGuidOf } from "./network-wire.ts";
 import type { SimApp, SimAppConnection, SimPlan, SimRoute, SimulatorState } from "./state.ts";
 
 /** GET serverfarms/{name}, shaped like the GetAppServicePlan example. */
@@ -74,8 +75,22 @@ export function siteWire(state: SimulatorState, app: SimApp, options: { inList?:
   };
 }
 
-/** GET sites/{name}/config/web: vnetName is "" when the app has no gateway-required VNet (azure-rest-api-specs#8158). */
-export function siteConfigWire(app: SimApp): unknown {
+/**
+ * The name App Service gives a regional integration: `{VNet resourceGuid}_{subnet}` (hashicorp/terraform-provider-
+ * azurerm#2325, #4372; pulumi/pulumi-azure-nextgen#97), both as the connection's name and as config/web's vnetName.
+ */
+export function regionalVnetName(state: SimulatorState, app: SimApp): string | undefined {
+  if (!app.regionalSubnetId) return undefined;
+  const vnetId = app.regionalSubnetId.replace(/\/subnets\/[^/]+$/i, "");
+  const guid = resourceGuidOf(state.vnets.get(vnetId) ?? { id: vnetId });
+  return `${guid}_${app.regionalSubnetId.split("/").pop()}`;
+}
+
+/**
+ * GET sites/{name}/config/web: vnetName is "" when the app has no VNet (azure-rest-api-specs#8158), and the regional
+ * integration's `{guid}_{subnet}` name when it is regionally integrated, so a vnetName is no sign of a gateway.
+ */
+export function siteConfigWire(state: SimulatorState, app: SimApp): unknown {
   return {
     id: `${app.id}/config/web`,
     name: "web",
@@ -84,8 +99,8 @@ export function siteConfigWire(app: SimApp): unknown {
     properties: {
       numberOfWorkers: 1,
       netFrameworkVersion: "v4.0",
-      vnetName: app.vnetName ?? "",
-      vnetRouteAllEnabled: false,
+      vnetName: app.vnetName ?? regionalVnetName(state, app) ?? "",
+      vnetRouteAllEnabled: app.routeAll,
       vnetPrivatePortsCount: 0,
       http20Enabled: true,
       alwaysOn: false,
@@ -112,7 +127,7 @@ export function connectionWire(state: SimulatorState, ownerId: string, planId: s
     id: `${ownerId}/virtualNetworkConnections/${connection.vnetName}`,
     name: connection.vnetName,
     type: isPlan ? "Microsoft.Web/serverfarms/virtualNetworkConnections" : ownerId.includes("/slots/") ? "Microsoft.Web/sites/slots/virtualNetworkConnections" : "Microsoft.Web/sites/virtualNetworkConnections",
-    location: state.vnets.get(connection.vnetId)?.location,
+    location: (state.vnets.get(connection.vnetId) ?? state.classicVnets.get(connection.vnetId))?.location,
     properties: {
       vnetResourceId: connection.vnetId,
       certThumbprint: cert?.thumbprint ?? null,
@@ -125,14 +140,18 @@ export function connectionWire(state: SimulatorState, ownerId: string, planId: s
   };
 }
 
-/** A regional (swift) integration as it shows in the app's connection list. */
-export function regionalConnectionWire(app: SimApp): unknown {
+/**
+ * A regional (swift) integration as it shows in the app's connection list: named `{guid}_{subnet}`, vnetResourceId
+ * the subnet, isSwift true (research regional.md §5.2). What it carries for certificate, routes and DNS is not
+ * captured anywhere; null here.
+ */
+export function regionalConnectionWire(state: SimulatorState, app: SimApp): unknown {
   const subnetId = app.regionalSubnetId!;
-  const name = `00000000-0000-0000-0000-000000000000_${subnetId.split("/").pop()}`;
+  const name = regionalVnetName(state, app)!;
   return {
     id: `${app.id}/virtualNetworkConnections/${name}`,
     name,
-    type: "Microsoft.Web/sites/virtualNetworkConnections",
+    type: app.slotOf ? "Microsoft.Web/sites/slots/virtualNetworkConnections" : "Microsoft.Web/sites/virtualNetworkConnections",
     location: app.location,
     properties: { vnetResourceId: subnetId, certThumbprint: null, certBlob: null, routes: null, resyncRequired: false, dnsServers: null, isSwift: true },
   };
@@ -146,5 +165,19 @@ export function vnetGatewayWire(ownerId: string, vnetName: string): unknown {
     name: "primary",
     type: isPlan ? "Microsoft.Web/serverfarms/virtualNetworkConnections/gateways" : "Microsoft.Web/sites/virtualNetworkConnections/gateways",
     properties: { vnetName },
+  };
+}
+
+/**
+ * GET sites/{app}/networkConfig/virtualNetwork: 200 with subnetResourceId null when the app has none (azure-cli#11454
+ * capture). That capture is of the older config/virtualNetwork path; the id and type at this path are not captured.
+ */
+export function swiftWire(state: SimulatorState, app: SimApp): unknown {
+  return {
+    id: `${app.id}/networkConfig/virtualNetwork`,
+    name: "virtualNetwork",
+    type: app.slotOf ? "Microsoft.Web/sites/slots/networkConfig" : "Microsoft.Web/sites/networkConfig",
+    location: app.location,
+    properties: { subnetResourceId: app.regionalSubnetId ?? null, swiftSupported: state.plans.get(app.planId)?.regionalIntegration ?? true },
   };
 }

@@ -1,7 +1,7 @@
 /** Finds the resource a request path names, or throws ARM's 404 for it. */
 import { notFound, type RouteContext } from "../http.ts";
 import type { LroStart } from "../lro.ts";
-import type { SimApp, SimGateway, SimPlan } from "../state.ts";
+import type { SimApp, SimGateway, SimPlan, SimVnet } from "../state.ts";
 
 /** The app named by {sub}/{rg}/{site}, or its slot when the path has {slot}. */
 export function appOf(ctx: RouteContext): SimApp {
@@ -23,6 +23,13 @@ export function planOf(ctx: RouteContext): SimPlan {
 /** A Microsoft.Network resource named by {sub}/{rg} and the given type and name parameter. */
 export function networkIdOf(ctx: RouteContext, type: string, param: string): string {
   return `/subscriptions/${ctx.params["sub"]}/resourceGroups/${ctx.params["rg"]}/providers/Microsoft.Network/${type}/${ctx.params[param]}`;
+}
+
+/** The VNet named by {sub}/{rg}/{vnet}. */
+export function vnetOf(ctx: RouteContext): SimVnet {
+  const vnet = ctx.state.vnets.get(networkIdOf(ctx, "virtualNetworks", "vnet"));
+  if (!vnet) throw notFound("Microsoft.Network/virtualNetworks", ctx.params["vnet"]!, ctx.params["rg"]);
+  return vnet;
 }
 
 /** The gateway named by {sub}/{rg}/{gw}. */

@@ -1,21 +1,16 @@
 /** Microsoft.Network routes: VNets, subnets, peerings, gateways (with LROs), connections, NSGs, operations. */
 import { notFound, ok, page, propertiesOf, route, SimError, type Reply, type Route, type RouteContext } from "../http.ts";
 import { packageUriFor } from "../integration.ts";
-import { gatewayConnectionWire, gatewayWire, nsgWire, peeringWire, subnetWire, vnetWire } from "../network-wire.ts";
-import type { SimVnet } from "../state.ts";
-import { gatewayOf, lroStart, networkIdOf } from "./lookup.ts";
+import { gatewayConnectionWire, gatewayWire, nsgWire, peeringWire, vnetWire } from "../network-wire.ts";
+import { routeTableWire } from "../subnet-wire.ts";
+import { gatewayOf, lroStart, networkIdOf, vnetOf } from "./lookup.ts";
 import { putGateway } from "./network-gateway-put.ts";
+import { subnetRoutes } from "./network-subnets.ts";
 
 const RG = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network";
 const VNET = `${RG}/virtualNetworks/{vnet}`;
 const GATEWAY = `${RG}/virtualNetworkGateways/{gw}`;
 const OPERATIONS = "/subscriptions/{sub}/providers/Microsoft.Network/locations/{location}";
-
-function vnetOf(ctx: RouteContext): SimVnet {
-  const vnet = ctx.state.vnets.get(networkIdOf(ctx, "virtualNetworks", "vnet"));
-  if (!vnet) throw notFound("Microsoft.Network/virtualNetworks", ctx.params["vnet"]!, ctx.params["rg"]);
-  return vnet;
-}
 
 const inScope = (ctx: RouteContext, item: { subscriptionId: string; resourceGroup: string }) =>
   item.subscriptionId.toLowerCase() === ctx.params["sub"]!.toLowerCase() &&
@@ -80,16 +75,7 @@ export const networkRoutes: Route[] = [
   ),
   route("GET", `${RG}/virtualNetworks`, (ctx) => page(ctx, ctx.state.vnets.values().filter((v) => inScope(ctx, v)).map((v) => vnetWire(ctx.state, v)))),
   route("GET", VNET, (ctx) => ok(vnetWire(ctx.state, vnetOf(ctx)))),
-  route("GET", `${VNET}/subnets`, (ctx) => {
-    const vnet = vnetOf(ctx);
-    return page(ctx, vnet.subnets.map((s) => subnetWire(ctx.state, vnet, s)));
-  }),
-  route("GET", `${VNET}/subnets/{subnet}`, (ctx) => {
-    const vnet = vnetOf(ctx);
-    const subnet = vnet.subnets.find((s) => s.name.toLowerCase() === ctx.params["subnet"]!.toLowerCase());
-    if (!subnet) throw notFound("Microsoft.Network/virtualNetworks/subnets", ctx.params["subnet"]!, ctx.params["rg"]);
-    return ok(subnetWire(ctx.state, vnet, subnet));
-  }),
+  ...subnetRoutes,
   route("GET", `${VNET}/virtualNetworkPeerings`, (ctx) => {
     const vnet = vnetOf(ctx);
     return page(ctx, vnet.peerings.map((p) => peeringWire(ctx.state, vnet, p)));
@@ -114,6 +100,11 @@ export const networkRoutes: Route[] = [
     const nsg = ctx.state.nsgs.get(networkIdOf(ctx, "networkSecurityGroups", "nsg"));
     if (!nsg) throw notFound("Microsoft.Network/networkSecurityGroups", ctx.params["nsg"]!, ctx.params["rg"]);
     return ok(nsgWire(ctx.state, nsg));
+  }),
+  route("GET", `${RG}/routeTables/{table}`, (ctx) => {
+    const table = ctx.state.routeTables.get(networkIdOf(ctx, "routeTables", "table"));
+    if (!table) throw notFound("Microsoft.Network/routeTables", ctx.params["table"]!, ctx.params["rg"]);
+    return ok(routeTableWire(ctx.state, table));
   }),
   route("GET", `${OPERATIONS}/operations/{id}`, (ctx) => ctx.lro.status(ctx.params["id"]!)),
   route("GET", `${OPERATIONS}/operationResults/{id}`, (ctx) => ctx.lro.result(ctx.params["id"]!, `${ctx.baseUrl}${ctx.path}?api-version=2026-01-01`)),

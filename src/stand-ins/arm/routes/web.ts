@@ -5,9 +5,10 @@ import type { SimApp } from "../state.ts";
 import { appOf } from "./lookup.ts";
 import { connectionWire, planWire, regionalConnectionWire, siteConfigWire, siteWire, vnetGatewayWire } from "../web-wire.ts";
 import { planRoutes } from "./web-plan-routes.ts";
+import { regionalRoutes } from "./web-regional.ts";
+import { siteRoute, SITE } from "./site-route.ts";
 
 const RG = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Web";
-const SITE = `${RG}/sites/{site}`;
 
 function connectionOf(ctx: RouteContext, app: SimApp) {
   const vnet = ctx.params["vnet"]!;
@@ -49,11 +50,6 @@ const putAppGateway = (ctx: RouteContext) => {
   return ok(vnetGatewayWire(app.id, connection.vnetName));
 };
 
-/** The same route for an app and for its slots (sites/{site}/slots/{slot}/…), as ARM has both. */
-function siteRoute(method: string, suffix: string, handle: Route["handle"]): Route[] {
-  return [route(method, `${SITE}${suffix}`, handle), route(method, `${SITE}/slots/{slot}${suffix}`, handle)];
-}
-
 /** Every Microsoft.Web route the simulator answers. */
 export const webRoutes: Route[] = [
   route("GET", "/subscriptions/{sub}/providers/Microsoft.Web/serverfarms", (ctx) =>
@@ -71,7 +67,7 @@ export const webRoutes: Route[] = [
   ),
   route("GET", `${SITE}/slots`, (ctx) => page(ctx, ctx.state.slotsOf(appOf(ctx).id).map((slot) => siteWire(ctx.state, slot, { inList: true })))),
   ...siteRoute("GET", "", (ctx) => ok(siteWire(ctx.state, appOf(ctx)))),
-  ...siteRoute("GET", "/config/web", (ctx) => ok(siteConfigWire(appOf(ctx)))),
+  ...siteRoute("GET", "/config/web", (ctx) => ok(siteConfigWire(ctx.state, appOf(ctx)))),
   ...siteRoute("POST", "/restart", (ctx) => {
     appOf(ctx).restarts += 1;
     return { status: 200 };
@@ -79,7 +75,7 @@ export const webRoutes: Route[] = [
   ...siteRoute("GET", "/virtualNetworkConnections", (ctx) => {
     const app = appOf(ctx);
     const list = ctx.state.connectionsOf(app.id).map((c) => appConnectionWire(ctx, app, c.vnetName));
-    if (app.regionalSubnetId) list.push(regionalConnectionWire(app));
+    if (app.regionalSubnetId) list.push(regionalConnectionWire(ctx.state, app));
     return ok(list);
   }),
   ...siteRoute("GET", "/virtualNetworkConnections/{vnet}", (ctx) => ok(appConnectionWire(ctx, appOf(ctx), ctx.params["vnet"]!))),
@@ -104,5 +100,6 @@ export const webRoutes: Route[] = [
   }),
   ...siteRoute("PUT", "/virtualNetworkConnections/{vnet}/gateways/{gateway}", putAppGateway),
   ...siteRoute("PATCH", "/virtualNetworkConnections/{vnet}/gateways/{gateway}", putAppGateway),
+  ...regionalRoutes,
   ...planRoutes,
 ];
