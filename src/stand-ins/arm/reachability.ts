@@ -1,5 +1,5 @@
 /** The simple, data-driven network model behind the Kudu commands: what an app's worker can reach. */
-import { inPrefix } from "./addresses.ts";
+import { inPrefix, RFC1918 } from "./addresses.ts";
 import type { SimApp, SimulatorState, SimVnet } from "./state.ts";
 
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
@@ -34,11 +34,39 @@ export function routesInto(state: SimulatorState, app: SimApp, ip: string): bool
     const routed = state.routesOf(app.planId, connection.vnetName).some((r) => r.startAddress.includes("/") && inPrefix(ip, r.startAddress));
     if (routed && (!vnet || crossesPeering(state, vnet, ip))) return true;
   }
-  if (app.regionalSubnetId) {
-    const vnet = state.vnets.get(app.regionalSubnetId.replace(/\/subnets\/[^/]+$/i, ""));
-    if (vnet?.addressSpace.some((range) => inPrefix(ip, range))) return true;
-  }
-  return false;
+  return app.regionalSubnetId !== undefined && regionalReaches(state, app, ip);
+}
+
+/** A plan route into the VNet holds the address: it lies behind that VNet (on premises, through its gateway). */
+function behind(state: SimulatorState, planId: string, vnet: SimVnet, ip: string): boolean {
+  const gateway = state.gateways.values().find((g) => g.vnetId.toLowerCase() === vnet.id.toLowerCase() && g.provisioningState === "Succeeded");
+  return gateway !== undefined && state.routesOf(planId, vnet.name).some((r) => r.startAddress.includes("/") && inPrefix(ip, r.startAddress));
+}
+
+/**
+ * Regional integration sends RFC 1918 traffic into the VNet, and everything else only with route-all (overview-vnet-
+ * integration.md "Routes"). There it reaches the VNet, VNets peered with it (access allowed both ways), and what lies
+ * behind the VNet's gateway or a peer's gateway it may use (use-remote-gateways here, gateway transit there). What lies
+ * behind a gateway is what the plan's routes sent there under gateway-required integration: the network does not
+ * change when the app moves, only the app's way into it.
+ */
+function regionalReaches(state: SimulatorState, app: SimApp, ip: string): boolean {
+  const vnet = state.vnets.get(app.regionalSubnetId!.replace(/\/subnets\/[^/]+$/i, ""));
+  if (!vnet || (!RFC1918.some((range) => inPrefix(ip, range)) && !app.routeAll)) return false;
+  if (vnet.addressSpace.some((range) => inPrefix(ip, range)) || behind(state, app.planId, vnet, ip)) return true;
+  return vnet.peerings.some((peering) => {
+    const remote = state.vnets.get(peering.remoteVnetId);
+    const back = remote?.peerings.find((p) => p.remoteVnetId.toLowerCase() === vnet.id.toLowerCase());
+    if (!remote || !back || peering.peeringState !== "Connected" || !peering.allowVirtualNetworkAccess || !back.allowVirtualNetworkAccess) return false;
+    if (remote.addressSpace.some((range) => inPrefix(ip, range))) return true;
+    return peering.useRemoteGateways && back.allowGatewayTransit && behind(state, app.planId, remote, ip);
+  });
+}
+
+/** True when one of the plan's routes holds the address: gateway-required integration sends it into a VNet. */
+function planRouted(state: SimulatorState, app: SimApp, ip: string): boolean {
+  const prefix = `${app.planId.toLowerCase()}|`;
+  return [...state.routes].some(([pair, routes]) => pair.startsWith(prefix) && routes.some((r) => r.startAddress.includes("/") && inPrefix(ip, r.startAddress)));
 }
 
 /**
@@ -56,8 +84,13 @@ function crossesPeering(state: SimulatorState, vnet: SimVnet, ip: string): boole
   return true;
 }
 
+/**
+ * Private addresses, and public ones a plan route sends into a VNet, are reached only through an integration; other
+ * public addresses through the internet.
+ */
 function canRoute(state: SimulatorState, app: SimApp, ip: string): boolean {
-  return !PRIVATE_RANGES.some((range) => inPrefix(ip, range)) || routesInto(state, app, ip);
+  const throughVnet = PRIVATE_RANGES.some((range) => inPrefix(ip, range)) || planRouted(state, app, ip);
+  return !throughVnet || routesInto(state, app, ip);
 }
 
 /** Where a TCP connection from the app's worker to host:port ends. */
