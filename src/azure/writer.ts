@@ -4,7 +4,9 @@ import type { WriteReceipt } from "../core/model.ts";
 import { Secret } from "../core/secret.ts";
 import { BotError } from "../errors.ts";
 import type { AzureClients } from "./clients.ts";
+import { catchErrorBody, regionalRefusal, withAppServiceReason } from "./app-service-errors.ts";
 import { callAzure } from "./errors.ts";
+import type { AzureOperation } from "./permissions.ts";
 import { idParts, siteParts } from "./reader.ts";
 
 /** Long-running operations are polled this often unless ARM says otherwise with Retry-After. */
@@ -55,6 +57,35 @@ async function updateRootCertificates(
     await gateways.createOrUpdate(rg, name, gateway, { ...r.options, updateIntervalInMs: POLL_INTERVAL_MS });
   });
   return { requestIds: r.requestIds };
+}
+
+/**
+ * One App Service call of regional integration, translated like any other but with App Service's reason kept when it
+ * answers in PascalCase, and its refusals told from a busy app (app-service-errors.ts).
+ */
+type SeenResponse = { status: number; headers: { get(name: string): string | undefined }; parsedBody?: unknown };
+
+async function appServiceCall<T>(
+  operation: AzureOperation,
+  resource: string,
+  r: ReturnType<typeof receipt>,
+  call: (options: { onResponse: (response: SeenResponse) => void }) => Promise<T>,
+): Promise<T> {
+  const caught = catchErrorBody();
+  const options = {
+    onResponse: (response: SeenResponse) => {
+      r.options.onResponse(response);
+      caught.onResponse(response);
+    },
+  };
+  return callAzure(operation, resource, async () => {
+    try {
+      return await call(options);
+    } catch (error) {
+      const explained = withAppServiceReason(error, caught.body());
+      throw regionalRefusal(explained, resource) ?? explained;
+    }
+  });
 }
 
 /** AzureWriter over the SDK clients: exactly the calls of the documented connect, sync, route and peering flows. */
@@ -199,8 +230,11 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
       // "This requires that 1) swiftSupported is true … and 2) that the target Subnet has already been delegated"
       // (SwiftVirtualNetwork.tsp, createOrUpdateSwiftVirtualNetworkConnectionWithCheck).
       const envelope = { subnetResourceId: subnetId, swiftSupported: true };
-      if (slot) await callAzure("putSlotRegionalIntegration", shown, () => web.createOrUpdateSwiftVirtualNetworkConnectionWithCheckSlot(rg, name, slot, envelope, r.options));
-      else await callAzure("putRegionalIntegration", shown, () => web.createOrUpdateSwiftVirtualNetworkConnectionWithCheck(rg, name, envelope, r.options));
+      await appServiceCall(slot ? "putSlotRegionalIntegration" : "putRegionalIntegration", shown, r, (options) =>
+        slot
+          ? web.createOrUpdateSwiftVirtualNetworkConnectionWithCheckSlot(rg, name, slot, envelope, options)
+          : web.createOrUpdateSwiftVirtualNetworkConnectionWithCheck(rg, name, envelope, options),
+      );
       return { requestIds: r.requestIds };
     },
 
@@ -208,8 +242,9 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
       const { sub, rg, name, slot, shown } = siteParts(appId);
       const r = receipt();
       const web = clients.web(sub).webApps;
-      if (slot) await callAzure("deleteSlotRegionalIntegration", shown, () => web.deleteSwiftVirtualNetworkSlot(rg, name, slot, r.options));
-      else await callAzure("deleteRegionalIntegration", shown, () => web.deleteSwiftVirtualNetwork(rg, name, r.options));
+      await appServiceCall(slot ? "deleteSlotRegionalIntegration" : "deleteRegionalIntegration", shown, r, (options) =>
+        slot ? web.deleteSwiftVirtualNetworkSlot(rg, name, slot, options) : web.deleteSwiftVirtualNetwork(rg, name, options),
+      );
       return { requestIds: r.requestIds };
     },
 
@@ -218,8 +253,9 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
       const r = receipt();
       const web = clients.web(sub).webApps;
       // A PATCH of config/web changes only what it carries (webApps.updateConfiguration).
-      if (slot) await callAzure("setSlotRouteAll", shown, () => web.updateConfigurationSlot(rg, name, slot, { vnetRouteAllEnabled: enabled }, r.options));
-      else await callAzure("setRouteAll", shown, () => web.updateConfiguration(rg, name, { vnetRouteAllEnabled: enabled }, r.options));
+      await appServiceCall(slot ? "setSlotRouteAll" : "setRouteAll", shown, r, (options) =>
+        slot ? web.updateConfigurationSlot(rg, name, slot, { vnetRouteAllEnabled: enabled }, options) : web.updateConfiguration(rg, name, { vnetRouteAllEnabled: enabled }, options),
+      );
       return { requestIds: r.requestIds };
     },
 

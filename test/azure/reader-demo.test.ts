@@ -19,13 +19,13 @@ describe("reading App Service plans", () => {
   });
 
   it.each([
-    { row: "Standard Windows plan", name: "plan-orders", skuName: "S1", tier: "Standard", isLinux: false, isWindowsContainer: false },
-    { row: "PremiumV3 Windows plan", name: "plan-platform", skuName: "P1v3", tier: "PremiumV3", isLinux: false, isWindowsContainer: false },
-    { row: "Free plan", name: "plan-free", skuName: "F1", tier: "Free", isLinux: false, isWindowsContainer: false },
-    { row: "Linux plan", name: "plan-linux", skuName: "P1v3", tier: "PremiumV3", isLinux: true, isWindowsContainer: false },
-    { row: "Linux container plan", name: "plan-linux-containers", skuName: "P1v3", tier: "PremiumV3", isLinux: true, isWindowsContainer: false },
-    { row: "Windows container plan", name: "plan-windows-containers", skuName: "P1v3", tier: "PremiumV3", isLinux: false, isWindowsContainer: true },
-  ])("maps a $row (tier, Linux, Windows container)", ({ row: _row, name, ...expected }) => {
+    { row: "Standard Windows plan", name: "plan-orders", skuName: "S1", tier: "Standard", isLinux: false, isWindowsContainer: false, workers: 2 },
+    { row: "PremiumV3 Windows plan", name: "plan-platform", skuName: "P1v3", tier: "PremiumV3", isLinux: false, isWindowsContainer: false, workers: 3 },
+    { row: "Free plan", name: "plan-free", skuName: "F1", tier: "Free", isLinux: false, isWindowsContainer: false, workers: 1 },
+    { row: "Linux plan", name: "plan-linux", skuName: "P1v3", tier: "PremiumV3", isLinux: true, isWindowsContainer: false, workers: 1 },
+    { row: "Linux container plan", name: "plan-linux-containers", skuName: "P1v3", tier: "PremiumV3", isLinux: true, isWindowsContainer: false, workers: 1 },
+    { row: "Windows container plan", name: "plan-windows-containers", skuName: "P1v3", tier: "PremiumV3", isLinux: false, isWindowsContainer: true, workers: 1 },
+  ])("maps a $row (tier, Linux, Windows container, workers)", ({ row: _row, name, ...expected }) => {
     const plan = plans.find((p) => p.name === name);
 
     expect(plan).toEqual({ id: demo.plan(name), name, resourceGroup: "rg-apps", subscriptionId: PRODUCTION, location: "westeurope", ...expected });
@@ -163,10 +163,11 @@ describe("reading virtual networks", () => {
     expect(vnet.gatewayIds).toEqual([demo.gateway("gw-hub")]);
     expect(vnet.dnsServers).toEqual(["10.10.0.4", "10.10.0.5"]);
     expect(vnet.addressSpace).toEqual(["10.10.0.0/16"]);
+    const empty = { routeTableId: undefined, delegations: [], serviceAssociationLinks: [], serviceEndpoints: [], hasServiceEndpointPolicies: false };
     expect(vnet.subnets).toEqual([
-      { id: `${demo.vnet("vnet-hub")}/subnets/GatewaySubnet`, name: "GatewaySubnet", addressPrefixes: ["10.10.255.0/27"], nsgId: undefined },
-      { id: `${demo.vnet("vnet-hub")}/subnets/snet-data`, name: "snet-data", addressPrefixes: ["10.10.1.0/24"], nsgId: demo.nsg("nsg-data") },
-      { id: `${demo.vnet("vnet-hub")}/subnets/snet-dns`, name: "snet-dns", addressPrefixes: ["10.10.0.0/28"], nsgId: undefined },
+      { id: `${demo.vnet("vnet-hub")}/subnets/GatewaySubnet`, name: "GatewaySubnet", addressPrefixes: ["10.10.255.0/27"], nsgId: undefined, ...empty, ipConfigurationCount: 1 },
+      { id: `${demo.vnet("vnet-hub")}/subnets/snet-data`, name: "snet-data", addressPrefixes: ["10.10.1.0/24"], nsgId: demo.nsg("nsg-data"), ...empty, ipConfigurationCount: 0 },
+      { id: `${demo.vnet("vnet-hub")}/subnets/snet-dns`, name: "snet-dns", addressPrefixes: ["10.10.0.0/28"], nsgId: undefined, ...empty, ipConfigurationCount: 0 },
     ]);
   });
 

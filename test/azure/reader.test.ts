@@ -15,7 +15,7 @@ describe("AzureReader over the real SDK clients", () => {
     expect(plans.map((p) => p.name).sort()).toEqual(["plan-container", "plan-linux", "plan-std"]);
     expect(plans.find((p) => p.name === "plan-std")).toEqual({
       id: at.plan("plan-std"), name: "plan-std", resourceGroup: "rg-web", subscriptionId: SUB, location: "westeurope",
-      skuName: "S1", tier: "Standard", isLinux: false, isWindowsContainer: false,
+      skuName: "S1", tier: "Standard", isLinux: false, isWindowsContainer: false, workers: 1,
     });
     expect(plans.find((p) => p.name === "plan-linux")).toMatchObject({ isLinux: true, tier: "PremiumV3" });
     expect(plans.find((p) => p.name === "plan-container")).toMatchObject({ isLinux: false, isWindowsContainer: true });
