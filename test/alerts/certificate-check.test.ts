@@ -21,7 +21,7 @@ describe("the scheduled certificate check", () => {
     expect(digest.indexOf("Expired")).toBeLessThan(digest.indexOf("Expiring within 6 months"));
     // Slack refuses repeated action ids in one block: the second Renew is told apart by a suffix.
     expect(buttonsOf(posts()[0]!)).toEqual([expect.stringMatching(/^vnet:alert-renew=[0-9a-f]{6}$/), expect.stringMatching(/^vnet:alert-renew#2=[0-9a-f]{6}$/)]);
-    expect(digest).toContain("7 integrations still to move to regional VNet integration, 395 days left");
+    expect(digest).toContain("10 integrations still to move to regional VNet integration, 395 days left");
   });
 
   it("warns once when a gateway the integrations use reaches 18 of its 20 root certificates, and again after it dropped below", async () => {
@@ -97,7 +97,7 @@ describe("the scheduled certificate check", () => {
     const texts = posts().slice(1).map((m) => m.text);
     expect(texts).toHaveLength(2);
     expect(texts[0]).toMatch(/^:warning: Part of the certificate scan failed, so some integrations were not checked: /);
-    expect(texts[1]).toBe(":white_check_mark: The certificate scan works again: 7 integrations checked.");
+    expect(texts[1]).toBe(":white_check_mark: The certificate scan works again: 10 integrations checked.");
   });
 
   it("says so when a scan suddenly sees none of the integrations it saw before", async () => {
@@ -108,7 +108,7 @@ describe("the scheduled certificate check", () => {
     await runCertificateCheck(world.deps, world.now());
 
     expect(posts().slice(1).map((m) => m.text)).toEqual([
-      ":warning: The certificate scan found no gateway-required integrations, but the last one found 7. Check that the bot can still read the subscriptions (Reader role), or confirm they were all moved.",
+      ":warning: The certificate scan found no gateway-required integrations, but the last one found 10. Check that the bot can still read the subscriptions (Reader role), or confirm they were all moved.",
     ]);
   });
 });

@@ -34,11 +34,14 @@ describe("reading App Service plans", () => {
   it("lists every plan of the subscription and none of another", () => {
     expect(plans.map((p) => p.name).sort()).toEqual([
       "plan-basic",
+      "plan-erp",
       "plan-free",
+      "plan-inventory",
       "plan-linux",
       "plan-linux-containers",
       "plan-orders",
       "plan-platform",
+      "plan-reports",
       "plan-shared",
       "plan-windows-containers",
     ]);

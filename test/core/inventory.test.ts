@@ -22,12 +22,15 @@ describe("buildInventory on the demo estate", () => {
 
     expect(rows).toEqual([
       "plan-basic|vnet-finance|payments-api",
+      "plan-erp|vnet-classic-erp|erp-connector",
+      "plan-inventory|vnet-inventory|inventory-api",
       "plan-orders|vnet-hub|orders-api,orders-api/staging,orders-web",
       "plan-platform|vnet-data|platform-data",
       "plan-platform|vnet-finance|platform-finance",
       "plan-platform|vnet-hr|platform-hr",
       "plan-platform|vnet-legacy|billing-legacy",
       "plan-platform|vnet-ops|platform-ops",
+      "plan-reports|vnet-reports-ne|reports-api",
     ]);
     expect(inventory.failures).toEqual([]);
   });
@@ -39,8 +42,8 @@ describe("buildInventory on the demo estate", () => {
   it("reads each candidate plan's VNet connections once and skips Linux, container, Free and Shared plans", () => {
     const reads = started.sim.requests.filter((r) => r.method === "GET" && planConnectionList.test(r.path)).map((r) => planConnectionList.exec(r.path)![1]);
 
-    expect(reads.sort()).toEqual(["plan-basic", "plan-orders", "plan-platform"]);
-    expect(inventory.plansScanned).toBe(3);
+    expect(reads.sort()).toEqual(["plan-basic", "plan-erp", "plan-inventory", "plan-orders", "plan-platform", "plan-reports"]);
+    expect(inventory.plansScanned).toBe(6);
   });
 
   it("shows the gateway, its P2S pool and whether the connection's certificate is on it", () => {
@@ -70,8 +73,8 @@ describe("buildInventory when a read fails", () => {
 
       expect(inventory.failures.map((f) => f.scope.toLowerCase())).toEqual([demo.plan("plan-orders").toLowerCase()]);
       expect(inventory.integrations.some((i) => i.plan.name === "plan-orders")).toBe(false);
-      expect(inventory.integrations).toHaveLength(6);
-      expect(inventory.plansScanned).toBe(2);
+      expect(inventory.integrations).toHaveLength(9);
+      expect(inventory.plansScanned).toBe(5);
     } finally {
       await harness.close();
     }

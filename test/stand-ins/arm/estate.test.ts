@@ -15,6 +15,24 @@ describe("estate seeds", () => {
     expect(state.certificateFor(legacy.planId, state.vnets.named("vnet-legacy").id)!.notAfter.getTime()).toBeLessThan(Date.now());
   });
 
+  it("seeds an app for each migration verdict: ready, cross-region and classic", async () => {
+    const sim = await startSimulator({ estate: loadEstate("demo"), tls: testSimulatorTls() });
+    const state = sim.state;
+    await sim.close();
+    const vnetIdOf = (app: string) => state.connectionsOf(state.apps.named(app).id)[0]!.vnetId;
+
+    expect(state.vnets.get(vnetIdOf("inventory-api"))?.location).toBe(state.apps.named("inventory-api").location);
+    expect(state.vnets.named("vnet-inventory").subnets.find((s) => s.name === "snet-inventory-apps")).toMatchObject({
+      addressPrefix: "10.86.2.0/26",
+      delegations: [],
+      ipConfigurationIds: [],
+      nsgId: expect.stringMatching(/networkSecurityGroups\/nsg-inventory-apps$/),
+      routeTableId: expect.stringMatching(/routeTables\/rt-inventory$/),
+    });
+    expect([state.vnets.get(vnetIdOf("reports-api"))?.location, state.apps.named("reports-api").location]).toEqual(["northeurope", "westeurope"]);
+    expect(vnetIdOf("erp-connector")).toMatch(/\/providers\/Microsoft\.ClassicNetwork\/virtualNetworks\/vnet-classic-erp$/);
+  });
+
   it("lists every schema problem with where it is", () => {
     const seed = smallEstate() as { subscriptions: Array<{ resourceGroups: Array<{ plans: Array<Record<string, unknown>> }> }> };
     seed.subscriptions[0]!.resourceGroups[0]!.plans[0]!["os"] = "macos";
