@@ -7,6 +7,7 @@ import { runCertificateCheck } from "../../src/core/alerts/certificate-check.ts"
 import { runGatewayCheck } from "../../src/core/alerts/gateway-check.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { RecordedRequest } from "../../src/stand-ins/arm/index.ts";
+import { demo } from "../support/demo-estate.ts";
 import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
 const role = JSON.parse(readFileSync(new URL("../../src/azure/vnetbot-role.json", import.meta.url), "utf8")) as { Actions: string[] };
@@ -26,7 +27,7 @@ const CHANGES = [
  * The RBAC action ARM checks for a request, by its conventions: the provider's type path and the verb (GET read,
  * PUT/PATCH write, DELETE delete, POST the action named last); Kudu is the site's publish action.
  */
-function actionOf(request: Pick<RecordedRequest, "method" | "path">): string[] {
+function actionOf(request: Pick<RecordedRequest, "method" | "path" | "body">): string[] {
   const kudu = /^\/kudu\/([^/]+)\/api\/command$/i.exec(request.path);
   if (kudu) return [kudu[1]!.includes("-staging") ? "Microsoft.Web/sites/slots/publish/Action" : "Microsoft.Web/sites/publish/Action"];
   if (/\/providers\/Microsoft\.ResourceHealth\/availabilityStatuses\//i.test(request.path)) return ["Microsoft.ResourceHealth/availabilityStatuses/read"];
@@ -41,7 +42,40 @@ function actionOf(request: Pick<RecordedRequest, "method" | "path">): string[] {
   // Linked access (azure-docs vpn-gateway roles-permissions; virtual-network peering permissions).
   if (/virtualNetworkGateways\/write$/i.test(action)) return [action, "Microsoft.Network/publicIPAddresses/join/action", "Microsoft.Network/virtualNetworks/subnets/join/action"];
   if (/virtualNetworkPeerings\/write$/i.test(action)) return [action, "Microsoft.Network/virtualNetworks/peer/action"];
+  // A subnet PUT that references an NSG or a route table joins them; setting an integration subnet joins the subnet
+  // (azure-docs virtual-network manage-subnet "Permissions"; app-service overview-vnet-integration "Permissions").
+  if (/virtualNetworks\/subnets\/write$/i.test(action)) {
+    const props = (request.body as { properties?: { networkSecurityGroup?: unknown; routeTable?: unknown } } | undefined)?.properties;
+    return [
+      action,
+      ...(props?.networkSecurityGroup ? ["Microsoft.Network/networkSecurityGroups/join/action"] : []),
+      ...(props?.routeTable ? ["Microsoft.Network/routeTables/join/action"] : []),
+    ];
+  }
+  if (/\/networkConfig\/write$/i.test(action)) return [action, "Microsoft.Network/virtualNetworks/subnets/join/action"];
   return [action];
+}
+
+/**
+ * /vnet migrate is not a command yet: until it is, its Azure steps run through the adapter, for the demo's app that
+ * is ready to move and for a slot, so the role is held to them too.
+ */
+async function migrateThroughAdapter(slack: SlackHarness): Promise<void> {
+  const { reader, writer } = slack.azure;
+  const apps = { app: demo.app("inventory-api"), slot: `${demo.app("orders-api")}/slots/staging` };
+  const subnets = { app: `${demo.vnet("vnet-inventory")}/subnets/snet-inventory-apps`, slot: `${demo.vnet("vnet-inventory")}/subnets/snet-staging` };
+  await reader.getSubnet(subnets.app);
+  await writer.delegateSubnet(subnets.app);
+  await writer.delegateSubnet(subnets.slot, "10.86.3.0/26");
+  await writer.deleteAppVnetConnection(apps.app, "vnet-inventory");
+  await writer.deleteAppVnetConnection(apps.slot, "vnet-hub");
+  for (const which of ["app", "slot"] as const) {
+    await reader.getRegionalIntegration(apps[which]);
+    await writer.putRegionalIntegration(apps[which], subnets[which]);
+    await writer.setRouteAll(apps[which], true);
+    await reader.getRouteAll(apps[which]);
+    await writer.deleteRegionalIntegration(apps[which]);
+  }
 }
 
 const lower = (actions: Iterable<string>) => [...new Set([...actions].map((a) => a.toLowerCase()))].sort();
@@ -63,6 +97,7 @@ describe("the custom role against the whole journey", () => {
     const deps = { reader: slack.azure.reader, subscriptions: slack.azure.subscriptions, store: slack.stores.alerts, chat: slack.bot.chat, channel: CHANNELS.alerts, logger: silentLogger };
     await runCertificateCheck(deps, NOW);
     await runGatewayCheck(deps, NOW);
+    await migrateThroughAdapter(slack);
   }, 60_000);
   afterAll(() => slack.close());
 

@@ -32,10 +32,12 @@ describe("the vnetbot custom role", () => {
     expect(role.Actions).toEqual(expect.arrayContaining(["Microsoft.Network/locations/operations/read", "Microsoft.Network/locations/operationResults/read"]));
   });
 
-  it("stays least-privilege: no wildcards, no deletes beyond connections and routes", () => {
+  it("stays least-privilege: no wildcards, no deletes beyond integrations and routes", () => {
     expect(role.Actions.filter((a) => a.includes("*"))).toEqual([]);
     expect(role.Actions.filter((a) => a.endsWith("/delete")).sort()).toEqual([
       "Microsoft.Web/serverfarms/virtualNetworkConnections/routes/delete",
+      "Microsoft.Web/sites/networkConfig/delete",
+      "Microsoft.Web/sites/slots/networkConfig/delete",
       "Microsoft.Web/sites/slots/virtualNetworkConnections/delete",
       "Microsoft.Web/sites/virtualNetworkConnections/delete",
     ]);
