@@ -15,7 +15,7 @@ const TYPE: Record<Kind, string> = {
   serverfarms: "Microsoft.Web/serverfarms",
   sites: "Microsoft.Web/sites",
   virtualNetworks: "Microsoft.Network/virtualNetworks",
-  // research regional.md §7: the form App Service's gateway-required connections used for classic VNets.
+  // The VnetResourceId App Service took for a classic VNet (azure-docs app-service-vnet-integration-powershell.md, 2016).
   classicVirtualNetworks: "Microsoft.ClassicNetwork/virtualNetworks",
   virtualNetworkGateways: "Microsoft.Network/virtualNetworkGateways",
   networkSecurityGroups: "Microsoft.Network/networkSecurityGroups",
@@ -160,6 +160,10 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
   const addSite = async (sub: string, site: SiteSeed, sim: SimApp, where: string) => {
     state.apps.set(sim);
     sim.routeAll = site.vnetRouteAllEnabled;
+    if (site.regionalIntegration && site.vnetConnection) {
+      // "Your app can only use one form of the VNet Integration feature at a time" (azure-docs#33186).
+      problems.push(`${where}: give either vnetConnection or regionalIntegration; an app has one form of VNet integration at a time.`);
+    }
     if (site.regionalIntegration) {
       const vnetId = resolve(sub, "virtualNetworks", site.regionalIntegration.vnet, `${where} regionalIntegration`);
       const problem = seedRegionalIntegration(state, sim, `${vnetId}/subnets/${site.regionalIntegration.subnet}`);

@@ -1,7 +1,7 @@
 /**
  * Estate options for regional VNet integration, where App Service's answer is unknown or has changed over time. Each
- * default is one answer the evidence allows (the least convenient where it is open); the other is the option, so
- * that the bot is tested against both. Sources: the research notes on regional integration (§ numbers below).
+ * default is one answer the public evidence allows (the least convenient where it is open); the other is the option,
+ * so that the bot is tested against both.
  */
 import { z } from "zod";
 
@@ -9,7 +9,7 @@ export const regionalOptions = {
   /**
    * How Microsoft.Web writes its errors. Every public capture (2019-2021, e.g. azure-docs#43302) is PascalCase
    * `{"Code","Message","Target","Details":[…,{"ErrorEntity":…}],"Innererror"}`, which the SDK cannot read (its
-   * RestError gets no code and the message "Unexpected status code: 400"); today's casing is unknown (§4). Default:
+   * RestError gets no code and the message "Unexpected status code: 400"); today's casing is unknown. Default:
    * the camelCase `{"error":{"code","message"}}` the SDK reads; PascalCase: the captured form.
    */
   appServiceErrorCasing: z.enum(["camelCase", "PascalCase"]).default("camelCase"),

@@ -1,8 +1,8 @@
 /**
  * App Service's side of regional ("swift") VNet integration: PUT and DELETE sites/{app}/networkConfig/virtualNetwork,
  * synchronous, 200 only (SwiftVirtualNetwork.tsp). A PUT checks what App Service checks, in the order below (the
- * real order is not documented), and answers App Service's errors (research regional.md §4 for each text; where no
- * server text is public, the message is this simulator's and says what the docs say).
+ * real order is not documented), and answers App Service's errors with the public captures' texts, named at each;
+ * where no server text is public, the message is this simulator's and says what the docs say.
  */
 import { intToIpv4, parseCidr } from "./addresses.ts";
 import { appServiceError, propertiesOf, SimError } from "./http.ts";

@@ -2,7 +2,7 @@
  * What a subnet PUT stores and what Network refuses. A PUT replaces the subnet with exactly what its body carries: an
  * NSG, route table or service endpoint it leaves out is removed (azure-powershell#1551, azure-sdk-for-python#28350).
  * Only what ARM keeps itself survives: the IP configurations of the resources in it and the service association links.
- * Codes and messages are Network's, from public captures (research regional.md §2).
+ * Codes and messages are Network's, from the public captures named at each.
  */
 import { contains, overlaps, parseCidr } from "./addresses.ts";
 import { propertiesOf, SimError } from "./http.ts";

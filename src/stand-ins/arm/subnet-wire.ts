@@ -5,8 +5,8 @@ import { APP_SERVICE_LINK, appServiceLinkOf, ipConfigurationIdsOf, subnetIdOf } 
 
 /**
  * The actions ARM fills in for a delegation (read-only; the SDK never sends them): Microsoft.Web/serverFarms gets
- * subnets/action (an `az network vnet show` capture, research regional.md §1.5); for other services the spec example
- * shows an empty list.
+ * subnets/action (captured `az network vnet show` output in public repositories; terraform configurations send the
+ * same list); for other services the SubnetCreateWithDelegation example shows an empty list.
  */
 const DELEGATION_ACTIONS: Record<string, string[]> = { "microsoft.web/serverfarms": ["Microsoft.Network/virtualNetworks/subnets/action"] };
 
@@ -20,7 +20,10 @@ function delegationWire(subnetId: string, delegation: SimDelegation, tag: string
   };
 }
 
-/** App Service's link on an integration subnet, as captured from a real subnet (research regional.md §1.5). */
+/**
+ * App Service's link on an integration subnet, as captured `az network vnet show` output shows it; the same name and
+ * link in the texts of azure-docs#48902 and Azure/deployment-stacks#150.
+ */
 export function appServiceLinkWire(subnetId: string, planId: string, tag: string): unknown {
   return {
     name: APP_SERVICE_LINK,

@@ -3,7 +3,7 @@ import type { SimApp, SimGateway, SimSubnet, SimulatorState, SimVnet } from "./s
 
 /** The delegation regional VNet integration needs. */
 export const APP_SERVICE_DELEGATION = "Microsoft.Web/serverFarms";
-/** The name App Service gives its link ("AppServiceLink" in every public capture, research regional.md §1.5). */
+/** The name App Service gives its link (azure-docs#48902, #121487, Azure/deployment-stacks#150). */
 export const APP_SERVICE_LINK = "AppServiceLink";
 
 const lower = (text: string) => text.toLowerCase();
@@ -69,7 +69,7 @@ export function ipConfigurationIdsOf(state: SimulatorState, vnet: SimVnet, subne
 /**
  * The locations ARM fills in for a service endpoint the PUT gave none for: the VNet's region for Microsoft.Storage
  * (the SubnetCreateServiceEndpoint example lists the region and its pair), "*" for the others (a captured Key Vault
- * endpoint, research regional.md §1.5). The exact lists per service are ARM's; these are stand-ins.
+ * endpoint in captured `az network vnet show` output). The exact lists per service are ARM's; these are stand-ins.
  */
 export function serviceEndpointLocations(service: string, vnetLocation: string): string[] {
   return lower(service) === "microsoft.storage" ? [vnetLocation] : ["*"];

@@ -142,7 +142,8 @@ export function connectionWire(state: SimulatorState, ownerId: string, planId: s
 
 /**
  * A regional (swift) integration as it shows in the app's connection list: named `{guid}_{subnet}`, vnetResourceId
- * the subnet, isSwift true (research regional.md §5.2). What it carries for certificate, routes and DNS is not
+ * the subnet, isSwift true (pulumi/pulumi-azure-nextgen#97, ansible-collections/azure azure_rm_webappvnetconnection).
+ * What it carries for certificate, routes and DNS is not
  * captured anywhere; null here.
  */
 export function regionalConnectionWire(state: SimulatorState, app: SimApp): unknown {

@@ -44,18 +44,6 @@ describe("a gateway-required connection to a classic VNet", () => {
 
     await expect(attempt).rejects.toThrow(/classic VNet vnet-apps: a Resource Manager VNet has the same name/);
   });
-
-  it("refuses a seeded regional integration on a subnet that does not exist or that another plan holds", async () => {
-    const seed = regionalEstate();
-    seed.subscriptions[0]!.resourceGroups![0]!.apps!.push(
-      { name: "app-lost", plan: "plan-std", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-nowhere" } },
-      { name: "app-grab", plan: "plan-std", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-taken" } },
-    );
-
-    const attempt = startSimulator({ estate: parseEstate(seed), tls: testSimulatorTls() });
-
-    await expect(attempt).rejects.toThrow(/app app-lost regionalIntegration: no subnet snet-nowhere[\s\S]*app app-grab regionalIntegration: subnet snet-taken is already linked to plan plan-p1/);
-  });
 });
 
 describe("a seeded regional integration", () => {
@@ -64,5 +52,20 @@ describe("a seeded regional integration", () => {
 
     expect(taken.delegations).toEqual([{ name: "Microsoft.Web.serverFarms", serviceName: "Microsoft.Web/serverFarms" }]);
     expect(t.sim.state.apps.named("app-taken")).toMatchObject({ regionalSubnetId: subnetId("vnet-apps", "snet-taken"), privateIp: "10.30.6.4", planId: `${WEB}/serverfarms/plan-p1` });
+  });
+
+  it("refuses a seeded regional integration on a missing subnet, on another plan's, or beside a gateway-required one", async () => {
+    const seed = regionalEstate();
+    seed.subscriptions[0]!.resourceGroups![0]!.apps!.push(
+      { name: "app-lost", plan: "plan-std", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-nowhere" } },
+      { name: "app-grab", plan: "plan-std", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-taken" } },
+      { name: "app-both", plan: "plan-std", vnetConnection: { vnet: "vnet-hub" }, regionalIntegration: { vnet: "vnet-apps", subnet: "snet-ready" } },
+    );
+
+    const attempt = startSimulator({ estate: parseEstate(seed), tls: testSimulatorTls() });
+
+    await expect(attempt).rejects.toThrow(
+      /app app-lost regionalIntegration: no subnet snet-nowhere[\s\S]*app app-grab regionalIntegration: subnet snet-taken is already linked to plan plan-p1[\s\S]*app app-both: give either vnetConnection or regionalIntegration/,
+    );
   });
 });
