@@ -42,6 +42,7 @@ export function regionalPrivateIp(subnet: SimSubnet): string | undefined {
 function checkApp(state: SimulatorState, app: SimApp): void {
   const plan = state.plans.get(app.planId);
   if (!plan) throw new SimError(404, "ResourceNotFound", `The App Service plan of ${app.name} was not found.`);
+  // No server text is public for the tier and App Service Environment refusals; these are the simulator's.
   const tier = plan.sku.tier.toLowerCase();
   if (UNSUPPORTED_TIERS.includes(tier)) {
     throw badRequest(`Regional VNET Integration is not supported in the ${plan.sku.tier} tier of App Service plan ${plan.name}. It needs Basic, Standard, Premium (v2, v3, v4) or Elastic Premium.`);
@@ -71,6 +72,8 @@ function checkApp(state: SimulatorState, app: SimApp): void {
 function checkSubnet(state: SimulatorState, app: SimApp, vnet: SimVnet, subnet: SimSubnet): void {
   const id = subnetIdOf(vnet, subnet);
   if (!sameRegion(vnet.location, app.location)) {
+    // "The app and the virtual network must be in the same region." No server text is public (only azure-cli's
+    // client-side check, Azure/azure-cli#10664): this one is the simulator's.
     throw badRequest(`The virtual network ${vnet.name} is in ${vnet.location} but the app ${app.name} is in ${app.location}. Regional VNET Integration needs a virtual network in the app's region.`);
   }
   if (subnet.serviceEndpointPolicyIds.length > 0) {
@@ -83,6 +86,7 @@ function checkSubnet(state: SimulatorState, app: SimApp, vnet: SimVnet, subnet: 
     // The portal's text (azure-docs#29302).
     throw badRequest(`Subnet ${subnet.name} in VNET ${vnet.name} is already occupied by service ${linked}`);
   }
+  // Network itself accepts a /29; the /28 floor is App Service's, and its text is not public.
   const bits = parseCidr(subnet.addressPrefix)?.bits ?? 32;
   if (bits > SMALLEST_PREFIX) {
     throw badRequest(`Subnet ${subnet.name} (${subnet.addressPrefix}) is too small for Regional VNET Integration: it needs a /${SMALLEST_PREFIX} block (16 addresses) or larger.`);
