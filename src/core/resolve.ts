@@ -3,6 +3,7 @@ import { BotError } from "../errors.ts";
 import { assertValidAzureName, type NamedResource } from "./azure-names.ts";
 import type { AppInfo, PlanInfo, VnetInfo } from "./model.ts";
 import type { AzureReader } from "./ports.ts";
+import { escapeMrkdwn } from "./reply.ts";
 import { parseResourceId } from "./resource-id.ts";
 
 /**
@@ -28,7 +29,7 @@ export function parseResourceRef(noun: Exclude<NamedResource, "resource group">,
   if (text.startsWith("/")) return { text, id: text, resourceGroup: parseResourceId(text)?.resourceGroup, name: parseResourceId(text)?.names.at(-1) ?? "" };
   const parts = text.split("/");
   if (parts.length > 2) {
-    throw new BotError("usage", `"${text}" is neither ${article(noun)} name, rg/name, nor a full resource id.`, {
+    throw new BotError("usage", `"${escapeMrkdwn(text)}" is neither ${article(noun)} name, rg/name, nor a full resource id.`, {
       hint: "Give the name, resource-group/name, or the id starting with /subscriptions/.",
     });
   }
@@ -124,14 +125,14 @@ async function resolveId<T extends Named>(deps: ResolveDeps, kind: Kind<T>, text
   const parsed = parseResourceId(text);
   const isKind = parsed !== undefined && equal(parsed.provider, kind.provider) && parsed.types.length === 1 && equal(parsed.types[0] ?? "", kind.type);
   if (!parsed || !isKind) {
-    throw new BotError("usage", `"${text}" is not the resource id of ${article(kind.noun)}.`, {
+    throw new BotError("usage", `"${escapeMrkdwn(text)}" is not the resource id of ${article(kind.noun)}.`, {
       hint: `A ${kind.noun} id looks like /subscriptions/<id>/resourceGroups/<rg>/providers/${kind.provider}/${kind.type}/<name>.`,
     });
   }
   assertValidAzureName("resource group", parsed.resourceGroup);
   assertValidAzureName(kind.noun, parsed.names[0] ?? "");
   if (!deps.subscriptions.some((subscriptionId) => equal(subscriptionId, parsed.subscriptionId))) {
-    throw new BotError("not-found", `Subscription ${parsed.subscriptionId} is not one vnetbot is configured to manage.`, {
+    throw new BotError("not-found", `Subscription ${escapeMrkdwn(parsed.subscriptionId)} is not one vnetbot is configured to manage.`, {
       hint: `Use a ${kind.noun} in one of: ${deps.subscriptions.join(", ")}.`,
     });
   }
@@ -139,7 +140,7 @@ async function resolveId<T extends Named>(deps: ResolveDeps, kind: Kind<T>, text
 }
 
 function notFound(noun: string, text: string): BotError {
-  return new BotError("not-found", `No ${noun} "${text}" in the subscriptions vnetbot manages.`, {
+  return new BotError("not-found", `No ${noun} "${escapeMrkdwn(text)}" in the subscriptions vnetbot manages.`, {
     hint: "Check the spelling, or run /vnet list to see what vnetbot can see.",
   });
 }
@@ -148,7 +149,7 @@ function ambiguous(noun: string, text: string, matches: Named[]): BotError {
   const short = matches.map((item) => `${item.resourceGroup}/${item.name}`);
   // The same rg/name in two subscriptions can only be told apart by id.
   const labels = new Set(short.map((label) => label.toLowerCase())).size === short.length ? short : matches.map((item) => item.id);
-  return new BotError("ambiguous", `"${text}" matches ${matches.length} ${noun}s: ${labels.sort().join(", ")}.`, {
+  return new BotError("ambiguous", `"${escapeMrkdwn(text)}" matches ${matches.length} ${noun}s: ${labels.sort().join(", ")}.`, {
     hint: short === labels ? "Say which one with rg/name." : "Say which one with its full resource id.",
   });
 }

@@ -1,7 +1,7 @@
 /** Silencing one open alert for a while, with a reason; shown on the alert and announced in its thread. */
 import { BotError } from "../../errors.ts";
 import type { AlertState, AlertStateStore, ChatPort } from "../ports.ts";
-import { textReply, type Reply } from "../reply.ts";
+import { escapeMrkdwn, textReply, type Reply } from "../reply.ts";
 import { formatTime } from "../format.ts";
 import { ALERT_PREFIX, alertIdOf } from "./alert-keys.ts";
 import { openMessage, snoozedReply } from "./problem-messages.ts";
@@ -16,7 +16,7 @@ export function parseSnoozeDuration(text: string): number {
   const match = /^(\d{1,4})([mhd])$/i.exec(text.trim());
   const ms = match ? Number(match[1]) * UNITS[match[2]!.toLowerCase()]! : NaN;
   if (!(ms > 0) || ms > MAX_SNOOZE_MS) {
-    throw new BotError("usage", `"${text}" is not a snooze duration I accept.`, { hint: "Use minutes, hours or days up to a week, e.g. 30m, 4h or 2d." });
+    throw new BotError("usage", `"${escapeMrkdwn(text)}" is not a snooze duration I accept.`, { hint: "Use minutes, hours or days up to a week, e.g. 30m, 4h or 2d." });
   }
   return ms;
 }
@@ -39,9 +39,9 @@ export async function findOpenAlert(store: AlertStateStore, ref: string): Promis
   const matches = byId.length > 0 ? byId : open.filter((a) => a.problem.names.some((n) => n.toLowerCase() === wanted));
   const [first, second] = matches;
   if (!first) {
-    throw new BotError("not-found", `No open alert is called \`${ref}\`.`, { hint: "The alert id is under each alert message; `/vnet gateways` shows what is down now." });
+    throw new BotError("not-found", `No open alert is called \`${escapeMrkdwn(ref)}\`.`, { hint: "The alert id is under each alert message; `/vnet gateways` shows what is down now." });
   }
-  if (second) throw new BotError("ambiguous", `\`${ref}\` names ${matches.length} open alerts.`, { hint: "Use the alert id shown under the alert message." });
+  if (second) throw new BotError("ambiguous", `\`${escapeMrkdwn(ref)}\` names ${matches.length} open alerts.`, { hint: "Use the alert id shown under the alert message." });
   return first;
 }
 

@@ -8,7 +8,7 @@ import { BOT_ACTOR, type AuditLog, type AuditRecord } from "../audit.ts";
 import { previewChange } from "../changes/preview-change.ts";
 import type { ChangeDeps, ChangeRequest } from "../changes/types.ts";
 import type { ChatPort, Clock } from "../ports.ts";
-import { ACTIONS, textReply, type Reply } from "../reply.ts";
+import { ACTIONS, escapeMrkdwn, textReply, type Reply } from "../reply.ts";
 import { formatTime } from "../format.ts";
 import { approvalMessage, requesterPlanReply, resumeLine } from "./approval-message.ts";
 import type { ApprovalRecord, ApprovalStore, RequestOrigin } from "./approval-store.ts";
@@ -124,7 +124,7 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
 
   async function decide(requestId: string, userId: string, decision: "approve" | "reject"): Promise<Decision> {
     const record = await deps.store.get(requestId);
-    if (!record) return refuse(requestId, userId, new BotError("not-found", `There is no change request \`${requestId}\`.`, { hint: "`/vnet approvals` lists the pending ones." }));
+    if (!record) return refuse(requestId, userId, new BotError("not-found", `There is no change request \`${escapeMrkdwn(requestId)}\`.`, { hint: "`/vnet approvals` lists the pending ones." }));
     const isWithdrawal = record.requestedBy === userId && decision === "reject";
     const now = deps.clock.now();
     const status = decision === "approve" ? "approved" : "rejected";
