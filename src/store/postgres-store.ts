@@ -4,6 +4,7 @@ import { createPostgresAlertStateStore } from "./postgres-alert-state-store.ts";
 import { createPostgresApprovalStore } from "./postgres-approval-store.ts";
 import { createPostgresAuditLog } from "./postgres-audit-log.ts";
 import { openPostgresPool } from "./postgres-database.ts";
+import { createPostgresLeaseStore } from "./postgres-lease-store.ts";
 
 /** Connects to the database at url (postgres:// or postgresql://), migrates it and returns its stores. */
 export async function openPostgresStore(url: string, options: { onIdleError?: (error: Error) => void } = {}): Promise<Stores> {
@@ -12,6 +13,7 @@ export async function openPostgresStore(url: string, options: { onIdleError?: (e
     approvals: createPostgresApprovalStore(pool),
     audit: createPostgresAuditLog(pool),
     alerts: createPostgresAlertStateStore(pool),
+    leases: createPostgresLeaseStore(pool),
     close: () => pool.end(),
   };
 }

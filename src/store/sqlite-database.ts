@@ -48,6 +48,13 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE approvals ADD COLUMN origin TEXT;
    ALTER TABLE approvals ADD COLUMN owner TEXT;
    ALTER TABLE approvals ADD COLUMN lease_until INTEGER;`,
+  // 3: named leases (src/core/leases.ts), as on PostgreSQL: with one replica they serialise jobs and locks the same way.
+  `CREATE TABLE leases (
+     name TEXT PRIMARY KEY,
+     holder TEXT NOT NULL,
+     until INTEGER NOT NULL,
+     tick INTEGER
+   );`,
 ];
 
 /** The schema version this code writes. */

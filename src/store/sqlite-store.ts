@@ -1,9 +1,11 @@
 /** The SQLite store: one database file holding approvals, the audit trail and alert state. */
 import type { ApprovalStore } from "../core/approvals/approval-store.ts";
 import type { AuditLog } from "../core/audit.ts";
+import type { LeaseStore } from "../core/leases.ts";
 import type { AlertStateStore } from "../core/ports.ts";
 import { createSqliteAlertStateStore } from "./sqlite-alert-state-store.ts";
 import { createSqliteApprovalStore } from "./sqlite-approval-store.ts";
+import { createSqliteLeaseStore } from "./sqlite-lease-store.ts";
 import { openSqliteDatabase } from "./sqlite-database.ts";
 import { createSqliteAuditLog } from "./sqlite-audit-log.ts";
 
@@ -12,6 +14,7 @@ export interface Stores {
   approvals: ApprovalStore;
   audit: AuditLog;
   alerts: AlertStateStore;
+  leases: LeaseStore;
   close(): void | Promise<void>;
 }
 
@@ -22,6 +25,7 @@ export function openSqliteStore(path: string): Stores {
     approvals: createSqliteApprovalStore(db),
     audit: createSqliteAuditLog(db),
     alerts: createSqliteAlertStateStore(db),
+    leases: createSqliteLeaseStore(db),
     close: () => db.close(),
   };
 }

@@ -24,13 +24,13 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
 
       await second.close();
 
-      expect(await database!.schemaVersions()).toEqual([1, 2]);
+      expect(await database!.schemaVersions()).toEqual([1, 2, 3]);
     });
 
     it("refuses a database migrated by a newer vnetbot and says what to do", async () => {
       await database!.recordSchemaVersion(99);
 
-      await expect(database!.open()).rejects.toThrow(/has schema version 99, newer than this vnetbot \(2\)\. Upgrade vnetbot or point/);
+      await expect(database!.open()).rejects.toThrow(/has schema version 99, newer than this vnetbot \(3\)\. Upgrade vnetbot or point/);
     });
   });
 
