@@ -53,6 +53,9 @@ const MIGRATIONS: readonly string[] = [
      until TIMESTAMPTZ NOT NULL,
      tick BIGINT
    );`,
+  // 4: a version tag per alert state, so that an announcement is claimed by one conditional write, and the claim in
+  // progress (until when, and the state before it) so that a claimer that dies before confirming is taken over.
+  `ALTER TABLE alert_state ADD COLUMN etag TEXT NOT NULL DEFAULT '', ADD COLUMN claim_until TIMESTAMPTZ, ADD COLUMN claim_previous JSONB;`,
 ];
 
 /** The schema version this code writes. */

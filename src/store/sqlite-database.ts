@@ -55,6 +55,10 @@ const MIGRATIONS: readonly string[] = [
      until INTEGER NOT NULL,
      tick INTEGER
    );`,
+  // 4: a version tag per alert state and the announcement claim in progress, as on PostgreSQL.
+  `ALTER TABLE alert_state ADD COLUMN etag TEXT NOT NULL DEFAULT '';
+   ALTER TABLE alert_state ADD COLUMN claim_until INTEGER;
+   ALTER TABLE alert_state ADD COLUMN claim_previous TEXT;`,
 ];
 
 /** The schema version this code writes. */
