@@ -34,6 +34,12 @@ export interface BotParts extends Omit<SlackAdapterOptions, "config"> {
   newId?: () => string;
   /** Command deadline (default 120 s). */
   deadlineMs?: number;
+  /**
+   * This replica: its stable id owns the changes it runs; with releasePredecessor (no live process has the id), what
+   * its previous incarnation left running is interrupted at start, without waiting for its lease. Default: a random
+   * id, nothing released.
+   */
+  instance?: { id: string; releasePredecessor: boolean };
 }
 
 /** The bot, built and not yet started. */
@@ -70,6 +76,7 @@ export function createBot(parts: BotParts): Bot {
     expireAfterMinutes: config.approvals.expireAfterMinutes,
     approvalChannel: config.slack.approvalChannel,
     ...(parts.newId ? { newId: parts.newId } : {}),
+    ...(parts.instance ? { instanceId: parts.instance.id } : {}),
   });
   const buttons = buttonTable([
     ...approvalButtons(approvals, stores.approvals),
@@ -112,7 +119,7 @@ export function createBot(parts: BotParts): Bot {
     idle: slack.idle,
     async start() {
       const port = await slack.start(async () => {
-        await approvals.recoverInterrupted();
+        await approvals.recoverInterrupted(parts.instance?.releasePredecessor ? { predecessor: parts.instance.id } : {});
         await approvals.expireDue();
       });
       sweeper = setInterval(() => slack.track(approvals.expireDue()), parts.expirySweepMs ?? 30_000);

@@ -35,6 +35,18 @@ export interface LeaseStore {
   holding(name: string, now: Date): Promise<LeaseHolding | undefined>;
 }
 
+/**
+ * Which instances are alive, as the database sees it, so that a restarted replica knows its previous incarnation is
+ * gone and may release what that left running, while a second live process given the same name is never robbed.
+ */
+export interface InstanceRegistry {
+  /**
+   * Registers this process as `instance` until the store is closed; false when a live process already is (two
+   * replicas given one name, or a predecessor whose end the database has not noticed yet).
+   */
+  register(instance: string): Promise<boolean>;
+}
+
 /** A fresh holder for one claim on behalf of an instance: "<instance>/<random>", so that releaseInstance finds it. */
 export function newLeaseHolder(instance: string): string {
   return `${instance}/${randomBytes(6).toString("hex")}`;

@@ -1,7 +1,7 @@
 /** The SQLite store: one database file holding approvals, the audit trail and alert state. */
 import type { ApprovalStore } from "../core/approvals/approval-store.ts";
 import type { AuditLog } from "../core/audit.ts";
-import type { LeaseStore } from "../core/leases.ts";
+import type { InstanceRegistry, LeaseStore } from "../core/leases.ts";
 import type { AlertStateStore } from "../core/ports.ts";
 import { createSqliteAlertStateStore } from "./sqlite-alert-state-store.ts";
 import { createSqliteApprovalStore } from "./sqlite-approval-store.ts";
@@ -15,6 +15,7 @@ export interface Stores {
   audit: AuditLog;
   alerts: AlertStateStore;
   leases: LeaseStore;
+  instances: InstanceRegistry;
   close(): void | Promise<void>;
 }
 
@@ -26,6 +27,8 @@ export function openSqliteStore(path: string): Stores {
     audit: createSqliteAuditLog(db),
     alerts: createSqliteAlertStateStore(db),
     leases: createSqliteLeaseStore(db),
+    // One process per SQLite file (several replicas need PostgreSQL): nobody else can be this instance.
+    instances: { register: async () => true },
     close: () => db.close(),
   };
 }

@@ -164,6 +164,19 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
       expect(await stores.approvals.get("r1")).toMatchObject({ status: "interrupted", steps: [], finishedAt: minutes(4) });
     });
 
+    it("interrupts at once the changes a restarted instance's previous run left, and no other instance's", async () => {
+      await stores.approvals.create(approval("mine"));
+      await stores.approvals.create(approval("theirs", "plan-2|vnet-hub"));
+      for (const id of ["mine", "theirs"]) await stores.approvals.decide(id, "approved", "U1", minutes(1));
+      await stores.approvals.start("mine", "replica-a", minutes(3));
+      await stores.approvals.start("theirs", "replica-b", minutes(3));
+
+      const atRestart = await stores.approvals.interruptUnfinished(minutes(2), minutes(0), "replica-a");
+
+      expect(atRestart.map((r) => [r.id, r.status])).toEqual([["mine", "interrupted"]]);
+      expect((await stores.approvals.get("theirs"))?.status).toBe("running");
+    });
+
     it("interrupts a change left running by a vnetbot from before leases (no owner, no lease) at the next start", async () => {
       await stores.approvals.create(approval("r1"));
       await stores.approvals.decide("r1", "approved", "U1", minutes(1));
@@ -297,6 +310,20 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
 
       expect(old.etag).toBe("");
       expect(claimed && claimed.state?.announced).toEqual(["6 months", "90 days"]);
+    });
+
+    it("registers an instance name for one live process at a time", async () => {
+      const first = await database!.open();
+      const second = await database!.open();
+
+      const registered = [await first.instances.register("replica-a"), await second.instances.register("replica-b")];
+      const twin = await second.instances.register("replica-a");
+      await first.close();
+      const afterTheFirstEnded = await second.instances.register("replica-a");
+
+      expect(registered).toEqual([true, true]);
+      // SQLite serves one process, so it has no twins to find.
+      expect([twin, afterTheFirstEnded]).toEqual([backend.name === "PostgreSQL" ? false : true, true]);
     });
 
     it("treats a prefix literally", async () => {

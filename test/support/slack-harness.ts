@@ -46,6 +46,8 @@ export interface SlackHarnessOptions {
   deadlineMs?: number;
   /** Turn the scheduled alerts' channel on (for /vnet snooze and the alert buttons). */
   alerts?: boolean;
+  /** The bot's instance, as start-bot.ts registers it (default: a random id, nothing released at start). */
+  instance?: { id: string; releasePredecessor: boolean };
 }
 
 /** The ARM requests the simulator saw that could change something: every non-GET (reads are all GETs) except Kudu commands. */
@@ -93,6 +95,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
       config, logger: silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
       commands: options.commands ?? defaultCommands, retryConfig: { retries: 0 }, port: 0, newId: () => `req${++ids}`,
       ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+      ...(options.instance ? { instance: options.instance } : {}),
     });
     await bot.start();
   };
