@@ -6,12 +6,12 @@
  *
  * Run with `node test/support/replica-main.ts` through child_process.fork. Messages from the parent:
  *   { type: "advance", ms }  moves the clock forward; answered { type: "advanced" }
- *   { type: "memory" }       answered { type: "memory", rss, heapUsed } after a full garbage collection when exposed
+ *   { type: "memory" }       answered with process.memoryUsage() after a full garbage collection (when exposed)
  *   { type: "heap", path }   writes a heap snapshot there; answered { type: "heap", path }
  *   { type: "stop" }         stops the bot as SIGTERM would, then exits
  * Once listening it sends { type: "ready", port }; a failed start is { type: "failed", message }, then exit 1.
  */
-import { writeHeapSnapshot } from "node:v8";
+import { getHeapSpaceStatistics, writeHeapSnapshot } from "node:v8";
 import { loadConfigFromProcess } from "../../src/config.ts";
 import { createLogger } from "../../src/log.ts";
 import { startBot, type RunningBot } from "../../src/start-bot.ts";
@@ -33,7 +33,8 @@ process.on("message", (message: Message) => {
   } else if (message.type === "memory") {
     (globalThis as { gc?: () => void }).gc?.();
     const usage = process.memoryUsage();
-    send({ type: "memory", rss: usage.rss, heapUsed: usage.heapUsed });
+    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.physical_space_size]));
+    send({ type: "memory", rss: usage.rss, heapTotal: usage.heapTotal, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, spaces });
   } else if (message.type === "heap") {
     (globalThis as { gc?: () => void }).gc?.();
     send({ type: "heap", path: writeHeapSnapshot(message.path) });

@@ -30,6 +30,19 @@ export interface ReplicaWorldOptions {
   jobLeaseMs?: number;
   /** The replicas' log level (default warn); their log is kept for a failing test's message. */
   logLevel?: string;
+  /** Where the replicas keep their state (default: a PostgreSQL schema of their own; SQLite serves one replica). */
+  store?: "postgres" | "sqlite";
+}
+
+/** A process' memory, as process.memoryUsage() tells it. */
+export interface Memory {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  /** Resident bytes of each V8 heap space. */
+  spaces: Record<string, number>;
 }
 
 /** A running replica process. */
@@ -44,7 +57,7 @@ export interface Replica {
   /** SIGKILL: nothing runs after this, nothing is cleaned up. */
   kill(): Promise<void>;
   /** The process' memory after a full garbage collection (when started with --expose-gc). */
-  memory(): Promise<{ rss: number; heapUsed: number }>;
+  memory(): Promise<Memory>;
   /** Writes a heap snapshot to path. */
   heapSnapshot(path: string): Promise<string>;
   /** Its log so far. */
@@ -55,7 +68,7 @@ export interface Replica {
 export async function startReplicaWorld(options: ReplicaWorldOptions = {}) {
   const azure: AzureHarness = await startAzureHarness({ estate: "demo", now: () => new Date() });
   const slack: LocalWebApi = await startLocalWebApi({ token: BOT_TOKEN, users: Object.values(TEAM).map((id) => ({ id, name: id.toLowerCase() })) });
-  const schema: TestSchema = await createTestSchema();
+  const schema: TestSchema | undefined = options.store === "sqlite" ? undefined : await createTestSchema();
   const dir = mkdtempSync(join(tmpdir(), "vnetbot-replicas-"));
   const configPath = join(dir, "vnetbot.yaml");
   writeFileSync(
@@ -64,7 +77,7 @@ export async function startReplicaWorld(options: ReplicaWorldOptions = {}) {
       `azure: { subscriptions: ${JSON.stringify(azure.subscriptions)}, kuduUrl: ${JSON.stringify(azure.kuduUrl)} }`,
       `slack: { approvalChannel: ${ROOMS.approvals}, alertChannel: ${ROOMS.alerts} }`,
       `access: { approvers: [${TEAM.approver}], operators: [${TEAM.operator}, ${TEAM.requester}] }`,
-      `storage: { sqlitePath: ${JSON.stringify(join(dir, "unused.sqlite"))} }`,
+      `storage: { sqlitePath: ${JSON.stringify(join(dir, "vnetbot.sqlite"))} }`,
       `schedule: { timezone: UTC, certificates: "${options.certificates ?? "* * * * * *"}", gateways: "${options.gateways ?? "* * * * * *"}", reminderHours: 4 }`,
       "",
     ].join("\n"),
@@ -82,7 +95,7 @@ export async function startReplicaWorld(options: ReplicaWorldOptions = {}) {
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: slack.url,
         AZURE_ARM_ENDPOINT: azure.sim.url,
-        VNETBOT_POSTGRES_URL: schema.url,
+        ...(schema ? { VNETBOT_POSTGRES_URL: schema.url } : {}),
         VNETBOT_CONFIG: configPath,
         VNETBOT_INSTANCE_ID: name,
         PORT: "0",
@@ -126,7 +139,7 @@ export async function startReplicaWorld(options: ReplicaWorldOptions = {}) {
         live.delete(replica);
       },
       async memory() {
-        const answered = next<{ rss: number; heapUsed: number }>("memory");
+        const answered = next<Memory>("memory");
         child.send({ type: "memory" });
         return answered;
       },
@@ -144,17 +157,29 @@ export async function startReplicaWorld(options: ReplicaWorldOptions = {}) {
   const post = (replica: Replica, request: { body: string; headers: Record<string, string> }) =>
     fetch(`http://127.0.0.1:${replica.port}/slack/events`, { method: "POST", body: request.body, headers: request.headers });
 
+  const database = () => {
+    if (!schema) throw new Error("this world keeps its state in SQLite");
+    return schema;
+  };
+
   return {
     azure,
     slack,
-    schema,
+    /** The replicas' PostgreSQL schema. */
+    get schema() {
+      return database();
+    },
     start,
     /** Types /vnet text at a replica as the user; resolves with the ack's text. */
     async command(replica: Replica, userId: string, text: string, channelId: string = ROOMS.ops): Promise<string | undefined> {
+      return (await this.send(replica, userId, text, channelId)).ack;
+    },
+    /** Types /vnet text at a replica; resolves with the ack's text and the id of the response URL the answer comes through. */
+    async send(replica: Replica, userId: string, text: string, channelId: string = ROOMS.ops): Promise<{ ack: string | undefined; responseUrlId: string }> {
       const responseUrl = slack.responseUrl({ channel: channelId, user: userId });
       const response = await post(replica, signedSlashCommand(SIGNING_SECRET, { text, userId, channelId, responseUrl }));
       const raw = await response.text();
-      return raw.startsWith("{") ? (JSON.parse(raw) as { text: string }).text : undefined;
+      return { ack: raw.startsWith("{") ? (JSON.parse(raw) as { text: string }).text : undefined, responseUrlId: responseUrl.split("/").pop()! };
     },
     /** Clicks Approve (or another of our buttons) on a message, at a replica. */
     async click(replica: Replica, userId: string, actionId: string, value: string, message: PostedMessage): Promise<number> {
@@ -168,7 +193,7 @@ export async function startReplicaWorld(options: ReplicaWorldOptions = {}) {
     async tickAfter(job: string, after: number, timeoutMs = 20_000): Promise<number> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const [row] = await schema.query<{ tick: string | null; free: boolean }>("SELECT tick, until <= now() AS free FROM leases WHERE name = $1", [`job:${job}`]);
+        const [row] = await database().query<{ tick: string | null; free: boolean }>("SELECT tick, until <= now() AS free FROM leases WHERE name = $1", [`job:${job}`]);
         if (row?.tick && row.free && Number(row.tick) > after) return Number(row.tick);
         if (Date.now() > deadline) throw new Error(`no run of ${job} finished after tick ${new Date(after).toISOString()} within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -178,7 +203,7 @@ export async function startReplicaWorld(options: ReplicaWorldOptions = {}) {
     async runningJob(job: string, timeoutMs = 20_000): Promise<string> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const [row] = await schema.query<{ holder: string }>("SELECT holder FROM leases WHERE name = $1 AND until > now()", [`job:${job}`]);
+        const [row] = await database().query<{ holder: string }>("SELECT holder FROM leases WHERE name = $1 AND until > now()", [`job:${job}`]);
         if (row) return row.holder.split("/")[0]!;
         if (Date.now() > deadline) throw new Error(`nobody ran ${job} within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -186,7 +211,7 @@ export async function startReplicaWorld(options: ReplicaWorldOptions = {}) {
     },
     async close() {
       await Promise.all([...live].map((replica) => replica.kill()));
-      await schema.drop();
+      await schema?.drop();
       await Promise.all([slack.close(), azure.close()]);
       rmSync(dir, { recursive: true, force: true });
     },
