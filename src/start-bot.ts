@@ -12,6 +12,7 @@ import type { AlertDeps } from "./core/alerts/alert-deps.ts";
 import type { Command } from "./core/command.ts";
 import type { Clock } from "./core/ports.ts";
 import type { Logger } from "./log.ts";
+import { startMemoryRelief } from "./memory-relief.ts";
 import { startLocalEnvironment, type LocalEnvironment } from "./local/local-environment.ts";
 import { createPlayground } from "./local/playground.ts";
 import { startScheduler, type ScheduledJob } from "./schedule/scheduler.ts";
@@ -57,6 +58,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const reader = createAzureReader(clients);
   const stores = await openStore(config, logger);
   const instance = await registerInstance(config, stores, logger);
+  const relief = startMemoryRelief({ logger });
   const playground = local ? createPlayground({ slack: local.slack, signingSecret: config.secrets.signingSecret?.reveal() ?? "", logger }) : undefined;
   const bot = createBot({
     config,
@@ -68,11 +70,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     stores,
     commands: options.commands,
     instance,
+    onActivity: relief.noteActivity,
     ...(playground ? { customRoutes: playground.routes } : {}),
     ...(options.port === undefined ? {} : { port: options.port }),
   });
 
   const port = await bot.start();
+  // Starting up is a burst too: loading the SDKs leaves V8's young generation grown.
+  relief.noteActivity();
   // Every replica schedules every job; the claims in the shared store decide which one runs each tick.
   const claims = { leases: stores.leases, instance: instance.id, ...(options.jobLeaseMs ? { ttlMs: options.jobLeaseMs } : {}) };
   const scheduler = startScheduler({ schedule: config.schedule, jobs: alertJobs(), logger, clock, claims });
@@ -82,6 +87,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     local,
     async stop() {
       await scheduler.stop();
+      relief.stop();
       // Open event streams would keep the HTTP server from closing.
       playground?.close();
       await bot.stop();
@@ -101,7 +107,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       reader, store: stores.alerts, chat: bot.chat, logger, channel, subscriptions: config.azure.subscriptions,
       certificateWarningMonths, reminderHours, ...(timezone ? { timezone } : {}),
     };
-    return options.jobs(deps, config);
+    // A scan of a large estate is a burst of work too.
+    return options.jobs(deps, config).map((job) => ({ ...job, run: (now: Date) => job.run(now).finally(relief.noteActivity) }));
   }
 }
 
