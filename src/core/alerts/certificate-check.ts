@@ -82,6 +82,9 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
   for (const claimed of [...claims.values(), ...(digestClaim ? [digestClaim] : [])]) await confirmAnnouncement(deps.store, claimed);
   // What is no news is stored conditionally too: it never overwrites another run's claim. A lost race is harmless.
   for (const [key, state] of evaluation.writes) if (!newsKeys.has(key)) await deps.store.swap(key, stored.get(key), state);
+  // Certificates no longer seen (removed integrations) are forgotten after a complete scan. Not evaluation.deletes: a
+  // certificate whose first announcement lapsed has no state to evaluate but a row to remove, and one another run is
+  // announcing is theirs to finish.
   if (health.complete) {
     const seen = new Set(findings.map((finding) => finding.key));
     for (const [key, state] of stored) if (!seen.has(key) && !busy.has(key)) await deps.store.swap(key, state, undefined);
