@@ -37,6 +37,12 @@ export interface BotParts extends Omit<SlackAdapterOptions, "config"> {
   deadlineMs?: number;
   /** Serialises root-certificate updates per gateway (default: within this process; replicas pass the database's). */
   locks?: Locks;
+  /**
+   * This replica: its stable id owns the changes it runs; with releasePredecessor (no live process has the id), what
+   * its previous incarnation left running is interrupted at start, without waiting for its lease. Default: a random
+   * id, nothing released.
+   */
+  instance?: { id: string; releasePredecessor: boolean };
 }
 
 /** The bot, built and not yet started. */
@@ -73,6 +79,7 @@ export function createBot(parts: BotParts): Bot {
     expireAfterMinutes: config.approvals.expireAfterMinutes,
     approvalChannel: config.slack.approvalChannel,
     ...(parts.newId ? { newId: parts.newId } : {}),
+    ...(parts.instance ? { instanceId: parts.instance.id } : {}),
   });
   const buttons = buttonTable([
     ...approvalButtons(approvals, stores.approvals),
@@ -115,7 +122,7 @@ export function createBot(parts: BotParts): Bot {
     idle: slack.idle,
     async start() {
       const port = await slack.start(async () => {
-        await approvals.recoverInterrupted();
+        await approvals.recoverInterrupted(parts.instance?.releasePredecessor ? { predecessor: parts.instance.id } : {});
         await approvals.expireDue();
       });
       sweeper = setInterval(() => slack.track(approvals.expireDue()), parts.expirySweepMs ?? 30_000);

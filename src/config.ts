@@ -18,6 +18,7 @@ const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 /** Where HTTP mode listens when HOST is not set: every IPv4 interface, as a container's port mapping expects. */
 export const DEFAULT_HOST = "0.0.0.0";
+const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 const fileSchema = z.object({
   azure: z
@@ -65,6 +66,12 @@ export interface Config extends FileConfig {
   secrets: { botToken: Secret | undefined; signingSecret: Secret | undefined; appToken: Secret | undefined; postgresUrl?: Secret | undefined };
   slackApiUrl: string | undefined;
   armEndpoint: string | undefined;
+  /**
+   * This replica's name, stable across its restarts (VNETBOT_INSTANCE_ID, else HOSTNAME): at start the bot releases
+   * the work its own previous incarnation left running. Without one, an id kept in the data directory is used.
+   * Optional so that configurations built in code keep working.
+   */
+  instanceId?: string | undefined;
   port: number;
   /** The address HTTP mode (and Socket Mode's /healthz) listens on (HOST); local mode always 127.0.0.1. */
   host: string;
@@ -224,6 +231,14 @@ function readEnvironment(env: Readonly<Record<string, string | undefined>>, prob
       "VNETBOT_POSTGRES_URL: not a PostgreSQL URL (it should start with postgres:// or postgresql://). Hint: e.g. postgresql://vnetbot:PASSWORD@db.example.com:5432/vnetbot?sslmode=require, with special characters in the password percent-encoded; unset it to use the SQLite file.",
     );
   }
+  // Becomes part of lease holders ("<instance>/<random>"): no slash, nothing a log line could misread.
+  const explicitInstance = value("VNETBOT_INSTANCE_ID");
+  if (explicitInstance !== undefined && !INSTANCE_ID.test(explicitInstance)) {
+    problems.push("VNETBOT_INSTANCE_ID: not an instance name. Hint: 1-63 letters, digits, dots, underscores and hyphens, starting with a letter or digit, e.g. vnetbot-0; give each replica its own.");
+  }
+  // Kubernetes and Docker set HOSTNAME per pod or container; a value that cannot be a name is ignored.
+  const hostname = value("HOSTNAME");
+  const instanceId = explicitInstance ?? (hostname !== undefined && INSTANCE_ID.test(hostname) ? hostname : undefined);
   const portText = value("PORT") ?? "3000";
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -253,6 +268,7 @@ function readEnvironment(env: Readonly<Record<string, string | undefined>>, prob
     },
     slackApiUrl,
     armEndpoint,
+    instanceId,
     port,
     host: mode === "local" ? "127.0.0.1" : host ?? DEFAULT_HOST,
     logLevel: level as Config["logLevel"],

@@ -3,6 +3,8 @@
  * local mode the ARM simulator, the Slack stand-in and the browser playground first. main.ts passes what only it may
  * import (the command table and the scheduled jobs); the end-to-end tests start the same stack here on a free port.
  */
+import { randomBytes } from "node:crypto";
+import { dirname } from "node:path";
 import { createAzureClients, createAzureReader, createAzureWriter, createKuduRunner, defaultCredential } from "./azure/index.ts";
 import { createBot } from "./bot.ts";
 import type { Config } from "./config.ts";
@@ -10,10 +12,13 @@ import type { AlertDeps } from "./core/alerts/alert-deps.ts";
 import type { Command } from "./core/command.ts";
 import type { Clock } from "./core/ports.ts";
 import type { Logger } from "./log.ts";
+import { startMemoryRelief } from "./memory-relief.ts";
 import { startLocalEnvironment, type LocalEnvironment } from "./local/local-environment.ts";
 import { createPlayground } from "./local/playground.ts";
 import { startScheduler, type ScheduledJob } from "./schedule/scheduler.ts";
+import { persistedInstanceId } from "./store/instance-id.ts";
 import { openStore } from "./store/open-store.ts";
+import type { Stores } from "./store/sqlite-store.ts";
 
 /** What the bot is started from. */
 export interface StartBotOptions {
@@ -25,6 +30,10 @@ export interface StartBotOptions {
   jobs: (deps: AlertDeps, config: Config) => ScheduledJob[];
   /** Overrides config.port, e.g. 0 for any free port. */
   port?: number;
+  /** How Azure is signed in to (default: DefaultAzureCredential; local mode: the simulator's). */
+  credential?: ReturnType<typeof defaultCredential>;
+  /** How long a claimed scheduled run stays this replica's without renewal (default 30 s). */
+  jobLeaseMs?: number;
 }
 
 /** The running bot. */
@@ -45,9 +54,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const config = local?.config ?? options.config;
   if (config.azure.subscriptions.length === 0) logger.warn("azure.subscriptions is empty: /vnet list will find nothing. Add subscription ids to the config file.");
 
-  const clients = createAzureClients({ credential: local?.credential ?? defaultCredential(), cloud: config.azure.cloud, armEndpoint: config.armEndpoint });
+  const clients = createAzureClients({ credential: local?.credential ?? options.credential ?? defaultCredential(), cloud: config.azure.cloud, armEndpoint: config.armEndpoint });
   const reader = createAzureReader(clients);
   const stores = await openStore(config, logger);
+  const instance = await registerInstance(config, stores, logger);
+  const relief = startMemoryRelief({ logger });
   const playground = local ? createPlayground({ slack: local.slack, signingSecret: config.secrets.signingSecret?.reveal() ?? "", logger }) : undefined;
   const bot = createBot({
     config,
@@ -58,18 +69,25 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     kudu: createKuduRunner(clients, config.azure.kuduUrl),
     stores,
     commands: options.commands,
+    instance,
+    onActivity: relief.noteActivity,
     ...(playground ? { customRoutes: playground.routes } : {}),
     ...(options.port === undefined ? {} : { port: options.port }),
   });
 
   const port = await bot.start();
-  const scheduler = startScheduler({ schedule: config.schedule, jobs: alertJobs(), logger, clock });
+  // Starting up is a burst too: loading the SDKs leaves V8's young generation grown.
+  relief.noteActivity();
+  // Every replica schedules every job; the claims in the shared store decide which one runs each tick.
+  const claims = { leases: stores.leases, instance: instance.id, ...(options.jobLeaseMs ? { ttlMs: options.jobLeaseMs } : {}) };
+  const scheduler = startScheduler({ schedule: config.schedule, jobs: alertJobs(), logger, clock, claims });
   return {
     config,
     port,
     local,
     async stop() {
       await scheduler.stop();
+      relief.stop();
       // Open event streams would keep the HTTP server from closing.
       playground?.close();
       await bot.stop();
@@ -89,6 +107,31 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       reader, store: stores.alerts, chat: bot.chat, logger, channel, subscriptions: config.azure.subscriptions,
       certificateWarningMonths, reminderHours, ...(timezone ? { timezone } : {}),
     };
-    return options.jobs(deps, config);
+    // A scan of a large estate is a burst of work too.
+    return options.jobs(deps, config).map((job) => ({ ...job, run: (now: Date) => job.run(now).finally(relief.noteActivity) }));
   }
+}
+
+/**
+ * Names this replica (config.instanceId, else the id kept in its data directory) and registers it in the store. When
+ * no live process has the name, what its previous incarnation held is released now: its scheduled-run claims here,
+ * its running changes when the bot starts. Otherwise (a second process with the same name) it is left to its leases.
+ */
+async function registerInstance(config: Config, stores: Stores, logger: Logger): Promise<{ id: string; releasePredecessor: boolean }> {
+  let id = config.instanceId;
+  if (id === undefined) {
+    try {
+      id = persistedInstanceId(dirname(config.storage.sqlitePath));
+    } catch (error) {
+      id = `vnetbot-${randomBytes(6).toString("hex")}`;
+      logger.warn("no instance id could be kept in the data directory: after a restart, changes this process leaves running wait for their lease. Set VNETBOT_INSTANCE_ID to a name of this replica.", { reason: (error as Error).message });
+    }
+  }
+  if (!(await stores.instances.register(id))) {
+    logger.warn("another running process has this instance id: what it runs is left to its leases. Give each replica its own VNETBOT_INSTANCE_ID.", { instance: id });
+    return { id, releasePredecessor: false };
+  }
+  const released = await stores.leases.releaseInstance(id);
+  if (released.length > 0) logger.info("released what this instance's previous run held", { instance: id, leases: released.join(", ") });
+  return { id, releasePredecessor: true };
 }

@@ -1,6 +1,7 @@
 /** IPv4 addresses and ranges as users and ARM write them: "10.1.0.0/16" or "10.1.0.0-10.1.0.255". */
 import { BotError } from "../errors.ts";
 import type { PlanRoute } from "./model.ts";
+import { escapeMrkdwn } from "./reply.ts";
 
 /** An inclusive range of IPv4 addresses, as unsigned 32-bit numbers. */
 export interface AddressRange {
@@ -25,12 +26,12 @@ function usage(message: string): BotError {
 export function parseIpv4(text: string): number {
   const trimmed = text.trim();
   const parts = trimmed.split(".");
-  if (parts.length !== 4) throw usage(`"${trimmed}" is not an IPv4 address: it needs four numbers separated by dots.`);
+  if (parts.length !== 4) throw usage(`"${escapeMrkdwn(trimmed)}" is not an IPv4 address: it needs four numbers separated by dots.`);
   let value = 0;
   for (const part of parts) {
     // Leading zeros are refused: some tools read "010" as octal, so its meaning is ambiguous.
     if (!/^(0|[1-9]\d{0,2})$/.test(part) || Number(part) > 255) {
-      throw usage(`"${trimmed}" is not an IPv4 address: "${part}" is not a number from 0 to 255.`);
+      throw usage(`"${escapeMrkdwn(trimmed)}" is not an IPv4 address: "${escapeMrkdwn(part)}" is not a number from 0 to 255.`);
     }
     value = value * 256 + Number(part);
   }
@@ -47,15 +48,15 @@ export function parseCidr(text: string): AddressRange {
   const trimmed = text.trim();
   const [address = "", prefixText = "", ...rest] = trimmed.split("/");
   if (rest.length > 0 || !/^\d{1,2}$/.test(prefixText)) {
-    throw usage(`"${trimmed}" is not a CIDR range: the prefix after "/" must be a number from 0 to 32.`);
+    throw usage(`"${escapeMrkdwn(trimmed)}" is not a CIDR range: the prefix after "/" must be a number from 0 to 32.`);
   }
   const prefix = Number(prefixText);
-  if (prefix > 32) throw usage(`"${trimmed}" is not a CIDR range: the prefix /${prefix} is larger than 32.`);
+  if (prefix > 32) throw usage(`"${escapeMrkdwn(trimmed)}" is not a CIDR range: the prefix /${prefix} is larger than 32.`);
   const start = parseIpv4(address);
   const size = 2 ** (32 - prefix);
   if (start % size !== 0) {
     const network = formatIpv4(start - (start % size));
-    throw usage(`"${trimmed}" has host bits set: a /${prefix} range starts at ${network}. Did you mean ${network}/${prefix}?`);
+    throw usage(`"${escapeMrkdwn(trimmed)}" has host bits set: a /${prefix} range starts at ${network}. Did you mean ${network}/${prefix}?`);
   }
   return { start, end: start + size - 1 };
 }
@@ -73,7 +74,7 @@ export function parseAddressRange(text: string): AddressRange {
   const start = parseIpv4(trimmed.slice(0, dash));
   const end = parseIpv4(trimmed.slice(dash + 1));
   if (start > end) {
-    throw usage(`"${trimmed}" ends before it starts: ${formatIpv4(end)} is lower than ${formatIpv4(start)}. Swap them.`);
+    throw usage(`"${escapeMrkdwn(trimmed)}" ends before it starts: ${formatIpv4(end)} is lower than ${formatIpv4(start)}. Swap them.`);
   }
   return { start, end };
 }

@@ -1,5 +1,6 @@
 /** Azure's naming rules for the resources users type, checked before any call to Azure. */
 import { BotError } from "../errors.ts";
+import { escapeMrkdwn } from "./reply.ts";
 
 /** The kinds of resource a user may name in a command. */
 export type NamedResource = "app" | "slot" | "plan" | "vnet" | "resource group";
@@ -42,7 +43,7 @@ export function isValidAzureName(kind: NamedResource, name: string): boolean {
 export function assertValidAzureName(kind: NamedResource, name: string): void {
   if (isValidAzureName(kind, name)) return;
   const shown = name.length > 100 ? `${name.slice(0, 100)}…` : name;
-  throw new BotError("usage", `"${shown}" is not a valid ${kind} name: Azure allows ${RULES[kind].rule}.`, {
+  throw new BotError("usage", `"${escapeMrkdwn(shown)}" is not a valid ${kind} name: Azure allows ${RULES[kind].rule}.`, {
     hint: `Check the ${kind} name, or give its full resource id.`,
   });
 }

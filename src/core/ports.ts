@@ -149,11 +149,39 @@ export interface AlertState {
   updatedAt: Date;
 }
 
-/** Durable alert state keyed by alert (e.g. "cert:<app id>", "gateway:<gateway id>"). Implemented by src/store. */
+/**
+ * An announcement claimed but not yet confirmed (posted, then recorded): the claimer has until `until` to post it.
+ * Should it die first, the claim lapses and the announcement counts as never made, so that another run makes it.
+ */
+export interface AlertClaim {
+  until: Date;
+  /** The state before the claim: put back when the post fails, and what others decide from once it lapses. */
+  previous: AlertState | undefined;
+}
+
+/** An alert state as stored: its version tag and the announcement being made, if any. */
+export interface StoredAlertState extends AlertState {
+  /** Changes with every write: what a conditional write compares, so that no two writers both win. */
+  etag: string;
+  claim: AlertClaim | undefined;
+}
+
+/**
+ * Durable alert state keyed by alert (e.g. "cert:<app id>", "gateway:<gateway id>"), shared by every replica.
+ * Implemented by src/store. Announcements go through swap, never through get-then-put: two replicas that read the
+ * same state cannot both claim the same announcement.
+ */
 export interface AlertStateStore {
-  get(key: string): Promise<AlertState | undefined>;
+  get(key: string): Promise<StoredAlertState | undefined>;
+  /** Writes unconditionally (state that is no announcement, e.g. the diagnoses' Fix offers). */
   put(key: string, state: AlertState): Promise<void>;
   delete(key: string): Promise<void>;
   /** Every alert whose key starts with the prefix (all when omitted). */
-  list(prefix?: string): Promise<Array<{ key: string; state: AlertState }>>;
+  list(prefix?: string): Promise<Array<{ key: string; state: StoredAlertState }>>;
+  /**
+   * One conditional write: replaces the state read as `expected` (undefined: there was none) with `next` (undefined:
+   * deletes it), recording `claim` on it when given. Returns what is stored now, or false when the stored state is no
+   * longer `expected` because someone else wrote first.
+   */
+  swap(key: string, expected: StoredAlertState | undefined, next: AlertState | undefined, claim?: AlertClaim): Promise<{ state: StoredAlertState | undefined } | false>;
 }

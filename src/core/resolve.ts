@@ -6,6 +6,7 @@ import { BotError } from "../errors.ts";
 import { assertValidAzureName, isValidAzureName, type NamedResource } from "./azure-names.ts";
 import type { AppInfo, PlanInfo, VnetInfo } from "./model.ts";
 import type { AzureReader } from "./ports.ts";
+import { escapeMrkdwn } from "./reply.ts";
 import { parseResourceId } from "./resource-id.ts";
 
 /**
@@ -35,7 +36,7 @@ export function parseResourceRef(noun: Exclude<NamedResource, "resource group" |
   // Apps also take "app/slot" and "rg/app/slot"; "a/b" is read as rg/app, or as app/slot when that is what exists.
   const most = noun === "app" ? 3 : 2;
   if (parts.length > most) {
-    throw new BotError("usage", `"${text}" is neither ${article(noun)} name, rg/name${noun === "app" ? ", app/slot" : ""}, nor a full resource id.`, {
+    throw new BotError("usage", `"${escapeMrkdwn(text)}" is neither ${article(noun)} name, rg/name${noun === "app" ? ", app/slot" : ""}, nor a full resource id.`, {
       hint: `Give the name, resource-group/name${noun === "app" ? ", APP/SLOT" : ""}, or the id starting with /subscriptions/.`,
     });
   }
@@ -156,7 +157,7 @@ async function resolveId<T extends Named>(deps: ResolveDeps, kind: Kind<T>, text
   const types = parsed?.types.map((t) => t.toLowerCase()) ?? [];
   const isKind = parsed !== undefined && equal(parsed.provider, kind.provider) && equal(types[0] ?? "", kind.type) && (types.length === 1 || (kind.noun === "app" && types.join("/") === "sites/slots"));
   if (!parsed || !isKind) {
-    throw new BotError("usage", `"${text}" is not the resource id of ${article(kind.noun)}.`, {
+    throw new BotError("usage", `"${escapeMrkdwn(text)}" is not the resource id of ${article(kind.noun)}.`, {
       hint: `A ${kind.noun} id looks like /subscriptions/<id>/resourceGroups/<rg>/providers/${kind.provider}/${kind.type}/<name>.`,
     });
   }
@@ -164,7 +165,7 @@ async function resolveId<T extends Named>(deps: ResolveDeps, kind: Kind<T>, text
   assertValidAzureName(kind.noun, parsed.names[0] ?? "");
   if (parsed.names[1] !== undefined) assertValidAzureName("slot", parsed.names[1]);
   if (!deps.subscriptions.some((subscriptionId) => equal(subscriptionId, parsed.subscriptionId))) {
-    throw new BotError("not-found", `Subscription ${parsed.subscriptionId} is not one vnetbot is configured to manage.`, {
+    throw new BotError("not-found", `Subscription ${escapeMrkdwn(parsed.subscriptionId)} is not one vnetbot is configured to manage.`, {
       hint: `Use a ${kind.noun} in one of: ${deps.subscriptions.join(", ")}.`,
     });
   }
@@ -172,7 +173,7 @@ async function resolveId<T extends Named>(deps: ResolveDeps, kind: Kind<T>, text
 }
 
 function notFound(noun: string, text: string): BotError {
-  return new BotError("not-found", `No ${noun} "${text}" in the subscriptions vnetbot manages.`, {
+  return new BotError("not-found", `No ${noun} "${escapeMrkdwn(text)}" in the subscriptions vnetbot manages.`, {
     hint: "Check the spelling, or run /vnet list to see what vnetbot can see.",
   });
 }
@@ -181,7 +182,7 @@ function ambiguous(noun: string, text: string, matches: Named[]): BotError {
   const short = matches.map((item) => `${item.resourceGroup}/${item.name}`);
   // The same rg/name in two subscriptions can only be told apart by id.
   const labels = new Set(short.map((label) => label.toLowerCase())).size === short.length ? short : matches.map((item) => item.id);
-  return new BotError("ambiguous", `"${text}" matches ${matches.length} ${noun}s: ${labels.sort().join(", ")}.`, {
+  return new BotError("ambiguous", `"${escapeMrkdwn(text)}" matches ${matches.length} ${noun}s: ${labels.sort().join(", ")}.`, {
     hint: short === labels ? "Say which one with rg/name." : "Say which one with its full resource id.",
   });
 }

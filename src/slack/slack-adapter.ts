@@ -31,6 +31,8 @@ export interface SlackAdapterOptions {
   port?: number;
   /** Socket Mode: how long to wait for a pong; it also spaces reconnect attempts (default 5 s). */
   socketPingTimeoutMs?: number;
+  /** Told of every command and click received (start-bot's memory relief follows the quiet after them). */
+  onActivity?: () => void;
 }
 
 /** The running adapter's handle. */
@@ -112,6 +114,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     // Commands and clicks wait until start-up has settled the previous process' unfinished changes, so that what
     // /healthz calls ready is what users get.
     app.command("/vnet", async ({ command, ack, respond }) => {
+      options.onActivity?.();
       if (!ready) return void (await ack({ ...renderReply(problemReply(STARTING, TRY_SHORTLY)), response_type: "ephemeral" }));
       const prepared = await dispatcher.prepare({ userId: command.user_id, channelId: command.channel_id, text: command.text });
       await ack({ ...renderReply(prepared.ack), response_type: "ephemeral" });
@@ -119,6 +122,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     });
 
     app.action(/^vnet:/, async ({ action, body, ack, respond }) => {
+      options.onActivity?.();
       await ack();
       if (!ready) return void (await respond(ephemeral(problemReply(STARTING, TRY_SHORTLY))));
       const value = action.type === "button" ? action.value ?? "" : "";

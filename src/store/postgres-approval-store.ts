@@ -108,11 +108,11 @@ export function createPostgresApprovalStore(pool: pg.Pool): ApprovalStore {
     async abandon(id, failure, at) {
       return changed("UPDATE approvals SET status = 'failed', failure = $2, finished_at = $3 WHERE id = $1 AND status = 'approved'", [id, failure, at]);
     },
-    async interruptUnfinished(at, approvedBefore) {
+    async interruptUnfinished(at, approvedBefore, predecessor) {
       return rows(
         oldestFirst(`UPDATE approvals SET status = 'interrupted', finished_at = $1
-          WHERE (status = 'running' AND (lease_until IS NULL OR lease_until <= $1)) OR (status = 'approved' AND decided_at <= $2)`),
-        [at, approvedBefore],
+          WHERE (status = 'running' AND (lease_until IS NULL OR lease_until <= $1 OR owner = $3)) OR (status = 'approved' AND decided_at <= $2)`),
+        [at, approvedBefore, predecessor ?? null],
       );
     },
     async list(statuses) {

@@ -45,6 +45,17 @@ const MIGRATIONS: readonly string[] = [
   // 2: where a request came from (a button), and who runs a change until when, so that replicas leave each other's
   // running changes alone. A change running before this version has no owner: it is treated as unowned.
   `ALTER TABLE approvals ADD COLUMN origin JSONB, ADD COLUMN owner TEXT, ADD COLUMN lease_until TIMESTAMPTZ;`,
+  // 3: named leases (src/core/leases.ts): one run per scheduled tick across replicas, and locks on resources. A
+  // released lease keeps its row, with an expiry in the past, so that its last tick is remembered.
+  `CREATE TABLE leases (
+     name TEXT COLLATE "C" PRIMARY KEY,
+     holder TEXT NOT NULL,
+     until TIMESTAMPTZ NOT NULL,
+     tick BIGINT
+   );`,
+  // 4: a version tag per alert state, so that an announcement is claimed by one conditional write, and the claim in
+  // progress (until when, and the state before it) so that a claimer that dies before confirming is taken over.
+  `ALTER TABLE alert_state ADD COLUMN etag TEXT NOT NULL DEFAULT '', ADD COLUMN claim_until TIMESTAMPTZ, ADD COLUMN claim_previous JSONB;`,
 ];
 
 /** The schema version this code writes. */

@@ -4,14 +4,22 @@ import { createPostgresAlertStateStore } from "./postgres-alert-state-store.ts";
 import { createPostgresApprovalStore } from "./postgres-approval-store.ts";
 import { createPostgresAuditLog } from "./postgres-audit-log.ts";
 import { openPostgresPool } from "./postgres-database.ts";
+import { createPostgresInstanceRegistry } from "./postgres-instance-registry.ts";
+import { createPostgresLeaseStore } from "./postgres-lease-store.ts";
 
 /** Connects to the database at url (postgres:// or postgresql://), migrates it and returns its stores. */
 export async function openPostgresStore(url: string, options: { onIdleError?: (error: Error) => void } = {}): Promise<Stores> {
   const pool = await openPostgresPool(url, options.onIdleError ?? (() => {}));
+  const instances = createPostgresInstanceRegistry(pool, options.onIdleError ?? (() => {}));
   return {
     approvals: createPostgresApprovalStore(pool),
     audit: createPostgresAuditLog(pool),
     alerts: createPostgresAlertStateStore(pool),
-    close: () => pool.end(),
+    leases: createPostgresLeaseStore(pool),
+    instances,
+    close: async () => {
+      await instances.close();
+      await pool.end();
+    },
   };
 }

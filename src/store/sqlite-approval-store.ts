@@ -45,7 +45,7 @@ export function createSqliteApprovalStore(db: DatabaseSync): ApprovalStore {
     const row = db.prepare("SELECT * FROM approvals WHERE id = ?").get(id) as Row | undefined;
     return row ? toRecord(row) : undefined;
   };
-  const all = (sql: string, ...params: (string | number)[]) => (db.prepare(sql).all(...params) as Row[]).map(toRecord);
+  const all = (sql: string, ...params: (string | number | null)[]) => (db.prepare(sql).all(...params) as Row[]).map(toRecord);
   const changed = (sql: string, ...params: (string | number | null)[]) => Number(db.prepare(sql).run(...params).changes) === 1;
 
   return {
@@ -94,12 +94,12 @@ export function createSqliteApprovalStore(db: DatabaseSync): ApprovalStore {
     async abandon(id, failure, at) {
       return changed("UPDATE approvals SET status = 'failed', failure = ?, finished_at = ? WHERE id = ? AND status = 'approved'", failure, at.getTime(), id);
     },
-    async interruptUnfinished(at, approvedBefore) {
+    async interruptUnfinished(at, approvedBefore, predecessor) {
       return all(
         `UPDATE approvals SET status = 'interrupted', finished_at = ?
-         WHERE (status = 'running' AND (lease_until IS NULL OR lease_until <= ?)) OR (status = 'approved' AND decided_at <= ?)
+         WHERE (status = 'running' AND (lease_until IS NULL OR lease_until <= ? OR owner = ?)) OR (status = 'approved' AND decided_at <= ?)
          RETURNING *`,
-        at.getTime(), at.getTime(), approvedBefore.getTime(),
+        at.getTime(), at.getTime(), predecessor ?? null, approvedBefore.getTime(),
       ).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
     },
     async list(statuses) {

@@ -48,6 +48,17 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE approvals ADD COLUMN origin TEXT;
    ALTER TABLE approvals ADD COLUMN owner TEXT;
    ALTER TABLE approvals ADD COLUMN lease_until INTEGER;`,
+  // 3: named leases (src/core/leases.ts), as on PostgreSQL: with one replica they serialise jobs and locks the same way.
+  `CREATE TABLE leases (
+     name TEXT PRIMARY KEY,
+     holder TEXT NOT NULL,
+     until INTEGER NOT NULL,
+     tick INTEGER
+   );`,
+  // 4: a version tag per alert state and the announcement claim in progress, as on PostgreSQL.
+  `ALTER TABLE alert_state ADD COLUMN etag TEXT NOT NULL DEFAULT '';
+   ALTER TABLE alert_state ADD COLUMN claim_until INTEGER;
+   ALTER TABLE alert_state ADD COLUMN claim_previous TEXT;`,
 ];
 
 /** The schema version this code writes. */

@@ -1,9 +1,11 @@
 /** The SQLite store: one database file holding approvals, the audit trail and alert state. */
 import type { ApprovalStore } from "../core/approvals/approval-store.ts";
 import type { AuditLog } from "../core/audit.ts";
+import type { InstanceRegistry, LeaseStore } from "../core/leases.ts";
 import type { AlertStateStore } from "../core/ports.ts";
 import { createSqliteAlertStateStore } from "./sqlite-alert-state-store.ts";
 import { createSqliteApprovalStore } from "./sqlite-approval-store.ts";
+import { createSqliteLeaseStore } from "./sqlite-lease-store.ts";
 import { openSqliteDatabase } from "./sqlite-database.ts";
 import { createSqliteAuditLog } from "./sqlite-audit-log.ts";
 
@@ -12,6 +14,8 @@ export interface Stores {
   approvals: ApprovalStore;
   audit: AuditLog;
   alerts: AlertStateStore;
+  leases: LeaseStore;
+  instances: InstanceRegistry;
   close(): void | Promise<void>;
 }
 
@@ -22,6 +26,9 @@ export function openSqliteStore(path: string): Stores {
     approvals: createSqliteApprovalStore(db),
     audit: createSqliteAuditLog(db),
     alerts: createSqliteAlertStateStore(db),
+    leases: createSqliteLeaseStore(db),
+    // One process per SQLite file (several replicas need PostgreSQL): nobody else can be this instance.
+    instances: { register: async () => true },
     close: () => db.close(),
   };
 }

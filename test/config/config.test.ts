@@ -195,8 +195,18 @@ schedule: { timezone: Europe/Riga, certificates: "0 9 * * 1-5", gateways: "*/5 *
     ["an ARM endpoint that is not a URL", { AZURE_ARM_ENDPOINT: "ftp://arm" }, 'AZURE_ARM_ENDPOINT: "ftp://arm" is not an http(s) URL.'],
     ["a HOST with a port", { HOST: "0.0.0.0:3000" }, 'HOST: "0.0.0.0:3000" is not an IP address or host name. Hint: give the address to listen on, e.g. 0.0.0.0'],
     ["a HOST that is a URL", { HOST: "http://bot" }, 'HOST: "http://bot" is not an IP address or host name.'],
+    ["an instance name with a slash", { VNETBOT_INSTANCE_ID: "pod/0" }, "VNETBOT_INSTANCE_ID: not an instance name. Hint: 1-63 letters, digits, dots, underscores and hyphens"],
   ])("reports %s with a hint", (_name, env, message) => {
     expect(problemsOf(env, "access: { approvers: [U0AAA] }\n")).toEqual([expect.stringContaining(message)]);
+  });
+
+  it.each([
+    ["VNETBOT_INSTANCE_ID first", { VNETBOT_INSTANCE_ID: "vnetbot-1", HOSTNAME: "pod-7f9c" }, "vnetbot-1"],
+    ["else HOSTNAME, as Kubernetes and Docker set it", { HOSTNAME: "vnetbot-0" }, "vnetbot-0"],
+    ["not a HOSTNAME that cannot be a name", { HOSTNAME: "my host" }, undefined],
+    ["nothing without either (the data directory keeps one)", {}, undefined],
+  ])("names the instance from %s", (_name, env, instanceId) => {
+    expect(loadConfig(env, files({})).config.instanceId).toBe(instanceId);
   });
 
   it("lists every problem at once and never echoes a token", () => {

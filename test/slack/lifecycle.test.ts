@@ -64,6 +64,24 @@ describe("start-up and restarts", () => {
     expect(slack.sim.state.apps.named("orders-worker").vnetName).toBe("vnet-hub");
   });
 
+  it("interrupts at once, at a restart, the change its own previous run left running, so that running it again works right away", async () => {
+    await slack.close();
+    slack = await startSlackHarness({ clock: { now: () => now }, instance: { id: "replica-a", releasePredecessor: true } });
+    const message = await slack.requestChange(CONNECT);
+    expect(await slack.stores.approvals.decide("req1", "approved", PEOPLE.approver, NOW)).toBe(true);
+    expect(await slack.stores.approvals.start("req1", "replica-a", minutesAfterNow(2))).toBe(true);
+    now = minutesAfterNow(1);
+
+    await slack.restart();
+    const again = await slack.requestChange(CONNECT);
+    await slack.click(PEOPLE.approver, "approve", "req2", again);
+    await slack.bot.idle();
+
+    expect((await slack.stores.approvals.get("req1"))?.status).toBe("interrupted");
+    expect(textOf(slack.current(message))).toContain("Interrupted by a restart after 0 of 5 steps.");
+    expect(textOf(slack.current(again))).toContain("Done: 5 of 5 steps");
+  });
+
   it("leaves a change another instance still holds alone when it starts, and interrupts it at a sweep once the lease is past", async () => {
     const message = await slack.requestChange(CONNECT);
     await leaveRunningAsACrashWould("req1");

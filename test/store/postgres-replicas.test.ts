@@ -100,7 +100,7 @@ describe("replicas starting together on a fresh PostgreSQL database", () => {
 
     opened.push(...(await Promise.all([openPostgresStore(url), openPostgresStore(url), openPostgresStore(url)])));
 
-    expect(await schema!.query("SELECT version FROM schema_version ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(await schema!.query("SELECT version FROM schema_version ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     expect(await opened[2]!.approvals.create(approval("r1"))).toEqual({ created: true });
   });
 });

@@ -24,13 +24,13 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
 
       await second.close();
 
-      expect(await database!.schemaVersions()).toEqual([1, 2]);
+      expect(await database!.schemaVersions()).toEqual([1, 2, 3, 4]);
     });
 
     it("refuses a database migrated by a newer vnetbot and says what to do", async () => {
       await database!.recordSchemaVersion(99);
 
-      await expect(database!.open()).rejects.toThrow(/has schema version 99, newer than this vnetbot \(2\)\. Upgrade vnetbot or point/);
+      await expect(database!.open()).rejects.toThrow(/has schema version 99, newer than this vnetbot \(4\)\. Upgrade vnetbot or point/);
     });
   });
 
@@ -164,6 +164,19 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
       expect(await stores.approvals.get("r1")).toMatchObject({ status: "interrupted", steps: [], finishedAt: minutes(4) });
     });
 
+    it("interrupts at once the changes a restarted instance's previous run left, and no other instance's", async () => {
+      await stores.approvals.create(approval("mine"));
+      await stores.approvals.create(approval("theirs", "plan-2|vnet-hub"));
+      for (const id of ["mine", "theirs"]) await stores.approvals.decide(id, "approved", "U1", minutes(1));
+      await stores.approvals.start("mine", "replica-a", minutes(3));
+      await stores.approvals.start("theirs", "replica-b", minutes(3));
+
+      const atRestart = await stores.approvals.interruptUnfinished(minutes(2), minutes(0), "replica-a");
+
+      expect(atRestart.map((r) => [r.id, r.status])).toEqual([["mine", "interrupted"]]);
+      expect((await stores.approvals.get("theirs"))?.status).toBe("running");
+    });
+
     it("interrupts a change left running by a vnetbot from before leases (no owner, no lease) at the next start", async () => {
       await stores.approvals.create(approval("r1"));
       await stores.approvals.decide("r1", "approved", "U1", minutes(1));
@@ -237,12 +250,80 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
       const certs = await stores.alerts.list("cert:");
 
       expect(certs).toEqual([
-        { key: "cert:App0", state: { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: T0 } },
-        { key: "cert:app1", state: { announced: ["6 months", "30 days"], snoozedUntil: minutes(60), lastResult: '{"days":29}', updatedAt: minutes(1) } },
+        { key: "cert:App0", state: { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: T0, etag: expect.any(String), claim: undefined } },
+        { key: "cert:app1", state: { announced: ["6 months", "30 days"], snoozedUntil: minutes(60), lastResult: '{"days":29}', updatedAt: minutes(1), etag: expect.any(String), claim: undefined } },
       ]);
       expect((await stores.alerts.list()).map((a) => a.key)).toEqual(["cert:App0", "cert:app1", "gateway:gw1"]);
       await stores.alerts.delete("cert:app1");
       expect(await stores.alerts.get("cert:app1")).toBeUndefined();
+    });
+
+    it("lets exactly one of twenty writers that read the same state claim its announcement", async () => {
+      await stores.alerts.put("gateway:gw1", { announced: [], snoozedUntil: undefined, lastResult: "{}", updatedAt: T0 });
+      const read = (await stores.alerts.get("gateway:gw1"))!;
+
+      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+        stores.alerts.swap("gateway:gw1", read, { ...read, lastResult: `{"by":${i}}`, updatedAt: minutes(1) }, { until: minutes(6), previous: read }),
+      ));
+
+      const winners = claims.flatMap((claim, i) => (claim ? [i] : []));
+      expect(winners).toHaveLength(1);
+      expect(await stores.alerts.get("gateway:gw1")).toEqual({
+        announced: [], snoozedUntil: undefined, lastResult: `{"by":${winners[0]}}`, updatedAt: minutes(1), etag: expect.any(String),
+        claim: { until: minutes(6), previous: { announced: [], snoozedUntil: undefined, lastResult: "{}", updatedAt: T0 } },
+      });
+    });
+
+    it("lets exactly one of twenty writers create an alert that did not exist", async () => {
+      const creations = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+        stores.alerts.swap("gateway:gw1", undefined, { announced: ["down"], snoozedUntil: minutes(i), lastResult: "{}", updatedAt: T0 }, { until: minutes(5), previous: undefined }),
+      ));
+
+      expect(creations.filter(Boolean)).toHaveLength(1);
+      expect((await stores.alerts.get("gateway:gw1"))?.claim).toEqual({ until: minutes(5), previous: undefined });
+    });
+
+    it("confirms, deletes and puts back only what was read, and a put drops any claim", async () => {
+      const created = await stores.alerts.swap("cert:a", undefined, { announced: ["30 days"], snoozedUntil: undefined, lastResult: undefined, updatedAt: T0 }, { until: minutes(5), previous: undefined });
+      const claimed = created ? created.state! : undefined;
+
+      const confirmed = await stores.alerts.swap("cert:a", claimed, { announced: ["30 days"], snoozedUntil: undefined, lastResult: "x", updatedAt: T0 });
+      const staleDelete = await stores.alerts.swap("cert:a", claimed, undefined);
+      const current = (await stores.alerts.get("cert:a"))!;
+      await stores.alerts.put("cert:a", { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: minutes(1) });
+      const afterPut = (await stores.alerts.get("cert:a"))!;
+      const staleAfterPut = await stores.alerts.swap("cert:a", current, undefined);
+      const deleted = await stores.alerts.swap("cert:a", afterPut, undefined);
+
+      expect(confirmed && confirmed.state).toMatchObject({ lastResult: "x", claim: undefined });
+      expect([staleDelete, staleAfterPut, deleted]).toEqual([false, false, { state: undefined }]);
+      expect(afterPut.etag).not.toBe(current.etag);
+      expect(await stores.alerts.get("cert:a")).toBeUndefined();
+    });
+
+    it("claims alert state written before version tags existed", async () => {
+      await stores.alerts.put("cert:old", { announced: ["6 months"], snoozedUntil: undefined, lastResult: undefined, updatedAt: T0 });
+      await database!.execute("UPDATE alert_state SET etag = ''");
+      const old = (await stores.alerts.get("cert:old"))!;
+
+      const claimed = await stores.alerts.swap("cert:old", old, { ...old, announced: ["6 months", "90 days"] }, { until: minutes(5), previous: old });
+
+      expect(old.etag).toBe("");
+      expect(claimed && claimed.state?.announced).toEqual(["6 months", "90 days"]);
+    });
+
+    it("registers an instance name for one live process at a time", async () => {
+      const first = await database!.open();
+      const second = await database!.open();
+
+      const registered = [await first.instances.register("replica-a"), await second.instances.register("replica-b")];
+      const twin = await second.instances.register("replica-a");
+      await first.close();
+      const afterTheFirstEnded = await second.instances.register("replica-a");
+
+      expect(registered).toEqual([true, true]);
+      // SQLite serves one process, so it has no twins to find.
+      expect([twin, afterTheFirstEnded]).toEqual([backend.name === "PostgreSQL" ? false : true, true]);
     });
 
     it("treats a prefix literally", async () => {

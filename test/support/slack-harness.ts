@@ -50,6 +50,8 @@ export interface SlackHarnessOptions {
   host?: string;
   /** The bot's logger; default: silent. */
   logger?: Logger;
+  /** The bot's instance, as start-bot.ts registers it (default: a random id, nothing released at start). */
+  instance?: { id: string; releasePredecessor: boolean };
 }
 
 /** The ARM requests the simulator saw that could change something: every non-GET (reads are all GETs) except Kudu commands. */
@@ -98,6 +100,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
       config, logger: options.logger ?? silentLogger, reader: azure.reader, writer: azure.writer, kudu: azure.kudu, clock, stores,
       commands: options.commands ?? defaultCommands, retryConfig: { retries: 0 }, port: 0, newId: () => `req${++ids}`,
       ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
+      ...(options.instance ? { instance: options.instance } : {}),
     });
     await bot.start();
   };

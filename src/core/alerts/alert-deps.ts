@@ -1,6 +1,6 @@
 /** What the scheduled alert checks need from the outside world. */
 import type { Logger } from "../../log.ts";
-import type { AlertStateStore, AzureReader, ChatPort } from "../ports.ts";
+import type { AlertStateStore, AzureReader, ChatPort, StoredAlertState } from "../ports.ts";
 import type { Reply } from "../reply.ts";
 
 /** Dependencies of the certificate and gateway checks (wired by main.ts, faked by nothing: tests use the real parts). */
@@ -23,7 +23,7 @@ export interface AlertDeps {
   concurrency?: number;
 }
 
-/** Loads every alert state under a prefix into a map. */
-export async function loadStates(store: AlertStateStore, prefix: string) {
+/** Loads every alert state under a prefix into a map, as stored (with version tags and claims). */
+export async function loadStates(store: AlertStateStore, prefix: string): Promise<Map<string, StoredAlertState>> {
   return new Map((await store.list(prefix)).map(({ key, state }) => [key, state]));
 }

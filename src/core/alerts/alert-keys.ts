@@ -24,6 +24,11 @@ export function scanKey(job: string): string {
   return `${ALERT_PREFIX.scan}${job}`;
 }
 
+/** The key of a job's digest (one message for many alerts): claimed whole, so that two runs never split it. */
+export function digestKey(job: string): string {
+  return `digest:${job}`;
+}
+
 /** A short, stable id for an alert key (6 hex characters), safe to put in a button value. */
 export function alertIdOf(key: string): string {
   return createHash("sha256").update(key).digest("hex").slice(0, 6);

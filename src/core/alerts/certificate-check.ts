@@ -1,12 +1,14 @@
-/** The scheduled certificate check: scan, decide what is new, post one digest, remember what was said. */
+/** The scheduled certificate check: scan, decide what is new, claim it, post one digest, confirm what was said. */
 import { describeFailure } from "../failure.ts";
 import { buildInventory, type Inventory } from "../inventory.ts";
+import type { AlertState } from "../ports.ts";
 import { loadStates, type AlertDeps } from "./alert-deps.ts";
-import { ALERT_PREFIX, scanKey } from "./alert-keys.ts";
+import { ALERT_PREFIX, digestKey } from "./alert-keys.ts";
+import { claimAnnouncement, confirmAnnouncement, releaseAnnouncement, viewOf, type ClaimedAnnouncement } from "./announcement.ts";
 import { certificateDigest } from "./certificate-digest.ts";
 import { certificateFindings, evaluateCertificates } from "./certificate-alerts.ts";
 import { evaluateRootCapacity, ROOT_CAPACITY_PREFIX } from "./root-capacity.ts";
-import { evaluateScanHealth, type ScanOutcome } from "./scan-health.ts";
+import { reportScanHealth, type ScanOutcome } from "./scan-health.ts";
 
 /** What one run did, for the log and the tests. */
 export interface CertificateCheckResult {
@@ -19,8 +21,9 @@ export interface CertificateCheckResult {
 const WHAT = "certificate scan";
 
 /**
- * Runs the certificate check at `now`. Posts before it stores, so that a crash in between repeats a message rather
- * than losing one. A scan that fails is told to the channel once, then rethrown for the scheduler's log.
+ * Runs the certificate check at `now`. Each certificate the digest announces is claimed first (one conditional write
+ * each), so that two runs reading the same state never announce a threshold twice; a digest that cannot be posted
+ * releases its claims, and the next run posts it. A scan that fails is told to the channel once, then rethrown.
  */
 export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<CertificateCheckResult> {
   const warningMonths = deps.certificateWarningMonths ?? 6;
@@ -32,33 +35,68 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
   } catch (error) {
     outcome = { ok: false, error, failure: describeFailure(error, deps.logger, WHAT) };
   }
-  const health = evaluateScanHealth(WHAT, outcome, await deps.store.get(scanKey("certificates")), now);
-  if (health.notice) await deps.chat.post(deps.channel, health.notice);
-  await deps.store.put(scanKey("certificates"), health.state);
+  const health = await reportScanHealth(deps, { what: WHAT, job: "certificates", outcome, now });
   if (!outcome.ok || !inventory) throw outcome.ok ? new Error("the certificate scan produced no inventory") : outcome.error;
 
-  const evaluation = evaluateCertificates(certificateFindings(inventory.integrations), await loadStates(deps.store, ALERT_PREFIX.certificate), {
-    now,
-    warningMonths,
-    scanComplete: health.complete,
-  });
-  const roots = evaluateRootCapacity(inventory.integrations, await loadStates(deps.store, ROOT_CAPACITY_PREFIX), { now, scanComplete: health.complete });
-  const hasNews = evaluation.announcements.length > 0 || evaluation.renewals.length > 0 || roots.announcements.length > 0;
+  // Read before the certificates: a run that claimed the digest since then has announced (or is announcing) them.
+  const digest = await deps.store.get(digestKey("certificates"));
+  const stored = await loadStates(deps.store, ALERT_PREFIX.certificate);
+  // Certificates another run is announcing right now are theirs this time.
+  const busy = new Set([...stored].filter(([, state]) => viewOf(state, now).busy).map(([key]) => key));
+  const views = new Map<string, AlertState>();
+  for (const [key, state] of stored) {
+    const view = viewOf(state, now);
+    if (!view.busy && view.state) views.set(key, view.state);
+  }
+  const findings = certificateFindings(inventory.integrations).filter((finding) => !busy.has(finding.key));
+  const evaluation = evaluateCertificates(findings, views, { now, warningMonths, scanComplete: health.complete });
+
+  // Gateways filling up with root certificates ride in the same digest, claimed with it.
+  const storedRoots = await loadStates(deps.store, ROOT_CAPACITY_PREFIX);
+  const roots = evaluateRootCapacity(inventory.integrations, storedRoots, { now, scanComplete: health.complete });
+  const rootWrites = new Map(roots.writes);
+
+  const newsKeys = new Set([...evaluation.announcements, ...evaluation.renewals, ...roots.announcements].map((entry) => entry.key));
+  // The digest is claimed whole, then each certificate in it: two runs never split one digest between them.
+  const digestClaim = newsKeys.size > 0 ? await claimAnnouncement(deps.store, digestKey("certificates"), digest, { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: now }, now) : undefined;
+  const claims = new Map<string, ClaimedAnnouncement>();
+  for (const key of digestClaim ? newsKeys : []) {
+    const claimed = await claimAnnouncement(deps.store, key, stored.get(key) ?? storedRoots.get(key), evaluation.writes.get(key) ?? rootWrites.get(key)!, now);
+    if (claimed) claims.set(key, claimed);
+  }
+  const announcements = evaluation.announcements.filter((entry) => claims.has(entry.key));
+  const renewals = evaluation.renewals.filter((entry) => claims.has(entry.key));
+  const fillingGateways = roots.announcements.filter((entry) => claims.has(entry.key));
+  const hasNews = announcements.length > 0 || renewals.length > 0 || fillingGateways.length > 0;
   if (hasNews) {
     const digest = certificateDigest({
-      entries: evaluation.announcements,
-      renewals: evaluation.renewals,
+      entries: announcements,
+      renewals,
       alreadyAnnounced: evaluation.alreadyAnnounced.length,
       integrations: inventory.integrations.length,
       warningMonths,
       now,
       failures: inventory.failures.map((f) => f.message),
       withButtons: true,
-      fillingGateways: roots.announcements,
+      fillingGateways,
     });
-    await deps.chat.post(deps.channel, digest);
+    try {
+      await deps.chat.post(deps.channel, digest);
+    } catch (error) {
+      for (const claimed of [...claims.values(), ...(digestClaim ? [digestClaim] : [])]) await releaseAnnouncement(deps.store, claimed);
+      throw error;
+    }
   }
-  for (const [key, state] of [...evaluation.writes, ...roots.writes]) await deps.store.put(key, state);
-  for (const key of [...evaluation.deletes, ...roots.deletes]) await deps.store.delete(key);
-  return { integrations: inventory.integrations.length, announced: evaluation.announcements.length, renewed: evaluation.renewals.length, digestPosted: hasNews };
+  for (const claimed of [...claims.values(), ...(digestClaim ? [digestClaim] : [])]) await confirmAnnouncement(deps.store, claimed);
+  // What is no news is stored conditionally too: it never overwrites another run's claim. A lost race is harmless.
+  for (const [key, state] of evaluation.writes) if (!newsKeys.has(key)) await deps.store.swap(key, stored.get(key), state);
+  // Certificates no longer seen (removed integrations) are forgotten after a complete scan. Not evaluation.deletes: a
+  // certificate whose first announcement lapsed has no state to evaluate but a row to remove, and one another run is
+  // announcing is theirs to finish.
+  if (health.complete) {
+    const seen = new Set(findings.map((finding) => finding.key));
+    for (const [key, state] of stored) if (!seen.has(key) && !busy.has(key)) await deps.store.swap(key, state, undefined);
+  }
+  for (const key of roots.deletes) await deps.store.swap(key, storedRoots.get(key), undefined);
+  return { integrations: inventory.integrations.length, announced: announcements.length, renewed: renewals.length, digestPosted: hasNews };
 }

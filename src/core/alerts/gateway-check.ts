@@ -3,12 +3,13 @@ import { describeFailure } from "../failure.ts";
 import { buildInventory, type Inventory } from "../inventory.ts";
 import type { AlertState } from "../ports.ts";
 import { loadStates, type AlertDeps } from "./alert-deps.ts";
-import { ALERT_PREFIX, alertIdOf, scanKey } from "./alert-keys.ts";
+import { ALERT_PREFIX, alertIdOf } from "./alert-keys.ts";
+import { announce, viewOf } from "./announcement.ts";
 import { gatewayFindings } from "./gateway-findings.ts";
 import type { ProblemFinding } from "./problem-finding.ts";
 import { openMessage, reminderReply, resolvedMessage, resolvedReply, snoozeEndedReply } from "./problem-messages.ts";
 import { decideProblem, readStoredProblem, type StoredProblem } from "./problem-state.ts";
-import { evaluateScanHealth, type ScanOutcome } from "./scan-health.ts";
+import { reportScanHealth, type ScanOutcome } from "./scan-health.ts";
 
 /** What one run did, by action, for the log and the tests. */
 export interface GatewayCheckResult {
@@ -20,7 +21,11 @@ export interface GatewayCheckResult {
 
 const WHAT = "gateway check";
 
-/** Runs the gateway check at `now`; a scan that fails is told to the channel once, then rethrown for the log. */
+/**
+ * Runs the gateway check at `now`. Every alert, reminder, snooze end and recovery is claimed before it is posted, so
+ * that two runs reading the same state never both post it; one that cannot be posted is released and made by the
+ * next run. A scan that fails is told to the channel once, then rethrown for the log.
+ */
 export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<GatewayCheckResult> {
   const timeZone = deps.timezone ?? "UTC";
   const reminderMs = (deps.reminderHours ?? 4) * 3_600_000;
@@ -35,9 +40,7 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
   } catch (error) {
     outcome = { ok: false, error, failure: describeFailure(error, deps.logger, WHAT) };
   }
-  const health = evaluateScanHealth(WHAT, outcome, await deps.store.get(scanKey("gateways")), now);
-  if (health.notice) await deps.chat.post(deps.channel, health.notice);
-  await deps.store.put(scanKey("gateways"), health.state);
+  const health = await reportScanHealth(deps, { what: WHAT, job: "gateways", outcome, now });
   if (!outcome.ok) throw outcome.error;
 
   const result: GatewayCheckResult = { opened: [], reminded: [], snoozeEnded: [], resolved: [] };
@@ -58,31 +61,40 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
 
   async function applyProblem(key: string): Promise<void> {
     const finding = byKey.get(key);
-    const state = states.get(key);
+    const stored = states.get(key);
+    const view = viewOf(stored, now);
+    // Another run (or a Snooze click) is announcing this alert right now: it is theirs.
+    if (view.busy) return;
+    const state = view.state;
     const action = decideProblem(finding, state, { now, reminderMs, scanComplete: health.complete });
     const open = readStoredProblem(state);
     const alertId = alertIdOf(key);
+    const target = (next: AlertState) => ({ key, stored, next, now });
     if (action.kind === "open" && finding) {
       const problem: StoredProblem = { ...describe(finding), since: now.toISOString(), lastNotifiedAt: now.toISOString(), message: { channel: deps.channel, ts: "" }, snooze: undefined };
-      problem.message = await deps.chat.post(deps.channel, openMessage(problem, alertId, timeZone));
-      await deps.store.put(key, stateOf(problem, undefined, now));
-      result.opened.push(problem.subject);
-    } else if (action.kind === "resolve" && open) {
-      await deps.chat.update(open.message, resolvedMessage(open, now, timeZone, action.gone));
-      await deps.chat.replyInThread(open.message, resolvedReply(open, now, action.gone));
-      await deps.store.delete(key);
-      result.resolved.push(open.subject);
+      const opened = await announce(deps.store, target(stateOf(problem, undefined, now)), () => deps.chat.post(deps.channel, openMessage(problem, alertId, timeZone)), (message) =>
+        // The message's reference is kept with the alert, for reminders, snoozes and the recovery.
+        stateOf({ ...problem, message }, undefined, now),
+      );
+      if (opened) result.opened.push(problem.subject);
+    } else if (action.kind === "resolve" && open && state) {
+      // Claimed as "resolved", then deleted once the message and its thread say so.
+      const resolved = await announce(deps.store, target({ ...state, announced: ["resolved"], updatedAt: now }), async () => {
+        await deps.chat.update(open.message, resolvedMessage(open, now, timeZone, action.gone));
+        await deps.chat.replyInThread(open.message, resolvedReply(open, now, action.gone));
+      }, () => undefined);
+      if (resolved) result.resolved.push(open.subject);
     } else if ((action.kind === "remind" || action.kind === "snooze-ended") && open && finding) {
       const current: StoredProblem = { ...open, ...describe(finding), lastNotifiedAt: now.toISOString(), snooze: undefined };
-      if (action.kind === "snooze-ended") {
-        await deps.chat.update(current.message, openMessage(current, alertId, timeZone));
-        await deps.chat.replyInThread(current.message, snoozeEndedReply(current, now, timeZone));
-        result.snoozeEnded.push(current.subject);
-      } else {
-        await deps.chat.replyInThread(current.message, reminderReply(current, now, timeZone));
-        result.reminded.push(current.subject);
-      }
-      await putUnlessSnoozedMeanwhile(deps, key, state, current, now);
+      const told = await announce(deps.store, target(stateOf(current, undefined, now)), async () => {
+        if (action.kind === "snooze-ended") {
+          await deps.chat.update(current.message, openMessage(current, alertId, timeZone));
+          await deps.chat.replyInThread(current.message, snoozeEndedReply(current, now, timeZone));
+        } else {
+          await deps.chat.replyInThread(current.message, reminderReply(current, now, timeZone));
+        }
+      });
+      if (told) (action.kind === "snooze-ended" ? result.snoozeEnded : result.reminded).push(current.subject);
     }
   }
 }
@@ -93,11 +105,4 @@ function describe(finding: ProblemFinding): Pick<StoredProblem, "kind" | "subjec
 
 function stateOf(problem: StoredProblem, snoozedUntil: Date | undefined, now: Date): AlertState {
   return { announced: ["down"], snoozedUntil, lastResult: JSON.stringify(problem), updatedAt: now };
-}
-
-// A Snooze click may land while the check runs: keep a snooze set after this run read the state.
-async function putUnlessSnoozedMeanwhile(deps: AlertDeps, key: string, before: AlertState | undefined, problem: StoredProblem, now: Date): Promise<void> {
-  const fresh = await deps.store.get(key);
-  if (fresh && before && fresh.updatedAt.getTime() !== before.updatedAt.getTime()) return;
-  await deps.store.put(key, stateOf(problem, undefined, now));
 }

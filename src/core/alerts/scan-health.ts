@@ -3,9 +3,11 @@
  * scan that suddenly sees none of the integrations it saw before are told once, and so is their end.
  */
 import { failureClause, type Failure } from "../failure.ts";
-import type { AlertState } from "../ports.ts";
+import type { AlertState, AlertStateStore, ChatPort } from "../ports.ts";
 import type { Reply } from "../reply.ts";
 import { plural } from "../format.ts";
+import { scanKey } from "./alert-keys.ts";
+import { announce, viewOf } from "./announcement.ts";
 
 /** What a scan produced; a failed scan carries what people may be told about it. */
 export type ScanOutcome = { ok: true; seen: number; failures: readonly string[] } | { ok: false; error: unknown; failure: Failure };
@@ -44,6 +46,27 @@ export function evaluateScanHealth(what: string, outcome: ScanOutcome, previous:
   if (problem && problem !== stored.problem) notice = problemNotice(what, problem, outcome, stored.seen);
   else if (!problem && stored.problem) notice = recoveredNotice(what, stored.problem, outcome.ok ? outcome.seen : 0);
   return { notice, state, complete: problem === undefined };
+}
+
+/**
+ * Evaluates a job's scan and tells the channel what changed, once across replicas: the notice is claimed before it is
+ * posted, and a notice that cannot be posted is released (and rethrown) so that the next run tells it again.
+ */
+export async function reportScanHealth(
+  deps: { store: AlertStateStore; chat: ChatPort<Reply>; channel: string },
+  scan: { what: string; job: string; outcome: ScanOutcome; now: Date },
+): Promise<ScanHealth> {
+  const key = scanKey(scan.job);
+  const stored = await deps.store.get(key);
+  const view = viewOf(stored, scan.now);
+  // While another run is telling the channel about this scan, it owns the notice; this run only needs the verdict.
+  if (view.busy) return evaluateScanHealth(scan.what, scan.outcome, stored, scan.now);
+  const health = evaluateScanHealth(scan.what, scan.outcome, view.state, scan.now);
+  const notice = health.notice;
+  if (notice) await announce(deps.store, { key, stored, next: health.state, now: scan.now }, () => deps.chat.post(deps.channel, notice));
+  // A lost race only means another run stored its own verdict of the same scan.
+  else await deps.store.swap(key, stored, health.state);
+  return health;
 }
 
 function readStored(state: AlertState | undefined): StoredScan {

@@ -8,7 +8,7 @@ import { BOT_ACTOR, type AuditLog, type AuditRecord } from "../audit.ts";
 import { previewChange } from "../changes/preview-change.ts";
 import type { ChangeDeps, ChangeRequest } from "../changes/types.ts";
 import type { ChatPort, Clock } from "../ports.ts";
-import { ACTIONS, textReply, type Reply } from "../reply.ts";
+import { ACTIONS, escapeMrkdwn, textReply, type Reply } from "../reply.ts";
 import { formatTime } from "../format.ts";
 import { approvalMessage, requesterPlanReply, resumeLine } from "./approval-message.ts";
 import type { ApprovalRecord, ApprovalStore, RequestOrigin } from "./approval-store.ts";
@@ -26,7 +26,7 @@ export interface ApprovalServiceDeps {
   /** Where approval requests go; undefined: the channel where the change was asked. */
   approvalChannel: string | undefined;
   newId?: () => string;
-  /** This bot instance, the owner of the changes it runs; default: a random id per service (per process). */
+  /** This bot instance (config.instanceId), the owner of the changes it runs; default: a random id per service. */
   instanceId?: string;
   /** How long a running change stays ours without a renewal (default 2 min); renewed every leaseMs / 4. */
   leaseMs?: number;
@@ -54,8 +54,12 @@ export interface ApprovalService {
   decide(requestId: string, userId: string, decision: "approve" | "reject"): Promise<Decision>;
   /** Expires pending requests past their time, interrupts changes whose runner is gone, and updates their messages. */
   expireDue(): Promise<ApprovalRecord[]>;
-  /** Marks changes whose runner is gone (its lease ran out) interrupted and tells the requester how to finish them. */
-  recoverInterrupted(): Promise<ApprovalRecord[]>;
+  /**
+   * Marks changes whose runner is gone (its lease ran out) interrupted and tells the requester how to finish them.
+   * With `predecessor` (at start, when this instance's previous incarnation is known to be gone), the changes it ran
+   * are interrupted at once, without waiting for their lease, so that running them again works right away.
+   */
+  recoverInterrupted(options?: { predecessor?: string }): Promise<ApprovalRecord[]>;
 }
 
 /** Builds the approval flow over its ports. */
@@ -126,7 +130,7 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
 
   async function decide(requestId: string, userId: string, decision: "approve" | "reject"): Promise<Decision> {
     const record = await deps.store.get(requestId);
-    if (!record) return refuse(requestId, userId, new BotError("not-found", `There is no change request \`${requestId}\`.`, { hint: "`/vnet approvals` lists the pending ones." }));
+    if (!record) return refuse(requestId, userId, new BotError("not-found", `There is no change request \`${escapeMrkdwn(requestId)}\`.`, { hint: "`/vnet approvals` lists the pending ones." }));
     const isWithdrawal = record.requestedBy === userId && decision === "reject";
     const now = deps.clock.now();
     const status = decision === "approve" ? "approved" : "rejected";
@@ -182,9 +186,9 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
     return expired;
   }
 
-  async function recoverInterrupted(): Promise<ApprovalRecord[]> {
+  async function recoverInterrupted(options: { predecessor?: string } = {}): Promise<ApprovalRecord[]> {
     const now = deps.clock.now();
-    const interrupted = await deps.store.interruptUnfinished(now, new Date(now.getTime() - leaseMs));
+    const interrupted = await deps.store.interruptUnfinished(now, new Date(now.getTime() - leaseMs), options.predecessor);
     for (const record of interrupted) {
       const progress = `after ${record.steps.length} of ${record.plan.steps.length} steps`;
       await audit({ actor: BOT_ACTOR, action: "interrupt", requestId: record.id, summary: `${record.plan.title}: interrupted ${progress}` });

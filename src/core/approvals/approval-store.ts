@@ -78,9 +78,11 @@ export interface ApprovalStore {
   abandon(id: string, failure: string, at: Date): Promise<boolean>;
   /**
    * running changes whose lease ended at or before `at`, and approved ones decided at or before `approvedBefore`
-   * that nobody started, → interrupted; returns them. A change another live replica runs is left alone.
+   * that nobody started, → interrupted; returns them. A change another live replica runs is left alone. With
+   * `predecessor`, the changes it ran are interrupted whatever their lease: a restarted instance's previous
+   * incarnation, known to be gone.
    */
-  interruptUnfinished(at: Date, approvedBefore: Date): Promise<ApprovalRecord[]>;
+  interruptUnfinished(at: Date, approvedBefore: Date, predecessor?: string): Promise<ApprovalRecord[]>;
   /** Requests in these statuses, oldest first. */
   list(statuses: readonly ApprovalStatus[]): Promise<ApprovalRecord[]>;
 }

@@ -2,6 +2,7 @@
 import { BotError } from "../../errors.ts";
 import type { AppInfo, VnetConnectionInfo } from "../model.ts";
 import type { AzureReader, Clock, KuduRunner } from "../ports.ts";
+import { escapeMrkdwn } from "../reply.ts";
 import { resolveApp, type ResourceRef } from "../resolve.ts";
 import type { Diagnosis, DiagnosisCheck } from "./diagnosis.ts";
 import { checkIntegration } from "./integration-checks.ts";
@@ -69,7 +70,7 @@ export async function tcppingFromApp(deps: DiagnoseDeps, appRef: ResourceRef | s
 /** /vnet resolve APP HOST: one DNS lookup from the app's worker, through the DNS servers pushed with the integration. */
 export async function resolveFromApp(deps: DiagnoseDeps, appRef: ResourceRef | string, hostText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
   const target = parseTarget(hostText);
-  if (target.port !== undefined) throw new BotError("usage", `"${hostText.trim()}" has a port; resolve takes a host name only.`, { hint: `Try /vnet resolve ${typeof appRef === "string" ? appRef.trim() : appRef.text} ${target.host}` });
+  if (target.port !== undefined) throw new BotError("usage", `"${escapeMrkdwn(hostText.trim())}" has a port; resolve takes a host name only.`, { hint: `Try /vnet resolve ${escapeMrkdwn(typeof appRef === "string" ? appRef.trim() : appRef.text)} ${target.host}` });
   const { app, connection } = await connectionOf(deps, appRef);
   const dns = await testDns(deps.kudu, app, target.host, connection.dnsServers, options);
   return { appName: app.name, vnetName: connection.name, check: dns.check };
