@@ -8,6 +8,7 @@ import { createBot } from "./bot.ts";
 import type { Config } from "./config.ts";
 import type { AlertDeps } from "./core/alerts/alert-deps.ts";
 import type { Command } from "./core/command.ts";
+import type { InventoryKeeper } from "./core/inventory-keeper.ts";
 import type { Clock } from "./core/ports.ts";
 import type { Logger } from "./log.ts";
 import { startLocalEnvironment, type LocalEnvironment } from "./local/local-environment.ts";
@@ -23,6 +24,10 @@ export interface StartBotOptions {
   commands: readonly Command[];
   /** The scheduled alert jobs, given what they need and the configuration in effect (local mode points it at the stand-ins). */
   jobs: (deps: AlertDeps, config: Config) => ScheduledJob[];
+  /** The scheduled inventory refresh, which runs whether or not alerts are on. */
+  inventoryJob?: (keeper: InventoryKeeper, config: Config) => ScheduledJob;
+  /** The Azure credential (default: DefaultAzureCredential, or local mode's); benchmarks pass a static one. */
+  credential?: Parameters<typeof createAzureClients>[0]["credential"];
   /** Overrides config.port, e.g. 0 for any free port. */
   port?: number;
 }
@@ -45,7 +50,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const config = local?.config ?? options.config;
   if (config.azure.subscriptions.length === 0) logger.warn("azure.subscriptions is empty: /vnet list will find nothing. Add subscription ids to the config file.");
 
-  const clients = createAzureClients({ credential: local?.credential ?? defaultCredential(), cloud: config.azure.cloud, armEndpoint: config.armEndpoint });
+  const clients = createAzureClients({ credential: local?.credential ?? options.credential ?? defaultCredential(), cloud: config.azure.cloud, armEndpoint: config.armEndpoint });
   const reader = createAzureReader(clients);
   const stores = await openStore(config, logger);
   const playground = local ? createPlayground({ slack: local.slack, signingSecret: config.secrets.signingSecret?.reveal() ?? "", logger }) : undefined;
@@ -63,12 +68,15 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   });
 
   const port = await bot.start();
-  const scheduler = startScheduler({ schedule: config.schedule, jobs: alertJobs(), logger, clock });
+  const jobs = [...alertJobs(), ...(options.inventoryJob ? [options.inventoryJob(bot.inventory, config)] : [])];
+  const scheduler = startScheduler({ schedule: config.schedule, jobs, logger, clock });
   return {
     config,
     port,
     local,
     async stop() {
+      // A refresh in flight is minutes of reads on a large estate: abort it rather than wait for it.
+      bot.inventory.close();
       await scheduler.stop();
       // Open event streams would keep the HTTP server from closing.
       playground?.close();
