@@ -36,10 +36,19 @@ export interface InventoryStore {
 /** The store of kept inventories over the key/value state store. */
 export function createInventoryStore(store: AlertStateStore): InventoryStore {
   const keyOf = (subscriptionId: string) => `${INVENTORY_KEY_PREFIX}${subscriptionId.toLowerCase()}`;
+  // The last row parsed, per subscription: a large one takes tens of milliseconds to parse, comparing its text with
+  // the last one's about one. What it hands out is shared by every reader: nobody changes it.
+  const parsed = new Map<string, { text: string; kept: KeptInventory | undefined }>();
   return {
     async get(subscriptionId) {
-      const state = await store.get(keyOf(subscriptionId));
-      return state?.lastResult === undefined ? undefined : parseKeptInventory(state.lastResult);
+      const key = keyOf(subscriptionId);
+      const text = (await store.get(key))?.lastResult;
+      if (text === undefined) return undefined;
+      const cached = parsed.get(key);
+      if (cached?.text === text) return cached.kept;
+      const kept = parseKeptInventory(text);
+      parsed.set(key, { text, kept });
+      return kept;
     },
     async keptAt(subscriptionId) {
       // The row's updatedAt is the scan's start (put below), so the inventory itself need not be parsed.
