@@ -17,6 +17,7 @@ import { createInventoryKeeper, type InventoryKeeper } from "./core/inventory-ke
 import { createLocalLocks } from "./core/local-locks.ts";
 import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner, Locks } from "./core/ports.ts";
 import type { Reply } from "./core/reply.ts";
+import { ackFirst } from "./slack/ack-first.ts";
 import { createDispatcher } from "./slack/dispatcher.ts";
 import { createSlackAdapter, type SlackAdapterOptions } from "./slack/slack-adapter.ts";
 import type { Stores } from "./store/sqlite-store.ts";
@@ -88,7 +89,7 @@ export function createBot(parts: BotParts): Bot {
     fixButton({ offers, approvals }),
   ]);
   slack.serve(
-    createDispatcher({
+    ackFirst(createDispatcher({
       commands: parts.commands,
       buttons,
       access,
@@ -109,7 +110,7 @@ export function createBot(parts: BotParts): Bot {
         ...(config.slack.alertChannel ? { alerts: { store: stores.alerts, chat: slack.chat, ...(timezone ? { timezone } : {}) } } : {}),
         requestChange: (asker, request) => approvals.requestChange(asker, request),
       },
-    }),
+    })),
   );
 
   let sweeper: NodeJS.Timeout | undefined;
