@@ -25,8 +25,6 @@ export interface StartBotOptions {
   jobs: (deps: AlertDeps, config: Config) => ScheduledJob[];
   /** The scheduled inventory refresh, which runs whether or not alerts are on. */
   inventoryJob?: (keeper: InventoryKeeper, config: Config) => ScheduledJob;
-  /** The Azure credential (default: DefaultAzureCredential, or local mode's); benchmarks pass a static one. */
-  credential?: Parameters<typeof createAzureClients>[0]["credential"];
   /** Overrides config.port, e.g. 0 for any free port. */
   port?: number;
 }
@@ -52,7 +50,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const config = local?.config ?? options.config;
   if (config.azure.subscriptions.length === 0) logger.warn("azure.subscriptions is empty: /vnet list will find nothing. Add subscription ids to the config file.");
 
-  const clients = createAzureClients({ credential: local?.credential ?? options.credential ?? defaultCredential(), cloud: config.azure.cloud, armEndpoint: config.armEndpoint });
+  const clients = createAzureClients({ credential: local?.credential ?? defaultCredential(), cloud: config.azure.cloud, armEndpoint: config.armEndpoint });
   const reader = createAzureReader(clients);
   const stores = await openStore(config, logger);
   const playground = local && localMode ? localMode.createPlayground({ slack: local.slack, signingSecret: config.secrets.signingSecret?.reveal() ?? "", logger }) : undefined;
