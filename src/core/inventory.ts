@@ -5,8 +5,8 @@ import { createNetworkCache, readAppConnections, withCertificate, type NetworkCa
 import { createKeyedLimiter, type KeyedLimiter } from "./limiter.ts";
 import type { AppInfo, GatewayInfo, PlanInfo, VnetConnectionInfo, VnetInfo } from "./model.ts";
 import type { AzureReader } from "./ports.ts";
-import { nameOf, scopeOf } from "./resource-id.ts";
-import { sameName } from "./connections.ts";
+import { nameOf } from "./resource-id.ts";
+import { sameName, type AppConnection } from "./connections.ts";
 
 /** One (plan, VNet) gateway-required integration with what vnetbot knows about its VNet and gateway. */
 export interface Integration {
@@ -54,6 +54,7 @@ export interface InventoryOptions {
 }
 
 const NO_INTEGRATION_TIERS = new Set(["free", "shared"]);
+const SUBSCRIPTION_OF = /^\/subscriptions\/([^/]+)\//i;
 
 /** True when a plan may hold gateway-required integrations: Windows without containers, not Free or Shared. */
 export function mayHaveIntegrations(plan: PlanInfo): boolean {
@@ -85,8 +86,9 @@ export async function buildInventory(reader: AzureReader, subscriptions: readonl
  */
 export async function scanSubscriptions(reader: AzureReader, subscriptions: readonly string[], options: InventoryOptions = {}): Promise<Map<string, Inventory>> {
   const perSubscription = createKeyedLimiter(options.concurrency ?? 4);
-  // Keyed by the subscription of a resource id, or by the id itself when it is a subscription's (its lists).
-  const limit: KeyedLimiter = (id, task) => perSubscription(scopeOf(id).subscriptionId || id, task);
+  // Keyed by the subscription of a resource id, or by the id itself when it is a subscription's (its lists). A
+  // pattern rather than a parse of every id: a scan makes thousands of reads.
+  const limit: KeyedLimiter = (id, task) => perSubscription(SUBSCRIPTION_OF.exec(id)?.[1] ?? id, task);
   const networks = createNetworkCache(reader, limit);
   const unique = [...new Map(subscriptions.map((s) => [s.toLowerCase(), s])).values()];
   const parts = await Promise.all(unique.map((subscriptionId) => scanSubscription(reader, subscriptionId, { limit, networks, planFilter: options.planFilter })));
@@ -152,9 +154,18 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
 
   const connectedPlans = new Map(found.map(({ plan }) => [plan.id.toLowerCase(), plan]));
   const appConnections = await readAppConnections(reader, limit, [...connectedPlans.values()].flatMap(appsOf), connectedPlans, record);
+  // Each plan's apps with a gateway-required connection, grouped once rather than looked for per integration.
+  const usersByPlan = new Map<string, AppConnection[]>();
+  for (const user of appConnections) {
+    if (user.connection === undefined) continue;
+    const planKey = user.app.planId.toLowerCase();
+    const onPlan = usersByPlan.get(planKey);
+    if (onPlan) onPlan.push(user);
+    else usersByPlan.set(planKey, [user]);
+  }
   const integrations = await Promise.all(
     found.map(async ({ plan, connection: planConnection }): Promise<Integration> => {
-      const users = appConnections.filter(({ app, connection }) => connection !== undefined && app.planId.toLowerCase() === plan.id.toLowerCase() && sameName(connection.name, planConnection.name));
+      const users = (usersByPlan.get(plan.id.toLowerCase()) ?? []).filter(({ connection }) => sameName(connection!.name, planConnection.name));
       const connection = withCertificate(planConnection, users.map((user) => user.connection!));
       const vnet = await networks.vnet(connection.vnetId, record);
       const gateways = vnet ? (await Promise.all(vnet.gatewayIds.map((id) => networks.gateway(id, record)))).filter((g) => g !== undefined) : [];
