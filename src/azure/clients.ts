@@ -7,7 +7,7 @@ import { ArmPacer, type PacingOptions, type PacingStats } from "./pacing.ts";
 
 /**
  * The SDK modules, each imported once, when first needed. Imported at start they made up most of the bot's start:
- * some 600 ms and 50 MB (arm-network alone is 356 modules) before /healthz could answer, although a bot that answers
+ * some 600 ms and 40 MB (arm-network alone is 356 modules) before /healthz could answer, although a bot that answers
  * from its kept inventory may not call Azure for a while.
  */
 const sdk = {
