@@ -3,7 +3,7 @@ import { BotError } from "../src/errors.ts";
 import { certificateDigest } from "../src/core/alerts/certificate-digest.ts";
 import { certificateFindings, evaluateCertificates } from "../src/core/alerts/certificate-alerts.ts";
 import { defineCommand } from "../src/core/command.ts";
-import { buildInventory } from "../src/core/inventory.ts";
+import { FRESH, withKeptNote } from "./kept-reads.ts";
 
 const DEFAULT_MONTHS = 6;
 const MAX_MONTHS = 24;
@@ -13,13 +13,14 @@ export const expiring = defineCommand({
   summary: "Integration certificates that expire within MONTHS (default 6), most urgent first",
   changesAzure: false,
   params: [{ name: "MONTHS", kind: "count", optional: true }],
+  flags: [FRESH],
   async run(ctx, args) {
     const months = Number(args.optional("MONTHS") ?? DEFAULT_MONTHS);
     if (!Number.isInteger(months) || months < 1 || months > MAX_MONTHS) {
       throw new BotError("usage", `MONTHS must be a whole number from 1 to ${MAX_MONTHS}.`, { hint: "For example: `/vnet expiring 3`" });
     }
     const now = ctx.clock.now();
-    const inventory = await buildInventory(ctx.reader, ctx.subscriptions);
+    const { inventory, keptNote } = await ctx.inventory.read(ctx, ctx.subscriptions, { fresh: args.has("--fresh") });
     // Nothing stored: every certificate in the window is listed, as if announced for the first time.
     const evaluation = evaluateCertificates(certificateFindings(inventory.integrations), new Map(), { now, warningMonths: months, scanComplete: false });
     const reply = certificateDigest({
@@ -33,6 +34,6 @@ export const expiring = defineCommand({
       withButtons: false,
     });
     if (evaluation.announcements.length > 0) reply.parts.splice(-1, 0, { kind: "context", lines: ["Renew one with `/vnet renew APP`: it goes to approval like any change."] });
-    return { ...reply, visibility: "ephemeral" };
+    return withKeptNote({ ...reply, visibility: "ephemeral" }, keptNote);
   },
 });

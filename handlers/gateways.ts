@@ -4,7 +4,7 @@ import { plural } from "../src/core/format.ts";
 import { gatewayFindings } from "../src/core/alerts/gateway-findings.ts";
 import type { ProblemFinding } from "../src/core/alerts/problem-finding.ts";
 import { defineCommand } from "../src/core/command.ts";
-import { buildInventory } from "../src/core/inventory.ts";
+import { FRESH, withKeptNote } from "./kept-reads.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
 
 const MARK: Record<ProblemFinding["condition"], string> = { down: ":red_circle:", busy: ":large_blue_circle:", unknown: ":grey_question:", up: ":large_green_circle:" };
@@ -21,10 +21,19 @@ export const gateways = defineCommand({
   summary: "Gateways the integrations depend on that are down or busy, and integrations that need a sync",
   changesAzure: false,
   params: [],
-  async run(ctx) {
-    const inventory = await buildInventory(ctx.reader, ctx.subscriptions);
+  flags: [FRESH],
+  async run(ctx, args) {
+    const { inventory, keptNote, health } = await ctx.inventory.read(ctx, ctx.subscriptions, { fresh: args.has("--fresh") });
     const failures = inventory.failures.map((f) => f.message);
-    const findings = await gatewayFindings(ctx.reader, inventory.integrations, { failures });
+    // Resource Health as read with the inventory: the answer is as old as the inventory, and as quick.
+    const keptHealth = {
+      getResourceHealth: async (id: string) => {
+        const state = health.get(id.toLowerCase());
+        if (state === undefined) throw new Error("Resource Health was not read with the inventory");
+        return state;
+      },
+    };
+    const findings = await gatewayFindings(keptHealth, inventory.integrations, { failures });
     const gatewayCount = findings.filter((f) => f.kind === "gateway").length;
     const notable = findings.filter((f) => f.condition !== "up");
     const down = notable.filter((f) => f.condition === "down").length;
@@ -38,6 +47,6 @@ export const gateways = defineCommand({
     const context = [`Down means missing, provisioning Failed, or Resource Health Unavailable; Creating/Updating/Deleting is busy.`];
     if (failures.length > 0) context.unshift(`:warning: ${plural(failures.length, "read")} failed, so this may be incomplete: ${failures.join("; ")}`);
     parts.push({ kind: "context", lines: context });
-    return { title: "Gateways", text: summary, parts };
+    return withKeptNote({ title: "Gateways", text: summary, parts }, keptNote);
   },
 });

@@ -1,19 +1,35 @@
 /** /vnet list [--subscription ID] [--plan PLAN]: every gateway-required integration. */
 import { BotError } from "../src/errors.ts";
 import { plural, retirementLine } from "../src/core/format.ts";
-import { defineCommand } from "../src/core/command.ts";
-import { buildInventory } from "../src/core/inventory.ts";
+import { defineCommand, type CommandContext } from "../src/core/command.ts";
+import { buildInventory, type Inventory } from "../src/core/inventory.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
-import { isReferredTo } from "../src/core/resolve.ts";
+import { isReferredTo, type ResourceRef } from "../src/core/resolve.ts";
 import { rootCertificatesLine } from "../src/core/changes/root-certificates.ts";
 import { certificateLine, connectionFlags, SOON_DAYS } from "./read-format.ts";
+import { FRESH, withKeptNote } from "./kept-reads.ts";
+
+/**
+ * The inventory to list: the kept one unless --fresh. For one plan, its kept integrations; a plan the kept inventory
+ * does not know is scanned alone, which is cheap and not kept.
+ */
+async function inventoryToList(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined }> {
+  if (!plan) return ctx.inventory.read(ctx, subscriptions, { fresh });
+  const kept = fresh ? undefined : await ctx.inventory.kept(subscriptions);
+  const rows = kept?.inventory.integrations.filter((i) => isReferredTo(i.plan, plan)) ?? [];
+  if (!kept || rows.length === 0) return { inventory: await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) }), keptNote: undefined };
+  const planIds = new Set(rows.map((i) => i.plan.id.toLowerCase()));
+  // What a scan of those plans alone would report: their own failures and those of listing the subscriptions.
+  const failures = kept.inventory.failures.filter((f) => !f.scope.includes("/") || [...planIds].some((id) => f.scope.toLowerCase().startsWith(id)));
+  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote };
+}
 
 export const list = defineCommand({
   name: "list",
   summary: "Every gateway-required integration (plan, VNet, apps, gateway, certificate)",
   changesAzure: false,
   params: [],
-  flags: [{ name: "--subscription", value: "ID", kind: "subscription" }, { name: "--plan", value: "PLAN", kind: "plan" }],
+  flags: [{ name: "--subscription", value: "ID", kind: "subscription" }, { name: "--plan", value: "PLAN", kind: "plan" }, FRESH],
   async run(ctx, args) {
     const asked = args.optional("--subscription");
     if (asked && !ctx.subscriptions.some((s) => s.toLowerCase() === asked.toLowerCase())) {
@@ -22,8 +38,7 @@ export const list = defineCommand({
       });
     }
     const subscriptions = asked ? [asked] : ctx.subscriptions;
-    const plan = args.optionalRef("--plan");
-    const inventory = await buildInventory(ctx.reader, subscriptions, plan ? { planFilter: (p) => isReferredTo(p, plan) } : {});
+    const { inventory, keptNote } = await inventoryToList(ctx, subscriptions, args.optionalRef("--plan"), args.has("--fresh"));
     const now = ctx.clock.now();
     const parts: ReplyPart[] = inventory.integrations.map((i) => ({
       kind: "text",
@@ -39,6 +54,6 @@ export const list = defineCommand({
     const certificates = expired + soon > 0 ? ` Certificates: ${expired} expired, ${soon} expiring within six months.` : "";
     const summary = `${plural(inventory.integrations.length, "gateway-required integration")} in ${plural(inventory.plansScanned, "plan")}; ${plural(inventory.regionalCount, "app")} ${inventory.regionalCount === 1 ? "uses" : "use"} regional integration.${certificates}`;
     if (inventory.failures.length > 0) parts.push({ kind: "context", lines: inventory.failures.map((f) => `:warning: ${f.scope}: ${f.message}`) });
-    return { title: "Gateway-required integrations", text: summary, parts: [{ kind: "context", lines: [summary, retirementLine(now, inventory.integrations.length)] }, ...parts] };
+    return withKeptNote({ title: "Gateway-required integrations", text: summary, parts: [{ kind: "context", lines: [summary, retirementLine(now, inventory.integrations.length)] }, ...parts] }, keptNote);
   },
 });

@@ -1,26 +1,43 @@
 /** /vnet plan PLAN: a plan's VNets (n of 5), the apps on each, their routes. */
 import { MAX_VNETS_PER_PLAN } from "../src/core/eligibility.ts";
 import { defineCommand } from "../src/core/command.ts";
+import { findKeptPlan } from "../src/core/kept-inventory.ts";
+import type { PlanInfo, VnetConnectionInfo } from "../src/core/model.ts";
 import { resolvePlan } from "../src/core/resolve.ts";
 import { readPlanApps, sameName } from "../src/core/connections.ts";
-import type { ReplyPart } from "../src/core/reply.ts";
+import type { Reply, ReplyPart } from "../src/core/reply.ts";
+import { FRESH, withKeptNote } from "./kept-reads.ts";
 import { routeLines } from "./read-format.ts";
+
+function reply(plan: PlanInfo, connections: ReadonlyArray<{ connection: VnetConnectionInfo; apps: string[] }>): Reply {
+  const parts: ReplyPart[] = [{ kind: "context", lines: [`${plan.tier} ${plan.skuName} · ${plan.isLinux ? "Linux" : "Windows"} · ${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`] }];
+  for (const { connection: c, apps } of connections) {
+    parts.push({ kind: "text", text: `*${c.name}* · apps: ${apps.join(", ") || "none"}${c.resyncRequired ? " · :warning: resync required" : ""}\nroutes: ${routeLines(c).join(", ")}` });
+  }
+  return { title: `Plan ${plan.name}`, text: `${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`, parts };
+}
 
 export const plan = defineCommand({
   name: "plan",
   summary: `A plan's VNets (up to ${MAX_VNETS_PER_PLAN}), the apps on each, routes`,
   changesAzure: false,
   params: [{ name: "PLAN", kind: "plan" }],
+  flags: [FRESH],
   async run(ctx, args) {
-    const found = await resolvePlan(ctx, args.ref("PLAN"));
-    const connections = (await ctx.reader.listPlanVnetConnections(found.id)).filter((c) => !c.isRegional);
-    // Which VNet each app uses is in its own connection list; only a plan with gateway-required connections needs it.
-    const onPlan = connections.length > 0 ? await readPlanApps(ctx.reader, found.id) : [];
-    const parts: ReplyPart[] = [{ kind: "context", lines: [`${found.tier} ${found.skuName} · ${found.isLinux ? "Linux" : "Windows"} · ${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`] }];
-    for (const c of connections) {
-      const users = onPlan.filter(({ connection }) => sameName(connection?.name, c.name)).map(({ app }) => app.name).sort();
-      parts.push({ kind: "text", text: `*${c.name}* · apps: ${users.join(", ") || "none"}${c.resyncRequired ? " · :warning: resync required" : ""}\nroutes: ${routeLines(c).join(", ")}` });
+    const ref = args.ref("PLAN");
+    // A plan with integrations the kept inventory knows answers at once; any other plan is read from Azure.
+    const kept = args.has("--fresh") ? undefined : await ctx.inventory.kept(ctx.subscriptions);
+    const found = kept && findKeptPlan(kept.inventory, ref);
+    if (kept && found) {
+      const rows = found.integrations.map((i) => ({ connection: i.connection, apps: i.apps.map((app) => app.name).sort() }));
+      return withKeptNote(reply(found.plan, rows), kept.keptNote);
     }
-    return { title: `Plan ${found.name}`, text: `${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`, parts };
+
+    const live = await resolvePlan(ctx, ref);
+    const connections = (await ctx.reader.listPlanVnetConnections(live.id)).filter((c) => !c.isRegional);
+    // Which VNet each app uses is in its own connection list; only a plan with gateway-required connections needs it.
+    const onPlan = connections.length > 0 ? await readPlanApps(ctx.reader, live.id) : [];
+    const rows = connections.map((connection) => ({ connection, apps: onPlan.filter((a) => sameName(a.connection?.name, connection.name)).map(({ app }) => app.name).sort() }));
+    return reply(live, rows);
   },
 });

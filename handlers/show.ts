@@ -2,11 +2,14 @@
 import { isBotError } from "../src/errors.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { findVpnGateway } from "../src/core/eligibility.ts";
-import type { GatewayInfo } from "../src/core/model.ts";
+import type { Integration } from "../src/core/inventory.ts";
+import { findKeptApp } from "../src/core/kept-inventory.ts";
+import type { AppInfo, GatewayInfo, VnetConnectionInfo } from "../src/core/model.ts";
 import type { AzureReader } from "../src/core/ports.ts";
 import { resolveApp } from "../src/core/resolve.ts";
-import type { ReplyPart } from "../src/core/reply.ts";
+import type { Reply, ReplyPart } from "../src/core/reply.ts";
 import { rootCertificatesLine } from "../src/core/changes/root-certificates.ts";
+import { FRESH, withKeptNote } from "./kept-reads.ts";
 import { certificateLine, connectionFlags, routeLines } from "./read-format.ts";
 
 /** The VPN gateway behind a VNet, or why it cannot be shown: gone is "not found", any other failure says so. */
@@ -22,32 +25,58 @@ async function vpnGatewayOf(reader: AzureReader, vnetId: string): Promise<Gatewa
   }
 }
 
+/** The same answer from what the scan found: the VNet or gateway is gone, unread, absent, or there. */
+function keptGatewayOf(integration: Integration): GatewayInfo | string {
+  if (integration.gateway) return integration.gateway;
+  if (integration.missing) return "not found";
+  const { vnet } = integration;
+  return vnet === undefined || integration.gateways.length < vnet.gatewayIds.length ? "could not be read when the inventory was taken" : "none";
+}
+
+function connectionParts(c: VnetConnectionInfo, gateway: GatewayInfo | string, now: Date): ReplyPart[] {
+  const parts: ReplyPart[] = [
+    {
+      kind: "fields",
+      fields: [
+        { label: "VNet", value: c.name },
+        { label: "Gateway", value: typeof gateway === "string" ? gateway : `${gateway.name} (${gateway.skuName}, ${gateway.provisioningState}; ${rootCertificatesLine(gateway)})` },
+        { label: "P2S pool (firewalls must allow all of it)", value: (typeof gateway === "string" ? "" : gateway.addressPool.join(", ")) || "unknown" },
+        { label: "Certificate", value: [c.certThumbprint ? `\`${c.certThumbprint}\`` : undefined, certificateLine(c, now)].filter(Boolean).join("\n") },
+        { label: "Routes", value: routeLines(c).join("\n") },
+        { label: "DNS", value: c.dnsServers.join(", ") || "Azure-provided" },
+      ],
+    },
+  ];
+  const flags = connectionFlags(c);
+  if (flags) parts.push({ kind: "context", lines: [flags] });
+  return parts;
+}
+
+function reply(app: AppInfo, connections: ReadonlyArray<{ connection: VnetConnectionInfo; gateway: GatewayInfo | string }>, now: Date): Reply {
+  const parts: ReplyPart[] = [{ kind: "context", lines: [`${app.resourceGroup} · ${app.location} · ${app.state}${app.regionalSubnetId ? " · also uses regional integration" : ""}`] }];
+  if (connections.length === 0) parts.push({ kind: "text", text: `${app.name} has no gateway-required VNet integration.` });
+  for (const { connection, gateway } of connections) parts.push(...connectionParts(connection, gateway, now));
+  return { title: app.name, text: connections.map((c) => c.connection.name).join(", ") || "no gateway-required integration", parts };
+}
+
 export const show = defineCommand({
   name: "show",
   summary: "One app: VNet, gateway, P2S pool, routes, DNS, certificate thumbprint and expiry",
   changesAzure: false,
   params: [{ name: "APP", kind: "app" }],
+  flags: [FRESH],
   async run(ctx, args) {
-    const app = await resolveApp(ctx, args.ref("APP"));
+    const ref = args.ref("APP");
+    const now = ctx.clock.now();
+    // An integrated app the kept inventory knows answers at once; any other app is read from Azure.
+    const kept = args.has("--fresh") ? undefined : await ctx.inventory.kept(ctx.subscriptions);
+    const found = kept && findKeptApp(kept.inventory, ref);
+    if (kept && found) return withKeptNote(reply(found.app, [{ connection: found.integration.connection, gateway: keptGatewayOf(found.integration) }], now), kept.keptNote);
+
+    const app = await resolveApp(ctx, ref);
     const connections = (await ctx.reader.listAppVnetConnections(app.id)).filter((c) => !c.isRegional);
-    const parts: ReplyPart[] = [{ kind: "context", lines: [`${app.resourceGroup} · ${app.location} · ${app.state}${app.regionalSubnetId ? " · also uses regional integration" : ""}`] }];
-    if (connections.length === 0) parts.push({ kind: "text", text: `${app.name} has no gateway-required VNet integration.` });
-    for (const c of connections) {
-      const gateway = await vpnGatewayOf(ctx.reader, c.vnetId);
-      parts.push({
-        kind: "fields",
-        fields: [
-          { label: "VNet", value: c.name },
-          { label: "Gateway", value: typeof gateway === "string" ? gateway : `${gateway.name} (${gateway.skuName}, ${gateway.provisioningState}; ${rootCertificatesLine(gateway)})` },
-          { label: "P2S pool (firewalls must allow all of it)", value: (typeof gateway === "string" ? "" : gateway.addressPool.join(", ")) || "unknown" },
-          { label: "Certificate", value: [c.certThumbprint ? `\`${c.certThumbprint}\`` : undefined, certificateLine(c, ctx.clock.now())].filter(Boolean).join("\n") },
-          { label: "Routes", value: routeLines(c).join("\n") },
-          { label: "DNS", value: c.dnsServers.join(", ") || "Azure-provided" },
-        ],
-      });
-      const flags = connectionFlags(c);
-      if (flags) parts.push({ kind: "context", lines: [flags] });
-    }
-    return { title: app.name, text: connections.map((c) => c.name).join(", ") || "no gateway-required integration", parts };
+    const withGateways = [];
+    for (const connection of connections) withGateways.push({ connection, gateway: await vpnGatewayOf(ctx.reader, connection.vnetId) });
+    return reply(app, withGateways, now);
   },
 });

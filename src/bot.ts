@@ -1,7 +1,7 @@
 /**
  * The composition root of the bot proper: from the ports (Azure reader and writer, Kudu, the stores) and the
- * configuration, it builds the services once (access policy, approval flow, the diagnoses' Fix offers, every
- * button, the dispatcher) and hands them to the Slack adapter. start-bot.ts adds the clients, the store and the
+ * configuration, it builds the services once (access policy, approval flow, the diagnoses' Fix offers, the kept
+ * inventory, every button, the dispatcher) and hands them to the Slack adapter. start-bot.ts adds the clients, the store and the
  * scheduler around it; the end-to-end tests build exactly this.
  */
 import type { Config } from "./config.ts";
@@ -13,9 +13,11 @@ import { buttonTable, type Button } from "./core/button.ts";
 import type { Command } from "./core/command.ts";
 import { fixButton } from "./core/diagnose/fix-click.ts";
 import { createFixOffers, type FixOffers } from "./core/diagnose/fix-offers.ts";
+import { createInventoryKeeper, type InventoryKeeper } from "./core/inventory-keeper.ts";
 import { createLocalLocks } from "./core/local-locks.ts";
 import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner, Locks } from "./core/ports.ts";
 import type { Reply } from "./core/reply.ts";
+import { ackFirst } from "./slack/ack-first.ts";
 import { createDispatcher } from "./slack/dispatcher.ts";
 import { createSlackAdapter, type SlackAdapterOptions } from "./slack/slack-adapter.ts";
 import type { Stores } from "./store/sqlite-store.ts";
@@ -58,6 +60,8 @@ export interface Bot {
   access: AccessPolicy;
   approvals: ApprovalService;
   offers: FixOffers;
+  /** The kept inventory: read commands answer from it; the scheduled job and every successful change refresh it. */
+  inventory: InventoryKeeper;
   /** Every button the bot answers, by action id, with the access each declares. */
   buttons: ReadonlyMap<string, Button>;
 }
@@ -69,25 +73,30 @@ export function createBot(parts: BotParts): Bot {
   const slack = createSlackAdapter({ ...parts, config });
   const access = createAccessPolicy({ approvers: config.access.approvers, operators: config.access.operators }, slack.directory);
   const offers = createFixOffers({ store: stores.alerts, clock });
-  const approvals = createApprovalService({
-    store: stores.approvals,
-    audit: stores.audit,
-    chat: slack.chat,
-    change: { reader: parts.reader, writer: parts.writer, clock, locks: parts.locks ?? createLocalLocks(), subscriptions: config.azure.subscriptions },
-    clock,
-    logger,
-    expireAfterMinutes: config.approvals.expireAfterMinutes,
-    approvalChannel: config.slack.approvalChannel,
-    ...(parts.newId ? { newId: parts.newId } : {}),
-    ...(parts.instance ? { instanceId: parts.instance.id } : {}),
-  });
+  const locks = parts.locks ?? createLocalLocks();
+  const inventory = createInventoryKeeper({ reader: parts.reader, store: stores.alerts, subscriptions: config.azure.subscriptions, clock, locks, ...(timezone ? { timezone } : {}) });
+  const approvals = refreshingInventoryAfterChanges(
+    createApprovalService({
+      store: stores.approvals,
+      audit: stores.audit,
+      chat: slack.chat,
+      change: { reader: parts.reader, writer: parts.writer, clock, locks, subscriptions: config.azure.subscriptions },
+      clock,
+      logger,
+      expireAfterMinutes: config.approvals.expireAfterMinutes,
+      approvalChannel: config.slack.approvalChannel,
+      ...(parts.newId ? { newId: parts.newId } : {}),
+      ...(parts.instance ? { instanceId: parts.instance.id } : {}),
+    }),
+    { store: stores.approvals, inventory, logger },
+  );
   const buttons = buttonTable([
     ...approvalButtons(approvals, stores.approvals),
     ...alertButtons({ store: stores.alerts, chat: slack.chat, approvals, audit: stores.audit, clock, ...(timezone ? { timezone } : {}) }),
     fixButton({ offers, approvals }),
   ]);
   slack.serve(
-    createDispatcher({
+    ackFirst(createDispatcher({
       commands: parts.commands,
       buttons,
       access,
@@ -98,6 +107,7 @@ export function createBot(parts: BotParts): Bot {
       services: {
         reader: parts.reader,
         subscriptions: config.azure.subscriptions,
+        inventory,
         clock,
         access,
         approvals: stores.approvals,
@@ -107,7 +117,7 @@ export function createBot(parts: BotParts): Bot {
         ...(config.slack.alertChannel ? { alerts: { store: stores.alerts, chat: slack.chat, ...(timezone ? { timezone } : {}) } } : {}),
         requestChange: (asker, request) => approvals.requestChange(asker, request),
       },
-    }),
+    })),
   );
 
   let sweeper: NodeJS.Timeout | undefined;
@@ -116,6 +126,7 @@ export function createBot(parts: BotParts): Bot {
     access,
     approvals,
     offers,
+    inventory,
     buttons,
     isReady: slack.isReady,
     port: slack.port,
@@ -131,7 +142,32 @@ export function createBot(parts: BotParts): Bot {
     },
     async stop() {
       if (sweeper) clearInterval(sweeper);
+      // A refresh after a change may be minutes of reads on a large estate: stopping aborts it rather than wait.
+      inventory.close();
       await slack.stop();
+    },
+  };
+}
+
+/**
+ * The approval flow, with the kept inventory refreshed after each change that ran to the end: a change the bot
+ * made must show in the next /vnet list. Hooked here rather than in the change code, which knows nothing of reads;
+ * the refresh is part of the click's work, so idle() and stop() see it.
+ */
+function refreshingInventoryAfterChanges(approvals: ApprovalService, deps: { store: Stores["approvals"]; inventory: InventoryKeeper; logger: Logger }): ApprovalService {
+  const refreshAfter = async (requestId: string) => {
+    try {
+      const record = await deps.store.get(requestId);
+      if (record?.status === "done") await deps.inventory.refreshAfterChange(record.request);
+    } catch (error) {
+      deps.logger.warn("could not refresh the kept inventory after a change", { requestId, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  return {
+    ...approvals,
+    async decide(requestId, userId, decision) {
+      const decided = await approvals.decide(requestId, userId, decision);
+      return decided.execution ? { ...decided, execution: decided.execution.then(() => refreshAfter(requestId)) } : decided;
     },
   };
 }

@@ -41,6 +41,7 @@ const fileSchema = z.object({
       timezone: z.string().refine(isKnownTimezone).optional(),
       certificates: z.string().min(1).optional(),
       gateways: z.string().min(1).optional(),
+      inventory: z.string().min(1).optional(),
       certificateWarningMonths: z.number().int().min(1).max(24).default(6),
       reminderHours: z.number().min(1).max(168).default(4),
     })
@@ -282,7 +283,7 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   access: ["approvers", "operators"],
   approvals: ["expireAfterMinutes"],
   storage: ["sqlitePath"],
-  schedule: ["timezone", "certificates", "gateways", "certificateWarningMonths", "reminderHours"],
+  schedule: ["timezone", "certificates", "gateways", "inventory", "certificateWarningMonths", "reminderHours"],
 };
 
 // What to do about a problem, by the path of the key that has it.
@@ -299,6 +300,7 @@ const HINTS: Record<string, string> = {
   "schedule.timezone": "use an IANA time zone name such as Europe/Riga or UTC.",
   "schedule.certificates": 'give a cron expression such as "0 9 * * 1-5".',
   "schedule.gateways": 'give a cron expression such as "*/5 * * * *".',
+  "schedule.inventory": 'give a cron expression such as "*/15 * * * *".',
   "schedule.certificateWarningMonths": "use a whole number of months from 1 to 24; the default is 6.",
   "schedule.reminderHours": "use a number of hours from 1 to 168; the default is 4.",
 };
@@ -345,7 +347,7 @@ function closest(word: string, candidates: readonly string[]): string | undefine
 function configuredJobs(raw: Record<string, unknown>): JobExpression[] {
   const schedule = raw["schedule"];
   if (!schedule || typeof schedule !== "object") return [];
-  return (["certificates", "gateways"] as const).flatMap((name) => {
+  return (["certificates", "gateways", "inventory"] as const).flatMap((name) => {
     const expression = (schedule as Record<string, unknown>)[name];
     return typeof expression === "string" && expression !== "" ? [{ name, expression }] : [];
   });

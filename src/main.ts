@@ -10,6 +10,7 @@ import { startBot, type RunningBot } from "./start-bot.ts";
 import { commands } from "../handlers/index.ts";
 import { certificateJob } from "../handlers/job-certificates.ts";
 import { gatewayJob } from "../handlers/job-gateways.ts";
+import { DEFAULT_INVENTORY_SCHEDULE, inventoryJob } from "../handlers/job-inventory.ts";
 
 const clock: Clock = { now: () => new Date() };
 
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
       certificateJob(deps, effective.schedule.certificates ?? "0 9 * * 1-5"),
       gatewayJob(deps, effective.schedule.gateways ?? "*/5 * * * *"),
     ],
+    inventoryJob: (keeper, effective) => inventoryJob(keeper, effective.schedule.inventory ?? DEFAULT_INVENTORY_SCHEDULE),
   });
 
   // The last line an operator sees of this process says why it ended.

@@ -1,8 +1,26 @@
-import { WebSiteManagementClient } from "@azure/arm-appservice";
-import { NetworkManagementClient } from "@azure/arm-network";
-import { DefaultAzureCredential, type TokenCredential } from "@azure/identity";
-import { getClient, type Client } from "@azure-rest/core-client";
+// Types only: the SDKs are loaded on first use (see loadOnce below).
+import type { WebSiteManagementClient } from "@azure/arm-appservice";
+import type { NetworkManagementClient } from "@azure/arm-network";
+import type { TokenCredential } from "@azure/identity";
+import type { Client } from "@azure-rest/core-client";
 import { ArmPacer, type PacingOptions, type PacingStats } from "./pacing.ts";
+
+/**
+ * The SDK modules, each imported once, when first needed. Imported at start they made up most of the bot's start:
+ * some 600 ms and 40 MB (arm-network alone is 356 modules) before /healthz could answer, although a bot that answers
+ * from its kept inventory may not call Azure for a while.
+ */
+const sdk = {
+  appService: loadOnce(() => import("@azure/arm-appservice")),
+  network: loadOnce(() => import("@azure/arm-network")),
+  identity: loadOnce(() => import("@azure/identity")),
+  rest: loadOnce(() => import("@azure-rest/core-client")),
+};
+
+function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
 
 /** The Azure clouds the bot can manage. */
 export type AzureCloudName = "AzureCloud" | "AzureChinaCloud" | "AzureUSGovernment";
@@ -24,10 +42,12 @@ export interface AzureClientOptions {
 
 /** SDK clients per subscription, built once and shared (each keeps its own connection pool and token cache). */
 export interface AzureClients {
-  web(subscriptionId: string): WebSiteManagementClient;
-  network(subscriptionId: string): NetworkManagementClient;
+  /** The App Service client of a subscription (its SDK is loaded by the first call). */
+  web(subscriptionId: string): Promise<WebSiteManagementClient>;
+  /** The network client of a subscription (its SDK is loaded by the first call). */
+  network(subscriptionId: string): Promise<NetworkManagementClient>;
   /** A plain ARM client on the same pipeline (auth, retries, TLS) for APIs without a modular SDK: Resource Health. */
-  arm: Client;
+  arm(): Promise<Client>;
   credential: TokenCredential;
   /** The token scope of the cloud's ARM, which Kudu also accepts. */
   scope: string;
@@ -35,9 +55,15 @@ export interface AzureClients {
   pacingStats(): PacingStats;
 }
 
-/** The production credential: managed identity, workload identity, environment service principal or `az login`. */
+/**
+ * The production credential: managed identity, workload identity, environment service principal or `az login`.
+ * @azure/identity (with MSAL) is loaded, and the chain built, when the first token is asked for.
+ */
 export function defaultCredential(): TokenCredential {
-  return new DefaultAzureCredential();
+  let credential: Promise<TokenCredential> | undefined;
+  return {
+    getToken: async (scopes, options) => (await (credential ??= sdk.identity().then(({ DefaultAzureCredential }) => new DefaultAzureCredential()))).getToken(scopes, options),
+  };
 }
 
 /** Builds the SDK clients for one cloud, pointed at armEndpoint when set. */
@@ -55,12 +81,13 @@ export function createAzureClients(options: AzureClientOptions): AzureClients {
     additionalPolicies: pacer ? [{ policy: pacer.policy, position: "perRetry" as const }] : [],
   };
   const common = { ...(options.armEndpoint ? { endpoint: options.armEndpoint } : { cloudSetting: cloud.setting }), ...shared };
-  const web = new Map<string, WebSiteManagementClient>();
-  const network = new Map<string, NetworkManagementClient>();
+  const web = new Map<string, Promise<WebSiteManagementClient>>();
+  const network = new Map<string, Promise<NetworkManagementClient>>();
+  let arm: Promise<Client> | undefined;
   return {
-    web: (sub) => getOrCreate(web, sub, () => new WebSiteManagementClient(options.credential, sub, common)),
-    network: (sub) => getOrCreate(network, sub, () => new NetworkManagementClient(options.credential, sub, common)),
-    arm: getClient(options.armEndpoint ?? cloud.arm, options.credential, shared),
+    web: (sub) => getOrCreate(web, sub, async () => new (await sdk.appService()).WebSiteManagementClient(options.credential, sub, common)),
+    network: (sub) => getOrCreate(network, sub, async () => new (await sdk.network()).NetworkManagementClient(options.credential, sub, common)),
+    arm: () => (arm ??= sdk.rest().then(({ getClient }) => getClient(options.armEndpoint ?? cloud.arm, options.credential, shared))),
     credential: options.credential,
     scope,
     pacingStats: () => pacer?.stats() ?? { requestsWaited: 0, totalWaitMs: 0, longestWaitMs: 0, waiting: 0 },

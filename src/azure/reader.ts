@@ -37,59 +37,59 @@ export function createAzureReader(clients: AzureClients, signal?: AbortSignal): 
   return {
     withSignal: (next) => createAzureReader(clients, next),
 
-    listPlans: (sub) => callAzure("listPlans", `subscription ${sub}`, () => collect(clients.web(sub).appServicePlans.list(opts), toPlanInfo)),
+    listPlans: (sub) => callAzure("listPlans", `subscription ${sub}`, async () => collect((await clients.web(sub)).appServicePlans.list(opts), toPlanInfo)),
 
-    listApps: (sub) => callAzure("listApps", `subscription ${sub}`, () => collect(clients.web(sub).webApps.list(opts), toAppInfo)),
+    listApps: (sub) => callAzure("listApps", `subscription ${sub}`, async () => collect((await clients.web(sub)).webApps.list(opts), toAppInfo)),
 
     listPlanApps: (planId) => {
       const { sub, rg, name } = idParts(planId, "plan");
-      return callAzure("listPlanApps", `the apps of plan ${rg}/${name}`, () => collect(clients.web(sub).appServicePlans.listWebApps(rg, name, opts), toAppInfo));
+      return callAzure("listPlanApps", `the apps of plan ${rg}/${name}`, async () => collect((await clients.web(sub)).appServicePlans.listWebApps(rg, name, opts), toAppInfo));
     },
 
     listSlots: (appId) => {
       const { sub, rg, name } = siteParts(appId);
-      return callAzure("listSlots", `the slots of app ${rg}/${name}`, () => collect(clients.web(sub).webApps.listSlots(rg, name, opts), toAppInfo));
+      return callAzure("listSlots", `the slots of app ${rg}/${name}`, async () => collect((await clients.web(sub)).webApps.listSlots(rg, name, opts), toAppInfo));
     },
 
     getPlan: (planId) => {
       const { sub, rg, name } = idParts(planId, "plan");
-      return callAzure("getPlan", `plan ${rg}/${name}`, async () => toPlanInfo(await clients.web(sub).appServicePlans.get(rg, name, opts)));
+      return callAzure("getPlan", `plan ${rg}/${name}`, async () => toPlanInfo(await (await clients.web(sub)).appServicePlans.get(rg, name, opts)));
     },
 
     getApp: (appId) => {
       const { sub, rg, name, slot, shown } = siteParts(appId);
-      const web = clients.web(sub).webApps;
+      const web = async () => (await clients.web(sub)).webApps;
       return slot
-        ? callAzure("getSlot", shown, async () => toAppInfo(await web.getSlot(rg, name, slot, opts)))
-        : callAzure("getApp", shown, async () => toAppInfo(await web.get(rg, name, opts)));
+        ? callAzure("getSlot", shown, async () => toAppInfo(await (await web()).getSlot(rg, name, slot, opts)))
+        : callAzure("getApp", shown, async () => toAppInfo(await (await web()).get(rg, name, opts)));
     },
 
     listPlanVnetConnections: (planId) => {
       const { sub, rg, name } = idParts(planId, "plan");
       return callAzure("listPlanVnetConnections", `plan ${rg}/${name}`, async () =>
-        (await clients.web(sub).appServicePlans.listVnets(rg, name, opts)).map(toVnetConnection),
+        (await (await clients.web(sub)).appServicePlans.listVnets(rg, name, opts)).map(toVnetConnection),
       );
     },
 
     listAppVnetConnections: (appId) => {
       const { sub, rg, name, slot, shown } = siteParts(appId);
-      const web = clients.web(sub).webApps;
+      const web = async () => (await clients.web(sub)).webApps;
       return slot
-        ? callAzure("listSlotVnetConnections", shown, async () => (await web.listVnetConnectionsSlot(rg, name, slot, opts)).map(toVnetConnection))
-        : callAzure("listAppVnetConnections", shown, async () => (await web.listVnetConnections(rg, name, opts)).map(toVnetConnection));
+        ? callAzure("listSlotVnetConnections", shown, async () => (await (await web()).listVnetConnectionsSlot(rg, name, slot, opts)).map(toVnetConnection))
+        : callAzure("listAppVnetConnections", shown, async () => (await (await web()).listVnetConnections(rg, name, opts)).map(toVnetConnection));
     },
 
-    listVnets: (sub) => callAzure("listVnets", `subscription ${sub}`, () => collect(clients.network(sub).virtualNetworks.listAll(opts), toVnetInfo)),
+    listVnets: (sub) => callAzure("listVnets", `subscription ${sub}`, async () => collect((await clients.network(sub)).virtualNetworks.listAll(opts), toVnetInfo)),
 
     getVnet: (vnetId) => {
       const { sub, rg, name } = idParts(vnetId, "VNet");
-      return callAzure("getVnet", `VNet ${rg}/${name}`, async () => toVnetInfo(await clients.network(sub).virtualNetworks.get(rg, name, opts)));
+      return callAzure("getVnet", `VNet ${rg}/${name}`, async () => toVnetInfo(await (await clients.network(sub)).virtualNetworks.get(rg, name, opts)));
     },
 
     getGateway: (gatewayId): Promise<GatewayInfo> => {
       const { sub, rg, name } = idParts(gatewayId, "gateway");
       return callAzure("getGateway", `gateway ${rg}/${name}`, async () =>
-        toGatewayInfo(await clients.network(sub).virtualNetworkGateways.get(rg, name, opts)),
+        toGatewayInfo(await (await clients.network(sub)).virtualNetworkGateways.get(rg, name, opts)),
       );
     },
 
@@ -99,39 +99,39 @@ export function createAzureReader(clients: AzureClients, signal?: AbortSignal): 
     getNsg: (nsgId) => {
       const { sub, rg, name } = idParts(nsgId, "network security group");
       return callAzure("getNsg", `network security group ${rg}/${name}`, async () =>
-        toNsgInfo(await clients.network(sub).networkSecurityGroups.get(rg, name, opts)),
+        toNsgInfo(await (await clients.network(sub)).networkSecurityGroups.get(rg, name, opts)),
       );
     },
 
     listGatewayConnections: (gatewayId) => {
       const { sub, rg, name } = idParts(gatewayId, "gateway");
-      return callAzure("listGatewayConnections", `connections of gateway ${rg}/${name}`, () =>
-        collect(clients.network(sub).virtualNetworkGateways.listConnections(rg, name, opts), toGatewayConnection),
+      return callAzure("listGatewayConnections", `connections of gateway ${rg}/${name}`, async () =>
+        collect((await clients.network(sub)).virtualNetworkGateways.listConnections(rg, name, opts), toGatewayConnection),
       );
     },
 
     getSubnet: (subnetId) => {
       const { sub, rg, names } = idParts(subnetId, "subnet");
       const [vnet = "", subnet = ""] = names;
-      return callAzure("getSubnet", `subnet ${vnet}/${subnet}`, async () => toSubnetInfo(await clients.network(sub).subnets.get(rg, vnet, subnet, opts)));
+      return callAzure("getSubnet", `subnet ${vnet}/${subnet}`, async () => toSubnetInfo(await (await clients.network(sub)).subnets.get(rg, vnet, subnet, opts)));
     },
 
     getRegionalIntegration: (appId) => {
       const { sub, rg, name, slot, shown } = siteParts(appId);
-      const web = clients.web(sub).webApps;
+      const web = async () => (await clients.web(sub)).webApps;
       // An app without regional integration answers 200 with subnetResourceId null (azure-cli#11454).
       const map = (swift: { subnetResourceId?: string; swiftSupported?: boolean }) => ({ subnetId: swift.subnetResourceId || undefined, swiftSupported: swift.swiftSupported === true });
       return slot
-        ? callAzure("getSlotRegionalIntegration", shown, async () => map(await web.getSwiftVirtualNetworkConnectionSlot(rg, name, slot, opts)))
-        : callAzure("getRegionalIntegration", shown, async () => map(await web.getSwiftVirtualNetworkConnection(rg, name, opts)));
+        ? callAzure("getSlotRegionalIntegration", shown, async () => map(await (await web()).getSwiftVirtualNetworkConnectionSlot(rg, name, slot, opts)))
+        : callAzure("getRegionalIntegration", shown, async () => map(await (await web()).getSwiftVirtualNetworkConnection(rg, name, opts)));
     },
 
     getRouteAll: (appId) => {
       const { sub, rg, name, slot, shown } = siteParts(appId);
-      const web = clients.web(sub).webApps;
+      const web = async () => (await clients.web(sub)).webApps;
       return slot
-        ? callAzure("getSlotConfiguration", shown, async () => (await web.getConfigurationSlot(rg, name, slot, opts)).vnetRouteAllEnabled === true)
-        : callAzure("getConfiguration", shown, async () => (await web.getConfiguration(rg, name, opts)).vnetRouteAllEnabled === true);
+        ? callAzure("getSlotConfiguration", shown, async () => (await (await web()).getConfigurationSlot(rg, name, slot, opts)).vnetRouteAllEnabled === true)
+        : callAzure("getConfiguration", shown, async () => (await (await web()).getConfiguration(rg, name, opts)).vnetRouteAllEnabled === true);
     },
   };
 }

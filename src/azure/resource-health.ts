@@ -1,4 +1,3 @@
-import { createRestError } from "@azure-rest/core-client";
 import type { HealthState } from "../core/model.ts";
 import type { AzureClients } from "./clients.ts";
 
@@ -7,11 +6,12 @@ const STATES: readonly HealthState[] = ["Available", "Unavailable", "Degraded", 
 
 /** Resource Health's current availability of a resource; anything Resource Health does not say is "Unknown". */
 export async function fetchAvailability(clients: AzureClients, resourceId: string, signal?: AbortSignal): Promise<HealthState> {
-  const response = await clients.arm
+  const response = await (await clients.arm())
     .pathUnchecked(`${resourceId}/providers/Microsoft.ResourceHealth/availabilityStatuses/current`)
     .get({ queryParameters: { "api-version": API_VERSION }, ...(signal ? { abortSignal: signal } : {}) });
   if (response.status === "404") return "Unknown";
-  if (response.status !== "200") throw createRestError(response);
+  // Loaded already: clients.arm() above loaded the same module.
+  if (response.status !== "200") throw (await import("@azure-rest/core-client")).createRestError(response);
   const state = (response.body as { properties?: { availabilityState?: string } } | undefined)?.properties?.availabilityState;
   return STATES.find((s) => s === state) ?? "Unknown";
 }

@@ -47,7 +47,7 @@ async function updateRootCertificates(
 ): Promise<WriteReceipt> {
   const { sub, rg, name } = idParts(gatewayId, "gateway");
   const r = receipt();
-  const gateways = clients.network(sub).virtualNetworkGateways;
+  const gateways = (await clients.network(sub)).virtualNetworkGateways;
   await callAzure(operation, `gateway ${rg}/${name}`, async () => {
     const gateway = await gateways.get(rg, name, r.options);
     const p2s = (gateway.vpnClientConfiguration ??= {});
@@ -95,7 +95,7 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
       const { sub, rg, name, slot, shown } = siteParts(appId);
       const vnetName = idParts(vnetId, "VNet").name;
       const r = receipt();
-      const web = clients.web(sub).webApps;
+      const web = (await clients.web(sub)).webApps;
       const envelope = { vnetResourceId: vnetId };
       const connection = slot
         ? await callAzure("putSlotVnetConnection", shown, () => web.createOrUpdateVnetConnectionSlot(rg, name, vnetName, slot, envelope, r.options))
@@ -113,7 +113,7 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     async deleteAppVnetConnection(appId, vnetName) {
       const { sub, rg, name, slot, shown } = siteParts(appId);
       const r = receipt();
-      const web = clients.web(sub).webApps;
+      const web = (await clients.web(sub)).webApps;
       const what = `the connection of ${shown} to ${vnetName}`;
       if (slot) await callAzure("deleteSlotVnetConnection", what, () => web.deleteVnetConnectionSlot(rg, name, vnetName, slot, r.options));
       else await callAzure("deleteAppVnetConnection", what, () => web.deleteVnetConnection(rg, name, vnetName, r.options));
@@ -137,8 +137,8 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     async generateVpnPackage(gatewayId) {
       const { sub, rg, name } = idParts(gatewayId, "gateway");
       const r = receipt();
-      const result = await callAzure("generateVpnPackage", `gateway ${rg}/${name}`, () =>
-        clients.network(sub).virtualNetworkGateways.generatevpnclientpackage(
+      const result = await callAzure("generateVpnPackage", `gateway ${rg}/${name}`, async () =>
+        (await clients.network(sub)).virtualNetworkGateways.generatevpnclientpackage(
           rg,
           name,
           { processorArchitecture: "Amd64" },
@@ -160,7 +160,7 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     async putAppVnetGateway(appId, vnetName, packageUri) {
       const { sub, rg, name, slot, shown } = siteParts(appId);
       const r = receipt();
-      const web = clients.web(sub).webApps;
+      const web = (await clients.web(sub)).webApps;
       const envelope = { vnetName, vpnPackageUri: packageUri.reveal() };
       const what = `the connection of ${shown} to ${vnetName}`;
       if (slot) await callAzure("putSlotVnetGateway", what, () => web.createOrUpdateVnetConnectionGatewaySlot(rg, name, vnetName, GATEWAY_NAME, slot, envelope, r.options));
@@ -171,8 +171,8 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     async putPlanVnetGateway(planId, vnetName, packageUri) {
       const { sub, rg, name } = idParts(planId, "plan");
       const r = receipt();
-      await callAzure("putPlanVnetGateway", `the connection of plan ${rg}/${name} to ${vnetName}`, () =>
-        clients.web(sub).appServicePlans.updateVnetGateway(rg, name, vnetName, GATEWAY_NAME, { vnetName, vpnPackageUri: packageUri.reveal() }, r.options),
+      await callAzure("putPlanVnetGateway", `the connection of plan ${rg}/${name} to ${vnetName}`, async () =>
+        (await clients.web(sub)).appServicePlans.updateVnetGateway(rg, name, vnetName, GATEWAY_NAME, { vnetName, vpnPackageUri: packageUri.reveal() }, r.options),
       );
       return { requestIds: r.requestIds };
     },
@@ -180,8 +180,8 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     async putPlanRoute(planId, vnetName, route) {
       const { sub, rg, name } = idParts(planId, "plan");
       const r = receipt();
-      await callAzure("putPlanRoute", `route ${route.name} of plan ${rg}/${name}`, () =>
-        clients.web(sub).appServicePlans.createOrUpdateVnetRoute(
+      await callAzure("putPlanRoute", `route ${route.name} of plan ${rg}/${name}`, async () =>
+        (await clients.web(sub)).appServicePlans.createOrUpdateVnetRoute(
           rg,
           name,
           vnetName,
@@ -196,8 +196,8 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     async deletePlanRoute(planId, vnetName, routeName) {
       const { sub, rg, name } = idParts(planId, "plan");
       const r = receipt();
-      await callAzure("deletePlanRoute", `route ${routeName} of plan ${rg}/${name}`, () =>
-        clients.web(sub).appServicePlans.deleteVnetRoute(rg, name, vnetName, routeName, r.options),
+      await callAzure("deletePlanRoute", `route ${routeName} of plan ${rg}/${name}`, async () =>
+        (await clients.web(sub)).appServicePlans.deleteVnetRoute(rg, name, vnetName, routeName, r.options),
       );
       return { requestIds: r.requestIds };
     },
@@ -206,7 +206,7 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
       const { sub, rg, names } = idParts(subnetId, "subnet");
       const [vnet = "", name = ""] = names;
       const r = receipt();
-      const subnets = clients.network(sub).subnets;
+      const subnets = (await clients.network(sub)).subnets;
       await callAzure("delegateSubnet", `subnet ${vnet}/${name}`, async () => {
         // GET-modify-PUT: a subnet PUT replaces its NSG, route table, service endpoints and delegations with what it
         // carries (azure-powershell#1551, azure-sdk-for-python#28350), so everything the GET returned goes back.
@@ -226,7 +226,7 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     async putRegionalIntegration(appId, subnetId) {
       const { sub, rg, name, slot, shown } = siteParts(appId);
       const r = receipt();
-      const web = clients.web(sub).webApps;
+      const web = (await clients.web(sub)).webApps;
       // "This requires that 1) swiftSupported is true … and 2) that the target Subnet has already been delegated"
       // (SwiftVirtualNetwork.tsp, createOrUpdateSwiftVirtualNetworkConnectionWithCheck).
       const envelope = { subnetResourceId: subnetId, swiftSupported: true };
@@ -241,7 +241,7 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     async deleteRegionalIntegration(appId) {
       const { sub, rg, name, slot, shown } = siteParts(appId);
       const r = receipt();
-      const web = clients.web(sub).webApps;
+      const web = (await clients.web(sub)).webApps;
       await appServiceCall(slot ? "deleteSlotRegionalIntegration" : "deleteRegionalIntegration", shown, r, (options) =>
         slot ? web.deleteSwiftVirtualNetworkSlot(rg, name, slot, options) : web.deleteSwiftVirtualNetwork(rg, name, options),
       );
@@ -251,7 +251,7 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     async setRouteAll(appId, enabled) {
       const { sub, rg, name, slot, shown } = siteParts(appId);
       const r = receipt();
-      const web = clients.web(sub).webApps;
+      const web = (await clients.web(sub)).webApps;
       // A PATCH of config/web changes only what it carries (webApps.updateConfiguration).
       await appServiceCall(slot ? "setSlotRouteAll" : "setRouteAll", shown, r, (options) =>
         slot ? web.updateConfigurationSlot(rg, name, slot, { vnetRouteAllEnabled: enabled }, options) : web.updateConfiguration(rg, name, { vnetRouteAllEnabled: enabled }, options),
@@ -262,7 +262,7 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     async putPeering(vnetId, peeringName, settings) {
       const { sub, rg, name } = idParts(vnetId, "VNet");
       const r = receipt();
-      const peerings = clients.network(sub).virtualNetworkPeerings;
+      const peerings = (await clients.network(sub)).virtualNetworkPeerings;
       await callAzure("putPeering", `peering ${peeringName} of VNet ${rg}/${name}`, async () => {
         // Keep what the existing peering already says (address spaces, sync level) and change only the flags.
         const existing: VirtualNetworkPeering = await peerings.get(rg, name, peeringName, r.options).catch((error: unknown) => {

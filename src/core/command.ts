@@ -5,6 +5,7 @@ import type { ApprovalStore } from "./approvals/approval-store.ts";
 import type { AuditLog } from "./audit.ts";
 import type { ChangeRequest } from "./changes/types.ts";
 import type { FixOffers } from "./diagnose/fix-offers.ts";
+import type { InventoryReads } from "./inventory-keeper.ts";
 import type { AlertStateStore, AzureReader, ChatPort, Clock, KuduRunner } from "./ports.ts";
 import type { Reply } from "./reply.ts";
 import type { ResourceRef } from "./resolve.ts";
@@ -13,7 +14,9 @@ import type { ResourceRef } from "./resolve.ts";
 export type ParamKind =
   | "app" | "plan" | "vnet" | "range" | "route" | "count" | "command" | "subscription" | "alert" | "duration" | "text"
   // A host name or IPv4 address: "host" with an optional :PORT, "host-port" with one, "host-name" without.
-  | "host" | "host-port" | "host-name";
+  | "host" | "host-port" | "host-name"
+  // A flag that takes no value (--fresh): present or not.
+  | "switch";
 
 /** A positional argument, e.g. { name: "APP", kind: "app" }. */
 export interface Param {
@@ -24,7 +27,7 @@ export interface Param {
   rest?: boolean;
 }
 
-/** An option such as --plan PLAN. */
+/** An option such as --plan PLAN, or a switch such as --fresh (kind "switch", value ""). */
 export interface Flag {
   name: string;
   value: string;
@@ -44,6 +47,11 @@ export class CommandArgs {
 
   constructor(values: ReadonlyMap<string, ParsedArg> | Record<string, string>) {
     this.#values = values instanceof Map ? values : new Map(Object.entries(values).map(([name, text]) => [name, { text }]));
+  }
+
+  /** True when the flag (a switch such as --fresh) was given. */
+  has(name: string): boolean {
+    return this.#values.has(name);
   }
 
   /** The words given for an optional argument, or undefined. */
@@ -92,6 +100,8 @@ export interface CommandContext {
   signal: AbortSignal;
   reader: AzureReader;
   subscriptions: readonly string[];
+  /** The kept inventory (list, show, plan, expiring, gateways answer from it; changes and diagnoses never do). */
+  inventory: InventoryReads;
   clock: Clock;
   /** What the asker may do (help shows it); the dispatcher has already enforced the command's own rule. */
   access: AccessPolicy;
@@ -137,12 +147,14 @@ export type CommandSpec = Omit<Command, "usage" | "flags" | "access"> & {
 /** Declares a command; its usage line is generated from the params so that the two cannot disagree. */
 export function defineCommand(spec: CommandSpec): Command {
   const flags = spec.flags ?? [];
+  // Options with a value first, switches last ("/vnet show APP [--fresh]"); the parser takes them anywhere.
   const words = [
-    ...flags.map((f) => `[${f.name} ${f.value}]`),
+    ...flags.filter((f) => f.kind !== "switch").map((f) => `[${f.name} ${f.value}]`),
     ...spec.params.map((p) => {
       const shown = spec.valueNames?.[p.name] ?? p.name;
       return p.optional ? `[${shown}]` : shown;
     }),
+    ...flags.filter((f) => f.kind === "switch").map((f) => `[${f.name}]`),
   ];
   const { valueNames: _valueNames, ...rest } = spec;
   return { ...rest, flags, access: spec.access ?? (spec.changesAzure ? OPERATORS_REQUEST_CHANGES : ANYONE), usage: ["/vnet", spec.name, ...words].join(" ") };

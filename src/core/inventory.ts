@@ -1,10 +1,11 @@
 /** The gateway-required integrations of the configured subscriptions, read with as few ARM calls as possible. */
 import { isBotError } from "../errors.ts";
 import { findVpnGateway } from "./eligibility.ts";
-import { createLimiter, type Limiter } from "./limiter.ts";
+import { createNetworkCache, readAppConnections, withCertificate, type NetworkCache } from "./inventory-reads.ts";
+import { createKeyedLimiter, type KeyedLimiter } from "./limiter.ts";
 import type { AppInfo, GatewayInfo, PlanInfo, VnetConnectionInfo, VnetInfo } from "./model.ts";
 import type { AzureReader } from "./ports.ts";
-import { nameOf, sameId } from "./resource-id.ts";
+import { nameOf } from "./resource-id.ts";
 import { sameName, type AppConnection } from "./connections.ts";
 
 /** One (plan, VNet) gateway-required integration with what vnetbot knows about its VNet and gateway. */
@@ -46,13 +47,14 @@ export interface Inventory {
 
 /** Options of a scan. */
 export interface InventoryOptions {
-  /** Reads in flight at once (default 4). */
+  /** Reads in flight at once per subscription (default 4). */
   concurrency?: number;
   /** Only plans for which this returns true are scanned. */
   planFilter?: (plan: PlanInfo) => boolean;
 }
 
 const NO_INTEGRATION_TIERS = new Set(["free", "shared"]);
+const SUBSCRIPTION_OF = /^\/subscriptions\/([^/]+)\//i;
 
 /** True when a plan may hold gateway-required integrations: Windows without containers, not Free or Shared. */
 export function mayHaveIntegrations(plan: PlanInfo): boolean {
@@ -69,55 +71,104 @@ export function isCertOnGateway(certBlob: string, gateway: GatewayInfo): boolean
  * Scans the subscriptions with the fewest reads real ARM allows, since site reads never say which VNet an app uses:
  * per subscription the plan list and the site list (paged); one plan-level VNet-connection read per plan that can
  * hold integrations and has apps; then, only on plans with a gateway-required connection, each app's connections and
- * slots, and each slot's connections; then each VNet and gateway once. All under one limiter.
+ * slots, and each slot's connections; then each VNet and gateway once.
  */
 export async function buildInventory(reader: AzureReader, subscriptions: readonly string[], options: InventoryOptions = {}): Promise<Inventory> {
-  const limit = createLimiter(options.concurrency ?? 4);
-  const failures: InventoryFailure[] = [];
-  const record = (scope: string, error: unknown) => {
-    failures.push({ scope, message: isBotError(error) ? error.message : "the read failed unexpectedly" });
-  };
+  return mergeInventories([...(await scanSubscriptions(reader, subscriptions, options)).values()]);
+}
 
-  const estates = await Promise.all(
-    subscriptions.map(async (subscriptionId) => {
-      try {
-        const [plans, apps] = await Promise.all([limit(() => reader.listPlans(subscriptionId)), limit(() => reader.listApps(subscriptionId))]);
-        return { plans, apps };
-      } catch (error) {
-        record(subscriptionId, error);
-        return { plans: [], apps: [] };
-      }
-    }),
-  );
-  const plans = estates.flatMap((estate) => estate.plans).filter((plan) => options.planFilter?.(plan) ?? true);
-  const apps = estates.flatMap((estate) => estate.apps);
-  const regionalCount = apps.filter((app) => app.regionalSubnetId !== undefined).length;
-  const appsOf = (plan: PlanInfo) => apps.filter((app) => sameId(app.planId, plan.id));
+/**
+ * The same scan, one inventory per subscription (its plans' integrations, its failures). Each subscription goes
+ * through its reads on its own, and each read waits for a slot of the subscription it is charged to: ARM throttles
+ * every subscription with a bucket of its own, and under one shared limiter and scan-wide steps the reads queued for
+ * a subscription whose bucket was empty took every slot while the other subscriptions' buckets stood full (ten
+ * subscriptions of 1,000 plans took five times their bound). VNets and gateways are still read once in all.
+ */
+export async function scanSubscriptions(reader: AzureReader, subscriptions: readonly string[], options: InventoryOptions = {}): Promise<Map<string, Inventory>> {
+  const perSubscription = createKeyedLimiter(options.concurrency ?? 4);
+  // Keyed by the subscription of a resource id, or by the id itself when it is a subscription's (its lists). A
+  // pattern rather than a parse of every id: a scan makes thousands of reads.
+  const limit: KeyedLimiter = (id, task) => perSubscription(SUBSCRIPTION_OF.exec(id)?.[1] ?? id, task);
+  const networks = createNetworkCache(reader, limit);
+  const unique = [...new Map(subscriptions.map((s) => [s.toLowerCase(), s])).values()];
+  const parts = await Promise.all(unique.map((subscriptionId) => scanSubscription(reader, subscriptionId, { limit, networks, planFilter: options.planFilter })));
+  return new Map(unique.map((subscriptionId, i) => [subscriptionId, parts[i]!]));
+}
+
+/** One inventory of several: integrations in the scan's order, counts added up, each failure once. */
+export function mergeInventories(parts: readonly Inventory[]): Inventory {
+  const failures = new Map(parts.flatMap((part) => part.failures).map((f) => [`${f.scope.toLowerCase()}|${f.message}`, f]));
+  return {
+    integrations: parts.flatMap((part) => part.integrations).sort((a, b) => key(a).localeCompare(key(b))),
+    regionalCount: parts.reduce((sum, part) => sum + part.regionalCount, 0),
+    plansScanned: parts.reduce((sum, part) => sum + part.plansScanned, 0),
+    failures: [...failures.values()],
+  };
+}
+
+interface ScanShared {
+  limit: KeyedLimiter;
+  networks: NetworkCache;
+  planFilter: InventoryOptions["planFilter"];
+}
+
+async function scanSubscription(reader: AzureReader, subscriptionId: string, { limit, networks, planFilter }: ScanShared): Promise<Inventory> {
+  const failures = new Map<string, InventoryFailure>();
+  const record = (scope: string, error: unknown) => {
+    failures.set(scope.toLowerCase(), { scope, message: isBotError(error) ? error.message : "the read failed unexpectedly" });
+  };
+  let listed: { plans: PlanInfo[]; apps: AppInfo[] };
+  try {
+    const [plans, apps] = await Promise.all([limit(subscriptionId, () => reader.listPlans(subscriptionId)), limit(subscriptionId, () => reader.listApps(subscriptionId))]);
+    listed = { plans, apps };
+  } catch (error) {
+    record(subscriptionId, error);
+    return { integrations: [], regionalCount: 0, plansScanned: 0, failures: [...failures.values()] };
+  }
+  const plans = listed.plans.filter((plan) => planFilter?.(plan) ?? true);
+  const appsByPlan = new Map<string, AppInfo[]>();
+  for (const app of listed.apps) {
+    const planKey = app.planId.toLowerCase();
+    const onPlan = appsByPlan.get(planKey);
+    if (onPlan) onPlan.push(app);
+    else appsByPlan.set(planKey, [app]);
+  }
+  const appsOf = (plan: PlanInfo) => appsByPlan.get(plan.id.toLowerCase()) ?? [];
   const candidates = plans.filter((plan) => mayHaveIntegrations(plan) && appsOf(plan).length > 0);
 
   let plansScanned = 0;
-  const found = await Promise.all(
-    candidates.map(async (plan) => {
-      try {
-        const connections = await limit(() => reader.listPlanVnetConnections(plan.id));
-        plansScanned += 1;
-        return connections.filter((connection) => !connection.isRegional).map((connection) => ({ plan, connection }));
-      } catch (error) {
-        record(plan.id, error);
-        return [];
-      }
-    }),
-  );
+  const found = (
+    await Promise.all(
+      candidates.map(async (plan) => {
+        try {
+          const connections = await limit(plan.id, () => reader.listPlanVnetConnections(plan.id));
+          plansScanned += 1;
+          return connections.filter((connection) => !connection.isRegional).map((connection) => ({ plan, connection }));
+        } catch (error) {
+          record(plan.id, error);
+          return [];
+        }
+      }),
+    )
+  ).flat();
 
-  const connectedPlans = new Map(found.flat().map(({ plan }) => [plan.id.toLowerCase(), plan]));
+  const connectedPlans = new Map(found.map(({ plan }) => [plan.id.toLowerCase(), plan]));
   const appConnections = await readAppConnections(reader, limit, [...connectedPlans.values()].flatMap(appsOf), connectedPlans, record);
-  const networks = createNetworkCache(reader, limit, record);
+  // Each plan's apps with a gateway-required connection, grouped once rather than looked for per integration.
+  const usersByPlan = new Map<string, AppConnection[]>();
+  for (const user of appConnections) {
+    if (user.connection === undefined) continue;
+    const planKey = user.app.planId.toLowerCase();
+    const onPlan = usersByPlan.get(planKey);
+    if (onPlan) onPlan.push(user);
+    else usersByPlan.set(planKey, [user]);
+  }
   const integrations = await Promise.all(
-    found.flat().map(async ({ plan, connection: planConnection }): Promise<Integration> => {
-      const users = appConnections.filter(({ app, connection }) => sameId(app.planId, plan.id) && connection !== undefined && sameName(connection.name, planConnection.name));
+    found.map(async ({ plan, connection: planConnection }): Promise<Integration> => {
+      const users = (usersByPlan.get(plan.id.toLowerCase()) ?? []).filter(({ connection }) => sameName(connection!.name, planConnection.name));
       const connection = withCertificate(planConnection, users.map((user) => user.connection!));
-      const vnet = await networks.vnet(connection.vnetId);
-      const gateways = vnet ? (await Promise.all(vnet.gatewayIds.map((id) => networks.gateway(id)))).filter((g) => g !== undefined) : [];
+      const vnet = await networks.vnet(connection.vnetId, record);
+      const gateways = vnet ? (await Promise.all(vnet.gatewayIds.map((id) => networks.gateway(id, record)))).filter((g) => g !== undefined) : [];
       const gateway = findVpnGateway(gateways);
       const missing = !vnet && networks.isMissing(connection.vnetId) ? "vnet" : !gateway && vnet?.gatewayIds.some(networks.isMissing) ? "gateway" : undefined;
       return {
@@ -135,84 +186,10 @@ export async function buildInventory(reader: AzureReader, subscriptions: readonl
     }),
   );
   integrations.sort((a, b) => key(a).localeCompare(key(b)));
-  return { integrations, regionalCount, plansScanned, failures };
-}
-
-/**
- * Each app's and slot's gateway-required connection on the plans that have one: the app's connection list and its
- * slot list, then each slot's connection list (a slot on one of those plans may be integrated on its own).
- */
-async function readAppConnections(
-  reader: AzureReader,
-  limit: Limiter,
-  apps: readonly AppInfo[],
-  connectedPlans: ReadonlyMap<string, PlanInfo>,
-  record: (scope: string, error: unknown) => void,
-): Promise<AppConnection[]> {
-  const read = async (app: AppInfo): Promise<AppConnection[]> => {
-    try {
-      const connections = await limit(() => reader.listAppVnetConnections(app.id));
-      return [{ app, connection: connections.find((c) => !c.isRegional) }];
-    } catch (error) {
-      record(app.id, error);
-      return [];
-    }
-  };
-  const perApp = await Promise.all(
-    apps.map(async (app) => {
-      const [own, slots] = await Promise.all([
-        read(app),
-        limit(() => reader.listSlots(app.id)).catch((error: unknown) => {
-          record(app.id, error);
-          return [];
-        }),
-      ]);
-      const onConnectedPlans = slots.filter((slot) => connectedPlans.has(slot.planId.toLowerCase()));
-      return [...own, ...(await Promise.all(onConnectedPlans.map(read))).flat()];
-    }),
-  );
-  return perApp.flat();
-}
-
-/**
- * The plan's connection with a certificate: whether the plan-level connection carries certBlob is not documented
- * (the app-level one does: Microsoft's connect script reads CertBlob from the app's PUT), so an app's is used
- * when the plan's has none.
- */
-function withCertificate(connection: VnetConnectionInfo, appConnections: readonly VnetConnectionInfo[]): VnetConnectionInfo {
-  if (connection.certBlob) return connection;
-  const withBlob = appConnections.find((c) => c.certBlob);
-  if (!withBlob) return connection;
-  return { ...connection, certBlob: withBlob.certBlob, certThumbprint: connection.certThumbprint ?? withBlob.certThumbprint, certificate: withBlob.certificate };
+  const regionalCount = listed.apps.filter((app) => app.regionalSubnetId !== undefined).length;
+  return { integrations, regionalCount, plansScanned, failures: [...failures.values()] };
 }
 
 function key(integration: Integration): string {
   return `${integration.plan.name}|${integration.vnetName}`.toLowerCase();
-}
-
-/** Each VNet and gateway is read once however many integrations share it; failed reads are recorded once. */
-function createNetworkCache(reader: AzureReader, limit: Limiter, record: (scope: string, error: unknown) => void) {
-  const vnets = new Map<string, Promise<VnetInfo | undefined>>();
-  const gateways = new Map<string, Promise<GatewayInfo | undefined>>();
-  const missing = new Set<string>();
-  const once = <T>(cache: Map<string, Promise<T | undefined>>, id: string, read: () => Promise<T>) => {
-    const cacheKey = id.toLowerCase();
-    let pending = cache.get(cacheKey);
-    if (!pending) {
-      pending = limit(read).catch((error: unknown) => {
-        // Gone is an answer, not a failed read: the integration says what is missing (and alerts call it down).
-        if (isBotError(error) && error.kind === "not-found") missing.add(cacheKey);
-        else record(id, error);
-        return undefined;
-      });
-      cache.set(cacheKey, pending);
-    }
-    return pending;
-  };
-  return {
-    vnet: (id: string) => once(vnets, id, () => reader.getVnet(id)),
-    gateway: (id: string) => once(gateways, id, () => reader.getGateway(id)),
-    /** True once a read of this id answered "not found". */
-    isMissing: (id: string) => missing.has(id.toLowerCase()),
-  };
 }

@@ -26,3 +26,17 @@ export function createLimiter(concurrency: number): Limiter {
     }
   };
 }
+
+/** A limiter per key: tasks of one key never wait for another key's. */
+export type KeyedLimiter = <T>(key: string, task: () => Promise<T>) => Promise<T>;
+
+/** Creates a limiter of `concurrency` slots for each key (compared case-insensitively). */
+export function createKeyedLimiter(concurrency: number): KeyedLimiter {
+  const limiters = new Map<string, Limiter>();
+  return (key, task) => {
+    const name = key.toLowerCase();
+    let limit = limiters.get(name);
+    if (!limit) limiters.set(name, (limit = createLimiter(concurrency)));
+    return limit(task);
+  };
+}

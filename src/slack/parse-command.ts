@@ -45,6 +45,10 @@ function parseArgs(command: Command, words: string[]): CommandArgs {
     }
     const flag = command.flags.find((f) => f.name === word.toLowerCase());
     if (!flag) throw usage(`\`${shorten(word)}\` is not an option of \`/vnet ${command.name}\`.`);
+    if (flag.kind === "switch") {
+      args.set(flag.name, { text: flag.name });
+      continue;
+    }
     const value = words[++i];
     if (value === undefined || value.startsWith("--")) throw usage(`\`${flag.name}\` needs a value: ${flag.value}.`);
     args.set(flag.name, check(flag.kind, flag.value, value, usage));
@@ -105,6 +109,7 @@ function check(kind: ParamKind, name: string, value: string, usage: (message: st
       if (!/^[A-Za-z][A-Za-z -]{0,40}$/.test(value)) throw usage(`\`${shorten(value)}\` is not a command name.`);
       return { text: value };
     case "text":
+    case "switch":
       return { text: value };
   }
 }

@@ -19,7 +19,7 @@ async function start(throttling: EstateSeedInput["throttling"], pacing?: PacingO
   return h;
 }
 
-const readVnet = (options: { abortSignal?: AbortSignal } = {}) => h!.clients.network(SUB).virtualNetworks.get("rg-net", "vnet-hub", options);
+const readVnet = async (options: { abortSignal?: AbortSignal } = {}) => (await h!.clients.network(SUB)).virtualNetworks.get("rg-net", "vnet-hub", options);
 
 describe("pacing against ARM's throttling", () => {
   it("takes a burst of reads larger than the bucket without a single 429: the first goes alone, the rest follow the bucket", async () => {
@@ -49,9 +49,9 @@ describe("pacing against ARM's throttling", () => {
 
   it("draws web, network and plain ARM reads of one subscription from one budget", async () => {
     await start(SMALL, { limits: SMALL });
-    const web = h!.clients.web(SUB);
-    const network = h!.clients.network(SUB);
-    const arm = h!.clients.arm;
+    const web = await h!.clients.web(SUB);
+    const network = await h!.clients.network(SUB);
+    const arm = await h!.clients.arm();
 
     await Promise.all([
       ...Array.from({ length: 3 }, () => web.webApps.get("rg-web", "app-a")),
@@ -68,7 +68,7 @@ describe("pacing against ARM's throttling", () => {
     await readVnet();
 
     await Promise.all(Array.from({ length: 20 }, () => readVnet()));
-    await h!.clients.web(SUB).appServicePlans.createOrUpdateVnetRoute("rg-web", "plan-std", "vnet-hub", "r1", { startAddress: "10.99.0.0/16" });
+    await (await h!.clients.web(SUB)).appServicePlans.createOrUpdateVnetRoute("rg-web", "plan-std", "vnet-hub", "r1", { startAddress: "10.99.0.0/16" });
 
     expect(h!.clients.pacingStats()).toEqual({ requestsWaited: 0, totalWaitMs: 0, longestWaitMs: 0, waiting: 0 });
     expect(h!.sim.throttling.throttled).toEqual({ reads: 0, writes: 0, deletes: 0 });

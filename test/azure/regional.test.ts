@@ -71,7 +71,7 @@ describe("AzureReader: what regional integration needs to know", () => {
 
 describe("AzureWriter.delegateSubnet: GET-modify-PUT", () => {
   it("keeps the NSG, route table and service endpoints that a naive PUT drops", async () => {
-    const subnets = h.clients.network(SUB).subnets;
+    const subnets = (await h.clients.network(SUB)).subnets;
     await subnets.createOrUpdate("rg-net", "vnet-apps", "snet-third", { addressPrefix: "10.30.8.0/26", delegations: [{ name: "d", serviceName: "Microsoft.Web/serverFarms" }] }, { updateIntervalInMs: 0 });
     const naive = await h.reader.getSubnet(subnetId("vnet-apps", "snet-third"));
 

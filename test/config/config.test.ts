@@ -175,6 +175,7 @@ schedule: { timezone: Europe/Riga, certificates: "0 9 * * 1-5", gateways: "*/5 *
     ["a zero expiry", "approvals: { expireAfterMinutes: 0 }", "bot.yaml: approvals.expireAfterMinutes: invalid value (got 0). Hint: use a whole number of minutes from 1 to 10080"],
     ["an unknown time zone", "schedule: { timezone: Mars/Olympus }", 'bot.yaml: schedule.timezone: invalid value (got "Mars/Olympus"). Hint: use an IANA time zone name'],
     ["a cron expression with too few fields", "schedule: { certificates: '0 9 *' }", 'bot.yaml: schedule.certificates: "0 9 *" is not a valid cron expression (expected 5 or 6 fields but got 3). Hint: five fields'],
+    ["an inventory schedule that is not a cron expression", "schedule: { inventory: 'hourly' }", 'bot.yaml: schedule.inventory: "hourly" is not a valid cron expression'],
     ["a section that is not a mapping", "access: everyone", 'bot.yaml: access: expected a mapping with approvers, operators (got "everyone"). Hint: write access as a mapping'],
     ["broken YAML", "azure: [", "bot.yaml: not valid YAML"],
   ])("reports %s with a hint", (_name, yaml, message) => {

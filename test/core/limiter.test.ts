@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLimiter } from "../../src/core/limiter.ts";
+import { createKeyedLimiter, createLimiter } from "../../src/core/limiter.ts";
 
 /** A task that finishes when the test says so. */
 function gate() {
@@ -41,5 +41,21 @@ describe("createLimiter", () => {
 
     await expect(failed).rejects.toThrow("boom");
     expect(await next).toBe("ran");
+  });
+});
+
+describe("createKeyedLimiter", () => {
+  it("runs a task of one key while another key's slots are all taken", async () => {
+    const limit = createKeyedLimiter(1);
+    const held = gate();
+
+    const blocked = limit("sub-a", () => held.opened);
+    const queued = limit("SUB-A", async () => "after a");
+    const other = await limit("sub-b", async () => "b ran");
+    held.open();
+
+    expect(other).toBe("b ran");
+    expect(await queued).toBe("after a");
+    await blocked;
   });
 });

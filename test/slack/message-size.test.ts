@@ -52,6 +52,15 @@ describe("long answers within one Slack message", () => {
     expect(textOf(answer)).toMatch(/…and \d+ more lines not shown/);
     expect(slack.api.calls.filter((c) => c.method === "response_url").every((c) => c.ok)).toBe(true);
   });
+
+  it("keeps the kept inventory's age in a list cut to one message", async () => {
+    await slack.ask(PEOPLE.bystander, "list");
+
+    const answer = await slack.ask(PEOPLE.bystander, "list");
+
+    expect(textOf(answer)).toMatch(/…and \d+ more lines not shown/);
+    expect(textOf(answer)).toContain("Inventory as of 09:00 UTC (under a minute ago); `--fresh` reads Azure now.");
+  });
 });
 
 describe("the local Web API refuses what Slack refuses", () => {

@@ -31,12 +31,12 @@ describe("command table and manifest", () => {
   it("generates every usage line from the command's parameters", () => {
     expect(commands.map((c) => c.usage)).toEqual([
       "/vnet help [command]",
-      "/vnet list [--subscription ID] [--plan PLAN]",
-      "/vnet show APP",
-      "/vnet plan PLAN",
+      "/vnet list [--subscription ID] [--plan PLAN] [--fresh]",
+      "/vnet show APP [--fresh]",
+      "/vnet plan PLAN [--fresh]",
       "/vnet routes PLAN VNET",
-      "/vnet expiring [MONTHS]",
-      "/vnet gateways",
+      "/vnet expiring [MONTHS] [--fresh]",
+      "/vnet gateways [--fresh]",
       "/vnet snooze ALERT DURATION REASON",
       "/vnet diagnose APP [HOST[:PORT]]",
       "/vnet tcpping APP HOST:PORT",

@@ -37,7 +37,7 @@ function appLabels(integrations: readonly Integration[]): string[] {
  * Health is read once per gateway that is neither failed nor busy; failed reads are reported through `failures`.
  */
 export async function gatewayFindings(
-  reader: AzureReader,
+  reader: Pick<AzureReader, "getResourceHealth">,
   integrations: readonly Integration[],
   options: { concurrency?: number; failures?: string[] } = {},
 ): Promise<ProblemFinding[]> {

@@ -166,16 +166,20 @@ const key = (id: string) => id.toLowerCase();
 /** A map keyed by ARM id, compared case-insensitively as ARM does. */
 export class IdMap<T extends { id: string }> {
   readonly #items = new Map<string, T>();
+  /** Goes up with every set and delete, so that indexes built over the map know when they are stale. */
+  version = 0;
 
   /** Adds or replaces a resource. */
   set(item: T): T {
     this.#items.set(key(item.id), item);
+    this.version += 1;
     return item;
   }
   get(id: string): T | undefined {
     return this.#items.get(key(id));
   }
   delete(id: string): boolean {
+    this.version += 1;
     return this.#items.delete(key(id));
   }
   /** The first resource with this name (tests use names; ids are long). */
@@ -275,17 +279,37 @@ export class SimulatorState {
 
   /** The production apps of a subscription (site lists leave slots out). */
   productionApps(): SimApp[] {
-    return this.apps.values().filter((app) => app.slotOf === undefined);
+    return [...this.#appIndex().production];
   }
 
   /** The slots of an app. */
   slotsOf(appId: string): SimApp[] {
-    return this.apps.values().filter((app) => app.slotOf !== undefined && key(app.slotOf) === key(appId));
+    return [...(this.#appIndex().slotsByApp.get(key(appId)) ?? [])];
   }
 
   /** The apps and slots of a plan. */
   appsOf(planId: string): SimApp[] {
-    return this.apps.values().filter((app) => key(app.planId) === key(planId));
+    return [...(this.#appIndex().byPlan.get(key(planId)) ?? [])];
+  }
+
+  #index: { version: number; production: SimApp[]; slotsByApp: Map<string, SimApp[]>; byPlan: Map<string, SimApp[]> } | undefined;
+
+  // Built again only when an app is added or removed: a plan list of a 10,000-app estate asked every app about
+  // every plan (numberOfSites) on every page, which made the simulator, not the throttling, the bound of a scan.
+  #appIndex() {
+    if (this.#index?.version === this.apps.version) return this.#index;
+    const index = { version: this.apps.version, production: [] as SimApp[], slotsByApp: new Map<string, SimApp[]>(), byPlan: new Map<string, SimApp[]>() };
+    const add = (map: Map<string, SimApp[]>, id: string, app: SimApp) => {
+      const list = map.get(key(id));
+      if (list) list.push(app);
+      else map.set(key(id), [app]);
+    };
+    for (const app of this.apps.values()) {
+      if (app.slotOf === undefined) index.production.push(app);
+      else add(index.slotsByApp, app.slotOf, app);
+      add(index.byPlan, app.planId, app);
+    }
+    return (this.#index = index);
   }
 
   /** The VNet (by id) each app of the plan connects to through a gateway, deduplicated. */

@@ -1,0 +1,22 @@
+/**
+ * The floor of the ack benchmark: a bare Bolt app in HTTP mode whose /vnet handler only acks, configured as the bot
+ * configures Bolt (signature checks, processBeforeResponse false, the same Web API stand-in), with /healthz for
+ * readiness. Started by bot-process.ts with PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_API_URL.
+ */
+import { App, LogLevel } from "@slack/bolt";
+
+const env = (name: string) => process.env[name] ?? "";
+const app = new App({
+  token: env("SLACK_BOT_TOKEN"),
+  signingSecret: env("SLACK_SIGNING_SECRET"),
+  port: Number(env("PORT")),
+  processBeforeResponse: false,
+  logLevel: LogLevel.ERROR,
+  clientOptions: { slackApiUrl: env("SLACK_API_URL") },
+  customRoutes: [{ path: "/healthz", method: ["GET"], handler: (_req, res) => void res.writeHead(200).end("ok") }],
+});
+app.command("/vnet", async ({ ack }) => {
+  await ack();
+});
+await app.start({ port: Number(env("PORT")), host: "127.0.0.1" });
+process.once("SIGTERM", () => void app.stop().then(() => process.exit(0)));

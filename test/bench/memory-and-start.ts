@@ -1,0 +1,80 @@
+/**
+ * Benchmark: the bot's memory and start, and /vnet list from the kept inventory, on the large estate. Prints
+ * figures; asserts nothing. Run: `. scripts/node24.sh && node test/bench/memory-and-start.ts [--plans 1000] [--subscriptions 10] [--starts 5]`
+ * (`--node-args "--max-semi-space-size=16"` starts the bot with those Node options, to see what V8's settings cost).
+ *
+ * The bot is `node src/main.ts` in its own process, as production runs it (bot-process.ts); its memory is read from
+ * /proc (VmRSS now, VmHWM the highest since it started). The simulator (ARM's throttling on) runs in another process.
+ * - start to ready: spawning the process to the first 200 from /healthz, with the store already present (a first
+ *   start creates it), the median of several starts;
+ * - RSS idle once ready; the peak while `/vnet list --fresh` scans the whole estate (and keeps it); idle after;
+ * - `/vnet list` from the kept inventory: sending the signed command to its answer at the response URL, and the ARM
+ *   requests it made.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startLocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
+import { BENCH_SLACK, sendCommand, startBotProcess, startTokenEndpoint, type BotProcess } from "./bot-process.ts";
+import { describeEstate, estateOptionsFromArgs, generateEstate, subscriptionId } from "./estate-generator.ts";
+import { percentile, printFigures, type Figure } from "./report.ts";
+import { startSimulatorProcess } from "./simulator-process.ts";
+
+const argv = process.argv.slice(2);
+const options = estateOptionsFromArgs(argv);
+const starts = Number(argv[argv.indexOf("--starts") + 1] ?? 5) || 5;
+const nodeArgs = argv.includes("--node-args") ? (argv[argv.indexOf("--node-args") + 1] ?? "").split(" ").filter(Boolean) : [];
+const subscriptions = Array.from({ length: options.subscriptions }, (_, i) => subscriptionId(i));
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const mb = (value: number | undefined) => (value === undefined ? "n/a" : `${value.toFixed(0)} MB`);
+
+const sim = await startSimulatorProcess(options);
+const api = await startLocalWebApi({ token: BENCH_SLACK.botToken, users: [{ id: BENCH_SLACK.operator, name: "operator" }, { id: BENCH_SLACK.approver, name: "approver" }] });
+const token = await startTokenEndpoint();
+const dir = mkdtempSync(join(tmpdir(), "vnetbot-bench-"));
+let bot: BotProcess | undefined;
+try {
+  const start = () => startBotProcess({ sim, slackApiUrl: api.url, subscriptions, dir, token, nodeArgs });
+  // The first start creates and migrates the store; the ones measured find it present.
+  await (await start()).stop();
+  const readyMs: number[] = [];
+  for (let i = 0; i < starts; i++) {
+    if (bot) await bot.stop();
+    bot = await start();
+    readyMs.push(bot.readyMs);
+  }
+  bot = bot!;
+  await settle(3_000);
+  const idle = bot.memory();
+
+  const scan = await sendCommand(bot.port, api, "list --fresh", { answerTimeoutMs: 15 * 60_000 });
+  const scanMs = await scan.answered;
+  const peak = bot.memory();
+  await settle(3_000);
+  const idleAfter = bot.memory();
+
+  const kept: number[] = [];
+  const before = (await sim.stats()).requests;
+  for (let i = 0; i < 5; i++) kept.push(await (await sendCommand(bot.port, api, "list")).answered);
+  const keptRequests = (await sim.stats()).requests - before;
+  const answer = api.workspace.ephemerals(BENCH_SLACK.operator).at(-1);
+
+  const medianReady = percentile(readyMs, 50);
+  const figures: Figure[] = [
+    { name: "start to ready (median)", measured: `${medianReady.toFixed(0)} ms`, against: `${starts} starts, ${Math.min(...readyMs).toFixed(0)}-${Math.max(...readyMs).toFixed(0)} ms`, goal: "≤ 1000 ms", meets: medianReady <= 1000 },
+    { name: "RSS idle, once ready", measured: mb(idle?.rssMb), goal: "≤ 80 MB", ...(idle ? { meets: idle.rssMb <= 80 } : {}) },
+    { name: "RSS peak, scan of the estate", measured: mb(peak?.peakMb), against: `scan answered in ${(scanMs / 1000).toFixed(1)} s`, goal: "≤ 150 MB", ...(peak ? { meets: peak.peakMb <= 150 } : {}) },
+    { name: "RSS idle, after the scan", measured: mb(idleAfter?.rssMb) },
+    { name: "/vnet list, kept (median)", measured: `${percentile(kept, 50).toFixed(0)} ms`, against: `max ${Math.max(...kept).toFixed(0)} ms, ${keptRequests} ARM requests`, goal: "< 2000 ms, 0 requests", meets: Math.max(...kept) < 2000 && keptRequests === 0 },
+  ];
+  printFigures(`Memory and start of node ${nodeArgs.length > 0 ? `${nodeArgs.join(" ")} ` : ""}src/main.ts on ${options.plans} plans, ${options.apps} apps in ${options.subscriptions} subscription(s)`, figures, [
+    `estate: ${describeEstate(generateEstate(options))}`,
+    `kept answer: ${answer?.text ?? "none"}`,
+  ]);
+} finally {
+  await bot?.stop();
+  await sim.close();
+  await api.close();
+  await token.close();
+  rmSync(dir, { recursive: true, force: true });
+}

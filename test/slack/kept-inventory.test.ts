@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { NOW } from "../support/demo-estate.ts";
+import { PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+
+// The kept inventory lives in the bot's store: each test starts with an empty one.
+let slack: SlackHarness;
+let now: Date;
+beforeEach(async () => {
+  now = NOW;
+  slack = await startSlackHarness({ clock: { now: () => now } });
+});
+afterEach(() => slack.close());
+
+/** Asks as a bystander; resolves with the answer's text and how many requests ARM saw meanwhile. */
+async function ask(text: string) {
+  const before = slack.sim.requests.length;
+  const reply = textOf(await slack.ask(PEOPLE.bystander, text));
+  return { reply, armRequests: slack.sim.requests.length - before };
+}
+
+const AGE = "Inventory as of 09:00 UTC (12 minutes ago); `--fresh` reads Azure now.";
+
+describe("reads from the kept inventory", () => {
+  it("reads Azure for the first /vnet list, then answers the next without one ARM request, saying how old it is", async () => {
+    const first = await ask("list");
+    now = new Date(NOW.getTime() + 12 * 60_000);
+
+    const second = await ask("list");
+
+    expect(first.armRequests).toBeGreaterThan(0);
+    expect(first.reply).not.toContain("Inventory as of");
+    expect(second.armRequests).toBe(0);
+    expect(second.reply).toContain("7 gateway-required integrations in 3 plans");
+    expect(second.reply).toContain(AGE);
+  });
+
+  it.each([
+    { command: "list --plan plan-orders", shows: "*plan-orders* → *vnet-hub*" },
+    { command: "show orders-web", shows: "*Gateway*\\ngw-hub (VpnGw1, Succeeded; 2 of 20 root certificates)" },
+    { command: "show orders-api/staging", shows: "*VNet*\\nvnet-hub" },
+    { command: "plan plan-platform", shows: "5 of 5 VNets" },
+    { command: "expiring", shows: "billing-legacy" },
+    { command: "gateways", shows: "gw-legacy" },
+  ])("answers /vnet $command from it without reading Azure", async ({ command, shows }) => {
+    await ask("list");
+    now = new Date(NOW.getTime() + 12 * 60_000);
+
+    const { reply, armRequests } = await ask(command);
+
+    expect(armRequests).toBe(0);
+    expect(reply).toContain(shows);
+    expect(reply).toContain(AGE);
+  });
+
+  it.each([
+    { row: "an app without gateway-required integration", command: "show linux-api", shows: "linux-api has no gateway-required VNet integration." },
+    { row: "a plan without integrations", command: "plan plan-linux", shows: "0 of 5 VNets" },
+  ])("reads Azure for $row, which the kept inventory does not know", async ({ command, shows }) => {
+    await ask("list");
+
+    const { reply, armRequests } = await ask(command);
+
+    expect(armRequests).toBeGreaterThan(0);
+    expect(reply).toContain(shows);
+    expect(reply).not.toContain("Inventory as of");
+  });
+
+  it("reads Azure with --fresh, and keeps what it read for the next answer", async () => {
+    await ask("list");
+    slack.sim.state.gateways.named("gw-hub").provisioningState = "Failed";
+
+    const kept = await ask("gateways");
+    const fresh = await ask("gateways --fresh");
+    const after = await ask("gateways");
+
+    expect(kept.reply).not.toContain("*Gateway gw-hub (vnet-hub)* is down");
+    expect(fresh.armRequests).toBeGreaterThan(0);
+    expect(fresh.reply).toContain("*Gateway gw-hub (vnet-hub)* is down");
+    expect(fresh.reply).not.toContain("Inventory as of");
+    expect(after.armRequests).toBe(0);
+    expect(after.reply).toContain("*Gateway gw-hub (vnet-hub)* is down");
+  });
+
+  it("shows a change the bot made in the next /vnet list, which still reads nothing from Azure", async () => {
+    await ask("list");
+    const message = await slack.requestChange("disconnect orders-web");
+    await slack.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(textOf(message))?.[1] ?? "", message);
+    await slack.bot.idle();
+
+    const { reply, armRequests } = await ask("list");
+
+    expect(textOf(slack.current(message))).toContain("Done");
+    expect(armRequests).toBe(0);
+    expect(reply).toContain("*plan-orders* → *vnet-hub* · apps: orders-api, orders-api/staging\\ngateway gw-hub");
+    expect(reply).not.toContain("orders-web");
+  });
+});
+
+describe("the --fresh switch", () => {
+  it.each(["show --fresh orders-web", "show orders-web --fresh"])("is taken before or after the app: /vnet %s", async (command) => {
+    await ask("list");
+
+    const { reply, armRequests } = await ask(command);
+
+    expect(armRequests).toBeGreaterThan(0);
+    expect(reply).toContain("*VNet*\\nvnet-hub");
+    expect(reply).not.toContain("Inventory as of");
+  });
+});
