@@ -3,7 +3,7 @@
  * local mode the ARM simulator, the Slack stand-in and the browser playground first. main.ts passes what only it may
  * import (the command table and the scheduled jobs); the end-to-end tests start the same stack here on a free port.
  */
-import { createAzureClients, createAzureReader, createAzureWriter, createKuduRunner, defaultCredential } from "./azure/index.ts";
+import { createAzureClients, createAzureReader, createAzureWriter, createKuduRunner, defaultCredential, probeAzure } from "./azure/index.ts";
 import { createBot } from "./bot.ts";
 import type { Config } from "./config.ts";
 import type { AlertDeps } from "./core/alerts/alert-deps.ts";
@@ -12,7 +12,10 @@ import type { Clock } from "./core/ports.ts";
 import type { Logger } from "./log.ts";
 import { startLocalEnvironment, type LocalEnvironment } from "./local/local-environment.ts";
 import { createPlayground } from "./local/playground.ts";
-import { startScheduler, type ScheduledJob } from "./schedule/scheduler.ts";
+import { createMetrics } from "./metrics.ts";
+import type { ReadinessReport } from "./readiness.ts";
+import { alertsCounted, observeJobs } from "./schedule/observe-jobs.ts";
+import { startScheduler, type RunOutcome, type ScheduledJob } from "./schedule/scheduler.ts";
 import { openStore } from "./store/open-store.ts";
 
 /** What the bot is started from. */
@@ -25,6 +28,10 @@ export interface StartBotOptions {
   jobs: (deps: AlertDeps, config: Config) => ScheduledJob[];
   /** Overrides config.port, e.g. 0 for any free port. */
   port?: number;
+  /** How Azure is signed in to (default: DefaultAzureCredential; local mode: the simulator's). */
+  credential?: ReturnType<typeof defaultCredential>;
+  /** How long /readyz reuses its last answer (default 15 s). */
+  readinessCacheMs?: number;
 }
 
 /** The running bot. */
@@ -36,6 +43,10 @@ export interface RunningBot {
   local: LocalEnvironment | undefined;
   /** Stops the scheduler, the bot and the local stand-ins, and closes the store. */
   stop(): Promise<void>;
+  /** Whether the store, Slack and Azure were usable when the bot started (logged, and what /readyz said then). */
+  readyAtStart: ReadinessReport;
+  /** Runs a scheduled job now, as its schedule would. */
+  runJob(name: string): Promise<RunOutcome>;
 }
 
 /** Starts everything; resolves once the bot listens. */
@@ -45,7 +56,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const config = local?.config ?? options.config;
   if (config.azure.subscriptions.length === 0) logger.warn("azure.subscriptions is empty: /vnet list will find nothing. Add subscription ids to the config file.");
 
-  const clients = createAzureClients({ credential: local?.credential ?? defaultCredential(), cloud: config.azure.cloud, armEndpoint: config.armEndpoint });
+  const metrics = createMetrics({ processMetrics: true });
+  const credential = local?.credential ?? options.credential ?? defaultCredential();
+  const clients = createAzureClients({ credential, cloud: config.azure.cloud, armEndpoint: config.armEndpoint, observeResponse: metrics.armResponse });
   const reader = createAzureReader(clients);
   const stores = await openStore(config, logger);
   const playground = local ? createPlayground({ slack: local.slack, signingSecret: config.secrets.signingSecret?.reveal() ?? "", logger }) : undefined;
@@ -58,16 +71,23 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     kudu: createKuduRunner(clients, config.azure.kuduUrl),
     stores,
     commands: options.commands,
+    metrics,
+    // A token and one read of each subscription: a broken credential or role shows at start, not as "0 integrations".
+    readinessChecks: [{ name: "azure", check: (signal) => probeAzure(clients, config.azure.subscriptions, signal) }],
+    ...(options.readinessCacheMs === undefined ? {} : { readinessCacheMs: options.readinessCacheMs }),
     ...(playground ? { customRoutes: playground.routes } : {}),
     ...(options.port === undefined ? {} : { port: options.port }),
   });
 
   const port = await bot.start();
-  const scheduler = startScheduler({ schedule: config.schedule, jobs: alertJobs(), logger, clock });
+  const readyAtStart = await bot.readiness.report();
+  const scheduler = startScheduler({ schedule: config.schedule, jobs: observeJobs(alertJobs(), metrics), logger, clock });
   return {
     config,
     port,
     local,
+    readyAtStart,
+    runJob: (name) => scheduler.runNow(name),
     async stop() {
       await scheduler.stop();
       // Open event streams would keep the HTTP server from closing.
@@ -86,7 +106,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     }
     const { timezone, certificateWarningMonths, reminderHours } = config.schedule;
     const deps: AlertDeps = {
-      reader, store: stores.alerts, chat: bot.chat, logger, channel, subscriptions: config.azure.subscriptions,
+      reader, store: stores.alerts, chat: alertsCounted(bot.chat, metrics), logger, channel, subscriptions: config.azure.subscriptions,
       certificateWarningMonths, reminderHours, ...(timezone ? { timezone } : {}),
     };
     return options.jobs(deps, config);

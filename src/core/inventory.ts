@@ -1,5 +1,5 @@
 /** The gateway-required integrations of the configured subscriptions, read with as few ARM calls as possible. */
-import { isBotError } from "../errors.ts";
+import { BotError, isBotError } from "../errors.ts";
 import { findVpnGateway } from "./eligibility.ts";
 import { createLimiter, type Limiter } from "./limiter.ts";
 import type { AppInfo, GatewayInfo, PlanInfo, VnetConnectionInfo, VnetInfo } from "./model.ts";
@@ -85,10 +85,13 @@ export async function buildInventory(reader: AzureReader, subscriptions: readonl
         return { plans, apps };
       } catch (error) {
         record(subscriptionId, error);
-        return { plans: [], apps: [] };
+        return { plans: [], apps: [], error };
       }
     }),
   );
+  // Nothing read is not "0 integrations": say so, with the first reason (a sign-in failure names its credential).
+  const failed = estates.flatMap((estate) => ("error" in estate ? [estate.error] : []));
+  if (subscriptions.length > 0 && failed.length === subscriptions.length) throw everySubscriptionFailed(failed);
   const plans = estates.flatMap((estate) => estate.plans).filter((plan) => options.planFilter?.(plan) ?? true);
   const apps = estates.flatMap((estate) => estate.apps);
   const regionalCount = apps.filter((app) => app.regionalSubnetId !== undefined).length;
@@ -136,6 +139,16 @@ export async function buildInventory(reader: AzureReader, subscriptions: readonl
   );
   integrations.sort((a, b) => key(a).localeCompare(key(b)));
   return { integrations, regionalCount, plansScanned, failures };
+}
+
+// A BotError when every failure was one (its hint kept); otherwise the first internal error, to be logged with a ref.
+function everySubscriptionFailed(errors: unknown[]): Error {
+  const internal = errors.find((error) => !isBotError(error));
+  if (internal !== undefined) return internal instanceof Error ? internal : new Error(String(internal));
+  const first = errors[0] as BotError;
+  const reasons = [...new Set(errors.map((error) => (error as BotError).message))].join(" ");
+  const what = errors.length === 1 ? "the configured subscription" : `any of the ${errors.length} configured subscriptions`;
+  return new BotError(first.kind, `vnetbot could not read ${what}, so it cannot tell which integrations exist: ${reasons}`, first.hint ? { hint: first.hint } : {});
 }
 
 /**
