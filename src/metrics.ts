@@ -63,7 +63,14 @@ export function createMetrics(options: { processMetrics?: boolean; now?: () => D
     registers,
     async collect() {
       if (!readApprovals) return;
-      const records = await readApprovals();
+      // A store that cannot answer leaves these two out of the scrape rather than failing it: /readyz names the store.
+      const records = await readApprovals().catch(() => undefined);
+      if (!records) {
+        // Not the last known counts: a stale number would look like a truth the store no longer confirms.
+        this.reset();
+        oldest.reset();
+        return;
+      }
       for (const state of ACTIVE_APPROVAL_STATES) this.set({ state }, records.filter((r) => r.status === state).length);
       oldest.set(Math.max(0, ...records.filter((r) => r.status === "pending").map((r) => (now().getTime() - r.createdAt.getTime()) / 1000)));
     },

@@ -58,9 +58,15 @@ export function credentialFailure(error: unknown): BotError {
 function describeSource(error: NamedError): string {
   const text = firstLine(error.message ?? "");
   const named = /^(\w*Credential)\b[:\s]*(?:is unavailable\.?\s*)?([\s\S]*)$/.exec(text);
-  if (named) return `${named[1]}: ${short(named[2] || "unavailable")}`;
+  if (named) return `${named[1]}: ${firstSentence(named[2] || "unavailable")}`;
   const known = SOURCES.find(([pattern]) => pattern.test(text));
-  return known ? `${known[1]}: ${short(text)}` : short(text);
+  return known ? `${known[1]}: ${firstSentence(text)}` : firstSentence(text);
+}
+
+// One sentence per source: six of them follow each other in one message.
+function firstSentence(text: string): string {
+  const sentence = /^[\s\S]*?\.(?=\s|$)/.exec(text.trim())?.[0] ?? text;
+  return short(sentence);
 }
 
 // Sources whose messages do not start with their class name.
