@@ -1,6 +1,7 @@
 /** /vnet approvals: the change requests waiting for a decision. */
 import { formatTime } from "../src/core/format.ts";
 import { defineCommand } from "../src/core/command.ts";
+import type { ApprovalRecord } from "../src/core/approvals/approval-store.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
 
 export const approvals = defineCommand({
@@ -14,8 +15,15 @@ export const approvals = defineCommand({
     if (pending.length === 0) return { text: "No change requests are waiting for a decision.", parts: [{ kind: "text", text: "No change requests are waiting for a decision." }] };
     const parts: ReplyPart[] = pending.map((r) => ({
       kind: "text",
-      text: `\`${r.id}\` *${r.plan.title}*\nasked by <@${r.requestedBy}>${r.message ? ` in <#${r.message.channel}>` : ""} at ${formatTime(r.createdAt)}, expires ${formatTime(r.expiresAt)}`,
+      text: `\`${r.id}\` *${r.plan.title}*\nasked by <@${r.requestedBy}>${askedIn(r)} at ${formatTime(r.createdAt)}, expires ${formatTime(r.expiresAt)}`,
     }));
     return { title: `${pending.length} change request${pending.length === 1 ? "" : "s"} waiting`, text: `${pending.length} waiting`, parts };
   },
 });
+
+// Where the request was made, which is where its requester follows it; the approval message, when elsewhere, too.
+function askedIn(record: ApprovalRecord): string {
+  const where = record.requestedIn ? ` in <#${record.requestedIn}>` : "";
+  const approval = record.message && record.message.channel !== record.requestedIn ? ` (approval in <#${record.message.channel}>)` : "";
+  return `${where}${approval}`;
+}

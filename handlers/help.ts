@@ -1,6 +1,7 @@
 /** /vnet help [command]: the command table, showing each user what they may do. */
 import { BotError } from "../src/errors.ts";
-import { defineCommand, type Command } from "../src/core/command.ts";
+import { closestWord } from "../src/core/closest-word.ts";
+import { defineCommand, SHARE_FLAG, isShareable, type Command } from "../src/core/command.ts";
 import type { Reply } from "../src/core/reply.ts";
 
 export const help = defineCommand({
@@ -12,11 +13,21 @@ export const help = defineCommand({
   valueNames: { COMMAND: "command" },
   async run(ctx, args): Promise<Reply> {
     const [mayChange, mayApprove] = await Promise.all([knownNow(ctx.access.canRequestChanges(ctx.userId)), knownNow(ctx.access.canApprove(ctx.userId))]);
-    const wanted = args.optional("COMMAND")?.toLowerCase();
+    const wanted = args.optional("COMMAND")?.toLowerCase().replace(/\s+/g, " ");
     if (wanted) {
       const command = ctx.commands.find((c) => c.name === wanted);
-      if (!command) throw new BotError("usage", `There is no \`/vnet ${wanted}\` command.`, { hint: "Type `/vnet help` for the list." });
-      return { title: `/vnet ${command.name}`, text: `${command.usage}: ${command.summary}`, parts: [{ kind: "text", text: `\`${command.usage}\`\n${command.summary}.` }, { kind: "context", lines: [command.changesAzure ? changeNote(mayChange) : command.access.audience === "anyone" ? "Reads only: anyone may run it." : `Only ${command.access.audience} may run it.`] }] };
+      if (command) return { title: `/vnet ${command.name}`, text: `${command.usage}: ${command.summary}`, parts: [{ kind: "text", text: `\`${command.usage}\`\n${command.summary}.` }, { kind: "context", lines: [accessNote(command, mayChange)] }] };
+      // "help route": the commands that start with it, each with its usage and summary.
+      const family = ctx.commands.filter((c) => c.name.startsWith(`${wanted} `));
+      if (family.length > 0) {
+        return {
+          title: `/vnet ${wanted} …`,
+          text: `${family.length} commands: ${family.map((c) => c.name).join(", ")}`,
+          parts: [{ kind: "text", text: family.map((c) => `\`${c.usage}\`\n${c.summary}.`).join("\n\n") }, { kind: "context", lines: [...new Set(family.map((c) => accessNote(c, mayChange)))] }],
+        };
+      }
+      const meant = closestWord(wanted, ctx.commands.map((c) => c.name));
+      throw new BotError("usage", `There is no \`/vnet ${wanted}\` command.${meant ? ` Did you mean \`/vnet help ${meant}\`?` : ""}`, { hint: "Type `/vnet help` for the list." });
     }
     const line = (c: Command) => `\`${c.usage}\`  ${c.summary}${!c.changesAzure && c.access.audience !== "anyone" ? ` _(${c.access.audience} only)_` : ""}`;
     const reads = ctx.commands.filter((c) => !c.changesAzure);
@@ -28,7 +39,7 @@ export const help = defineCommand({
         { kind: "text", text: `*Read* (anyone, unless marked)\n${reads.map(line).join("\n")}` },
         { kind: "text", text: `*Change* (shown as a plan first, runs after another person approves)\n${changes.map(line).join("\n")}` },
         { kind: "context", lines: [changeNote(mayChange), approveNote(mayApprove)] },
-        { kind: "context", lines: ["APP, PLAN and VNET take a name, resource-group/name, or a full resource id; APP also takes APP/SLOT for a deployment slot."] },
+        { kind: "context", lines: ["APP, PLAN and VNET take a name, resource-group/name, or a full resource id; APP also takes APP/SLOT for a deployment slot.", SHARE_NOTE] },
       ],
     };
   },
@@ -44,6 +55,15 @@ function knownNow(check: Promise<boolean>): Promise<boolean | undefined> {
   // setImmediate runs after every pending promise job, and before any answer from the network can arrive.
   const later = new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)));
   return Promise.race([settled, later]);
+}
+
+/** Under the read commands: how to show an answer to the whole channel. */
+const SHARE_NOTE = `Add \`${SHARE_FLAG}\` to a read command to post its answer in the channel for everyone, e.g. \`/vnet list ${SHARE_FLAG}\`.`;
+
+function accessNote(command: Command, mayChange: boolean | undefined): string {
+  if (command.changesAzure) return changeNote(mayChange);
+  if (command.access.audience !== "anyone") return `Only ${command.access.audience} may run it.`;
+  return `Reads only: anyone may run it${isShareable(command) ? `; \`${SHARE_FLAG}\` posts the answer in the channel` : ""}.`;
 }
 
 function changeNote(mayChange: boolean | undefined): string {

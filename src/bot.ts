@@ -18,6 +18,9 @@ import { createLocalLocks } from "./core/local-locks.ts";
 import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner, Locks } from "./core/ports.ts";
 import type { Reply } from "./core/reply.ts";
 import { ackFirst } from "./slack/ack-first.ts";
+import { ACTIVE_STATUSES } from "./core/approvals/approval-store.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { createReadiness, type DependencyCheck, type Readiness } from "./readiness.ts";
 import { createDispatcher } from "./slack/dispatcher.ts";
 import { createSlackAdapter, type SlackAdapterOptions } from "./slack/slack-adapter.ts";
 import type { Stores } from "./store/sqlite-store.ts";
@@ -45,6 +48,12 @@ export interface BotParts extends Omit<SlackAdapterOptions, "config"> {
    * id, nothing released.
    */
   instance?: { id: string; releasePredecessor: boolean };
+  /** Where the bot counts what it does, served at GET /metrics (default: a registry of its own). */
+  metrics?: Metrics;
+  /** Checks /readyz runs besides the store's and Slack's (start-bot adds Azure's). */
+  readinessChecks?: readonly DependencyCheck[];
+  /** How long /readyz reuses its last answer (default 15 s). */
+  readinessCacheMs?: number;
 }
 
 /** The bot, built and not yet started. */
@@ -64,13 +73,28 @@ export interface Bot {
   inventory: InventoryKeeper;
   /** Every button the bot answers, by action id, with the access each declares. */
   buttons: ReadonlyMap<string, Button>;
+  /** Whether the store, Slack and Azure are usable, as /readyz reports it. */
+  readiness: Readiness;
+  metrics: Metrics;
 }
 
 /** Builds the services once and wires them to the Slack adapter; nothing touches the network until start(). */
 export function createBot(parts: BotParts): Bot {
   const { config, logger, clock, stores } = parts;
   const timezone = config.schedule.timezone;
-  const slack = createSlackAdapter({ ...parts, config });
+  const metrics = parts.metrics ?? createMetrics();
+  const slack = createSlackAdapter({ ...parts, config, metrics, readiness: () => readiness.report() });
+  const readiness = createReadiness({
+    checks: [
+      // A read by key: the cheapest question every store answers, and the one that fails when the database is gone.
+      { name: "store", check: async () => void (await stores.approvals.get("readiness-probe")) },
+      { name: "slack", check: () => slack.checkSlack() },
+      ...(parts.readinessChecks ?? []),
+    ],
+    logger,
+    ...(parts.readinessCacheMs === undefined ? {} : { cacheMs: parts.readinessCacheMs }),
+  });
+  metrics.watchApprovals(() => stores.approvals.list(ACTIVE_STATUSES));
   const access = createAccessPolicy({ approvers: config.access.approvers, operators: config.access.operators }, slack.directory);
   const offers = createFixOffers({ store: stores.alerts, clock });
   const locks = parts.locks ?? createLocalLocks();
@@ -102,6 +126,7 @@ export function createBot(parts: BotParts): Bot {
       access,
       audit: stores.audit,
       logger,
+      metrics,
       track: slack.track,
       ...(parts.deadlineMs ? { deadlineMs: parts.deadlineMs } : {}),
       services: {
@@ -128,6 +153,8 @@ export function createBot(parts: BotParts): Bot {
     offers,
     inventory,
     buttons,
+    readiness,
+    metrics,
     isReady: slack.isReady,
     port: slack.port,
     idle: slack.idle,

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { closestWord } from "./core/closest-word.ts";
 import { Secret } from "./core/secret.ts";
 import { cronProblems, isKnownTimezone, type JobExpression } from "./schedule/validate-schedule.ts";
 import type { core as zcore } from "zod";
@@ -338,9 +339,7 @@ function didYouMean(word: string, candidates: readonly string[], section?: strin
 
 // The candidate a typo most likely meant, if any is close enough.
 function closest(word: string, candidates: readonly string[]): string | undefined {
-  const scored = candidates.map((c) => ({ c, d: distance(word.toLowerCase(), c.toLowerCase()) })).sort((a, b) => a.d - b.d);
-  const best = scored[0];
-  return !best || best.d > Math.max(2, Math.floor(word.length / 3)) ? undefined : best.c;
+  return closestWord(word, candidates);
 }
 
 // The scheduled jobs' cron expressions as the file gives them (type errors are the schema's to report).
@@ -383,19 +382,6 @@ function misspelling(raw: object, section: string, key: string): string | undefi
     }
   }
   return undefined;
-}
-
-// Levenshtein distance, small inputs only.
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function isHttpUrl(text: string): boolean {

@@ -48,12 +48,14 @@ async function main(): Promise<void> {
   announce(bot);
 }
 
-function announce({ config, port, local }: RunningBot): void {
+function announce({ config, port, local, readyAtStart }: RunningBot): void {
   if (local) {
     process.stdout.write(`vnetbot is running on simulated Azure and a local Slack stand-in: open http://localhost:${port}/\n`);
   } else {
     process.stdout.write(`vnetbot is running (${config.mode} mode${config.mode === "http" ? `, port ${port}` : ""})\n`);
   }
+  // Running is not working: whoever starts it by hand sees at once what to fix, before any command finds nothing.
+  if (!readyAtStart.ready) process.stdout.write(`vnetbot is not ready (GET /readyz answers 503 until this is fixed):\n${readyAtStart.checks.filter((c) => !c.ok).map((c) => `  - ${c.name}: ${c.problem}`).join("\n")}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { dirname } from "node:path";
-import { createAzureClients, createAzureReader, createAzureWriter, createKuduRunner, defaultCredential } from "./azure/index.ts";
+import { createAzureClients, createAzureReader, createAzureWriter, createKuduRunner, defaultCredential, probeAzure } from "./azure/index.ts";
 import { createBot } from "./bot.ts";
 import type { Config } from "./config.ts";
 import type { AlertDeps } from "./core/alerts/alert-deps.ts";
@@ -15,8 +15,11 @@ import type { Clock } from "./core/ports.ts";
 import type { Logger } from "./log.ts";
 import { startMemoryRelief } from "./memory-relief.ts";
 import type { LocalEnvironment } from "./local/local-environment.ts";
-import { startScheduler, type ScheduledJob } from "./schedule/scheduler.ts";
+import { startScheduler, type RunOutcome, type ScheduledJob } from "./schedule/scheduler.ts";
 import { persistedInstanceId } from "./store/instance-id.ts";
+import { createMetrics } from "./metrics.ts";
+import type { ReadinessReport } from "./readiness.ts";
+import { alertsCounted, observeJobs } from "./schedule/observe-jobs.ts";
 import { openStore } from "./store/open-store.ts";
 import type { Stores } from "./store/sqlite-store.ts";
 
@@ -36,6 +39,8 @@ export interface StartBotOptions {
   credential?: ReturnType<typeof defaultCredential>;
   /** How long a claimed scheduled run stays this replica's without renewal (default 30 s). */
   jobLeaseMs?: number;
+  /** How long /readyz reuses its last answer (default 15 s). */
+  readinessCacheMs?: number;
 }
 
 /** The running bot. */
@@ -47,6 +52,10 @@ export interface RunningBot {
   local: LocalEnvironment | undefined;
   /** Stops the scheduler, the bot and the local stand-ins, and closes the store. */
   stop(): Promise<void>;
+  /** Whether the store, Slack and Azure were usable when the bot started (logged, and what /readyz said then). */
+  readyAtStart: ReadinessReport;
+  /** Runs a scheduled job now, as its schedule would. */
+  runJob(name: string): Promise<RunOutcome>;
 }
 
 /** Starts everything; resolves once the bot listens. */
@@ -59,7 +68,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const config = local?.config ?? options.config;
   if (config.azure.subscriptions.length === 0) logger.warn("azure.subscriptions is empty: /vnet list will find nothing. Add subscription ids to the config file.");
 
-  const clients = createAzureClients({ credential: local?.credential ?? options.credential ?? defaultCredential(), cloud: config.azure.cloud, armEndpoint: config.armEndpoint });
+  const metrics = createMetrics({ processMetrics: true });
+  const credential = local?.credential ?? options.credential ?? defaultCredential();
+  const clients = createAzureClients({ credential, cloud: config.azure.cloud, armEndpoint: config.armEndpoint, observeResponse: metrics.armResponse });
   const reader = createAzureReader(clients);
   const stores = await openStore(config, logger);
   const instance = await registerInstance(config, stores, logger);
@@ -76,6 +87,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     commands: options.commands,
     instance,
     onActivity: relief.noteActivity,
+    metrics,
+    // A token and one read of each subscription: a broken credential or role shows at start, not as "0 integrations".
+    readinessChecks: [{ name: "azure", check: (signal) => probeAzure(clients, config.azure.subscriptions, signal) }],
+    ...(options.readinessCacheMs === undefined ? {} : { readinessCacheMs: options.readinessCacheMs }),
     ...(playground ? { customRoutes: playground.routes } : {}),
     ...(options.port === undefined ? {} : { port: options.port }),
   });
@@ -84,13 +99,16 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   // Starting up is a burst too: loading the SDKs leaves V8's young generation grown.
   relief.noteActivity();
   // Every replica schedules every job; the claims in the shared store decide which one runs each tick.
-  const jobs = [...alertJobs(), ...(options.inventoryJob ? [options.inventoryJob(bot.inventory, config)] : [])];
+  const jobs = [...observeJobs(alertJobs(), metrics), ...(options.inventoryJob ? [options.inventoryJob(bot.inventory, config)] : [])];
   const claims = { leases: stores.leases, instance: instance.id, ...(options.jobLeaseMs ? { ttlMs: options.jobLeaseMs } : {}) };
+  const readyAtStart = await bot.readiness.report();
   const scheduler = startScheduler({ schedule: config.schedule, jobs, logger, clock, claims });
   return {
     config,
     port,
     local,
+    readyAtStart,
+    runJob: (name) => scheduler.runNow(name),
     async stop() {
       // A refresh in flight is minutes of reads on a large estate: abort it rather than wait for it.
       bot.inventory.close();
@@ -112,7 +130,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     }
     const { timezone, certificateWarningMonths, reminderHours } = config.schedule;
     const deps: AlertDeps = {
-      reader, store: stores.alerts, chat: bot.chat, logger, channel, subscriptions: config.azure.subscriptions,
+      reader, store: stores.alerts, chat: alertsCounted(bot.chat, metrics), logger, channel, subscriptions: config.azure.subscriptions,
       certificateWarningMonths, reminderHours, ...(timezone ? { timezone } : {}),
     };
     // A scan of a large estate is a burst of work too.

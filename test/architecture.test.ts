@@ -55,6 +55,20 @@ describe("architecture", () => {
     expect(bad).toEqual([]);
   });
 
+  it("lets only src/metrics.ts import prom-client, and keeps the core unaware of metrics and readiness", () => {
+    const importers = offenders(
+      all.filter((f) => f !== "src/metrics.ts"),
+      (t) => t === "prom-client",
+    );
+    const core = offenders(
+      all.filter((f) => f.startsWith("src/core/")),
+      (t) => t === "src/metrics.ts" || t === "src/readiness.ts",
+    );
+
+    expect(importers).toEqual([]);
+    expect(core).toEqual([]);
+  });
+
   it("lets only src/schedule import node-cron", () => {
     const bad = offenders(
       all.filter((f) => !f.startsWith("src/schedule/")),

@@ -3,6 +3,7 @@ import type { WebSiteManagementClient } from "@azure/arm-appservice";
 import type { NetworkManagementClient } from "@azure/arm-network";
 import type { TokenCredential } from "@azure/identity";
 import type { Client } from "@azure-rest/core-client";
+import { observingPolicy, type ArmResponseObserver } from "./arm-request-observer.ts";
 import { ArmPacer, type PacingOptions, type PacingStats } from "./pacing.ts";
 
 /**
@@ -38,6 +39,8 @@ export interface AzureClientOptions {
   armEndpoint?: string | undefined;
   /** Pacing against ARM's throttling (default: on, with ARM's documented buckets); false sends as fast as asked. */
   pacing?: PacingOptions | false | undefined;
+  /** Told of every ARM request attempt (method, path template, status), for the metrics. */
+  observeResponse?: ArmResponseObserver | undefined;
 }
 
 /** SDK clients per subscription, built once and shared (each keeps its own connection pool and token cache). */
@@ -78,7 +81,10 @@ export function createAzureClients(options: AzureClientOptions): AzureClients {
     // The SDK retries 429/503 by Retry-After and 5xx with back-off; three tries keep a command inside its deadline.
     // Pacing runs per retry, below the retry policy, so each attempt waits for a token and its answer is seen.
     retryOptions: { maxRetries: 3 },
-    additionalPolicies: pacer ? [{ policy: pacer.policy, position: "perRetry" as const }] : [],
+    additionalPolicies: [
+      ...(pacer ? [{ policy: pacer.policy, position: "perRetry" as const }] : []),
+      ...(options.observeResponse ? [{ policy: observingPolicy(options.observeResponse), position: "perRetry" as const }] : []),
+    ],
   };
   const common = { ...(options.armEndpoint ? { endpoint: options.armEndpoint } : { cloudSetting: cloud.setting }), ...shared };
   const web = new Map<string, Promise<WebSiteManagementClient>>();

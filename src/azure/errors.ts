@@ -1,5 +1,6 @@
 import { BotError } from "../errors.ts";
 import { redact } from "../log.ts";
+import { credentialFailure, isCredentialError } from "./credential-errors.ts";
 import { PERMISSIONS, pollActionOf, type AzureOperation } from "./permissions.ts";
 
 interface RestErrorLike {
@@ -27,6 +28,8 @@ const CONFLICT_CODES = /conflict|inuse|alreadyexists|anotheroperation|inprogress
  */
 export function translateAzureError(error: unknown, operation: AzureOperation, resource: string): never {
   if (error instanceof BotError) throw error;
+  // No token, no request: the same answer whatever the command, naming the credential that failed.
+  if (isCredentialError(error)) throw credentialFailure(error);
   const failed = error instanceof Error && error.name !== "RestError" ? FAILED_OPERATION.exec(error.message) : null;
   if (failed) {
     const reason = failed[1] ? `${failed[1]}: ${failed[2] ?? ""}`.trim() : "Azure gave no reason";
@@ -92,6 +95,14 @@ export function translateAzureError(error: unknown, operation: AzureOperation, r
         ...options,
         hint: "Azure's reason is above; fix that and try again.",
       });
+    case undefined:
+      // No answer at all (DNS, TLS, a refused connection): the bot's network, not the resource.
+      if (error.code === "REQUEST_SEND_ERROR") {
+        throw new BotError("unavailable", `vnetbot could not reach Azure Resource Manager while working on ${resource} (${azureMessage}).`, {
+          hint: "Check the bot's network path to ARM (proxy, firewall, DNS) and AZURE_ARM_ENDPOINT if it is set; nothing was changed.",
+        });
+      }
+      throw new Error(`Azure failed on ${resource} (no HTTP answer ${error.code ?? ""}): ${azureMessage}`);
     default:
       throw new Error(`Azure failed on ${resource} (HTTP ${error.statusCode ?? "none"} ${error.code ?? ""}): ${azureMessage}${azureRequestId ? ` [x-ms-request-id ${azureRequestId}]` : ""}`);
   }

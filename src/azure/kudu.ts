@@ -2,6 +2,7 @@ import type { KuduCommandResult, KuduRunner } from "../core/ports.ts";
 import { BotError } from "../errors.ts";
 import type { AzureClients } from "./clients.ts";
 import { PERMISSIONS } from "./permissions.ts";
+import { credentialFailure, isCredentialError } from "./credential-errors.ts";
 
 interface CommandResultBody {
   Output?: string;
@@ -33,7 +34,9 @@ export function createKuduRunner(clients: AzureClients, kuduUrl?: string): KuduR
     async runCommand(app, command, options = {}): Promise<KuduCommandResult> {
       const base = kuduUrl ? kuduUrl.replaceAll("{app}", app.name.replace("/", "-")) : app.scmHostName ? `https://${app.scmHostName}` : undefined;
       if (!base) throw new BotError("unavailable", `App ${app.name} has no Kudu (SCM) site, so the bot cannot run tests on its worker.`);
-      const token = await clients.credential.getToken(clients.scope);
+      const token = await clients.credential.getToken(clients.scope).catch((error: unknown) => {
+        throw isCredentialError(error) ? credentialFailure(error) : error;
+      });
       if (!token) throw new BotError("forbidden", "The bot could not get an Entra token for Kudu.");
       const url = `${base.replace(/\/$/, "")}/api/command`;
       let response: Response;

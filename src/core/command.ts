@@ -136,6 +136,14 @@ export interface Command {
   run(ctx: CommandContext, args: CommandArgs): Promise<Reply>;
 }
 
+/** The flag every read command open to anyone takes: its answer goes to the whole channel, not only the asker. */
+export const SHARE_FLAG = "--share";
+
+/** True for the commands --share applies to: reads anyone may run, whose answer anyone may therefore see. */
+export function isShareable(command: Pick<Command, "changesAzure" | "access">): boolean {
+  return !command.changesAzure && command.access.audience === "anyone";
+}
+
 /** What a command file declares; usage is generated, and access defaults to operators for changes, anyone for reads. */
 export type CommandSpec = Omit<Command, "usage" | "flags" | "access"> & {
   flags?: readonly Flag[];

@@ -5,7 +5,7 @@
  * diagnoses never use it: they read live before they act.
  */
 import type { ChangeRequest } from "./changes/types.ts";
-import { mergeInventories, scanSubscriptions, type Inventory } from "./inventory.ts";
+import { mergeInventories, requireSomethingRead, scanSubscriptions, type Inventory } from "./inventory.ts";
 import { createInventoryStore, keptInventoryLine, type InventoryStore, type KeptInventory } from "./kept-inventory.ts";
 import { createLimiter } from "./limiter.ts";
 import type { HealthState } from "./model.ts";
@@ -127,6 +127,7 @@ export function createInventoryKeeper(deps: InventoryKeeperDeps): InventoryKeepe
       const missing = subscriptions.filter((_, i) => found[i] === undefined);
       const live = missing.length > 0 ? await scanAndKeep(reader, signal, missing) : new Map<string, KeptInventory>();
       const keptParts = found.filter((part) => part !== undefined);
+      requireSomethingRead([...keptParts, ...live.values()].map((part) => part.inventory));
       return view([...keptParts, ...live.values()], keptParts);
     },
     async kept(subscriptions) {

@@ -1,5 +1,5 @@
 /** The gateway-required integrations of the configured subscriptions, read with as few ARM calls as possible. */
-import { isBotError } from "../errors.ts";
+import { BotError, isBotError } from "../errors.ts";
 import { findVpnGateway } from "./eligibility.ts";
 import { createNetworkCache, readAppConnections, withCertificate, type NetworkCache } from "./inventory-reads.ts";
 import { createKeyedLimiter, type KeyedLimiter } from "./limiter.ts";
@@ -74,8 +74,22 @@ export function isCertOnGateway(certBlob: string, gateway: GatewayInfo): boolean
  * slots, and each slot's connections; then each VNet and gateway once.
  */
 export async function buildInventory(reader: AzureReader, subscriptions: readonly string[], options: InventoryOptions = {}): Promise<Inventory> {
-  return mergeInventories([...(await scanSubscriptions(reader, subscriptions, options)).values()]);
+  const parts = [...(await scanSubscriptions(reader, subscriptions, options)).values()];
+  requireSomethingRead(parts);
+  return mergeInventories(parts);
 }
+
+/**
+ * Throws when not one of the subscriptions' plans or apps could be listed: nothing read is not "0 integrations".
+ * The error carries the reasons (a sign-in failure names its credential).
+ */
+export function requireSomethingRead(parts: readonly Inventory[]): void {
+  const failed = parts.flatMap((part) => (unreadable.has(part) ? [unreadable.get(part)] : []));
+  if (parts.length > 0 && failed.length === parts.length) throw everySubscriptionFailed(failed);
+}
+
+/** The error of each subscription whose plans or apps could not be listed, by the (empty) inventory standing for it. */
+const unreadable = new WeakMap<Inventory, unknown>();
 
 /**
  * The same scan, one inventory per subscription (its plans' integrations, its failures). Each subscription goes
@@ -123,7 +137,9 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
     listed = { plans, apps };
   } catch (error) {
     record(subscriptionId, error);
-    return { integrations: [], regionalCount: 0, plansScanned: 0, failures: [...failures.values()] };
+    const unread: Inventory = { integrations: [], regionalCount: 0, plansScanned: 0, failures: [...failures.values()] };
+    unreadable.set(unread, error);
+    return unread;
   }
   const plans = listed.plans.filter((plan) => planFilter?.(plan) ?? true);
   const appsByPlan = new Map<string, AppInfo[]>();
@@ -188,6 +204,16 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
   integrations.sort((a, b) => key(a).localeCompare(key(b)));
   const regionalCount = listed.apps.filter((app) => app.regionalSubnetId !== undefined).length;
   return { integrations, regionalCount, plansScanned, failures: [...failures.values()] };
+}
+
+// A BotError when every failure was one (its hint kept); otherwise the first internal error, to be logged with a ref.
+function everySubscriptionFailed(errors: unknown[]): Error {
+  const internal = errors.find((error) => !isBotError(error));
+  if (internal !== undefined) return internal instanceof Error ? internal : new Error(String(internal));
+  const first = errors[0] as BotError;
+  const reasons = [...new Set(errors.map((error) => (error as BotError).message))].join(" ");
+  const what = errors.length === 1 ? "the configured subscription" : `any of the ${errors.length} configured subscriptions`;
+  return new BotError(first.kind, `vnetbot could not read ${what}, so it cannot tell which integrations exist: ${reasons}`, first.hint ? { hint: first.hint } : {});
 }
 
 function key(integration: Integration): string {

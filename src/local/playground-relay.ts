@@ -23,6 +23,9 @@ export interface ClickedButton {
   value: string;
 }
 
+// The bot's user in the local workspace (the Web API stand-in's default), author of what it posts.
+const BOT_USER = "U0VNETBOT";
+
 /** Shown when the bot answers a relayed request with something other than 200 (e.g. a refused signature). */
 export const BOT_REFUSED = (status: number) => `The bot answered HTTP ${status} to this request; see its log.`;
 
@@ -39,7 +42,9 @@ export function createRelay(slack: LocalWebApi, signingSecret: string) {
       const request = signedSlashCommand(signingSecret, { text: typed.text, userId: typed.user, channelId: typed.channel, responseUrl });
       const response = await post(eventsUrl, request);
       const ack = await ackContent(response);
-      if (ack) tellUser(typed, ack, responseUrl);
+      // An in_channel ack (an instant command with --share) is a message everyone in the channel sees, as in Slack.
+      if (ack?.inChannel) slack.workspace.post({ channel: typed.channel, threadTs: undefined, user: BOT_USER, text: ack.text, blocks: ack.blocks });
+      else if (ack) tellUser(typed, ack, responseUrl);
     },
 
     /** Sends the click as Slack would; the bot answers through the response URL. */
@@ -69,11 +74,11 @@ export function createRelay(slack: LocalWebApi, signingSecret: string) {
 export type Relay = ReturnType<typeof createRelay>;
 
 // Bolt writes an object ack as JSON and a string ack as text/plain; an empty ack shows nothing.
-async function ackContent(response: Response): Promise<{ text: string; blocks: unknown[] } | undefined> {
+async function ackContent(response: Response): Promise<{ text: string; blocks: unknown[]; inChannel?: boolean } | undefined> {
   const body = await response.text();
   if (response.status !== 200) return { text: BOT_REFUSED(response.status), blocks: [] };
   if (body.length === 0) return undefined;
   if (!(response.headers.get("content-type") ?? "").includes("application/json")) return { text: body, blocks: [] };
-  const parsed = JSON.parse(body) as { text?: unknown; blocks?: unknown };
-  return { text: typeof parsed.text === "string" ? parsed.text : "", blocks: Array.isArray(parsed.blocks) ? parsed.blocks : [] };
+  const parsed = JSON.parse(body) as { text?: unknown; blocks?: unknown; response_type?: unknown };
+  return { text: typeof parsed.text === "string" ? parsed.text : "", blocks: Array.isArray(parsed.blocks) ? parsed.blocks : [], inChannel: parsed.response_type === "in_channel" };
 }

@@ -7,7 +7,7 @@ const EMOJI = {
   white_check_mark: "✅", warning: "⚠️", x: "❌", hourglass_flowing_sand: "⏳", hourglass: "⌛", tada: "🎉", gear: "⚙️",
   white_small_square: "▫️", arrow_forward: "▶️", no_entry: "⛔", alarm_clock: "⏰", zzz: "💤", repeat: "🔁", memory: "📝",
   red_circle: "🔴", large_green_circle: "🟢", large_orange_circle: "🟠", large_yellow_circle: "🟡", large_blue_circle: "🔵",
-  grey_question: "❔", lock: "🔒", link: "🔗", bulb: "💡", information_source: "ℹ️", mag: "🔍", rotating_light: "🚨",
+  grey_question: "❔", leftwards_arrow_with_hook: "↩️", lock: "🔒", link: "🔗", bulb: "💡", information_source: "ℹ️", mag: "🔍", rotating_light: "🚨",
 };
 
 const state = { people: [], channels: [], user: "", channel: "", items: new Map(), expanded: new Set(), seen: new Map(), source: null };
@@ -74,8 +74,18 @@ function styled(text) {
   return nodes;
 }
 
+// Slack's :codes: as characters, each in a span drawn with the shipped emoji font; unknown codes stay as typed.
 function emoji(text) {
-  return document.createTextNode(decode(text).replace(/:([a-z0-9_+-]+):/g, (whole, name) => EMOJI[name] ?? whole));
+  const out = el("span");
+  let last = 0;
+  for (const match of text.matchAll(/:([a-z0-9_+-]+):/g)) {
+    const character = EMOJI[match[1]];
+    if (!character) continue;
+    out.append(decode(text.slice(last, match.index)), el("span", { class: "emoji", role: "img", "aria-label": match[1].replace(/_/g, " ") }, character));
+    last = match.index + match[0].length;
+  }
+  out.append(decode(text.slice(last)));
+  return out;
 }
 
 function textObject(object) {

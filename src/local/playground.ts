@@ -8,6 +8,7 @@ import type { CustomRoute } from "@slack/bolt";
 import type { Logger } from "../log.ts";
 import type { LocalWebApi } from "../stand-ins/slack/web-api.ts";
 import { LOCAL_CHANNELS, LOCAL_PEOPLE } from "./local-environment.ts";
+import { EMOJI_CSS_PATH, emojiFont } from "./playground-emoji.ts";
 import { PlaygroundStreams } from "./playground-events.ts";
 import { PlaygroundFeed } from "./playground-feed.ts";
 import { createRelay } from "./playground-relay.ts";
@@ -32,6 +33,7 @@ export function createPlayground(options: PlaygroundOptions): { routes: CustomRo
   const feed = new PlaygroundFeed(slack.workspace, LOCAL_CHANNELS.map((c) => c.id));
   const streams = new PlaygroundStreams(slack.workspace, feed);
   const relay = createRelay(slack, options.signingSecret);
+  const emoji = emojiFont();
   const workspace = {
     people: LOCAL_PEOPLE.map((p) => ({ id: p.id, name: p.name, realName: p.realName })),
     channels: LOCAL_CHANNELS.map((c) => ({ id: c.id, name: c.name })),
@@ -55,6 +57,9 @@ export function createPlayground(options: PlaygroundOptions): { routes: CustomRo
     route("GET", "/", (_req, res) => sendText(res, 200, "text/html", PAGE)),
     route("GET", "/playground.js", (_req, res) => sendText(res, 200, "text/javascript", SCRIPT)),
     route("GET", "/playground/workspace", (_req, res) => sendJson(res, 200, workspace)),
+    route("GET", EMOJI_CSS_PATH, (_req, res) => sendText(res, 200, "text/css", emoji.css)),
+    // One exact route per file: the font's parts are fixed, and nothing else of the package is served.
+    ...[...emoji.files].map(([path, read]) => route("GET", path, (_req, res) => sendFont(res, read()))),
     route("GET", "/playground/events", (req, res) => {
       const user = new URL(req.url ?? "/", "http://local").searchParams.get("user") ?? "";
       if (!isPerson(user)) return sendJson(res, 400, { error: "unknown user" });
@@ -141,6 +146,12 @@ function sendText(res: ServerResponse, status: number, type: string, text: strin
     "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:",
   });
   res.end(text);
+}
+
+// Fonts never change for a given package version: the browser may keep them.
+function sendFont(res: ServerResponse, font: Buffer): void {
+  res.writeHead(200, { "content-type": "font/woff2", "cache-control": "max-age=86400", "x-content-type-options": "nosniff" });
+  res.end(font);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -9,9 +9,10 @@ import { askSomeoneWhoMay, isInAudience, outsideAudience, ASK_ANOTHER_APPROVER, 
 import type { AuditLog } from "../core/audit.ts";
 import type { Button, Decision } from "../core/button.ts";
 import type { Command, CommandArgs, CommandContext } from "../core/command.ts";
-import { describeFailure, failureReply } from "../core/failure.ts";
+import { describeFailure, failureReply, type Failure } from "../core/failure.ts";
 import { problemReply, textReply, type Reply } from "../core/reply.ts";
-import { BUTTON_GONE, DEADLINE_PASSED, RUN_IT_AGAIN, TRY_AGAIN, WORKING } from "./messages.ts";
+import type { Metrics, Outcome } from "../metrics.ts";
+import { BUTTON_GONE, DEADLINE_PASSED, RUN_IT_AGAIN, SHARED_BY, TRY_AGAIN, WORKING } from "./messages.ts";
 import { parseCommand } from "./parse-command.ts";
 
 /** Who typed what, where. */
@@ -46,9 +47,14 @@ export interface DispatcherDeps {
   deadlineMs?: number;
   /** Keeps work that outlived its deadline in view, so that stopping the bot (and tests) can wait for it. */
   track?: (work: Promise<unknown>) => void;
+  /** Where commands and clicks are counted by outcome. */
+  metrics?: Pick<Metrics, "commandFinished" | "clickFinished">;
 }
 
-/** A typed command, split into what goes in the ack and the work that answers later through the response URL. */
+/**
+ * A typed command, split into what goes in the ack and the work that answers later through the response URL. A reply
+ * whose visibility is in_channel is posted for the whole channel (--share); the adapter tells the asker it was.
+ */
 export interface PreparedCommand {
   ack: Reply;
   work: (() => Promise<Reply>) | undefined;
@@ -60,6 +66,10 @@ export interface Dispatcher {
 }
 
 const INSTANT_DEADLINE_MS = 2_500;
+
+// Refused: the user can act on the answer (a typo, a missing right, a wrong name). Failed: Azure or the bot could not.
+const FAILED_KINDS = new Set<Failure["kind"]>(["internal", "unavailable", "throttled"]);
+const outcomeOf = (failure: Failure): Outcome => (FAILED_KINDS.has(failure.kind) ? "failed" : "refused");
 
 /** Builds the dispatcher over the command table and the buttons. */
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
@@ -82,7 +92,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return failureReply(describeFailure(refused, logger, "access"));
   }
 
-  async function run(command: Command, invocation: Invocation, args: CommandArgs, ms: number): Promise<Reply> {
+  async function run(command: Command, invocation: Invocation, args: CommandArgs, ms: number, share: boolean): Promise<Reply> {
     const signal = AbortSignal.timeout(ms);
     const commandText = invocation.text.trim().replace(/\s+/g, " ");
     const { requestChange, ...rest } = services;
@@ -108,10 +118,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       ));
       const reply = await withDeadline(work, signal, ms);
       logger.info("command answered", { ...fields, ms: Date.now() - started });
-      return reply;
+      deps.metrics?.commandFinished(command.name, "answered");
+      return share ? sharedReply(reply, invocation.userId, commandText) : reply;
     } catch (error) {
       const failure = describeFailure(error, logger, "command", fields);
       if (failure.ref === undefined) logger.info("command refused", { ...fields, kind: failure.kind, ms: Date.now() - started });
+      deps.metrics?.commandFinished(command.name, outcomeOf(failure));
       return failureReply(failure);
     }
   }
@@ -122,34 +134,55 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       try {
         parsed = parseCommand(deps.commands, invocation.text);
       } catch (error) {
-        return { ack: failureReply(describeFailure(error, logger, "parsing a command")), work: undefined };
+        const failure = describeFailure(error, logger, "parsing a command");
+        // Never the typed words as a label: they are unbounded, and may hold anything.
+        deps.metrics?.commandFinished("(unknown)", outcomeOf(failure));
+        return { ack: failureReply(failure), work: undefined };
       }
-      const { command, args } = parsed;
+      const { command, args, share } = parsed;
       const commandText = invocation.text.trim().replace(/\s+/g, " ");
       // Access is checked before anything reads Azure, so a refused change costs no call; and after the ack, since
       // expanding a user group asks Slack, which the 3-second ack must not wait for.
-      const checkedRun = async (ms: number) =>
-        (await refusal(command.access, invocation.userId, { subject: `/vnet ${commandText}`, commandText })) ?? run(command, invocation, args, ms);
+      const checkedRun = async (ms: number) => {
+        const refused = await refusal(command.access, invocation.userId, { subject: `/vnet ${commandText}`, commandText });
+        if (refused) deps.metrics?.commandFinished(command.name, "refused");
+        return refused ?? run(command, invocation, args, ms, share);
+      };
       if (command.instant) return { ack: await checkedRun(INSTANT_DEADLINE_MS), work: undefined };
       return { ack: textReply(WORKING(commandText)), work: () => checkedRun(deadlineMs) };
     },
 
     async click({ userId, channelId, actionId, value }) {
       const button = deps.buttons.get(actionId);
-      if (!button) return { reply: problemReply(BUTTON_GONE, RUN_IT_AGAIN), execution: undefined };
+      if (!button) {
+        deps.metrics?.clickFinished("(unknown)", "refused");
+        return { reply: problemReply(BUTTON_GONE, RUN_IT_AGAIN), execution: undefined };
+      }
       const fields = { action: actionId, user: userId };
       try {
         const decided = button.access.requester ? { requester: await button.requesterOf?.(value), requestId: value } : undefined;
         const asked = await button.commandTextOf?.(value);
         const subject = asked ? `/vnet ${asked} (${button.label} button${button.source ? ` of ${button.source}` : ""})` : decided ? `${button.label} button of request ${value}` : `${button.label} button (${value})`;
         const refused = await refusal(button.access, userId, { subject, commandText: asked, decided });
-        if (refused) return { reply: refused, execution: undefined };
-        return await button.click({ userId, channelId, value });
+        if (refused) {
+          deps.metrics?.clickFinished(button.actionId, "refused");
+          return { reply: refused, execution: undefined };
+        }
+        const decision = await button.click({ userId, channelId, value });
+        deps.metrics?.clickFinished(button.actionId, "answered");
+        return decision;
       } catch (error) {
-        return { reply: failureReply(describeFailure(error, logger, "click", fields)), execution: undefined };
+        const failure = describeFailure(error, logger, "click", fields);
+        deps.metrics?.clickFinished(button.actionId, outcomeOf(failure));
+        return { reply: failureReply(failure), execution: undefined };
       }
     },
   };
+}
+
+// The answer for the whole channel, saying who asked for it: a shared answer must not look like the bot's own post.
+function sharedReply(reply: Reply, userId: string, commandText: string): Reply {
+  return { ...reply, parts: [{ kind: "context", lines: [SHARED_BY(userId, commandText)] }, ...reply.parts], visibility: "in_channel" };
 }
 
 function withDeadline<T>(work: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {

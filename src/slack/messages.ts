@@ -39,3 +39,16 @@ export const BUTTON_GONE = "This button is not one I know any more.";
 
 /** Under BUTTON_GONE. */
 export const RUN_IT_AGAIN = "Ask for the change again.";
+
+/** When did-you-mean finds a command close to what was typed. */
+export const DID_YOU_MEAN = (command: string) => `Did you mean \`/vnet ${command}\`?`;
+
+/** Above an answer that --share posted in the channel: who asked for it, and what. */
+export const SHARED_BY = (userId: string, commandText: string) => `Shared by <@${userId}>: \`/vnet ${escapeMrkdwn(commandText.replace(/`/g, "'"))}\``;
+
+/** In place of the "Working on …" placeholder once --share has posted the answer in the channel. */
+export const SHARED_IN_CHANNEL = ":white_check_mark: Shared in this channel.";
+
+/** When Slack's Web API cannot be reached or refuses the token at start-up or in /readyz. */
+export const SLACK_UNUSABLE = (apiUrl: string, reason: string) =>
+  `Slack's Web API at ${apiUrl} did not answer auth.test (${reason}). Hint: check SLACK_API_URL (unset means https://slack.com/api/) and the network or proxy between the bot and Slack; invalid_auth, not_authed or account_inactive mean SLACK_BOT_TOKEN is wrong or revoked.`;

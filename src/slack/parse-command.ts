@@ -2,17 +2,20 @@
 import { BotError } from "../errors.ts";
 import { parseAddressRange } from "../core/address-range.ts";
 import { isValidAzureName, type NamedResource } from "../core/azure-names.ts";
-import { CommandArgs, type Command, type ParamKind, type ParsedArg } from "../core/command.ts";
+import { closestWord, editDistance } from "../core/closest-word.ts";
+import { CommandArgs, isShareable, SHARE_FLAG, type Command, type ParamKind, type ParsedArg } from "../core/command.ts";
 import { parseResourceRef } from "../core/resolve.ts";
 import { parseTarget } from "../core/diagnose/parse-target.ts";
 import { parseResourceId } from "../core/resource-id.ts";
 import { escapeMrkdwn } from "../core/reply.ts";
-import { SEE_HELP, UNKNOWN_COMMAND, USAGE } from "./messages.ts";
+import { DID_YOU_MEAN, SEE_HELP, UNKNOWN_COMMAND, USAGE } from "./messages.ts";
 
 /** A command with its arguments by name. */
 export interface ParsedCommand {
   command: Command;
   args: CommandArgs;
+  /** --share: post the answer in the channel rather than to the asker only (read commands). */
+  share: boolean;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,14 +26,39 @@ export function parseCommand(table: readonly Command[], text: string): ParsedCom
   if (words.length === 0) words.push("help");
   const byLength = [...table].sort((a, b) => b.name.split(" ").length - a.name.split(" ").length);
   const command = byLength.find((c) => c.name.split(" ").every((part, i) => words[i]?.toLowerCase() === part));
-  if (!command) {
-    const family = table.filter((c) => c.name.split(" ")[0] === words[0]?.toLowerCase());
-    if (family.length > 0) {
-      throw new BotError("usage", `\`/vnet ${words[0]}\` needs one of: ${family.map((c) => `\`${c.name}\``).join(", ")}.`, { hint: family.map((c) => USAGE(c.usage)).join("\n") });
-    }
-    throw new BotError("usage", UNKNOWN_COMMAND(shorten(words[0] ?? "")), { hint: SEE_HELP });
+  if (!command) throw unknownCommand(table, words);
+  const rest = words.slice(command.name.split(" ").length);
+  // A flag of the dispatcher's rather than the command's: taken out before the command's own arguments are checked.
+  const share = isShareable(command) && rest.some((w) => w.toLowerCase() === SHARE_FLAG);
+  return { command, args: parseArgs(command, share ? rest.filter((w) => w.toLowerCase() !== SHARE_FLAG) : rest), share };
+}
+
+/** The usage error for words that name no command, with the command they most likely meant. */
+function unknownCommand(table: readonly Command[], words: string[]): BotError {
+  const first = words[0]!.toLowerCase();
+  const family = table.filter((c) => c.name.split(" ")[0] === first);
+  const typed = (n: number) => words.slice(0, n).join(" ").toLowerCase();
+  if (family.length > 0) {
+    // "route ad": the family is right, its second word is not.
+    const meant = words[1] === undefined ? undefined : closestWord(typed(2), family.map((c) => c.name));
+    const needs = `\`/vnet ${shorten(words[0]!)}\` needs one of: ${family.map((c) => `\`${c.name}\``).join(", ")}.`;
+    const message = meant ? `${UNKNOWN_COMMAND(shorten(typed(2)))} ${DID_YOU_MEAN(meant)}` : needs;
+    return new BotError("usage", message, { hint: family.map((c) => USAGE(c.usage)).join("\n") });
   }
-  return { command, args: parseArgs(command, words.slice(command.name.split(" ").length)) };
+  // Each name is compared with as many typed words as it has, so "rout add" finds "route add" and "lsit" finds "list".
+  const scored = table.map((c) => ({ c, typed: typed(c.name.split(" ").length) })).filter((s) => closestWord(s.typed, [s.c.name]) !== undefined);
+  const meant = pickClosest(scored);
+  if (meant) return new BotError("usage", `${UNKNOWN_COMMAND(shorten(words[0]!))} ${DID_YOU_MEAN(meant.name)}`, { hint: `${USAGE(meant.usage)}\n${SEE_HELP}` });
+  return new BotError("usage", UNKNOWN_COMMAND(shorten(words[0]!)), { hint: SEE_HELP });
+}
+
+function pickClosest(scored: Array<{ c: Command; typed: string }>): Command | undefined {
+  let best: { c: Command; d: number } | undefined;
+  for (const { c, typed } of scored) {
+    const d = editDistance(typed, c.name);
+    if (!best || d < best.d) best = { c, d };
+  }
+  return best?.c;
 }
 
 function parseArgs(command: Command, words: string[]): CommandArgs {

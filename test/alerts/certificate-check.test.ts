@@ -89,14 +89,15 @@ describe("the scheduled certificate check", () => {
     await runCertificateCheck(world.deps, world.now());
     const fault = world.azure.sim.faults.add({ method: "GET", path: /\/providers\/Microsoft\.Web\/serverfarms$/i, status: 403, code: "AuthorizationFailed", message: "no read" });
 
-    await runCertificateCheck(world.deps, world.now());
-    await runCertificateCheck(world.deps, world.now());
+    // No subscription can be read: the scan failed (and says so), it did not find "0 integrations".
+    await expect(runCertificateCheck(world.deps, world.now())).rejects.toThrow(/could not read any of the 2 configured subscriptions/);
+    await expect(runCertificateCheck(world.deps, world.now())).rejects.toThrow();
     world.azure.sim.faults.remove(fault);
     await runCertificateCheck(world.deps, world.now());
 
     const texts = posts().slice(1).map((m) => m.text);
     expect(texts).toHaveLength(2);
-    expect(texts[0]).toMatch(/^:warning: Part of the certificate scan failed, so some integrations were not checked: /);
+    expect(texts[0]).toMatch(/^:x: The certificate scan failed: vnetbot could not read any of the 2 configured subscriptions, so it cannot tell which integrations exist: .*Microsoft\.Web\/serverfarms\/read/);
     expect(texts[1]).toBe(":white_check_mark: The certificate scan works again: 10 integrations checked.");
   });
 

@@ -1,6 +1,6 @@
 // The local-mode playground end to end in a real headless Chromium: the whole local stack (simulated Azure, the
 // Slack stand-in, the real Bolt app) started as `npm start` starts it, driven only through the page.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
@@ -69,8 +69,9 @@ describe.skipIf(!canRun)(title, () => {
     await step("list", async () => {
       await type("/vnet list");
 
-      await message("Working on /vnet list").waitFor();
       await message("Gateway-required integrations").getByText("orders-web").first().waitFor();
+      // The answer took the place of the "Working on …" placeholder, as in Slack.
+      expect(await message("Working on /vnet list").count()).toBe(0);
     });
 
     await step("request", async () => {
@@ -140,6 +141,66 @@ describe.skipIf(!canRun)(title, () => {
       expect(await page.title()).toBe("vnetbot playground");
     });
   });
+  it("suggests the command a typo meant, explains a family in help, and shares an answer with the channel", async () => {
+    await step("did you mean", async () => {
+      await actAs(OPERATOR);
+      await openChannel("ops");
+
+      await type("/vnet lsit");
+
+      await message("There is no /vnet lsit command. Did you mean /vnet list?").waitFor();
+    });
+
+    await step("help for a family", async () => {
+      await type("/vnet help route");
+
+      await message("/vnet route …").getByText("/vnet route remove PLAN VNET ROUTE").waitFor();
+      expect(await message("/vnet route …").getByText("/vnet route add PLAN VNET CIDR|START-END").count()).toBe(1);
+    });
+
+    await step("share", async () => {
+      await type("/vnet routes plan-orders vnet-hub --share");
+
+      const shared = page.locator("article.message", { hasText: `Shared by @${OPERATOR.name}` });
+      await shared.getByText("onprem-datacenter").waitFor();
+      await message("Shared in this channel.").waitFor();
+      expect(await message("Working on /vnet routes plan-orders vnet-hub --share").count()).toBe(0);
+    });
+  });
+
+  it("draws Slack's emoji with the emoji font it ships, on a machine that has none", async () => {
+    await step("emoji", async () => {
+      await openChannel("alerts");
+      bot.local!.slack.workspace.post({ channel: "C0LOCALALR", threadTs: undefined, user: "U0VNETBOT", text: "emoji", blocks: [{ type: "section", text: { type: "mrkdwn", text: ":white_check_mark: done, :x: failed, :warning: look" } }] });
+
+      const line = message("done,");
+      await line.waitFor();
+      expect(await line.locator(".emoji").allTextContents()).toEqual(["✅", "❌", "⚠️"]);
+      await page.evaluate("document.fonts.ready");
+
+      // What Chromium drew each emoji with: the font it actually used for the glyphs, not what CSS asked for.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send("DOM.enable");
+      await cdp.send("CSS.enable");
+      const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
+      const { nodeIds } = await cdp.send("DOM.querySelectorAll", { nodeId: root.nodeId, selector: "article .emoji" });
+      const drawnWith = await Promise.all(nodeIds.slice(-3).map(async (nodeId) => (await cdp.send("CSS.getPlatformFontsForNode", { nodeId })).fonts.map((f) => f.familyName)));
+      expect(drawnWith).toEqual([["Noto Emoji"], ["Noto Emoji"], ["Noto Emoji"]]);
+      // And the glyph it drew has ink: a font can be chosen and still draw nothing (Chromium and colour-only fonts).
+      // (A string, as this project's TypeScript has no DOM types.)
+      const ink = await page.evaluate(`(async () => {
+        await document.fonts.load("32px 'Noto Emoji'", "✅");
+        const canvas = document.createElement("canvas");
+        canvas.width = canvas.height = 48;
+        const context = canvas.getContext("2d");
+        context.font = "32px 'Noto Emoji'";
+        context.fillText("✅", 4, 36);
+        return context.getImageData(0, 0, 48, 48).data.filter((value, index) => index % 4 === 3 && value > 0).length;
+      })()`);
+      expect(ink).toBeGreaterThan(100);
+    });
+  });
+
   it("tells the user that only /vnet commands reach the bot", async () => {
     await step("not a command", async () => {
       await openChannel("ops");
@@ -148,5 +209,19 @@ describe.skipIf(!canRun)(title, () => {
 
       await message("Only /vnet commands reach the bot here. Try /vnet help.").waitFor();
     });
+  });
+});
+
+describe("the playground's emoji", () => {
+  it("has a character for every :emoji: code the bot writes", () => {
+    const root = join(import.meta.dirname, "..", "..");
+    const sources = ["src", "handlers"].flatMap((dir) => readdirSync(join(root, dir), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => join(root, dir, f)));
+    const used = new Set(sources.flatMap((file) => [...readFileSync(file, "utf8").matchAll(/(?<![\w:]):([a-z0-9_+-]+):(?![\w:])/g)].map((m) => m[1]!)));
+    const script = readFileSync(join(root, "src", "local", "playground.js"), "utf8");
+
+    const missing = [...used].filter((code) => !new RegExp(`\\b${code}: "`).test(script));
+
+    expect(used.size).toBeGreaterThan(10);
+    expect(missing).toEqual([]);
   });
 });

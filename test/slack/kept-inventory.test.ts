@@ -30,7 +30,7 @@ describe("reads from the kept inventory", () => {
     expect(first.armRequests).toBeGreaterThan(0);
     expect(first.reply).not.toContain("Inventory as of");
     expect(second.armRequests).toBe(0);
-    expect(second.reply).toContain("7 gateway-required integrations in 3 plans");
+    expect(second.reply).toContain("10 gateway-required integrations in 6 plans");
     expect(second.reply).toContain(AGE);
   });
 
