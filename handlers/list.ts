@@ -1,4 +1,5 @@
 /** /vnet list [--subscription ID] [--plan PLAN]: every gateway-required integration. */
+import { CLASSIC_GATEWAY_UNREADABLE } from "../src/core/classic-vnet.ts";
 import { BotError } from "../src/errors.ts";
 import { plural, retirementLine } from "../src/core/format.ts";
 import { defineCommand, type CommandContext } from "../src/core/command.ts";
@@ -44,7 +45,7 @@ export const list = defineCommand({
       kind: "text",
       text: [
         `*${i.plan.name}* → *${i.vnetName}* · apps: ${i.apps.map((a) => a.name).join(", ") || "none"}`,
-        `${i.missing === "vnet" ? ":x: the VNet no longer exists in Azure" : `gateway ${i.gateway ? `${i.gateway.name} (pool ${i.gateway.addressPool.join(", ") || "none"}; ${rootCertificatesLine(i.gateway)})` : "not found"}`} · certificate ${certificateLine(i.connection, now)}${i.certOnGateway === false ? " · :warning: not on the gateway" : ""}`,
+        `${i.classic ? `:warning: ${CLASSIC_GATEWAY_UNREADABLE}` : i.missing === "vnet" ? ":x: the VNet no longer exists in Azure" : `gateway ${i.gateway ? `${i.gateway.name} (pool ${i.gateway.addressPool.join(", ") || "none"}; ${rootCertificatesLine(i.gateway)})` : "not found"}`} · certificate ${certificateLine(i.connection, now)}${i.certOnGateway === false ? " · :warning: not on the gateway" : ""}`,
         connectionFlags(i.connection),
       ].filter(Boolean).join("\n"),
     }));

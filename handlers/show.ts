@@ -1,5 +1,7 @@
 /** /vnet show APP: one app's VNet, gateway, routes, DNS and certificate. */
 import { isBotError } from "../src/errors.ts";
+import { CLASSIC_GATEWAY_UNREADABLE } from "../src/core/classic-vnet.ts";
+import { isClassicVnetId } from "../src/core/resource-id.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { findVpnGateway } from "../src/core/eligibility.ts";
 import type { Integration } from "../src/core/inventory.ts";
@@ -14,6 +16,7 @@ import { certificateLine, connectionFlags, routeLines } from "./read-format.ts";
 
 /** The VPN gateway behind a VNet, or why it cannot be shown: gone is "not found", any other failure says so. */
 async function vpnGatewayOf(reader: AzureReader, vnetId: string): Promise<GatewayInfo | string> {
+  if (isClassicVnetId(vnetId)) return CLASSIC_GATEWAY_UNREADABLE;
   try {
     const vnet = await reader.getVnet(vnetId);
     const gateways = await Promise.all(vnet.gatewayIds.map((id) => reader.getGateway(id)));
@@ -28,6 +31,7 @@ async function vpnGatewayOf(reader: AzureReader, vnetId: string): Promise<Gatewa
 /** The same answer from what the scan found: the VNet or gateway is gone, unread, absent, or there. */
 function keptGatewayOf(integration: Integration): GatewayInfo | string {
   if (integration.gateway) return integration.gateway;
+  if (integration.classic) return CLASSIC_GATEWAY_UNREADABLE;
   if (integration.missing) return "not found";
   const { vnet } = integration;
   return vnet === undefined || integration.gateways.length < vnet.gatewayIds.length ? "could not be read when the inventory was taken" : "none";

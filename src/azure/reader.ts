@@ -1,5 +1,6 @@
 import type { AzureReader } from "../core/ports.ts";
 import type { GatewayInfo, HealthState } from "../core/model.ts";
+import { requireResourceManagerVnet } from "../core/classic-vnet.ts";
 import { nameOf, parseResourceId } from "../core/resource-id.ts";
 import { BotError } from "../errors.ts";
 import type { AzureClients } from "./clients.ts";
@@ -82,6 +83,12 @@ export function createAzureReader(clients: AzureClients, signal?: AbortSignal): 
     listVnets: (sub) => callAzure("listVnets", `subscription ${sub}`, async () => collect((await clients.network(sub)).virtualNetworks.listAll(opts), toVnetInfo)),
 
     getVnet: (vnetId) => {
+      // A classic VNet's id would read as a Microsoft.Network VNet of the same name: a different resource, or a 404.
+      try {
+        requireResourceManagerVnet(vnetId);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const { sub, rg, name } = idParts(vnetId, "VNet");
       return callAzure("getVnet", `VNet ${rg}/${name}`, async () => toVnetInfo(await (await clients.network(sub)).virtualNetworks.get(rg, name, opts)));
     },

@@ -5,7 +5,7 @@ import { createNetworkCache, readAppConnections, withCertificate, type NetworkCa
 import { createKeyedLimiter, type KeyedLimiter } from "./limiter.ts";
 import type { AppInfo, GatewayInfo, PlanInfo, VnetConnectionInfo, VnetInfo } from "./model.ts";
 import type { AzureReader } from "./ports.ts";
-import { nameOf } from "./resource-id.ts";
+import { isClassicVnetId, nameOf } from "./resource-id.ts";
 import { sameName, type AppConnection } from "./connections.ts";
 
 /** One (plan, VNet) gateway-required integration with what vnetbot knows about its VNet and gateway. */
@@ -22,6 +22,8 @@ export interface Integration {
   gateway: GatewayInfo | undefined;
   /** Every gateway of the VNet that could be read (an ExpressRoute gateway may sit beside the VPN one). */
   gateways: GatewayInfo[];
+  /** True when the VNet is a classic one, which Resource Manager cannot read: vnet and gateway stay undefined. */
+  classic: boolean;
   /** What Azure says no longer exists: the VNet, or a gateway its GatewaySubnet still names. Missing means down. */
   missing: "vnet" | "gateway" | undefined;
   /** Whether the connection's certificate is among the gateway's root certificates; undefined when unknown. */
@@ -183,7 +185,8 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
     found.map(async ({ plan, connection: planConnection }): Promise<Integration> => {
       const users = (usersByPlan.get(plan.id.toLowerCase()) ?? []).filter(({ connection }) => sameName(connection!.name, planConnection.name));
       const connection = withCertificate(planConnection, users.map((user) => user.connection!));
-      const vnet = await networks.vnet(connection.vnetId, record);
+      const classic = isClassicVnetId(connection.vnetId);
+      const vnet = classic ? undefined : await networks.vnet(connection.vnetId, record);
       const gateways = vnet ? (await Promise.all(vnet.gatewayIds.map((id) => networks.gateway(id, record)))).filter((g) => g !== undefined) : [];
       const gateway = findVpnGateway(gateways);
       const missing = !vnet && networks.isMissing(connection.vnetId) ? "vnet" : !gateway && vnet?.gatewayIds.some(networks.isMissing) ? "gateway" : undefined;
@@ -196,6 +199,7 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
         vnet,
         gateway,
         gateways,
+        classic,
         missing,
         certOnGateway: gateway && connection.certBlob ? isCertOnGateway(connection.certBlob, gateway) : undefined,
       };

@@ -51,6 +51,16 @@ export function nameOf(id: string): string {
   return id.slice(id.lastIndexOf("/") + 1);
 }
 
+/**
+ * True for a classic (Service Management) VNet's id, …/providers/Microsoft.ClassicNetwork/virtualNetworks/{name}:
+ * gateway-required integration could name one (Microsoft's V1 script sets VnetResourceId to that form,
+ * azure-docs articles/app-service-web/app-service-vnet-integration-powershell.md), but Microsoft.Network cannot
+ * read it and regional integration cannot use it.
+ */
+export function isClassicVnetId(id: string): boolean {
+  return parseResourceId(id)?.provider.toLowerCase() === "microsoft.classicnetwork";
+}
+
 /** An app's name as users type it: "app", or "app/slot" for a deployment slot's id. */
 export function siteNameOf(id: string): string {
   const parsed = parseResourceId(id);

@@ -56,6 +56,8 @@ export async function gatewayFindings(
       const base = { key, alertId: alertIdOf(key), kind: "gateway" as const, apps: appLabels(group), fix: undefined };
       const subject = gateway ? `Gateway ${gateway.name} (${first.vnetName})` : `The gateway of ${first.vnetName}`;
       const names = gateway ? [gateway.name, first.vnetName] : [first.vnetName];
+      // Resource Manager cannot read a classic VNet or its gateway: say it was not checked, never that it is fine.
+      if (first.classic) return { ...base, subject, names, condition: "unknown", reasons: [`${first.vnetName} is a classic VNet, whose gateway Resource Manager cannot read (classic VPN gateways were retired on 31 August 2024)`] };
       if (first.missing) {
         const reason = first.missing === "vnet" ? `VNet ${first.vnetName} no longer exists in Azure` : `the gateway of ${first.vnetName} no longer exists in Azure`;
         return { ...base, subject, names, condition: "down", reasons: [reason] };
