@@ -26,6 +26,18 @@ describe("read commands against the demo estate", () => {
     expect(slack.azureWrites()).toEqual([]);
   });
 
+  it("says an integration on a classic VNet is beyond Resource Manager, in the list, in show and among the gateways", async () => {
+    const list = textOf(await slack.ask(PEOPLE.bystander, "list"));
+    const show = textOf(await slack.ask(PEOPLE.bystander, "show erp-connector"));
+    const gateways = textOf(await slack.ask(PEOPLE.bystander, "gateways"));
+
+    expect(sectionAbout(list, "*plan-erp* → *vnet-classic-erp*")).toContain(":warning: classic VNet: Resource Manager cannot read it or its gateway");
+    expect(sectionAbout(list, "*plan-erp* → *vnet-classic-erp*")).not.toContain("no longer exists");
+    expect(show).toContain("classic VNet: Resource Manager cannot read it or its gateway");
+    expect(gateways).toContain("*The gateway of vnet-classic-erp* could not be checked (vnet-classic-erp is a classic VNet");
+    expect(gateways).not.toMatch(/vnet-classic-erp\S* is down/);
+  });
+
   it("lists every integration, marking the expired certificate and the one that expires within six months", async () => {
     const reply = textOf(await slack.ask(PEOPLE.bystander, "list"));
 
