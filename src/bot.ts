@@ -4,6 +4,7 @@
  * inventory, every button, the dispatcher) and hands them to the Slack adapter. start-bot.ts adds the clients, the store and the
  * scheduler around it; the end-to-end tests build exactly this.
  */
+import { randomBytes } from "node:crypto";
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
 import { createAccessPolicy, type AccessPolicy } from "./core/access.ts";
@@ -14,7 +15,7 @@ import type { Command } from "./core/command.ts";
 import { fixButton } from "./core/diagnose/fix-click.ts";
 import { createFixOffers, type FixOffers } from "./core/diagnose/fix-offers.ts";
 import { createInventoryKeeper, type InventoryKeeper } from "./core/inventory-keeper.ts";
-import { createLocalLocks } from "./core/local-locks.ts";
+import { createLeaseLocks } from "./core/lease-locks.ts";
 import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner, Locks } from "./core/ports.ts";
 import type { Reply } from "./core/reply.ts";
 import { ackFirst } from "./slack/ack-first.ts";
@@ -32,7 +33,7 @@ export interface BotParts extends Omit<SlackAdapterOptions, "config"> {
   writer: AzureWriter;
   /** Runs commands on app workers (diagnose, tcpping, resolve); without it those commands say they are not set up. */
   kudu?: KuduRunner;
-  stores: Pick<Stores, "approvals" | "audit" | "alerts">;
+  stores: Pick<Stores, "approvals" | "audit" | "alerts" | "leases">;
   commands: readonly Command[];
   /** How often pending requests are checked for expiry (default 30 s). */
   expirySweepMs?: number;
@@ -40,7 +41,7 @@ export interface BotParts extends Omit<SlackAdapterOptions, "config"> {
   newId?: () => string;
   /** Command deadline (default 120 s). */
   deadlineMs?: number;
-  /** Serialises root-certificate updates per gateway (default: within this process; replicas pass the database's). */
+  /** Serialises root-certificate updates per gateway and scheduled refreshes (default: leases in the store, across replicas). */
   locks?: Locks;
   /**
    * This replica: its stable id owns the changes it runs; with releasePredecessor (no live process has the id), what
@@ -97,7 +98,9 @@ export function createBot(parts: BotParts): Bot {
   metrics.watchApprovals(() => stores.approvals.list(ACTIVE_STATUSES));
   const access = createAccessPolicy({ approvers: config.access.approvers, operators: config.access.operators }, slack.directory);
   const offers = createFixOffers({ store: stores.alerts, clock });
-  const locks = parts.locks ?? createLocalLocks();
+  const instanceId = parts.instance?.id ?? `vnetbot-${randomBytes(6).toString("hex")}`;
+  // Leases in the store: one replica at a time per gateway's root certificates and per scheduled refresh.
+  const locks = parts.locks ?? createLeaseLocks(stores.leases, { instance: instanceId });
   const inventory = createInventoryKeeper({ reader: parts.reader, store: stores.alerts, subscriptions: config.azure.subscriptions, clock, locks, ...(timezone ? { timezone } : {}) });
   const approvals = refreshingInventoryAfterChanges(
     createApprovalService({
@@ -110,7 +113,7 @@ export function createBot(parts: BotParts): Bot {
       expireAfterMinutes: config.approvals.expireAfterMinutes,
       approvalChannel: config.slack.approvalChannel,
       ...(parts.newId ? { newId: parts.newId } : {}),
-      ...(parts.instance ? { instanceId: parts.instance.id } : {}),
+      instanceId,
     }),
     { store: stores.approvals, inventory, logger },
   );

@@ -1,5 +1,6 @@
 // Leases, held against SQLite and PostgreSQL alike: two stores on one database stand for two replicas.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLeaseLocks } from "../../src/core/lease-locks.ts";
 import { withLease, type LeaseStore } from "../../src/core/leases.ts";
 import type { Stores } from "../../src/store/sqlite-store.ts";
 import { minutes, T0 } from "./approval-fixture.ts";
@@ -75,6 +76,26 @@ describe.each(STORE_BACKENDS)("$name leases", (backend) => {
     expect(await one.leases.holding("job:gateways", T0)).toBeUndefined();
     expect((await one.leases.holding("gateway:gw-data", T0))?.holder).toBe("replica-ab/1");
     expect(await one.leases.claim("job:gateways", "replica-b/1", T0, minutes(5), 1)).toBe(false);
+  });
+
+  it("gives the bot's locks (a gateway's root certificates) to one replica at a time, the other waiting its turn", async () => {
+    const held = gate();
+    const order: string[] = [];
+    const [a, b] = [createLeaseLocks(one.leases, { instance: "replica-a" }), createLeaseLocks(other.leases, { instance: "replica-b", retryMs: 5 })];
+    const first = a.withLock("gateway:gw-hub", async () => {
+      order.push("a adds its root");
+      await held.opened;
+      order.push("a done");
+    });
+    await waitUntilHeld(one.leases, "lock:gateway:gw-hub");
+    const second = b.withLock("gateway:gw-hub", async () => void order.push("b adds its root"));
+    const elsewhere = b.withLock("gateway:gw-data", async () => void order.push("b on another gateway"));
+    await elsewhere;
+    held.open();
+    await Promise.all([first, second]);
+
+    expect(order).toEqual(["a adds its root", "b on another gateway", "a done", "b adds its root"]);
+    expect(await one.leases.holding("lock:gateway:gw-hub", new Date())).toBeUndefined();
   });
 
   describe("withLease", () => {
