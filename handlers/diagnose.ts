@@ -37,6 +37,8 @@ export const diagnose = defineCommand({
   valueNames: { HOST: "HOST[:PORT]" },
   async run(ctx, args) {
     const diagnosis = await diagnoseApp(diagnoseDeps(ctx), args.ref("APP"), args.optional("HOST"), { signal: ctx.signal });
+    // A host:port someone diagnosed is one the app must reach: a migration tests it again afterwards.
+    if (diagnosis.target?.port !== undefined) await ctx.migrations.noteTarget(diagnosis.appId, diagnosis.target.host, diagnosis.target.port);
     const { offers } = ctx;
     const reply = diagnosisReply(
       diagnosis,

@@ -1,6 +1,7 @@
 /** /vnet tcpping APP HOST:PORT: a TCP test from the app's worker, under the integration's 21 s timeout. */
 import { defineCommand } from "../src/core/command.ts";
 import { tcppingFromApp } from "../src/core/diagnose/diagnose.ts";
+import { parseTarget } from "../src/core/diagnose/parse-target.ts";
 import { diagnoseDeps, liveTestReply } from "./diagnose.ts";
 
 export const tcpping = defineCommand({
@@ -11,6 +12,9 @@ export const tcpping = defineCommand({
   valueNames: { HOST: "HOST:PORT" },
   async run(ctx, args) {
     const report = await tcppingFromApp(diagnoseDeps(ctx), args.ref("APP"), args.text("HOST"), { signal: ctx.signal });
+    // A target someone tested is one the app must reach: a migration tests it again afterwards.
+    const target = parseTarget(args.text("HOST"), { requirePort: true });
+    await ctx.migrations.noteTarget(report.appId, target.host, target.port!);
     return liveTestReply(report, `tcpping from ${report.appName}`);
   },
 });

@@ -16,6 +16,7 @@ import { fixButton } from "./core/diagnose/fix-click.ts";
 import { createFixOffers, type FixOffers } from "./core/diagnose/fix-offers.ts";
 import { createInventoryKeeper, type InventoryKeeper } from "./core/inventory-keeper.ts";
 import { createLeaseLocks } from "./core/lease-locks.ts";
+import { createMigrationRecords } from "./core/migration/migration-records.ts";
 import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner, Locks } from "./core/ports.ts";
 import type { Reply } from "./core/reply.ts";
 import { ackFirst } from "./slack/ack-first.ts";
@@ -98,6 +99,7 @@ export function createBot(parts: BotParts): Bot {
   metrics.watchApprovals(() => stores.approvals.list(ACTIVE_STATUSES));
   const access = createAccessPolicy({ approvers: config.access.approvers, operators: config.access.operators }, slack.directory);
   const offers = createFixOffers({ store: stores.alerts, clock });
+  const migrations = createMigrationRecords(stores.alerts, clock);
   const instanceId = parts.instance?.id ?? `vnetbot-${randomBytes(6).toString("hex")}`;
   // Leases in the store: one replica at a time per gateway's root certificates and per scheduled refresh.
   const locks = parts.locks ?? createLeaseLocks(stores.leases, { instance: instanceId });
@@ -107,7 +109,7 @@ export function createBot(parts: BotParts): Bot {
       store: stores.approvals,
       audit: stores.audit,
       chat: slack.chat,
-      change: { reader: parts.reader, writer: parts.writer, clock, locks, subscriptions: config.azure.subscriptions },
+      change: { reader: parts.reader, writer: parts.writer, clock, locks, subscriptions: config.azure.subscriptions, migrations, ...(parts.kudu ? { kudu: parts.kudu } : {}) },
       clock,
       logger,
       expireAfterMinutes: config.approvals.expireAfterMinutes,
@@ -141,6 +143,7 @@ export function createBot(parts: BotParts): Bot {
         approvals: stores.approvals,
         audit: stores.audit,
         offers,
+        migrations,
         ...(parts.kudu ? { kudu: parts.kudu } : {}),
         ...(config.slack.alertChannel ? { alerts: { store: stores.alerts, chat: slack.chat, ...(timezone ? { timezone } : {}) } } : {}),
         requestChange: (asker, request) => approvals.requestChange(asker, request),

@@ -1,4 +1,5 @@
 /** The contract between the dispatcher and the handlers: what a /vnet subcommand declares and what it gets. */
+import type { MigrationRecords } from "./migration/migration-records.ts";
 import { ANYONE, OPERATORS_REQUEST_CHANGES, type AccessPolicy, type AccessRule } from "./access.ts";
 import type { AddressRange } from "./address-range.ts";
 import type { ApprovalStore } from "./approvals/approval-store.ts";
@@ -115,6 +116,8 @@ export interface CommandContext {
   kudu?: KuduRunner;
   /** Where a diagnosis keeps the changes behind its Fix buttons; absent, the diagnosis shows the commands only. */
   offers?: FixOffers;
+  /** What vnetbot moved to regional integration, and the targets each app is known to reach. */
+  migrations: MigrationRecords;
   /** The scheduled alerts' state and channel (snooze); absent when alerts are off. */
   alerts?: { store: AlertStateStore; chat: ChatPort<Reply>; timezone?: string };
 }

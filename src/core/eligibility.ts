@@ -26,7 +26,21 @@ export type EligibilityRule =
   | "no-expressroute"
   | "same-subscription"
   | "root-certificate-room"
-  | "not-retired";
+  | "not-retired"
+  // Regional integration, for /vnet migrate (migration/regional-rules.ts).
+  | "regional-tier"
+  | "regional-scale-unit"
+  | "regional-per-plan"
+  | "regional-same-region"
+  | "regional-resource-manager"
+  | "regional-one-per-app"
+  | "subnet-not-gateway"
+  | "subnet-delegation"
+  | "subnet-other-user"
+  | "subnet-unused"
+  | "subnet-endpoint-policies"
+  | "subnet-size"
+  | "subnet-inside-vnet";
 
 /** One broken rule: what is wrong and what to do about it. */
 export interface EligibilityProblem {

@@ -3,13 +3,15 @@ import { startAzureHarness } from "../support/azure-harness.ts";
 import type { ChangeDeps } from "../../src/core/changes/types.ts";
 import { createLocalLocks } from "../../src/core/local-locks.ts";
 import { NOW } from "../support/demo-estate.ts";
+import { memoryMigrations } from "../support/memory-migrations.ts";
 
 export { NOW, PRODUCTION, SHARED, demo } from "../support/demo-estate.ts";
 
 /** Starts the simulator on the demo estate and returns it with change deps at the fixed clock. */
 export async function startDemo() {
   const harness = await startAzureHarness({ estate: "demo", now: () => NOW });
-  const deps: ChangeDeps = { reader: harness.reader, writer: harness.writer, clock: { now: () => NOW }, locks: createLocalLocks(), subscriptions: harness.subscriptions };
+  const clock = { now: () => NOW };
+  const deps: ChangeDeps = { reader: harness.reader, writer: harness.writer, clock, locks: createLocalLocks(), subscriptions: harness.subscriptions, migrations: memoryMigrations(clock), kudu: harness.kudu };
   return { harness, deps, sim: harness.sim, subscriptions: harness.subscriptions };
 }
 

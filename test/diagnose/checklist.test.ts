@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { memoryMigrations } from "../support/memory-migrations.ts";
 import { createLocalLocks } from "../../src/core/local-locks.ts";
 import { executeChange } from "../../src/core/changes/execute-change.ts";
 import { diagnoseApp } from "../../src/core/diagnose/diagnose.ts";
@@ -103,7 +104,7 @@ describe("the fix a diagnosis offers", () => {
       const before = await diagnoseApp(deps, "shop-api", target);
       const change = checkOf(before, id as never).change!;
 
-      const outcome = await executeChange({ reader: deps.reader, writer: harness.writer, clock: deps.clock, locks: createLocalLocks(), subscriptions: deps.subscriptions }, change);
+      const outcome = await executeChange({ reader: deps.reader, writer: harness.writer, clock: deps.clock, locks: createLocalLocks(), subscriptions: deps.subscriptions, migrations: memoryMigrations(deps.clock) }, change);
       const after = await diagnoseApp(deps, "shop-api", target);
 
       expect(outcome.ok).toBe(true);

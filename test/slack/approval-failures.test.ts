@@ -8,6 +8,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApprovalService, type ApprovalService } from "../../src/core/approvals/approval-service.ts";
 import type { ChangeRequest } from "../../src/core/changes/types.ts";
+import { createMigrationRecords } from "../../src/core/migration/migration-records.ts";
 import { createLocalLocks } from "../../src/core/local-locks.ts";
 import { ids } from "../../src/core/resource-id.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -41,7 +42,7 @@ afterEach(async () => {
 function service(now: () => Date, instanceId: string): ApprovalService {
   return createApprovalService({
     store: stores.approvals, audit: stores.audit, chat: slack.bot.chat,
-    change: { reader: slack.azure.reader, writer: slack.azure.writer, clock: { now }, locks: createLocalLocks(), subscriptions: slack.azure.subscriptions }, clock: { now }, logger: silentLogger,
+    change: { reader: slack.azure.reader, writer: slack.azure.writer, clock: { now }, locks: createLocalLocks(), subscriptions: slack.azure.subscriptions, migrations: createMigrationRecords(stores.alerts, { now }) }, clock: { now }, logger: silentLogger,
     expireAfterMinutes: 30, approvalChannel: CHANNELS.approvals, newId: () => `req${++ids_}`, instanceId,
   });
 }

@@ -1,5 +1,6 @@
 import type { BotError } from "../../errors.ts";
-import type { AzureReader, AzureWriter, Clock, Locks } from "../ports.ts";
+import type { MigrationRecords } from "../migration/migration-records.ts";
+import type { AzureReader, AzureWriter, Clock, KuduRunner, Locks } from "../ports.ts";
 import type { ChangeRequest } from "./registry.ts";
 
 export type { ChangeRequest } from "./registry.ts";
@@ -58,6 +59,10 @@ export interface ChangeDeps {
   locks: Locks;
   /** The subscriptions vnetbot manages: where other users of a root certificate are looked for before it goes. */
   subscriptions: readonly string[];
+  /** What a migration records before it moves an app, and what a rollback reconnects from. */
+  migrations: MigrationRecords;
+  /** Runs commands on an app's worker: a migration's check that the app still reaches its targets. */
+  kudu?: KuduRunner;
 }
 
 /** Called after each step, so that the Slack layer can report progress in place. */

@@ -50,11 +50,12 @@ export async function diagnoseApp(deps: DiagnoseDeps, appRef: ResourceRef | stri
     notes.push("Give a HOST[:PORT] to also check the route, the NSG rules and the connection to it.");
   }
   checks.push(await privateIp, ...targetChecks);
-  return { appName: app.name, vnetName: facts.vnet.name, target, checks, notes };
+  return { appId: app.id, appName: app.name, vnetName: facts.vnet.name, target, checks, notes };
 }
 
 /** The result of one live test run on its own. */
 export interface LiveTestReport {
+  appId: string;
   appName: string;
   vnetName: string;
   check: DiagnosisCheck;
@@ -64,7 +65,7 @@ export interface LiveTestReport {
 export async function tcppingFromApp(deps: DiagnoseDeps, appRef: ResourceRef | string, targetText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
   const target = parseTarget(targetText, { requirePort: true });
   const { app, connection } = await connectionOf(deps, appRef);
-  return { appName: app.name, vnetName: connection.name, check: await testTcp(deps.kudu, app, target.host, target.port!, options) };
+  return { appId: app.id, appName: app.name, vnetName: connection.name, check: await testTcp(deps.kudu, app, target.host, target.port!, options) };
 }
 
 /** /vnet resolve APP HOST: one DNS lookup from the app's worker, through the DNS servers pushed with the integration. */
@@ -73,7 +74,7 @@ export async function resolveFromApp(deps: DiagnoseDeps, appRef: ResourceRef | s
   if (target.port !== undefined) throw new BotError("usage", `"${escapeMrkdwn(hostText.trim())}" has a port; resolve takes a host name only.`, { hint: `Try /vnet resolve ${escapeMrkdwn(typeof appRef === "string" ? appRef.trim() : appRef.text)} ${target.host}` });
   const { app, connection } = await connectionOf(deps, appRef);
   const dns = await testDns(deps.kudu, app, target.host, connection.dnsServers, options);
-  return { appName: app.name, vnetName: connection.name, check: dns.check };
+  return { appId: app.id, appName: app.name, vnetName: connection.name, check: dns.check };
 }
 
 async function connectionOf(deps: DiagnoseDeps, appRef: ResourceRef | string): Promise<{ app: AppInfo; connection: VnetConnectionInfo }> {

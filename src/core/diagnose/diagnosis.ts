@@ -45,6 +45,7 @@ export interface DiagnoseTarget {
 
 /** The whole report for one app. */
 export interface Diagnosis {
+  appId: string;
   appName: string;
   vnetName: string;
   target: DiagnoseTarget | undefined;

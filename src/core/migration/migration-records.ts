@@ -1,0 +1,100 @@
+/**
+ * What vnetbot keeps about each app it moves to regional integration: the gateway-required integration it left (for
+ * the preview, the audit and a rollback, which reconnects it from here), and the targets the app is known to reach
+ * (recorded by diagnose and tcpping, re-tested after the move). Both live in the key/value state table, as the kept
+ * inventory and the diagnoses' Fix offers do: one row per app.
+ */
+import type { PlanRoute } from "../model.ts";
+import type { AlertStateStore, Clock } from "../ports.ts";
+
+const MIGRATION_PREFIX = "migration:";
+const TARGETS_PREFIX = "targets:";
+const FORMAT = 1;
+/** Targets kept per app: the most recently tested. */
+export const TARGETS_KEPT = 10;
+
+/** One app's move off gateway-required integration. */
+export interface MigrationRecord {
+  appId: string;
+  appName: string;
+  planId: string;
+  /** The gateway-required VNet it left, and the plan's connection to it as it was. */
+  vnetId: string;
+  vnetName: string;
+  routes: PlanRoute[];
+  dnsServers: string[];
+  /** The gateway's point-to-site pool: the source range the app's traffic came from. */
+  pool: string[];
+  certThumbprint: string | undefined;
+  /** The integration subnet it moved to. */
+  subnetId: string;
+  /** Whether all outbound traffic went into the VNet before (config/web vnetRouteAllEnabled), to put back on rollback. */
+  routeAllBefore: boolean;
+  /** "moving" until the app is verified on regional integration; "rolled-back" once it is back on the gateway. */
+  status: "moving" | "migrated" | "rolled-back";
+  /** The approval request that moved it (or rolled it back, last). */
+  requestId: string | undefined;
+  updatedAt: Date;
+}
+
+/** A host and TCP port an app was tested against. */
+export interface KnownTarget {
+  host: string;
+  port: number;
+  testedAt: Date;
+}
+
+/** The migration records and known targets, by app id. */
+export interface MigrationRecords {
+  get(appId: string): Promise<MigrationRecord | undefined>;
+  put(record: MigrationRecord): Promise<void>;
+  list(): Promise<MigrationRecord[]>;
+  /** The targets recorded for the app, most recent first. */
+  targets(appId: string): Promise<KnownTarget[]>;
+  /** Records a host:port the app was tested against (kept: the most recent TARGETS_KEPT). */
+  noteTarget(appId: string, host: string, port: number): Promise<void>;
+}
+
+/** The records over the key/value state store. */
+export function createMigrationRecords(store: AlertStateStore, clock: Clock): MigrationRecords {
+  const recordKey = (appId: string) => `${MIGRATION_PREFIX}${appId.toLowerCase()}`;
+  const targetsKey = (appId: string) => `${TARGETS_PREFIX}${appId.toLowerCase()}`;
+  const row = (value: unknown, at: Date) => ({ announced: [], snoozedUntil: undefined, lastResult: JSON.stringify({ format: FORMAT, value }), updatedAt: at });
+  return {
+    async get(appId) {
+      return parseRecord((await store.get(recordKey(appId)))?.lastResult);
+    },
+    async put(record) {
+      await store.put(recordKey(record.appId), row(record, record.updatedAt));
+    },
+    async list() {
+      const rows = await store.list(MIGRATION_PREFIX);
+      return rows.flatMap(({ state }) => parseRecord(state.lastResult) ?? []);
+    },
+    async targets(appId) {
+      return parseTargets((await store.get(targetsKey(appId)))?.lastResult);
+    },
+    async noteTarget(appId, host, port) {
+      const now = clock.now();
+      const key = targetsKey(appId);
+      const kept = parseTargets((await store.get(key))?.lastResult).filter((t) => !(t.host.toLowerCase() === host.toLowerCase() && t.port === port));
+      await store.put(key, row([{ host, port, testedAt: now }, ...kept].slice(0, TARGETS_KEPT), now));
+    },
+  };
+}
+
+function unwrap(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  const parsed = JSON.parse(text) as { format?: number; value?: unknown };
+  return parsed.format === FORMAT ? parsed.value : undefined;
+}
+
+function parseRecord(text: string | undefined): MigrationRecord | undefined {
+  const value = unwrap(text) as (Omit<MigrationRecord, "updatedAt"> & { updatedAt: string }) | undefined;
+  return value ? { ...value, updatedAt: new Date(value.updatedAt) } : undefined;
+}
+
+function parseTargets(text: string | undefined): KnownTarget[] {
+  const value = unwrap(text) as Array<{ host: string; port: number; testedAt: string }> | undefined;
+  return (value ?? []).map((t) => ({ ...t, testedAt: new Date(t.testedAt) }));
+}

@@ -1,0 +1,134 @@
+/**
+ * The rules of regional VNet integration that decide whether an integration can move to it, each explaining itself
+ * as the gateway-required rules do (eligibility.ts). Sources: azure-docs articles/app-service/overview-vnet-integration.md
+ * and configure-vnet-integration-enable.md (2026), migrate-gateway-based-vnet-integration.md (06/19/2025), and the
+ * App Service spec's createOrUpdateSwiftVirtualNetworkConnectionWithCheck ("requires that 1) swiftSupported is true …
+ * and 2) that the target Subnet has already been delegated, and is not in use by another App Service Plan").
+ */
+import { CLASSIC_VNET_ADVICE } from "../classic-vnet.ts";
+import type { EligibilityProblem } from "../eligibility.ts";
+import type { PlanInfo, SubnetInfo, VnetInfo } from "../model.ts";
+import { isClassicVnetId, nameOf, sameId } from "../resource-id.ts";
+import { instancesServed, neededPrefixLength, subnetPrefixLength } from "./subnet-plan.ts";
+
+/** The delegation regional integration needs on its subnet. */
+export const APP_SERVICE_DELEGATION = "Microsoft.Web/serverFarms";
+/** What App Service calls its service association link on the subnet. */
+export const APP_SERVICE_LINK_TYPE = "Microsoft.Web/serverfarms";
+/** Regional integrations one Windows plan may hold (overview-vnet-integration.md, "Limitations"). */
+export const REGIONAL_PER_PLAN = 2;
+
+// Regional integration is offered on these tiers; Isolated plans live in an App Service Environment, which sits in its
+// own subnet and needs no integration at all.
+const REGIONAL_TIERS = ["basic", "standard", "premium", "premiumv2", "premiumv3", "premiumv4", "elasticpremium"];
+
+const NEW_PLAN = "Create a plan in a new resource group (it lands on a current scale unit), move the apps there (blue-green), and migrate them on it.";
+
+/** Whether the plan's tier offers regional integration. */
+export function checkRegionalTier(plan: Pick<PlanInfo, "name" | "tier" | "skuName">): EligibilityProblem[] {
+  if (REGIONAL_TIERS.includes(plan.tier.toLowerCase())) return [];
+  return [{ rule: "regional-tier", message: `Plan ${plan.name} is ${plan.tier} (${plan.skuName}), which has no regional VNet integration.`, fix: "Scale the plan to Basic, Standard or a Premium tier first." }];
+}
+
+/** Whether the app's scale unit supports regional integration (the site's swiftSupported flag). */
+export function checkScaleUnit(appName: string, swiftSupported: boolean): EligibilityProblem[] {
+  if (swiftSupported) return [];
+  return [{ rule: "regional-scale-unit", message: `${appName}'s scale unit does not support regional VNet integration (Azure reports swiftSupported false; the portal says "Regional VNET Integration is unsupported in this scale unit").`, fix: NEW_PLAN }];
+}
+
+/** A classic VNet cannot take a regional integration. */
+export function checkResourceManagerVnet(vnetId: string): EligibilityProblem[] {
+  if (!isClassicVnetId(vnetId)) return [];
+  return [{ rule: "regional-resource-manager", message: `${nameOf(vnetId)} is a classic VNet; regional integration needs a Resource Manager VNet.`, fix: CLASSIC_VNET_ADVICE }];
+}
+
+/** The subnet's VNet must be in the plan's region. */
+export function checkSameRegion(plan: Pick<PlanInfo, "name" | "location">, vnet: Pick<VnetInfo, "name" | "location">): EligibilityProblem[] {
+  if (sameRegion(plan.location, vnet.location)) return [];
+  return [
+    {
+      rule: "regional-same-region",
+      message: `${vnet.name} is in ${vnet.location} and plan ${plan.name} in ${plan.location}: regional integration needs a VNet in the app's region.`,
+      fix: `Create a VNet in ${plan.location}, peer it with ${vnet.name} (/vnet peer), then migrate into a subnet of the new VNet (/vnet migrate APP NEWVNET/SUBNET).`,
+    },
+  ];
+}
+
+/**
+ * The plan ends with at most two regional integrations: the subnets its apps use already plus the one being added.
+ * (Counting the gateway VNets the plan still has: each needs a subnet of its own once it moves.)
+ */
+export function checkRegionalPerPlan(plan: Pick<PlanInfo, "name">, regionalSubnetIds: readonly string[], gatewayVnetNames: readonly string[]): EligibilityProblem[] {
+  const subnets = new Set(regionalSubnetIds.map((id) => id.toLowerCase()));
+  const total = subnets.size + gatewayVnetNames.length;
+  if (total <= REGIONAL_PER_PLAN) return [];
+  const now = subnets.size > 0 ? ` and ${subnets.size} regional` : "";
+  return [
+    {
+      rule: "regional-per-plan",
+      message: `Plan ${plan.name} uses ${gatewayVnetNames.length} VNets through gateways (${gatewayVnetNames.join(", ")})${now}; a plan takes at most ${REGIONAL_PER_PLAN} regional integrations, so they cannot move one to one.`,
+      fix: "Peer the VNets with one hub VNet and migrate every app into a subnet of the hub, or split the plan so that each has at most two VNets.",
+    },
+  ];
+}
+
+/** An app holds one integration: one already on regional integration elsewhere is not migrated again. */
+export function checkNotOnOtherSubnet(appName: string, currentSubnetId: string | undefined, targetSubnetId: string): EligibilityProblem[] {
+  if (!currentSubnetId || sameId(currentSubnetId, targetSubnetId)) return [];
+  return [{ rule: "regional-one-per-app", message: `${appName} already uses regional integration with subnet ${subnetLabel(currentSubnetId)}.`, fix: "There is nothing to migrate for it; /vnet show says what it uses." }];
+}
+
+/**
+ * Whether an existing subnet can serve as the plan's integration subnet: not the GatewaySubnet, delegated to nothing
+ * but App Service, linked to no other plan, unused by NICs and endpoints, without service endpoint policies, and big
+ * enough for twice the plan's instances.
+ */
+export function checkSubnet(subnet: SubnetInfo, plan: Pick<PlanInfo, "id" | "name" | "workers">): EligibilityProblem[] {
+  const problems: EligibilityProblem[] = [];
+  const name = subnet.name;
+  if (name.toLowerCase() === "gatewaysubnet") {
+    problems.push({ rule: "subnet-not-gateway", message: `${name} is the VNet's gateway subnet.`, fix: "Pick another subnet or create one with --new-subnet CIDR." });
+    return problems;
+  }
+  const others = subnet.delegations.filter((service) => service.toLowerCase() !== APP_SERVICE_DELEGATION.toLowerCase());
+  if (others.length > 0) problems.push({ rule: "subnet-delegation", message: `Subnet ${name} is delegated to ${others.join(", ")}.`, fix: "Pick a subnet delegated to nothing or to Microsoft.Web/serverFarms, or create one with --new-subnet CIDR." });
+  const foreign = subnet.serviceAssociationLinks.filter((link) => !(link.linkedResourceType.toLowerCase() === APP_SERVICE_LINK_TYPE.toLowerCase() && sameId(link.link, plan.id)));
+  if (foreign.length > 0) {
+    const who = foreign.map((link) => (link.linkedResourceType.toLowerCase() === APP_SERVICE_LINK_TYPE.toLowerCase() ? `plan ${nameOf(link.link)}` : `${link.linkedResourceType} ${nameOf(link.link)}`));
+    problems.push({ rule: "subnet-other-user", message: `Subnet ${name} is already used by ${who.join(", ")} (service association link).`, fix: "Each plan needs a subnet of its own here: pick another or create one with --new-subnet CIDR." });
+  }
+  if (subnet.ipConfigurationCount > 0) problems.push({ rule: "subnet-unused", message: `Subnet ${name} holds ${subnet.ipConfigurationCount} network interface or endpoint address${subnet.ipConfigurationCount === 1 ? "" : "es"}; regional integration needs an unused subnet.`, fix: "Pick an empty subnet or create one with --new-subnet CIDR." });
+  if (subnet.hasServiceEndpointPolicies) problems.push({ rule: "subnet-endpoint-policies", message: `Subnet ${name} has service endpoint policies, which regional integration does not allow.`, fix: "Remove the policies from the subnet, or pick another." });
+  problems.push(...checkSubnetSize(name, subnetPrefixLength(subnet), plan));
+  return problems;
+}
+
+/** The subnet (or the range given for a new one) holds twice the plan's instances and is at least a /28. */
+export function checkSubnetSize(name: string, prefixLength: number | undefined, plan: Pick<PlanInfo, "name" | "workers">): EligibilityProblem[] {
+  const needed = neededPrefixLength(plan.workers);
+  if (prefixLength !== undefined && prefixLength <= needed) return [];
+  const size = prefixLength === undefined ? "has no IPv4 range" : `is a /${prefixLength}`;
+  return [
+    {
+      rule: "subnet-size",
+      message: `${name} ${size}; plan ${plan.name} runs ${plan.workers} instance${plan.workers === 1 ? "" : "s"} and needs a /${needed} or larger (an address per instance, twice over for scaling, plus Azure's five; never smaller than a /28).`,
+      fix: `Give a larger subnet, or --new-subnet with a free /${needed}.`,
+    },
+  ];
+}
+
+/** Azure region names compare without case or spaces ("West Europe" is "westeurope"). */
+export function sameRegion(a: string, b: string): boolean {
+  return a.replace(/\s+/g, "").toLowerCase() === b.replace(/\s+/g, "").toLowerCase();
+}
+
+/** "vnet/subnet" of a subnet id. */
+export function subnetLabel(subnetId: string): string {
+  const parts = subnetId.split("/");
+  return `${parts.at(-3) ?? "?"}/${parts.at(-1) ?? "?"}`;
+}
+
+/** How many instances a subnet serves, for the verdicts. */
+export function servesLine(prefixLength: number): string {
+  return `a /${prefixLength} serves ${instancesServed(prefixLength)} instances with room to scale`;
+}
