@@ -71,8 +71,8 @@ export const PERMISSIONS = {
   getSubnet: ["Microsoft.Network/virtualNetworks/subnets/read"],
   getRegionalIntegration: ["Microsoft.Web/sites/networkConfig/read"],
   getSlotRegionalIntegration: ["Microsoft.Web/sites/slots/networkConfig/read"],
-  getConfiguration: ["Microsoft.Web/sites/config/read"],
-  getSlotConfiguration: ["Microsoft.Web/sites/slots/config/read"],
+  getRouteAll: ["Microsoft.Web/sites/config/read"],
+  getSlotRouteAll: ["Microsoft.Web/sites/slots/config/read"],
   // A subnet PUT sends the NSG and route table back: ARM checks the caller may join them (azure-docs virtual-network
   // manage-subnet "Permissions").
   delegateSubnet: [

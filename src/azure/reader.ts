@@ -137,8 +137,8 @@ export function createAzureReader(clients: AzureClients, signal?: AbortSignal): 
       const { sub, rg, name, slot, shown } = siteParts(appId);
       const web = async () => (await clients.web(sub)).webApps;
       return slot
-        ? callAzure("getSlotConfiguration", shown, async () => (await (await web()).getConfigurationSlot(rg, name, slot, opts)).vnetRouteAllEnabled === true)
-        : callAzure("getConfiguration", shown, async () => (await (await web()).getConfiguration(rg, name, opts)).vnetRouteAllEnabled === true);
+        ? callAzure("getSlotRouteAll", shown, async () => (await (await web()).getConfigurationSlot(rg, name, slot, opts)).vnetRouteAllEnabled === true)
+        : callAzure("getRouteAll", shown, async () => (await (await web()).getConfiguration(rg, name, opts)).vnetRouteAllEnabled === true);
     },
   };
 }

@@ -3,7 +3,7 @@ import { BotError } from "../errors.ts";
 import { escapeMrkdwn } from "./reply.ts";
 
 /** The kinds of resource a user may name in a command. */
-export type NamedResource = "app" | "slot" | "plan" | "vnet" | "resource group";
+export type NamedResource = "app" | "slot" | "plan" | "vnet" | "subnet" | "resource group";
 
 interface NameRule {
   pattern: RegExp;
@@ -27,6 +27,10 @@ const RULES: Record<NamedResource, NameRule> = {
   vnet: {
     pattern: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])$/,
     rule: "2-64 characters: letters, digits, underscores, periods and hyphens, starting with a letter or digit and ending with a letter, digit or underscore",
+  },
+  subnet: {
+    pattern: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/,
+    rule: "1-80 characters: letters, digits, underscores, periods and hyphens, starting with a letter or digit and ending with a letter, digit or underscore",
   },
   "resource group": {
     pattern: /^[\p{L}\p{N}_().-]{0,89}[\p{L}\p{N}_()-]$/u,

@@ -17,7 +17,22 @@ const RUNS: Record<string, string> = {
   "route-remove": "route remove plan-orders vnet-hub onprem-datacenter",
   renew: "renew payments-api",
   peer: "peer plan-orders vnet-hub vnet-spoke",
+  migrate: "migrate inventory-api --route-all",
+  "migrate-rollback": "migrate rollback inventory-api",
 };
+
+// What must have run before a kind's command makes sense: a rollback needs a migration.
+const BEFORE: Record<string, string> = {
+  "migrate-rollback": "migrate inventory-api --route-all",
+};
+
+/** Parses, prepares and runs a command on the demo estate; resolves with the outcome. */
+async function run(text: string, deps = started.deps) {
+  const { command, args } = parseCommand(commands, text);
+  const kind = CHANGE_KINDS.find((k) => k.command.name === command.name)!;
+  const request = (await kind.parse({ reader: deps.reader, subscriptions: started.subscriptions, migrations: deps.migrations }, args)) as ChangeRequest;
+  return runSteps(await prepareChange(deps, request));
+}
 
 /** Wraps a port so that every method called is written down by name. */
 function recording<T extends object>(port: T, calls: Set<string>): T {
@@ -46,12 +61,13 @@ describe("the change-kind registry", () => {
 
   it.each(Object.entries(RUNS))("%s uses no Azure operation it does not declare", async (kindName, text) => {
     const kind = CHANGE_KINDS.find((k) => k.kind === kindName)!;
+    if (BEFORE[kindName]) expect((await run(BEFORE[kindName])).ok).toBe(true);
     const calls = new Set<string>();
     const reader = recording<AzureReader>(started.deps.reader, calls);
     const writer = recording<AzureWriter>(started.deps.writer, calls);
     const { args } = parseCommand(commands, text);
 
-    const request = (await kind.parse({ reader, subscriptions: started.subscriptions }, args)) as ChangeRequest;
+    const request = (await kind.parse({ reader, subscriptions: started.subscriptions, migrations: started.deps.migrations }, args)) as ChangeRequest;
     const outcome = await runSteps(await prepareChange({ ...started.deps, reader, writer }, request));
 
     expect(outcome.error?.message).toBeUndefined();
@@ -60,11 +76,12 @@ describe("the change-kind registry", () => {
 
   it.each(Object.entries(RUNS))("%s says how to ask for it again in words the parser takes back", async (kindName, text) => {
     const kind = CHANGE_KINDS.find((k) => k.kind === kindName)!;
+    if (BEFORE[kindName]) expect((await run(BEFORE[kindName])).ok).toBe(true);
     const { args } = parseCommand(commands, text);
-    const request = (await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions }, args)) as ChangeRequest;
+    const request = (await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions, migrations: started.deps.migrations }, args)) as ChangeRequest;
 
     const again = parseCommand(commands, commandTextOf(request));
-    const reparsed = await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions }, again.args);
+    const reparsed = await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions, migrations: started.deps.migrations }, again.args);
 
     expect(again.command.name).toBe(kind.command.name);
     expect(reparsed).toEqual(request);

@@ -19,6 +19,8 @@ const SAMPLES: Record<string, string> = {
   "route remove": "route remove plan-orders vnet-hub onprem-datacenter",
   renew: "renew payments-api",
   peer: "peer plan-orders vnet-hub vnet-spoke",
+  migrate: "migrate inventory-api",
+  "migrate rollback": "migrate rollback inventory-api",
 };
 
 type RenderedButton = { action_id: string; value: string };

@@ -48,6 +48,8 @@ describe("command table and manifest", () => {
       "/vnet route remove PLAN VNET ROUTE",
       "/vnet renew APP",
       "/vnet peer PLAN VNET REMOTE-VNET",
+      "/vnet migrate [--new-subnet CIDR] APP|PLAN [SUBNET|VNET] [SUBNET] [--route-all]",
+      "/vnet migrate rollback APP",
       "/vnet approvals",
       "/vnet audit [N]",
     ]);

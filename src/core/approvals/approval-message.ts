@@ -5,7 +5,7 @@ import { ACTIONS, type Reply, type ReplyPart } from "../reply.ts";
 import type { ApprovalRecord } from "./approval-store.ts";
 
 
-/** The plan's impact lines: steps, affected and restarting apps, outage, warnings. */
+/** The plan's impact lines: what it means (sections), steps, affected and restarting apps, outage, warnings. */
 export function planParts(plan: ChangePlan, record?: Pick<ApprovalRecord, "steps" | "status">): ReplyPart[] {
   const steps = plan.steps.map((step, i) => {
     const result = record?.steps.find((r) => r.stepId === step.id);
@@ -14,6 +14,8 @@ export function planParts(plan: ChangePlan, record?: Pick<ApprovalRecord, "steps
     return `${mark} ${i + 1}. ${step.description}${suffix}`;
   });
   const parts: ReplyPart[] = [
+    // What the change means comes first: approvers read it before they read the steps.
+    ...(plan.sections ?? []).map((section): ReplyPart => ({ kind: "text", text: `*${section.heading}*\n${section.lines.map((line) => `• ${line}`).join("\n")}` })),
     { kind: "text", text: `*Steps*\n${steps.join("\n")}` },
     {
       kind: "fields",

@@ -3,6 +3,8 @@ import { defineCommand, type Command } from "../command.ts";
 import type { ChangeKind } from "./change-kind.ts";
 import { connect } from "./kinds/connect.ts";
 import { disconnect } from "./kinds/disconnect.ts";
+import { migrate } from "./kinds/migrate.ts";
+import { migrateRollback } from "./kinds/migrate-rollback.ts";
 import { peer } from "./kinds/peer.ts";
 import { renew } from "./kinds/renew.ts";
 import { routeAdd } from "./kinds/route-add.ts";
@@ -12,7 +14,7 @@ import type { PreparedChange } from "./runner.ts";
 import type { ChangeDeps } from "./types.ts";
 
 /** Every kind of change. */
-export const CHANGE_KINDS = [connect, disconnect, sync, routeAdd, routeRemove, renew, peer] as const;
+export const CHANGE_KINDS = [connect, disconnect, sync, routeAdd, routeRemove, renew, peer, migrate, migrateRollback] as const;
 
 /**
  * A change a user asked for, with every reference already resolved to ARM ids; what the approval store keeps (as

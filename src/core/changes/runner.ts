@@ -1,7 +1,7 @@
 /** What every change kind shares: executable steps, the fingerprint of the state read, and the step runner. */
 import { createHash } from "node:crypto";
 import { BotError, isBotError } from "../../errors.ts";
-import type { ChangeOutcome, ChangePlan, ChangeRequest, StepListener, StepResult } from "./types.ts";
+import type { ChangeOutcome, ChangePlan, ChangeRequest, PlanSection, StepListener, StepResult } from "./types.ts";
 
 /** What one step did when it ran. */
 export interface StepRun {
@@ -27,6 +27,8 @@ export interface PreparedChange {
   restartingApps: string[];
   outage: string | undefined;
   warnings: string[];
+  /** What the change means beyond its steps (see ChangePlan.sections). */
+  sections?: PlanSection[];
   /** The Azure state the plan depends on; its digest is the fingerprint. */
   state: unknown;
   steps: ExecutableStep[];
@@ -65,6 +67,7 @@ export function toChangePlan(request: ChangeRequest, prepared: PreparedChange): 
     restartingApps: prepared.restartingApps,
     outage: prepared.outage,
     warnings: prepared.warnings,
+    ...(prepared.sections && prepared.sections.length > 0 ? { sections: prepared.sections } : {}),
     fingerprint: fingerprintOf(prepared.state),
     ...(prepared.resumeHint ? { resumeHint: prepared.resumeHint } : {}),
   };

@@ -26,10 +26,18 @@ export interface ChangePlan {
   /** The outage to expect, or undefined when there is none. */
   outage: string | undefined;
   warnings: string[];
+  /** What the change means beyond its steps, under headings (a migration: source addresses, routes, subnet, DNS). */
+  sections?: PlanSection[];
   /** Digest of the Azure state the plan was made from: a different value at run time means Azure changed. */
   fingerprint: string;
   /** How to finish the change when it stops half-way, where "run it again" is not the answer (renew). */
   resumeHint?: string;
+}
+
+/** A heading and its lines in the preview. */
+export interface PlanSection {
+  heading: string;
+  lines: string[];
 }
 
 /** How one step went. */

@@ -1,0 +1,163 @@
+/**
+ * Put a migrated app back on gateway-required integration, from vnetbot's record of what it left: remove the regional
+ * integration, restore route-all as it was, reconnect through the VNet's gateway as /vnet connect does, and put back
+ * plan routes that went with the plan's connection. Only while gateway-required integration exists (until 31 March
+ * 2027), and its SSTP tunnels with it (azure-docs articles/vpn-gateway/ikev2-openvpn-from-sstp.md).
+ */
+import { BotError, isBotError } from "../../../errors.ts";
+import { readRoute } from "../../address-range.ts";
+import { findPlanConnection, gatewayConnectionOf } from "../../connections.ts";
+import { assertEligible, checkNotRetired, checkPlan, checkRootCertificateRoom, checkVnetGateways, findVpnGateway } from "../../eligibility.ts";
+import { isCertOnGateway } from "../../inventory.ts";
+import type { MigrationRecord } from "../../migration/migration-records.ts";
+import { subnetLabel } from "../../migration/regional-rules.ts";
+import type { PlanRoute } from "../../model.ts";
+import { requireResourceManagerVnet } from "../../classic-vnet.ts";
+import { siteNameOf } from "../../resource-id.ts";
+import { resolveApp } from "../../resolve.ts";
+import { defineChangeKind } from "../change-kind.ts";
+import { readGateways } from "../common.ts";
+import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
+import type { ChangeDeps } from "../types.ts";
+import { connectSteps } from "./connect.ts";
+
+/** A rollback as the approval store keeps it. */
+export interface MigrateRollbackRequest {
+  kind: "migrate-rollback";
+  appId: string;
+}
+
+async function requireRecord(deps: Pick<ChangeDeps, "migrations">, appId: string, appName: string): Promise<MigrationRecord> {
+  const record = await deps.migrations.get(appId);
+  if (!record) {
+    throw new BotError("not-found", `vnetbot has no record of migrating ${appName}, so it cannot tell which gateway-required integration to put back.`, {
+      hint: `Reconnect it by hand: /vnet connect ${appName} VNET.`,
+    });
+  }
+  if (record.status === "rolled-back") {
+    throw new BotError("ineligible", `${appName} was already rolled back to ${record.vnetName}.`, { hint: `/vnet show ${appName} shows what it uses.` });
+  }
+  return record;
+}
+
+/** Reads and checks the rollback; writes nothing. */
+export async function prepareMigrateRollback(deps: ChangeDeps, request: MigrateRollbackRequest): Promise<PreparedChange> {
+  const { reader } = deps;
+  const app = await reader.getApp(request.appId);
+  const record = await requireRecord(deps, app.id, app.name);
+  requireResourceManagerVnet(record.vnetId);
+  const [plan, vnet, regional, routeAll, current] = await Promise.all([
+    reader.getPlan(app.planId),
+    reader.getVnet(record.vnetId),
+    reader.getRegionalIntegration(app.id),
+    reader.getRouteAll(app.id),
+    gatewayConnectionOf(reader, app.id),
+  ]);
+  const gateways = await readGateways(reader, vnet);
+  const gateway = findVpnGateway(gateways);
+  const planConnection = await findPlanConnection(reader, plan.id, vnet.name);
+  // The certificate goes back on the gateway unless another app of the plan kept it there.
+  const bringsNewCertificate = !(planConnection?.certBlob && gateway && isCertOnGateway(planConnection.certBlob, gateway));
+  assertEligible(
+    [...checkNotRetired(deps.clock.now()), ...checkPlan(plan), ...checkVnetGateways(vnet.name, gateways), ...(gateway ? checkRootCertificateRoom(gateway, bringsNewCertificate) : [])],
+    `roll ${app.name} back to gateway-required integration with ${vnet.name}`,
+  );
+  const regionalSubnet = regional.subnetId;
+  return {
+    title: `Roll ${app.name} back to gateway-required integration with ${vnet.name}`,
+    targetKey: targetKeyOf(plan.id, vnet.name),
+    affectedApps: [app.name],
+    restartingApps: [app.name],
+    outage: `${app.name} restarts twice (regional integration removed, gateway connection added): about 2-5 minutes without the VNet.`,
+    warnings: [
+      `Traffic leaves from gateway ${gateway!.name}'s point-to-site pool ${gateway!.addressPool.join(", ")} again: rules that allow only ${regionalSubnet ? subnetLabel(regionalSubnet) : "the subnet"} will no longer match.`,
+      ...(regionalSubnet ? [`Subnet ${subnetLabel(regionalSubnet)} stays delegated to Microsoft.Web/serverFarms for the next attempt.`] : []),
+      "Gateway-required integration is retired on 31 March 2027: this is a way back for now, not a place to stay.",
+    ],
+    state: { app: app.id.toLowerCase(), regional: regionalSubnet?.toLowerCase() ?? null, routeAll, connection: current?.name.toLowerCase() ?? null, record: record.updatedAt.toISOString() },
+    steps: [
+      removeRegionalStep(deps, app.id, app.name),
+      ...(routeAll !== record.routeAllBefore ? [restoreRouteAllStep(deps, app.id, app.name, record.routeAllBefore)] : []),
+      ...connectSteps(deps, app, vnet, gateway!),
+      restoreRoutesStep(deps, plan.id, vnet.name, record.routes),
+      {
+        id: "record",
+        description: `Record that ${app.name} is back on ${vnet.name}`,
+        run: async () => {
+          await deps.migrations.put({ ...record, status: "rolled-back", updatedAt: deps.clock.now() });
+          return { status: "done" };
+        },
+      },
+    ],
+  };
+}
+
+function removeRegionalStep(deps: ChangeDeps, appId: string, appName: string): ExecutableStep {
+  return {
+    id: "remove-regional",
+    description: `Remove ${appName}'s regional integration (${appName} restarts)`,
+    run: async () => {
+      const current = await deps.reader.getRegionalIntegration(appId);
+      if (!current.subnetId) return { status: "skipped", detail: "it has no regional integration" };
+      try {
+        const receipt = await deps.writer.deleteRegionalIntegration(appId);
+        return { status: "done", detail: `left ${subnetLabel(current.subnetId)}`, requestIds: receipt.requestIds };
+      } catch (error) {
+        // The spec declares 404 for an app without one (the SDK accepts only 200): gone already is done.
+        if (isBotError(error) && error.kind === "not-found") return { status: "skipped", detail: "it has no regional integration" };
+        throw error;
+      }
+    },
+  };
+}
+
+function restoreRouteAllStep(deps: ChangeDeps, appId: string, appName: string, enabled: boolean): ExecutableStep {
+  return {
+    id: "route-all",
+    description: `${enabled ? "Turn route-all back on" : "Turn route-all off again"} for ${appName}, as it was before the migration`,
+    run: async () => {
+      if ((await deps.reader.getRouteAll(appId)) === enabled) return { status: "skipped", detail: "already as it was" };
+      const receipt = await deps.writer.setRouteAll(appId, enabled);
+      return { status: "done", requestIds: receipt.requestIds };
+    },
+  };
+}
+
+/** Plan routes live on the plan's connection, which may have gone with the plan's last app on the VNet. */
+function restoreRoutesStep(deps: ChangeDeps, planId: string, vnetName: string, routes: readonly PlanRoute[]): ExecutableStep {
+  return {
+    id: "plan-routes",
+    description: routes.length > 0 ? `Put back the plan's ${routes.length === 1 ? "route" : `${routes.length} routes`} into ${vnetName} that the migration recorded` : `Check the plan's routes into ${vnetName} (none were recorded)`,
+    run: async () => {
+      if (routes.length === 0) return { status: "skipped", detail: "no routes were recorded" };
+      const present = (await findPlanConnection(deps.reader, planId, vnetName))?.routes ?? [];
+      const missing = routes.filter((route) => !present.some((p) => p.name.toLowerCase() === route.name.toLowerCase() || sameRange(p, route)));
+      if (missing.length === 0) return { status: "skipped", detail: "every recorded route is there" };
+      const requestIds: string[] = [];
+      for (const route of missing) requestIds.push(...(await deps.writer.putPlanRoute(planId, vnetName, route)).requestIds);
+      return { status: "done", detail: `put back ${missing.map((r) => r.name).join(", ")}`, requestIds };
+    },
+  };
+}
+
+function sameRange(a: PlanRoute, b: PlanRoute): boolean {
+  const [ra, rb] = [readRoute(a), readRoute(b)];
+  return ra !== undefined && rb !== undefined && ra.start === rb.start && ra.end === rb.end;
+}
+
+/** Put a migrated app back on gateway-required integration. */
+export const migrateRollback = defineChangeKind<MigrateRollbackRequest>({
+  kind: "migrate-rollback",
+  command: { name: "migrate rollback", summary: "Put a migrated app back on gateway-required integration, from the migration's record (approval; until 31 March 2027)", params: [{ name: "APP", kind: "app" }] },
+  async parse(deps, args) {
+    const app = await resolveApp(deps, args.ref("APP"));
+    await requireRecord(deps, app.id, app.name);
+    return { kind: "migrate-rollback", appId: app.id };
+  },
+  prepare: prepareMigrateRollback,
+  commandText: (request) => `migrate rollback ${siteNameOf(request.appId)}`,
+  operations: [
+    "listApps", "listSlots", "getApp", "getPlan", "getVnet", "getGateway", "getRegionalIntegration", "getRouteAll", "listAppVnetConnections", "listPlanVnetConnections",
+    "deleteRegionalIntegration", "setRouteAll", "putAppVnetConnection", "addGatewayRootCertificate", "generateVpnPackage", "putAppVnetGateway", "putPlanRoute",
+  ],
+});

@@ -1,0 +1,187 @@
+/**
+ * Move an app (or a plan's apps on one VNet) from gateway-required to regional VNet integration, before gateway-required
+ * integration is retired on 31 March 2027 (azure-docs articles/app-service/configure-gateway-required-vnet-integration.md).
+ * `/vnet migrate APP [SUBNET] [--new-subnet CIDR] [--route-all]` or `/vnet migrate PLAN VNET [SUBNET] …`.
+ */
+import { BotError, isBotError } from "../../../errors.ts";
+import { gatewayConnectionOf, findPlanConnection, readPlanApps, sameName } from "../../connections.ts";
+import { assertEligible } from "../../eligibility.ts";
+import { canonicalPrefix, migrationProblems } from "../../migration/migrate-checks.ts";
+import { readMigrationFacts, type MigrationFacts } from "../../migration/migrate-facts.ts";
+import { migrationOutage, migrationSections } from "../../migration/migrate-preview.ts";
+import { migrationSteps } from "../../migration/migrate-steps.ts";
+import { needsRouteAll } from "../../migration/network-changes.ts";
+import { subnetLabel } from "../../migration/regional-rules.ts";
+import { chooseSubnet, newSubnetName } from "../../migration/subnet-choice.ts";
+import { at, resolveSubnetTarget, type SubnetTarget } from "../../migration/subnet-ref.ts";
+import type { AppInfo, PlanInfo } from "../../model.ts";
+import { escapeMrkdwn } from "../../reply.ts";
+import { isClassicVnetId, nameOf, siteNameOf } from "../../resource-id.ts";
+import { resolveApp, resolvePlan, type ResolveDeps } from "../../resolve.ts";
+import type { ParseDeps } from "../change-kind.ts";
+import type { CommandArgs } from "../../command.ts";
+import { defineChangeKind } from "../change-kind.ts";
+import { targetKeyOf, type PreparedChange } from "../runner.ts";
+import type { ChangeDeps } from "../types.ts";
+
+/** A migration as the approval store keeps it: every name resolved, the subnet chosen. */
+export interface MigrateRequest {
+  kind: "migrate";
+  planId: string;
+  /** The gateway-required VNet being left. */
+  vnetId: string;
+  vnetName: string;
+  /** The apps and slots that move, in order; one for APP, every one on the VNet for PLAN VNET. */
+  appIds: string[];
+  /** The integration subnet (created first when newSubnetPrefix is set). */
+  subnetId: string;
+  newSubnetPrefix?: string;
+  routeAll: boolean;
+  /** How it was asked for, to ask again: "app" or "plan". */
+  form: "app" | "plan";
+}
+
+/** Reads, checks and plans a migration; writes nothing. */
+export async function prepareMigrate(deps: ChangeDeps, request: MigrateRequest): Promise<PreparedChange> {
+  const facts = await readMigrationFacts(deps.reader, deps.migrations, request);
+  const routes = facts.planConnection?.routes ?? facts.apps.find((a) => a.record)?.record?.routes ?? [];
+  const routeAll = request.routeAll;
+  assertEligible(migrationProblems(facts, request.newSubnetPrefix), `migrate ${facts.apps.map(({ app }) => app.name).join(", ")} to regional integration with ${subnetLabel(facts.subnetId)}`);
+  const warnings = [
+    ...(needsRouteAll(routes) && !routeAll ? ["A plan route lies outside RFC 1918: without --route-all the apps no longer reach it (see Plan routes)."] : []),
+    ...(facts.targetVnet.addressSpace.some((prefix) => prefix.includes(":")) ? [`${facts.targetVnet.name} has an IPv6 address space; older Azure documentation says regional integration cannot use such a VNet. If Azure refuses, the step says so and nothing else has changed for the app.`] : []),
+    ...(deps.kudu ? [] : ["Kudu is not set up for vnetbot: the apps' worker address and known targets are not checked after the move."]),
+    "Rollback (/vnet migrate rollback APP) reconnects gateway-required integration from the record, and works only until 31 March 2027.",
+  ];
+  return {
+    title: `Migrate ${facts.apps.map(({ app }) => app.name).join(", ")} to regional integration (${subnetLabel(facts.subnetId)})`,
+    targetKey: targetKeyOf(facts.plan.id, facts.vnetName),
+    affectedApps: facts.apps.map(({ app }) => app.name),
+    restartingApps: facts.apps.filter((a) => a.connection || !a.regional.subnetId).map(({ app }) => app.name),
+    outage: migrationOutage(facts),
+    warnings,
+    sections: migrationSections(facts, { newPrefix: request.newSubnetPrefix, routeAll }),
+    state: migrationState(facts),
+    steps: migrationSteps(deps, facts, { newPrefix: request.newSubnetPrefix, routeAll }),
+  };
+}
+
+/** What the plan depends on: if any of it changes before approval, the change is planned again. */
+function migrationState(facts: MigrationFacts): unknown {
+  const { subnet } = facts;
+  return {
+    plan: { id: facts.plan.id.toLowerCase(), tier: facts.plan.tier, workers: facts.plan.workers, regional: facts.planRegionalSubnets.sort(), gateway: facts.planGatewayVnets.map((n) => n.toLowerCase()).sort() },
+    apps: facts.apps.map((a) => ({ id: a.app.id.toLowerCase(), connection: a.connection?.name.toLowerCase() ?? null, regional: a.regional.subnetId?.toLowerCase() ?? null })),
+    subnet: subnet
+      ? { id: subnet.id.toLowerCase(), prefixes: subnet.addressPrefixes, delegations: subnet.delegations, links: subnet.serviceAssociationLinks.map((l) => l.link.toLowerCase()), nsg: subnet.nsgId?.toLowerCase() ?? null, routeTable: subnet.routeTableId?.toLowerCase() ?? null }
+      : { id: facts.subnetId.toLowerCase(), absent: true },
+  };
+}
+
+/** From the command's words to a request: which apps, which VNet they leave, which subnet they join. */
+async function parseMigrate(deps: ParseDeps, args: CommandArgs): Promise<MigrateRequest> {
+  const target = args.text("TARGET");
+  const second = args.optional("SECOND");
+  const third = args.optional("THIRD");
+  const newPrefix = args.optional("--new-subnet");
+  const prefix = newPrefix === undefined ? undefined : canonicalPrefix(newPrefix);
+  const routeAll = args.has("--route-all");
+  const plan = second === undefined ? undefined : await planWithVnet(deps, target, second);
+  if (plan) return planForm(deps, plan.plan, plan.vnetName, third, prefix, routeAll);
+  if (third !== undefined) throw new BotError("usage", `Too many arguments: \`${escapeMrkdwn(third)}\` is more than \`/vnet migrate APP [SUBNET]\` takes.`, { hint: "For a plan: /vnet migrate PLAN VNET [SUBNET]." });
+  const app = await resolveApp(deps, target);
+  return appForm(deps, app, second, prefix, routeAll);
+}
+
+/** The plan TARGET when it has a gateway-required connection to the VNet SECOND; else TARGET is an app. */
+async function planWithVnet(deps: ResolveDeps, target: string, vnet: string): Promise<{ plan: PlanInfo; vnetName: string } | undefined> {
+  let plan: PlanInfo;
+  try {
+    plan = await resolvePlan(deps, target);
+  } catch (error) {
+    if (isBotError(error) && (error.kind === "not-found" || error.kind === "usage")) return undefined;
+    throw error;
+  }
+  const connection = await findPlanConnection(deps.reader, plan.id, nameOf(vnet));
+  return connection ? { plan, vnetName: connection.name } : undefined;
+}
+
+async function appForm(deps: ParseDeps, app: AppInfo, subnetText: string | undefined, prefix: string | undefined, routeAll: boolean): Promise<MigrateRequest> {
+  const connection = await gatewayConnectionOf(deps.reader, app.id);
+  // A migration stopped half-way has removed the connection already: its record says where the app came from.
+  const record = connection ? undefined : await deps.migrations.get(app.id);
+  const left = connection ? { vnetId: connection.vnetId, vnetName: connection.name } : record && record.status !== "rolled-back" ? { vnetId: record.vnetId, vnetName: record.vnetName } : undefined;
+  if (!left) {
+    throw new BotError("ineligible", `${app.name} has no gateway-required VNet integration, so there is nothing to migrate.`, {
+      hint: app.regionalSubnetId ? `It already uses regional integration (${subnetLabel(app.regionalSubnetId)}).` : `/vnet show ${app.name} shows its connections.`,
+    });
+  }
+  const plan = await deps.reader.getPlan(app.planId);
+  const subnet = await chooseTarget(deps, plan, left.vnetId, subnetText ?? (record ? record.subnetId : undefined), prefix);
+  return { kind: "migrate", planId: plan.id, vnetId: left.vnetId, vnetName: left.vnetName, appIds: [app.id], ...subnet, routeAll, form: "app" };
+}
+
+async function planForm(deps: ParseDeps, plan: PlanInfo, vnetName: string, subnetText: string | undefined, prefix: string | undefined, routeAll: boolean): Promise<MigrateRequest> {
+  const apps = await readPlanApps(deps.reader, plan.id);
+  const onVnet = apps.filter(({ connection }) => sameName(connection?.name, vnetName));
+  const vnetId = onVnet[0]?.connection?.vnetId ?? (await findPlanConnection(deps.reader, plan.id, vnetName))!.vnetId;
+  // Apps a stopped migration of this plan already moved off the VNet are finished too.
+  const resumed = (await deps.migrations.list()).filter((r) => r.status === "moving" && r.planId.toLowerCase() === plan.id.toLowerCase() && sameName(r.vnetName, vnetName));
+  const appIds = [...onVnet.map(({ app }) => app.id), ...resumed.map((r) => r.appId).filter((id) => !onVnet.some(({ app }) => app.id.toLowerCase() === id.toLowerCase()))];
+  if (appIds.length === 0) throw new BotError("not-found", `No app of plan ${plan.name} uses ${vnetName} through its gateway.`, { hint: `/vnet plan ${plan.name} shows its integrations.` });
+  const subnet = await chooseTarget(deps, plan, vnetId, subnetText ?? resumed[0]?.subnetId, prefix);
+  return { kind: "migrate", planId: plan.id, vnetId, vnetName, appIds, ...subnet, routeAll, form: "plan" };
+}
+
+/** The subnet named, created with --new-subnet, or proposed the way /vnet migration proposes it. */
+async function chooseTarget(deps: ResolveDeps, plan: PlanInfo, vnetId: string, subnetText: string | undefined, prefix: string | undefined): Promise<{ subnetId: string; newSubnetPrefix?: string }> {
+  const home = isClassicVnetId(vnetId) ? undefined : await deps.reader.getVnet(vnetId);
+  let target: SubnetTarget | undefined = subnetText === undefined ? undefined : await resolveSubnetTarget(deps, subnetText, home);
+  if (!target && prefix) {
+    if (!home) throw classicNeedsVnet(vnetId);
+    target = at(home, newSubnetName(home, plan.name));
+  }
+  if (target) return { subnetId: target.id, ...(prefix ? { newSubnetPrefix: prefix } : {}) };
+  if (!home) throw classicNeedsVnet(vnetId);
+  const choice = chooseSubnet(home, plan);
+  if (choice.kind === "existing") return { subnetId: choice.subnet.id };
+  if (choice.kind === "new") return { subnetId: at(home, choice.name).id, newSubnetPrefix: choice.prefix };
+  throw new BotError("ineligible", `${home.name} has no subnet fit for plan ${plan.name} and no free /${choice.neededPrefix} for a new one: ${choice.missingAddresses} more addresses are needed.`, {
+    hint: `Add an address space to ${home.name} (or free a range), or migrate into another VNet of the region peered with it: /vnet migrate … VNET/SUBNET --new-subnet CIDR.`,
+  });
+}
+
+function classicNeedsVnet(vnetId: string): BotError {
+  return new BotError("ineligible", `${nameOf(vnetId)} is a classic VNet: regional integration cannot use it, so the app must move into a Resource Manager VNet.`, {
+    hint: "Name the subnet of a Resource Manager VNet in the app's region: /vnet migrate APP VNET/SUBNET [--new-subnet CIDR].",
+  });
+}
+
+/** Move apps from gateway-required to regional VNet integration. */
+export const migrate = defineChangeKind<MigrateRequest>({
+  kind: "migrate",
+  command: {
+    name: "migrate",
+    summary: "Move to regional VNet integration: APP [SUBNET], or PLAN VNET [SUBNET] for each app of the plan on that VNet (approval; each app restarts)",
+    params: [{ name: "TARGET", kind: "text" }, { name: "SECOND", kind: "text", optional: true }, { name: "THIRD", kind: "text", optional: true }],
+    flags: [{ name: "--new-subnet", value: "CIDR", kind: "text" }, { name: "--route-all", value: "", kind: "switch" }],
+    valueNames: { TARGET: "APP|PLAN", SECOND: "SUBNET|VNET", THIRD: "SUBNET" },
+  },
+  parse: parseMigrate,
+  prepare: prepareMigrate,
+  commandText: (request) =>
+    [
+      "migrate",
+      ...(request.form === "plan" ? [nameOf(request.planId), request.vnetName] : [siteNameOf(request.appIds[0] ?? "")]),
+      `${nameOf(request.subnetId.slice(0, request.subnetId.toLowerCase().lastIndexOf("/subnets/")))}/${nameOf(request.subnetId)}`,
+      ...(request.newSubnetPrefix ? ["--new-subnet", request.newSubnetPrefix] : []),
+      ...(request.routeAll ? ["--route-all"] : []),
+    ].join(" "),
+  operations: [
+    "listApps", "listPlans", "listSlots", "listVnets", "getApp", "getPlan", "getVnet", "getGateway", "getNsg", "getSubnet",
+    "listPlanApps", "listPlanVnetConnections", "listAppVnetConnections", "getRegionalIntegration", "getRouteAll",
+    "delegateSubnet", "deleteAppVnetConnection", "putRegionalIntegration", "setRouteAll",
+    // The plan's certificate leaves the gateway when no plan uses it any more (root-certificates.ts).
+    "removeGatewayRootCertificate",
+  ],
+});

@@ -1,0 +1,106 @@
+/** Everything a migration's preview, checks and steps read from Azure and from its own records, read once. */
+import { gatewayConnectionOf, sameName } from "../connections.ts";
+import { findVpnGateway } from "../eligibility.ts";
+import { readGateways } from "../changes/common.ts";
+import type { AppInfo, GatewayInfo, NsgInfo, PlanInfo, RegionalIntegrationInfo, SubnetInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
+import type { AzureReader } from "../ports.ts";
+import { isClassicVnetId, sameId } from "../resource-id.ts";
+import type { KnownTarget, MigrationRecord, MigrationRecords } from "./migration-records.ts";
+
+/** One app (or slot) the migration moves, as it is now. */
+export interface MovingApp {
+  app: AppInfo;
+  /** Its gateway-required connection to the VNet being left; undefined once deleted (a resumed migration). */
+  connection: VnetConnectionInfo | undefined;
+  record: MigrationRecord | undefined;
+  regional: RegionalIntegrationInfo;
+  routeAll: boolean;
+  targets: KnownTarget[];
+  /** Its deployment slots that stay behind (production apps only): they could go first. */
+  slotsLeft: string[];
+}
+
+/** The facts of one migration request. */
+export interface MigrationFacts {
+  plan: PlanInfo;
+  /** The gateway-required VNet being left; vnet is undefined for a classic one, which Resource Manager cannot read. */
+  vnetId: string;
+  vnetName: string;
+  vnet: VnetInfo | undefined;
+  gateway: GatewayInfo | undefined;
+  /** The plan's connection to it (routes, DNS), or the first record's copy once the connection is gone. */
+  planConnection: VnetConnectionInfo | undefined;
+  apps: MovingApp[];
+  /** The VNet of the integration subnet and the subnet, when it exists already. */
+  targetVnet: VnetInfo;
+  subnetId: string;
+  subnet: SubnetInfo | undefined;
+  nsg: NsgInfo | undefined;
+  /** The subnets the plan's apps use for regional integration now, and the plan's gateway-required VNets. */
+  planRegionalSubnets: string[];
+  planGatewayVnets: string[];
+}
+
+/** What a migrate request names. */
+export interface MigrateTarget {
+  planId: string;
+  vnetId: string;
+  vnetName: string;
+  appIds: string[];
+  subnetId: string;
+}
+
+/** Reads the facts; app reads run side by side. */
+export async function readMigrationFacts(reader: AzureReader, records: MigrationRecords, request: MigrateTarget): Promise<MigrationFacts> {
+  const targetVnetId = request.subnetId.slice(0, request.subnetId.toLowerCase().lastIndexOf("/subnets/"));
+  const classic = isClassicVnetId(request.vnetId);
+  const [plan, planConnections, planApps, vnet, targetVnet, apps] = await Promise.all([
+    reader.getPlan(request.planId),
+    reader.listPlanVnetConnections(request.planId),
+    reader.listPlanApps(request.planId),
+    classic ? undefined : reader.getVnet(request.vnetId),
+    reader.getVnet(targetVnetId),
+    Promise.all(request.appIds.map((appId) => readMovingApp(reader, records, appId, request.vnetName))),
+  ]);
+  const gateway = vnet ? findVpnGateway(await readGateways(reader, vnet)) : undefined;
+  const subnet = targetVnet.subnets.find((s) => sameId(s.id, request.subnetId));
+  const nsg = subnet?.nsgId ? await reader.getNsg(subnet.nsgId) : undefined;
+  const gatewayConnections = planConnections.filter((c) => !c.isRegional);
+  const planConnection = gatewayConnections.find((c) => sameName(c.name, request.vnetName));
+  return {
+    plan,
+    vnetId: request.vnetId,
+    vnetName: request.vnetName,
+    vnet,
+    gateway,
+    planConnection,
+    apps,
+    targetVnet,
+    subnetId: subnet?.id ?? request.subnetId,
+    subnet,
+    nsg,
+    planRegionalSubnets: [...new Set(planApps.flatMap((app) => (app.regionalSubnetId ? [app.regionalSubnetId.toLowerCase()] : [])))],
+    planGatewayVnets: gatewayConnections.map((c) => c.name),
+  };
+}
+
+async function readMovingApp(reader: AzureReader, records: MigrationRecords, appId: string, vnetName: string): Promise<MovingApp> {
+  const [app, connection, record, regional, routeAll, targets] = await Promise.all([
+    reader.getApp(appId),
+    gatewayConnectionOf(reader, appId),
+    records.get(appId),
+    reader.getRegionalIntegration(appId),
+    reader.getRouteAll(appId),
+    records.targets(appId),
+  ]);
+  const slots = app.slot === undefined ? await reader.listSlots(app.id) : [];
+  return {
+    app,
+    connection: connection && sameName(connection.name, vnetName) ? connection : undefined,
+    record,
+    regional,
+    routeAll,
+    targets,
+    slotsLeft: slots.map((slot) => slot.name),
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * What a migration preview tells the requester and the approvers before anything moves: the source range that
+ * firewalls must now allow, each plan route's fate, the subnet's NSG and route table that start to apply (with any
+ * rule that would stop a target the app is known to reach), the DNS servers in effect, and the slot-first way.
+ * Facts: azure-docs articles/app-service/migrate-gateway-based-vnet-integration.md and overview-vnet-integration.md.
+ */
+import type { PlanSection } from "../changes/types.ts";
+import { describeRoute } from "../address-range.ts";
+import { nameOf, siteNameOf } from "../resource-id.ts";
+import type { MigrationFacts } from "./migrate-facts.ts";
+import { blockedTargets, routeFates, type RouteOutcome } from "./network-changes.ts";
+import { APP_SERVICE_DELEGATION } from "./regional-rules.ts";
+
+/** Microsoft's guide: switching "will cause downtime … typically 2-5 minutes" per app. */
+export const OUTAGE_PER_APP = "2-5 minutes";
+
+/** The preview's sections. */
+export function migrationSections(facts: MigrationFacts, options: { newPrefix: string | undefined; routeAll: boolean }): PlanSection[] {
+  const names = facts.apps.map(({ app }) => app.name).join(", ");
+  const subnetName = nameOf(facts.subnetId);
+  const subnetPrefix = facts.subnet?.addressPrefixes.join(", ") ?? options.newPrefix ?? "?";
+  const pool = facts.gateway?.addressPool.join(", ");
+  const sections: PlanSection[] = [
+    {
+      heading: "Source addresses change",
+      lines: [
+        `${names} will send VNet traffic from subnet ${subnetName} (${subnetPrefix}) instead of ${pool ? `gateway ${facts.gateway!.name}'s point-to-site pool ${pool}` : `the point-to-site pool of ${facts.vnetName}'s gateway`}.`,
+        `Allow ${subnetPrefix} wherever firewalls, NSGs, on-premises ACLs or VPN routes allow ${pool ?? "the pool"} — before approving.`,
+      ],
+    },
+    { heading: "Plan routes", lines: routeLines(routeFates(facts.planConnection?.routes ?? facts.apps.find((a) => a.record)?.record?.routes ?? [], facts.targetVnet, options.routeAll), options.routeAll) },
+    { heading: `Subnet ${subnetName}`, lines: subnetLines(facts, options.newPrefix) },
+    { heading: "DNS", lines: dnsLines(facts) },
+  ];
+  const slotFirst = facts.apps.flatMap(({ app, slotsLeft }) => slotsLeft.filter((slot) => !facts.apps.some((a) => a.app.name.toLowerCase() === slot.toLowerCase())).map((slot) => ({ app, slot })));
+  if (slotFirst.length > 0) {
+    sections.push({
+      heading: "Slot first",
+      lines: slotFirst.map(({ app, slot }) => `${app.name} has slot ${slot}, whose integration is its own (it does not swap): migrate it first (\`/vnet migrate ${slot}\`) to try the new network, then ${app.name}.`),
+    });
+  }
+  return sections;
+}
+
+function routeLines(outcomes: readonly RouteOutcome[], routeAll: boolean): string[] {
+  const base = routeAll
+    ? "Route-all will be on: all outbound traffic enters the VNet, and the VNet's routing decides where it goes."
+    : "Without route-all only private (RFC 1918) traffic enters the VNet; plan routes no longer apply.";
+  if (outcomes.length === 0) return [`The plan has no routes into this VNet. ${base}`];
+  return [
+    base,
+    ...outcomes.map(({ route, fate }) => {
+      const what = `\`${route.name}\` (${describeRoute(route)})`;
+      switch (fate) {
+        case "covered":
+          return `:white_check_mark: ${what}: inside the VNet or a peer, still reached.`;
+        case "route-all":
+          return `:white_check_mark: ${what}: outside RFC 1918, reached through route-all if the VNet routes it on.`;
+        case "lost":
+          return `:x: ${what}: outside RFC 1918, no longer reached. Add --route-all to keep it.`;
+        case "vnet-routing":
+          return `:warning: ${what}: not in the VNet or its peers; reached only if the VNet routes it on (its gateway's site-to-site connections, or a route table on the subnet).`;
+      }
+    }),
+  ];
+}
+
+function subnetLines(facts: MigrationFacts, newPrefix: string | undefined): string[] {
+  const { subnet, targetVnet } = facts;
+  if (!subnet) return [`Created in ${targetVnet.name} as ${newPrefix}, delegated to ${APP_SERVICE_DELEGATION}; no NSG or route table.`];
+  const delegated = subnet.delegations.some((d) => d.toLowerCase() === APP_SERVICE_DELEGATION.toLowerCase());
+  const keeps = [subnet.nsgId && `NSG ${nameOf(subnet.nsgId)}`, subnet.routeTableId && `route table ${nameOf(subnet.routeTableId)}`, subnet.serviceEndpoints.length > 0 && `service endpoints ${subnet.serviceEndpoints.join(", ")}`].filter(Boolean);
+  const lines = [
+    delegated
+      ? `${subnet.name} (${subnet.addressPrefixes.join(", ")}) in ${targetVnet.name} is already delegated to ${APP_SERVICE_DELEGATION}.`
+      : `${subnet.name} (${subnet.addressPrefixes.join(", ")}) in ${targetVnet.name} is delegated to ${APP_SERVICE_DELEGATION}${keeps.length > 0 ? `, sending back its ${keeps.join(", ")} (a subnet update replaces what it leaves out)` : ""}.`,
+  ];
+  if (subnet.nsgId) lines.push(`NSG ${nameOf(subnet.nsgId)} now applies to the apps' outbound traffic (it never applied to point-to-site traffic).`);
+  if (subnet.routeTableId) lines.push(`Route table ${nameOf(subnet.routeTableId)} now applies: its routes decide where the apps' traffic goes.`);
+  if (subnet.serviceEndpoints.length > 0) lines.push(`Service endpoints (${subnet.serviceEndpoints.join(", ")}) become usable by the apps.`);
+  const prefix = subnet.addressPrefixes.find((p) => !p.includes(":"));
+  if (facts.nsg && prefix) {
+    for (const moving of facts.apps) {
+      for (const { target, rule } of blockedTargets(facts.nsg, prefix, targetVnet, moving.targets)) {
+        lines.push(`:no_entry: NSG rule \`${rule.name}\` (priority ${rule.priority}) denies ${target.host}:${target.port}, which ${moving.app.name} was tested against: allow it before approving.`);
+      }
+    }
+  }
+  const named = facts.apps.flatMap((m) => m.targets.filter((t) => !/^\d+\.\d+\.\d+\.\d+$/.test(t.host)).map((t) => `${t.host}:${t.port}`));
+  if (named.length > 0) lines.push(`Targets known by name (${[...new Set(named)].join(", ")}) are tested from the worker after the move.`);
+  return lines;
+}
+
+function dnsLines(facts: MigrationFacts): string[] {
+  const now = facts.planConnection?.dnsServers ?? [];
+  const after = facts.targetVnet.dnsServers;
+  const show = (servers: readonly string[]) => (servers.length > 0 ? servers.join(", ") : "Azure-provided DNS");
+  const same = now.length === after.length && now.every((server, i) => server === after[i]);
+  const lines = [same ? `The apps keep using ${show(after)} (${facts.targetVnet.name}'s DNS servers).` : `The apps move from ${show(now)} to ${facts.targetVnet.name}'s DNS servers: ${show(after)}.`];
+  lines.push("An app setting WEBSITE_DNS_SERVER, where set, still overrides them.");
+  return lines;
+}
+
+/** The outage line: each app restarts twice, one app after the other. */
+export function migrationOutage(facts: MigrationFacts): string {
+  const apps = facts.apps.map(({ app }) => siteNameOf(app.id));
+  return `${apps.join(", ")} ${apps.length === 1 ? "restarts" : "restart one after the other,"} twice (gateway connection removed, regional integration added): about ${OUTAGE_PER_APP} without the VNet${apps.length === 1 ? "" : " each"}.`;
+}

@@ -1,0 +1,235 @@
+/**
+ * The steps of a migration, in the order of Microsoft's guide (azure-docs
+ * articles/app-service/migrate-gateway-based-vnet-integration.md): prepare the subnet, record what is left, then app
+ * by app disconnect gateway-required (an app holds one integration at a time), add regional, route-all where needed,
+ * verify; last, the plan's certificate leaves the gateway if nothing uses it. Each step reads Azure first, so running
+ * the change again after a failure skips what is done and finishes the rest.
+ */
+import { BotError, isBotError } from "../../errors.ts";
+import { parseAddressRange, parseIpv4, rangeContains } from "../address-range.ts";
+import { certificateOf } from "../changes/kinds/disconnect.ts";
+import { removeRootIfUnusedStep } from "../changes/root-certificates.ts";
+import type { ExecutableStep } from "../changes/runner.ts";
+import type { ChangeDeps } from "../changes/types.ts";
+import { findAppConnection } from "../connections.ts";
+import { parsePrivateIp } from "../diagnose/kudu-output.ts";
+import { runOnWorker, testTcp, TCP_TIMEOUT_MS } from "../diagnose/live-tests.ts";
+import type { SubnetInfo } from "../model.ts";
+import { nameOf, sameId } from "../resource-id.ts";
+import type { MigrationFacts, MovingApp } from "./migrate-facts.ts";
+import type { MigrationRecord } from "./migration-records.ts";
+import { APP_SERVICE_DELEGATION, APP_SERVICE_LINK_TYPE, subnetLabel } from "./regional-rules.ts";
+
+/** What the steps need besides the facts. */
+export interface MigrateOptions {
+  newPrefix: string | undefined;
+  routeAll: boolean;
+  /** Live tests' deadline (tests pass a short one). */
+  tcpTimeoutMs?: number;
+}
+
+/** Every step of the migration. */
+export function migrationSteps(deps: ChangeDeps, facts: MigrationFacts, options: MigrateOptions): ExecutableStep[] {
+  const leaving = certificateOf(facts.apps.find((a) => a.connection?.certBlob)?.connection);
+  return [
+    prepareSubnetStep(deps, facts, options.newPrefix),
+    recordStep(deps, facts),
+    ...facts.apps.flatMap((moving) => [
+      disconnectStep(deps, facts, moving),
+      regionalStep(deps, facts, moving),
+      ...(options.routeAll ? [routeAllStep(deps, moving)] : []),
+      verifyStep(deps, facts, moving, options),
+    ]),
+    ...(facts.gateway && leaving ? [removeRootIfUnusedStep(deps, facts.gateway, facts.vnetId, () => leaving, `plan ${facts.plan.name}'s`)] : []),
+  ];
+}
+
+function isDelegated(subnet: Pick<SubnetInfo, "delegations">): boolean {
+  return subnet.delegations.some((d) => d.toLowerCase() === APP_SERVICE_DELEGATION.toLowerCase());
+}
+
+function prepareSubnetStep(deps: ChangeDeps, facts: MigrationFacts, newPrefix: string | undefined): ExecutableStep {
+  const name = subnetLabel(facts.subnetId);
+  const creating = !facts.subnet;
+  return {
+    id: "prepare-subnet",
+    description: creating ? `Create subnet ${name} (${newPrefix}) delegated to ${APP_SERVICE_DELEGATION}` : `Delegate subnet ${name} to ${APP_SERVICE_DELEGATION}, keeping its NSG, route table and service endpoints`,
+    run: async () => {
+      const before = await readSubnet(deps, facts.subnetId);
+      if (before && isDelegated(before)) return { status: "skipped", detail: "the subnet is already delegated" };
+      const receipt = await deps.writer.delegateSubnet(facts.subnetId, before ? undefined : newPrefix);
+      const after = await deps.reader.getSubnet(facts.subnetId);
+      if (!isDelegated(after)) throw new BotError("unavailable", `Subnet ${name} was updated but is not delegated to ${APP_SERVICE_DELEGATION} yet.`, { hint: "Run the same change again in a minute." });
+      const lost = before ? lostSettings(before, after) : [];
+      if (lost.length > 0) {
+        throw new BotError("unavailable", `Subnet ${name} lost ${lost.join(", ")} in the update.`, { hint: `Put them back on the subnet in the portal before running the change again; nothing else was changed.` });
+      }
+      return { status: "done", detail: creating ? `created ${after.addressPrefixes.join(", ")}` : keptLine(after), requestIds: receipt.requestIds };
+    },
+  };
+}
+
+async function readSubnet(deps: ChangeDeps, subnetId: string): Promise<SubnetInfo | undefined> {
+  try {
+    return await deps.reader.getSubnet(subnetId);
+  } catch (error) {
+    if (isBotError(error) && error.kind === "not-found") return undefined;
+    throw error;
+  }
+}
+
+// A subnet PUT replaces its NSG, route table and service endpoints with what it carries (azure-powershell#1551).
+function lostSettings(before: SubnetInfo, after: SubnetInfo): string[] {
+  const lost: string[] = [];
+  if (before.nsgId && !sameId(before.nsgId, after.nsgId)) lost.push(`its NSG ${nameOf(before.nsgId)}`);
+  if (before.routeTableId && !sameId(before.routeTableId, after.routeTableId)) lost.push(`its route table ${nameOf(before.routeTableId)}`);
+  const endpoints = before.serviceEndpoints.filter((e) => !after.serviceEndpoints.some((a) => a.toLowerCase() === e.toLowerCase()));
+  if (endpoints.length > 0) lost.push(`service endpoints ${endpoints.join(", ")}`);
+  return lost;
+}
+
+function keptLine(subnet: SubnetInfo): string | undefined {
+  const kept = [subnet.nsgId && `NSG ${nameOf(subnet.nsgId)}`, subnet.routeTableId && `route table ${nameOf(subnet.routeTableId)}`, subnet.serviceEndpoints.length > 0 && subnet.serviceEndpoints.join(", ")].filter(Boolean);
+  return kept.length > 0 ? `kept ${kept.join(", ")}` : undefined;
+}
+
+function recordStep(deps: ChangeDeps, facts: MigrationFacts): ExecutableStep {
+  return {
+    id: "record",
+    description: `Record each app's gateway-required integration with ${facts.vnetName} (routes, DNS, certificate) for the audit and a rollback`,
+    run: async () => {
+      let written = 0;
+      for (const moving of facts.apps) {
+        const current = await deps.migrations.get(moving.app.id);
+        // A record of this very move is kept as it is: it holds the integration as it was before the first attempt.
+        if (current && current.status !== "rolled-back" && sameId(current.subnetId, facts.subnetId)) continue;
+        await deps.migrations.put(recordOf(deps, facts, moving));
+        written += 1;
+      }
+      return written === 0 ? { status: "skipped", detail: "already recorded" } : { status: "done", detail: `${written} recorded` };
+    },
+  };
+}
+
+function recordOf(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp): MigrationRecord {
+  const connection = facts.planConnection ?? moving.connection;
+  return {
+    appId: moving.app.id,
+    appName: moving.app.name,
+    planId: facts.plan.id,
+    vnetId: facts.vnetId,
+    vnetName: facts.vnetName,
+    routes: connection?.routes ?? [],
+    dnsServers: connection?.dnsServers ?? [],
+    pool: facts.gateway?.addressPool ?? [],
+    certThumbprint: moving.connection?.certThumbprint,
+    subnetId: facts.subnetId,
+    routeAllBefore: moving.routeAll,
+    status: "moving",
+    requestId: undefined,
+    updatedAt: deps.clock.now(),
+  };
+}
+
+function disconnectStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp): ExecutableStep {
+  const { app } = moving;
+  return {
+    id: `disconnect:${app.id.toLowerCase()}`,
+    description: `Remove ${app.name}'s gateway-required connection to ${facts.vnetName} (${app.name} restarts)`,
+    run: async () => {
+      const connection = await findAppConnection(deps.reader, app.id, facts.vnetName);
+      if (!connection) return { status: "skipped", detail: "no gateway-required connection left" };
+      const receipt = await deps.writer.deleteAppVnetConnection(app.id, connection.name);
+      return { status: "done", requestIds: receipt.requestIds };
+    },
+  };
+}
+
+function regionalStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp): ExecutableStep {
+  const { app } = moving;
+  return {
+    id: `regional:${app.id.toLowerCase()}`,
+    description: `Integrate ${app.name} with subnet ${subnetLabel(facts.subnetId)} (regional; ${app.name} restarts)`,
+    run: async () => {
+      const current = await deps.reader.getRegionalIntegration(app.id);
+      if (sameId(current.subnetId, facts.subnetId)) return { status: "skipped", detail: "already integrated with the subnet" };
+      const receipt = await deps.writer.putRegionalIntegration(app.id, facts.subnetId);
+      return { status: "done", requestIds: receipt.requestIds };
+    },
+  };
+}
+
+function routeAllStep(deps: ChangeDeps, moving: MovingApp): ExecutableStep {
+  const { app } = moving;
+  return {
+    id: `route-all:${app.id.toLowerCase()}`,
+    description: `Send all of ${app.name}'s outbound traffic into the VNet (route-all)`,
+    run: async () => {
+      if (await deps.reader.getRouteAll(app.id)) return { status: "skipped", detail: "route-all is already on" };
+      const receipt = await deps.writer.setRouteAll(app.id, true);
+      return { status: "done", requestIds: receipt.requestIds };
+    },
+  };
+}
+
+function verifyStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp, options: MigrateOptions): ExecutableStep {
+  const { app } = moving;
+  const label = subnetLabel(facts.subnetId);
+  return {
+    id: `verify:${app.id.toLowerCase()}`,
+    description: `Check ${app.name}: regional integration names ${label}, no gateway connection is left, its worker's address is in the subnet and its known targets answer`,
+    run: async () => {
+      const notYet = (what: string, hint = "Run the same change again in a few minutes: it checks again.") => new BotError("unavailable", `${app.name} is not verified on ${label} yet: ${what}.`, { hint });
+      const [regional, connections, subnet] = await Promise.all([deps.reader.getRegionalIntegration(app.id), deps.reader.listAppVnetConnections(app.id), deps.reader.getSubnet(facts.subnetId)]);
+      if (!sameId(regional.subnetId, facts.subnetId)) throw notYet(regional.subnetId ? `its regional integration names ${subnetLabel(regional.subnetId)}` : "it has no regional integration");
+      const left = connections.find((c) => !c.isRegional);
+      if (left) throw notYet(`its gateway-required connection to ${left.name} is still there`);
+      const details: string[] = [];
+      const linked = subnet.serviceAssociationLinks.some((link) => link.linkedResourceType.toLowerCase() === APP_SERVICE_LINK_TYPE.toLowerCase() && sameId(link.link, facts.plan.id));
+      // The link is how Network knows App Service holds the subnet; whether it appears at once is not documented.
+      details.push(linked ? `the subnet links plan ${facts.plan.name}` : "the subnet shows no App Service link to the plan yet");
+      details.push(...(await checkOnWorker(deps, moving, subnet, options, notYet)));
+      const record = await deps.migrations.get(app.id);
+      if (record && record.status === "moving") await deps.migrations.put({ ...record, status: "migrated", updatedAt: deps.clock.now() });
+      return { status: "done", detail: details.join("; ") };
+    },
+  };
+}
+
+/** WEBSITE_PRIVATE_IP and the known targets, from the worker through Kudu; said plainly when Kudu is not set up. */
+async function checkOnWorker(deps: ChangeDeps, moving: MovingApp, subnet: SubnetInfo, options: MigrateOptions, notYet: (what: string, hint?: string) => BotError): Promise<string[]> {
+  const { kudu } = deps;
+  if (!kudu) return ["the worker was not checked: Kudu is not set up for vnetbot"];
+  const timeout = options.tcpTimeoutMs ?? TCP_TIMEOUT_MS;
+  const details: string[] = [];
+  const run = await runOnWorker(kudu, moving.app, "cmd /c echo %WEBSITE_PRIVATE_IP%", timeout);
+  if (run.kind !== "done") {
+    details.push(run.kind === "deadline" ? "Kudu did not answer for the worker's address" : `the worker's address could not be read: ${run.message}`);
+  } else {
+    const ip = parsePrivateIp(run.result);
+    if (!ip) throw notYet("WEBSITE_PRIVATE_IP is not set on its worker");
+    if (!subnet.addressPrefixes.some((prefix) => inside(prefix, ip))) throw notYet(`its worker's WEBSITE_PRIVATE_IP is ${ip}, outside ${subnet.addressPrefixes.join(", ")}`);
+    details.push(`worker address ${ip}`);
+  }
+  const failed: string[] = [];
+  for (const target of moving.targets) {
+    const check = await testTcp(kudu, moving.app, target.host, target.port, { tcpTimeoutMs: timeout });
+    if (check.status === "fail") failed.push(`${target.host}:${target.port} (${check.evidence})`);
+    else details.push(`${target.host}:${target.port} ${check.status === "pass" ? "answers" : "not tested"}`);
+  }
+  if (failed.length > 0) {
+    throw notYet(
+      `it no longer reaches ${failed.join(", ")}`,
+      `Allow ${subnet.addressPrefixes.join(", ")} where the pool was allowed (NSGs, firewalls, on-premises) and check the subnet's route table, then run the change again; or roll back with /vnet migrate rollback ${moving.app.name}.`,
+    );
+  }
+  return details;
+}
+
+function inside(prefix: string, ip: string): boolean {
+  try {
+    return rangeContains(parseAddressRange(prefix), { start: parseIpv4(ip), end: parseIpv4(ip) });
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * What moving to regional integration changes for an app's traffic, worked out before anything moves: which plan
+ * routes still lead somewhere, and which rules of the integration subnet's NSG would stop a known target. Facts from
+ * azure-docs articles/app-service/overview-vnet-integration.md ("Routes", "Network security groups"): plan routes do not
+ * apply to regional integration; without route-all only RFC 1918 traffic enters the VNet, and from there the VNet's
+ * own routing (peerings, its gateway, route tables) carries it; NSG rules on the integration subnet apply to it.
+ */
+import { formatRange, isPrivateRange, parseAddressRange, rangesOverlap, readRoute, type AddressRange } from "../address-range.ts";
+import { matchesPort } from "../diagnose/nsg-evaluation.ts";
+import type { NsgInfo, NsgRule, PlanRoute, VnetInfo } from "../model.ts";
+import type { KnownTarget } from "./migration-records.ts";
+
+/** Where a plan route's traffic goes after the move. */
+export type RouteFate = "covered" | "route-all" | "vnet-routing" | "lost";
+
+/** One plan route and what becomes of it. */
+export interface RouteOutcome {
+  route: PlanRoute;
+  range: string;
+  fate: RouteFate;
+}
+
+/**
+ * Each plan route's fate: inside the VNet or a peer's address space and private, still reached ("covered"); outside
+ * RFC 1918, reached only with route-all ("route-all" when it is on, "lost" when it is not); private but outside the
+ * VNet and its peers (on-premises through the old gateway), reached only if the VNet itself routes it on
+ * ("vnet-routing": its gateway's site-to-site connections or a route table).
+ */
+export function routeFates(routes: readonly PlanRoute[], vnet: Pick<VnetInfo, "addressSpace" | "peerings">, routeAll: boolean): RouteOutcome[] {
+  const spaces = [...vnet.addressSpace, ...vnet.peerings.flatMap((peering) => peering.remoteAddressSpace)].flatMap(tryRange);
+  return routes.map((route) => {
+    const range = readRoute(route);
+    if (!range) return { route, range: route.startAddress, fate: "vnet-routing" };
+    const inVnet = spaces.some((space) => space.start <= range.start && range.end <= space.end);
+    const isPrivate = isPrivateRange(range);
+    const fate: RouteFate = !isPrivate ? (routeAll ? "route-all" : "lost") : inVnet ? "covered" : "vnet-routing";
+    return { route, range: formatRange(range), fate };
+  });
+}
+
+/** True when some plan route needs route-all to be reached after the move. */
+export function needsRouteAll(routes: readonly PlanRoute[]): boolean {
+  return routes.some((route) => {
+    const range = readRoute(route);
+    return range !== undefined && !isPrivateRange(range);
+  });
+}
+
+/** A known target the subnet's NSG would stop, with the rule that stops it. */
+export interface BlockedTarget {
+  target: KnownTarget;
+  rule: NsgRule;
+}
+
+// Azure's default outbound rules, for NSGs read without them.
+const DEFAULT_OUTBOUND: readonly NsgRule[] = [
+  outbound("AllowVnetOutBound", 65000, "Allow", ["VirtualNetwork"]),
+  outbound("AllowInternetOutBound", 65001, "Allow", ["Internet"]),
+  outbound("DenyAllOutBound", 65500, "Deny", ["*"]),
+];
+
+/**
+ * The known targets (by IPv4 address) that the NSG's outbound rules deny from the subnet: rules by priority, first
+ * match wins; a rule whose source covers part of the subnet counts, since workers take any of its addresses. Targets
+ * named by host name cannot be placed without DNS: they are tested on the worker after the move instead.
+ */
+export function blockedTargets(nsg: NsgInfo, subnetPrefix: string, vnet: Pick<VnetInfo, "addressSpace" | "peerings">, targets: readonly KnownTarget[]): BlockedTarget[] {
+  const rules = nsg.rules.some((rule) => rule.isDefault) ? nsg.rules : [...nsg.rules, ...DEFAULT_OUTBOUND];
+  const ordered = rules.filter((rule) => rule.direction === "Outbound").sort((a, b) => a.priority - b.priority);
+  const subnet = tryRange(subnetPrefix)[0];
+  const vnetSpace = [...vnet.addressSpace, ...vnet.peerings.flatMap((peering) => peering.remoteAddressSpace)].flatMap(tryRange);
+  if (!subnet) return [];
+  return targets.flatMap((target) => {
+    const ip = tryRange(target.host)[0];
+    if (!ip || ip.start !== ip.end) return [];
+    const rule = ordered.find((r) => isTcp(r.protocol) && matchesPort(r.destinationPorts, target.port) && r.sourcePrefixes.some((p) => sourceMatches(p, subnet)) && r.destinationPrefixes.some((p) => destinationMatches(p, ip, vnetSpace)));
+    return rule && rule.access === "Deny" ? [{ target, rule }] : [];
+  });
+}
+
+function isTcp(protocol: string): boolean {
+  return ["tcp", "*", "any"].includes(protocol.toLowerCase());
+}
+
+function sourceMatches(prefix: string, subnet: AddressRange): boolean {
+  const lower = prefix.trim().toLowerCase();
+  if (lower === "*" || lower === "any" || lower === "virtualnetwork") return true;
+  return tryRange(prefix).some((range) => rangesOverlap(range, subnet));
+}
+
+// VirtualNetwork: the VNet, its peers (and what its gateway connects, which the bot does not read); Internet: public.
+function destinationMatches(prefix: string, ip: AddressRange, vnetSpace: readonly AddressRange[]): boolean {
+  const lower = prefix.trim().toLowerCase();
+  if (lower === "*" || lower === "any") return true;
+  if (lower === "virtualnetwork") return vnetSpace.some((space) => space.start <= ip.start && ip.end <= space.end);
+  if (lower === "internet") return !isPrivateRange(ip);
+  return tryRange(prefix).some((range) => range.start <= ip.start && ip.end <= range.end);
+}
+
+function tryRange(text: string): AddressRange[] {
+  try {
+    return [parseAddressRange(text)];
+  } catch {
+    return [];
+  }
+}
+
+function outbound(name: string, priority: number, access: "Allow" | "Deny", destinations: string[]): NsgRule {
+  return { name, priority, direction: "Outbound", access, protocol: "*", sourcePrefixes: ["VirtualNetwork"], destinationPrefixes: destinations, destinationPorts: ["*"], isDefault: true };
+}
