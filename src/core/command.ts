@@ -13,7 +13,7 @@ import type { ResourceRef } from "./resolve.ts";
 
 /** How an argument is checked before anything reaches Azure. */
 export type ParamKind =
-  | "app" | "plan" | "vnet" | "range" | "route" | "count" | "command" | "subscription" | "alert" | "duration" | "text"
+  | "app" | "plan" | "vnet" | "range" | "cidr" | "route" | "count" | "command" | "subscription" | "alert" | "duration" | "text"
   // A host name or IPv4 address: "host" with an optional :PORT, "host-port" with one, "host-name" without.
   | "host" | "host-port" | "host-name"
   // A flag that takes no value (--fresh): present or not.

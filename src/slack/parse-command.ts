@@ -1,6 +1,6 @@
 /** Parses what follows /vnet into a command and checked arguments, before anything reaches Azure. */
 import { BotError } from "../errors.ts";
-import { parseAddressRange } from "../core/address-range.ts";
+import { parseAddressRange, parseCidr } from "../core/address-range.ts";
 import { isValidAzureName, type NamedResource } from "../core/azure-names.ts";
 import { closestWord, editDistance } from "../core/closest-word.ts";
 import { CommandArgs, isShareable, SHARE_FLAG, type Command, type ParamKind, type ParsedArg } from "../core/command.ts";
@@ -110,6 +110,12 @@ function check(kind: ParamKind, name: string, value: string, usage: (message: st
         return { text: value, range: parseAddressRange(value) };
       } catch (error) {
         throw usage(error instanceof BotError ? error.message : `\`${shorten(value)}\` is not an address range.`);
+      }
+    case "cidr":
+      try {
+        return { text: value, range: parseCidr(value) };
+      } catch (error) {
+        throw usage(error instanceof BotError ? error.message : `\`${shorten(value)}\` is not a CIDR range.`);
       }
     case "route":
       if (!/^[A-Za-z0-9._\-/]{1,80}$/.test(value)) throw usage(`\`${shorten(value)}\` is not a route name or range.`);

@@ -1,6 +1,11 @@
-// /vnet migrate end to end: signed Slack requests, the approval, the steps against the ARM simulator through the SDK.
+// /vnet migrate end to end on the demo estate: signed Slack requests, the approval, and the steps against the ARM
+// simulator through the Azure SDK; then what Azure holds afterwards.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+import { createMigrationRecords } from "../../src/core/migration/migration-records.ts";
+import { demo } from "../support/demo-estate.ts";
+import { startAzureHarness } from "../support/azure-harness.ts";
+import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+import type { LocalMessage } from "../../src/stand-ins/slack/workspace.ts";
 
 let slack: SlackHarness;
 beforeEach(async () => {
@@ -8,13 +13,149 @@ beforeEach(async () => {
 });
 afterEach(() => slack.close());
 
-describe("/vnet migrate", () => {
-  it("previews, is approved, moves inventory-api to regional integration and verifies it", async () => {
-    const message = await slack.requestChange("migrate inventory-api --route-all");
-    console.log(textOf(message));
-    await slack.click(PEOPLE.approver, "approve", message.blocks ? JSON.stringify(message.blocks).match(/"value":"(req\d+)"/)![1]! : "", message);
+const SUBNET = `${demo.vnet("vnet-inventory")}/subnets/snet-inventory-apps`;
+const requestIdOf = (message: LocalMessage) => /request `(req\d+)`/.exec(textOf(message))![1]!;
+
+/** Asks for the change, has it approved, waits for it to end; resolves with the approval message as it ends. */
+async function approved(text: string): Promise<LocalMessage> {
+  const message = await slack.requestChange(text);
+  await slack.click(PEOPLE.approver, "approve", requestIdOf(message), message);
+  await slack.bot.idle();
+  return slack.current(message)!;
+}
+
+describe("/vnet migrate APP", () => {
+  it("previews what changes for the network, then moves the app, keeps the subnet's NSG and route table, and verifies it", async () => {
+    const request = await slack.requestChange("migrate inventory-api --route-all");
+    const preview = textOf(request);
+    expect(preview).toContain("inventory-api will send VNet traffic from subnet snet-inventory-apps (10.86.2.0/26) instead of gateway gw-inventory's point-to-site pool 172.16.212.0/24.");
+    expect(preview).toContain("Allow 10.86.2.0/26 wherever firewalls, NSGs, on-premises ACLs or VPN routes allow 172.16.212.0/24");
+    expect(preview).toContain("`partner-cgnat` (100.64.20.0/24, STATIC): outside RFC 1918, reached through route-all");
+    expect(preview).toContain("sending back its NSG nsg-inventory-apps, route table rt-inventory, service endpoints Microsoft.Storage");
+    expect(preview).toContain("NSG nsg-inventory-apps now applies to the apps' outbound traffic");
+    expect(preview).toContain("about 2-5 minutes without the VNet");
+    expect(slack.azureWrites()).toEqual([]);
+
+    await slack.click(PEOPLE.approver, "approve", requestIdOf(request), request);
     await slack.bot.idle();
-    console.log(textOf(slack.current(message)));
-    console.log(slack.threadTexts(message).join("\n"));
+
+    expect(textOf(slack.current(request))).toContain(":tada: Done: 7 of 7 steps");
+    const subnet = await slack.azure.reader.getSubnet(SUBNET);
+    expect(subnet.delegations).toEqual(["Microsoft.Web/serverFarms"]);
+    expect([subnet.nsgId?.split("/").at(-1), subnet.routeTableId?.split("/").at(-1), subnet.serviceEndpoints]).toEqual(["nsg-inventory-apps", "rt-inventory", ["Microsoft.Storage"]]);
+    expect(subnet.serviceAssociationLinks.map((link) => link.link.toLowerCase())).toEqual([demo.plan("plan-inventory").toLowerCase()]);
+    expect((await slack.azure.reader.getRegionalIntegration(demo.app("inventory-api"))).subnetId?.toLowerCase()).toBe(SUBNET.toLowerCase());
+    expect(await slack.azure.reader.getRouteAll(demo.app("inventory-api"))).toBe(true);
+    expect((await slack.azure.reader.listAppVnetConnections(demo.app("inventory-api"))).filter((c) => !c.isRegional)).toEqual([]);
+    // The plan's certificate was the gateway's only root: nothing uses it any more.
+    expect((await slack.azure.reader.getGateway(demo.gateway("gw-inventory"))).rootCertificates).toEqual([]);
+    expect(slack.threadTexts(request).join("\n")).toContain("worker address 10.86.2.");
+  });
+
+  it("without --route-all says the partner route is lost, and the check after the move finds the partner unreachable", async () => {
+    await slack.ask(PEOPLE.operator, "tcpping inventory-api 100.64.20.5:443");
+    const request = await slack.requestChange("migrate inventory-api");
+    expect(textOf(request)).toContain(":x: `partner-cgnat` (100.64.20.0/24, STATIC): outside RFC 1918, no longer reached. Add --route-all to keep it.");
+    expect(textOf(request)).toContain("NSG rule `deny-internet-out` (priority 300) denies 100.64.20.5:443, which inventory-api was tested against");
+
+    await slack.click(PEOPLE.approver, "approve", requestIdOf(request), request);
+    await slack.bot.idle();
+
+    const ended = textOf(slack.current(request));
+    expect(ended).toContain(":x: Failed at step 5 of 6");
+    expect(ended).toContain("inventory-api is not verified on vnet-inventory/snet-inventory-apps yet: it does not reach 100.64.20.5:443");
+    expect(ended).toContain("or roll back with /vnet migrate rollback inventory-api");
+  });
+
+  it("finishes a migration that stopped half-way when asked again, skipping what is done", async () => {
+    const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
+    const first = await approved("migrate inventory-api --route-all");
+    slack.sim.faults.remove(fault);
+    expect(textOf(first)).toContain(":x: Failed at step 4 of 7");
+    expect(textOf(first)).toContain("Steps 1-3 finished before it");
+    // The gateway connection is gone already: only the record says where the app came from.
+    expect((await slack.azure.reader.listAppVnetConnections(demo.app("inventory-api"))).filter((c) => !c.isRegional)).toEqual([]);
+
+    const again = await approved("migrate inventory-api --route-all");
+
+    expect(textOf(again)).toContain(":tada: Done: 7 of 7 steps");
+    const thread = slack.threadTexts(again).join("\n");
+    expect(thread).toContain("Step 1 of 7 skipped: Delegate subnet");
+    expect(thread).toContain("Step 3 of 7 skipped: Remove inventory-api's gateway-required connection");
+    expect(thread).toContain("Step 4 of 7 done: Integrate inventory-api with subnet vnet-inventory/snet-inventory-apps");
+    expect((await slack.azure.reader.getRegionalIntegration(demo.app("inventory-api"))).subnetId?.toLowerCase()).toBe(SUBNET.toLowerCase());
+  });
+
+  it("suggests migrating the slot first when the app has one", async () => {
+    const request = await slack.requestChange("migrate orders-api vnet-hub/snet-apps --new-subnet 10.10.8.0/26");
+
+    expect(textOf(request)).toContain("orders-api has slot orders-api/staging, whose integration is its own (it does not swap): migrate it first (`/vnet migrate orders-api/staging`)");
+    expect(textOf(request)).toContain("Created in vnet-hub as 10.10.8.0/26, delegated to Microsoft.Web/serverFarms");
+  });
+
+  it.each([
+    ["a plan with more gateway VNets than regional integration allows", "migrate platform-hr", "Plan plan-platform would need 5 regional integrations: 1 subnet (vnet-hr/snet-plan-platform) and one for each VNet it reaches through a gateway (vnet-data, vnet-finance, vnet-legacy, vnet-ops); a plan takes at most 2"],
+    ["a VNet in another region", "migrate reports-api", "vnet-reports-ne is in northeurope and plan plan-reports in westeurope"],
+    ["a classic VNet", "migrate erp-connector", "vnet-classic-erp is a classic VNet"],
+  ])("refuses %s, saying what to do", async (_case, text, reason) => {
+    const answer = textOf(await slack.ask(PEOPLE.requester, text));
+
+    expect(answer).toContain(reason);
+    expect(slack.azureWrites()).toEqual([]);
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
+  });
+});
+
+describe("/vnet migrate PLAN VNET", () => {
+  it("moves each app and slot of the plan on the VNet, one after the other", async () => {
+    const done = await approved("migrate plan-orders vnet-hub vnet-hub/snet-apps --new-subnet 10.10.8.0/26");
+
+    expect(textOf(done)).toContain("Migrate orders-api, orders-api/staging, orders-web to regional integration (vnet-hub/snet-apps)");
+    expect(textOf(done)).toContain(":tada: Done");
+    for (const app of [demo.app("orders-api"), `${demo.app("orders-api")}/slots/staging`, demo.app("orders-web")]) {
+      expect((await slack.azure.reader.getRegionalIntegration(app)).subnetId).toMatch(/\/subnets\/snet-apps$/);
+    }
+    expect((await slack.azure.reader.getSubnet(`${demo.vnet("vnet-hub")}/subnets/snet-apps`)).addressPrefixes).toEqual(["10.10.8.0/26"]);
+  });
+});
+
+describe("/vnet migrate rollback", () => {
+  it("puts the app back on its gateway, with route-all and the plan route as they were", async () => {
+    expect(textOf(await approved("migrate inventory-api --route-all"))).toContain(":tada: Done");
+
+    const back = await approved("migrate rollback inventory-api");
+
+    expect(textOf(back)).toContain(":tada: Done");
+    const { reader } = slack.azure;
+    expect((await reader.getRegionalIntegration(demo.app("inventory-api"))).subnetId).toBeUndefined();
+    expect(await reader.getRouteAll(demo.app("inventory-api"))).toBe(false);
+    expect((await reader.listAppVnetConnections(demo.app("inventory-api"))).find((c) => !c.isRegional)?.name).toBe("vnet-inventory");
+    const routes = (await reader.listPlanVnetConnections(demo.plan("plan-inventory"))).find((c) => c.name === "vnet-inventory")?.routes ?? [];
+    expect(routes.map((r) => `${r.name} ${r.startAddress}`)).toEqual(["partner-cgnat 100.64.20.0/24"]);
+    expect((await slack.azure.reader.getGateway(demo.gateway("gw-inventory"))).rootCertificates).toHaveLength(1);
+    expect(textOf(await slack.ask(PEOPLE.requester, "migrate rollback inventory-api"))).toContain("inventory-api was already rolled back to vnet-inventory.");
+  });
+
+  it("refuses an app vnetbot never migrated", async () => {
+    expect(textOf(await slack.ask(PEOPLE.requester, "migrate rollback orders-web"))).toContain("vnetbot has no record of migrating orders-web");
+    expect(slack.azureWrites()).toEqual([]);
+  });
+});
+
+describe("after 31 March 2027", () => {
+  it("refuses a rollback, since gateway-required integration no longer exists", async () => {
+    await slack.close();
+    const after = { now: () => new Date("2027-04-02T09:00:00Z") };
+    slack = await startSlackHarness({ clock: after, azure: await startAzureHarness({ estate: "demo", now: after.now }) });
+    const records = createMigrationRecords(slack.stores.alerts, after);
+    await records.put({
+      appId: demo.app("inventory-api"), appName: "inventory-api", planId: demo.plan("plan-inventory"), vnetId: demo.vnet("vnet-inventory"), vnetName: "vnet-inventory",
+      routes: [], dnsServers: [], pool: [], certThumbprint: undefined, certBlob: undefined, subnetId: SUBNET, routeAllBefore: false, status: "migrated", requestId: undefined, updatedAt: NOW,
+    });
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "migrate rollback inventory-api"));
+
+    expect(answer).toContain("retired");
+    expect(slack.azureWrites()).toEqual([]);
   });
 });

@@ -30,7 +30,9 @@ export interface MigrateOptions {
 
 /** Every step of the migration. */
 export function migrationSteps(deps: ChangeDeps, facts: MigrationFacts, options: MigrateOptions): ExecutableStep[] {
-  const leaving = certificateOf(facts.apps.find((a) => a.connection?.certBlob)?.connection);
+  // Resumed after the connections went, the record still has the certificate.
+  const blob = facts.apps.find((a) => a.connection?.certBlob)?.connection?.certBlob ?? facts.apps.find((a) => a.record?.certBlob)?.record?.certBlob;
+  const leaving = certificateOf(blob ? { certBlob: blob, certThumbprint: undefined } : undefined);
   return [
     prepareSubnetStep(deps, facts, options.newPrefix),
     recordStep(deps, facts),
@@ -101,9 +103,13 @@ function recordStep(deps: ChangeDeps, facts: MigrationFacts): ExecutableStep {
       let written = 0;
       for (const moving of facts.apps) {
         const current = await deps.migrations.get(moving.app.id);
-        // A record of this very move is kept as it is: it holds the integration as it was before the first attempt.
-        if (current && current.status !== "rolled-back" && sameId(current.subnetId, facts.subnetId)) continue;
-        await deps.migrations.put(recordOf(deps, facts, moving));
+        // A record of an earlier attempt holds the integration as it was before the first one: only the subnet moves on.
+        if (current && current.status !== "rolled-back") {
+          if (sameId(current.subnetId, facts.subnetId)) continue;
+          await deps.migrations.put({ ...current, subnetId: facts.subnetId, status: "moving", updatedAt: deps.clock.now() });
+        } else {
+          await deps.migrations.put(recordOf(deps, facts, moving));
+        }
         written += 1;
       }
       return written === 0 ? { status: "skipped", detail: "already recorded" } : { status: "done", detail: `${written} recorded` };
@@ -123,6 +129,7 @@ function recordOf(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp): M
     dnsServers: connection?.dnsServers ?? [],
     pool: facts.gateway?.addressPool ?? [],
     certThumbprint: moving.connection?.certThumbprint,
+    certBlob: moving.connection?.certBlob,
     subnetId: facts.subnetId,
     routeAllBefore: moving.routeAll,
     status: "moving",
@@ -219,7 +226,7 @@ async function checkOnWorker(deps: ChangeDeps, moving: MovingApp, subnet: Subnet
   }
   if (failed.length > 0) {
     throw notYet(
-      `it no longer reaches ${failed.join(", ")}`,
+      `it does not reach ${failed.join(", ")}`,
       `Allow ${subnet.addressPrefixes.join(", ")} where the pool was allowed (NSGs, firewalls, on-premises) and check the subnet's route table, then run the change again; or roll back with /vnet migrate rollback ${moving.app.name}.`,
     );
   }

@@ -26,6 +26,8 @@ export interface MigrationRecord {
   /** The gateway's point-to-site pool: the source range the app's traffic came from. */
   pool: string[];
   certThumbprint: string | undefined;
+  /** The client certificate (public, base64 DER): a migration resumed after the connection went removes it from the gateway. */
+  certBlob: string | undefined;
   /** The integration subnet it moved to. */
   subnetId: string;
   /** Whether all outbound traffic went into the VNet before (config/web vnetRouteAllEnabled), to put back on rollback. */

@@ -62,11 +62,14 @@ export function checkRegionalPerPlan(plan: Pick<PlanInfo, "name">, regionalSubne
   const subnets = new Set(regionalSubnetIds.map((id) => id.toLowerCase()));
   const total = subnets.size + gatewayVnetNames.length;
   if (total <= REGIONAL_PER_PLAN) return [];
-  const now = subnets.size > 0 ? ` and ${subnets.size} regional` : "";
+  const parts = [
+    subnets.size > 0 && `${subnets.size} subnet${subnets.size === 1 ? "" : "s"} (${[...subnets].map(subnetLabel).sort().join(", ")})`,
+    gatewayVnetNames.length > 0 && `one for each VNet it reaches through a gateway (${[...gatewayVnetNames].sort().join(", ")})`,
+  ].filter(Boolean);
   return [
     {
       rule: "regional-per-plan",
-      message: `Plan ${plan.name} uses ${gatewayVnetNames.length} VNets through gateways (${gatewayVnetNames.join(", ")})${now}; a plan takes at most ${REGIONAL_PER_PLAN} regional integrations, so they cannot move one to one.`,
+      message: `Plan ${plan.name} would need ${total} regional integrations: ${parts.join(" and ")}; a plan takes at most ${REGIONAL_PER_PLAN}, so its VNets cannot move one to one.`,
       fix: "Peer the VNets with one hub VNet and migrate every app into a subnet of the hub, or split the plan so that each has at most two VNets.",
     },
   ];

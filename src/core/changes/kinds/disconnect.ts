@@ -38,7 +38,7 @@ export async function prepareDisconnect(deps: ChangeDeps, request: { appId: stri
 }
 
 /** The certificate a connection carries, as it would leave the gateway. */
-export function certificateOf(connection: VnetConnectionInfo | undefined): LeavingCertificate | undefined {
+export function certificateOf(connection: Pick<VnetConnectionInfo, "certBlob" | "certThumbprint"> | undefined): LeavingCertificate | undefined {
   if (!connection?.certBlob) return undefined;
   return { blob: connection.certBlob, thumbprint: connection.certThumbprint ?? thumbprintOf(connection.certBlob) };
 }

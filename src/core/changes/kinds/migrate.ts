@@ -164,7 +164,7 @@ export const migrate = defineChangeKind<MigrateRequest>({
     name: "migrate",
     summary: "Move to regional VNet integration: APP [SUBNET], or PLAN VNET [SUBNET] for each app of the plan on that VNet (approval; each app restarts)",
     params: [{ name: "TARGET", kind: "text" }, { name: "SECOND", kind: "text", optional: true }, { name: "THIRD", kind: "text", optional: true }],
-    flags: [{ name: "--new-subnet", value: "CIDR", kind: "text" }, { name: "--route-all", value: "", kind: "switch" }],
+    flags: [{ name: "--new-subnet", value: "CIDR", kind: "cidr" }, { name: "--route-all", value: "", kind: "switch" }],
     valueNames: { TARGET: "APP|PLAN", SECOND: "SUBNET|VNET", THIRD: "SUBNET" },
   },
   parse: parseMigrate,
