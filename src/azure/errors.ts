@@ -104,6 +104,14 @@ export function translateAzureError(error: unknown, operation: AzureOperation, r
       }
       throw new Error(`Azure failed on ${resource} (no HTTP answer ${error.code ?? ""}): ${azureMessage}`);
     default:
+      // A server error is Azure's side, and the SDK has already retried it: say what Azure answered, not "something
+      // went wrong", so that the user knows it is not the bot and whom to ask (with the request id).
+      if ((error.statusCode ?? 0) >= 500) {
+        throw new BotError("unavailable", `Azure answered HTTP ${error.statusCode}${error.code ? ` ${error.code}` : ""} while working on ${resource}: ${azureMessage}`, {
+          ...options,
+          hint: `That is an error on Azure's side, still there after the bot's retries. Try again in a few minutes (steps already done are skipped); if it persists, check Azure's status page${azureRequestId ? ` and quote x-ms-request-id ${azureRequestId} to Azure support` : ""}.`,
+        });
+      }
       throw new Error(`Azure failed on ${resource} (HTTP ${error.statusCode ?? "none"} ${error.code ?? ""}): ${azureMessage}${azureRequestId ? ` [x-ms-request-id ${azureRequestId}]` : ""}`);
   }
 }

@@ -97,8 +97,19 @@ describe("Azure failures become BotErrors a user can act on", () => {
     expect(error.message).toMatch(/could not be generated|VpnClientPackageGenerationFailed/);
   });
 
-  it("leaves other failures internal (no BotError), so the Slack layer shows a reference id", async () => {
+  it("says what Azure answered to a server error, with its code, not that something went wrong", async () => {
     h.sim.faults.add({ method: "GET", path: APP_PATH, status: 501, code: "NotImplemented", message: "Not here." });
+
+    const error = await failureOf(h.reader.getApp(at.app("app-a")));
+
+    expect(error).toBeInstanceOf(BotError);
+    expect((error as BotError).kind).toBe("unavailable");
+    expect((error as BotError).message).toContain("Azure answered HTTP 501 NotImplemented while working on app rg-web/app-a: Not here.");
+    expect((error as BotError).hint).toContain("an error on Azure's side");
+  });
+
+  it("leaves answers it cannot explain internal (no BotError), so the Slack layer shows a reference id", async () => {
+    h.sim.faults.add({ method: "GET", path: APP_PATH, status: 418, code: "Teapot", message: "Short and stout." });
 
     const error = await failureOf(h.reader.getApp(at.app("app-a")));
 
