@@ -132,6 +132,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const deps: AlertDeps = {
       reader, store: stores.alerts, chat: alertsCounted(bot.chat, metrics), logger, channel, subscriptions: config.azure.subscriptions,
       certificateWarningMonths, reminderHours, ...(timezone ? { timezone } : {}),
+      // The gateway check reads the integrations from the kept inventory and only the gateways live.
+      inventory: bot.inventory,
     };
     // A scan of a large estate is a burst of work too.
     return options.jobs(deps, config).map((job) => ({ ...job, run: (now: Date) => job.run(now).finally(relief.noteActivity) }));

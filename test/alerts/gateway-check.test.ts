@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { alertIdOf, gatewayKey } from "../../src/core/alerts/alert-keys.ts";
 import { runGatewayCheck } from "../../src/core/alerts/gateway-check.ts";
 import { snoozeAlert } from "../../src/core/alerts/snooze-alert.ts";
+import { createInventoryKeeper } from "../../src/core/inventory-keeper.ts";
+import { createLocalLocks } from "../../src/core/local-locks.ts";
 import { ALERTS, buttonsOf, startAlertWorld, textOf, type AlertWorld } from "./alert-world.ts";
 
 describe("the scheduled gateway check", () => {
@@ -166,5 +168,27 @@ describe("the scheduled gateway check", () => {
 
     expect(first.resolved).toEqual([]);
     expect(top().filter((m) => m.text.startsWith(":warning: Part of the gateway check failed"))).toHaveLength(1);
+  });
+});
+
+describe("the scheduled gateway check on the kept inventory", () => {
+  let world: AlertWorld;
+  beforeEach(async () => {
+    world = await startAlertWorld({ reminderHours: 4 });
+  });
+  afterEach(() => world.close());
+
+  it("reads only the gateways and their health, and still sees a gateway that failed since the inventory was kept", async () => {
+    const keeper = createInventoryKeeper({ reader: world.azure.reader, store: world.stores.alerts, subscriptions: world.azure.subscriptions, clock: { now: () => world.now() }, locks: createLocalLocks() });
+    await keeper.refresh();
+    world.azure.sim.state.gateways.named("gw-hr").provisioningState = "Failed";
+    const before = world.azure.sim.requests.length;
+
+    await runGatewayCheck({ ...world.deps, inventory: keeper }, world.now());
+
+    const paths = world.azure.sim.requests.slice(before).map((r) => r.path);
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.filter((path) => !/\/virtualNetworkGateways\/[^/]+$|\/availabilityStatuses\/current$/i.test(path))).toEqual([]);
+    expect(world.slack.workspace.messages(ALERTS).map((m) => m.text)).toEqual(expect.arrayContaining([expect.stringContaining("Gateway gw-hr (vnet-hr) is down")]));
   });
 });

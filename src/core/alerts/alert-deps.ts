@@ -1,5 +1,6 @@
 /** What the scheduled alert checks need from the outside world. */
 import type { Logger } from "../../log.ts";
+import type { InventoryReads } from "../inventory-keeper.ts";
 import type { AlertStateStore, AzureReader, ChatPort, StoredAlertState } from "../ports.ts";
 import type { Reply } from "../reply.ts";
 
@@ -21,6 +22,11 @@ export interface AlertDeps {
   reminderHours?: number;
   /** Reads in flight at once during a scan (default 4). */
   concurrency?: number;
+  /**
+   * The kept inventory: the gateway check takes the integrations from it and reads only their gateways live. Without
+   * it (or before anything is kept) each run scans the subscriptions.
+   */
+  inventory?: Pick<InventoryReads, "kept">;
 }
 
 /** Loads every alert state under a prefix into a map, as stored (with version tags and claims). */

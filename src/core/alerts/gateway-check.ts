@@ -6,6 +6,7 @@ import { loadStates, type AlertDeps } from "./alert-deps.ts";
 import { ALERT_PREFIX, alertIdOf } from "./alert-keys.ts";
 import { announce, viewOf } from "./announcement.ts";
 import { gatewayFindings } from "./gateway-findings.ts";
+import { withLiveGateways } from "./live-gateways.ts";
 import type { ProblemFinding } from "./problem-finding.ts";
 import { openMessage, reminderReply, resolvedMessage, resolvedReply, snoozeEndedReply } from "./problem-messages.ts";
 import { decideProblem, readStoredProblem, type StoredProblem } from "./problem-state.ts";
@@ -33,9 +34,11 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
   let findings: ProblemFinding[] = [];
   let outcome: ScanOutcome;
   try {
-    inventory = await buildInventory(deps.reader, deps.subscriptions, { concurrency: deps.concurrency ?? 4 });
+    const kept = await deps.inventory?.kept(deps.subscriptions);
+    inventory = kept?.inventory ?? (await buildInventory(deps.reader, deps.subscriptions, { concurrency: deps.concurrency ?? 4 }));
     const failures = inventory.failures.map((f) => f.message);
-    findings = await gatewayFindings(deps.reader, inventory.integrations, { concurrency: deps.concurrency ?? 4, failures });
+    const integrations = kept ? await withLiveGateways(deps.reader, inventory.integrations, { concurrency: deps.concurrency ?? 4, failures }) : inventory.integrations;
+    findings = await gatewayFindings(deps.reader, integrations, { concurrency: deps.concurrency ?? 4, failures });
     outcome = { ok: true, seen: inventory.integrations.length, failures };
   } catch (error) {
     outcome = { ok: false, error, failure: describeFailure(error, deps.logger, WHAT) };
