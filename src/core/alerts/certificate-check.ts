@@ -8,6 +8,8 @@ import { claimAnnouncement, confirmAnnouncement, releaseAnnouncement, viewOf, ty
 import { certificateDigest } from "./certificate-digest.ts";
 import { certificateFindings, evaluateCertificates } from "./certificate-alerts.ts";
 import { evaluateRootCapacity, ROOT_CAPACITY_PREFIX } from "./root-capacity.ts";
+import { createMigrationRecords } from "../migration/migration-records.ts";
+import { inSubscriptions, migrationProgress } from "../migration/countdown.ts";
 import { reportScanHealth, type ScanOutcome } from "./scan-health.ts";
 
 /** What one run did, for the log and the tests. */
@@ -55,6 +57,8 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
   const storedRoots = await loadStates(deps.store, ROOT_CAPACITY_PREFIX);
   const roots = evaluateRootCapacity(inventory.integrations, storedRoots, { now, scanComplete: health.complete });
   const rootWrites = new Map(roots.writes);
+  // The countdown counts what vnetbot's migrations moved (the records share the store).
+  const records = await createMigrationRecords(deps.store, { now: () => now }).list();
 
   const newsKeys = new Set([...evaluation.announcements, ...evaluation.renewals, ...roots.announcements].map((entry) => entry.key));
   // The digest is claimed whole, then each certificate in it: two runs never split one digest between them.
@@ -73,7 +77,7 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
       entries: announcements,
       renewals,
       alreadyAnnounced: evaluation.alreadyAnnounced.length,
-      integrations: inventory.integrations.length,
+      progress: migrationProgress(records, inventory, inSubscriptions(deps.subscriptions)),
       warningMonths,
       now,
       failures: inventory.failures.map((f) => f.message),

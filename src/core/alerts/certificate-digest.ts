@@ -1,6 +1,7 @@
 /** The certificate digest: one message per scan, grouped by urgency, each entry with a Renew button. */
 import { ACTIONS, type Reply, type ReplyButton, type ReplyPart } from "../reply.ts";
-import { formatDate, plural, retirementLine } from "../format.ts";
+import { formatDate, plural } from "../format.ts";
+import { countdownLine, type MigrationProgress } from "../migration/countdown.ts";
 import type { CertificateAnnouncement, CertificateFinding, CertificateRenewal } from "./certificate-alerts.ts";
 import type { UrgencyGroup } from "./certificate-stage.ts";
 import { rootCapacityLines, type FillingGateway } from "./root-capacity.ts";
@@ -22,7 +23,8 @@ export interface DigestContent {
   renewals: readonly CertificateRenewal[];
   /** Certificates still expiring whose current stage was announced earlier. */
   alreadyAnnounced: number;
-  integrations: number;
+  /** Integrations migrated and still to migrate, for the retirement countdown. */
+  progress: MigrationProgress;
   warningMonths: number;
   now: Date;
   /** Reads that failed, so that the digest does not look complete when it is not. */
@@ -76,7 +78,7 @@ export function certificateDigest(content: DigestContent): Reply {
   const context: string[] = [];
   if (content.alreadyAnnounced > 0) context.push(`${plural(content.alreadyAnnounced, "other certificate")} still expiring, announced before: \`/vnet expiring\` lists them all.`);
   if (content.failures.length > 0) context.push(`:warning: ${plural(content.failures.length, "read")} failed, so this list may be incomplete: ${content.failures.join("; ")}`);
-  context.push(retirementLine(content.now, content.integrations));
+  context.push(countdownLine(content.now, content.progress));
   parts.push({ kind: "context", lines: context });
   const summary = digestSummary(content);
   return { title: "VNet integration certificates", text: summary, parts, visibility: "in_channel" };
