@@ -4,6 +4,7 @@ import { formatDate, plural } from "../format.ts";
 import { countdownLine, type MigrationProgress } from "../migration/countdown.ts";
 import type { CertificateAnnouncement, CertificateFinding, CertificateRenewal } from "./certificate-alerts.ts";
 import type { UrgencyGroup } from "./certificate-stage.ts";
+import { idleGatewayLines, type IdleGateway } from "./idle-gateways.ts";
 import { rootCapacityLines, type FillingGateway } from "./root-capacity.ts";
 
 /** Group headings, most urgent first. */
@@ -33,6 +34,8 @@ export interface DigestContent {
   withButtons: boolean;
   /** Gateways newly at the root-certificate warning level. */
   fillingGateways?: readonly FillingGateway[];
+  /** Gateways newly left without any gateway-required integration by vnetbot's migrations. */
+  idleGateways?: readonly IdleGateway[];
 }
 
 /** One entry: plan, VNet, apps, expiry date and days left. */
@@ -70,6 +73,9 @@ export function certificateDigest(content: DigestContent): Reply {
   if (content.fillingGateways && content.fillingGateways.length > 0) {
     parts.push({ kind: "text", text: [":warning: *Gateways running out of root certificates*", ...rootCapacityLines(content.fillingGateways)].join("\n") });
   }
+  if (content.idleGateways && content.idleGateways.length > 0) {
+    parts.push({ kind: "text", text: [":bulb: *Gateways no longer serving VNet integration*", ...idleGatewayLines(content.idleGateways)].join("\n") });
+  }
   if (content.withButtons) {
     const buttons = sorted.map(renewButton).filter((b) => b !== undefined);
     for (let i = 0; i < buttons.length; i += BUTTONS_PER_BLOCK) parts.push({ kind: "buttons", buttons: buttons.slice(i, i + BUTTONS_PER_BLOCK) });
@@ -90,5 +96,6 @@ function digestSummary(content: DigestContent): string {
   const pieces = counts.map(([g, n]) => `${n} ${words[g]}`);
   if (content.renewals.length > 0) pieces.push(`${content.renewals.length} renewed`);
   if (content.fillingGateways?.length) pieces.push(`${plural(content.fillingGateways.length, "gateway")} running out of root certificates`);
+  if (content.idleGateways?.length) pieces.push(`${plural(content.idleGateways.length, "gateway")} no longer serving any integration`);
   return pieces.length > 0 ? `Certificates: ${pieces.join(", ")}.` : `No certificate expires within ${plural(content.warningMonths, "month")}.`;
 }
