@@ -3,6 +3,7 @@ import { BotError } from "../src/errors.ts";
 import { certificateDigest } from "../src/core/alerts/certificate-digest.ts";
 import { certificateFindings, evaluateCertificates } from "../src/core/alerts/certificate-alerts.ts";
 import { defineCommand } from "../src/core/command.ts";
+import { inSubscriptions, migrationProgress } from "../src/core/migration/countdown.ts";
 import { FRESH, withKeptNote } from "./kept-reads.ts";
 
 const DEFAULT_MONTHS = 6;
@@ -27,7 +28,7 @@ export const expiring = defineCommand({
       entries: evaluation.announcements,
       renewals: [],
       alreadyAnnounced: 0,
-      integrations: inventory.integrations.length,
+      progress: migrationProgress(await ctx.migrations.list(), inventory, inSubscriptions(ctx.subscriptions)),
       warningMonths: months,
       now,
       failures: inventory.failures.map((f) => f.message),

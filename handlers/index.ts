@@ -8,6 +8,7 @@ import { expiring } from "./expiring.ts";
 import { gateways } from "./gateways.ts";
 import { help } from "./help.ts";
 import { list } from "./list.ts";
+import { migration } from "./migration.ts";
 import { plan } from "./plan.ts";
 import { resolve } from "./resolve.ts";
 import { routes } from "./routes.ts";
@@ -34,6 +35,7 @@ export const commands: readonly Command[] = createCommandTable([
   routes,
   expiring,
   gateways,
+  migration,
   snooze,
   diagnose,
   tcpping,

@@ -1,6 +1,14 @@
-/** Shared by the reads that answer from the kept inventory: the --fresh switch and the line saying how old it is. */
-import type { Flag } from "../src/core/command.ts";
+/**
+ * Shared by the reads that answer from the kept inventory: the --fresh switch, the line saying how old it is, and the
+ * inventory of the subscriptions and plan a command asks about.
+ */
+import { BotError } from "../src/errors.ts";
+import type { CommandContext, Flag } from "../src/core/command.ts";
+import { buildInventory, type Inventory } from "../src/core/inventory.ts";
 import type { Reply } from "../src/core/reply.ts";
+import { countdownLine, inSubscriptions, migrationProgress } from "../src/core/migration/countdown.ts";
+import { nameOf, scopeOf } from "../src/core/resource-id.ts";
+import { isReferredTo, type ResourceRef } from "../src/core/resolve.ts";
 
 /** `--fresh`: read Azure now instead of the kept inventory. */
 export const FRESH: Flag = { name: "--fresh", value: "", kind: "switch" };
@@ -14,4 +22,37 @@ export function withKeptNote(reply: Reply, keptNote: string | undefined): Reply 
   const [first, ...rest] = reply.parts;
   if (first?.kind === "context") return { ...reply, parts: [{ ...first, lines: [...first.lines, keptNote] }, ...rest] };
   return { ...reply, parts: [{ kind: "context", lines: [keptNote] }, ...reply.parts] };
+}
+
+/** The subscriptions a command asks about: --subscription ID, which must be one vnetbot manages, or all of them. */
+export function askedSubscriptions(ctx: Pick<CommandContext, "subscriptions">, asked: string | undefined): readonly string[] {
+  if (!asked) return ctx.subscriptions;
+  if (!ctx.subscriptions.some((s) => s.toLowerCase() === asked.toLowerCase())) {
+    throw new BotError("forbidden", `Subscription ${asked} is not one vnetbot manages, so it is not listed.`, {
+      hint: `It manages ${ctx.subscriptions.join(", ") || "no subscription yet"} (azure.subscriptions in the configuration).`,
+    });
+  }
+  return [asked];
+}
+
+/**
+ * The inventory to answer from: the kept one unless --fresh. For one plan, its kept integrations; a plan the kept
+ * inventory does not know is scanned alone, which is cheap and not kept.
+ */
+export async function inventoryFor(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined }> {
+  if (!plan) return ctx.inventory.read(ctx, subscriptions, { fresh });
+  const kept = fresh ? undefined : await ctx.inventory.kept(subscriptions);
+  const rows = kept?.inventory.integrations.filter((i) => isReferredTo(i.plan, plan)) ?? [];
+  if (!kept || rows.length === 0) return { inventory: await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) }), keptNote: undefined };
+  const planIds = new Set(rows.map((i) => i.plan.id.toLowerCase()));
+  // What a scan of those plans alone would report: their own failures and those of listing the subscriptions.
+  const failures = kept.inventory.failures.filter((f) => !f.scope.includes("/") || [...planIds].some((id) => f.scope.toLowerCase().startsWith(id)));
+  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote };
+}
+
+/** The retirement countdown for what the command asked about: these subscriptions, or one plan of them. */
+export async function countdownFor(ctx: CommandContext, inventory: Inventory, subscriptions: readonly string[], plan?: ResourceRef): Promise<string> {
+  const inScope = inSubscriptions(subscriptions);
+  const asked = (planId: string) => inScope(planId) && (!plan || isReferredTo({ id: planId, name: nameOf(planId), ...scopeOf(planId) }, plan));
+  return countdownLine(ctx.clock.now(), migrationProgress(await ctx.migrations.list(), inventory, asked));
 }

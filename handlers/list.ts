@@ -1,29 +1,11 @@
 /** /vnet list [--subscription ID] [--plan PLAN]: every gateway-required integration. */
 import { CLASSIC_GATEWAY_UNREADABLE } from "../src/core/classic-vnet.ts";
-import { BotError } from "../src/errors.ts";
-import { plural, retirementLine } from "../src/core/format.ts";
-import { defineCommand, type CommandContext } from "../src/core/command.ts";
-import { buildInventory, type Inventory } from "../src/core/inventory.ts";
+import { plural } from "../src/core/format.ts";
+import { defineCommand } from "../src/core/command.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
-import { isReferredTo, type ResourceRef } from "../src/core/resolve.ts";
 import { rootCertificatesLine } from "../src/core/changes/root-certificates.ts";
 import { certificateLine, connectionFlags, SOON_DAYS } from "./read-format.ts";
-import { FRESH, withKeptNote } from "./kept-reads.ts";
-
-/**
- * The inventory to list: the kept one unless --fresh. For one plan, its kept integrations; a plan the kept inventory
- * does not know is scanned alone, which is cheap and not kept.
- */
-async function inventoryToList(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined }> {
-  if (!plan) return ctx.inventory.read(ctx, subscriptions, { fresh });
-  const kept = fresh ? undefined : await ctx.inventory.kept(subscriptions);
-  const rows = kept?.inventory.integrations.filter((i) => isReferredTo(i.plan, plan)) ?? [];
-  if (!kept || rows.length === 0) return { inventory: await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) }), keptNote: undefined };
-  const planIds = new Set(rows.map((i) => i.plan.id.toLowerCase()));
-  // What a scan of those plans alone would report: their own failures and those of listing the subscriptions.
-  const failures = kept.inventory.failures.filter((f) => !f.scope.includes("/") || [...planIds].some((id) => f.scope.toLowerCase().startsWith(id)));
-  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote };
-}
+import { askedSubscriptions, countdownFor, FRESH, inventoryFor, withKeptNote } from "./kept-reads.ts";
 
 export const list = defineCommand({
   name: "list",
@@ -32,14 +14,9 @@ export const list = defineCommand({
   params: [],
   flags: [{ name: "--subscription", value: "ID", kind: "subscription" }, { name: "--plan", value: "PLAN", kind: "plan" }, FRESH],
   async run(ctx, args) {
-    const asked = args.optional("--subscription");
-    if (asked && !ctx.subscriptions.some((s) => s.toLowerCase() === asked.toLowerCase())) {
-      throw new BotError("forbidden", `Subscription ${asked} is not one vnetbot manages, so it is not listed.`, {
-        hint: `It manages ${ctx.subscriptions.join(", ") || "no subscription yet"} (azure.subscriptions in the configuration).`,
-      });
-    }
-    const subscriptions = asked ? [asked] : ctx.subscriptions;
-    const { inventory, keptNote } = await inventoryToList(ctx, subscriptions, args.optionalRef("--plan"), args.has("--fresh"));
+    const subscriptions = askedSubscriptions(ctx, args.optional("--subscription"));
+    const plan = args.optionalRef("--plan");
+    const { inventory, keptNote } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"));
     const now = ctx.clock.now();
     const parts: ReplyPart[] = inventory.integrations.map((i) => ({
       kind: "text",
@@ -55,6 +32,6 @@ export const list = defineCommand({
     const certificates = expired + soon > 0 ? ` Certificates: ${expired} expired, ${soon} expiring within six months.` : "";
     const summary = `${plural(inventory.integrations.length, "gateway-required integration")} in ${plural(inventory.plansScanned, "plan")}; ${plural(inventory.regionalCount, "app")} ${inventory.regionalCount === 1 ? "uses" : "use"} regional integration.${certificates}`;
     if (inventory.failures.length > 0) parts.push({ kind: "context", lines: inventory.failures.map((f) => `:warning: ${f.scope}: ${f.message}`) });
-    return withKeptNote({ title: "Gateway-required integrations", text: summary, parts: [{ kind: "context", lines: [summary, retirementLine(now, inventory.integrations.length)] }, ...parts] }, keptNote);
+    return withKeptNote({ title: "Gateway-required integrations", text: summary, parts: [{ kind: "context", lines: [summary, await countdownFor(ctx, inventory, subscriptions, plan)] }, ...parts] }, keptNote);
   },
 });

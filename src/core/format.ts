@@ -58,10 +58,3 @@ export function retirementWarning(now: Date): string {
   const when = days > 0 ? `in ${plural(days, "day")}` : "already";
   return `Gateway-required integration is retired on 31 March 2027 (${when}): plan the move to regional VNet integration.`;
 }
-
-/** The countdown every digest and /vnet list end with. */
-export function retirementLine(now: Date, remaining: number): string {
-  const days = daysUntilRetirement(now);
-  const left = days > 0 ? `${plural(days, "day")} left` : "the retirement date has passed";
-  return `:hourglass: Gateway-required integration is retired on 31 March 2027: ${plural(remaining, "integration")} still to move to regional VNet integration, ${left}.`;
-}

@@ -21,7 +21,7 @@ describe("the scheduled certificate check", () => {
     expect(digest.indexOf("Expired")).toBeLessThan(digest.indexOf("Expiring within 6 months"));
     // Slack refuses repeated action ids in one block: the second Renew is told apart by a suffix.
     expect(buttonsOf(posts()[0]!)).toEqual([expect.stringMatching(/^vnet:alert-renew=[0-9a-f]{6}$/), expect.stringMatching(/^vnet:alert-renew#2=[0-9a-f]{6}$/)]);
-    expect(digest).toContain("10 integrations still to move to regional VNet integration, 395 days left");
+    expect(digest).toContain("0 of 10 integrations migrated to regional VNet integration, 395 days left");
   });
 
   it("warns once when a gateway the integrations use reaches 18 of its 20 root certificates, and again after it dropped below", async () => {

@@ -169,8 +169,8 @@ describe("reading virtual networks", () => {
     const empty = { routeTableId: undefined, delegations: [], serviceAssociationLinks: [], serviceEndpoints: [], hasServiceEndpointPolicies: false };
     expect(vnet.subnets).toEqual([
       { id: `${demo.vnet("vnet-hub")}/subnets/GatewaySubnet`, name: "GatewaySubnet", addressPrefixes: ["10.10.255.0/27"], nsgId: undefined, ...empty, ipConfigurationCount: 1 },
-      { id: `${demo.vnet("vnet-hub")}/subnets/snet-data`, name: "snet-data", addressPrefixes: ["10.10.1.0/24"], nsgId: demo.nsg("nsg-data"), ...empty, ipConfigurationCount: 0 },
-      { id: `${demo.vnet("vnet-hub")}/subnets/snet-dns`, name: "snet-dns", addressPrefixes: ["10.10.0.0/28"], nsgId: undefined, ...empty, ipConfigurationCount: 0 },
+      { id: `${demo.vnet("vnet-hub")}/subnets/snet-data`, name: "snet-data", addressPrefixes: ["10.10.1.0/24"], nsgId: demo.nsg("nsg-data"), ...empty, ipConfigurationCount: 2 },
+      { id: `${demo.vnet("vnet-hub")}/subnets/snet-dns`, name: "snet-dns", addressPrefixes: ["10.10.0.0/28"], nsgId: undefined, ...empty, ipConfigurationCount: 2 },
     ]);
   });
 

@@ -43,7 +43,7 @@ describe("read commands against the demo estate", () => {
 
     expect(reply).toContain("10 gateway-required integrations in 6 plans; 1 app uses regional integration. Certificates: 1 expired, 1 expiring within six months.");
     // The fixed clock is 2026-03-01: 395 days before the retirement.
-    expect(reply).toContain("retired on 31 March 2027: 10 integrations still to move to regional VNet integration, 395 days left.");
+    expect(reply).toContain("retired on 31 March 2027: 0 of 10 integrations migrated to regional VNet integration, 395 days left.");
     expect(sectionAbout(reply, "*plan-platform* → *vnet-legacy*")).toContain("apps: billing-legacy");
     expect(sectionAbout(reply, "*plan-platform* → *vnet-legacy*")).toContain(":x: expired 2026-02-09 09:00 UTC (20 days ago)");
     expect(sectionAbout(reply, "*plan-basic* → *vnet-finance*")).toContain(":warning: expires 2026-05-30 09:00 UTC (in 90 days)");

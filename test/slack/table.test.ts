@@ -37,6 +37,7 @@ describe("command table and manifest", () => {
       "/vnet routes PLAN VNET",
       "/vnet expiring [MONTHS] [--fresh]",
       "/vnet gateways [--fresh]",
+      "/vnet migration [--subscription ID] [--plan PLAN] [--fresh]",
       "/vnet snooze ALERT DURATION REASON",
       "/vnet diagnose APP [HOST[:PORT]]",
       "/vnet tcpping APP HOST:PORT",

@@ -7,7 +7,10 @@ import { ALERT_PREFIX, digestKey } from "./alert-keys.ts";
 import { claimAnnouncement, confirmAnnouncement, releaseAnnouncement, viewOf, type ClaimedAnnouncement } from "./announcement.ts";
 import { certificateDigest } from "./certificate-digest.ts";
 import { certificateFindings, evaluateCertificates } from "./certificate-alerts.ts";
+import { evaluateIdleGateways, IDLE_GATEWAY_PREFIX } from "./idle-gateways.ts";
 import { evaluateRootCapacity, ROOT_CAPACITY_PREFIX } from "./root-capacity.ts";
+import { createMigrationRecords } from "../migration/migration-records.ts";
+import { inSubscriptions, migrationProgress } from "../migration/countdown.ts";
 import { reportScanHealth, type ScanOutcome } from "./scan-health.ts";
 
 /** What one run did, for the log and the tests. */
@@ -55,30 +58,37 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
   const storedRoots = await loadStates(deps.store, ROOT_CAPACITY_PREFIX);
   const roots = evaluateRootCapacity(inventory.integrations, storedRoots, { now, scanComplete: health.complete });
   const rootWrites = new Map(roots.writes);
+  // The migration records (in the same store) feed the countdown; the gateways vnetbot's migrations left without any
+  // gateway-required integration ride in the digest too, claimed with it.
+  const records = await createMigrationRecords(deps.store, { now: () => now }).list();
+  const storedIdle = await loadStates(deps.store, IDLE_GATEWAY_PREFIX);
+  const idle = await evaluateIdleGateways(deps.reader, records, inventory.integrations, storedIdle, { now, scanComplete: health.complete, subscriptions: deps.subscriptions });
 
-  const newsKeys = new Set([...evaluation.announcements, ...evaluation.renewals, ...roots.announcements].map((entry) => entry.key));
+  const newsKeys = new Set([...evaluation.announcements, ...evaluation.renewals, ...roots.announcements, ...idle.announcements].map((entry) => entry.key));
   // The digest is claimed whole, then each certificate in it: two runs never split one digest between them.
   const digestClaim = newsKeys.size > 0 ? await claimAnnouncement(deps.store, digestKey("certificates"), digest, { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: now }, now) : undefined;
   const claims = new Map<string, ClaimedAnnouncement>();
   for (const key of digestClaim ? newsKeys : []) {
-    const claimed = await claimAnnouncement(deps.store, key, stored.get(key) ?? storedRoots.get(key), evaluation.writes.get(key) ?? rootWrites.get(key)!, now);
+    const claimed = await claimAnnouncement(deps.store, key, stored.get(key) ?? storedRoots.get(key) ?? storedIdle.get(key), evaluation.writes.get(key) ?? rootWrites.get(key) ?? idle.writes.get(key)!, now);
     if (claimed) claims.set(key, claimed);
   }
   const announcements = evaluation.announcements.filter((entry) => claims.has(entry.key));
   const renewals = evaluation.renewals.filter((entry) => claims.has(entry.key));
   const fillingGateways = roots.announcements.filter((entry) => claims.has(entry.key));
-  const hasNews = announcements.length > 0 || renewals.length > 0 || fillingGateways.length > 0;
+  const idleGateways = idle.announcements.filter((entry) => claims.has(entry.key));
+  const hasNews = announcements.length > 0 || renewals.length > 0 || fillingGateways.length > 0 || idleGateways.length > 0;
   if (hasNews) {
     const digest = certificateDigest({
       entries: announcements,
       renewals,
       alreadyAnnounced: evaluation.alreadyAnnounced.length,
-      integrations: inventory.integrations.length,
+      progress: migrationProgress(records, inventory, inSubscriptions(deps.subscriptions)),
       warningMonths,
       now,
-      failures: inventory.failures.map((f) => f.message),
+      failures: [...inventory.failures.map((f) => f.message), ...idle.failures],
       withButtons: true,
       fillingGateways,
+      idleGateways,
     });
     try {
       await deps.chat.post(deps.channel, digest);
@@ -98,5 +108,6 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
     for (const [key, state] of stored) if (!seen.has(key) && !busy.has(key)) await deps.store.swap(key, state, undefined);
   }
   for (const key of roots.deletes) await deps.store.swap(key, storedRoots.get(key), undefined);
+  for (const key of idle.deletes) await deps.store.swap(key, storedIdle.get(key), undefined);
   return { integrations: inventory.integrations.length, announced: announcements.length, renewed: renewals.length, digestPosted: hasNews };
 }

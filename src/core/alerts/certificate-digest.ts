@@ -1,8 +1,10 @@
 /** The certificate digest: one message per scan, grouped by urgency, each entry with a Renew button. */
 import { ACTIONS, type Reply, type ReplyButton, type ReplyPart } from "../reply.ts";
-import { formatDate, plural, retirementLine } from "../format.ts";
+import { formatDate, plural } from "../format.ts";
+import { countdownLine, type MigrationProgress } from "../migration/countdown.ts";
 import type { CertificateAnnouncement, CertificateFinding, CertificateRenewal } from "./certificate-alerts.ts";
 import type { UrgencyGroup } from "./certificate-stage.ts";
+import { idleGatewayLines, type IdleGateway } from "./idle-gateways.ts";
 import { rootCapacityLines, type FillingGateway } from "./root-capacity.ts";
 
 /** Group headings, most urgent first. */
@@ -22,7 +24,8 @@ export interface DigestContent {
   renewals: readonly CertificateRenewal[];
   /** Certificates still expiring whose current stage was announced earlier. */
   alreadyAnnounced: number;
-  integrations: number;
+  /** Integrations migrated and still to migrate, for the retirement countdown. */
+  progress: MigrationProgress;
   warningMonths: number;
   now: Date;
   /** Reads that failed, so that the digest does not look complete when it is not. */
@@ -31,6 +34,8 @@ export interface DigestContent {
   withButtons: boolean;
   /** Gateways newly at the root-certificate warning level. */
   fillingGateways?: readonly FillingGateway[];
+  /** Gateways newly left without any gateway-required integration by vnetbot's migrations. */
+  idleGateways?: readonly IdleGateway[];
 }
 
 /** One entry: plan, VNet, apps, expiry date and days left. */
@@ -68,6 +73,9 @@ export function certificateDigest(content: DigestContent): Reply {
   if (content.fillingGateways && content.fillingGateways.length > 0) {
     parts.push({ kind: "text", text: [":warning: *Gateways running out of root certificates*", ...rootCapacityLines(content.fillingGateways)].join("\n") });
   }
+  if (content.idleGateways && content.idleGateways.length > 0) {
+    parts.push({ kind: "text", text: [":bulb: *Gateways no longer serving VNet integration*", ...idleGatewayLines(content.idleGateways)].join("\n") });
+  }
   if (content.withButtons) {
     const buttons = sorted.map(renewButton).filter((b) => b !== undefined);
     for (let i = 0; i < buttons.length; i += BUTTONS_PER_BLOCK) parts.push({ kind: "buttons", buttons: buttons.slice(i, i + BUTTONS_PER_BLOCK) });
@@ -76,7 +84,7 @@ export function certificateDigest(content: DigestContent): Reply {
   const context: string[] = [];
   if (content.alreadyAnnounced > 0) context.push(`${plural(content.alreadyAnnounced, "other certificate")} still expiring, announced before: \`/vnet expiring\` lists them all.`);
   if (content.failures.length > 0) context.push(`:warning: ${plural(content.failures.length, "read")} failed, so this list may be incomplete: ${content.failures.join("; ")}`);
-  context.push(retirementLine(content.now, content.integrations));
+  context.push(countdownLine(content.now, content.progress));
   parts.push({ kind: "context", lines: context });
   const summary = digestSummary(content);
   return { title: "VNet integration certificates", text: summary, parts, visibility: "in_channel" };
@@ -88,5 +96,6 @@ function digestSummary(content: DigestContent): string {
   const pieces = counts.map(([g, n]) => `${n} ${words[g]}`);
   if (content.renewals.length > 0) pieces.push(`${content.renewals.length} renewed`);
   if (content.fillingGateways?.length) pieces.push(`${plural(content.fillingGateways.length, "gateway")} running out of root certificates`);
+  if (content.idleGateways?.length) pieces.push(`${plural(content.idleGateways.length, "gateway")} no longer serving any integration`);
   return pieces.length > 0 ? `Certificates: ${pieces.join(", ")}.` : `No certificate expires within ${plural(content.warningMonths, "month")}.`;
 }

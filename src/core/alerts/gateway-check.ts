@@ -11,6 +11,8 @@ import type { ProblemFinding } from "./problem-finding.ts";
 import { openMessage, reminderReply, resolvedMessage, resolvedReply, snoozeEndedReply } from "./problem-messages.ts";
 import { decideProblem, readStoredProblem, type StoredProblem } from "./problem-state.ts";
 import { reportScanHealth, type ScanOutcome } from "./scan-health.ts";
+import { countdownLine, inSubscriptions, migrationProgress } from "../migration/countdown.ts";
+import { createMigrationRecords } from "../migration/migration-records.ts";
 
 /** What one run did, by action, for the log and the tests. */
 export interface GatewayCheckResult {
@@ -47,6 +49,9 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
   if (!outcome.ok) throw outcome.error;
 
   const result: GatewayCheckResult = { opened: [], reminded: [], snoozeEnded: [], resolved: [] };
+  // Every alert the check posts or updates carries the retirement countdown (the migration records share the store).
+  const records = await createMigrationRecords(deps.store, { now: () => now }).list();
+  const countdown = inventory ? countdownLine(now, migrationProgress(records, inventory, inSubscriptions(deps.subscriptions))) : undefined;
   const states = new Map([...(await loadStates(deps.store, ALERT_PREFIX.gateway)), ...(await loadStates(deps.store, ALERT_PREFIX.resync))]);
   const byKey = new Map(findings.map((f) => [f.key, f]));
   const keys = new Set([...byKey.keys(), ...states.keys()]);
@@ -74,7 +79,7 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
     const alertId = alertIdOf(key);
     const target = (next: AlertState) => ({ key, stored, next, now });
     if (action.kind === "open" && finding) {
-      const problem: StoredProblem = { ...describe(finding), since: now.toISOString(), lastNotifiedAt: now.toISOString(), message: { channel: deps.channel, ts: "" }, snooze: undefined };
+      const problem: StoredProblem = { ...describe(finding), since: now.toISOString(), lastNotifiedAt: now.toISOString(), message: { channel: deps.channel, ts: "" }, snooze: undefined, ...(countdown ? { countdown } : {}) };
       const opened = await announce(deps.store, target(stateOf(problem, undefined, now)), () => deps.chat.post(deps.channel, openMessage(problem, alertId, timeZone)), (message) =>
         // The message's reference is kept with the alert, for reminders, snoozes and the recovery.
         stateOf({ ...problem, message }, undefined, now),
@@ -88,7 +93,7 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
       }, () => undefined);
       if (resolved) result.resolved.push(open.subject);
     } else if ((action.kind === "remind" || action.kind === "snooze-ended") && open && finding) {
-      const current: StoredProblem = { ...open, ...describe(finding), lastNotifiedAt: now.toISOString(), snooze: undefined };
+      const current: StoredProblem = { ...open, ...describe(finding), lastNotifiedAt: now.toISOString(), snooze: undefined, ...(countdown ? { countdown } : {}) };
       const told = await announce(deps.store, target(stateOf(current, undefined, now)), async () => {
         if (action.kind === "snooze-ended") {
           await deps.chat.update(current.message, openMessage(current, alertId, timeZone));

@@ -27,6 +27,7 @@ export function openMessage(problem: StoredProblem, alertId: string, timeZone: s
   if (problem.fix) lines.push(`*Fix:* \`${problem.fix}\``);
   const parts: ReplyPart[] = [{ kind: "text", text: lines.join("\n") }];
   const context = [`Alert \`${alertId}\`. Snooze with a reason: \`/vnet snooze ${alertId} 4h REASON\``];
+  if (problem.countdown) context.push(problem.countdown);
   if (problem.snooze) {
     const until = formatTime(new Date(problem.snooze.until), timeZone);
     context.unshift(`:zzz: Snoozed until ${until} by <@${problem.snooze.by}>${problem.snooze.reason ? `: ${escapeMrkdwn(problem.snooze.reason)}` : ""}`);

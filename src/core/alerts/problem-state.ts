@@ -21,6 +21,8 @@ export interface StoredProblem {
   lastNotifiedAt: string;
   message: PostedMessage;
   snooze: StoredSnooze | undefined;
+  /** The retirement countdown as of the last scan that posted or updated the alert (absent in alerts stored before it). */
+  countdown?: string;
 }
 
 /** What to do about one alert on this scan. */

@@ -37,18 +37,27 @@ export function usedRanges(vnet: Pick<VnetInfo, "subnets">, alsoTaken: readonly 
 
 /**
  * The first aligned block of this prefix length inside the address space that no subnet overlaps, in the order of
- * the address space; undefined when there is none. A block that overlaps a subnet makes the search jump past that
- * subnet, so a /8 address space costs no more than its subnets.
+ * the address space; undefined when there is none. The used ranges are sorted once and a block that overlaps one makes
+ * the search jump past it, so a /8 address space with the 3,000 subnets a VNet may hold (azure-docs
+ * articles/azure-resource-manager/management/azure-subscription-service-limits.md, networking limits) costs about as
+ * much as sorting them.
  */
 export function findFreeBlock(space: readonly AddressRange[], used: readonly AddressRange[], prefixLength: number): string | undefined {
   const size = 2 ** (32 - prefixLength);
+  const sorted = [...used].sort((a, b) => a.start - b.start);
   for (const block of space) {
     let start = alignUp(block.start, size);
+    let first = 0;
     while (start + size - 1 <= block.end) {
       const candidate = { start, end: start + size - 1 };
-      const clash = used.filter((range) => rangesOverlap(range, candidate));
-      if (clash.length === 0) return `${formatIpv4(start)}/${prefixLength}`;
-      start = alignUp(Math.max(...clash.map((range) => range.end)) + 1, size);
+      // Ranges that end before the candidate can never clash with a later one either.
+      while (first < sorted.length && sorted[first]!.end < start) first += 1;
+      let clashEnd: number | undefined;
+      for (let i = first; i < sorted.length && sorted[i]!.start <= candidate.end; i += 1) {
+        if (rangesOverlap(sorted[i]!, candidate)) clashEnd = Math.max(clashEnd ?? 0, sorted[i]!.end);
+      }
+      if (clashEnd === undefined) return `${formatIpv4(start)}/${prefixLength}`;
+      start = alignUp(clashEnd + 1, size);
     }
   }
   return undefined;

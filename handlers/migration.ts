@@ -1,0 +1,23 @@
+/** /vnet migration [--subscription ID] [--plan PLAN] [--fresh]: how ready each integration is to move to regional integration. */
+import { defineCommand } from "../src/core/command.ts";
+import { readinessReply } from "../src/core/migration/readiness-reply.ts";
+import { assessMigration, failuresWithoutVerdict } from "../src/core/migration/readiness.ts";
+import { askedSubscriptions, countdownFor, FRESH, inventoryFor, withKeptNote } from "./kept-reads.ts";
+
+export const migration = defineCommand({
+  name: "migration",
+  summary: "Each integration's readiness for regional VNet integration: the verdict, why, and what to do or the command to run",
+  changesAzure: false,
+  params: [],
+  flags: [{ name: "--subscription", value: "ID", kind: "subscription" }, { name: "--plan", value: "PLAN", kind: "plan" }, FRESH],
+  async run(ctx, args) {
+    const subscriptions = askedSubscriptions(ctx, args.optional("--subscription"));
+    const plan = args.optionalRef("--plan");
+    // Plans and VNets may come from the kept inventory; whether each plan's scale unit takes regional integration is
+    // read live, since nothing else reads it.
+    const { inventory, keptNote } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"));
+    const [assessments, countdown] = await Promise.all([assessMigration(ctx.reader, inventory), countdownFor(ctx, inventory, subscriptions, plan)]);
+    const warnings = failuresWithoutVerdict(inventory).map((f) => `${f.scope}: ${f.message}`);
+    return withKeptNote(readinessReply(assessments, countdown, warnings), keptNote);
+  },
+});

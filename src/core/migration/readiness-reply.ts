@@ -1,0 +1,112 @@
+/** What /vnet migration says: the countdown, then each integration's verdict, grouped, the ones doable today first. */
+import { describeRoute } from "../address-range.ts";
+import { plural } from "../format.ts";
+import { nameOf } from "../resource-id.ts";
+import type { Reply, ReplyPart } from "../reply.ts";
+import { VERDICTS, type Assessment, type Subject, type Verdict } from "./readiness.ts";
+import { APP_SERVICE_DELEGATION, servesLine } from "./regional-rules.ts";
+import { blockSize } from "./subnet-plan.ts";
+
+/** Group headings. */
+export const VERDICT_TITLES: Record<Verdict, string> = {
+  ready: ":large_green_circle: *Ready: can move today*",
+  "needs-subnet": ":large_yellow_circle: *Needs a subnet first*",
+  "cross-region": ":large_orange_circle: *VNet in another region*",
+  blocked: ":red_circle: *Blocked*",
+  unknown: ":warning: *Could not assess*",
+};
+
+const COUNTS: Record<Verdict, (n: number) => string> = {
+  ready: (n) => `${n} ready`,
+  "needs-subnet": (n) => `${n} ${n === 1 ? "needs" : "need"} a subnet`,
+  "cross-region": (n) => `${n} cross-region`,
+  blocked: (n) => `${n} blocked`,
+  unknown: (n) => `:warning: ${n} could not be assessed`,
+};
+
+/** The reply; `countdown` is the shared countdown line and `warnings` the reads that failed without a verdict of their own. */
+export function readinessReply(assessments: readonly Assessment[], countdown: string, warnings: readonly string[]): Reply {
+  const integrations = assessments.filter((a) => a.subject.vnet !== undefined).length;
+  const counts = VERDICTS.map((v) => [v, assessments.filter((a) => a.verdict === v).length] as const).filter(([, n]) => n > 0);
+  const summary = integrations === 0 && counts.length === 0
+    ? "No gateway-required integration is left: nothing to migrate."
+    : `${plural(integrations, "integration")} assessed: ${counts.map(([v, n]) => COUNTS[v](n)).join(", ")}.`;
+  const parts: ReplyPart[] = [{ kind: "context", lines: [countdown, summary] }];
+  for (const verdict of VERDICTS) {
+    const group = assessments.filter((a) => a.verdict === verdict);
+    if (group.length === 0) continue;
+    parts.push({ kind: "text", text: VERDICT_TITLES[verdict] });
+    // A plan-wide reason (its tier, its scale unit, too many VNets) is said in full once, then referred to.
+    const said = new Map<string, Subject>();
+    for (const assessment of group) {
+      const reasons = reasonKey(assessment);
+      const earlier = reasons === undefined ? undefined : said.get(reasons);
+      if (reasons !== undefined && !earlier) said.set(reasons, assessment.subject);
+      const lines = earlier ? [`Same reason and fix as *${earlier.plan}* → *${earlier.vnet}* above.`] : linesOf(assessment);
+      parts.push({ kind: "text", text: [heading(assessment.subject), ...lines].join("\n") });
+    }
+  }
+  if (warnings.length > 0) parts.push({ kind: "context", lines: [`:warning: ${plural(warnings.length, "read")} failed, so this may be incomplete: ${warnings.join("; ")}`] });
+  return { title: "Moving to regional VNet integration", text: summary, parts };
+}
+
+function reasonKey(assessment: Assessment): string | undefined {
+  return assessment.verdict === "blocked" ? assessment.problems.map((p) => p.message).join("\n") : undefined;
+}
+
+function heading(subject: Subject): string {
+  if (subject.vnet === undefined) return `*${subject.plan}*`;
+  return `*${subject.plan}* → *${subject.vnet}* · apps: ${subject.apps.join(", ") || "none"}`;
+}
+
+function linesOf(assessment: Assessment): string[] {
+  switch (assessment.verdict) {
+    case "ready":
+      return readyLines(assessment);
+    case "needs-subnet": {
+      const vnet = assessment.subject.vnet!;
+      const largest = assessment.largestFree === undefined ? "not one address is free" : `the largest free block is a /${assessment.largestFree} (${blockSize(assessment.largestFree)} addresses)`;
+      return [
+        `No free /${assessment.neededPrefix} in ${vnet} (${assessment.addressSpace.join(", ") || "no address space"}): ${largest}, ${assessment.missingAddresses} address${assessment.missingAddresses === 1 ? "" : "es"} short.`,
+        `*Do:* add an address range to ${vnet}'s address space, or free a subnet of /${assessment.neededPrefix} or more; then run \`/vnet migration\` again.`,
+      ];
+    }
+    case "cross-region":
+      return [assessment.problem.message, `*Do:* ${assessment.problem.fix}`];
+    case "blocked":
+      return assessment.problems.flatMap((problem) => [problem.message, `*Do:* ${problem.fix}`]);
+    case "unknown":
+      return [`Could not assess: ${assessment.reason}`, "*Do:* fix what kept the read from working, then run `/vnet migration --fresh`."];
+  }
+}
+
+function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] {
+  const lines: string[] = [];
+  const runs = `the plan runs ${plural(ready.workers, "instance")} and needs a /${ready.neededPrefix}`;
+  let range: string;
+  if (ready.target.kind === "existing") {
+    const subnet = ready.target.subnet;
+    range = subnet.addressPrefixes.join(", ");
+    const delegated = subnet.delegations.some((d) => d.toLowerCase() === APP_SERVICE_DELEGATION.toLowerCase());
+    lines.push(`Subnet *${subnet.name}* (${range}) can take the plan (${runs})${delegated ? "" : `; it will be delegated to ${APP_SERVICE_DELEGATION}`}.`);
+    // Regional traffic leaves from the subnet, so its NSG and route table start to apply (azure-docs
+    // articles/app-service/overview-vnet-integration.md, "Network security groups", "Routes"); point-to-site traffic
+    // came from the gateway's pool and never met them.
+    const applies = [subnet.nsgId ? `NSG ${nameOf(subnet.nsgId)}` : "", subnet.routeTableId ? `route table ${nameOf(subnet.routeTableId)}` : ""].filter(Boolean);
+    if (applies.length > 0) lines.push(`Its ${applies.join(" and ")} will now apply to the apps' outbound traffic${subnet.serviceEndpoints.length > 0 ? `, and its service endpoints (${subnet.serviceEndpoints.join(", ")}) become usable` : ""}.`);
+    else if (subnet.serviceEndpoints.length > 0) lines.push(`Its service endpoints (${subnet.serviceEndpoints.join(", ")}) become usable.`);
+  } else {
+    range = ready.target.prefix;
+    lines.push(`New subnet *${ready.target.name}* ${range} in free space (${servesLine(Number(range.split("/")[1]))}; ${runs}).`);
+  }
+  lines.push(`*Do:* \`${ready.command}\``);
+  if (ready.routesOutside.length > 0) {
+    lines.push(`\`--route-all\`: ${ready.routesOutside.map((r) => `route ${r.name} (${describeRoute(r)})`).join(", ")} ${ready.routesOutside.length === 1 ? "is" : "are"} outside RFC 1918, which regional integration sends into the VNet only with route-all.`);
+  }
+  for (const route of ready.routesUnreadable) lines.push(`:warning: Route ${route.name} (${route.startAddress}${route.endAddress ? `-${route.endAddress}` : ""}) cannot be read as a range: check whether it needs \`--route-all\`.`);
+  // Microsoft's guide names "a staging slot first" among its strategies (articles/app-service/
+  // migrate-gateway-based-vnet-integration.md): a slot's integration is its own and is not swapped.
+  if (ready.slots.length > 0) lines.push(`Slot first: ${ready.slots.map((s) => `\`/vnet migrate ${s} …\``).join(", ")} moves a slot alone (integration is per slot and does not swap), to test before production.`);
+  if (ready.pool.length > 0) lines.push(`Firewalls and ACLs that allow the point-to-site pool ${ready.pool.join(", ")} must allow ${range} instead.`);
+  return lines;
+}

@@ -1,0 +1,164 @@
+/**
+ * Readiness for the move off gateway-required integration (retired 31 March 2027: azure-docs
+ * articles/app-service/configure-gateway-required-vnet-integration.md): one verdict per integration (plan × VNet),
+ * following Microsoft's guide articles/app-service/migrate-gateway-based-vnet-integration.md (assess → a delegated
+ * subnet in the app's region → disconnect → regional integration). Nothing here knows Slack; readiness-reply.ts words it.
+ */
+import { isPrivateRange, readRoute } from "../address-range.ts";
+import type { EligibilityProblem } from "../eligibility.ts";
+import type { Integration, InventoryFailure } from "../inventory.ts";
+import type { PlanInfo, PlanRoute, SubnetInfo } from "../model.ts";
+import type { AzureReader } from "../ports.ts";
+import { nameOf, parseResourceId } from "../resource-id.ts";
+import { readPlanRegionalFacts, type PlanRegionalFacts } from "./plan-regional-facts.ts";
+import { checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit } from "./regional-rules.ts";
+import { chooseSubnet } from "./subnet-choice.ts";
+import { neededPrefixLength } from "./subnet-plan.ts";
+
+/** The verdicts, in the order an on-call engineer acts on them: what can be done today first. */
+export const VERDICTS = ["ready", "needs-subnet", "cross-region", "blocked", "unknown"] as const;
+/** One of the verdicts. */
+export type Verdict = (typeof VERDICTS)[number];
+
+/** What a verdict is about: an integration, or a plan or subscription whose integrations could not be read at all. */
+export interface Subject {
+  plan: string;
+  /** Undefined for a plan or subscription that could not be read. */
+  vnet: string | undefined;
+  apps: string[];
+}
+
+/** Why an integration cannot move as it is, and what to do (a rule of regional-rules.ts, or a fact of the estate). */
+export type Obstacle = Pick<EligibilityProblem, "message" | "fix">;
+
+/** Where the integration subnet comes from. */
+export type SubnetTarget = { kind: "existing"; subnet: SubnetInfo } | { kind: "new"; name: string; prefix: string };
+
+/** One verdict with what it rests on. */
+export type Assessment =
+  | {
+      verdict: "ready";
+      subject: Subject;
+      target: SubnetTarget;
+      /** The plan's instances now and the prefix length they need. */
+      workers: number;
+      neededPrefix: number;
+      /** Plan routes outside RFC 1918, which only route-all keeps reaching; and routes Azure holds that cannot be read. */
+      routesOutside: PlanRoute[];
+      routesUnreadable: PlanRoute[];
+      /** Deployment slots among the apps, which can go first. */
+      slots: string[];
+      /** The gateway's point-to-site pool: the source range firewalls allow today. */
+      pool: string[];
+      command: string;
+    }
+  | { verdict: "needs-subnet"; subject: Subject; neededPrefix: number; missingAddresses: number; largestFree: number | undefined; addressSpace: string[] }
+  | { verdict: "cross-region"; subject: Subject; problem: Obstacle }
+  | { verdict: "blocked"; subject: Subject; problems: Obstacle[] }
+  | { verdict: "unknown"; subject: Subject; reason: string };
+
+/** Tiers that run in an App Service Environment. */
+const ISOLATED = /^isolated/i;
+
+/**
+ * One verdict per gateway-required integration, plus one "could not assess" per subscription or plan whose
+ * integrations could not be read, so that nothing is silently left out. The inventory (possibly the kept one) gives
+ * plans and VNets; the plan facts are read live, once per plan.
+ */
+export async function assessMigration(reader: AzureReader, inventory: { integrations: readonly Integration[]; failures: readonly InventoryFailure[] }): Promise<Assessment[]> {
+  const facts = await readPlanRegionalFacts(reader, inventory.integrations, (plan) => tierProblems(plan).length === 0);
+  const reserved = new Map<string, string[]>();
+  const judged = inventory.integrations.map((integration) => judge(integration, inventory.integrations, facts.get(integration.plan.id.toLowerCase()), inventory.failures, reserved));
+  const unread = inventory.failures.filter((f) => isSubscriptionOrPlan(f.scope)).map((f): Assessment => ({ verdict: "unknown", subject: { plan: scopeName(f.scope), vnet: undefined, apps: [] }, reason: f.message }));
+  return [...judged, ...unread];
+}
+
+/** The failed reads no verdict names: a subscription's, a plan's or an integration VNet's have verdicts of their own. */
+export function failuresWithoutVerdict(inventory: { integrations: readonly Integration[]; failures: readonly InventoryFailure[] }): InventoryFailure[] {
+  const unreadVnets = new Set(inventory.integrations.filter((i) => !i.vnet).map((i) => i.vnetId.toLowerCase()));
+  return inventory.failures.filter((f) => !isSubscriptionOrPlan(f.scope) && !unreadVnets.has(f.scope.toLowerCase()));
+}
+
+/** The command that migrates the integration into the target. */
+export function migrateCommand(planName: string, vnetName: string, target: SubnetTarget, routeAll: boolean): string {
+  const subnet = target.kind === "existing" ? target.subnet.name : `--new-subnet ${target.prefix}`;
+  return `/vnet migrate ${planName} ${vnetName} ${subnet}${routeAll ? " --route-all" : ""}`;
+}
+
+function judge(integration: Integration, all: readonly Integration[], facts: PlanRegionalFacts | undefined, failures: readonly InventoryFailure[], reserved: Map<string, string[]>): Assessment {
+  const { plan, vnet } = integration;
+  const subject: Subject = { plan: plan.name, vnet: integration.vnetName, apps: integration.apps.map((app) => app.name) };
+  const problems: Obstacle[] = [...tierProblems(plan), ...checkResourceManagerVnet(integration.vnetId)];
+  if (integration.missing === "vnet") problems.push(vnetGone(integration));
+  if (problems.length > 0) return { verdict: "blocked", subject, problems };
+  if (!facts || !facts.read) return { verdict: "unknown", subject, reason: facts?.read === false ? facts.reason : `plan ${plan.name} was not read` };
+  const gatewayVnets = all.filter((i) => i.plan.id.toLowerCase() === plan.id.toLowerCase()).map((i) => i.vnetName);
+  problems.push(...checkScaleUnit(facts.askedApp, facts.swiftSupported), ...checkRegionalPerPlan(plan, facts.regionalSubnetIds, gatewayVnets));
+  if (problems.length > 0) return { verdict: "blocked", subject, problems };
+  if (!vnet) {
+    const failure = failures.find((f) => f.scope.toLowerCase() === integration.vnetId.toLowerCase());
+    return { verdict: "unknown", subject, reason: `VNet ${integration.vnetName} could not be read${failure ? `: ${failure.message}` : ""}` };
+  }
+  const region = checkSameRegion(plan, vnet);
+  if (region.length > 0) return { verdict: "cross-region", subject, problem: region[0]! };
+
+  const promised = reserved.get(vnet.id.toLowerCase()) ?? [];
+  const choice = chooseSubnet(vnet, plan, promised);
+  const neededPrefix = neededPrefixLength(plan.workers);
+  if (choice.kind === "none") return { verdict: "needs-subnet", subject, neededPrefix, missingAddresses: choice.missingAddresses, largestFree: choice.largestFree, addressSpace: vnet.addressSpace };
+  const target: SubnetTarget = choice.kind === "existing" ? { kind: "existing", subnet: choice.subnet } : { kind: "new", name: choice.name, prefix: choice.prefix };
+  reserved.set(vnet.id.toLowerCase(), [...promised, ...(target.kind === "existing" ? target.subnet.addressPrefixes : [target.prefix])]);
+  // Without route-all, regional integration sends only RFC 1918 traffic into the VNet, where a plan route pulled any
+  // range in (azure-docs articles/app-service/overview-vnet-integration.md, "Routes"; configure-vnet-integration-routing.md).
+  const routes = integration.connection.routes;
+  const routesUnreadable = routes.filter((route) => readRoute(route) === undefined);
+  const routesOutside = routes.filter((route) => {
+    const range = readRoute(route);
+    return range !== undefined && !isPrivateRange(range);
+  });
+  return {
+    verdict: "ready",
+    subject,
+    target,
+    workers: plan.workers,
+    neededPrefix,
+    routesOutside,
+    routesUnreadable,
+    slots: integration.apps.filter((app) => app.slot !== undefined).map((app) => app.name),
+    pool: integration.gateway?.addressPool ?? [],
+    command: migrateCommand(plan.name, integration.vnetName, target, routesOutside.length > 0),
+  };
+}
+
+/**
+ * A tier without regional integration. An App Service Environment (Isolated) is told apart: its apps already run in a
+ * subnet of its own VNet ("The feature isn't available for Isolated plan apps in an App Service Environment":
+ * azure-docs articles/app-service/overview-vnet-integration.md; articles/app-service/environment/overview.md).
+ */
+function tierProblems(plan: PlanInfo): EligibilityProblem[] {
+  if (!ISOLATED.test(plan.tier)) return checkRegionalTier(plan);
+  return [
+    {
+      rule: "regional-tier",
+      message: `Plan ${plan.name} is ${plan.tier} (${plan.skuName}): an App Service Environment, which has no regional VNet integration; its apps already run in the environment's own VNet.`,
+      fix: "Peer the environment's VNet with the old one (or move what the apps reach into it), then disconnect the gateway-required integration with /vnet disconnect APP.",
+    },
+  ];
+}
+
+function vnetGone(integration: Integration): Obstacle {
+  return {
+    message: `VNet ${integration.vnetName} no longer exists in Azure: there is nothing to migrate into, and the apps reach nothing through it.`,
+    fix: `Disconnect the apps (/vnet disconnect APP), then integrate them with a VNet in ${integration.plan.location}.`,
+  };
+}
+
+function isSubscriptionOrPlan(scope: string): boolean {
+  if (!scope.includes("/")) return true;
+  const types = parseResourceId(scope)?.types.map((t) => t.toLowerCase()) ?? [];
+  return types.length === 1 && types[0] === "serverfarms";
+}
+
+function scopeName(scope: string): string {
+  return scope.includes("/") ? nameOf(scope) : `subscription ${scope}`;
+}

@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCertificateCheck } from "../../src/core/alerts/certificate-check.ts";
+import { runGatewayCheck } from "../../src/core/alerts/gateway-check.ts";
+import { createMigrationRecords, type MigrationRecord } from "../../src/core/migration/migration-records.ts";
+import { demo } from "../support/demo-estate.ts";
+import { ALERTS, startAlertWorld, textOf, type AlertWorld } from "./alert-world.ts";
+
+const IDLE_INVENTORY = "• Gateway *gw-inventory* (VNet vnet-inventory) no longer serves any gateway-required integration: it still costs money; delete it or keep it for site-to-site use.";
+
+describe("the scheduled alerts and vnetbot's migrations", () => {
+  let world: AlertWorld;
+  beforeEach(async () => {
+    world = await startAlertWorld();
+  });
+  afterEach(() => world.close());
+  const posts = () => world.slack.workspace.messages(ALERTS).map(textOf);
+
+  /** Moves the app off its gateway as /vnet migrate does, through the real SDK, and keeps the bot's record of it. */
+  async function migrate(app: string, plan: string, vnet: string, subnet: string, newPrefix?: string) {
+    const subnetId = `${demo.vnet(vnet)}/subnets/${subnet}`;
+    await world.azure.writer.deleteAppVnetConnection(demo.app(app), vnet);
+    await world.azure.writer.delegateSubnet(subnetId, newPrefix);
+    await world.azure.writer.putRegionalIntegration(demo.app(app), subnetId);
+    const record: MigrationRecord = {
+      appId: demo.app(app), appName: app, planId: demo.plan(plan), vnetId: demo.vnet(vnet), vnetName: vnet, routes: [], dnsServers: [], pool: [], certThumbprint: undefined, certBlob: undefined,
+      subnetId, routeAllBefore: false, status: "migrated", requestId: "req-moved", updatedAt: world.now(),
+    };
+    await createMigrationRecords(world.stores.alerts, { now: world.now }).put(record);
+  }
+
+  it("counts the integration moved in the certificate digest: 1 of 10 migrated", async () => {
+    await migrate("inventory-api", "plan-inventory", "vnet-inventory", "snet-inventory-apps");
+
+    await runCertificateCheck(world.deps, world.now());
+
+    expect(posts()[0]).toContain(":hourglass: Gateway-required integration is retired on 31 March 2027: 1 of 10 integrations migrated to regional VNet integration, 395 days left.");
+  });
+
+  it("carries the countdown in the gateway alerts", async () => {
+    await migrate("inventory-api", "plan-inventory", "vnet-inventory", "snet-inventory-apps");
+
+    await runGatewayCheck(world.deps, world.now());
+
+    const legacy = posts().find((text) => text.includes("billing-legacy"));
+    expect(legacy).toContain("1 of 10 integrations migrated to regional VNet integration, 395 days left.");
+  });
+
+  it("says once, across two runs at the same time and the runs after, that a gateway vnetbot emptied still costs money", async () => {
+    await migrate("inventory-api", "plan-inventory", "vnet-inventory", "snet-inventory-apps");
+
+    await Promise.all([runCertificateCheck(world.deps, world.now()), runCertificateCheck(world.deps, world.now())]);
+    world.later(24);
+    await runCertificateCheck(world.deps, world.now());
+    world.restart();
+    world.later(24);
+    await runCertificateCheck(world.deps, world.now());
+
+    const told = posts().filter((text) => text.includes("no longer serves any gateway-required integration"));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain(`:bulb: *Gateways no longer serving VNet integration*\n${IDLE_INVENTORY}`);
+  });
+
+  it("says nothing of a gateway another plan still uses", async () => {
+    // plan-basic leaves vnet-finance; plan-platform's platform-finance stays on gw-finance.
+    await migrate("payments-api", "plan-basic", "vnet-finance", "snet-plan-basic", "10.30.0.0/28");
+
+    await runCertificateCheck(world.deps, world.now());
+
+    expect(posts().join("\n")).not.toContain("no longer serves");
+    expect(posts()[0]).toContain("1 of 10 integrations migrated");
+  });
+
+  it("waits for a complete scan before saying it: a plan it could not read may still use the gateway", async () => {
+    await migrate("inventory-api", "plan-inventory", "vnet-inventory", "snet-inventory-apps");
+    const fault = world.azure.sim.faults.add({ method: "GET", path: /\/serverfarms\/plan-orders\/virtualNetworkConnections$/, status: 403, code: "AuthorizationFailed", message: "no access" });
+
+    await runCertificateCheck(world.deps, world.now());
+    world.azure.sim.faults.remove(fault);
+    world.later(24);
+    await runCertificateCheck(world.deps, world.now());
+
+    const told = posts().map((text, i) => [i, text.includes("no longer serves")] as const).filter(([, yes]) => yes);
+    expect(told.map(([i]) => i)).toEqual([posts().length - 1]);
+  });
+});

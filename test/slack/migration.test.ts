@@ -1,0 +1,217 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createMigrationRecords, type MigrationRecord } from "../../src/core/migration/migration-records.ts";
+import { startAzureHarness } from "../support/azure-harness.ts";
+import { demo, NOW } from "../support/demo-estate.ts";
+import { PEOPLE, startSlackHarness, type SlackHarness } from "../support/slack-harness.ts";
+import { readinessEstate } from "../migration/readiness-estate.ts";
+
+/** What a reply shows, as the lines of each block (sections and context), in order. */
+function blocksOf(message: { blocks: unknown[] } | undefined): string[] {
+  return ((message?.blocks ?? []) as Array<{ type: string; text?: { text: string }; elements?: Array<{ text?: string }> }>).map((b) => b.text?.text ?? (b.elements ?? []).map((e) => e.text ?? "").join("\n"));
+}
+
+/** The section about one plan → VNet integration. */
+const sectionAbout = (blocks: readonly string[], plan: string, vnet: string) => blocks.find((b) => b.startsWith(`*${plan}* → *${vnet}*`)) ?? "";
+
+/** The heading of the group a section sits under. */
+const groupOf = (blocks: readonly string[], plan: string, vnet: string) => blocks.slice(0, blocks.indexOf(sectionAbout(blocks, plan, vnet))).findLast((b) => /^:[a-z_]+: \*[^*]+\*$/.test(b));
+
+const GROUPS = { ready: ":large_green_circle: *Ready: can move today*", crossRegion: ":large_orange_circle: *VNet in another region*", blocked: ":red_circle: *Blocked*", unknown: ":warning: *Could not assess*", needsSubnet: ":large_yellow_circle: *Needs a subnet first*" };
+
+describe("/vnet migration on the demo estate", () => {
+  let slack: SlackHarness;
+  beforeAll(async () => {
+    slack = await startSlackHarness();
+  });
+  afterAll(() => slack.close());
+
+  it("gives each integration its verdict with the reason and what to do, the ones that can move today first", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+
+    expect(blocks[1]).toBe(":hourglass: Gateway-required integration is retired on 31 March 2027: 0 of 10 integrations migrated to regional VNet integration, 395 days left.\n10 integrations assessed: 3 ready, 1 cross-region, 6 blocked.");
+    expect(blocks.indexOf(GROUPS.ready)).toBeLessThan(blocks.indexOf(GROUPS.crossRegion));
+    expect(blocks.indexOf(GROUPS.crossRegion)).toBeLessThan(blocks.indexOf(GROUPS.blocked));
+    expect(slack.azureWrites()).toEqual([]);
+  });
+
+  it("proposes inventory-api's empty subnet, says its NSG and route table will now apply, and asks for route-all for the route outside RFC 1918", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+    const inventory = sectionAbout(blocks, "plan-inventory", "vnet-inventory");
+
+    expect(groupOf(blocks, "plan-inventory", "vnet-inventory")).toBe(GROUPS.ready);
+    expect(inventory).toContain("apps: inventory-api\nSubnet *snet-inventory-apps* (10.86.2.0/26) can take the plan (the plan runs 1 instance and needs a /28); it will be delegated to Microsoft.Web/serverFarms.");
+    expect(inventory).toContain("Its NSG nsg-inventory-apps and route table rt-inventory will now apply to the apps' outbound traffic, and its service endpoints (Microsoft.Storage) become usable.");
+    expect(inventory).toContain("*Do:* `/vnet migrate plan-inventory vnet-inventory snet-inventory-apps --route-all`");
+    expect(inventory).toContain("route partner-cgnat (100.64.20.0/24, STATIC) is outside RFC 1918");
+    expect(inventory).toContain("allow the point-to-site pool 172.16.212.0/24 must allow 10.86.2.0/26 instead");
+  });
+
+  it("proposes new subnets in free space where no subnet is free, without route-all for private routes, and the staging slot first", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+    const orders = sectionAbout(blocks, "plan-orders", "vnet-hub");
+    const basic = sectionAbout(blocks, "plan-basic", "vnet-finance");
+
+    // vnet-hub's subnets hold the DNS servers and the databases; 10.10.0.16/28 is the first free block.
+    expect(orders).toContain("New subnet *snet-plan-orders* 10.10.0.16/28 in free space (a /28 serves 5 instances with room to scale; the plan runs 2 instances and needs a /28).");
+    expect(orders).toContain("*Do:* `/vnet migrate plan-orders vnet-hub --new-subnet 10.10.0.16/28`\n");
+    expect(orders).toContain("Slot first: `/vnet migrate orders-api/staging …`");
+    expect(basic).toContain("*Do:* `/vnet migrate plan-basic vnet-finance --new-subnet 10.30.0.0/28`\n");
+    expect(groupOf(blocks, "plan-orders", "vnet-hub")).toBe(GROUPS.ready);
+  });
+
+  it("sends reports-api to a VNet in its own region, naming both regions", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+
+    expect(groupOf(blocks, "plan-reports", "vnet-reports-ne")).toBe(GROUPS.crossRegion);
+    expect(sectionAbout(blocks, "plan-reports", "vnet-reports-ne")).toContain("vnet-reports-ne is in northeurope and plan plan-reports in westeurope: regional integration needs a VNet in the app's region.\n*Do:* Create a VNet in westeurope, peer it with vnet-reports-ne (/vnet peer)");
+  });
+
+  it("blocks erp-connector's classic VNet and plan-platform's five VNets, each with what to do", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+    const platform = ["vnet-data", "vnet-finance", "vnet-hr", "vnet-legacy", "vnet-ops"].map((vnet) => sectionAbout(blocks, "plan-platform", vnet));
+
+    expect(groupOf(blocks, "plan-erp", "vnet-classic-erp")).toBe(GROUPS.blocked);
+    expect(sectionAbout(blocks, "plan-erp", "vnet-classic-erp")).toContain("vnet-classic-erp is a classic VNet; regional integration needs a Resource Manager VNet.\n*Do:* Migrate the VNet to Resource Manager first");
+    expect(platform[0]).toContain("Plan plan-platform would need 5 regional integrations: one for each VNet it reaches through a gateway (vnet-data, vnet-finance, vnet-hr, vnet-legacy, vnet-ops); a plan takes at most 2");
+    expect(platform[0]).toContain("*Do:* Peer the VNets with one hub VNet");
+    expect(platform.slice(1).every((section) => section.endsWith("Same reason and fix as *plan-platform* → *vnet-data* above."))).toBe(true);
+    expect(platform.every((section) => groupOf(blocks, "plan-platform", section.split("→ *")[1]!.split("*")[0]!) === GROUPS.blocked)).toBe(true);
+  });
+
+  it("asks one app per plan whether its scale unit takes regional integration, not every app", async () => {
+    const before = slack.sim.requests.length;
+
+    await slack.ask(PEOPLE.bystander, "migration");
+
+    const asked = slack.sim.requests.slice(before).filter((r) => r.method === "GET" && r.path.endsWith("/networkConfig/virtualNetwork")).map((r) => r.path.split("/sites/")[1]!.split("/")[0]);
+    // Six plans with gateway-required integrations (none of a tier without regional integration), eleven apps and slots.
+    expect(asked.sort()).toEqual(["erp-connector", "inventory-api", "orders-api", "payments-api", "platform-data", "reports-api"]);
+  });
+
+  it("answers one plan with --plan, its countdown counting that plan alone", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-reports"));
+
+    expect(blocks[1]).toContain("0 of 1 integration migrated to regional VNet integration");
+    expect(blocks.filter((b) => b.startsWith("*plan-"))).toHaveLength(1);
+    expect(sectionAbout(blocks, "plan-reports", "vnet-reports-ne")).toContain("northeurope");
+  });
+});
+
+describe("/vnet migration and the countdown after a move", () => {
+  let slack: SlackHarness;
+  beforeEach(async () => {
+    slack = await startSlackHarness();
+  });
+  afterEach(() => slack.close());
+
+  /** Moves the app as /vnet migrate would (disconnect, delegate, regional integration), through the real SDK. */
+  async function migrate(app: string, vnet: string, subnet: string) {
+    const subnetId = `${demo.vnet(vnet)}/subnets/${subnet}`;
+    await slack.azure.writer.deleteAppVnetConnection(demo.app(app), vnet);
+    await slack.azure.writer.delegateSubnet(subnetId);
+    await slack.azure.writer.putRegionalIntegration(demo.app(app), subnetId);
+    return subnetId;
+  }
+
+  function record(app: string, plan: string, vnet: string, subnetId: string, status: MigrationRecord["status"]): MigrationRecord {
+    return { appId: demo.app(app), appName: app, planId: demo.plan(plan), vnetId: demo.vnet(vnet), vnetName: vnet, routes: [], dnsServers: [], pool: [], certThumbprint: undefined, certBlob: undefined, subnetId, routeAllBefore: false, status, requestId: "req-moved", updatedAt: NOW };
+  }
+
+  it("counts an integration vnetbot moved completely as 1 of 10 migrated, in /vnet migration and /vnet list, and no longer assesses it", async () => {
+    const records = createMigrationRecords(slack.stores.alerts, { now: () => NOW });
+    const subnetId = await migrate("inventory-api", "vnet-inventory", "snet-inventory-apps");
+    await records.put(record("inventory-api", "plan-inventory", "vnet-inventory", subnetId, "migrated"));
+    // orders-web is half-way: its plan still has vnet-hub through the gateway for orders-api, so nothing counts.
+    await records.put(record("orders-web", "plan-orders", "vnet-hub", `${demo.vnet("vnet-hub")}/subnets/snet-plan-orders`, "moving"));
+
+    const migration = blocksOf(await slack.ask(PEOPLE.bystander, "migration --fresh"));
+    const list = blocksOf(await slack.ask(PEOPLE.bystander, "list"));
+
+    expect(migration[1]).toContain("1 of 10 integrations migrated to regional VNet integration, 395 days left.\n9 integrations assessed");
+    expect(list[1]).toContain("1 of 10 integrations migrated to regional VNet integration, 395 days left.");
+    expect(sectionAbout(migration, "plan-inventory", "vnet-inventory")).toBe("");
+  });
+
+  it("does not count a move whose integration is still there", async () => {
+    const records = createMigrationRecords(slack.stores.alerts, { now: () => NOW });
+    await records.put(record("orders-web", "plan-orders", "vnet-hub", `${demo.vnet("vnet-hub")}/subnets/snet-plan-orders`, "migrated"));
+
+    const migration = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+
+    expect(migration[1]).toContain("0 of 10 integrations migrated");
+  });
+});
+
+describe("/vnet migration where the demo estate has no example", () => {
+  let slack: SlackHarness;
+  beforeEach(async () => {
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: readinessEstate(), now: () => NOW }) });
+  });
+  afterEach(async () => {
+    await slack.close();
+    await slack.azure.close();
+  });
+
+  it("blocks a plan whose scale unit says swiftSupported false, with the way out", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+    const old = sectionAbout(blocks, "plan-oldstamp", "vnet-a");
+
+    expect(groupOf(blocks, "plan-oldstamp", "vnet-a")).toBe(GROUPS.blocked);
+    expect(old).toContain("app-old's scale unit does not support regional VNet integration (Azure reports swiftSupported false");
+    expect(old).toContain("*Do:* Create a plan in a new resource group (it lands on a current scale unit)");
+  });
+
+  it("says could not assess, and not ready, when the scale unit cannot be read", async () => {
+    slack.sim.faults.add({ method: "GET", path: /\/sites\/app-broken\/networkConfig\/virtualNetwork$/, status: 403, code: "AuthorizationFailed", message: "no access to app-broken" });
+
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+    const broken = sectionAbout(blocks, "plan-broken", "vnet-b");
+
+    expect(groupOf(blocks, "plan-broken", "vnet-b")).toBe(GROUPS.unknown);
+    expect(broken).toContain("Could not assess: whether plan plan-broken's scale unit supports regional integration could not be read (asked app-broken):");
+    expect(broken).not.toContain("/vnet migrate");
+    expect(blocks[1]).toContain(":warning: 1 could not be assessed");
+  });
+
+  it("says could not assess when the VNet cannot be read", async () => {
+    slack.sim.faults.add({ method: "GET", path: /\/virtualNetworks\/vnet-b$/, status: 403, code: "AuthorizationFailed", message: "no access to vnet-b" });
+
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --fresh"));
+
+    expect(groupOf(blocks, "plan-broken", "vnet-b")).toBe(GROUPS.unknown);
+    expect(sectionAbout(blocks, "plan-broken", "vnet-b")).toContain("Could not assess: VNet vnet-b could not be read");
+  });
+
+  it("says could not assess for a plan whose connections cannot be read, rather than leaving it out", async () => {
+    slack.sim.faults.add({ method: "GET", path: /\/serverfarms\/plan-broken\/virtualNetworkConnections$/, status: 403, code: "AuthorizationFailed", message: "no access to the plan's connections" });
+
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --fresh"));
+
+    expect(blocks.find((b) => b.startsWith("*plan-broken*\nCould not assess:"))).toContain("it needs Microsoft.Web/serverfarms/virtualNetworkConnections/read");
+    expect(blocks[1]).toContain(":warning: 1 could not be assessed");
+  });
+
+  it("gives three plans in one VNet subnets that do not overlap: the empty one, then new ranges each sized for its plan", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+
+    expect(sectionAbout(blocks, "plan-one", "vnet-shared")).toContain("*Do:* `/vnet migrate plan-one vnet-shared snet-apps`");
+    expect(sectionAbout(blocks, "plan-three", "vnet-shared")).toContain("*Do:* `/vnet migrate plan-three vnet-shared --new-subnet 10.60.0.0/27`");
+    expect(sectionAbout(blocks, "plan-two", "vnet-shared")).toContain("*Do:* `/vnet migrate plan-two vnet-shared --new-subnet 10.60.0.32/28`");
+  });
+
+  it("says how many addresses a full VNet is short of the subnet the plan needs", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+
+    expect(groupOf(blocks, "plan-full", "vnet-full")).toBe(GROUPS.needsSubnet);
+    expect(sectionAbout(blocks, "plan-full", "vnet-full")).toContain("No free /28 in vnet-full (10.70.0.0/24): the largest free block is a /29 (8 addresses), 8 addresses short.");
+  });
+
+  it("blocks an App Service Environment's plan without asking its scale unit", async () => {
+    const before = slack.sim.requests.length;
+
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+
+    expect(sectionAbout(blocks, "plan-ase", "vnet-a")).toContain("Plan plan-ase is IsolatedV2 (I1v2): an App Service Environment, which has no regional VNet integration");
+    expect(slack.sim.requests.slice(before).some((r) => r.path.includes("/sites/app-ase/networkConfig"))).toBe(false);
+  });
+});
