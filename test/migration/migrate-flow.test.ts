@@ -106,6 +106,21 @@ describe("/vnet migrate APP", () => {
   });
 });
 
+describe("what /vnet migration proposes", () => {
+  it("is a /vnet migrate command that previews a change for approval, each of them", async () => {
+    const proposals = [...textOf(await slack.ask(PEOPLE.bystander, "migration")).matchAll(/`\/vnet (migrate [^`]+)`/g)].map((m) => m[1]!).filter((text) => !text.includes("…"));
+    expect(proposals.length).toBeGreaterThanOrEqual(3);
+
+    for (const text of proposals) {
+      const message = await slack.requestChange(text);
+      expect(textOf(message)).toContain("Waiting for an approver");
+      await slack.click(PEOPLE.requester, "reject", requestIdOf(message), message);
+      await slack.bot.idle();
+    }
+    expect(slack.azureWrites()).toEqual([]);
+  });
+});
+
 describe("/vnet migrate PLAN VNET", () => {
   it("moves each app and slot of the plan on the VNet, one after the other", async () => {
     const done = await approved("migrate plan-orders vnet-hub vnet-hub/snet-apps --new-subnet 10.10.8.0/26");

@@ -6,6 +6,7 @@ import type { PlanInfo, SubnetInfo, VnetInfo } from "../model.ts";
 import { APP_SERVICE_DELEGATION, checkSubnet } from "./regional-rules.ts";
 import { blockSize, findFreeBlock, ipv4Space, largestFreePrefix, neededPrefixLength, usedRanges } from "./subnet-plan.ts";
 import { parseCidr } from "../address-range.ts";
+import { sameId } from "../resource-id.ts";
 
 /** The choice for one plan in one VNet. */
 export type SubnetChoice =
@@ -27,7 +28,9 @@ export function chooseSubnet(vnet: VnetInfo, plan: Pick<PlanInfo, "id" | "name" 
   const used = usedRanges(vnet, reserved);
   const freeRange = findFreeBlock(space, used, needed);
   const newName = newSubnetName(vnet, plan.name);
-  const existing = delegated[0] ?? fit[0];
+  // A subnet the plan already holds (another of its apps moved there) keeps the plan on one subnet.
+  const linked = fit.filter((subnet) => subnet.serviceAssociationLinks.some((link) => sameId(link.link, plan.id)));
+  const existing = linked[0] ?? delegated[0] ?? fit[0];
   if (existing) return { kind: "existing", subnet: existing, freeRange, newName };
   if (freeRange) return { kind: "new", prefix: freeRange, name: newName };
   const largest = largestFreePrefix(space, used);
