@@ -78,12 +78,11 @@ describe("KuduRunner", () => {
   });
 
   it("gives up when the caller's deadline passes, without waiting for Kudu", async () => {
+    // Kudu answers only after 20 s, long past the test's own timeout: a runner that waited would fail the test.
     h.sim.faults.add({ method: "POST", path: "/api/command", delayMs: 20_000 });
-    const started = Date.now();
 
     const attempt = h.kudu.runCommand(app, "tcpping.exe sql.contoso.internal 1433", { signal: AbortSignal.timeout(100) });
 
     await expect(attempt).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

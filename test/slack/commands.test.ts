@@ -110,12 +110,10 @@ describe("help", () => {
   it("answers at once while Slack's user-group lookup hangs, and says what it could not check yet", async () => {
     const lookup = slack.api.hold("usergroups.users.list");
     try {
-      const started = Date.now();
-
+      // The lookup is held until the end of the test: an ack that waited for it would never come.
       const { status, ack } = await slack.command(PEOPLE.groupApprover, "help");
 
       expect(status).toBe(200);
-      expect(Date.now() - started).toBeLessThan(1_000);
       expect(JSON.stringify(ack?.blocks)).toContain("/vnet route add PLAN VNET CIDR|START-END");
       expect(JSON.stringify(ack?.blocks)).toContain("Whether you may approve depends on an approvers user group I am still looking up");
       await lookup.reached;
