@@ -14,7 +14,7 @@ const role = JSON.parse(readFileSync(new URL("../../src/azure/vnetbot-role.json"
 const READS = [
   "list", "show orders-web", "show orders-api/staging", "plan plan-orders", "routes plan-orders vnet-hub", "expiring", "gateways",
   "diagnose orders-api sql-orders.contoso.internal:1433", "diagnose orders-web mainframe.corp.contoso.com:443",
-  "tcpping orders-api 10.10.1.4:1433", "resolve orders-api sql-orders.contoso.internal", "diagnose orders-api/staging 10.10.1.4:1433",
+  "tcpping orders-api 10.10.1.4:1433", "resolve orders-api sql-orders.contoso.internal", "diagnose orders-api/staging 10.10.1.4:1433", "migration --fresh",
 ];
 const CHANGES = [
   "connect orders-worker vnet-hub", "disconnect orders-web", "disconnect orders-api/staging", "connect orders-api/staging vnet-hub",

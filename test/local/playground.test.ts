@@ -168,6 +168,38 @@ describe.skipIf(!canRun)(title, () => {
     });
   });
 
+  it("assesses the migration, then moves inventory-api to regional integration with approval and shows it verified", { timeout: 90_000 }, async () => {
+    await step("migration", async () => {
+      await actAs(OPERATOR);
+      await openChannel("ops");
+
+      await type("/vnet migration");
+
+      const verdicts = message("Moving to regional VNet integration");
+      await verdicts.getByText("Ready: can move today").waitFor();
+      await verdicts.getByText("/vnet migrate plan-inventory vnet-inventory snet-inventory-apps --route-all").waitFor();
+    });
+
+    await step("request", async () => {
+      await type("/vnet migrate inventory-api --route-all");
+
+      await message("Approval requested in #approvals").last().waitFor();
+    });
+
+    await step("approve and verify", async () => {
+      await actAs(APPROVER);
+      await openChannel("approvals");
+      const request = message("Migrate inventory-api to regional integration");
+      await request.getByText("Source addresses change").waitFor();
+
+      await request.getByRole("button", { name: "Approve" }).click();
+
+      await request.getByText(/Done: \d+ of \d+ steps/).waitFor();
+      await request.getByRole("button", { name: /repl(y|ies)$/ }).click();
+      await request.getByRole("region", { name: "Thread" }).getByText(/worker address 10\.86\.2\./).waitFor();
+    });
+  });
+
   it("draws Slack's emoji with the emoji font it ships, on a machine that has none", async () => {
     await step("emoji", async () => {
       await openChannel("alerts");
