@@ -3,6 +3,7 @@
  * configuration and starts the bot (src/start-bot.ts) with the command table and the scheduled jobs. With no Slack bot
  * token it runs in local mode, on the ARM simulator and a local Slack stand-in with a browser playground.
  */
+import { defaultCredential, signInProblem } from "./azure/index.ts";
 import { ConfigError, loadConfigFromProcess } from "./config.ts";
 import type { Clock } from "./core/ports.ts";
 import { createLogger } from "./log.ts";
@@ -58,9 +59,14 @@ function announce({ config, port, local, readyAtStart }: RunningBot): void {
   if (!readyAtStart.ready) process.stdout.write(`vnetbot is not ready (GET /readyz answers 503 until this is fixed):\n${readyAtStart.checks.filter((c) => !c.ok).map((c) => `  - ${c.name}: ${c.problem}`).join("\n")}\n`);
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
+    // A configuration that stops the start is not the only thing to fix: say whether Azure's sign-in works too.
+    if (process.env["SLACK_BOT_TOKEN"]) {
+      const problem = await signInProblem(defaultCredential(), AbortSignal.timeout(15_000));
+      process.stderr.write(problem ? `and Azure sign-in failed: ${problem}\n` : "Azure sign-in works.\n");
+    }
   } else {
     process.stderr.write(`vnetbot could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   }

@@ -1,6 +1,6 @@
 // The process as `npm start` runs it (local mode, so nothing leaves the machine), stopped as a platform stops it.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,4 +36,23 @@ describe("the vnetbot process", () => {
     expect(code).toBe(0);
     expect(lines.at(-1)).toMatchObject({ level: "info", msg: "vnetbot stopped", signal: "SIGTERM" });
   });
+
+  it("names a bad time zone, a misspelt key and a failing Azure sign-in at once, and does not start", async () => {
+    writeFileSync(join(dir, "vnetbot.yaml"), "azure: { subscriptions: [6f1c2b7e-0d4a-4c1e-9a55-3c2d1e0f9a01] }\nschedule: { timezone: Europe/Atlantis }\nslack: { approvalChanel: C0APPROVAL }\naccess: { approvers: [U0AAA] }\n");
+    // A service principal whose sign-in goes nowhere: Entra ID is not reachable from this process.
+    const env = {
+      PATH: process.env["PATH"] ?? "", PORT: "0", SLACK_BOT_TOKEN: "xoxb-1-2-abc", SLACK_SIGNING_SECRET: "0123456789abcdef",
+      AZURE_TENANT_ID: "00000000-0000-0000-0000-000000000000", AZURE_CLIENT_ID: "11111111-1111-1111-1111-111111111111", AZURE_CLIENT_SECRET: "not-a-secret", AZURE_AUTHORITY_HOST: "https://127.0.0.1:9",
+    };
+    const child = spawn(process.execPath, [MAIN], { cwd: dir, env });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (exit) => resolve(exit)));
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('schedule.timezone: invalid value (got "Europe/Atlantis")');
+    expect(stderr).toContain('unknown key "slack.approvalChanel" is ignored. Did you mean "slack.approvalChannel"?');
+    expect(stderr).toContain("and Azure sign-in failed: vnetbot could not sign in to Azure");
+  }, 30_000);
 });

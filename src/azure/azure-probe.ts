@@ -3,6 +3,7 @@
  * page of its plan list). Start-up and /readyz ask it, so that a missing credential or role shows before a user's
  * command finds nothing.
  */
+import type { TokenCredential } from "@azure/identity";
 import { BotError } from "../errors.ts";
 import type { AzureClients } from "./clients.ts";
 import { credentialFailure, isCredentialError } from "./credential-errors.ts";
@@ -38,4 +39,20 @@ export async function probeAzure(clients: AzureClients, subscriptions: readonly 
   throw new BotError("unavailable", `${failed.length} of ${subscriptions.length} subscriptions could not be read: ${messages.join(" ")}`, {
     ...(failed[0]!.hint ? { hint: failed[0]!.hint } : {}),
   });
+}
+
+/**
+ * Whether the environment's credential gets a token for Azure Resource Manager (public cloud), for a start that
+ * stops on its configuration: the operator learns of a broken sign-in in the same message, not on the next attempt.
+ * Resolves with what is wrong, or undefined when a token came.
+ */
+export async function signInProblem(credential: TokenCredential, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    await credential.getToken("https://management.azure.com/.default", { abortSignal: signal });
+    return undefined;
+  } catch (error) {
+    if (isCredentialError(error)) return credentialFailure(error).message;
+    if (signal.aborted) return "no token within the time allowed (is Microsoft Entra ID reachable from here?)";
+    return error instanceof Error ? error.message : String(error);
+  }
 }

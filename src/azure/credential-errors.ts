@@ -41,6 +41,14 @@ export function isCredentialError(error: unknown): boolean {
 /** The BotError for a failed sign-in: which credential failed and how to fix it. */
 export function credentialFailure(error: unknown): BotError {
   const failed = error as NamedError;
+  // MSAL reports a sign-in that never reached Entra ID (no route, no DNS, a proxy in the way) through the same
+  // errors as a refusal or a missing credential: say it as what it is.
+  const unreachable = /\b(network_error|endpoints_resolution_error)\b/.exec(`${failed.errorResponse?.error ?? ""} ${failed.message ?? ""}`)?.[1];
+  if (unreachable) {
+    return new BotError("unavailable", `vnetbot could not sign in to Azure: it could not reach Microsoft Entra ID (${unreachable}).`, {
+      hint: "Check the bot's network path to login.microsoftonline.com (proxy, firewall, DNS); the credential itself was not refused. Then restart vnetbot.",
+    });
+  }
   if (failed.name === REFUSED) {
     const description = firstLine(failed.errorResponse?.errorDescription ?? failed.message);
     const code = /AADSTS\d+/.exec(description)?.[0];

@@ -1,6 +1,7 @@
 // A missing or refused Azure credential, as @azure/identity reports it, through the real SDK clients: every read
 // says which credential failed and how to fix it, and an inventory of nothing read is a failure, not "0 integrations".
-import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError } from "@azure/identity";
+import { AggregateAuthenticationError, AuthenticationError, ClientSecretCredential, CredentialUnavailableError } from "@azure/identity";
+import { signInProblem } from "../../src/azure/azure-probe.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAzureClients, createAzureReader, createKuduRunner, probeAzure } from "../../src/azure/index.ts";
 import { buildInventory } from "../../src/core/inventory.ts";
@@ -64,6 +65,15 @@ describe("an Azure credential that fails", () => {
 
     expect(error.message).toBe("vnetbot could not sign in to Azure: Entra ID refused its credential (AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.).");
     expect(error.hint).toBe("The client secret is wrong: copy the secret's value (not its id) into AZURE_CLIENT_SECRET. Then restart vnetbot.");
+  });
+
+  it("says Entra ID could not be reached, not that it refused, when the sign-in request never arrived", async () => {
+    // A real service-principal credential whose authority listens nowhere: MSAL's network_error.
+    const unreachable = new ClientSecretCredential("00000000-0000-0000-0000-000000000000", "11111111-1111-1111-1111-111111111111", "not-a-secret", { authorityHost: "https://127.0.0.1:9", disableInstanceDiscovery: true, retryOptions: { maxRetries: 0 } });
+
+    const problem = await signInProblem(unreachable, AbortSignal.timeout(10_000));
+
+    expect(problem).toMatch(/^vnetbot could not sign in to Azure: it could not reach Microsoft Entra ID \((network_error|endpoints_resolution_error)\)\.$/);
   });
 
   it("fails a scan whose every subscription failed, instead of finding 0 integrations", async () => {
