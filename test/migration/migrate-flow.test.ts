@@ -81,8 +81,8 @@ describe("/vnet migrate APP", () => {
     expect(textOf(again)).toContain(":tada: Done: 7 of 7 steps");
     const thread = slack.threadTexts(again).join("\n");
     expect(thread).toContain("Step 1 of 7 skipped: Delegate subnet");
-    expect(thread).toContain("Step 3 of 7 skipped: Remove inventory-api's gateway-required connection");
-    expect(thread).toContain("Step 4 of 7 done: Integrate inventory-api with subnet vnet-inventory/snet-inventory-apps");
+    expect(thread).toContain("Step 3 of 7 skipped: Disconnect inventory-api from vnet-inventory's gateway");
+    expect(thread).toContain("Step 4 of 7 done: Add inventory-api's regional integration with vnet-inventory/snet-inventory-apps");
     expect((await slack.azure.reader.getRegionalIntegration(demo.app("inventory-api"))).subnetId?.toLowerCase()).toBe(SUBNET.toLowerCase());
   });
 

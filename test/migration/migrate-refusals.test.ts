@@ -65,4 +65,22 @@ describe("migrations refused before approval", () => {
     expect(textOf(message)).toContain("Migrate app-classic to regional integration (vnet-apps/snet-ready)");
     expect(textOf(message)).toContain("instead of the point-to-site pool of vnet-classic's gateway");
   });
+
+  it("keeps a plan of many apps' approval message within Slack's limits, Approve button and status included", async () => {
+    await slack.close();
+    await slack.azure.close();
+    const seed = estate();
+    const web = seed.subscriptions[0]!.resourceGroups![0]!;
+    for (let i = 1; i <= 14; i += 1) web.apps!.push({ name: `app-many-${i}`, plan: "plan-std", vnetConnection: { vnet: "vnet-hub" } });
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: seed, now: () => NOW }) });
+
+    const message = await slack.requestChange("migrate plan-std vnet-hub vnet-apps/snet-many --new-subnet 10.30.64.0/26 --route-all");
+
+    const blocks = JSON.stringify(message.blocks);
+    expect(blocks.length).toBeLessThanOrEqual(12_000);
+    expect(blocks).toContain("Waiting for an approver");
+    expect(blocks).toContain('"action_id":"vnet:approve"');
+    expect(blocks).toContain("app-many-14");
+  });
 });
+

@@ -142,7 +142,7 @@ function disconnectStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingA
   const { app } = moving;
   return {
     id: `disconnect:${app.id.toLowerCase()}`,
-    description: `Remove ${app.name}'s gateway-required connection to ${facts.vnetName} (${app.name} restarts)`,
+    description: `Disconnect ${app.name} from ${facts.vnetName}'s gateway (it restarts)`,
     run: async () => {
       const connection = await findAppConnection(deps.reader, app.id, facts.vnetName);
       if (!connection) return { status: "skipped", detail: "no gateway-required connection left" };
@@ -156,7 +156,7 @@ function regionalStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp
   const { app } = moving;
   return {
     id: `regional:${app.id.toLowerCase()}`,
-    description: `Integrate ${app.name} with subnet ${subnetLabel(facts.subnetId)} (regional; ${app.name} restarts)`,
+    description: `Add ${app.name}'s regional integration with ${subnetLabel(facts.subnetId)} (it restarts)`,
     run: async () => {
       const current = await deps.reader.getRegionalIntegration(app.id);
       if (sameId(current.subnetId, facts.subnetId)) return { status: "skipped", detail: "already integrated with the subnet" };
@@ -170,7 +170,7 @@ function routeAllStep(deps: ChangeDeps, moving: MovingApp): ExecutableStep {
   const { app } = moving;
   return {
     id: `route-all:${app.id.toLowerCase()}`,
-    description: `Send all of ${app.name}'s outbound traffic into the VNet (route-all)`,
+    description: `Turn on route-all for ${app.name}`,
     run: async () => {
       if (await deps.reader.getRouteAll(app.id)) return { status: "skipped", detail: "route-all is already on" };
       const receipt = await deps.writer.setRouteAll(app.id, true);
@@ -184,7 +184,7 @@ function verifyStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp, 
   const label = subnetLabel(facts.subnetId);
   return {
     id: `verify:${app.id.toLowerCase()}`,
-    description: `Check ${app.name}: regional integration names ${label}, no gateway connection is left, its worker's address is in the subnet and its known targets answer`,
+    description: `Verify ${app.name} on ${label}: regional integration, no gateway connection, worker address, known targets`,
     run: async () => {
       const notYet = (what: string, hint = "Run the same change again in a few minutes: it checks again.") => new BotError("unavailable", `${app.name} is not verified on ${label} yet: ${what}.`, { hint });
       const [regional, connections, subnet] = await Promise.all([deps.reader.getRegionalIntegration(app.id), deps.reader.listAppVnetConnections(app.id), deps.reader.getSubnet(facts.subnetId)]);
