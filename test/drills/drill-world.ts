@@ -96,21 +96,34 @@ export async function startDrillWorld(options: DrillWorldOptions = {}) {
     bot,
     workspace,
 
-    /** Types `/vnet text` as the user (default the operator); the answer is watched from the moment it is sent. */
-    async send(text: string, userId: string = BENCH_SLACK.operator, answerTimeoutMs = 180_000): Promise<SentCommand> {
+    /**
+     * A signed `/vnet text` from the user, not sent yet (to send it from another process), and its answer: awaited at
+     * its response URL from now on (when a timeout is given); undefined when none came in time.
+     */
+    signedCommand(text: string, userId: string = BENCH_SLACK.operator, answerTimeoutMs?: number) {
       const responseUrl = api.responseUrl({ channel: BENCH_SLACK.channel, user: userId });
       const id = responseUrl.split("/").pop()!;
       const request = signedSlashCommand(BENCH_SLACK.signingSecret, { text, userId, channelId: BENCH_SLACK.channel, responseUrl });
+      const answered =
+        answerTimeoutMs === undefined
+          ? Promise.resolve(undefined)
+          : workspace.waitFor(() => workspace.ephemerals(userId).find((e) => e.responseUrlId === id), answerTimeoutMs).then(
+              (e) => ({ at: performance.now(), text: plainText(e) }),
+              () => undefined,
+            );
+      return { request, answered };
+    },
+
+    /** Types `/vnet text` as the user (default the operator); the answer is watched from the moment it is sent. */
+    async send(text: string, userId: string = BENCH_SLACK.operator, answerTimeoutMs = 180_000): Promise<SentCommand> {
+      const { request, answered } = world.signedCommand(text, userId, answerTimeoutMs);
       const sent = performance.now();
-      const answered = workspace
-        .waitFor(() => workspace.ephemerals(userId).find((e) => e.responseUrlId === id), answerTimeoutMs)
-        .then((e) => ({ ms: performance.now() - sent, text: plainText(e) }), () => undefined);
       const response = await post(request);
       const raw = await response.text();
       const ackMs = performance.now() - sent;
       const body = raw.startsWith("{") ? (JSON.parse(raw) as { text?: string; blocks?: unknown[] }) : undefined;
       const ack = body ? plainText({ text: body.text ?? "", blocks: body.blocks ?? [] }) : raw;
-      return { status: response.status, ackMs, ack, answered };
+      return { status: response.status, ackMs, ack, answered: answered.then((a) => a && { ms: a.at - sent, text: a.text }) };
     },
 
     /** Asks for a change as the operator; resolves with the answer and the approval message it posted. */
