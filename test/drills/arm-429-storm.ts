@@ -1,6 +1,6 @@
 /**
  * Fault drill: a storm of 429s from ARM while an approved `/vnet connect orders-worker vnet-hub` runs (demo estate).
- * Run: `. scripts/node24.sh && node test/drills/arm-429-storm.ts [--short 1.5] [--long 6] [--retry-after 1]` (~30 s)
+ * Run: `. scripts/node24.sh && node test/drills/arm-429-storm.ts [--short 1.5] [--long 6] [--retry-after 1]` (~15 s)
  *
  * From the click on Approve, every ARM request under /subscriptions/ is answered as ARM answers an empty bucket:
  * 429 SubscriptionRequestsThrottled with Retry-After (the simulator's fault injection), for --short seconds, then for

@@ -1,6 +1,6 @@
 /**
  * Fault drill: Azure's server errors in the middle of an approved connect (demo estate), each in a fresh world.
- * Run: `. scripts/node24.sh && node test/drills/arm-server-errors.ts [--run 4]` (~30 s)
+ * Run: `. scripts/node24.sh && node test/drills/arm-server-errors.ts [--run 4]` (~15 s)
  *
  * (a) `/vnet connect orders-worker vnet-hub`: the PUT that gives orders-worker the VPN package (step 4 of 5) is
  *     answered HTTP 500 --run times in a row (the SDK tries a request four times: one try and three retries, so 4
