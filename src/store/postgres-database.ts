@@ -1,5 +1,6 @@
 /** Opens a PostgreSQL pool (node-postgres) and brings the schema up to date, one replica at a time. */
 import pg from "pg";
+import { translateConnectionFailures } from "./postgres-unreachable.ts";
 
 // Append only: each entry moves the schema from version i to i + 1, inside one transaction. The same tables as
 // SQLite; keys are COLLATE "C" so that "ORDER BY key" sorts as SQLite does, whatever the database's locale.
@@ -80,7 +81,8 @@ export async function openPostgresPool(url: string, onIdleError: (error: Error) 
   pool.on("error", onIdleError);
   try {
     await migrate(pool, url);
-    return pool;
+    // A server that goes away later (a restart) is told to users as such; the pool reconnects on the next query.
+    return translateConnectionFailures(pool);
   } catch (error) {
     await pool.end();
     throw error;

@@ -27,6 +27,10 @@ export interface BotProcess {
   readyMs: number;
   /** Resident set size now and at its highest so far (VmRSS, VmHWM), in megabytes; undefined off Linux. */
   memory(): { rssMb: number; peakMb: number } | undefined;
+  /** How the process ended ("exit code 1", "signal SIGKILL"), or undefined while it runs. */
+  ended(): string | undefined;
+  /** What it wrote to stderr so far (its log lines, at LOG_LEVEL). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -42,6 +46,8 @@ export interface BotProcessOptions {
   nodeArgs?: readonly string[];
   /** More environment, e.g. MALLOC_ARENA_MAX, to see what the C allocator keeps. */
   env?: Readonly<Record<string, string>>;
+  /** Every scheduled job yearly (default: only the inventory refresh), so that no alert scan lands in a drill. */
+  quietJobs?: boolean;
 }
 
 /** Writes the config file and starts `node src/main.ts`; resolves once /healthz answers 200. */
@@ -55,7 +61,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
       `access: { approvers: [${BENCH_SLACK.approver}], operators: [${BENCH_SLACK.operator}] }`,
       `storage: { sqlitePath: "${join(options.dir, "vnetbot.sqlite")}" }`,
       // No scheduled scan may land in the middle of a measurement: the refresh is due once a year, on 1 January.
-      `schedule: { inventory: "0 0 1 1 *" }`,
+      options.quietJobs ? `schedule: { inventory: "0 0 1 1 *", certificates: "0 0 1 1 *", gateways: "0 0 1 1 *" }` : `schedule: { inventory: "0 0 1 1 *" }`,
       "",
     ].join("\n"),
   );
@@ -97,6 +103,8 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv, port: number
     port,
     readyMs,
     memory: () => memoryOf(child.pid!),
+    ended: () => (child.signalCode !== null ? `signal ${child.signalCode}` : child.exitCode !== null ? `exit code ${child.exitCode}` : undefined),
+    log: () => stderr,
     stop: () => stop(child),
   };
 }
@@ -127,7 +135,7 @@ function memoryOf(pid: number): { rssMb: number; peakMb: number } | undefined {
 }
 
 async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
   await exited;

@@ -2,7 +2,7 @@
 import { fork } from "node:child_process";
 import { rmSync } from "node:fs";
 import type { ThrottlingCounters } from "../../src/stand-ins/arm/index.ts";
-import type { SimulatorRequest } from "./simulator-child.ts";
+import type { FaultMessage, SeenRequest, SimulatorRequest } from "./simulator-child.ts";
 
 /** The simulator process, as a benchmark sees it. */
 export interface SimulatorProcess {
@@ -14,6 +14,12 @@ export interface SimulatorProcess {
   stats(): Promise<{ requests: number; bySubscription: Record<string, number>; throttling: ThrottlingCounters }>;
   /** Makes every answer wait this long (0: none). */
   delay(ms: number): Promise<void>;
+  /** Adds a fault (src/stand-ins/arm/faults.ts); a { pattern } path is a case-insensitive regular expression. */
+  fault(fault: FaultMessage): Promise<void>;
+  /** Removes every fault (and the delay). */
+  clearFaults(): Promise<void>;
+  /** The requests seen so far, from the index given, each with the status it was answered. */
+  requests(from?: number): Promise<SeenRequest[]>;
   close(): Promise<void>;
 }
 
@@ -38,6 +44,9 @@ export async function startSimulatorProcess(estate: Extract<SimulatorRequest, { 
     ...started,
     stats: () => ask({ type: "stats" }, "stats"),
     delay: async (ms) => void (await ask({ type: "delay", ms }, "delayed")),
+    fault: async (fault) => void (await ask({ type: "fault", fault }, "faulted")),
+    clearFaults: async () => void (await ask({ type: "clear-faults" }, "faults-cleared")),
+    requests: async (from = 0) => (await ask<{ requests: SeenRequest[] }>({ type: "requests", from }, "requests")).requests,
     async close() {
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.send({ type: "close" } satisfies SimulatorRequest);

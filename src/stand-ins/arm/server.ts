@@ -16,6 +16,8 @@ export interface RecordedRequest {
   /** Parsed JSON body, or undefined when there was none. */
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
+  /** The HTTP status the simulator answered, once it has (a fault's, a throttled request's, an error's or the route's). */
+  status?: number;
 }
 
 /** What the request handler needs. */
@@ -84,12 +86,17 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
   // The remaining budget goes on every answer to a charged request, errors included: "Read requests return a value
   // in the header for the number of remaining read requests" (request-limits-and-throttling.md, "Remaining requests").
   let rateLimit: Record<string, string> = {};
+  let recorded: RecordedRequest | undefined;
+  const answer = (reply: Reply, headers: Record<string, string>) => {
+    if (recorded) recorded.status = reply.status;
+    send(res, reply, requestId, headers);
+  };
   try {
     const body = await readBody(req).catch((error: unknown) => {
-      deps.requests.push({ method, path: url.pathname, query, body: undefined, headers: req.headers });
+      deps.requests.push((recorded = { method, path: url.pathname, query, body: undefined, headers: req.headers }));
       throw error;
     });
-    deps.requests.push({ method, path: url.pathname, query, body, headers: req.headers });
+    deps.requests.push((recorded = { method, path: url.pathname, query, body, headers: req.headers }));
     if (!/^Bearer \S+/i.test(req.headers.authorization ?? "")) {
       throw new SimError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing or is not a Bearer token.");
     }
@@ -97,7 +104,7 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
     const verdict = deps.throttle.take(method, url.pathname, req.headers.authorization);
     if (verdict?.throttled) {
       const { code, message } = verdict.throttled;
-      send(res, errorReply(new SimError(429, code, message)), requestId, verdict.headers);
+      answer(errorReply(new SimError(429, code, message)), verdict.headers);
       return;
     }
     rateLimit = verdict?.headers ?? {};
@@ -107,7 +114,7 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
       const status = fault.status ?? 429;
       const code = fault.code ?? (status === 429 ? "TooManyRequests" : "InternalServerError");
       const headers = fault.retryAfterSeconds === undefined ? undefined : { "retry-after": String(fault.retryAfterSeconds) };
-      send(res, errorReply(new SimError(status, code, fault.message ?? `Injected fault: ${code}.`), headers), requestId, rateLimit);
+      answer(errorReply(new SimError(status, code, fault.message ?? `Injected fault: ${code}.`), headers), rateLimit);
       return;
     }
     const found = matchRoute(deps.routes, method, url.pathname);
@@ -116,10 +123,10 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
     }
     const failure = fault?.failOperation ? { code: fault.code ?? "InternalServerError", message: fault.message ?? "An error occurred while processing the operation." } : undefined;
     const reply = await found.route.handle({ method, path: url.pathname, query, body, baseUrl: deps.baseUrl(), state: deps.state, lro: deps.lro, now: deps.now, failure, params: found.params });
-    send(res, reply, requestId, rateLimit);
+    answer(reply, rateLimit);
   } catch (error) {
     const simError = error instanceof SimError ? error : new SimError(500, "InternalServerError", `The simulator failed: ${(error as Error).message}`);
     const pascal = simError.fromAppService && deps.state.options.appServiceErrorCasing === "PascalCase";
-    send(res, pascal ? pascalCaseReply(simError) : errorReply(simError), requestId, rateLimit);
+    answer(pascal ? pascalCaseReply(simError) : errorReply(simError), rateLimit);
   }
 }

@@ -21,6 +21,14 @@ describe("fault injection and throttling as the SDK sees them", () => {
     expect(gets("/virtualNetworks/vnet-hub")).toBe(3);
   });
 
+  it("records the status it answered to each request, faults included", async () => {
+    t.sim.faults.add({ method: "GET", path: "/virtualNetworks/vnet-hub", status: 500, times: 1 });
+
+    await t.network.virtualNetworks.get("rg-net", "vnet-hub");
+
+    expect(t.sim.requests.filter((r) => r.path.endsWith("/virtualNetworks/vnet-hub")).map((r) => r.status)).toEqual([500, 200]);
+  });
+
   it("throttles without Retry-After and the SDK gives up at once with the 429", async () => {
     t.sim.faults.add({ path: "/virtualNetworks/vnet-hub", status: 429, code: "SubscriptionRequestsThrottled" });
 
