@@ -75,8 +75,14 @@ export function describePostgresUrl(url: string): string {
 }
 
 /** Connects to the database at url and migrates it; the pool is ended again when that fails. */
-export async function openPostgresPool(url: string, onIdleError: (error: Error) => void): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url });
+/**
+ * How long a new connection may take. Without a limit, a server that stops answering (rather than refusing) holds
+ * every store call until the operating system gives up, and the instant commands miss Slack's 3-second ack.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export async function openPostgresPool(url: string, onIdleError: (error: Error) => void, connectTimeoutMs = CONNECT_TIMEOUT_MS): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
   // An idle connection that drops (a database restart, a failover) must not crash the bot: the pool replaces it.
   pool.on("error", onIdleError);
   try {

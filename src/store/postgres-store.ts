@@ -8,8 +8,8 @@ import { createPostgresInstanceRegistry } from "./postgres-instance-registry.ts"
 import { createPostgresLeaseStore } from "./postgres-lease-store.ts";
 
 /** Connects to the database at url (postgres:// or postgresql://), migrates it and returns its stores. */
-export async function openPostgresStore(url: string, options: { onIdleError?: (error: Error) => void } = {}): Promise<Stores> {
-  const pool = await openPostgresPool(url, options.onIdleError ?? (() => {}));
+export async function openPostgresStore(url: string, options: { onIdleError?: (error: Error) => void; connectTimeoutMs?: number } = {}): Promise<Stores> {
+  const pool = await openPostgresPool(url, options.onIdleError ?? (() => {}), options.connectTimeoutMs);
   const instances = createPostgresInstanceRegistry(pool, options.onIdleError ?? (() => {}));
   return {
     approvals: createPostgresApprovalStore(pool),

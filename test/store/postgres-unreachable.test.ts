@@ -1,5 +1,6 @@
 // A PostgreSQL server that goes away and comes back (a restart, a failover): the store says it cannot reach the
 // database while it is away, and works again once it is back, whatever connections it held before.
+import { createServer, type AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BotError } from "../../src/errors.ts";
 import { DATABASE_UNREACHABLE, isConnectionFailure } from "../../src/store/postgres-unreachable.ts";
@@ -73,5 +74,20 @@ describe("a PostgreSQL store whose server goes away and comes back", () => {
 
     expect(before).toMatchObject({ id: "r1", status: "pending" });
     expect((await stores!.approvals.list(["pending"])).map((r) => r.id)).toEqual(["r1", "r2"]);
+  });
+});
+
+describe("a PostgreSQL server that accepts connections and never answers", () => {
+  it("fails the store's first use after the connection timeout instead of hanging", async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const opened = openPostgresStore(`postgres://vnetbot:secret@127.0.0.1:${port}/vnetbot`, { connectTimeoutMs: 200 });
+
+      await expect(opened).rejects.toThrow(/timeout/i);
+    } finally {
+      silent.close();
+    }
   });
 });
