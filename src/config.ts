@@ -84,14 +84,17 @@ export interface Config extends FileConfig {
 export class ConfigError extends Error {
   readonly problems: string[];
   readonly warnings: string[];
+  /** The mode the environment asked for: outside local mode the bot would have signed in to Azure. */
+  readonly mode: SlackMode | undefined;
 
-  constructor(problems: string[], warnings: string[] = []) {
+  constructor(problems: string[], warnings: string[] = [], mode?: SlackMode) {
     const list = (items: string[]) => items.map((p) => `  - ${p}`).join("\n");
     const also = warnings.length === 0 ? "" : `\nand ${warnings.length} warning${warnings.length === 1 ? "" : "s"}:\n${list(warnings)}`;
     super(`vnetbot cannot start: ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}:\n${list(problems)}${also}`);
     this.name = "ConfigError";
     this.problems = problems;
     this.warnings = warnings;
+    this.mode = mode;
   }
 }
 
@@ -112,6 +115,8 @@ export interface ConfigCheck {
   config: Config | undefined;
   problems: string[];
   warnings: string[];
+  /** How the bot would talk to Slack: outside local mode it signs in to Azure, which is worth checking too. */
+  mode: SlackMode;
 }
 
 /** How to check a configuration. */
@@ -126,8 +131,8 @@ export interface CheckOptions {
 
 /** Loads and validates the configuration; throws ConfigError listing every problem (and warning), returns warnings otherwise. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, readFile: ReadFile = readIfExists): { config: Config; warnings: string[] } {
-  const { config, problems, warnings } = checkConfig(env, readFile);
-  if (!config) throw new ConfigError(problems, warnings);
+  const { config, problems, warnings, mode } = checkConfig(env, readFile);
+  if (!config) throw new ConfigError(problems, warnings, mode);
   return { config, warnings };
 }
 
@@ -187,8 +192,8 @@ export function checkConfig(env: Readonly<Record<string, string | undefined>>, r
   const deployed = env_.mode !== "local" || (options.beforeDeployment === true && !isLocal);
   if (deployed && hasNoApprovers(raw as Record<string, unknown>)) problems.push(noApproversProblem(configPath, raw as object, text !== undefined));
 
-  if (problems.length > 0 || !parsed.success) return { config: undefined, problems, warnings };
-  return { config: { ...parsed.data, ...env_, configPath, configFileFound: text !== undefined }, problems, warnings };
+  if (problems.length > 0 || !parsed.success) return { config: undefined, problems, warnings, mode: env_.mode };
+  return { config: { ...parsed.data, ...env_, configPath, configFileFound: text !== undefined }, problems, warnings, mode: env_.mode };
 }
 
 /** Loads the configuration of this process (its environment and the file it names). */

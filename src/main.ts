@@ -63,7 +63,7 @@ main().catch(async (error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     // A configuration that stops the start is not the only thing to fix: say whether Azure's sign-in works too.
-    if (process.env["SLACK_BOT_TOKEN"]) {
+    if (error.mode !== undefined && error.mode !== "local") {
       const problem = await signInProblem(defaultCredential(), AbortSignal.timeout(15_000));
       process.stderr.write(problem ? `and Azure sign-in failed: ${problem}\n` : "Azure sign-in works.\n");
     }
