@@ -13,6 +13,9 @@ import { isReferredTo, type ResourceRef } from "../src/core/resolve.ts";
 /** `--fresh`: read Azure now instead of the kept inventory. */
 export const FRESH: Flag = { name: "--fresh", value: "", kind: "switch" };
 
+/** The flags of the reads that cover many integrations: which subscription, which plan, and --fresh. */
+export const SCOPE_FLAGS = [{ name: "--subscription", value: "ID", kind: "subscription" }, { name: "--plan", value: "PLAN", kind: "plan" }, FRESH] as const satisfies readonly Flag[];
+
 /**
  * The reply with the kept inventory's age in its first context, when it answered from one. First, because a long
  * answer is cut from the end to fit one Slack message, and the age must survive the cut.

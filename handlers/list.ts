@@ -5,14 +5,14 @@ import { defineCommand } from "../src/core/command.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
 import { rootCertificatesLine } from "../src/core/changes/root-certificates.ts";
 import { certificateLine, connectionFlags, SOON_DAYS } from "./read-format.ts";
-import { askedSubscriptions, countdownFor, FRESH, inventoryFor, withKeptNote } from "./kept-reads.ts";
+import { askedSubscriptions, countdownFor, inventoryFor, SCOPE_FLAGS, withKeptNote } from "./kept-reads.ts";
 
 export const list = defineCommand({
   name: "list",
   summary: "Every gateway-required integration (plan, VNet, apps, gateway, certificate)",
   changesAzure: false,
   params: [],
-  flags: [{ name: "--subscription", value: "ID", kind: "subscription" }, { name: "--plan", value: "PLAN", kind: "plan" }, FRESH],
+  flags: SCOPE_FLAGS,
   async run(ctx, args) {
     const subscriptions = askedSubscriptions(ctx, args.optional("--subscription"));
     const plan = args.optionalRef("--plan");

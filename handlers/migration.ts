@@ -2,14 +2,14 @@
 import { defineCommand } from "../src/core/command.ts";
 import { readinessReply } from "../src/core/migration/readiness-reply.ts";
 import { assessMigration, failuresWithoutVerdict } from "../src/core/migration/readiness.ts";
-import { askedSubscriptions, countdownFor, FRESH, inventoryFor, withKeptNote } from "./kept-reads.ts";
+import { askedSubscriptions, countdownFor, inventoryFor, SCOPE_FLAGS, withKeptNote } from "./kept-reads.ts";
 
 export const migration = defineCommand({
   name: "migration",
   summary: "Each integration's readiness for regional VNet integration: the verdict, why, and what to do or the command to run",
   changesAzure: false,
   params: [],
-  flags: [{ name: "--subscription", value: "ID", kind: "subscription" }, { name: "--plan", value: "PLAN", kind: "plan" }, FRESH],
+  flags: SCOPE_FLAGS,
   async run(ctx, args) {
     const subscriptions = askedSubscriptions(ctx, args.optional("--subscription"));
     const plan = args.optionalRef("--plan");
