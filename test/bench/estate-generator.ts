@@ -91,6 +91,18 @@ export function generateEstate(options: LargeEstateOptions): EstateSeedInput {
     const planCount = Math.floor(options.plans / subs) + (s < options.plans % subs ? 1 : 0);
     const vnetCount = Math.floor(options.gateways / subs) + (s < options.gateways % subs ? 1 : 0);
     const vnets = Array.from({ length: vnetCount }, (_, v) => `vnet-${s}-${v}`);
+    // Regional integration takes one subnet per plan (ARM links a subnet to one plan), so each plan with an app on it
+    // gets a /26 of its own: 1,024 of them fit in the /16.
+    const regionalOctet = (200 + s) % 256;
+    const regional = { name: `vnet-${s}-regional`, addressSpace: [`10.${regionalOctet}.0.0/16`], subnets: [] as { name: string; addressPrefix: string }[] };
+    const regionalSubnetOf = (plan: string) => {
+      let subnet = regional.subnets.find((candidate) => candidate.name === `apps-${plan}`);
+      if (!subnet) {
+        const r = regional.subnets.length;
+        regional.subnets.push((subnet = { name: `apps-${plan}`, addressPrefix: `10.${regionalOctet}.${Math.floor(r / 4)}.${(r % 4) * 64}/26` }));
+      }
+      return subnet.name;
+    };
     const network: Group = {
       name: "rg-network",
       vnets: [
@@ -100,7 +112,8 @@ export function generateEstate(options: LargeEstateOptions): EstateSeedInput {
           dnsServers: v % 3 === 0 ? [`10.${(s * 16 + v) % 250}.0.4`] : [],
           subnets: [{ name: "GatewaySubnet", addressPrefix: `10.${(s * 16 + v) % 250}.255.0/27` }],
         })),
-        { name: `vnet-${s}-regional`, addressSpace: [`10.251.${s % 250}.0/24`], subnets: [{ name: "apps", addressPrefix: `10.251.${s % 250}.0/26` }] },
+        // Its subnets are added below, one per plan that has an app on regional integration.
+        regional,
       ],
       gateways: vnets.map((vnet, v) => ({
         name: `gw-${s}-${v}`,
@@ -133,7 +146,7 @@ export function generateEstate(options: LargeEstateOptions): EstateSeedInput {
         const vnet = planVnets.length > 0 && rand() < 0.9 ? planVnets[Math.floor(rand() * planVnets.length)]! : undefined;
         const app: AppSeed = { name: `app-${s}-${appIndex}`, plan: name };
         if (vnet) app.vnetConnection = { vnet, certificateExpiresInDays: expiries.get(vnet)! };
-        else if (kind !== "free" && rand() < 0.1) app.regionalIntegration = { vnet: `vnet-${s}-regional`, subnet: "apps" };
+        else if (kind !== "free" && rand() < 0.1) app.regionalIntegration = { vnet: regional.name, subnet: regionalSubnetOf(name) };
         if (rand() < slotShare) app.slots = [{ name: "staging", ...(vnet && rand() < 0.5 ? { vnetConnection: { vnet, certificateExpiresInDays: expiries.get(vnet)! } } : {}) }];
         apps.apps!.push(app);
       }
