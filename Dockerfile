@@ -19,8 +19,13 @@ COPY handlers ./handlers
 COPY src ./src
 # The SQLite file (storage.sqlitePath, default ./data/vnetbot.sqlite) goes on a volume the runtime user owns; with
 # VNETBOT_POSTGRES_URL set the volume stays empty. The official image's "node" user (uid 1000) runs the bot.
-RUN mkdir -p /app/data && chown node:node /app/data
+RUN mkdir -p /app/data /app/.compile-cache && chown node:node /app/data /app/.compile-cache
 USER node
+# The compile cache baked in here holds every production module already stripped of its types and compiled, so a
+# container is ready sooner (src/launch.js says more). Node keys the cache by its version, the V8 flags and the user:
+# the warm-up runs as that user and with the flags of the CMD below.
+ENV NODE_COMPILE_CACHE=/app/.compile-cache
+RUN node --optimize-for-size src/launch.js --warm-compile-cache
 VOLUME ["/app/data"]
 # HTTP mode's port (PORT, default 3000); Socket Mode serves /healthz there too.
 EXPOSE 3000
@@ -29,4 +34,7 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The same command as `npm start`, without npm in between: SIGTERM reaches node, which stops cleanly and logs it.
-CMD ["node", "src/main.ts"]
+# --optimize-for-size: V8 keeps a small young generation and grows the old one cautiously; a bot that mostly waits on
+# Slack and ARM gives up little speed for it (README, "Performance": RSS 164 → 135 MB idle, 293 → 180 MB at the peak
+# of a 10,000-app scan, the ack latency unchanged against a bare Bolt app).
+CMD ["node", "--optimize-for-size", "src/launch.js"]

@@ -59,7 +59,12 @@ function announce({ config, port, local, readyAtStart }: RunningBot): void {
   if (!readyAtStart.ready) process.stdout.write(`vnetbot is not ready (GET /readyz answers 503 until this is fixed):\n${readyAtStart.checks.filter((c) => !c.ok).map((c) => `  - ${c.name}: ${c.problem}`).join("\n")}\n`);
 }
 
-main().catch(async (error: unknown) => {
+/** Starts the bot; a start that fails says why on stderr and ends the process with code 1. */
+export function run(): void {
+  main().catch(fail);
+}
+
+async function fail(error: unknown): Promise<never> {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
     // A configuration that stops the start is not the only thing to fix: say whether Azure's sign-in works too.
@@ -71,4 +76,7 @@ main().catch(async (error: unknown) => {
     process.stderr.write(`vnetbot could not start: ${error instanceof Error ? error.message : String(error)}\n`);
   }
   process.exit(1);
-});
+}
+
+// `node src/main.ts` starts the bot; src/launch.js (what `npm start` runs) imports this file and calls run() itself.
+if (import.meta.main) run();

@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startCommandArgs } from "./support/start-command.ts";
 
-const MAIN = join(import.meta.dirname, "..", "src", "main.ts");
+const START = startCommandArgs();
 
 let dir: string;
 beforeAll(() => {
@@ -16,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the vnetbot process", () => {
   it("logs that it stopped, and on which signal, when the platform sends SIGTERM", async () => {
     // No config file and no Slack token in a fresh directory: local mode, its database under that directory.
-    const child = spawn(process.execPath, [MAIN], { cwd: dir, env: { PATH: process.env["PATH"] ?? "", PORT: "0" } });
+    const child = spawn(process.execPath, START, { cwd: dir, env: { PATH: process.env["PATH"] ?? "", PORT: "0" } });
     let stdout = "";
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -44,7 +45,7 @@ describe("the vnetbot process", () => {
       PATH: process.env["PATH"] ?? "", PORT: "0", SLACK_BOT_TOKEN: "xoxb-1-2-abc", SLACK_SIGNING_SECRET: "0123456789abcdef",
       AZURE_TENANT_ID: "00000000-0000-0000-0000-000000000000", AZURE_CLIENT_ID: "11111111-1111-1111-1111-111111111111", AZURE_CLIENT_SECRET: "not-a-secret", AZURE_AUTHORITY_HOST: "https://127.0.0.1:9",
     };
-    const child = spawn(process.execPath, [MAIN], { cwd: dir, env });
+    const child = spawn(process.execPath, START, { cwd: dir, env });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
 

@@ -7,8 +7,8 @@
  * the work after the ack (reads, change previews, approval posts) slows the acks of the commands around it. Each
  * round sends 50 signed /vnet commands at once (reads and change requests, as an operator), while every ARM answer
  * takes 1 s (the simulator's fault injection, throttling off so that only the delay matters), and waits for all
- * their answers; rounds alternate between the bot (`node src/main.ts`, bot-process.ts) and the floor: a bare Bolt
- * app whose handler only acks (bare-bolt.ts), on the same machine, in the same run. Each server runs in its own
+ * their answers; rounds alternate between the bot (`npm start`'s command, bot-process.ts) and the floor: a bare Bolt
+ * app whose handler only acks (bare-bolt.ts, with the same V8 flags), on the same machine, in the same run. Each server runs in its own
  * process; the figures are HTTP response times as the sender sees them, p50 and p99 over every round.
  */
 import { fork } from "node:child_process";

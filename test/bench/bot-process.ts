@@ -1,5 +1,5 @@
 /**
- * The bot as production runs it, for benchmarks: `node src/main.ts` in a process of its own, configured only through
+ * The bot as production runs it, for benchmarks: `npm start`'s command in a process of its own, configured only through
  * its environment and config file, against the simulator (in its own process) and the Slack stand-in (in the
  * benchmark's). Its Azure credential is the production one, DefaultAzureCredential, which finds an App Service
  * managed identity through IDENTITY_ENDPOINT and IDENTITY_HEADER: the benchmark serves that endpoint.
@@ -8,10 +8,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { signedSlashCommand } from "../../src/stand-ins/slack/signing.ts";
 import type { LocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
+import { startCommandArgs } from "../support/start-command.ts";
 import type { SimulatorProcess } from "./simulator-process.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -26,12 +28,24 @@ export interface BotProcess {
   /** Milliseconds from spawning the process to the first 200 from /healthz. */
   readyMs: number;
   /** Resident set size now and at its highest so far (VmRSS, VmHWM), in megabytes; undefined off Linux. */
-  memory(): { rssMb: number; peakMb: number } | undefined;
+  memory(): ProcessMemory | undefined;
   /** How the process ended ("exit code 1", "signal SIGKILL"), or undefined while it runs. */
   ended(): string | undefined;
   /** What it wrote to stderr so far (its log lines, at LOG_LEVEL). */
   log(): string;
   stop(): Promise<void>;
+}
+
+/**
+ * A process's memory from /proc, in megabytes. RSS splits into the process's own (anonymous: V8's heap, malloc) and
+ * file-backed pages, nearly all of them node's own binary: shared with every node process on the host and dropped by
+ * the kernel under pressure, but counted in RSS.
+ */
+export interface ProcessMemory {
+  rssMb: number;
+  peakMb: number;
+  anonMb: number;
+  fileMb: number;
 }
 
 /** What the bot process is started with. */
@@ -50,7 +64,7 @@ export interface BotProcessOptions {
   quietJobs?: boolean;
 }
 
-/** Writes the config file and starts `node src/main.ts`; resolves once /healthz answers 200. */
+/** Writes the config file and starts the bot as `npm start` does; resolves once /healthz answers 200. */
 export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
   const config = join(options.dir, "vnetbot.yaml");
   writeFileSync(
@@ -82,14 +96,21 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     LOG_LEVEL: "warn",
     ...options.env,
   };
-  return startProcess([...(options.nodeArgs ?? []), join(ROOT, "src/main.ts")], env, port);
+  return startProcess([...(options.nodeArgs ?? []), ...startCommandArgs()], env, port);
 }
 
-/** The ack benchmark's floor (bare-bolt.ts): Bolt whose /vnet handler only acks, against the same Slack stand-in. */
-export async function startBareBoltProcess(slackApiUrl: string): Promise<BotProcess> {
+/**
+ * The benchmarks' floor (bare-bolt.ts): Bolt whose /vnet handler only acks, against the same Slack stand-in. It runs
+ * with the V8 flags of `npm start` and the compile cache the bot's launcher turns on (in the same directory), so that
+ * a second start of it compares with the bot like for like.
+ */
+export async function startBareBoltProcess(slackApiUrl: string, nodeArgs: readonly string[] = []): Promise<BotProcess> {
   const port = await freePort();
-  const env = { PATH: process.env["PATH"], HOME: process.env["HOME"], PORT: String(port), SLACK_BOT_TOKEN: BENCH_SLACK.botToken, SLACK_SIGNING_SECRET: BENCH_SLACK.signingSecret, SLACK_API_URL: slackApiUrl };
-  return startProcess([join(ROOT, "test/bench/bare-bolt.ts")], env, port);
+  const env = {
+    PATH: process.env["PATH"], HOME: process.env["HOME"], NODE_COMPILE_CACHE: join(tmpdir(), "node-compile-cache"),
+    PORT: String(port), SLACK_BOT_TOKEN: BENCH_SLACK.botToken, SLACK_SIGNING_SECRET: BENCH_SLACK.signingSecret, SLACK_API_URL: slackApiUrl,
+  };
+  return startProcess([...nodeArgs, ...startCommandArgs().filter((arg) => arg.startsWith("-")), join(ROOT, "test/bench/bare-bolt.ts")], env, port);
 }
 
 async function startProcess(args: string[], env: NodeJS.ProcessEnv, port: number): Promise<BotProcess> {
@@ -124,11 +145,11 @@ async function waitForHealthz(child: ChildProcess, port: number, started: number
   }
 }
 
-function memoryOf(pid: number): { rssMb: number; peakMb: number } | undefined {
+function memoryOf(pid: number): ProcessMemory | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
-    return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
+    return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024, anonMb: kb("RssAnon") / 1024, fileMb: kb("RssFile") / 1024 };
   } catch {
     return undefined;
   }

@@ -80,6 +80,18 @@ describe("the Dockerfile", () => {
     expect(execForm(cmd!.args).join(" ")).toBe(pkg.scripts["start"]);
   });
 
+  it("bakes the compile cache as the user and with the V8 flags the bot runs with, so the bot finds it", () => {
+    const cmd = execForm(lastIn("CMD")!.args);
+    const at = finalStage.findIndex((i) => i.keyword === "RUN" && i.args.includes("--warm-compile-cache"));
+    const warmUp = finalStage[at]?.args.split(/\s+/) ?? [];
+    const before = finalStage.slice(0, at);
+
+    expect(at).toBeGreaterThan(0);
+    expect(warmUp).toEqual([...cmd, "--warm-compile-cache"]);
+    expect(before.filter((i) => i.keyword === "USER").at(-1)?.args).toBe(lastIn("USER")!.args);
+    expect(before.some((i) => i.keyword === "ENV" && /^NODE_COMPILE_CACHE[= ]\/app\//.test(i.args))).toBe(true);
+  });
+
   it("checks health on /healthz at the default port with Node's fetch, as slim images have no curl", () => {
     const check = lastIn("HEALTHCHECK")!.args;
     const command = execForm(check.slice(check.indexOf("CMD") + 3).trim());

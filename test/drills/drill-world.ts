@@ -1,7 +1,7 @@
 /**
  * The world of the fault drills, built from the benchmarks' parts: the ARM simulator (demo estate) in a process of its
  * own (simulator-process.ts), the Slack stand-in and the managed-identity endpoint in the drill's process, and the
- * bot as production runs it, `node src/main.ts` in another (bot-process.ts). On top: commands whose answers are
+ * bot as production runs it, `npm start`'s command in another (bot-process.ts). On top: commands whose answers are
  * awaited at their response URLs, the approval flow through the buttons, and the thread a change reports in.
  */
 import { mkdtempSync, rmSync } from "node:fs";

@@ -3,7 +3,7 @@
  * Run: `. scripts/node24.sh && node test/drills/postgres-restart.ts [--cut 20] [--with-running-change]` (~1 min, ~3.5 min
  * with a running change; needs the local PostgreSQL the store tests use, or VNETBOT_TEST_POSTGRES_URL).
  *
- * The bot (`node src/main.ts`, VNETBOT_POSTGRES_URL) reaches PostgreSQL through a TCP proxy started here, in a schema
+ * The bot (`npm start`'s command, VNETBOT_POSTGRES_URL) reaches PostgreSQL through a TCP proxy started here, in a schema
  * of its own. Cutting the proxy drops every connection and refuses new ones: that stands for a restart of the database
  * server, which this drill cannot do to the machine's PostgreSQL without root. Before the cut: a change done, another
  * waiting for approval. During the cut (--cut seconds, longer than /readyz's 15 s cache): other users' commands and a
