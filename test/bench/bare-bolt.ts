@@ -2,8 +2,21 @@
  * The floor of the ack benchmark: a bare Bolt app in HTTP mode whose /vnet handler only acks, configured as the bot
  * configures Bolt (signature checks, processBeforeResponse false, the same Web API stand-in), with /healthz for
  * readiness. Started by bot-process.ts with PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_API_URL.
+ * With BARE_BOLT_AZURE_SDKS=1 it also loads the three Azure SDK packages the bot must use, and builds a client of
+ * each: the memory benchmark's floor for a bot that has read Azure.
  */
 import { App, LogLevel } from "@slack/bolt";
+
+if (process.env["BARE_BOLT_AZURE_SDKS"] === "1") {
+  const [{ WebSiteManagementClient }, { NetworkManagementClient }, { DefaultAzureCredential }] = await Promise.all([
+    import("@azure/arm-appservice"),
+    import("@azure/arm-network"),
+    import("@azure/identity"),
+  ]);
+  const credential = new DefaultAzureCredential();
+  const subscription = "00000000-0000-0000-0000-000000000000";
+  (globalThis as { azureClients?: unknown }).azureClients = [new WebSiteManagementClient(credential, subscription), new NetworkManagementClient(credential, subscription)];
+}
 
 const env = (name: string) => process.env[name] ?? "";
 const app = new App({

@@ -8,7 +8,8 @@
  * - start to ready: spawning the process to the first 200 from /healthz, with the store already present (a first
  *   start creates it), the median of several starts;
  * - RSS idle once ready, against the floor: a bare Bolt app (bare-bolt.ts, same V8 flags, compile cache warm) idle in
- *   the same run; the peak while `/vnet list --fresh` scans the whole estate (and keeps it); idle after. Each RSS
+ *   the same run; the peak while `/vnet list --fresh` scans the whole estate (and keeps it); idle after, against
+ *   the same bare app holding clients of the three Azure SDKs (what any bot that has read Azure carries). Each RSS
  *   splits into the process's own memory (anonymous) and node's binary (file-backed, shared by every node process);
  * - `/vnet list` from the kept inventory: sending the signed command to its answer at the response URL, and the ARM
  *   requests it made.
@@ -51,12 +52,18 @@ try {
   await settle(3_000);
   const idle = bot.memory();
 
-  // The floor: Bolt alone, idle as long; its first start fills the compile cache, as the bot's first start did.
-  await (await startBareBoltProcess(api.url, nodeArgs)).stop();
-  const bare = await startBareBoltProcess(api.url, nodeArgs);
-  await settle(3_000);
-  const floor = bare.memory();
-  await bare.stop();
+  // The floors: Bolt alone, and Bolt holding the Azure SDKs' clients (what the bot carries once it has read Azure),
+  // idle as long; the first start of each fills the compile cache, as the bot's first start did.
+  const floorOf = async (azureSdks: boolean) => {
+    await (await startBareBoltProcess(api.url, nodeArgs, { azureSdks })).stop();
+    const bare = await startBareBoltProcess(api.url, nodeArgs, { azureSdks });
+    await settle(3_000);
+    const memory = bare.memory();
+    await bare.stop();
+    return memory;
+  };
+  const floor = await floorOf(false);
+  const floorWithSdks = await floorOf(true);
 
   const scan = await sendCommand(bot.port, api, "list --fresh", { answerTimeoutMs: 15 * 60_000 });
   const scanMs = await scan.answered;
@@ -77,6 +84,7 @@ try {
     { name: "  floor: bare Bolt app, idle", measured: mb(floor?.rssMb), against: `${split(floor)}; bot ${idle && floor ? (idle.rssMb / floor.rssMb).toFixed(2) : "n/a"}× this` },
     { name: "RSS peak, scan of the estate", measured: mb(peak?.peakMb), against: `scan answered in ${(scanMs / 1000).toFixed(1)} s`, goal: "≤ 150 MB", ...(peak ? { meets: peak.peakMb <= 150 } : {}) },
     { name: "RSS idle, after the scan", measured: mb(idleAfter?.rssMb), against: split(idleAfter) },
+    { name: "  floor: bare Bolt + Azure SDKs", measured: mb(floorWithSdks?.rssMb), against: `${split(floorWithSdks)}; bot's peak ${peak && floorWithSdks ? (peak.peakMb / floorWithSdks.rssMb).toFixed(2) : "n/a"}× this` },
     { name: "/vnet list, kept (median)", measured: `${percentile(kept, 50).toFixed(0)} ms`, against: `max ${Math.max(...kept).toFixed(0)} ms, ${keptRequests} ARM requests`, goal: "< 2000 ms, 0 requests", meets: Math.max(...kept) < 2000 && keptRequests === 0 },
   ];
   const command = ["node", ...nodeArgs, ...startCommandArgs().map((arg) => (arg.startsWith("-") ? arg : relative(process.cwd(), arg)))].join(" ");
