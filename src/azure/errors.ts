@@ -1,6 +1,7 @@
 import { BotError } from "../errors.ts";
 import { redact } from "../log.ts";
 import { credentialFailure, isCredentialError } from "./credential-errors.ts";
+import { scopeLockedError } from "./lock-errors.ts";
 import { PERMISSIONS, pollActionOf, type AzureOperation } from "./permissions.ts";
 
 interface RestErrorLike {
@@ -71,6 +72,8 @@ export function translateAzureError(error: unknown, operation: AzureOperation, r
         hint: "Run the same command again: it reads the current state first.",
       });
     case 409:
+      // A management lock is no busy resource: waiting does not lift it, whoever owns it must (lock-errors.ts).
+      if (error.code === "ScopeLocked") throw scopeLockedError(azureMessage, resource, options);
       if (error.code === "MissingSubscriptionRegistration") {
         throw new BotError("unavailable", `The subscription of ${resource} is not registered for a resource provider the bot needs: ${azureMessage}`, {
           ...options,

@@ -66,6 +66,27 @@ describe("Azure failures become BotErrors a user can act on", () => {
     expect(countOf(APP_PATH) - before).toBe(3);
   });
 
+  it("says a management lock refuses a change, naming the locked scope and how to find the lock, never \"busy\"", async () => {
+    const locked = "/subscriptions/6f1c2b7e-0d4a-4c1e-9a55-3c2d1e0f9a01/resourceGroups/rg-net";
+    h.sim.faults.add({ method: "PUT", path: "/virtualNetworkConnections/vnet-hub", status: 409, code: "ScopeLocked", message: `The scope '/subscriptions/x/y' cannot perform write operation because following scope(s) are locked: '${locked}','${locked}/providers/Microsoft.Network/virtualNetworks/vnet-hub'. Please remove the lock and try again.` });
+
+    const error = await failureOf(h.writer.putAppVnetConnection(at.app("app-b"), at.vnet("vnet-hub")));
+
+    expect((error as BotError).kind).toBe("forbidden");
+    expect(error.message).toMatch(/^A management lock on resource group rg-net and VNet vnet-hub \(resource group rg-net\) refuses this change of .*app-b/);
+    expect((error as BotError).hint).toContain("`az lock list --resource-group rg-net` names it");
+    expect(error.message + (error as BotError).hint).not.toMatch(/busy|in a minute/);
+  });
+
+  it("shows Azure's own words for a lock refusal it cannot read", async () => {
+    h.sim.faults.add({ method: "PUT", path: "/virtualNetworkConnections/vnet-hub", status: 409, code: "ScopeLocked", message: "Locked by policy." });
+
+    const error = await failureOf(h.writer.putAppVnetConnection(at.app("app-b"), at.vnet("vnet-hub")));
+
+    expect(error.message).toMatch(/^A management lock refuses this on .*app-b.*: Locked by policy\.$/);
+    expect((error as BotError).hint).toContain("`az lock list --resource-group <group>` names it");
+  });
+
   it("names the write permission a 403 on connect lacks", async () => {
     h.sim.faults.add({ method: "PUT", path: "/virtualNetworkConnections/vnet-hub", status: 403, code: "AuthorizationFailed" });
 

@@ -14,15 +14,6 @@ beforeEach(async () => {
 });
 afterEach(() => slack.close());
 
-/** Types the change as the requester, approves it as the approver, and waits until it has run. */
-async function requestAndApprove(text: string) {
-  const message = await slack.requestChange(text);
-  const plan = textOf(message);
-  await slack.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(plan)?.[1] ?? "", message);
-  await slack.bot.idle();
-  return { plan, final: textOf(slack.current(message)), thread: slack.threadTexts(message) };
-}
-
 describe("change commands end to end, through signed Slack requests and the real Azure adapter", () => {
   it("connects orders-worker to vnet-hub: Azure has the connection, the gateway has the plan's certificate, and the message says done", async () => {
     const running = slack.api.workspace.waitFor(() => {
@@ -30,7 +21,7 @@ describe("change commands end to end, through signed Slack requests and the real
       return message && textOf(message).includes("Running: step 2 of 5") ? structuredClone(message.blocks) : undefined;
     });
 
-    const { plan: asked, final, thread } = await requestAndApprove("connect orders-worker vnet-hub");
+    const { plan: asked, final, thread } = await slack.requestAndApprove("connect orders-worker vnet-hub");
 
     const app = slack.sim.state.apps.named("orders-worker");
     const certificate = slack.sim.state.certificateFor(plan("plan-orders"), vnet("vnet-hub"));
@@ -44,7 +35,7 @@ describe("change commands end to end, through signed Slack requests and the real
   });
 
   it("keeps the VPN package's SAS token out of Slack after a connect", async () => {
-    const { final, thread } = await requestAndApprove("connect orders-worker vnet-hub");
+    const { final, thread } = await slack.requestAndApprove("connect orders-worker vnet-hub");
     const shown = textOf(await slack.ask(PEOPLE.bystander, "show orders-worker"));
 
     const packageUri = slack.sim.state.connectionsOf(slack.sim.state.apps.named("orders-worker").id)[0]?.vpnPackageUri ?? "";
@@ -55,7 +46,7 @@ describe("change commands end to end, through signed Slack requests and the real
   });
 
   it("disconnects orders-web, naming the restart before approval, and Azure restarts only that app", async () => {
-    const { plan: asked, final } = await requestAndApprove("disconnect orders-web");
+    const { plan: asked, final } = await slack.requestAndApprove("disconnect orders-web");
 
     expect(asked).toContain("*Apps that restart*\\norders-web");
     expect(asked).toMatch(/\*Outage\*\\n[^"]*orders-web restarts/);
@@ -67,7 +58,7 @@ describe("change commands end to end, through signed Slack requests and the real
   });
 
   it("disconnects a deployment slot on its own, leaving the production app connected", async () => {
-    const { final } = await requestAndApprove("disconnect orders-api/staging");
+    const { final } = await slack.requestAndApprove("disconnect orders-api/staging");
 
     const slot = slack.sim.state.apps.values().find((a) => a.name === "orders-api/staging")!;
     expect(slot).toMatchObject({ vnetName: undefined, restarts: 1 });
@@ -77,7 +68,7 @@ describe("change commands end to end, through signed Slack requests and the real
   });
 
   it("syncs plan-platform with vnet-data: the changed DNS servers are named, then pushed to its app", async () => {
-    const { plan: asked, final } = await requestAndApprove("sync plan-platform vnet-data");
+    const { plan: asked, final } = await slack.requestAndApprove("sync plan-platform vnet-data");
 
     expect(asked).toMatch(/DNS servers \(10\.40\.0\.4, 10\.40\.0\.6\) differ/);
     expect(asked).toContain("*Apps that restart*\\nplatform-data");
@@ -86,14 +77,14 @@ describe("change commands end to end, through signed Slack requests and the real
   });
 
   it("adds a route for an address range to the plan", async () => {
-    const { final } = await requestAndApprove("route add plan-orders vnet-hub 172.20.0.0-172.20.0.99");
+    const { final } = await slack.requestAndApprove("route add plan-orders vnet-hub 172.20.0.0-172.20.0.99");
 
     expect(slack.sim.state.routesOf(plan("plan-orders"), "vnet-hub")).toContainEqual(expect.objectContaining({ name: "route-172-20-0-0-to-172-20-0-99", startAddress: "172.20.0.0", endAddress: "172.20.0.99" }));
     expect(final).toContain("Done: 1 of 1 steps");
   });
 
   it("removes a route by name", async () => {
-    const { plan: asked, final } = await requestAndApprove("route remove plan-orders vnet-hub onprem-datacenter");
+    const { plan: asked, final } = await slack.requestAndApprove("route remove plan-orders vnet-hub onprem-datacenter");
 
     expect(asked).toContain("onprem-datacenter");
     expect(slack.sim.state.routesOf(plan("plan-orders"), "vnet-hub").map((r) => r.name)).not.toContain("onprem-datacenter");
@@ -103,7 +94,7 @@ describe("change commands end to end, through signed Slack requests and the real
   it("renews payments-api's certificate: Azure issues a new one with a new thumbprint, and the app restarts", async () => {
     const before = slack.sim.state.certificateFor(plan("plan-basic"), vnet("vnet-finance"));
 
-    const { plan: asked, final } = await requestAndApprove("renew payments-api");
+    const { plan: asked, final } = await slack.requestAndApprove("renew payments-api");
 
     const after = slack.sim.state.certificateFor(plan("plan-basic"), vnet("vnet-finance"));
     expect(asked).toContain("*Apps that restart*\\npayments-api");
@@ -115,7 +106,7 @@ describe("change commands end to end, through signed Slack requests and the real
   });
 
   it("peers vnet-nogateway into plan-orders' vnet-hub: both sides with gateway transit, then the route", async () => {
-    const { final } = await requestAndApprove("peer plan-orders vnet-hub vnet-nogateway");
+    const { final } = await slack.requestAndApprove("peer plan-orders vnet-hub vnet-nogateway");
 
     const local = slack.sim.state.vnets.named("vnet-hub").peerings.find((p) => p.name === "vnet-hub-to-vnet-nogateway");
     const remote = slack.sim.state.vnets.named("vnet-nogateway").peerings.find((p) => p.name === "vnet-nogateway-to-vnet-hub");
@@ -130,7 +121,7 @@ describe("a renewal that stops half-way", () => {
   it("says to finish with /vnet connect once the app is already disconnected, not to renew again", async () => {
     slack.sim.faults.add({ method: "PUT", path: "/sites/payments-api/virtualNetworkConnections/vnet-finance", status: 409, code: "Conflict", times: 1 });
 
-    const { final, thread } = await requestAndApprove("renew payments-api");
+    const { final, thread } = await slack.requestAndApprove("renew payments-api");
 
     expect(slack.sim.state.apps.named("payments-api").vnetName ?? "").toBe("");
     expect(final).toContain("Failed at step 2");

@@ -149,6 +149,14 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
       if (!message) throw new Error(`no approval message; the requester saw: ${harness.ephemeralTexts(userId).join(" | ")}`);
       return message;
     },
+    /** Types the change as the requester, approves it as the approver, and waits until it has run. */
+    async requestAndApprove(text: string): Promise<{ plan: string; final: string; thread: string[] }> {
+      const message = await harness.requestChange(text);
+      const plan = textOf(message);
+      await harness.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(plan)?.[1] ?? "", message);
+      await bot.idle();
+      return { plan, final: textOf(harness.current(message)), thread: harness.threadTexts(message) };
+    },
     /** The approval message as it is now (it is updated in place). */
     current: (message: PostedMessage) => api.workspace.message(message.channel, message.ts),
     /** The replies in the approval message's thread, as text. */

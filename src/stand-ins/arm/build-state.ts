@@ -62,6 +62,16 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
     return `/subscriptions/${sub}/resourceGroups/missing/providers/${TYPE[kind]}/${ref}`;
   };
 
+  const known = new Set([...idsByName.values()].map((id) => id.toLowerCase()));
+  for (const sub of seed.subscriptions) {
+    for (const rg of sub.resourceGroups) {
+      for (const lock of rg.locks) {
+        const scope = `/subscriptions/${sub.id}/resourceGroups/${rg.name}${lock.on ? `/providers/${lock.on}` : ""}`;
+        if (lock.on && !known.has(scope.toLowerCase())) problems.push(`lock ${lock.name}: no resource ${lock.on} in resource group ${rg.name}; give its type and name, e.g. Microsoft.Web/sites/orders-web.`);
+        state.locks.push({ name: lock.name, level: lock.level, scope });
+      }
+    }
+  }
   for (const sub of seed.subscriptions) {
     for (const rg of sub.resourceGroups) {
       const base = { resourceGroup: rg.name, subscriptionId: sub.id };

@@ -161,6 +161,11 @@ const resourceGroupSeed = z.strictObject({
   gateways: z.array(gatewaySeed).default([]),
   nsgs: z.array(z.strictObject({ name: z.string().min(1), location: z.string().optional(), rules: z.array(nsgRuleSeed).default([]) })).default([]),
   connections: z.array(s2sSeed).default([]),
+  /**
+   * Management locks: on the group itself, or with `on` ("Microsoft.Web/sites/orders-web") on one of its resources.
+   * ARM refuses what they forbid with 409 ScopeLocked (locks.ts).
+   */
+  locks: z.array(z.strictObject({ name: z.string().min(1), level: z.enum(["ReadOnly", "CanNotDelete"]), on: z.string().min(1).optional() })).default([]),
 });
 
 /** What Kudu commands on the apps' workers can reach (see estates/README.md). */

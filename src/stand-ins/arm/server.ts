@@ -1,7 +1,8 @@
-/** The HTTPS request loop: auth, throttling, faults, recording, routing, and ARM-shaped errors with x-ms-request-id. */
+/** The HTTPS request loop: auth, throttling, locks, faults, recording, routing, and ARM-shaped errors with x-ms-request-id. */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultInjector } from "./faults.ts";
+import { lockRefusal } from "./locks.ts";
 import { matchRoute, SimError, type Reply, type Route } from "./http.ts";
 import type { LroStore } from "./lro.ts";
 import type { SimulatorState } from "./state.ts";
@@ -108,6 +109,9 @@ export async function handleRequest(deps: ServerDeps, req: IncomingMessage, res:
       return;
     }
     rateLimit = verdict?.headers ?? {};
+    // Locks, like throttling, are ARM's own: a refused request never reaches the resource provider.
+    const locked = lockRefusal(deps.state.locks, method, url.pathname);
+    if (locked) throw locked;
     const fault = deps.faults.take(method, url.pathname);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault && !fault.failOperation && (fault.status !== undefined || fault.retryAfterSeconds !== undefined)) {

@@ -1,5 +1,6 @@
 /** The simulator's live estate: what ARM would hold. Tests read and change it directly (fail a gateway, edit DNS). */
 import type { EstateSeed } from "./estate.ts";
+import type { SimLock } from "./locks.ts";
 import type { IssuedCertificate } from "./tls.ts";
 
 export type SimHealth = "Available" | "Unavailable" | "Degraded" | "Unknown";
@@ -224,6 +225,8 @@ export const DEFAULT_OPTIONS: SimOptions = {
 /** The live estate. */
 export class SimulatorState {
   readonly plans = new IdMap<SimPlan>();
+  /** Management locks, checked by the server before any route (locks.ts). */
+  readonly locks: SimLock[] = [];
   readonly apps = new IdMap<SimApp>();
   readonly vnets = new IdMap<SimVnet>();
   readonly classicVnets = new IdMap<SimClassicVnet>();
