@@ -5,29 +5,14 @@
  * lift a lock, so it must not read "busy"; the answer names the locked scope and how to find the lock.
  */
 import { BotError } from "../errors.ts";
-import { parseResourceId } from "../core/resource-id.ts";
+import { describeLockScope } from "../core/lock-scope.ts";
 
 const LOCKED = /cannot perform (\w+) operation because following scope\(s\) are locked: (.+?)\.\s*Please/i;
-
-const KINDS: Record<string, string> = { sites: "app", serverfarms: "plan", virtualnetworks: "VNet", virtualnetworkgateways: "gateway" };
-
-/** "resource group rg-network", "app orders-web (resource group rg-apps)", "subscription …": a locked scope as people say it. */
-function describeScope(scope: string): { text: string; group: string | undefined } {
-  const parsed = parseResourceId(scope);
-  if (parsed) {
-    const kind = KINDS[parsed.types[0]!.toLowerCase()] ?? parsed.types.join("/");
-    return { text: `${kind} ${parsed.names.join("/")} (resource group ${parsed.resourceGroup})`, group: parsed.resourceGroup };
-  }
-  const group = /\/resourceGroups\/([^/]+)\/?$/i.exec(scope)?.[1];
-  if (group) return { text: `resource group ${group}`, group };
-  const subscription = /^\/subscriptions\/([^/]+)\/?$/i.exec(scope)?.[1];
-  return { text: subscription ? `subscription ${subscription}` : scope, group: undefined };
-}
 
 /** The BotError for a ScopeLocked answer on `resource`; Azure's own message when it cannot be read. */
 export function scopeLockedError(azureMessage: string, resource: string, options: { azureRequestId?: string }): BotError {
   const found = LOCKED.exec(azureMessage);
-  const scopes = found ? [...found[2]!.matchAll(/'([^']+)'/g)].map((m) => describeScope(m[1]!)) : [];
+  const scopes = found ? [...found[2]!.matchAll(/'([^']+)'/g)].map((m) => describeLockScope(m[1]!)) : [];
   const operation = found?.[1]?.toLowerCase() === "delete" ? "deletion" : "change";
   const where = scopes.length > 0 ? `on ${scopes.map((s) => s.text).join(" and ")} ` : "";
   const group = scopes.find((s) => s.group)?.group;

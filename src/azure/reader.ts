@@ -7,6 +7,7 @@ import type { AzureClients } from "./clients.ts";
 import { callAzure } from "./errors.ts";
 import { toGatewayConnection, toGatewayInfo, toNsgInfo, toSubnetInfo, toVnetInfo } from "./map-network.ts";
 import { toAppInfo, toPlanInfo, toVnetConnection } from "./map-web.ts";
+import { fetchLocks } from "./management-locks.ts";
 import { fetchAvailability } from "./resource-health.ts";
 
 /** Splits an id into what the SDK methods take; a malformed id is a usage error, found before any call. */
@@ -99,6 +100,8 @@ export function createAzureReader(clients: AzureClients, signal?: AbortSignal): 
         toGatewayInfo(await (await clients.network(sub)).virtualNetworkGateways.get(rg, name, opts)),
       );
     },
+
+    listLocks: (subscriptionId) => callAzure("listLocks", `the management locks of subscription ${subscriptionId}`, () => fetchLocks(clients, subscriptionId, signal)),
 
     getResourceHealth: (resourceId): Promise<HealthState> =>
       callAzure("getResourceHealth", `the health of ${nameOf(resourceId)}`, () => fetchAvailability(clients, resourceId, signal)),

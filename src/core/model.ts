@@ -169,6 +169,17 @@ export interface VnetInfo {
 /** Resource Health availability of a resource. */
 export type HealthState = "Available" | "Unavailable" | "Degraded" | "Unknown";
 
+/**
+ * A management lock: ARM refuses, at its scope and below, every change (ReadOnly) or every deletion (CanNotDelete),
+ * whatever the caller's role.
+ */
+export interface ManagementLock {
+  name: string;
+  level: "ReadOnly" | "CanNotDelete";
+  /** The id of what it locks: a subscription, a resource group or a resource. */
+  scope: string;
+}
+
 /** One NSG rule, flattened to lists (singular and plural ARM fields merged). */
 export interface NsgRule {
   name: string;

@@ -5,6 +5,7 @@ import type {
   GatewayConnectionInfo,
   GatewayInfo,
   HealthState,
+  ManagementLock,
   NsgInfo,
   PlanInfo,
   PlanRoute,
@@ -42,6 +43,8 @@ export interface AzureReader {
   getGateway(gatewayId: string): Promise<GatewayInfo>;
   /** Resource Health's current availability; "Unknown" when Resource Health has no answer. */
   getResourceHealth(resourceId: string): Promise<HealthState>;
+  /** Every management lock in a subscription, whatever its scope (one paged call). */
+  listLocks(subscriptionId: string): Promise<ManagementLock[]>;
   getNsg(nsgId: string): Promise<NsgInfo>;
   /** Site-to-site and VNet-to-VNet connections of a gateway. */
   listGatewayConnections(gatewayId: string): Promise<GatewayConnectionInfo[]>;

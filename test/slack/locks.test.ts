@@ -1,11 +1,17 @@
-// Management locks, as the simulator enforces them like ARM (src/stand-ins/arm/locks.ts): a change they refuse says
-// so, names the lock's scope and whom to ask, never "busy, try again"; lifted, running the change again finishes it.
+// Management locks, as the simulator enforces them like ARM (src/stand-ins/arm/locks.ts): the preview names a lock
+// that would refuse the change, a change that a lock would still stop does not start (nothing half-done), and once
+// the lock is lifted the same change runs. Never "busy, try again": waiting does not lift a lock.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PRODUCTION } from "../support/demo-estate.ts";
 import { PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
 const GROUP = (name: string) => `/subscriptions/${PRODUCTION}/resourceGroups/${name}`;
 const packageOf = (app: string) => slack.sim.state.connectionsOf(slack.sim.state.apps.named(app).id)[0]?.vpnPackageUri;
+const approve = async (message: Awaited<ReturnType<SlackHarness["requestChange"]>>) => {
+  await slack.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(textOf(message))?.[1] ?? "", message);
+  await slack.bot.idle();
+  return textOf(slack.current(message));
+};
 
 let slack: SlackHarness;
 beforeEach(async () => {
@@ -14,37 +20,66 @@ beforeEach(async () => {
 afterEach(() => slack.close());
 
 describe("a change under a management lock", () => {
-  it("stops a connect at the gateway when the network's group is read-only, names the lock, and finishes once it is lifted", async () => {
+  it("names a read-only network group in the preview, does not start while it stands, and runs once it is lifted", async () => {
     slack.sim.state.locks.push({ name: "network-freeze", level: "ReadOnly", scope: GROUP("rg-network") });
 
-    const { final } = await slack.requestAndApprove("connect orders-worker vnet-hub");
+    const message = await slack.requestChange("connect orders-worker vnet-hub");
+    const warned = textOf(message);
+    const refused = await approve(message);
 
-    // The VPN client package is a POST on the gateway, which a ReadOnly lock refuses like any write.
-    expect(final).toContain("Failed at step 3 of 5: Step 3 of 5 (Generate gateway gw-hub's VPN client package) failed: A management lock on resource group rg-network refuses this change of gateway rg-network/gw-hub.");
-    expect(final).toContain("Ask whoever owns it to lift it for this change (`az lock list --resource-group rg-network` names it)");
-    expect(final).toContain("Steps 1-2 finished before it.");
-    expect(final).not.toMatch(/busy|try again in a minute/);
-    expect(packageOf("orders-worker")).toBeUndefined();
+    expect(warned).toContain(":lock: The ReadOnly lock network-freeze on resource group rg-network refuses changes to gateway gw-hub: have it lifted before approving, or the change stops there.");
+    expect(refused).toContain("The ReadOnly lock network-freeze on resource group rg-network refuses changes to gateway gw-hub, so the change did not start. Nothing was changed.");
+    expect(refused).toContain("`az lock list --resource-group rg-network`");
+    expect(refused).not.toMatch(/busy|in a minute/);
+    expect(slack.azureWrites()).toEqual([]);
 
     slack.sim.state.locks.length = 0;
     const again = await slack.requestAndApprove("connect orders-worker vnet-hub");
 
+    expect(again.plan).not.toContain(":lock:");
     expect(again.final).toContain("Done: 5 of 5 steps");
     expect(packageOf("orders-worker")).toContain("sig=");
   });
 
-  it("stops a disconnect when the app may not lose anything (CanNotDelete), and changes nothing", async () => {
-    const app = slack.sim.state.apps.named("orders-web");
-    slack.sim.state.locks.push({ name: "keep", level: "CanNotDelete", scope: app.id });
+  it("runs a change whose lock was lifted between the request and the approval", async () => {
+    slack.sim.state.locks.push({ name: "network-freeze", level: "ReadOnly", scope: GROUP("rg-network") });
+    const message = await slack.requestChange("connect orders-worker vnet-hub");
 
-    const { final } = await slack.requestAndApprove("disconnect orders-web");
+    slack.sim.state.locks.length = 0;
 
-    expect(final).toContain("Failed at step 1 of 2: Step 1 of 2 (Delete orders-web's connection to vnet-hub (the app restarts)) failed: A management lock on app orders-web (resource group rg-apps) refuses this deletion of the connection of app rg-apps/orders-web to vnet-hub.");
-    expect(final).toContain("No step had run, so nothing changed.");
+    expect(await approve(message)).toContain("Done: 5 of 5 steps");
+  });
+
+  it("refuses a disconnect of an app that may lose nothing (CanNotDelete) before it restarts anything", async () => {
+    slack.sim.state.locks.push({ name: "keep", level: "CanNotDelete", scope: slack.sim.state.apps.named("orders-web").id });
+
+    const { plan, final } = await slack.requestAndApprove("disconnect orders-web");
+
+    expect(plan).toContain(":lock: The CanNotDelete lock keep on app orders-web (resource group rg-apps) refuses deletions in app orders-web");
+    expect(final).toContain("so the change did not start. Nothing was changed.");
     expect(slack.sim.state.apps.named("orders-web")).toMatchObject({ vnetName: "vnet-hub", restarts: 0 });
   });
 
-  it("lets every read through a read-only lock: list and show answer as before", async () => {
+  it("warns of a lock on a step that may not be needed, and runs: orders-api still holds the certificate on gw-hub", async () => {
+    slack.sim.state.locks.push({ name: "network-freeze", level: "ReadOnly", scope: GROUP("rg-network") });
+
+    const { plan, final } = await slack.requestAndApprove("disconnect orders-web");
+
+    expect(plan).toContain("refuses changes to gateway gw-hub (if that step is needed)");
+    expect(final).toContain("Done: 2 of 2 steps");
+    expect(slack.sim.state.apps.named("orders-web").vnetName).toBeUndefined();
+  });
+
+  it("says plainly when it cannot read the locks, and lets the change go on: Azure still refuses what a lock forbids", async () => {
+    slack.sim.faults.add({ method: "GET", path: /\/providers\/Microsoft\.Authorization\/locks$/, status: 403, code: "AuthorizationFailed" });
+
+    const { plan, final } = await slack.requestAndApprove("route add plan-orders vnet-hub 10.20.0.0/16");
+
+    expect(plan).toMatch(/Management locks could not be read \(The bot is not allowed to do this on the management locks of subscription [^)]*: it needs Microsoft\.Authorization\/locks\/read\.\); a lock in the way would stop this change at its step\./);
+    expect(final).toContain("Done: 1 of 1 steps");
+  });
+
+  it("lets every read through a read-only lock: show answers as before", async () => {
     slack.sim.state.locks.push({ name: "freeze", level: "ReadOnly", scope: GROUP("rg-apps") }, { name: "freeze", level: "ReadOnly", scope: GROUP("rg-network") });
 
     const shown = textOf(await slack.ask(PEOPLE.bystander, "show orders-web"));

@@ -1,5 +1,6 @@
 /** Execute a change: re-read Azure, refuse if it drifted from the preview, then run the idempotent steps. */
 import { BotError } from "../../errors.ts";
+import { assertNotLocked, findLocks } from "./lock-check.ts";
 import { prepareChange } from "./registry.ts";
 import { fingerprintOf, runSteps } from "./runner.ts";
 import type { ChangeDeps, ChangeOutcome, ChangeRequest, StepListener } from "./types.ts";
@@ -21,5 +22,7 @@ export async function executeChange(deps: ChangeDeps, request: ChangeRequest, op
       hint: REPLAN,
     });
   }
+  // A lock would stop a later step after the first ones ran: refuse while nothing has changed.
+  assertNotLocked(await findLocks(deps.reader, prepared.touches));
   return runSteps(prepared, options.onStep);
 }

@@ -1,6 +1,7 @@
 /** What every change kind shares: executable steps, the fingerprint of the state read, and the step runner. */
 import { createHash } from "node:crypto";
 import { BotError, isBotError } from "../../errors.ts";
+import type { Touch } from "./lock-check.ts";
 import type { ChangeOutcome, ChangePlan, ChangeRequest, PlanSection, StepListener, StepResult } from "./types.ts";
 
 /** What one step did when it ran. */
@@ -34,6 +35,8 @@ export interface PreparedChange {
   steps: ExecutableStep[];
   /** How to finish after a failure, when running the same change again is not the way. */
   resumeHint?: string;
+  /** What it writes and deletes, held against management locks before approval and before it runs (lock-check.ts). */
+  touches: Touch[];
 }
 
 /** Lower-case "<planId>|<vnetName>": one change at a time per integration. */

@@ -6,6 +6,7 @@ import type { EstateSeed } from "./estate.ts";
 import { FaultInjector } from "./faults.ts";
 import { LroStore } from "./lro.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { lockRoutes } from "./routes/locks.ts";
 import { kuduRoutes } from "./routes/kudu.ts";
 import { networkRoutes } from "./routes/network.ts";
 import { webRoutes } from "./routes/web.ts";
@@ -63,7 +64,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const host = options.host ?? "127.0.0.1";
   let url = "";
   const throttle = new ArmThrottle(options.estate.throttling, options.monotonicNow ?? (() => performance.now()));
-  const routes = [...webRoutes, ...networkRoutes, ...healthRoutes, ...kuduRoutes];
+  const routes = [...webRoutes, ...networkRoutes, ...healthRoutes, ...lockRoutes, ...kuduRoutes];
   const deps = { routes, state, faults, lro: new LroStore(), throttle, requests, now, baseUrl: () => url };
   const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => void handleRequest(deps, req, res));
   await new Promise<void>((resolve, reject) => {

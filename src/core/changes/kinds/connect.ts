@@ -76,6 +76,11 @@ export async function prepareConnect(deps: ChangeDeps, request: { appId: string;
       gateways: gateways.map(gatewayState),
     },
     steps: connectSteps(deps, app, vnet, gateway!),
+    // The app's connection and its VPN package; the gateway's root certificates and the package's POST.
+    touches: [
+      { id: app.id, operation: "write", what: `app ${app.name}` },
+      { id: gateway!.id, operation: "write", what: `gateway ${gateway!.name}` },
+    ],
   };
 }
 

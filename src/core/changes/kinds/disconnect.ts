@@ -34,6 +34,9 @@ export async function prepareDisconnect(deps: ChangeDeps, request: { appId: stri
     ],
     state: connectionState(app, connection),
     steps: [disconnectStep(deps, app, vnetName), ...(gateway && connection ? [removeRootIfUnusedStep(deps, gateway, connection.vnetId, () => leaving, `${app.name}'s`)] : [])],
+    touches: connection
+      ? [{ id: app.id, operation: "delete", what: `app ${app.name}` }, ...(gateway ? [{ id: gateway.id, operation: "write" as const, what: `gateway ${gateway.name}`, maybe: true }] : [])]
+      : [],
   };
 }
 

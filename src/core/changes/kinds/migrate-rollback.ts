@@ -89,6 +89,13 @@ export async function prepareMigrateRollback(deps: ChangeDeps, request: MigrateR
         },
       },
     ],
+    // The regional integration goes, the gateway connection and the plan's routes come back.
+    touches: [
+      ...(regionalSubnet ? [{ id: app.id, operation: "delete" as const, what: `app ${app.name}` }] : []),
+      { id: app.id, operation: "write", what: `app ${app.name}` },
+      { id: gateway!.id, operation: "write", what: `gateway ${gateway!.name}` },
+      ...(record.routes.length > 0 ? [{ id: plan.id, operation: "write" as const, what: `plan ${plan.name}`, maybe: true }] : []),
+    ],
   };
 }
 

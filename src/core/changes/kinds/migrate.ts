@@ -21,6 +21,7 @@ import { resolveApp, resolvePlan, type ResolveDeps } from "../../resolve.ts";
 import type { ParseDeps } from "../change-kind.ts";
 import type { CommandArgs } from "../../command.ts";
 import { defineChangeKind } from "../change-kind.ts";
+import type { Touch } from "../lock-check.ts";
 import { targetKeyOf, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
 
@@ -63,7 +64,23 @@ export async function prepareMigrate(deps: ChangeDeps, request: MigrateRequest):
     sections: migrationSections(facts, { newPrefix: request.newSubnetPrefix, routeAll }),
     state: migrationState(facts),
     steps: migrationSteps(deps, facts, { newPrefix: request.newSubnetPrefix, routeAll }),
+    touches: migrationTouches(facts, request.newSubnetPrefix),
   };
+}
+
+/**
+ * The subnet (its VNet holds the lock, if any; a subnet that already fits may need no PUT), each app's gateway
+ * connection and regional integration, and the gateway's root certificates when the last app leaves.
+ */
+function migrationTouches(facts: MigrationFacts, newPrefix: string | undefined): Touch[] {
+  return [
+    { id: facts.subnetId, operation: "write", what: `subnet ${subnetLabel(facts.subnetId)}`, ...(facts.subnet && !newPrefix ? { maybe: true } : {}) },
+    ...facts.apps.flatMap(({ app, connection }): Touch[] => [
+      ...(connection ? [{ id: app.id, operation: "delete" as const, what: `app ${app.name}` }] : []),
+      { id: app.id, operation: "write", what: `app ${app.name}` },
+    ]),
+    ...(facts.gateway ? [{ id: facts.gateway.id, operation: "write" as const, what: `gateway ${facts.gateway.name}`, maybe: true }] : []),
+  ];
 }
 
 /** What the plan depends on: if any of it changes before approval, the change is planned again. */

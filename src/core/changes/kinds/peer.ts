@@ -60,6 +60,11 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
       peeringStep(deps, remote, remoteName, remoteSettings, "allow access and forwarded traffic, use the remote gateway"),
       ...remoteRanges.map((range) => routeAddStep(deps, plan.id, connection.name, range)),
     ],
+    touches: [
+      { id: local.id, operation: "write", what: `VNet ${local.name}` },
+      { id: remote.id, operation: "write", what: `VNet ${remote.name}` },
+      { id: plan.id, operation: "write", what: `plan ${plan.name}` },
+    ],
   };
 }
 

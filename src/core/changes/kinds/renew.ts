@@ -67,6 +67,12 @@ export async function prepareRenew(deps: ChangeDeps, request: { appId: string; v
       removeRootIfUnusedStep(deps, gateway!, vnet.id, () => (old && context.thumbprint && !sameName(context.thumbprint, old.thumbprint) ? old : undefined), "the old"),
     ],
     resumeHint: `If ${app.name} is now disconnected, finish with \`/vnet connect ${app.name} ${vnet.name}\`; otherwise run the renewal again.`,
+    // Disconnect and connect again: a lock in the way would leave the app disconnected.
+    touches: [
+      { id: app.id, operation: "delete", what: `app ${app.name}` },
+      { id: app.id, operation: "write", what: `app ${app.name}` },
+      { id: gateway!.id, operation: "write", what: `gateway ${gateway!.name}` },
+    ],
   };
 }
 

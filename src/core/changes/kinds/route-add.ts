@@ -34,6 +34,7 @@ export async function prepareRouteAdd(deps: ChangeDeps, request: PlanVnet & { ra
     ],
     state: { plan: plan.id.toLowerCase(), vnet: connection.name.toLowerCase(), routes: routesState(connection.routes) },
     steps: [routeAddStep(deps, plan.id, connection.name, range)],
+    touches: existing ? [] : [{ id: plan.id, operation: "write", what: `plan ${plan.name}` }],
   };
 }
 

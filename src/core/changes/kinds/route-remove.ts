@@ -44,6 +44,7 @@ export async function prepareRouteRemove(deps: ChangeDeps, request: PlanVnet & {
         },
       },
     ],
+    touches: route ? [{ id: plan.id, operation: "delete", what: `plan ${plan.name}` }] : [],
   };
 }
 

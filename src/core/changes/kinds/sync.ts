@@ -65,6 +65,12 @@ export async function prepareSync(deps: ChangeDeps, request: PlanVnet): Promise<
       },
       appsInSyncStep(deps, plan, vnet.name, context),
     ],
+    // The gateway's package (and root certificates), the plan's connection; an app only when Azure still flags it.
+    touches: [
+      { id: gateway.id, operation: "write", what: `gateway ${gateway.name}` },
+      { id: plan.id, operation: "write", what: `plan ${plan.name}` },
+      ...onVnet.map(({ app }) => ({ id: app.id, operation: "write" as const, what: `app ${app.name}`, maybe: true })),
+    ],
   };
 }
 
