@@ -134,7 +134,7 @@ describe("two replicas on one PostgreSQL database", () => {
 
     expect(JSON.stringify(current(first).blocks)).toContain("Interrupted by a restart after 0 of 5 steps.");
     expect(world.slack.workspace.thread(ROOMS.approvals, first.ts).map((m) => m.text)).toEqual([
-      expect.stringMatching(/^:warning: <@U0REQUEST> .* was interrupted by a restart after 0 of 5 steps/),
+      expect.stringMatching(/^:warning: <@U0REQUEST> .* was interrupted after 0 of 5 steps: the bot process running it stopped, or lost its database, before the change ended \(the step that was running may have reached Azure\)/),
     ]);
     expect(world.azure.sim.state.apps.named("orders-worker").vnetName).toBe("vnet-hub");
     expect(await world.schema.query("SELECT status, owner FROM approvals ORDER BY created_at")).toEqual([

@@ -52,7 +52,7 @@ describe("start-up and restarts", () => {
     expect(interrupted).toContain("Interrupted by a restart after 0 of 5 steps.");
     expect(interrupted).toContain("Nothing more runs by itself. Run `/vnet connect orders-worker vnet-hub` again to finish it");
     expect(slack.threadTexts(message)).toEqual([
-      expect.stringMatching(/^:warning: <@U0REQUEST> .* was interrupted by a restart after 0 of 5 steps\. Nothing more runs by itself\. Run `\/vnet connect orders-worker vnet-hub` again to finish it/),
+      expect.stringMatching(/^:warning: <@U0REQUEST> .* was interrupted after 0 of 5 steps: the bot process running it stopped, or lost its database, before the change ended \(the step that was running may have reached Azure\)\. Nothing more runs by itself\. Run `\/vnet connect orders-worker vnet-hub` again to finish it/),
     ]);
     expect(slack.azureWrites()).toEqual([]);
 

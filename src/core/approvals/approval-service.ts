@@ -193,7 +193,10 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
       const progress = `after ${record.steps.length} of ${record.plan.steps.length} steps`;
       await audit({ actor: BOT_ACTOR, action: "interrupt", requestId: record.id, summary: `${record.plan.title}: interrupted ${progress}` });
       await updateMessage(record);
-      await thread(record, `:warning: <@${record.requestedBy}> ${record.plan.title} was interrupted by a restart ${progress}. Nothing more runs by itself. ${resumeLine(record)}`);
+      // Its lease ran out: the process stopped (a restart, a crash) or could no longer reach the database, in which
+      // case the step it was in may well have reached Azure without being recorded.
+      const running = record.steps.length < record.plan.steps.length ? " (the step that was running may have reached Azure)" : "";
+      await thread(record, `:warning: <@${record.requestedBy}> ${record.plan.title} was interrupted ${progress}: the bot process running it stopped, or lost its database, before the change ended${running}. Nothing more runs by itself. ${resumeLine(record)}`);
     }
     return interrupted;
   }
