@@ -20,6 +20,7 @@ import { persistedInstanceId } from "./store/instance-id.ts";
 import { createMetrics } from "./metrics.ts";
 import type { ReadinessReport } from "./readiness.ts";
 import { alertsCounted, observeJobs } from "./schedule/observe-jobs.ts";
+import { databaseClock } from "./store/database-time.ts";
 import { openStore } from "./store/open-store.ts";
 import type { Stores } from "./store/sqlite-store.ts";
 
@@ -73,13 +74,15 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const clients = createAzureClients({ credential, cloud: config.azure.cloud, armEndpoint: config.armEndpoint, observeResponse: metrics.armResponse });
   const reader = createAzureReader(clients);
   const stores = await openStore(config, logger);
+  // Replicas judge each other's leases and claims: on a shared database they all keep the database's time.
+  const sharedClock = stores.databaseTime ? databaseClock(clock, stores.databaseTime) : clock;
   const instance = await registerInstance(config, stores, logger);
   const relief = startMemoryRelief({ logger });
   const playground = local && localMode ? localMode.createPlayground({ slack: local.slack, signingSecret: config.secrets.signingSecret?.reveal() ?? "", logger }) : undefined;
   const bot = createBot({
     config,
     logger,
-    clock,
+    clock: sharedClock,
     reader,
     writer: createAzureWriter(clients),
     kudu: createKuduRunner(clients, config.azure.kuduUrl),
@@ -102,7 +105,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const jobs = [...observeJobs(alertJobs(), metrics), ...(options.inventoryJob ? [options.inventoryJob(bot.inventory, config)] : [])];
   const claims = { leases: stores.leases, instance: instance.id, ...(options.jobLeaseMs ? { ttlMs: options.jobLeaseMs } : {}) };
   const readyAtStart = await bot.readiness.report();
-  const scheduler = startScheduler({ schedule: config.schedule, jobs, logger, clock, claims });
+  const scheduler = startScheduler({ schedule: config.schedule, jobs, logger, clock: sharedClock, claims });
   return {
     config,
     port,

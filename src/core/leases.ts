@@ -56,7 +56,10 @@ export function newLeaseHolder(instance: string): string {
 export interface LeaseTerms {
   /** How long a claim or renewal lasts (default 30 s); renewed every third of it while the work runs. */
   ttlMs?: number;
-  /** The time leases are measured in (default: the system clock). Replicas' clocks must agree within ttlMs / 3. */
+  /**
+   * The time leases are measured in (default: the system clock). Replicas' clocks must agree within ttlMs / 3: on
+   * PostgreSQL the bot passes the database's time (src/store/database-time.ts).
+   */
   clock?: Clock;
 }
 

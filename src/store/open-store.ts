@@ -18,5 +18,7 @@ async function openBackend(config: Pick<Config, "secrets" | "storage">, logger: 
   return openPostgresStore(url.reveal(), {
     // Only the message: a connection error never carries the URL, and the pool replaces the connection.
     onIdleError: (error) => logger?.warn("An idle PostgreSQL connection failed; it will be replaced.", { reason: error.message }),
+    onClockSkew: (offsetMs) =>
+      logger?.warn(`This host's clock is ${(Math.abs(offsetMs) / 1000).toFixed(1)} s ${offsetMs < 0 ? "ahead of" : "behind"} the database's: vnetbot corrects its leases and claims by that, so replicas still agree. Fix the host's time synchronisation (NTP).`, { offsetMs: Math.round(offsetMs) }),
   });
 }

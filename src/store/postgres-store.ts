@@ -1,5 +1,6 @@
 /** The PostgreSQL store: approvals, the audit trail and alert state shared by every replica of the bot. */
 import type { Stores } from "./sqlite-store.ts";
+import { measureDatabaseTime } from "./database-time.ts";
 import { createPostgresAlertStateStore } from "./postgres-alert-state-store.ts";
 import { createPostgresApprovalStore } from "./postgres-approval-store.ts";
 import { createPostgresAuditLog } from "./postgres-audit-log.ts";
@@ -8,16 +9,22 @@ import { createPostgresInstanceRegistry } from "./postgres-instance-registry.ts"
 import { createPostgresLeaseStore } from "./postgres-lease-store.ts";
 
 /** Connects to the database at url (postgres:// or postgresql://), migrates it and returns its stores. */
-export async function openPostgresStore(url: string, options: { onIdleError?: (error: Error) => void; connectTimeoutMs?: number } = {}): Promise<Stores> {
+export async function openPostgresStore(
+  url: string,
+  options: { onIdleError?: (error: Error) => void; connectTimeoutMs?: number; onClockSkew?: (offsetMs: number) => void; systemNow?: () => number } = {},
+): Promise<Stores> {
   const pool = await openPostgresPool(url, options.onIdleError ?? (() => {}), options.connectTimeoutMs);
   const instances = createPostgresInstanceRegistry(pool, options.onIdleError ?? (() => {}));
+  const databaseTime = await measureDatabaseTime(pool, { ...(options.onClockSkew ? { onSkew: options.onClockSkew } : {}), ...(options.systemNow ? { systemNow: options.systemNow } : {}) });
   return {
+    databaseTime,
     approvals: createPostgresApprovalStore(pool),
     audit: createPostgresAuditLog(pool),
     alerts: createPostgresAlertStateStore(pool),
     leases: createPostgresLeaseStore(pool),
     instances,
     close: async () => {
+      databaseTime.stop();
       await instances.close();
       await pool.end();
     },

@@ -1,6 +1,7 @@
 /** The SQLite store: one database file holding approvals, the audit trail and alert state. */
 import type { ApprovalStore } from "../core/approvals/approval-store.ts";
 import type { AuditLog } from "../core/audit.ts";
+import type { DatabaseTime } from "./database-time.ts";
 import type { InstanceRegistry, LeaseStore } from "../core/leases.ts";
 import type { AlertStateStore } from "../core/ports.ts";
 import { createSqliteAlertStateStore } from "./sqlite-alert-state-store.ts";
@@ -16,6 +17,8 @@ export interface Stores {
   alerts: AlertStateStore;
   leases: LeaseStore;
   instances: InstanceRegistry;
+  /** How far this host's clock is from the shared database's (PostgreSQL); absent where nobody shares the store. */
+  databaseTime?: DatabaseTime;
   close(): void | Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 // Several replicas of the bot on one PostgreSQL database: however clicks and start-ups interleave across them,
 // each transition happens once.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { databaseClock } from "../../src/store/database-time.ts";
 import { openPostgresStore } from "../../src/store/postgres-store.ts";
 import type { Stores } from "../../src/store/sqlite-store.ts";
 import { approval, minutes } from "./approval-fixture.ts";
@@ -102,5 +103,42 @@ describe("replicas starting together on a fresh PostgreSQL database", () => {
 
     expect(await schema!.query("SELECT version FROM schema_version ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     expect(await opened[2]!.approvals.create(approval("r1"))).toEqual({ created: true });
+  });
+});
+
+describe("replicas whose clocks disagree", () => {
+  let schema: TestSchema | undefined;
+  const opened: Stores[] = [];
+  beforeEach(async (context) => {
+    if (POSTGRES_BACKEND.unavailable) context.skip(POSTGRES_BACKEND.unavailable);
+    schema = await createTestSchema();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((stores) => stores.close()));
+    await schema?.drop();
+    schema = undefined;
+  });
+
+  it("keep the database's time, so a host two minutes ahead does not take a lease that is still held", async () => {
+    const AHEAD_MS = 120_000;
+    const skews: number[] = [];
+    const here = await openPostgresStore(schema!.url);
+    const ahead = await openPostgresStore(schema!.url, { systemNow: () => Date.now() + AHEAD_MS, onClockSkew: (offset) => skews.push(offset) });
+    opened.push(here, ahead);
+    const hereClock = databaseClock({ now: () => new Date() }, here.databaseTime!);
+    const aheadRaw = { now: () => new Date(Date.now() + AHEAD_MS) };
+    const aheadClock = databaseClock(aheadRaw, ahead.databaseTime!);
+
+    const now = hereClock.now();
+    expect(await here.leases.claim("job:gateways", "replica-a/1", now, new Date(now.getTime() + 30_000))).toBe(true);
+
+    expect(here.databaseTime!.offsetMs()).toBe(0);
+    expect(Math.abs(ahead.databaseTime!.offsetMs() + AHEAD_MS)).toBeLessThan(1_000);
+    expect(skews).toHaveLength(1);
+    // By its own clock the lease has run out; by the database's it is held for another half minute.
+    expect(await ahead.leases.holding("job:gateways", aheadRaw.now())).toBeUndefined();
+    expect(await ahead.leases.holding("job:gateways", aheadClock.now())).toMatchObject({ holder: "replica-a/1" });
+    const later = aheadClock.now();
+    expect(await ahead.leases.claim("job:gateways", "replica-b/1", later, new Date(later.getTime() + 30_000))).toBe(false);
   });
 });
