@@ -18,6 +18,11 @@ async function openBackend(config: Pick<Config, "secrets" | "storage">, logger: 
   return openPostgresStore(url.reveal(), {
     // Only the message: a connection error never carries the URL, and the pool replaces the connection.
     onIdleError: (error) => logger?.warn("An idle PostgreSQL connection failed; it will be replaced.", { reason: error.message }),
+    instanceEvents: {
+      onRetaken: (instance) => logger?.info("PostgreSQL is back: this process holds its instance name again.", { instance }),
+      onTakenByOther: (instance) =>
+        logger?.error("While PostgreSQL was away another process took this instance name: two replicas share it, and each may release what the other runs. Give each replica its own VNETBOT_INSTANCE_ID.", { instance }),
+    },
     onClockSkew: (offsetMs) =>
       logger?.warn(`This host's clock is ${(Math.abs(offsetMs) / 1000).toFixed(1)} s ${offsetMs < 0 ? "ahead of" : "behind"} the database's: vnetbot corrects its leases and claims by that, so replicas still agree. Fix the host's time synchronisation (NTP).`, { offsetMs: Math.round(offsetMs) }),
   });

@@ -77,6 +77,60 @@ describe("a PostgreSQL store whose server goes away and comes back", () => {
   });
 });
 
+describe("an instance registration whose database restarts", () => {
+  let schema: TestSchema | undefined;
+  let proxy: TcpProxy | undefined;
+  const opened: Stores[] = [];
+  beforeEach(async (context) => {
+    if (POSTGRES_BACKEND.unavailable) context.skip(POSTGRES_BACKEND.unavailable);
+    schema = await createTestSchema();
+    const direct = new URL(schema.url);
+    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((stores) => Promise.resolve(stores.close()).catch(() => undefined)));
+    await proxy?.close();
+    await schema?.drop();
+    [proxy, schema] = [undefined, undefined];
+  });
+
+  it("takes its name again once the database is back, so a second process of that name is still turned away", async () => {
+    const throughProxy = new URL(schema!.url);
+    throughProxy.port = String(proxy!.port);
+    let retaken!: () => void;
+    const back = new Promise<void>((resolve) => (retaken = resolve));
+    const replica = await openPostgresStore(throughProxy.toString(), { instanceEvents: { retryMs: 20, onRetaken: () => retaken() } });
+    const twin = await openPostgresStore(schema!.url);
+    opened.push(replica, twin);
+    expect(await replica.instances.register("vnetbot-0")).toBe(true);
+
+    await proxy!.cut();
+    await proxy!.restore();
+    await back;
+
+    expect(await twin.instances.register("vnetbot-0")).toBe(false);
+    expect(await twin.instances.register("vnetbot-1")).toBe(true);
+  });
+
+  it("says so when another process took the name while the database was away", async () => {
+    const throughProxy = new URL(schema!.url);
+    throughProxy.port = String(proxy!.port);
+    let heard!: (instance: string) => void;
+    const takenByOther = new Promise<string>((resolve) => (heard = resolve));
+    const replica = await openPostgresStore(throughProxy.toString(), { instanceEvents: { retryMs: 20, onTakenByOther: (instance) => heard(instance) } });
+    const twin = await openPostgresStore(schema!.url);
+    opened.push(replica, twin);
+    expect(await replica.instances.register("vnetbot-0")).toBe(true);
+
+    await proxy!.cut();
+    // The server noticed the dropped connection: the name is free for the twin until the replica can take it again.
+    await expect.poll(() => twin.instances.register("vnetbot-0"), { interval: 20 }).toBe(true);
+    await proxy!.restore();
+
+    expect(await takenByOther).toBe("vnetbot-0");
+  });
+});
+
 describe("a PostgreSQL server that accepts connections and never answers", () => {
   it("fails the store's first use after the connection timeout instead of hanging", async () => {
     const silent = createServer(() => undefined);
