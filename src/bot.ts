@@ -169,7 +169,24 @@ export function createBot(parts: BotParts): Bot {
         await approvals.recoverInterrupted(parts.instance?.releasePredecessor ? { predecessor: parts.instance.id } : {});
         await approvals.expireDue();
       });
-      sweeper = setInterval(() => slack.track(approvals.expireDue()), parts.expirySweepMs ?? 30_000);
+      const sweepMs = parts.expirySweepMs ?? 30_000;
+      // During a database outage the sweep fails every time it runs: said once when it starts failing, and once when
+      // it works again, rather than every 30 seconds.
+      let failingSince: Date | undefined;
+      const sweep = async () => {
+        const started = performance.now();
+        try {
+          await approvals.expireDue();
+          metrics.jobFinished("approval-sweep", "succeeded", (performance.now() - started) / 1000);
+          if (failingSince) logger.info("the approval sweep works again", { failingSince: failingSince.toISOString() });
+          failingSince = undefined;
+        } catch (error) {
+          metrics.jobFinished("approval-sweep", "failed", (performance.now() - started) / 1000);
+          if (!failingSince) logger.error(`the approval sweep (expiries, interrupted changes) failed; it is tried again every ${sweepMs / 1000} s`, { error: (error as Error).message });
+          failingSince ??= new Date();
+        }
+      };
+      sweeper = setInterval(() => slack.track(sweep()), sweepMs);
       sweeper.unref();
       return port;
     },

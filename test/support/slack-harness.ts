@@ -52,6 +52,8 @@ export interface SlackHarnessOptions {
   logger?: Logger;
   /** The bot's instance, as start-bot.ts registers it (default: a random id, nothing released at start). */
   instance?: { id: string; releasePredecessor: boolean };
+  /** How often expired requests and interrupted changes are swept (default: the bot's 30 s). */
+  expirySweepMs?: number;
 }
 
 /** The ARM requests the simulator saw that could change something: every non-GET (reads are all GETs) except Kudu commands. */
@@ -101,6 +103,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
       commands: options.commands ?? defaultCommands, retryConfig: { retries: 0 }, port: 0, newId: () => `req${++ids}`,
       ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
       ...(options.instance ? { instance: options.instance } : {}),
+      ...(options.expirySweepMs ? { expirySweepMs: options.expirySweepMs } : {}),
     });
     await bot.start();
   };
@@ -114,6 +117,8 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}) {
     get bot() { return bot; },
     get base() { return base(); },
     get stores() { return stores; },
+    /** The bot's SQLite file, for a test that breaks the database under it. */
+    dbPath,
     /** The non-GET requests Azure (the simulator) has seen so far. */
     azureWrites: () => writesIn(azure.sim.requests),
     /** Types /vnet text as the user; resolves with the HTTP answer (the ack) and the response URL used. */
