@@ -60,9 +60,12 @@ async function updateRootCertificates(
 }
 
 /**
- * One App Service call of regional integration, translated like any other but with App Service's reason kept when it
- * answers in PascalCase, and its refusals told from a busy app (app-service-errors.ts).
+ * One App Service call, translated like any other but with App Service's reason kept when it answers in PascalCase
+ * (app-service-errors.ts); for regional integration, its refusals are told from a busy app too.
  */
+/** Gateway-required calls: App Service's reason kept, then the common mapping (a 409 is a busy app there). */
+const noRefusal = (): undefined => undefined;
+
 type SeenResponse = { status: number; headers: { get(name: string): string | undefined }; parsedBody?: unknown };
 
 async function appServiceCall<T>(
@@ -70,6 +73,7 @@ async function appServiceCall<T>(
   resource: string,
   r: ReturnType<typeof receipt>,
   call: (options: { onResponse: (response: SeenResponse) => void }) => Promise<T>,
+  refusal: (error: unknown, resource: string) => BotError | undefined = regionalRefusal,
 ): Promise<T> {
   const caught = catchErrorBody();
   const options = {
@@ -83,7 +87,7 @@ async function appServiceCall<T>(
       return await call(options);
     } catch (error) {
       const explained = withAppServiceReason(error, caught.body());
-      throw regionalRefusal(explained, resource) ?? explained;
+      throw refusal(explained, resource) ?? explained;
     }
   });
 }
@@ -98,8 +102,8 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
       const web = (await clients.web(sub)).webApps;
       const envelope = { vnetResourceId: vnetId };
       const connection = slot
-        ? await callAzure("putSlotVnetConnection", shown, () => web.createOrUpdateVnetConnectionSlot(rg, name, vnetName, slot, envelope, r.options))
-        : await callAzure("putAppVnetConnection", shown, () => web.createOrUpdateVnetConnection(rg, name, vnetName, envelope, r.options));
+        ? await appServiceCall("putSlotVnetConnection", shown, r, (options) => web.createOrUpdateVnetConnectionSlot(rg, name, vnetName, slot, envelope, options), noRefusal)
+        : await appServiceCall("putAppVnetConnection", shown, r, (options) => web.createOrUpdateVnetConnection(rg, name, vnetName, envelope, options), noRefusal);
       if (!connection.certBlob) {
         // Without the certificate the gateway cannot trust the app: stop here rather than add an empty root.
         throw new BotError("unavailable", `Azure connected ${shown} to ${vnetName} but returned no client certificate.`, {
@@ -115,8 +119,8 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
       const r = receipt();
       const web = (await clients.web(sub)).webApps;
       const what = `the connection of ${shown} to ${vnetName}`;
-      if (slot) await callAzure("deleteSlotVnetConnection", what, () => web.deleteVnetConnectionSlot(rg, name, vnetName, slot, r.options));
-      else await callAzure("deleteAppVnetConnection", what, () => web.deleteVnetConnection(rg, name, vnetName, r.options));
+      if (slot) await appServiceCall("deleteSlotVnetConnection", what, r, (options) => web.deleteVnetConnectionSlot(rg, name, vnetName, slot, options), noRefusal);
+      else await appServiceCall("deleteAppVnetConnection", what, r, (options) => web.deleteVnetConnection(rg, name, vnetName, options), noRefusal);
       return { requestIds: r.requestIds };
     },
 
@@ -163,16 +167,17 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
       const web = (await clients.web(sub)).webApps;
       const envelope = { vnetName, vpnPackageUri: packageUri.reveal() };
       const what = `the connection of ${shown} to ${vnetName}`;
-      if (slot) await callAzure("putSlotVnetGateway", what, () => web.createOrUpdateVnetConnectionGatewaySlot(rg, name, vnetName, GATEWAY_NAME, slot, envelope, r.options));
-      else await callAzure("putAppVnetGateway", what, () => web.createOrUpdateVnetConnectionGateway(rg, name, vnetName, GATEWAY_NAME, envelope, r.options));
+      if (slot) await appServiceCall("putSlotVnetGateway", what, r, (options) => web.createOrUpdateVnetConnectionGatewaySlot(rg, name, vnetName, GATEWAY_NAME, slot, envelope, options), noRefusal);
+      else await appServiceCall("putAppVnetGateway", what, r, (options) => web.createOrUpdateVnetConnectionGateway(rg, name, vnetName, GATEWAY_NAME, envelope, options), noRefusal);
       return { requestIds: r.requestIds };
     },
 
     async putPlanVnetGateway(planId, vnetName, packageUri) {
       const { sub, rg, name } = idParts(planId, "plan");
       const r = receipt();
-      await callAzure("putPlanVnetGateway", `the connection of plan ${rg}/${name} to ${vnetName}`, async () =>
-        (await clients.web(sub)).appServicePlans.updateVnetGateway(rg, name, vnetName, GATEWAY_NAME, { vnetName, vpnPackageUri: packageUri.reveal() }, r.options),
+      const plans = (await clients.web(sub)).appServicePlans;
+      await appServiceCall("putPlanVnetGateway", `the connection of plan ${rg}/${name} to ${vnetName}`, r, (options) =>
+        plans.updateVnetGateway(rg, name, vnetName, GATEWAY_NAME, { vnetName, vpnPackageUri: packageUri.reveal() }, options), noRefusal,
       );
       return { requestIds: r.requestIds };
     },
@@ -180,25 +185,17 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
     async putPlanRoute(planId, vnetName, route) {
       const { sub, rg, name } = idParts(planId, "plan");
       const r = receipt();
-      await callAzure("putPlanRoute", `route ${route.name} of plan ${rg}/${name}`, async () =>
-        (await clients.web(sub)).appServicePlans.createOrUpdateVnetRoute(
-          rg,
-          name,
-          vnetName,
-          route.name,
-          { startAddress: route.startAddress, ...(route.endAddress ? { endAddress: route.endAddress } : {}), routeType: route.routeType },
-          r.options,
-        ),
-      );
+      const plans = (await clients.web(sub)).appServicePlans;
+      const body = { startAddress: route.startAddress, ...(route.endAddress ? { endAddress: route.endAddress } : {}), routeType: route.routeType };
+      await appServiceCall("putPlanRoute", `route ${route.name} of plan ${rg}/${name}`, r, (options) => plans.createOrUpdateVnetRoute(rg, name, vnetName, route.name, body, options), noRefusal);
       return { requestIds: r.requestIds };
     },
 
     async deletePlanRoute(planId, vnetName, routeName) {
       const { sub, rg, name } = idParts(planId, "plan");
       const r = receipt();
-      await callAzure("deletePlanRoute", `route ${routeName} of plan ${rg}/${name}`, async () =>
-        (await clients.web(sub)).appServicePlans.deleteVnetRoute(rg, name, vnetName, routeName, r.options),
-      );
+      const plans = (await clients.web(sub)).appServicePlans;
+      await appServiceCall("deletePlanRoute", `route ${routeName} of plan ${rg}/${name}`, r, (options) => plans.deleteVnetRoute(rg, name, vnetName, routeName, options), noRefusal);
       return { requestIds: r.requestIds };
     },
 

@@ -160,3 +160,19 @@ describe("the VPN package URL stays secret when Azure fails", () => {
     }
   });
 });
+
+describe("App Service's refusals of gateway-required integration in either casing", () => {
+  // Every public capture of App Service's errors is PascalCase (azure-docs#43302), which the SDK cannot read; the
+  // simulator answers camelCase by default. Either way the user must see App Service's reason.
+  it.each(["camelCase", "PascalCase"] as const)("shows App Service's reason when it answers in %s", async (casing) => {
+    const own = await startAzureHarness({ estate: { ...adapterEstate(), appServiceErrorCasing: casing }, now: () => NOW });
+    try {
+      const error = await failureOf(own.writer.putAppVnetConnection(at.app("app-linux"), at.vnet("vnet-hub")));
+
+      expect(error).toBeInstanceOf(BotError);
+      expect(error.message).toContain("Azure refused this on app rg-web/app-linux: Gateway-required virtual network integration is not supported for Linux apps (app-linux).");
+    } finally {
+      await own.close();
+    }
+  });
+});
