@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildInventory, mergeInventories, scanSubscriptions, type Inventory } from "../../src/core/inventory.ts";
 import { createInventoryKeeper } from "../../src/core/inventory-keeper.ts";
-import { findKeptApp, findKeptPlan, keptInventoryLine, parseKeptInventory, serializeKeptInventory } from "../../src/core/kept-inventory.ts";
+import { createInventoryStore, findKeptApp, findKeptPlan, keptInventoryLine, parseKeptInventory, serializeKeptInventory } from "../../src/core/kept-inventory.ts";
 import { createLocalLocks } from "../../src/core/local-locks.ts";
 import { parseResourceRef } from "../../src/core/resolve.ts";
 import { openSqliteStore, type Stores } from "../../src/store/sqlite-store.ts";
@@ -28,6 +28,27 @@ describe("a kept inventory in the store", () => {
     expect(kept?.at).toEqual(NOW);
     expect(kept?.inventory.integrations[0]?.connection.certificate?.notAfter).toBeInstanceOf(Date);
     expect(kept?.health).toEqual({ [demo.gateway("gw-hub").toLowerCase()]: "Available" });
+  });
+
+  it("parses a row once, and again when another replica writes a new one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vnetbot-kept-"));
+    const stores = openSqliteStore(join(dir, "vnetbot.sqlite"));
+    try {
+      const [here, there] = [createInventoryStore(stores.alerts), createInventoryStore(stores.alerts)];
+      await there.put(PRODUCTION, { inventory, at: NOW, health: {} });
+
+      const first = await here.get(PRODUCTION);
+      const again = await here.get(PRODUCTION);
+      await there.put(PRODUCTION, { inventory: { ...inventory, regionalCount: inventory.regionalCount + 1 }, at: new Date(NOW.getTime() + 60_000), health: {} });
+      const after = await here.get(PRODUCTION);
+
+      expect(again).toBe(first);
+      expect(after).not.toBe(first);
+      expect(after?.inventory.regionalCount).toBe(inventory.regionalCount + 1);
+    } finally {
+      stores.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("ignores a row of another shape, as a newer bot would write", () => {
