@@ -83,7 +83,7 @@ describe("two replicas on one PostgreSQL database", () => {
   });
 });
 
-describe("replicas starting together on a fresh PostgreSQL database", () => {
+describe("replicas on a fresh PostgreSQL database", () => {
   let schema: TestSchema | undefined;
   const opened: Stores[] = [];
   beforeEach(async (context) => {
@@ -96,7 +96,7 @@ describe("replicas starting together on a fresh PostgreSQL database", () => {
     schema = undefined;
   });
 
-  it("all start, and the migration runs once", async () => {
+  it("all start together, and the migration runs once", async () => {
     const url = schema!.url;
 
     opened.push(...(await Promise.all([openPostgresStore(url), openPostgresStore(url), openPostgresStore(url)])));
@@ -104,22 +104,8 @@ describe("replicas starting together on a fresh PostgreSQL database", () => {
     expect(await schema!.query("SELECT version FROM schema_version ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     expect(await opened[2]!.approvals.create(approval("r1"))).toEqual({ created: true });
   });
-});
 
-describe("replicas whose clocks disagree", () => {
-  let schema: TestSchema | undefined;
-  const opened: Stores[] = [];
-  beforeEach(async (context) => {
-    if (POSTGRES_BACKEND.unavailable) context.skip(POSTGRES_BACKEND.unavailable);
-    schema = await createTestSchema();
-  });
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((stores) => stores.close()));
-    await schema?.drop();
-    schema = undefined;
-  });
-
-  it("keep the database's time, so a host two minutes ahead does not take a lease that is still held", async () => {
+  it("keep the database's time when their clocks disagree: a host two minutes ahead does not take a lease still held", async () => {
     const AHEAD_MS = 120_000;
     const skews: number[] = [];
     const here = await openPostgresStore(schema!.url);
