@@ -94,7 +94,6 @@ describe("/vnet migrate APP", () => {
   });
 
   it.each([
-    ["a plan with more gateway VNets than regional integration allows", "migrate platform-hr", "Plan plan-platform would need 5 regional integrations: 1 subnet (vnet-hr/snet-plan-platform) and one for each VNet it reaches through a gateway (vnet-data, vnet-finance, vnet-legacy, vnet-ops); a plan takes at most 2"],
     ["a VNet in another region", "migrate reports-api", "vnet-reports-ne is in northeurope and plan plan-reports in westeurope"],
     ["a classic VNet", "migrate erp-connector", "vnet-classic-erp is a classic VNet"],
   ])("refuses %s, saying what to do", async (_case, text, reason) => {
@@ -103,6 +102,34 @@ describe("/vnet migrate APP", () => {
     expect(answer).toContain(reason);
     expect(slack.azureWrites()).toEqual([]);
     expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
+  });
+});
+
+describe("a plan with more gateway VNets than regional integrations (plan-platform: five)", () => {
+  it("lets one VNet move, saying what that leaves for the others", async () => {
+    const preview = textOf(await slack.requestChange("migrate platform-hr"));
+
+    expect(preview).toContain("After this move plan plan-platform uses 1 of its 2 regional integrations (vnet-hr/snet-plan-platform), and still reaches vnet-data, vnet-finance, vnet-legacy, vnet-ops through a gateway: those cannot each get a subnet of their own.");
+    expect(preview).toContain("Move their apps into a subnet it already uses, with their VNets peered to that subnet's VNet (/vnet peer), or split the plan.");
+  });
+
+  it("moves the apps of another VNet into a subnet the plan already uses, the way such a plan migrates", async () => {
+    expect(textOf(await approved("migrate platform-hr"))).toContain("Done:");
+
+    const preview = textOf(await slack.requestChange("migrate platform-ops vnet-hr/snet-plan-platform"));
+
+    expect(preview).toContain("Change request: Migrate platform-ops to regional integration (vnet-hr/snet-plan-platform)");
+    expect(preview).toContain("uses 1 of its 2 regional integrations (vnet-hr/snet-plan-platform), and still reaches vnet-data, vnet-finance, vnet-legacy through a gateway");
+  });
+
+  it("refuses a third regional subnet for the plan, before approval", async () => {
+    expect(textOf(await approved("migrate platform-hr"))).toContain("Done:");
+    expect(textOf(await approved("migrate platform-ops vnet-ops/snet-plan-platform --new-subnet 10.60.1.0/26"))).toContain("Done:");
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "migrate platform-data vnet-data/snet-plan-platform --new-subnet 10.40.2.0/26"));
+
+    expect(answer).toContain("Plan plan-platform would need 3 regional integrations: 3 subnets (vnet-data/snet-plan-platform, vnet-hr/snet-plan-platform, vnet-ops/snet-plan-platform); a plan takes at most 2");
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toHaveLength(2);
   });
 });
 

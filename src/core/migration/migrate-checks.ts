@@ -26,9 +26,10 @@ export function migrationProblems(facts: MigrationFacts, newPrefix: string | und
       problems.push({ rule: "regional-one-per-app", message: `${moving.app.name} has no gateway-required integration with ${facts.vnetName}.`, fix: "There is nothing to migrate for it: /vnet show says what it uses." });
     }
   }
-  // After this move the plan holds its regional subnets, this one, and a subnet for each other gateway VNet it keeps.
-  const others = facts.planGatewayVnets.filter((name) => name.toLowerCase() !== facts.vnetName.toLowerCase());
-  problems.push(...checkRegionalPerPlan(plan, [...facts.planRegionalSubnets, facts.subnetId.toLowerCase()], others));
+  // After this move the plan holds its regional subnets and this one: Azure's limit. The gateway VNets it keeps are
+  // a warning of the preview (regionalRoomWarning), not a refusal: moving into a subnet the plan already uses is how
+  // a plan with more gateway VNets than regional integrations migrates at all.
+  problems.push(...checkRegionalPerPlan(plan, subnetsAfterMove(facts), []));
   if (subnet) {
     problems.push(...checkSubnet(subnet, plan));
     if (newPrefix && !subnet.addressPrefixes.includes(newPrefix)) {
@@ -40,6 +41,16 @@ export function migrationProblems(facts: MigrationFacts, newPrefix: string | und
     problems.push(...newRangeProblems(facts, newPrefix));
   }
   return problems;
+}
+
+/** The regional subnets the plan uses once this move is done. */
+export function subnetsAfterMove(facts: Pick<MigrationFacts, "planRegionalSubnets" | "subnetId">): string[] {
+  return [...facts.planRegionalSubnets, facts.subnetId.toLowerCase()];
+}
+
+/** The plan's other gateway VNets: the one being left is not among them. */
+export function otherGatewayVnets(facts: Pick<MigrationFacts, "planGatewayVnets" | "vnetName">): string[] {
+  return facts.planGatewayVnets.filter((name) => name.toLowerCase() !== facts.vnetName.toLowerCase());
 }
 
 function newRangeProblems(facts: MigrationFacts, prefix: string): EligibilityProblem[] {

@@ -75,6 +75,19 @@ export function checkRegionalPerPlan(plan: Pick<PlanInfo, "name">, regionalSubne
   ];
 }
 
+/**
+ * What a move leaves for the plan's other gateway VNets, when they cannot each get a subnet of their own after it: a
+ * warning, not a refusal, since moving them into a subnet the plan already uses (a hub, peered with their VNets) is
+ * how such a plan migrates at all (migration.md, "Limits"). Undefined when there is room.
+ */
+export function regionalRoomWarning(plan: Pick<PlanInfo, "name">, subnetsAfter: readonly string[], otherGatewayVnets: readonly string[]): string | undefined {
+  const subnets = new Set(subnetsAfter.map((id) => id.toLowerCase()));
+  if (otherGatewayVnets.length === 0 || subnets.size + otherGatewayVnets.length <= REGIONAL_PER_PLAN) return undefined;
+  const others = [...otherGatewayVnets].sort().join(", ");
+  const used = [...subnets].map(subnetLabel).sort().join(", ");
+  return `After this move plan ${plan.name} uses ${subnets.size} of its ${REGIONAL_PER_PLAN} regional integrations (${used}), and still reaches ${others} through a gateway: those cannot each get a subnet of their own. Move their apps into a subnet it already uses, with their VNets peered to that subnet's VNet (/vnet peer), or split the plan.`;
+}
+
 /** An app holds one integration: one already on regional integration elsewhere is not migrated again. */
 export function checkNotOnOtherSubnet(appName: string, currentSubnetId: string | undefined, targetSubnetId: string): EligibilityProblem[] {
   if (!currentSubnetId || sameId(currentSubnetId, targetSubnetId)) return [];

@@ -6,12 +6,12 @@
 import { BotError, isBotError } from "../../../errors.ts";
 import { gatewayConnectionOf, findPlanConnection, readPlanApps, sameName } from "../../connections.ts";
 import { assertEligible } from "../../eligibility.ts";
-import { canonicalPrefix, migrationProblems } from "../../migration/migrate-checks.ts";
+import { canonicalPrefix, migrationProblems, otherGatewayVnets, subnetsAfterMove } from "../../migration/migrate-checks.ts";
 import { readMigrationFacts, type MigrationFacts } from "../../migration/migrate-facts.ts";
 import { migrationOutage, migrationSections } from "../../migration/migrate-preview.ts";
 import { migrationSteps } from "../../migration/migrate-steps.ts";
 import { needsRouteAll } from "../../migration/network-changes.ts";
-import { subnetLabel } from "../../migration/regional-rules.ts";
+import { regionalRoomWarning, subnetLabel } from "../../migration/regional-rules.ts";
 import { chooseSubnet, newSubnetName } from "../../migration/subnet-choice.ts";
 import { at, resolveSubnetTarget, type SubnetTarget } from "../../migration/subnet-ref.ts";
 import type { AppInfo, PlanInfo } from "../../model.ts";
@@ -48,7 +48,9 @@ export async function prepareMigrate(deps: ChangeDeps, request: MigrateRequest):
   const routes = facts.planConnection?.routes ?? facts.apps.find((a) => a.record)?.record?.routes ?? [];
   const routeAll = request.routeAll;
   assertEligible(migrationProblems(facts, request.newSubnetPrefix), `migrate ${facts.apps.map(({ app }) => app.name).join(", ")} to regional integration with ${subnetLabel(facts.subnetId)}`);
+  const room = regionalRoomWarning(facts.plan, subnetsAfterMove(facts), otherGatewayVnets(facts));
   const warnings = [
+    ...(room ? [room] : []),
     ...(needsRouteAll(routes) && !routeAll ? ["A plan route lies outside RFC 1918: without --route-all the apps no longer reach it (see Plan routes)."] : []),
     ...(facts.targetVnet.addressSpace.some((prefix) => prefix.includes(":")) ? [`${facts.targetVnet.name} has an IPv6 address space; older Azure documentation says regional integration cannot use such a VNet. If Azure refuses, the step says so and nothing else has changed for the app.`] : []),
     ...(deps.kudu ? [] : ["Kudu is not set up for vnetbot: the apps' worker address and known targets are not checked after the move."]),
