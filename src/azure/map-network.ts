@@ -1,4 +1,5 @@
 import type {
+  LocalNetworkGateway,
   NetworkSecurityGroup,
   SecurityRule,
   Subnet,
@@ -7,7 +8,7 @@ import type {
   VirtualNetworkGatewayConnectionListEntity,
   VirtualNetworkPeering,
 } from "@azure/arm-network";
-import type { GatewayConnectionInfo, GatewayInfo, NsgInfo, NsgRule, PeeringInfo, SubnetInfo, VnetInfo } from "../core/model.ts";
+import type { GatewayConnectionInfo, GatewayInfo, LocalNetworkGatewayInfo, NsgInfo, NsgRule, PeeringInfo, SubnetInfo, VnetInfo } from "../core/model.ts";
 import { scopeOf } from "../core/resource-id.ts";
 
 
@@ -120,5 +121,16 @@ export function toGatewayConnection(connection: VirtualNetworkGatewayConnectionL
     name: connection.name ?? "",
     connectionType: connection.connectionType ?? "",
     connectionStatus: connection.connectionStatus ?? "Unknown",
+    localNetworkGatewayId: connection.localNetworkGateway2?.id || undefined,
+  };
+}
+
+/** A local network gateway; an address space ARM leaves out (a BGP-only site) is none. */
+export function toLocalNetworkGateway(gateway: LocalNetworkGateway): LocalNetworkGatewayInfo {
+  return {
+    id: gateway.id ?? "",
+    name: gateway.name ?? "",
+    addressPrefixes: gateway.localNetworkAddressSpace?.addressPrefixes ?? [],
+    bgp: gateway.bgpSettings !== undefined && gateway.bgpSettings !== null,
   };
 }

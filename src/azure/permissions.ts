@@ -34,6 +34,7 @@ export const PERMISSIONS = {
   getVnet: ["Microsoft.Network/virtualNetworks/read"],
   getGateway: ["Microsoft.Network/virtualNetworkGateways/read"],
   getResourceHealth: ["Microsoft.ResourceHealth/availabilityStatuses/read"],
+  getLocalNetworkGateway: ["Microsoft.Network/localNetworkGateways/read"],
   listLocks: ["Microsoft.Authorization/locks/read"],
   getNsg: ["Microsoft.Network/networkSecurityGroups/read"],
   listGatewayConnections: ["Microsoft.Network/virtualNetworkGateways/connections/read"],

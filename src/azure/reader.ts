@@ -5,7 +5,7 @@ import { nameOf, parseResourceId } from "../core/resource-id.ts";
 import { BotError } from "../errors.ts";
 import type { AzureClients } from "./clients.ts";
 import { callAzure } from "./errors.ts";
-import { toGatewayConnection, toGatewayInfo, toNsgInfo, toSubnetInfo, toVnetInfo } from "./map-network.ts";
+import { toGatewayConnection, toGatewayInfo, toLocalNetworkGateway, toNsgInfo, toSubnetInfo, toVnetInfo } from "./map-network.ts";
 import { toAppInfo, toPlanInfo, toVnetConnection } from "./map-web.ts";
 import { fetchLocks } from "./management-locks.ts";
 import { fetchAvailability } from "./resource-health.ts";
@@ -117,6 +117,13 @@ export function createAzureReader(clients: AzureClients, signal?: AbortSignal): 
       const { sub, rg, name } = idParts(gatewayId, "gateway");
       return callAzure("listGatewayConnections", `connections of gateway ${rg}/${name}`, async () =>
         collect((await clients.network(sub)).virtualNetworkGateways.listConnections(rg, name, opts), toGatewayConnection),
+      );
+    },
+
+    getLocalNetworkGateway: (id) => {
+      const { sub, rg, name } = idParts(id, "local network gateway");
+      return callAzure("getLocalNetworkGateway", `local network gateway ${rg}/${name}`, async () =>
+        toLocalNetworkGateway(await (await clients.network(sub)).localNetworkGateways.get(rg, name, opts)),
       );
     },
 

@@ -209,6 +209,18 @@ export interface GatewayConnectionInfo {
   connectionType: string;
   /** "Connected", "Connecting", "NotConnected", "Unknown". */
   connectionStatus: string;
+  /** A site-to-site (IPsec) connection's local network gateway: what the on-premises side announces. */
+  localNetworkGatewayId: string | undefined;
+}
+
+/** The on-premises side of a site-to-site connection. */
+export interface LocalNetworkGatewayInfo {
+  id: string;
+  name: string;
+  /** The prefixes it announces to Azure (its local network address space). */
+  addressPrefixes: string[];
+  /** BGP is on: on-premises may announce more than the address space says. */
+  bgp: boolean;
 }
 
 /** What one Azure write returned, for the audit trail. */

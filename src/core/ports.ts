@@ -5,6 +5,7 @@ import type {
   GatewayConnectionInfo,
   GatewayInfo,
   HealthState,
+  LocalNetworkGatewayInfo,
   ManagementLock,
   NsgInfo,
   PlanInfo,
@@ -48,6 +49,8 @@ export interface AzureReader {
   getNsg(nsgId: string): Promise<NsgInfo>;
   /** Site-to-site and VNet-to-VNet connections of a gateway. */
   listGatewayConnections(gatewayId: string): Promise<GatewayConnectionInfo[]>;
+  /** A site-to-site connection's local network gateway: the on-premises prefixes it announces. */
+  getLocalNetworkGateway(id: string): Promise<LocalNetworkGatewayInfo>;
   /** One subnet, read fresh (…/virtualNetworks/{vnet}/subnets/{subnet}). */
   getSubnet(subnetId: string): Promise<SubnetInfo>;
   /** An app's or slot's regional integration and whether its scale unit supports one. */

@@ -228,13 +228,21 @@ describe("reading gateways", () => {
     expect(await h.reader.getGateway(demo.gateway(name))).toMatchObject(expected);
   });
 
-  it("lists the gateway's site-to-site connections with their status", async () => {
+  it("lists the gateway's site-to-site connections with their status and their local network gateways", async () => {
     const connections = await h.reader.listGatewayConnections(demo.gateway("gw-hub"));
+    const lng = (name: string) => demo.connection(name).replace(/connections\/[^/]+$/, `localNetworkGateways/${name}-lng`);
 
     expect(connections).toEqual([
-      { id: demo.connection("s2s-amsterdam"), name: "s2s-amsterdam", connectionType: "IPsec", connectionStatus: "Connected" },
-      { id: demo.connection("s2s-dublin"), name: "s2s-dublin", connectionType: "IPsec", connectionStatus: "NotConnected" },
+      { id: demo.connection("s2s-amsterdam"), name: "s2s-amsterdam", connectionType: "IPsec", connectionStatus: "Connected", localNetworkGatewayId: lng("s2s-amsterdam") },
+      { id: demo.connection("s2s-dublin"), name: "s2s-dublin", connectionType: "IPsec", connectionStatus: "NotConnected", localNetworkGatewayId: lng("s2s-dublin") },
     ]);
+  });
+
+  it("reads what a local network gateway announces, and whether BGP may announce more", async () => {
+    const [amsterdam, dublin] = await Promise.all((await h.reader.listGatewayConnections(demo.gateway("gw-hub"))).map((c) => h.reader.getLocalNetworkGateway(c.localNetworkGatewayId!)));
+
+    expect(amsterdam).toMatchObject({ name: "s2s-amsterdam-lng", addressPrefixes: ["192.168.0.0/16"], bgp: false });
+    expect(dublin).toMatchObject({ name: "s2s-dublin-lng", addressPrefixes: ["172.20.0.0/16"], bgp: true });
   });
 });
 

@@ -105,6 +105,42 @@ describe("/vnet migrate APP", () => {
   });
 });
 
+describe("where a plan route to on-premises leads after the move (plan-orders' onprem-datacenter, 192.168.0.0/16)", () => {
+  const MIGRATE = "migrate orders-api/staging vnet-hub/snet-staging --new-subnet 10.10.8.0/26";
+  const ROUTE = "`onprem-datacenter` (192.168.0.0/16, STATIC)";
+  const amsterdam = () => slack.sim.state.gatewayConnections.named("s2s-amsterdam");
+
+  it("is reached through the VNet's connected site-to-site connection whose local network announces it", async () => {
+    const preview = textOf(await slack.requestChange(MIGRATE));
+
+    expect(preview).toContain(`:white_check_mark: ${ROUTE}: reached through vnet-hub's site-to-site connection s2s-amsterdam, whose local network announces it.`);
+  });
+
+  it("is a warning when the connection that announces it is down", async () => {
+    amsterdam().connectionStatus = "NotConnected";
+
+    const preview = textOf(await slack.requestChange(MIGRATE));
+
+    expect(preview).toContain(`:warning: ${ROUTE}: announced by vnet-hub's site-to-site connection s2s-amsterdam, which is NotConnected now.`);
+  });
+
+  it("is a warning when no connection announces it, naming those that may over BGP", async () => {
+    amsterdam().localNetwork = { addressPrefixes: ["10.99.0.0/16"], bgp: false };
+
+    const preview = textOf(await slack.requestChange(MIGRATE));
+
+    expect(preview).toContain(`:warning: ${ROUTE}: not in the VNet or its peers, and no site-to-site connection of vnet-hub announces it, though s2s-dublin may over BGP (not read): reached only through a route table on the subnet, or not at all.`);
+  });
+
+  it("says the connections could not be read rather than that none announces it", async () => {
+    slack.sim.faults.add({ method: "GET", path: /\/localNetworkGateways\//, status: 403, code: "AuthorizationFailed" });
+
+    const preview = textOf(await slack.requestChange(MIGRATE));
+
+    expect(preview).toMatch(/:warning: `onprem-datacenter` \(192\.168\.0\.0\/16, STATIC\): not in the VNet or its peers, and its site-to-site connections could not be read \(.*Microsoft\.Network\/localNetworkGateways\/read.*\)/);
+  });
+});
+
 describe("a plan with more gateway VNets than regional integrations (plan-platform: five)", () => {
   it("lets one VNet move, saying what that leaves for the others", async () => {
     const preview = textOf(await slack.requestChange("migrate platform-hr"));

@@ -6,6 +6,8 @@ import type { AppInfo, GatewayInfo, NsgInfo, PlanInfo, RegionalIntegrationInfo, 
 import type { AzureReader } from "../ports.ts";
 import { isClassicVnetId, sameId } from "../resource-id.ts";
 import type { KnownTarget, MigrationRecord, MigrationRecords } from "./migration-records.ts";
+import { needsSiteToSite } from "./network-changes.ts";
+import { readSiteToSite, type SiteToSite } from "./site-to-site.ts";
 
 /** One app (or slot) the migration moves, as it is now. */
 export interface MovingApp {
@@ -39,6 +41,8 @@ export interface MigrationFacts {
   /** The subnets the plan's apps use for regional integration now, and the plan's gateway-required VNets. */
   planRegionalSubnets: string[];
   planGatewayVnets: string[];
+  /** The target VNet's connections to on-premises, read when a plan route can only be reached through them. */
+  siteToSite: SiteToSite | undefined;
 }
 
 /** What a migrate request names. */
@@ -67,6 +71,8 @@ export async function readMigrationFacts(reader: AzureReader, records: Migration
   const nsg = subnet?.nsgId ? await reader.getNsg(subnet.nsgId) : undefined;
   const gatewayConnections = planConnections.filter((c) => !c.isRegional);
   const planConnection = gatewayConnections.find((c) => sameName(c.name, request.vnetName));
+  const routes = planConnection?.routes ?? apps.find((a) => a.record)?.record?.routes ?? [];
+  const siteToSite = needsSiteToSite(routes, targetVnet) ? await readSiteToSite(reader, targetVnet) : undefined;
   return {
     plan,
     vnetId: request.vnetId,
@@ -81,6 +87,7 @@ export async function readMigrationFacts(reader: AzureReader, records: Migration
     nsg,
     planRegionalSubnets: [...new Set(planApps.flatMap((app) => (app.regionalSubnetId ? [app.regionalSubnetId.toLowerCase()] : [])))],
     planGatewayVnets: gatewayConnections.map((c) => c.name),
+    siteToSite,
   };
 }
 

@@ -28,7 +28,7 @@ export function migrationSections(facts: MigrationFacts, options: { newPrefix: s
         `Allow ${subnetPrefix} wherever firewalls, NSGs, on-premises ACLs or VPN routes allow ${pool ?? "the pool"} — before approving.`,
       ],
     },
-    { heading: "Plan routes", lines: routeLines(routeFates(facts.planConnection?.routes ?? facts.apps.find((a) => a.record)?.record?.routes ?? [], facts.targetVnet, options.routeAll), options.routeAll) },
+    { heading: "Plan routes", lines: routeLines(routeFates(facts.planConnection?.routes ?? facts.apps.find((a) => a.record)?.record?.routes ?? [], facts.targetVnet, options.routeAll, facts.siteToSite), options.routeAll, facts) },
     { heading: `Subnet ${subnetName}`, lines: subnetLines(facts, options.newPrefix) },
     { heading: "DNS", lines: dnsLines(facts) },
   ];
@@ -42,14 +42,14 @@ export function migrationSections(facts: MigrationFacts, options: { newPrefix: s
   return sections;
 }
 
-function routeLines(outcomes: readonly RouteOutcome[], routeAll: boolean): string[] {
+function routeLines(outcomes: readonly RouteOutcome[], routeAll: boolean, facts: Pick<MigrationFacts, "targetVnet" | "siteToSite">): string[] {
   const base = routeAll
     ? "Route-all will be on: all outbound traffic enters the VNet, and the VNet's routing decides where it goes."
     : "Without route-all only private (RFC 1918) traffic enters the VNet; plan routes no longer apply.";
   if (outcomes.length === 0) return [`The plan has no routes into this VNet. ${base}`];
   return [
     base,
-    ...outcomes.map(({ route, fate }) => {
+    ...outcomes.map(({ route, fate, via, bgp }) => {
       const what = `\`${route.name}\` (${describeRoute(route)})`;
       switch (fate) {
         case "covered":
@@ -58,8 +58,19 @@ function routeLines(outcomes: readonly RouteOutcome[], routeAll: boolean): strin
           return `:white_check_mark: ${what}: outside RFC 1918, reached through route-all if the VNet routes it on.`;
         case "lost":
           return `:x: ${what}: outside RFC 1918, no longer reached. Add --route-all to keep it.`;
-        case "vnet-routing":
-          return `:warning: ${what}: not in the VNet or its peers; reached only if the VNet routes it on (its gateway's site-to-site connections, or a route table on the subnet).`;
+        case "site-to-site":
+          return via!.status === "Connected"
+            ? `:white_check_mark: ${what}: reached through ${facts.targetVnet.name}'s site-to-site connection ${via!.connection}, whose local network announces it.`
+            : `:warning: ${what}: announced by ${facts.targetVnet.name}'s site-to-site connection ${via!.connection}, which is ${via!.status} now.`;
+        case "vnet-routing": {
+          const unread = facts.siteToSite?.unreadable;
+          const why = unread
+            ? `its site-to-site connections could not be read (${unread})`
+            : bgp
+              ? `no site-to-site connection of ${facts.targetVnet.name} announces it, though ${bgp.map((s) => s.connection).join(", ")} may over BGP (not read)`
+              : `no site-to-site connection of ${facts.targetVnet.name} announces it`;
+          return `:warning: ${what}: not in the VNet or its peers, and ${why}: reached only through a route table on the subnet, or not at all.`;
+        }
       }
     }),
   ];

@@ -9,15 +9,20 @@ import { formatRange, isPrivateRange, parseAddressRange, rangesOverlap, readRout
 import { matchesPort } from "../diagnose/nsg-evaluation.ts";
 import type { NsgInfo, NsgRule, PlanRoute, VnetInfo } from "../model.ts";
 import type { KnownTarget } from "./migration-records.ts";
+import type { Site, SiteToSite } from "./site-to-site.ts";
 
 /** Where a plan route's traffic goes after the move. */
-export type RouteFate = "covered" | "route-all" | "vnet-routing" | "lost";
+export type RouteFate = "covered" | "route-all" | "site-to-site" | "vnet-routing" | "lost";
 
 /** One plan route and what becomes of it. */
 export interface RouteOutcome {
   route: PlanRoute;
   range: string;
   fate: RouteFate;
+  /** "site-to-site": the connection whose local network announces the range. */
+  via?: Site;
+  /** "vnet-routing": connections that may announce it over BGP, which the bot does not read. */
+  bgp?: Site[];
 }
 
 /**
@@ -26,16 +31,36 @@ export interface RouteOutcome {
  * VNet and its peers (on-premises through the old gateway), reached only if the VNet itself routes it on
  * ("vnet-routing": its gateway's site-to-site connections or a route table).
  */
-export function routeFates(routes: readonly PlanRoute[], vnet: Pick<VnetInfo, "addressSpace" | "peerings">, routeAll: boolean): RouteOutcome[] {
-  const spaces = [...vnet.addressSpace, ...vnet.peerings.flatMap((peering) => peering.remoteAddressSpace)].flatMap(tryRange);
-  return routes.map((route) => {
+export function routeFates(routes: readonly PlanRoute[], vnet: Pick<VnetInfo, "addressSpace" | "peerings">, routeAll: boolean, siteToSite?: SiteToSite): RouteOutcome[] {
+  const spaces = vnetSpaces(vnet);
+  const sites = siteToSite?.sites ?? [];
+  return routes.map((route): RouteOutcome => {
     const range = readRoute(route);
     if (!range) return { route, range: route.startAddress, fate: "vnet-routing" };
     const inVnet = spaces.some((space) => space.start <= range.start && range.end <= space.end);
     const isPrivate = isPrivateRange(range);
-    const fate: RouteFate = !isPrivate ? (routeAll ? "route-all" : "lost") : inVnet ? "covered" : "vnet-routing";
-    return { route, range: formatRange(range), fate };
+    if (!isPrivate) return { route, range: formatRange(range), fate: routeAll ? "route-all" : "lost" };
+    if (inVnet) return { route, range: formatRange(range), fate: "covered" };
+    // A connected site first: of two announcing the range, the one that carries traffic now says most.
+    const announcing = sites.filter((site) => site.prefixes.flatMap(tryRange).some((p) => p.start <= range.start && range.end <= p.end));
+    const via = announcing.find((site) => site.status === "Connected") ?? announcing[0];
+    if (via) return { route, range: formatRange(range), fate: "site-to-site", via };
+    const bgp = sites.filter((site) => site.bgp);
+    return { route, range: formatRange(range), fate: "vnet-routing", ...(bgp.length > 0 ? { bgp } : {}) };
   });
+}
+
+/** Whether a route can only be reached through what the VNet routes on, so that its site-to-site connections matter. */
+export function needsSiteToSite(routes: readonly PlanRoute[], vnet: Pick<VnetInfo, "addressSpace" | "peerings">): boolean {
+  const spaces = vnetSpaces(vnet);
+  return routes.some((route) => {
+    const range = readRoute(route);
+    return range !== undefined && isPrivateRange(range) && !spaces.some((space) => space.start <= range.start && range.end <= space.end);
+  });
+}
+
+function vnetSpaces(vnet: Pick<VnetInfo, "addressSpace" | "peerings">): AddressRange[] {
+  return [...vnet.addressSpace, ...vnet.peerings.flatMap((peering) => peering.remoteAddressSpace)].flatMap(tryRange);
 }
 
 /** True when some plan route needs route-all to be reached after the move. */

@@ -146,6 +146,11 @@ const s2sSeed = z.strictObject({
   connectionType: z.enum(["IPsec", "Vnet2Vnet", "ExpressRoute", "VPNClient"]).default("IPsec"),
   connectionStatus: z.enum(["Connected", "Connecting", "NotConnected", "Unknown"]).default("Connected"),
   health: healthState.optional(),
+  /**
+   * An IPsec connection's local network gateway (named "<connection>-lng", in the connection's group): the on-premises
+   * prefixes it announces to Azure, and whether BGP announces more. Default: no prefixes, no BGP.
+   */
+  localNetwork: z.strictObject({ addressPrefixes: z.array(z.string().min(1)).default([]), bgp: z.boolean().default(false) }).optional(),
 });
 
 const resourceGroupSeed = z.strictObject({

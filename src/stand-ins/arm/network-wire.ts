@@ -163,6 +163,32 @@ export function nsgWire(state: SimulatorState, nsg: SimNsg): unknown {
 }
 
 /** A site-to-site connection (GET connections/{name} and the gateway's connection list). */
+/** The id of an IPsec connection's local network gateway: "<connection>-lng" beside the connection. */
+export function localNetworkGatewayIdOf(connection: SimGatewayConnection): string {
+  return connection.id.replace(/connections\/[^/]+$/i, `localNetworkGateways/${connection.name}-lng`);
+}
+
+/**
+ * A local network gateway as GET …/localNetworkGateways/{name} answers (arm-network's LocalNetworkGateway): the
+ * on-premises address space, the device's address, and BGP settings when BGP is on.
+ */
+export function localNetworkGatewayWire(connection: SimGatewayConnection): unknown {
+  const id = localNetworkGatewayIdOf(connection);
+  return {
+    name: id.split("/").pop(),
+    id,
+    etag: etag(id),
+    type: "Microsoft.Network/localNetworkGateways",
+    location: connection.location,
+    properties: {
+      localNetworkAddressSpace: { addressPrefixes: connection.localNetwork.addressPrefixes },
+      gatewayIpAddress: "203.0.113.10",
+      ...(connection.localNetwork.bgp ? { bgpSettings: { asn: 65010, bgpPeeringAddress: "10.255.0.1", peerWeight: 0 } } : {}),
+      provisioningState: "Succeeded",
+    },
+  };
+}
+
 export function gatewayConnectionWire(connection: SimGatewayConnection): unknown {
   return {
     name: connection.name,
@@ -176,7 +202,7 @@ export function gatewayConnectionWire(connection: SimGatewayConnection): unknown
       // ARM embeds the gateways as resources; the SDK deserializes their (empty) properties.
       virtualNetworkGateway1: { id: connection.gatewayId, properties: {} },
       ...(connection.connectionType === "IPsec"
-        ? { localNetworkGateway2: { id: connection.id.replace(/connections\/[^/]+$/i, `localNetworkGateways/${connection.name}-lng`), properties: {} } }
+        ? { localNetworkGateway2: { id: localNetworkGatewayIdOf(connection), properties: {} } }
         : {}),
       provisioningState: "Succeeded",
       ingressBytesTransferred: 0,

@@ -157,6 +157,8 @@ export interface SimGatewayConnection extends SimResource {
   gatewayId: string;
   connectionType: string;
   connectionStatus: string;
+  /** An IPsec connection's local network gateway: what on-premises announces. */
+  localNetwork: { addressPrefixes: string[]; bgp: boolean };
 }
 
 /** What Kudu commands can reach. */

@@ -199,6 +199,8 @@ export const migrate = defineChangeKind<MigrateRequest>({
   operations: [
     "listApps", "listPlans", "listSlots", "listVnets", "getApp", "getPlan", "getVnet", "getGateway", "getNsg", "getSubnet",
     "listPlanApps", "listPlanVnetConnections", "listAppVnetConnections", "getRegionalIntegration", "getRouteAll",
+    // Where a plan route leads after the move: the target VNet's site-to-site connections (site-to-site.ts).
+    "listGatewayConnections", "getLocalNetworkGateway",
     "delegateSubnet", "deleteAppVnetConnection", "putRegionalIntegration", "setRouteAll",
     // The plan's certificate leaves the gateway when no plan uses it any more (root-certificates.ts).
     "removeGatewayRootCertificate",

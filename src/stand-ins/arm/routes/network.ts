@@ -1,7 +1,7 @@
 /** Microsoft.Network routes: VNets, subnets, peerings, gateways (with LROs), connections, NSGs, operations. */
 import { notFound, ok, page, propertiesOf, route, SimError, type Reply, type Route, type RouteContext } from "../http.ts";
 import { packageUriFor } from "../integration.ts";
-import { gatewayConnectionWire, gatewayWire, nsgWire, peeringWire, vnetWire } from "../network-wire.ts";
+import { gatewayConnectionWire, gatewayWire, localNetworkGatewayIdOf, localNetworkGatewayWire, nsgWire, peeringWire, vnetWire } from "../network-wire.ts";
 import { routeTableWire } from "../subnet-wire.ts";
 import { gatewayOf, lroStart, networkIdOf, vnetOf } from "./lookup.ts";
 import { putGateway } from "./network-gateway-put.ts";
@@ -91,6 +91,12 @@ export const networkRoutes: Route[] = [
     return page(ctx, ctx.state.gatewayConnections.values().filter((c) => c.gatewayId.toLowerCase() === gateway.id.toLowerCase()).map(gatewayConnectionWire));
   }),
   route("GET", `${RG}/connections`, (ctx) => page(ctx, ctx.state.gatewayConnections.values().filter((c) => inScope(ctx, c)).map(gatewayConnectionWire))),
+  route("GET", `${RG}/localNetworkGateways/{name}`, (ctx) => {
+    const id = networkIdOf(ctx, "localNetworkGateways", "name").toLowerCase();
+    const connection = ctx.state.gatewayConnections.values().find((c) => c.connectionType === "IPsec" && localNetworkGatewayIdOf(c).toLowerCase() === id);
+    if (!connection) throw notFound("Microsoft.Network/localNetworkGateways", ctx.params["name"]!, ctx.params["rg"]);
+    return ok(localNetworkGatewayWire(connection));
+  }),
   route("GET", `${RG}/connections/{name}`, (ctx) => {
     const connection = ctx.state.gatewayConnections.get(networkIdOf(ctx, "connections", "name"));
     if (!connection) throw notFound("Microsoft.Network/connections", ctx.params["name"]!, ctx.params["rg"]);

@@ -1,0 +1,42 @@
+/**
+ * What the integration subnet's VNet routes on to on-premises: its gateways' site-to-site connections and the
+ * prefixes their local network gateways announce. After the move a plan route to a private range outside the VNet
+ * and its peers is reached only this way (or through a route table on the subnet), where before the old gateway's
+ * point-to-site tunnel carried it (azure-docs articles/app-service/overview-vnet-integration.md, "Routes"). Read only
+ * when some route needs it: one connection list per gateway and one read per local network gateway.
+ */
+import { isBotError } from "../../errors.ts";
+import type { VnetInfo } from "../model.ts";
+import type { AzureReader } from "../ports.ts";
+
+/** One connection to on-premises: an IPsec connection's announced prefixes, or an ExpressRoute circuit's (BGP). */
+export interface Site {
+  connection: string;
+  status: string;
+  prefixes: string[];
+  /** On-premises may announce more over BGP than the prefixes say (a BGP site, or ExpressRoute). */
+  bgp: boolean;
+}
+
+export interface SiteToSite {
+  sites: Site[];
+  /** Why the connections could not be read, when they could not. */
+  unreadable: string | undefined;
+}
+
+export async function readSiteToSite(reader: Pick<AzureReader, "listGatewayConnections" | "getLocalNetworkGateway">, vnet: Pick<VnetInfo, "gatewayIds">): Promise<SiteToSite> {
+  try {
+    const connections = (await Promise.all(vnet.gatewayIds.map((id) => reader.listGatewayConnections(id)))).flat();
+    const sites = await Promise.all(
+      connections.flatMap((c): Array<Promise<Site>> => {
+        if (c.connectionType === "ExpressRoute") return [Promise.resolve({ connection: c.name, status: c.connectionStatus, prefixes: [], bgp: true })];
+        if (c.connectionType !== "IPsec" || !c.localNetworkGatewayId) return [];
+        return [reader.getLocalNetworkGateway(c.localNetworkGatewayId).then((lng) => ({ connection: c.name, status: c.connectionStatus, prefixes: lng.addressPrefixes, bgp: lng.bgp }))];
+      }),
+    );
+    return { sites, unreadable: undefined };
+  } catch (error) {
+    if (isBotError(error)) return { sites: [], unreadable: error.message };
+    throw error;
+  }
+}
