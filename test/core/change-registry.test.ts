@@ -74,6 +74,37 @@ describe("the change-kind registry", () => {
     expect([...calls].filter((name) => !(kind.operations as readonly string[]).includes(name))).toEqual([]);
   });
 
+  it.each(Object.entries(RUNS))("%s declares to the lock check every resource its steps write or delete", async (kindName, text) => {
+    const kind = CHANGE_KINDS.find((k) => k.kind === kindName)!;
+    if (BEFORE[kindName]) expect((await run(BEFORE[kindName])).ok).toBe(true);
+    const writes: Array<{ method: string; id: string }> = [];
+    const writer = new Proxy(started.deps.writer, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (typeof value !== "function") return value;
+        // Every writer method takes the resource it writes under first.
+        return (...args: unknown[]) => {
+          writes.push({ method: String(name), id: String(args[0]) });
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const { args } = parseCommand(commands, text);
+    const request = (await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions, migrations: started.deps.migrations }, args)) as ChangeRequest;
+    const prepared = await prepareChange({ ...started.deps, writer }, request);
+
+    const outcome = await runSteps(prepared);
+
+    const under = (scope: string, id: string) => id.toLowerCase() === scope.toLowerCase() || id.toLowerCase().startsWith(`${scope.toLowerCase()}/`);
+    const undeclared = writes.filter(({ method, id }) => {
+      const operation = method.startsWith("delete") ? "delete" : "write";
+      return !prepared.touches.some((touch) => touch.operation === operation && under(touch.id, id));
+    });
+    expect(outcome.error?.message).toBeUndefined();
+    expect(writes.length).toBeGreaterThan(0);
+    expect(undeclared).toEqual([]);
+  });
+
   it.each(Object.entries(RUNS))("%s says how to ask for it again in words the parser takes back", async (kindName, text) => {
     const kind = CHANGE_KINDS.find((k) => k.kind === kindName)!;
     if (BEFORE[kindName]) expect((await run(BEFORE[kindName])).ok).toBe(true);
