@@ -158,6 +158,14 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
     expect(preview).toContain("uses 1 of its 2 regional integrations (vnet-hr/snet-plan-platform), and still reaches vnet-data, vnet-finance, vnet-legacy through a gateway");
   });
 
+  it("has /vnet migration name the subnet the plan already uses as the way for its other VNets", async () => {
+    expect(textOf(await approved("migrate platform-hr"))).toContain("Done:");
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "migration --fresh --plan plan-platform"));
+
+    expect(answer).toContain("Move the other VNets' apps into a subnet the plan already uses (vnet-hr/snet-plan-platform), their VNets peered with its VNet (/vnet peer, then /vnet migrate plan-platform VNET vnet-hr/snet-plan-platform)");
+  });
+
   it("refuses a third regional subnet for the plan, before approval", async () => {
     expect(textOf(await approved("migrate platform-hr"))).toContain("Done:");
     expect(textOf(await approved("migrate platform-ops vnet-ops/snet-plan-platform --new-subnet 10.60.1.0/26"))).toContain("Done:");

@@ -70,7 +70,10 @@ export function checkRegionalPerPlan(plan: Pick<PlanInfo, "name">, regionalSubne
     {
       rule: "regional-per-plan",
       message: `Plan ${plan.name} would need ${total} regional integrations: ${parts.join(" and ")}; a plan takes at most ${REGIONAL_PER_PLAN}, so its VNets cannot move one to one.`,
-      fix: "Peer the VNets with one hub VNet and migrate every app into a subnet of the hub, or split the plan so that each has at most two VNets.",
+      fix:
+        subnets.size > 0
+          ? `Move the other VNets' apps into a subnet the plan already uses (${[...subnets].map(subnetLabel).sort().join(", ")}), their VNets peered with its VNet (/vnet peer, then /vnet migrate ${plan.name} VNET ${subnetLabel([...subnets].sort()[0]!)}), or split the plan so that each has at most two VNets.`
+          : "Peer the VNets with one hub VNet and migrate every app into a subnet of the hub, or split the plan so that each has at most two VNets.",
     },
   ];
 }
