@@ -122,6 +122,7 @@ export function toGatewayConnection(connection: VirtualNetworkGatewayConnectionL
     connectionType: connection.connectionType ?? "",
     connectionStatus: connection.connectionStatus ?? "Unknown",
     localNetworkGatewayId: connection.localNetworkGateway2?.id || undefined,
+    enableBgp: connection.enableBgp === true,
   };
 }
 

@@ -211,6 +211,8 @@ export interface GatewayConnectionInfo {
   connectionStatus: string;
   /** A site-to-site (IPsec) connection's local network gateway: what the on-premises side announces. */
   localNetworkGatewayId: string | undefined;
+  /** BGP runs over this connection (its local network gateway's BGP settings alone do not turn it on). */
+  enableBgp: boolean;
 }
 
 /** The on-premises side of a site-to-site connection. */

@@ -233,8 +233,8 @@ describe("reading gateways", () => {
     const lng = (name: string) => demo.connection(name).replace(/connections\/[^/]+$/, `localNetworkGateways/${name}-lng`);
 
     expect(connections).toEqual([
-      { id: demo.connection("s2s-amsterdam"), name: "s2s-amsterdam", connectionType: "IPsec", connectionStatus: "Connected", localNetworkGatewayId: lng("s2s-amsterdam") },
-      { id: demo.connection("s2s-dublin"), name: "s2s-dublin", connectionType: "IPsec", connectionStatus: "NotConnected", localNetworkGatewayId: lng("s2s-dublin") },
+      { id: demo.connection("s2s-amsterdam"), name: "s2s-amsterdam", connectionType: "IPsec", connectionStatus: "Connected", localNetworkGatewayId: lng("s2s-amsterdam"), enableBgp: false },
+      { id: demo.connection("s2s-dublin"), name: "s2s-dublin", connectionType: "IPsec", connectionStatus: "NotConnected", localNetworkGatewayId: lng("s2s-dublin"), enableBgp: true },
     ]);
   });
 

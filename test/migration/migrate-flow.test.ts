@@ -132,6 +132,15 @@ describe("where a plan route to on-premises leads after the move (plan-orders' o
     expect(preview).toContain(`:warning: ${ROUTE}: not in the VNet or its peers, and no site-to-site connection of vnet-hub announces it, though s2s-dublin may over BGP (not read): reached only through a route table on the subnet, or not at all.`);
   });
 
+  it("names no BGP connection where BGP is set up on the local network gateway but not on the connection", async () => {
+    amsterdam().localNetwork = { addressPrefixes: ["10.99.0.0/16"], bgp: false };
+    slack.sim.state.gatewayConnections.named("s2s-dublin").enableBgp = false;
+
+    const preview = textOf(await slack.requestChange(MIGRATE));
+
+    expect(preview).toContain(`:warning: ${ROUTE}: not in the VNet or its peers, and no site-to-site connection of vnet-hub announces it: reached only through a route table on the subnet, or not at all.`);
+  });
+
   it("says the connections could not be read rather than that none announces it", async () => {
     slack.sim.faults.add({ method: "GET", path: /\/localNetworkGateways\//, status: 403, code: "AuthorizationFailed" });
 

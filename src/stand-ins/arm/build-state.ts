@@ -151,7 +151,7 @@ export async function buildState(seed: EstateSeed, now: Date): Promise<Simulator
       for (const c of rg.connections) {
         const id = idOf("connections", c.name);
         const gatewayId = resolve(sub.id, "virtualNetworkGateways", c.gateway, `connection ${c.name}`);
-        state.gatewayConnections.set({ ...base, id, name: c.name, location: c.location ?? rg.location, gatewayId, connectionType: c.connectionType, connectionStatus: c.connectionStatus, localNetwork: c.localNetwork ?? { addressPrefixes: [], bgp: false } });
+        state.gatewayConnections.set({ ...base, id, name: c.name, location: c.location ?? rg.location, gatewayId, connectionType: c.connectionType, connectionStatus: c.connectionStatus, localNetwork: c.localNetwork ?? { addressPrefixes: [], bgp: false }, enableBgp: c.enableBgp ?? c.localNetwork?.bgp ?? false });
         if (c.health) state.setHealth(id, c.health);
       }
     }

@@ -151,6 +151,8 @@ const s2sSeed = z.strictObject({
    * prefixes it announces to Azure, and whether BGP announces more. Default: no prefixes, no BGP.
    */
   localNetwork: z.strictObject({ addressPrefixes: z.array(z.string().min(1)).default([]), bgp: z.boolean().default(false) }).optional(),
+  /** BGP on the connection itself (default: as its local network gateway); BGP runs only with both. */
+  enableBgp: z.boolean().optional(),
 });
 
 const resourceGroupSeed = z.strictObject({

@@ -199,6 +199,7 @@ export function gatewayConnectionWire(connection: SimGatewayConnection): unknown
     properties: {
       connectionType: connection.connectionType,
       connectionStatus: connection.connectionStatus,
+      enableBgp: connection.enableBgp,
       // ARM embeds the gateways as resources; the SDK deserializes their (empty) properties.
       virtualNetworkGateway1: { id: connection.gatewayId, properties: {} },
       ...(connection.connectionType === "IPsec"

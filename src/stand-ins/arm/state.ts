@@ -157,8 +157,10 @@ export interface SimGatewayConnection extends SimResource {
   gatewayId: string;
   connectionType: string;
   connectionStatus: string;
-  /** An IPsec connection's local network gateway: what on-premises announces. */
+  /** An IPsec connection's local network gateway: what on-premises announces, and whether it has BGP settings. */
   localNetwork: { addressPrefixes: string[]; bgp: boolean };
+  /** BGP on the connection (it runs only when the local network gateway has BGP settings too). */
+  enableBgp: boolean;
 }
 
 /** What Kudu commands can reach. */
