@@ -31,7 +31,8 @@ export async function readSiteToSite(reader: Pick<AzureReader, "listGatewayConne
       connections.flatMap((c): Array<Promise<Site>> => {
         if (c.connectionType === "ExpressRoute") return [Promise.resolve({ connection: c.name, status: c.connectionStatus, prefixes: [], bgp: true })];
         if (c.connectionType !== "IPsec" || !c.localNetworkGatewayId) return [];
-        // BGP needs both: the local network gateway's BGP settings and the connection's enableBgp.
+        // BGP needs both: the local network gateway's BGP settings say how to peer, the connection's enableBgp turns it
+        // on (Az.Network's New-AzVirtualNetworkGatewayConnection -EnableBgp).
         return [reader.getLocalNetworkGateway(c.localNetworkGatewayId).then((lng) => ({ connection: c.name, status: c.connectionStatus, prefixes: lng.addressPrefixes, bgp: lng.bgp && c.enableBgp }))];
       }),
     );
