@@ -45,6 +45,12 @@ export interface Inventory {
   /** Plans whose VNet connections were read. */
   plansScanned: number;
   failures: InventoryFailure[];
+  /**
+   * "group/name" (lower-case) of the apps and plans the scan listed that hold no gateway-required integration, so that
+   * an answer from the kept inventory can tell a name it holds from one that another app or plan shares. Absent in
+   * inventories kept by an older bot.
+   */
+  others?: { apps: string[]; plans: string[] };
 }
 
 /** Options of a scan. */
@@ -111,6 +117,11 @@ export async function scanSubscriptions(reader: AzureReader, subscriptions: read
   return new Map(unique.map((subscriptionId, i) => [subscriptionId, parts[i]!]));
 }
 
+/** "group/name", lower-case: how Inventory.others names an app or plan. */
+export function groupAndName(resource: { resourceGroup: string; name: string }): string {
+  return `${resource.resourceGroup}/${resource.name}`.toLowerCase();
+}
+
 /** One inventory of several: integrations in the scan's order, counts added up, each failure once. */
 export function mergeInventories(parts: readonly Inventory[]): Inventory {
   const failures = new Map(parts.flatMap((part) => part.failures).map((f) => [`${f.scope.toLowerCase()}|${f.message}`, f]));
@@ -119,6 +130,7 @@ export function mergeInventories(parts: readonly Inventory[]): Inventory {
     regionalCount: parts.reduce((sum, part) => sum + part.regionalCount, 0),
     plansScanned: parts.reduce((sum, part) => sum + part.plansScanned, 0),
     failures: [...failures.values()],
+    others: { apps: parts.flatMap((part) => part.others?.apps ?? []), plans: parts.flatMap((part) => part.others?.plans ?? []) },
   };
 }
 
@@ -207,7 +219,13 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
   );
   integrations.sort((a, b) => key(a).localeCompare(key(b)));
   const regionalCount = listed.apps.filter((app) => app.regionalSubnetId !== undefined).length;
-  return { integrations, regionalCount, plansScanned, failures: [...failures.values()] };
+  const integratedApps = new Set(integrations.flatMap((integration) => integration.apps.map((app) => app.id.toLowerCase())));
+  const integratedPlans = new Set(integrations.map((integration) => integration.plan.id.toLowerCase()));
+  const others = {
+    apps: listed.apps.filter((app) => !integratedApps.has(app.id.toLowerCase())).map(groupAndName),
+    plans: listed.plans.filter((plan) => !integratedPlans.has(plan.id.toLowerCase())).map(groupAndName),
+  };
+  return { integrations, regionalCount, plansScanned, failures: [...failures.values()], others };
 }
 
 // A BotError when every failure was one (its hint kept); otherwise the first internal error, to be logged with a ref.

@@ -105,12 +105,25 @@ export function findKeptApp(inventory: Inventory, ref: ResourceRef): { app: AppI
     return same(app.name, ref.name);
   };
   const found = new Map(inventory.integrations.flatMap((integration) => integration.apps.filter(named).map((app) => [app.id.toLowerCase(), { app, integration }] as const)));
-  return found.size === 1 ? [...found.values()][0] : undefined;
+  return found.size === 1 && !sharedWithOthers(inventory.others?.apps, ref) ? [...found.values()][0] : undefined;
+}
+
+/**
+ * Whether an app or plan the kept inventory does not hold answers to the same name: then the answer is not the kept
+ * one's to give (a live read says the name is ambiguous). Only names that can mean more than one resource: a bare
+ * name, or "a/b" (app b of group a, or slot b of app a).
+ */
+function sharedWithOthers(others: readonly string[] | undefined, ref: ResourceRef): boolean {
+  if (!others || ref.id !== undefined || ref.slot !== undefined) return false;
+  const name = ref.name.toLowerCase();
+  if (ref.resourceGroup === undefined) return others.some((entry) => entry.slice(entry.indexOf("/") + 1) === name);
+  const pair = `${ref.resourceGroup}/${ref.name}`.toLowerCase();
+  return others.some((entry) => entry === pair || entry.slice(entry.indexOf("/") + 1) === pair);
 }
 
 /** The one plan with integrations in a kept inventory that a reference names, with them; undefined for none or several. */
 export function findKeptPlan(inventory: Inventory, ref: ResourceRef): { plan: PlanInfo; integrations: Integration[] } | undefined {
   const integrations = inventory.integrations.filter((integration) => isReferredTo(integration.plan, ref));
   const plans = new Set(integrations.map((integration) => integration.plan.id.toLowerCase()));
-  return plans.size === 1 ? { plan: integrations[0]!.plan, integrations } : undefined;
+  return plans.size === 1 && !sharedWithOthers(inventory.others?.plans, ref) ? { plan: integrations[0]!.plan, integrations } : undefined;
 }

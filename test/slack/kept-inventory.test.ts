@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { NOW } from "../support/demo-estate.ts";
+import { loadEstate, parseEstate } from "../../src/stand-ins/arm/index.ts";
+import { startAzureHarness } from "../support/azure-harness.ts";
+import { NOW, SHARED } from "../support/demo-estate.ts";
 import { PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
 // The kept inventory lives in the bot's store: each test starts with an empty one.
@@ -105,5 +107,40 @@ describe("the --fresh switch", () => {
     expect(armRequests).toBeGreaterThan(0);
     expect(reply).toContain("*VNet*\\nvnet-hub");
     expect(reply).not.toContain("Inventory as of");
+  });
+});
+
+describe("names the kept inventory shares with apps and plans it does not hold", () => {
+  // The demo estate and, in the other subscription, a plan and an app without integration named like integrated ones.
+  let shared: SlackHarness;
+  beforeEach(async () => {
+    const seed = loadEstate("demo");
+    seed.subscriptions.find((s) => s.id === SHARED)!.resourceGroups.push(
+      parseEstate({ subscriptions: [{ id: SHARED, resourceGroups: [{ name: "rg-legacy", plans: [{ name: "plan-orders", sku: { name: "S1", tier: "Standard" } }], apps: [{ name: "orders-web", plan: "plan-orders" }] }] }] }).subscriptions[0]!.resourceGroups[0]!,
+    );
+    const azure = await startAzureHarness({ estate: seed, now: () => NOW });
+    shared = await startSlackHarness({ azure, clock: { now: () => now } });
+    await shared.ask(PEOPLE.bystander, "list");
+  });
+  afterEach(async () => {
+    await shared?.close();
+    await shared?.azure.close();
+  });
+
+  it.each([
+    { command: "show orders-web", ambiguous: /rg-apps\/orders-web.*rg-legacy\/orders-web|rg-legacy\/orders-web.*rg-apps\/orders-web/ },
+    { command: "plan plan-orders", ambiguous: /rg-apps\/plan-orders.*rg-legacy\/plan-orders|rg-legacy\/plan-orders.*rg-apps\/plan-orders/ },
+  ])("$command reads Azure and says the name is ambiguous, rather than answer for the integrated one", async ({ command, ambiguous }) => {
+    const reply = textOf(await shared.ask(PEOPLE.bystander, command));
+
+    expect(reply).toMatch(ambiguous);
+    expect(reply).not.toContain("Inventory as of");
+  });
+
+  it("still answers from the kept inventory for the name qualified by its group", async () => {
+    const reply = textOf(await shared.ask(PEOPLE.bystander, "show rg-apps/orders-web"));
+
+    expect(reply).toContain("Inventory as of");
+    expect(reply).toContain("vnet-hub");
   });
 });
