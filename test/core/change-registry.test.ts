@@ -34,14 +34,15 @@ async function run(text: string, deps = started.deps) {
   return runSteps(await prepareChange(deps, request));
 }
 
-/** Wraps a port so that every method called is written down by name. */
-function recording<T extends object>(port: T, calls: Set<string>): T {
+/** Wraps a port so that every method called is written down by name (and, to `onCall`, with its arguments). */
+function recording<T extends object>(port: T, calls: Set<string>, onCall?: (name: string, args: unknown[]) => void): T {
   return new Proxy(port, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver) as unknown;
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
         calls.add(String(name));
+        onCall?.(String(name), args);
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
@@ -78,17 +79,8 @@ describe("the change-kind registry", () => {
     const kind = CHANGE_KINDS.find((k) => k.kind === kindName)!;
     if (BEFORE[kindName]) expect((await run(BEFORE[kindName])).ok).toBe(true);
     const writes: Array<{ method: string; id: string }> = [];
-    const writer = new Proxy(started.deps.writer, {
-      get(target, name, receiver) {
-        const value = Reflect.get(target, name, receiver) as unknown;
-        if (typeof value !== "function") return value;
-        // Every writer method takes the resource it writes under first.
-        return (...args: unknown[]) => {
-          writes.push({ method: String(name), id: String(args[0]) });
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
+    // Every writer method takes the resource it writes under first.
+    const writer = recording(started.deps.writer, new Set(), (method, args) => writes.push({ method, id: String(args[0]) }));
     const { args } = parseCommand(commands, text);
     const request = (await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions, migrations: started.deps.migrations }, args)) as ChangeRequest;
     const prepared = await prepareChange({ ...started.deps, writer }, request);

@@ -2,7 +2,7 @@
 import { gatewayConnectionOf, sameName } from "../connections.ts";
 import { findVpnGateway } from "../eligibility.ts";
 import { readGateways } from "../changes/common.ts";
-import type { AppInfo, GatewayInfo, NsgInfo, PlanInfo, RegionalIntegrationInfo, SubnetInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
+import type { AppInfo, GatewayInfo, NsgInfo, PlanInfo, PlanRoute, RegionalIntegrationInfo, SubnetInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
 import { isClassicVnetId, sameId } from "../resource-id.ts";
 import type { KnownTarget, MigrationRecord, MigrationRecords } from "./migration-records.ts";
@@ -41,6 +41,8 @@ export interface MigrationFacts {
   /** The subnets the plan's apps use for regional integration now, and the plan's gateway-required VNets. */
   planRegionalSubnets: string[];
   planGatewayVnets: string[];
+  /** The plan's routes into the VNet being left: its connection's, or the first record's copy once it is gone. */
+  routes: PlanRoute[];
   /** The target VNet's connections to on-premises, read when a plan route can only be reached through them. */
   siteToSite: SiteToSite | undefined;
 }
@@ -87,6 +89,7 @@ export async function readMigrationFacts(reader: AzureReader, records: Migration
     nsg,
     planRegionalSubnets: [...new Set(planApps.flatMap((app) => (app.regionalSubnetId ? [app.regionalSubnetId.toLowerCase()] : [])))],
     planGatewayVnets: gatewayConnections.map((c) => c.name),
+    routes,
     siteToSite,
   };
 }

@@ -28,7 +28,7 @@ export function migrationSections(facts: MigrationFacts, options: { newPrefix: s
         `Allow ${subnetPrefix} wherever firewalls, NSGs, on-premises ACLs or VPN routes allow ${pool ?? "the pool"} — before approving.`,
       ],
     },
-    { heading: "Plan routes", lines: routeLines(routeFates(facts.planConnection?.routes ?? facts.apps.find((a) => a.record)?.record?.routes ?? [], facts.targetVnet, options.routeAll, facts.siteToSite), options.routeAll, facts) },
+    { heading: "Plan routes", lines: routeLines(routeFates(facts.routes, facts.targetVnet, options.routeAll, facts.siteToSite), options.routeAll, facts) },
     { heading: `Subnet ${subnetName}`, lines: subnetLines(facts, options.newPrefix) },
     { heading: "DNS", lines: dnsLines(facts) },
   ];

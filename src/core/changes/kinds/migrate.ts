@@ -45,7 +45,7 @@ export interface MigrateRequest {
 /** Reads, checks and plans a migration; writes nothing. */
 export async function prepareMigrate(deps: ChangeDeps, request: MigrateRequest): Promise<PreparedChange> {
   const facts = await readMigrationFacts(deps.reader, deps.migrations, request);
-  const routes = facts.planConnection?.routes ?? facts.apps.find((a) => a.record)?.record?.routes ?? [];
+  const routes = facts.routes;
   const routeAll = request.routeAll;
   assertEligible(migrationProblems(facts, request.newSubnetPrefix), `migrate ${facts.apps.map(({ app }) => app.name).join(", ")} to regional integration with ${subnetLabel(facts.subnetId)}`);
   const room = regionalRoomWarning(facts.plan, subnetsAfterMove(facts), otherGatewayVnets(facts));
