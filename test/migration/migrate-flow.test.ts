@@ -165,6 +165,15 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
 
     expect(preview).toContain("Change request: Migrate platform-ops to regional integration (vnet-hr/snet-plan-platform)");
     expect(preview).toContain("uses 1 of its 2 regional integrations (vnet-hr/snet-plan-platform), and still reaches vnet-data, vnet-finance, vnet-legacy through a gateway");
+    // A gateway connection reached all of vnet-ops; a subnet of vnet-hr reaches it only through a peering.
+    expect(preview).toContain(":x: vnet-hr is not peered with vnet-ops: after the move the apps no longer reach vnet-ops (10.60.0.0/16). Peer the two VNets (VNet access allowed on both sides) before approving.");
+  });
+
+  it("says the VNet left behind stays reached when the subnet's VNet is peered with it", async () => {
+    const preview = textOf(await slack.requestChange("migrate orders-web vnet-spoke/snet-integration"));
+
+    expect(preview).toContain(":white_check_mark: vnet-hub (10.10.0.0/16) stays reached: vnet-spoke is peered with it (spoke-to-hub, Connected).");
+    expect(textOf(await slack.requestChange("migrate inventory-api"))).not.toContain("left behind");
   });
 
   it("has /vnet migration name the subnet the plan already uses as the way for its other VNets", async () => {

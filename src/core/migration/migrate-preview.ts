@@ -8,7 +8,7 @@ import type { PlanSection } from "../changes/types.ts";
 import { describeRoute } from "../address-range.ts";
 import { nameOf, siteNameOf } from "../resource-id.ts";
 import type { MigrationFacts } from "./migrate-facts.ts";
-import { blockedTargets, routeFates, type RouteOutcome } from "./network-changes.ts";
+import { blockedTargets, leftVnetReach, routeFates, type RouteOutcome } from "./network-changes.ts";
 import { APP_SERVICE_DELEGATION } from "./regional-rules.ts";
 
 /** Microsoft's guide: switching "will cause downtime … typically 2-5 minutes" per app. */
@@ -28,6 +28,7 @@ export function migrationSections(facts: MigrationFacts, options: { newPrefix: s
         `Allow ${subnetPrefix} wherever firewalls, NSGs, on-premises ACLs or VPN routes allow ${pool ?? "the pool"} — before approving.`,
       ],
     },
+    ...leftVnetSection(facts),
     { heading: "Plan routes", lines: routeLines(routeFates(facts.routes, facts.targetVnet, options.routeAll, facts.siteToSite), options.routeAll, facts) },
     { heading: `Subnet ${subnetName}`, lines: subnetLines(facts, options.newPrefix) },
     { heading: "DNS", lines: dnsLines(facts) },
@@ -40,6 +41,30 @@ export function migrationSections(facts: MigrationFacts, options: { newPrefix: s
     });
   }
   return sections;
+}
+
+/** Said only when the subnet is in another VNet than the one being left: whether the apps still reach it. */
+function leftVnetSection(facts: Pick<MigrationFacts, "vnet" | "vnetName" | "targetVnet">): PlanSection[] {
+  const { vnet: left, targetVnet: target } = facts;
+  if (!left) return [];
+  const reach = leftVnetReach(left, target);
+  if (reach.kind === "same") return [];
+  const space = left.addressSpace.join(", ") || "no address space";
+  const line = (() => {
+    switch (reach.kind) {
+      case "peered":
+        return `:white_check_mark: ${left.name} (${space}) stays reached: ${target.name} is peered with it (${reach.peering.name}, Connected).`;
+      case "peering-not-ready": {
+        const why = [reach.peering.peeringState !== "Connected" && `is ${reach.peering.peeringState || "in no state"}`, !reach.peering.allowVirtualNetworkAccess && "does not allow VNet access"].filter(Boolean).join(" and ");
+        return `:warning: ${target.name}'s peering ${reach.peering.name} with ${left.name} ${why}: the apps reach ${left.name} (${space}) only once it is Connected with VNet access allowed on both sides.`;
+      }
+      case "overlap":
+        return `:x: ${left.name} overlaps ${target.name} (${reach.ranges.join(", ")}), so the two cannot be peered: after the move the apps no longer reach what is in ${left.name}. Move it, or migrate into a subnet of ${left.name} instead.`;
+      case "not-peered":
+        return `:x: ${target.name} is not peered with ${left.name}: after the move the apps no longer reach ${left.name} (${space}). Peer the two VNets (VNet access allowed on both sides) before approving.`;
+    }
+  })();
+  return [{ heading: `VNet ${left.name}, left behind`, lines: [line] }];
 }
 
 function routeLines(outcomes: readonly RouteOutcome[], routeAll: boolean, facts: Pick<MigrationFacts, "targetVnet" | "siteToSite">): string[] {

@@ -7,7 +7,8 @@
  */
 import { formatRange, isPrivateRange, parseAddressRange, rangesOverlap, readRoute, type AddressRange } from "../address-range.ts";
 import { matchesPort } from "../diagnose/nsg-evaluation.ts";
-import type { NsgInfo, NsgRule, PlanRoute, VnetInfo } from "../model.ts";
+import type { NsgInfo, NsgRule, PeeringInfo, PlanRoute, VnetInfo } from "../model.ts";
+import { sameId } from "../resource-id.ts";
 import type { KnownTarget } from "./migration-records.ts";
 import type { Site, SiteToSite } from "./site-to-site.ts";
 
@@ -57,6 +58,30 @@ export function needsSiteToSite(routes: readonly PlanRoute[], vnet: Pick<VnetInf
     const range = readRoute(route);
     return range !== undefined && isPrivateRange(range) && !spaces.some((space) => space.start <= range.start && range.end <= space.end);
   });
+}
+
+/**
+ * Whether the apps still reach the VNet they leave, when their integration subnet is in another VNet (a VNet in the
+ * app's region for a cross-region integration, or a subnet a plan with more gateway VNets than regional integrations
+ * shares). A gateway-required connection put the whole VNet's address space in reach; from a subnet of another VNet
+ * only a peering does (regional integration reaches "resources across peering connections": azure-docs
+ * articles/app-service/overview-vnet-integration.md), and VNets whose address spaces overlap cannot be peered
+ * (articles/virtual-network/virtual-network-manage-peering.md, "Requirements and constraints").
+ */
+export type LeftVnetReach =
+  | { kind: "same" }
+  | { kind: "peered"; peering: PeeringInfo }
+  | { kind: "peering-not-ready"; peering: PeeringInfo }
+  | { kind: "overlap"; ranges: string[] }
+  | { kind: "not-peered" };
+
+export function leftVnetReach(left: Pick<VnetInfo, "id" | "addressSpace">, target: Pick<VnetInfo, "id" | "addressSpace" | "peerings">): LeftVnetReach {
+  if (sameId(left.id, target.id)) return { kind: "same" };
+  const peering = target.peerings.find((p) => sameId(p.remoteVnetId, left.id));
+  if (peering) return peering.peeringState === "Connected" && peering.allowVirtualNetworkAccess ? { kind: "peered", peering } : { kind: "peering-not-ready", peering };
+  const targetRanges = target.addressSpace.flatMap(tryRange);
+  const ranges = left.addressSpace.filter((prefix) => tryRange(prefix).some((range) => targetRanges.some((t) => rangesOverlap(range, t))));
+  return ranges.length > 0 ? { kind: "overlap", ranges } : { kind: "not-peered" };
 }
 
 function vnetSpaces(vnet: Pick<VnetInfo, "addressSpace" | "peerings">): AddressRange[] {
