@@ -155,7 +155,7 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
     const preview = textOf(await slack.requestChange("migrate platform-hr"));
 
     expect(preview).toContain("After this move plan plan-platform uses 1 of its 2 regional integrations (vnet-hr/snet-plan-platform), and still reaches vnet-data, vnet-finance, vnet-legacy, vnet-ops through a gateway: those cannot each get a subnet of their own.");
-    expect(preview).toContain("Move their apps into a subnet it already uses, with their VNets peered to that subnet's VNet (/vnet peer), or split the plan.");
+    expect(preview).toContain("Move their apps into a subnet it already uses, with their VNets peered to that subnet's VNet (VNet access allowed on both sides), or split the plan.");
   });
 
   it("moves the apps of another VNet into a subnet the plan already uses, the way such a plan migrates", async () => {
@@ -176,12 +176,16 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
     expect(textOf(await slack.requestChange("migrate inventory-api"))).not.toContain("left behind");
   });
 
-  it("has /vnet migration name the subnet the plan already uses as the way for its other VNets", async () => {
+  it("has /vnet migration name the subnet the plan already uses for the VNets beyond its regional integrations", async () => {
     expect(textOf(await approved("migrate platform-hr"))).toContain("Done:");
 
     const answer = textOf(await slack.ask(PEOPLE.requester, "migration --fresh --plan plan-platform"));
 
-    expect(answer).toContain("Move the other VNets' apps into a subnet the plan already uses (vnet-hr/snet-plan-platform), their VNets peered with its VNet (/vnet peer, then /vnet migrate plan-platform VNET vnet-hr/snet-plan-platform)");
+    // One regional integration is left: vnet-data takes it, and vnet-finance, vnet-legacy and vnet-ops share vnet-hr's subnet.
+    expect(answer).toContain("*Do:* `/vnet migrate plan-platform vnet-data snet-sql`");
+    expect(answer).toContain("Plan plan-platform takes at most 2 regional integrations, uses 1 already and reaches 4 VNets through gateways, so vnet-ops's apps share subnet *snet-plan-platform* in vnet-hr, which the plan already uses.");
+    expect(answer).toContain("*Do first:* peer vnet-ops with vnet-hr");
+    expect(answer).toContain("*Do:* `/vnet migrate plan-platform vnet-ops vnet-hr/snet-plan-platform`");
   });
 
   it("refuses a third regional subnet for the plan, before approval", async () => {

@@ -16,7 +16,7 @@ const sectionAbout = (blocks: readonly string[], plan: string, vnet: string) => 
 /** The heading of the group a section sits under. */
 const groupOf = (blocks: readonly string[], plan: string, vnet: string) => blocks.slice(0, blocks.indexOf(sectionAbout(blocks, plan, vnet))).findLast((b) => /^:[a-z_]+: \*[^*]+\*$/.test(b));
 
-const GROUPS = { ready: ":large_green_circle: *Ready: can move today*", crossRegion: ":large_orange_circle: *VNet in another region*", blocked: ":red_circle: *Blocked*", unknown: ":warning: *Could not assess*", needsSubnet: ":large_yellow_circle: *Needs a subnet first*" };
+const GROUPS = { ready: ":large_green_circle: *Ready: can move today*", shares: ":large_blue_circle: *Shares a subnet of its plan*", crossRegion: ":large_orange_circle: *VNet in another region*", blocked: ":red_circle: *Blocked*", unknown: ":warning: *Could not assess*", needsSubnet: ":large_yellow_circle: *Needs a subnet first*" };
 
 describe("/vnet migration on the demo estate", () => {
   let slack: SlackHarness;
@@ -28,8 +28,9 @@ describe("/vnet migration on the demo estate", () => {
   it("gives each integration its verdict with the reason and what to do, the ones that can move today first", async () => {
     const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
 
-    expect(blocks[1]).toBe(":hourglass: Gateway-required integration is retired on 31 March 2027: 0 of 10 integrations migrated to regional VNet integration, 395 days left.\n10 integrations assessed: 3 ready, 1 cross-region, 6 blocked.");
-    expect(blocks.indexOf(GROUPS.ready)).toBeLessThan(blocks.indexOf(GROUPS.crossRegion));
+    expect(blocks[1]).toBe(":hourglass: Gateway-required integration is retired on 31 March 2027: 0 of 10 integrations migrated to regional VNet integration, 395 days left.\n10 integrations assessed: 5 ready, 3 share a subnet, 1 cross-region, 1 blocked.");
+    expect(blocks.indexOf(GROUPS.ready)).toBeLessThan(blocks.indexOf(GROUPS.shares));
+    expect(blocks.indexOf(GROUPS.shares)).toBeLessThan(blocks.indexOf(GROUPS.crossRegion));
     expect(blocks.indexOf(GROUPS.crossRegion)).toBeLessThan(blocks.indexOf(GROUPS.blocked));
     expect(slack.azureWrites()).toEqual([]);
   });
@@ -66,16 +67,25 @@ describe("/vnet migration on the demo estate", () => {
     expect(sectionAbout(blocks, "plan-reports", "vnet-reports-ne")).toContain("vnet-reports-ne is in northeurope and plan plan-reports in westeurope: regional integration needs a VNet in the app's region.\n*Do:* Create a VNet in westeurope, peer it with vnet-reports-ne (/vnet peer)");
   });
 
-  it("blocks erp-connector's classic VNet and plan-platform's five VNets, each with what to do", async () => {
+  it("blocks erp-connector's classic VNet, with what to do", async () => {
     const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
-    const platform = ["vnet-data", "vnet-finance", "vnet-hr", "vnet-legacy", "vnet-ops"].map((vnet) => sectionAbout(blocks, "plan-platform", vnet));
 
     expect(groupOf(blocks, "plan-erp", "vnet-classic-erp")).toBe(GROUPS.blocked);
     expect(sectionAbout(blocks, "plan-erp", "vnet-classic-erp")).toContain("vnet-classic-erp is a classic VNet; regional integration needs a Resource Manager VNet.\n*Do:* Migrate the VNet to Resource Manager first");
-    expect(platform[0]).toContain("Plan plan-platform would need 5 regional integrations: one for each VNet it reaches through a gateway (vnet-data, vnet-finance, vnet-hr, vnet-legacy, vnet-ops); a plan takes at most 2");
-    expect(platform[0]).toContain("*Do:* Peer the VNets with one hub VNet");
-    expect(platform.slice(1).every((section) => section.endsWith("Same reason and fix as *plan-platform* → *vnet-data* above."))).toBe(true);
-    expect(platform.every((section) => groupOf(blocks, "plan-platform", section.split("→ *")[1]!.split("*")[0]!) === GROUPS.blocked)).toBe(true);
+  });
+
+  it("moves two of plan-platform's five VNets one to one and has the other three share the first one's subnet, peered with it", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+    const data = sectionAbout(blocks, "plan-platform", "vnet-data");
+    const hr = sectionAbout(blocks, "plan-platform", "vnet-hr");
+
+    expect(groupOf(blocks, "plan-platform", "vnet-data")).toBe(GROUPS.ready);
+    expect(groupOf(blocks, "plan-platform", "vnet-finance")).toBe(GROUPS.ready);
+    expect(data).toContain("*Do:* `/vnet migrate plan-platform vnet-data snet-sql`\nThe plan's other gateway VNets (vnet-hr, vnet-legacy, vnet-ops) will share this subnet (below): move this one first.");
+    for (const vnet of ["vnet-hr", "vnet-legacy", "vnet-ops"]) expect(groupOf(blocks, "plan-platform", vnet)).toBe(GROUPS.shares);
+    expect(hr).toContain("Plan plan-platform takes at most 2 regional integrations and reaches 5 VNets through gateways, so vnet-hr's apps share subnet *snet-sql* in vnet-data, which the move of *plan-platform* → *vnet-data* (above) makes: that one goes first.");
+    expect(hr).toContain("*Do first:* peer vnet-hr with vnet-data (VNet access allowed on both sides; no gateway transit needed)");
+    expect(hr).toContain("*Do:* `/vnet migrate plan-platform vnet-hr vnet-data/snet-sql`");
   });
 
   it("asks one app per plan whether its scale unit takes regional integration, not every app", async () => {
@@ -159,6 +169,22 @@ describe("/vnet migration where the demo estate has no example", () => {
     expect(groupOf(blocks, "plan-oldstamp", "vnet-a")).toBe(GROUPS.blocked);
     expect(old).toContain("app-old's scale unit does not support regional VNet integration (Azure reports swiftSupported false");
     expect(old).toContain("*Do:* Create a plan in a new resource group (it lands on a current scale unit)");
+  });
+
+  it("has a plan with more gateway VNets than regional integrations share the subnet of the VNet already peered with most of them", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-many"));
+    const section = (vnet: string) => sectionAbout(blocks, "plan-many", `vnet-m-${vnet}`);
+
+    expect(groupOf(blocks, "plan-many", "vnet-m-hub")).toBe(GROUPS.ready);
+    // vnet-m-four and vnet-m-one are each peered with the hub only: the second regional integration goes by name.
+    expect(section("hub")).toContain("The plan's other gateway VNets (vnet-m-one, vnet-m-three) will share this subnet (below): move this one first.");
+    expect(groupOf(blocks, "plan-many", "vnet-m-four")).toBe(GROUPS.ready);
+    expect(section("one")).toContain("vnet-m-one is peered with vnet-m-hub (vnet-m-one-to-vnet-m-hub, Connected), so the apps still reach it from there.");
+    expect(section("one")).toContain("*Do:* `/vnet migrate plan-many vnet-m-one vnet-m-hub/snet-plan-many`");
+    expect(section("three")).toContain("*Do first:* vnet-m-three's peering vnet-m-three-to-vnet-m-hub with vnet-m-hub is Initiated: make it Connected with VNet access allowed on both sides, or the apps lose vnet-m-three.");
+    expect(groupOf(blocks, "plan-many", "vnet-m-two")).toBe(GROUPS.blocked);
+    expect(section("two")).toContain("vnet-m-two (10.80.128.0/20) overlaps vnet-m-hub (10.80.0.0/16), so it cannot be peered with the subnet plan plan-many shares, and the plan has no regional integration left for it.");
+    expect(section("two")).toContain("*Do:* Move app-m-two to a plan of its own (each plan takes two regional integrations), or change vnet-m-two's address space.");
   });
 
   it("says could not assess, and not ready, when the scale unit cannot be read", async () => {

@@ -10,6 +10,7 @@ import { blockSize } from "./subnet-plan.ts";
 /** Group headings. */
 export const VERDICT_TITLES: Record<Verdict, string> = {
   ready: ":large_green_circle: *Ready: can move today*",
+  "shares-subnet": ":large_blue_circle: *Shares a subnet of its plan*",
   "needs-subnet": ":large_yellow_circle: *Needs a subnet first*",
   "cross-region": ":large_orange_circle: *VNet in another region*",
   blocked: ":red_circle: *Blocked*",
@@ -18,6 +19,7 @@ export const VERDICT_TITLES: Record<Verdict, string> = {
 
 const COUNTS: Record<Verdict, (n: number) => string> = {
   ready: (n) => `${n} ready`,
+  "shares-subnet": (n) => `${n} ${n === 1 ? "shares" : "share"} a subnet`,
   "needs-subnet": (n) => `${n} ${n === 1 ? "needs" : "need"} a subnet`,
   "cross-region": (n) => `${n} cross-region`,
   blocked: (n) => `${n} blocked`,
@@ -71,6 +73,8 @@ function linesOf(assessment: Assessment): string[] {
         `*Do:* add an address range to ${vnet}'s address space, or free a subnet of /${assessment.neededPrefix} or more; then run \`/vnet migration\` again.`,
       ];
     }
+    case "shares-subnet":
+      return sharesLines(assessment);
     case "cross-region":
       return [assessment.problem.message, `*Do:* ${assessment.problem.fix}`];
     case "blocked":
@@ -78,6 +82,20 @@ function linesOf(assessment: Assessment): string[] {
     case "unknown":
       return [`Could not assess: ${assessment.reason}`, "*Do:* fix what kept the read from working, then run `/vnet migration --fresh`."];
   }
+}
+
+function sharesLines(shares: Extract<Assessment, { verdict: "shares-subnet" }>): string[] {
+  const { plan, vnet } = shares.subject;
+  const where = `*${shares.subnet}* in ${shares.hubVnet}`;
+  const lines = [
+    `Plan ${plan} takes at most 2 regional integrations${shares.subnetsInUse > 0 ? `, uses ${shares.subnetsInUse} already` : ""} and reaches ${shares.gatewayVnets} VNets through gateways, so ${vnet}'s apps share subnet ${where}${shares.firstMove ? `, which the move of *${plan}* → *${shares.firstMove}* (above) makes: that one goes first` : ", which the plan already uses"}.`,
+  ];
+  const reach = shares.reach;
+  if (reach.kind === "peered") lines.push(`${vnet} is peered with ${shares.hubVnet} (${reach.peering.name}, Connected), so the apps still reach it from there.`);
+  else if (reach.kind === "peering-not-ready") lines.push(`*Do first:* ${vnet}'s peering ${reach.peering.name} with ${shares.hubVnet} is ${reach.peering.peeringState || "in no state"}${reach.peering.allowVirtualNetworkAccess ? "" : " without VNet access"}: make it Connected with VNet access allowed on both sides, or the apps lose ${vnet}.`);
+  else lines.push(`*Do first:* peer ${vnet} with ${shares.hubVnet} (VNet access allowed on both sides; no gateway transit needed): from a subnet of ${shares.hubVnet} the apps reach ${vnet} only through a peering.`);
+  lines.push(`*Do:* \`${shares.command}\``);
+  return lines;
 }
 
 function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] {
@@ -100,6 +118,7 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
     lines.push(`New subnet *${ready.target.name}* ${range} in free space (${servesLine(Number(range.split("/")[1]))}; ${runs}).`);
   }
   lines.push(`*Do:* \`${ready.command}\``);
+  if (ready.sharedBy.length > 0) lines.push(`The plan's other gateway VNets (${ready.sharedBy.join(", ")}) will share this subnet (below): move this one first.`);
   if (ready.routesOutside.length > 0) {
     lines.push(`\`--route-all\`: ${ready.routesOutside.map((r) => `route ${r.name} (${describeRoute(r)})`).join(", ")} ${ready.routesOutside.length === 1 ? "is" : "are"} outside RFC 1918, which regional integration sends into the VNet only with route-all.`);
   }

@@ -7,16 +7,17 @@
 import { isPrivateRange, readRoute } from "../address-range.ts";
 import type { EligibilityProblem } from "../eligibility.ts";
 import type { Integration, InventoryFailure } from "../inventory.ts";
-import type { PlanInfo, PlanRoute, SubnetInfo } from "../model.ts";
+import type { PlanInfo, PlanRoute, SubnetInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
-import { nameOf, parseResourceId } from "../resource-id.ts";
+import { nameOf, parseResourceId, sameId } from "../resource-id.ts";
 import { readPlanRegionalFacts, type PlanRegionalFacts } from "./plan-regional-facts.ts";
-import { checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit } from "./regional-rules.ts";
+import { checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit, REGIONAL_PER_PLAN } from "./regional-rules.ts";
+import { leftVnetReach, needsRouteAll, type LeftVnetReach } from "./network-changes.ts";
 import { chooseSubnet } from "./subnet-choice.ts";
 import { neededPrefixLength } from "./subnet-plan.ts";
 
 /** The verdicts, in the order an on-call engineer acts on them: what can be done today first. */
-export const VERDICTS = ["ready", "needs-subnet", "cross-region", "blocked", "unknown"] as const;
+export const VERDICTS = ["ready", "shares-subnet", "needs-subnet", "cross-region", "blocked", "unknown"] as const;
 /** One of the verdicts. */
 export type Verdict = (typeof VERDICTS)[number];
 
@@ -51,6 +52,23 @@ export type Assessment =
       /** The gateway's point-to-site pool: the source range firewalls allow today. */
       pool: string[];
       command: string;
+      /** The plan's other gateway VNets that will share this subnet (a plan with more VNets than regional integrations). */
+      sharedBy: string[];
+    }
+  | {
+      /** One of a plan's gateway VNets beyond its regional integrations: its apps move into a subnet the plan shares. */
+      verdict: "shares-subnet";
+      subject: Subject;
+      /** The plan's gateway VNets and the regional subnets it uses already. */
+      gatewayVnets: number;
+      subnetsInUse: number;
+      hubVnet: string;
+      subnet: string;
+      /** The integration whose move creates or first uses the subnet, when the plan does not use it yet. */
+      firstMove: string | undefined;
+      /** Whether the hub's VNet reaches this one (a gateway connection reached all of it; a subnet elsewhere only by peering). */
+      reach: Exclude<LeftVnetReach, { kind: "same" } | { kind: "overlap" }>;
+      command: string;
     }
   | { verdict: "needs-subnet"; subject: Subject; neededPrefix: number; missingAddresses: number; largestFree: number | undefined; addressSpace: string[] }
   | { verdict: "cross-region"; subject: Subject; problem: Obstacle }
@@ -68,7 +86,14 @@ const ISOLATED = /^isolated/i;
 export async function assessMigration(reader: AzureReader, inventory: { integrations: readonly Integration[]; failures: readonly InventoryFailure[] }): Promise<Assessment[]> {
   const facts = await readPlanRegionalFacts(reader, inventory.integrations, (plan) => tierProblems(plan).length === 0);
   const reserved = new Map<string, string[]>();
-  const judged = inventory.integrations.map((integration) => judge(integration, inventory.integrations, facts.get(integration.plan.id.toLowerCase()), inventory.failures, reserved));
+  const byPlan = new Map<string, Integration[]>();
+  for (const integration of inventory.integrations) byPlan.set(integration.plan.id.toLowerCase(), [...(byPlan.get(integration.plan.id.toLowerCase()) ?? []), integration]);
+  const verdicts = new Map<Integration, Assessment>();
+  for (const [planKey, integrations] of byPlan) {
+    const assessed = await assessPlan(reader, integrations, facts.get(planKey), inventory.failures, reserved);
+    integrations.forEach((integration, i) => verdicts.set(integration, assessed[i]!));
+  }
+  const judged = inventory.integrations.map((integration) => verdicts.get(integration)!);
   const unread = inventory.failures.filter((f) => isSubscriptionOrPlan(f.scope)).map((f): Assessment => ({ verdict: "unknown", subject: { plan: scopeName(f.scope), vnet: undefined, apps: [] }, reason: f.message }));
   return [...judged, ...unread];
 }
@@ -85,16 +110,104 @@ export function migrateCommand(planName: string, vnetName: string, target: Subne
   return `/vnet migrate ${planName} ${vnetName} ${subnet}${routeAll ? " --route-all" : ""}`;
 }
 
-function judge(integration: Integration, all: readonly Integration[], facts: PlanRegionalFacts | undefined, failures: readonly InventoryFailure[], reserved: Map<string, string[]>): Assessment {
-  const { plan, vnet } = integration;
-  const subject: Subject = { plan: plan.name, vnet: integration.vnetName, apps: integration.apps.map((app) => app.name) };
-  const problems: Obstacle[] = [...tierProblems(plan), ...checkResourceManagerVnet(integration.vnetId)];
+/** A plan's gateway VNet, the subject of one verdict. */
+function subjectOf(integration: Integration): Subject {
+  return { plan: integration.plan.name, vnet: integration.vnetName, apps: integration.apps.map((app) => app.name) };
+}
+
+/** What stops this integration moving at all, whatever subnet it is given: its plan's tier or scale unit, its VNet. */
+function obstacles(integration: Integration, facts: PlanRegionalFacts | undefined): Obstacle[] {
+  const problems: Obstacle[] = [...tierProblems(integration.plan), ...checkResourceManagerVnet(integration.vnetId)];
   if (integration.missing === "vnet") problems.push(vnetGone(integration));
+  if (problems.length === 0 && facts?.read) problems.push(...checkScaleUnit(facts.askedApp, facts.swiftSupported));
+  return problems;
+}
+
+/**
+ * The verdicts of one plan's integrations, in their order. A plan takes at most two regional integrations
+ * (regional-rules.ts): when its movable gateway VNets and the subnets it already uses need more, the ones that fit
+ * move one to one and the others share a subnet of the plan (migration.md, "Limits"): the one it uses already, or
+ * the one proposed for its best-placed VNet, the one already peered with most of the others (fewest new peerings).
+ */
+async function assessPlan(reader: AzureReader, integrations: readonly Integration[], facts: PlanRegionalFacts | undefined, failures: readonly InventoryFailure[], reserved: Map<string, string[]>): Promise<Assessment[]> {
+  const verdicts = new Map<Integration, Assessment>();
+  const oneToOne = (integration: Integration) => judge(integration, facts, failures, reserved);
+  const inUse = facts?.read ? [...facts.regionalSubnetIds].sort() : [];
+  // A VNet that already holds the plan's subnet (some of its apps moved) takes no other: chooseSubnet proposes that one.
+  const needSubnet = integrations.filter((i) => obstacles(i, facts).length === 0 && i.vnet !== undefined && !inUse.some((id) => id.startsWith(`${i.vnetId.toLowerCase()}/subnets/`)));
+  if (!facts?.read || inUse.length + needSubnet.length <= REGIONAL_PER_PLAN) return integrations.map((i) => oneToOne(i));
+
+  const ranked = rankHubs(needSubnet);
+  const room = Math.max(0, REGIONAL_PER_PLAN - inUse.length);
+  let hub: Hub | undefined = inUse[0] ? await hubInUse(reader, inUse[0]) : undefined;
+  let hubVerdict: Extract<Assessment, { verdict: "ready" }> | undefined;
+  for (const integration of ranked.slice(0, room)) {
+    const verdict = oneToOne(integration);
+    if (!hub && verdict.verdict === "ready") {
+      hub = { vnet: integration.vnet!, subnet: verdict.target.kind === "existing" ? verdict.target.subnet.name : verdict.target.name, firstMove: integration.vnetName };
+      hubVerdict = verdict;
+    }
+    verdicts.set(integration, verdict);
+  }
+  const counts = { gatewayVnets: integrations.length, subnetsInUse: inUse.length };
+  for (const integration of ranked.slice(room)) verdicts.set(integration, hub ? share(integration, hub, counts) : overTheLimit(integration, facts, integrations));
+  if (hubVerdict) hubVerdict.sharedBy = ranked.slice(room).filter((i) => verdicts.get(i)?.verdict === "shares-subnet").map((i) => i.vnetName);
+  return integrations.map((i) => verdicts.get(i) ?? oneToOne(i));
+}
+
+/** The subnet a plan's other gateway VNets share, in its VNet (read for its peerings and address space). */
+interface Hub {
+  vnet: Pick<VnetInfo, "id" | "name" | "addressSpace">;
+  subnet: string;
+  firstMove: string | undefined;
+}
+
+async function hubInUse(reader: AzureReader, subnetId: string): Promise<Hub> {
+  const vnetId = subnetId.slice(0, subnetId.toLowerCase().lastIndexOf("/subnets/"));
+  // Read for its names as Azure spells them (the plan's subnet ids come lower-cased) and its address space, which
+  // only tells an overlap apart from a missing peering: without them the verdict still stands, on the peering.
+  const vnet = await reader.getVnet(vnetId).catch(() => undefined);
+  const subnet = vnet?.subnets.find((s) => sameId(s.id, subnetId))?.name ?? nameOf(subnetId);
+  return { vnet: vnet ?? { id: vnetId, name: nameOf(vnetId), addressSpace: [] }, subnet, firstMove: undefined };
+}
+
+/** Most peerings (Connected) with the plan's other gateway VNets first, then most apps, then by name. */
+function rankHubs(integrations: readonly Integration[]): Integration[] {
+  const peered = (integration: Integration) =>
+    integrations.filter((other) => other !== integration && integration.vnet!.peerings.some((p) => sameId(p.remoteVnetId, other.vnetId) && p.peeringState === "Connected")).length;
+  return [...integrations].sort((a, b) => peered(b) - peered(a) || b.apps.length - a.apps.length || a.vnetName.localeCompare(b.vnetName));
+}
+
+function share(integration: Integration, hub: Hub, counts: { gatewayVnets: number; subnetsInUse: number }): Assessment {
+  const subject = subjectOf(integration);
+  // Seen from this VNet's side, since a hub in use may not have been readable; a Connected peering is both sides'.
+  const reach = leftVnetReach(hub.vnet, integration.vnet!);
+  if (reach.kind === "overlap") {
+    return {
+      verdict: "blocked",
+      subject,
+      problems: [{
+        message: `${integration.vnetName} (${integration.vnet!.addressSpace.join(", ")}) overlaps ${hub.vnet.name} (${reach.ranges.join(", ")}), so it cannot be peered with the subnet plan ${integration.plan.name} shares, and the plan has no regional integration left for it.`,
+        fix: `Move ${subject.apps.join(", ")} to a plan of ${subject.apps.length === 1 ? "its" : "their"} own (each plan takes two regional integrations), or change ${integration.vnetName}'s address space.`,
+      }],
+    };
+  }
+  if (reach.kind === "same") return { verdict: "unknown", subject, reason: `${integration.vnetName} is the shared subnet's own VNet` };
+  const routeAll = needsRouteAll(integration.connection.routes);
+  return { verdict: "shares-subnet", subject, ...counts, hubVnet: hub.vnet.name, subnet: hub.subnet, firstMove: hub.firstMove, reach, command: `/vnet migrate ${integration.plan.name} ${integration.vnetName} ${hub.vnet.name}/${hub.subnet}${routeAll ? " --route-all" : ""}` };
+}
+
+/** No subnet to share (none in use, none that can be proposed): the plan-wide limit, as /vnet migrate would say. */
+function overTheLimit(integration: Integration, facts: PlanRegionalFacts & { read: true }, all: readonly Integration[]): Assessment {
+  return { verdict: "blocked", subject: subjectOf(integration), problems: checkRegionalPerPlan(integration.plan, facts.regionalSubnetIds, all.map((i) => i.vnetName)) };
+}
+
+function judge(integration: Integration, facts: PlanRegionalFacts | undefined, failures: readonly InventoryFailure[], reserved: Map<string, string[]>): Assessment {
+  const { plan, vnet } = integration;
+  const subject = subjectOf(integration);
+  const problems = obstacles(integration, facts);
   if (problems.length > 0) return { verdict: "blocked", subject, problems };
   if (!facts || !facts.read) return { verdict: "unknown", subject, reason: facts?.read === false ? facts.reason : `plan ${plan.name} was not read` };
-  const gatewayVnets = all.filter((i) => i.plan.id.toLowerCase() === plan.id.toLowerCase()).map((i) => i.vnetName);
-  problems.push(...checkScaleUnit(facts.askedApp, facts.swiftSupported), ...checkRegionalPerPlan(plan, facts.regionalSubnetIds, gatewayVnets));
-  if (problems.length > 0) return { verdict: "blocked", subject, problems };
   if (!vnet) {
     const failure = failures.find((f) => f.scope.toLowerCase() === integration.vnetId.toLowerCase());
     return { verdict: "unknown", subject, reason: `VNet ${integration.vnetName} could not be read${failure ? `: ${failure.message}` : ""}` };
@@ -127,6 +240,7 @@ function judge(integration: Integration, all: readonly Integration[], facts: Pla
     slots: integration.apps.filter((app) => app.slot !== undefined).map((app) => app.name),
     pool: integration.gateway?.addressPool ?? [],
     command: migrateCommand(plan.name, integration.vnetName, target, routesOutside.length > 0),
+    sharedBy: [],
   };
 }
 

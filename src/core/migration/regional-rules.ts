@@ -72,7 +72,7 @@ export function checkRegionalPerPlan(plan: Pick<PlanInfo, "name">, regionalSubne
       message: `Plan ${plan.name} would need ${total} regional integrations: ${parts.join(" and ")}; a plan takes at most ${REGIONAL_PER_PLAN}, so its VNets cannot move one to one.`,
       fix:
         subnets.size > 0
-          ? `Move the other VNets' apps into a subnet the plan already uses (${[...subnets].map(subnetLabel).sort().join(", ")}), their VNets peered with its VNet (/vnet peer, then /vnet migrate ${plan.name} VNET ${subnetLabel([...subnets].sort()[0]!)}), or split the plan so that each has at most two VNets.`
+          ? `Move the other VNets' apps into a subnet the plan already uses (${[...subnets].map(subnetLabel).sort().join(", ")}), their VNets peered with its VNet (VNet access allowed on both sides), then /vnet migrate ${plan.name} VNET ${subnetLabel([...subnets].sort()[0]!)}, or split the plan so that each has at most two VNets.`
           : "Peer the VNets with one hub VNet and migrate every app into a subnet of the hub, or split the plan so that each has at most two VNets.",
     },
   ];
@@ -88,7 +88,7 @@ export function regionalRoomWarning(plan: Pick<PlanInfo, "name">, subnetsAfter: 
   if (otherGatewayVnets.length === 0 || subnets.size + otherGatewayVnets.length <= REGIONAL_PER_PLAN) return undefined;
   const others = [...otherGatewayVnets].sort().join(", ");
   const used = [...subnets].map(subnetLabel).sort().join(", ");
-  return `After this move plan ${plan.name} uses ${subnets.size} of its ${REGIONAL_PER_PLAN} regional integrations (${used}), and still reaches ${others} through a gateway: those cannot each get a subnet of their own. Move their apps into a subnet it already uses, with their VNets peered to that subnet's VNet (/vnet peer), or split the plan.`;
+  return `After this move plan ${plan.name} uses ${subnets.size} of its ${REGIONAL_PER_PLAN} regional integrations (${used}), and still reaches ${others} through a gateway: those cannot each get a subnet of their own. Move their apps into a subnet it already uses, with their VNets peered to that subnet's VNet (VNet access allowed on both sides), or split the plan.`;
 }
 
 /** An app holds one integration: one already on regional integration elsewhere is not migrated again. */
