@@ -20,6 +20,12 @@ function isRestErrorLike(error: unknown): error is RestErrorLike {
 const FAILED_OPERATION = /^The long-running operation has failed(?:\. (\S+)\. ([\s\S]*))?/;
 // ARM codes of a 400 that says "something else holds this" rather than "this is not allowed".
 const CONFLICT_CODES = /conflict|inuse|alreadyexists|anotheroperation|inprogress/i;
+// A 409 is mostly another operation holding the resource, under code "Conflict" too: App Service's "Cannot modify
+// this web hosting plan because another operation is in progress" (Azure/azure-sdk-for-java#1827), its "Failed to
+// acquire ServiceAssociationLinkLease. Another thread or instance may be holding it." (hashicorp/terraform-provider-
+// azurerm#32089), Network's AnotherOperationInProgress. Not always: a 409 that says none of this is shown as Azure
+// worded it, since "try again in a minute" would hide a reason waiting does not lift.
+const BUSY = /another (operation|thread|instance)|in progress|inprogress|pending|lease|retry|try again/i;
 
 /**
  * Turns what the SDK throws into a BotError a user can act on, naming the missing permission, the missing resource
@@ -80,7 +86,13 @@ export function translateAzureError(error: unknown, operation: AzureOperation, r
           hint: "Register it once (az provider register --namespace <the provider named above>), then try again.",
         });
       }
-    // falls through: any other conflict is another operation holding the resource
+      if (!BUSY.test(`${error.code ?? ""} ${azureMessage}`)) {
+        throw new BotError("conflict", `Azure refused this on ${resource} with a conflict: ${azureMessage}`, {
+          ...options,
+          hint: "Nothing was changed by this attempt. Azure's reason is above: if it names another operation, run the same command again in a minute; otherwise fix what it names first.",
+        });
+      }
+    // falls through: another operation holds the resource
     case 429:
       // ARM's own throttling of the subscription, not a busy resource (request-limits-and-throttling.md).
       if (error.code === "SubscriptionRequestsThrottled") {

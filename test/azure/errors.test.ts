@@ -30,7 +30,8 @@ describe("Azure failures become BotErrors a user can act on", () => {
   it.each([
     [403, "AuthorizationFailed", "forbidden", /lacks|needs.*Microsoft\.Web\/sites\/read/],
     [404, "ResourceNotFound", "not-found", /app-a/],
-    [409, "Conflict", "throttled", /busy with another operation on .*app-a.*try again in a minute/i],
+    [409, "Conflict", "conflict", /Azure refused this on .*app-a.* with a conflict: Azure says no\./],
+    [409, "AnotherOperationInProgress", "throttled", /busy with another operation on .*app-a.*try again in a minute/i],
     [429, "TooManyRequests", "throttled", /busy with another operation on .*app-a.*try again in a minute/i],
     [429, "SubscriptionRequestsThrottled", "throttled", /throttling the bot's requests to the subscription of .*app-a.*try again in a minute/i],
     [409, "MissingSubscriptionRegistration", "unavailable", /not registered for a resource provider the bot needs: Azure says no\./],
@@ -44,6 +45,15 @@ describe("Azure failures become BotErrors a user can act on", () => {
     expect(error.message).toMatch(message);
     expect((error as BotError).hint).toBeTruthy();
     expect((error as BotError).azureRequestId).toMatch(/^[0-9a-f-]{36}$/i);
+  });
+
+  it("reads App Service's 409 Conflict about another operation as busy, and says to try again", async () => {
+    h.sim.faults.add({ method: "GET", path: APP_PATH, status: 409, code: "Conflict", message: "Cannot modify this site because another operation is in progress. Details: Id: 5f0c, OperationName: Update, EntityType: 3" });
+
+    const error = await failureOf(h.reader.getApp(at.app("app-a")));
+
+    expect((error as BotError).kind).toBe("throttled");
+    expect(error.message).toMatch(/busy with another operation on .*app-a.*try again in a minute/i);
   });
 
   it("gives up at once on a 429 without Retry-After (the SDK does not retry it)", async () => {

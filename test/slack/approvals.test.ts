@@ -137,7 +137,7 @@ describe("change approval", () => {
 
   it("reports the failed step with Azure's reason and how to finish, and running it again completes the change", async () => {
     const message = await slack.requestChange(ROUTE_ADD);
-    slack.sim.faults.add({ method: "PUT", path: "/routes/route-10-20-0-0-16", status: 409, code: "Conflict", times: 1 });
+    slack.sim.faults.add({ method: "PUT", path: "/routes/route-10-20-0-0-16", status: 409, code: "Conflict", message: "Cannot modify this web hosting plan because another operation is in progress.", times: 1 });
 
     await slack.click(PEOPLE.approver, "approve", "req1", message);
     await slack.bot.idle();

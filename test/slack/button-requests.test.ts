@@ -35,7 +35,7 @@ describe("a change from a Fix button", () => {
     const bot = await slackWithFixes();
     await clickFix(bot, PEOPLE.requester);
     const request = bot.api.workspace.messages(CHANNELS.approvals)[0]!;
-    bot.sim.faults.add({ method: "PUT", path: "/routes/route-10-20-0-0-16", status: 409, code: "Conflict", times: 1 });
+    bot.sim.faults.add({ method: "PUT", path: "/routes/route-10-20-0-0-16", status: 409, code: "Conflict", message: "Cannot modify this web hosting plan because another operation is in progress.", times: 1 });
 
     await bot.click(PEOPLE.approver, "approve", "req1", request);
     await bot.bot.idle();

@@ -119,7 +119,7 @@ describe("change commands end to end, through signed Slack requests and the real
 
 describe("a renewal that stops half-way", () => {
   it("says to finish with /vnet connect once the app is already disconnected, not to renew again", async () => {
-    slack.sim.faults.add({ method: "PUT", path: "/sites/payments-api/virtualNetworkConnections/vnet-finance", status: 409, code: "Conflict", times: 1 });
+    slack.sim.faults.add({ method: "PUT", path: "/sites/payments-api/virtualNetworkConnections/vnet-finance", status: 409, code: "Conflict", message: "Cannot modify this site because another operation is in progress.", times: 1 });
 
     const { final, thread } = await slack.requestAndApprove("renew payments-api");
 
