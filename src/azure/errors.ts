@@ -25,7 +25,7 @@ const CONFLICT_CODES = /conflict|inuse|alreadyexists|anotheroperation|inprogress
 // acquire ServiceAssociationLinkLease. Another thread or instance may be holding it." (hashicorp/terraform-provider-
 // azurerm#32089), Network's AnotherOperationInProgress. Not always: a 409 that says none of this is shown as Azure
 // worded it, since "try again in a minute" would hide a reason waiting does not lift.
-const BUSY = /another (operation|thread|instance)|in progress|inprogress|pending|lease|retry|try again/i;
+const BUSY = /another (operation|thread|instance)|in progress|inprogress|\bpending\b|\blease\b|associationlinklease|\bretry\b|try again/i;
 
 /**
  * Turns what the SDK throws into a BotError a user can act on, naming the missing permission, the missing resource

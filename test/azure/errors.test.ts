@@ -31,12 +31,13 @@ describe("Azure failures become BotErrors a user can act on", () => {
     [403, "AuthorizationFailed", "forbidden", /lacks|needs.*Microsoft\.Web\/sites\/read/],
     [404, "ResourceNotFound", "not-found", /app-a/],
     [409, "Conflict", "conflict", /Azure refused this on .*app-a.* with a conflict: Azure says no\./],
+    [409, "Conflict", "conflict", /with a conflict: Subnet snet-a is in use by another plan\. Please remove it first\./, "Subnet snet-a is in use by another plan. Please remove it first."],
     [409, "AnotherOperationInProgress", "throttled", /busy with another operation on .*app-a.*try again in a minute/i],
     [429, "TooManyRequests", "throttled", /busy with another operation on .*app-a.*try again in a minute/i],
     [429, "SubscriptionRequestsThrottled", "throttled", /throttling the bot's requests to the subscription of .*app-a.*try again in a minute/i],
     [409, "MissingSubscriptionRegistration", "unavailable", /not registered for a resource provider the bot needs: Azure says no\./],
-  ])("HTTP %i (%s) on a read → %s", async (status, code, kind, message) => {
-    h.sim.faults.add({ method: "GET", path: APP_PATH, status, code, message: "Azure says no." });
+  ])("HTTP %i (%s) on a read → %s", async (status, code, kind, message, azureSays = "Azure says no.") => {
+    h.sim.faults.add({ method: "GET", path: APP_PATH, status, code, message: azureSays });
 
     const error = await failureOf(h.reader.getApp(at.app("app-a")));
 
