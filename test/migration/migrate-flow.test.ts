@@ -183,7 +183,7 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
 
     // One regional integration is left: vnet-data takes it, and vnet-finance, vnet-legacy and vnet-ops share vnet-hr's subnet.
     expect(answer).toContain("*Do:* `/vnet migrate plan-platform vnet-data snet-sql`");
-    expect(answer).toContain("Plan plan-platform takes at most 2 regional integrations, uses 1 already and reaches 4 VNets through gateways, so vnet-ops's apps share subnet *snet-plan-platform* in vnet-hr, which the plan already uses.");
+    expect(answer).toContain("Plan plan-platform takes at most 2 regional integrations, uses 1 already and reaches 4 VNets through gateways, so vnet-finance's apps share subnet *snet-plan-platform* in vnet-hr, which the plan already uses.");
     expect(answer).toContain("*Do first:* peer vnet-ops with vnet-hr");
     expect(answer).toContain("*Do:* `/vnet migrate plan-platform vnet-ops vnet-hr/snet-plan-platform`");
   });

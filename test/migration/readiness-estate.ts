@@ -4,21 +4,16 @@ import type { EstateSeedInput } from "../../src/stand-ins/arm/index.ts";
 export const SUB = "22222222-3333-4444-5555-666666666666";
 
 const sku = (name: string, tier: string, capacity = 1) => ({ name, tier, capacity });
-type Peering = { name: string; remoteVnet: string; allowVirtualNetworkAccess: boolean; peeringState?: "Initiated" | "Connected" | "Disconnected" };
-const withGateway = (name: string, space: string, gatewaySubnet: string, subnets: Array<{ name: string; addressPrefix: string; ipConfigurations?: number }> = [], peerings: Peering[] = []) => ({
+const withGateway = (name: string, space: string, gatewaySubnet: string, subnets: Array<{ name: string; addressPrefix: string; ipConfigurations?: number }> = []) => ({
   name,
   addressSpace: [space],
   subnets: [{ name: "GatewaySubnet", addressPrefix: gatewaySubnet }, ...subnets],
-  peerings,
 });
-const peer = (from: string, to: string, peeringState: Peering["peeringState"] = "Connected"): Peering => ({ name: `${from}-to-${to}`, remoteVnet: to, allowVirtualNetworkAccess: true, peeringState });
 
 /**
  * plan-oldstamp: its scale unit has no regional integration. plan-one, plan-two and plan-three share vnet-shared,
  * which has one empty subnet and free space. plan-full's vnet-full has only a /29 left. plan-ase is an App Service
- * Environment's. plan-broken's reads are made to fail by the tests. plan-many reaches five VNets through gateways, more
- * than its two regional integrations: vnet-m-hub is peered with vnet-m-one and vnet-m-four, vnet-m-three's peering
- * with it is only initiated, and vnet-m-two overlaps it.
+ * Environment's. plan-broken's reads are made to fail by the tests.
  */
 export function readinessEstate(): EstateSeedInput {
   return {
@@ -37,7 +32,6 @@ export function readinessEstate(): EstateSeedInput {
               { name: "plan-full", sku: sku("S1", "Standard", 2) },
               { name: "plan-ase", sku: sku("I1v2", "IsolatedV2") },
               { name: "plan-broken", sku: sku("S1", "Standard") },
-              { name: "plan-many", sku: sku("P1v3", "PremiumV3", 2) },
             ],
             apps: [
               { name: "app-old", plan: "plan-oldstamp", vnetConnection: { vnet: "vnet-a" } },
@@ -48,7 +42,6 @@ export function readinessEstate(): EstateSeedInput {
               { name: "app-full", plan: "plan-full", vnetConnection: { vnet: "vnet-full" } },
               { name: "app-ase", plan: "plan-ase", vnetConnection: { vnet: "vnet-a" } },
               { name: "app-broken", plan: "plan-broken", vnetConnection: { vnet: "vnet-b" } },
-              ...["hub", "one", "two", "three", "four"].map((n) => ({ name: `app-m-${n}`, plan: "plan-many", vnetConnection: { vnet: `vnet-m-${n}` } })),
             ],
           },
           {
@@ -67,18 +60,12 @@ export function readinessEstate(): EstateSeedInput {
                 { name: "snet-ops", addressPrefix: "10.70.0.224/28", ipConfigurations: 1 },
                 { name: "snet-jump", addressPrefix: "10.70.0.240/29", ipConfigurations: 1 },
               ]),
-              withGateway("vnet-m-hub", "10.80.0.0/16", "10.80.255.0/27", [], [peer("vnet-m-hub", "vnet-m-one"), peer("vnet-m-hub", "vnet-m-four"), peer("vnet-m-hub", "vnet-m-three", "Initiated")]),
-              withGateway("vnet-m-one", "10.81.0.0/16", "10.81.255.0/27", [], [peer("vnet-m-one", "vnet-m-hub")]),
-              withGateway("vnet-m-two", "10.80.128.0/20", "10.80.128.0/27"),
-              withGateway("vnet-m-three", "10.83.0.0/16", "10.83.255.0/27", [], [peer("vnet-m-three", "vnet-m-hub", "Initiated")]),
-              withGateway("vnet-m-four", "10.84.0.0/16", "10.84.255.0/27", [], [peer("vnet-m-four", "vnet-m-hub")]),
             ],
             gateways: [
               { name: "gw-a", vnet: "vnet-a", addressPool: ["172.16.50.0/24"], protocols: ["SSTP"] },
               { name: "gw-b", vnet: "vnet-b", addressPool: ["172.16.55.0/24"], protocols: ["SSTP"] },
               { name: "gw-shared", vnet: "vnet-shared", addressPool: ["172.16.60.0/24"], protocols: ["SSTP"] },
               { name: "gw-full", vnet: "vnet-full", addressPool: ["172.16.70.0/24"], protocols: ["SSTP"] },
-              ...["hub", "one", "two", "three", "four"].map((n, i) => ({ name: `gw-m-${n}`, vnet: `vnet-m-${n}`, addressPool: [`172.16.${80 + i}.0/24`], protocols: ["SSTP" as const] })),
             ],
           },
         ],

@@ -4,6 +4,7 @@ import { startAzureHarness } from "../support/azure-harness.ts";
 import { demo, NOW } from "../support/demo-estate.ts";
 import { PEOPLE, startSlackHarness, type SlackHarness } from "../support/slack-harness.ts";
 import { readinessEstate } from "../migration/readiness-estate.ts";
+import { sharingEstate } from "../migration/sharing-estate.ts";
 
 /** What a reply shows, as the lines of each block (sections and context), in order. */
 function blocksOf(message: { blocks: unknown[] } | undefined): string[] {
@@ -84,7 +85,9 @@ describe("/vnet migration on the demo estate", () => {
     expect(data).toContain("*Do:* `/vnet migrate plan-platform vnet-data snet-sql`\nThe plan's other gateway VNets (vnet-hr, vnet-legacy, vnet-ops) will share this subnet (below): move this one first.");
     for (const vnet of ["vnet-hr", "vnet-legacy", "vnet-ops"]) expect(groupOf(blocks, "plan-platform", vnet)).toBe(GROUPS.shares);
     expect(hr).toContain("Plan plan-platform takes at most 2 regional integrations and reaches 5 VNets through gateways, so vnet-hr's apps share subnet *snet-sql* in vnet-data, which the move of *plan-platform* → *vnet-data* (above) makes: that one goes first.");
-    expect(hr).toContain("*Do first:* peer vnet-hr with vnet-data (VNet access allowed on both sides; no gateway transit needed)");
+    expect(hr).toContain("*Do first:* peer vnet-hr with vnet-data (VNet access allowed on both sides): from there the apps reach vnet-hr only through a peering.");
+    // The reason is said once; the plan's other sharers refer to it.
+    expect(sectionAbout(blocks, "plan-platform", "vnet-ops")).toContain("Shares subnet *snet-sql* in vnet-data, as vnet-hr above.\n*Do first:* peer vnet-ops with vnet-data");
     expect(hr).toContain("*Do:* `/vnet migrate plan-platform vnet-hr vnet-data/snet-sql`");
   });
 
@@ -171,22 +174,6 @@ describe("/vnet migration where the demo estate has no example", () => {
     expect(old).toContain("*Do:* Create a plan in a new resource group (it lands on a current scale unit)");
   });
 
-  it("has a plan with more gateway VNets than regional integrations share the subnet of the VNet already peered with most of them", async () => {
-    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-many"));
-    const section = (vnet: string) => sectionAbout(blocks, "plan-many", `vnet-m-${vnet}`);
-
-    expect(groupOf(blocks, "plan-many", "vnet-m-hub")).toBe(GROUPS.ready);
-    // vnet-m-four and vnet-m-one are each peered with the hub only: the second regional integration goes by name.
-    expect(section("hub")).toContain("The plan's other gateway VNets (vnet-m-one, vnet-m-three) will share this subnet (below): move this one first.");
-    expect(groupOf(blocks, "plan-many", "vnet-m-four")).toBe(GROUPS.ready);
-    expect(section("one")).toContain("vnet-m-one is peered with vnet-m-hub (vnet-m-one-to-vnet-m-hub, Connected), so the apps still reach it from there.");
-    expect(section("one")).toContain("*Do:* `/vnet migrate plan-many vnet-m-one vnet-m-hub/snet-plan-many`");
-    expect(section("three")).toContain("*Do first:* vnet-m-three's peering vnet-m-three-to-vnet-m-hub with vnet-m-hub is Initiated: make it Connected with VNet access allowed on both sides, or the apps lose vnet-m-three.");
-    expect(groupOf(blocks, "plan-many", "vnet-m-two")).toBe(GROUPS.blocked);
-    expect(section("two")).toContain("vnet-m-two (10.80.128.0/20) overlaps vnet-m-hub (10.80.0.0/16), so it cannot be peered with the subnet plan plan-many shares, and the plan has no regional integration left for it.");
-    expect(section("two")).toContain("*Do:* Move app-m-two to a plan of its own (each plan takes two regional integrations), or change vnet-m-two's address space.");
-  });
-
   it("says could not assess, and not ready, when the scale unit cannot be read", async () => {
     slack.sim.faults.add({ method: "GET", path: /\/sites\/app-broken\/networkConfig\/virtualNetwork$/, status: 403, code: "AuthorizationFailed", message: "no access to app-broken" });
 
@@ -239,5 +226,75 @@ describe("/vnet migration where the demo estate has no example", () => {
 
     expect(sectionAbout(blocks, "plan-ase", "vnet-a")).toContain("Plan plan-ase is IsolatedV2 (I1v2): an App Service Environment, which has no regional VNet integration");
     expect(slack.sim.requests.slice(before).some((r) => r.path.includes("/sites/app-ase/networkConfig"))).toBe(false);
+  });
+});
+
+describe("/vnet migration for plans with more gateway VNets than the two regional integrations a plan takes", () => {
+  let slack: SlackHarness;
+  beforeEach(async () => {
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: sharingEstate(), now: () => NOW }) });
+  });
+  afterEach(async () => {
+    await slack.close();
+    await slack.azure.close();
+  });
+
+  it("has a plan with more gateway VNets than regional integrations share the subnet of the VNet already peered with most of them", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-many"));
+    const section = (vnet: string) => sectionAbout(blocks, "plan-many", `vnet-m-${vnet}`);
+
+    expect(groupOf(blocks, "plan-many", "vnet-m-hub")).toBe(GROUPS.ready);
+    expect(section("hub")).toContain("The plan's other gateway VNets (vnet-m-four, vnet-m-one, vnet-m-three) will share this subnet (below): move this one first.");
+    // vnet-m-two overlaps the hub, so it could not be peered with it: the plan's second regional integration is its.
+    expect(groupOf(blocks, "plan-many", "vnet-m-two")).toBe(GROUPS.ready);
+    expect(section("two")).toContain("*Do:* `/vnet migrate plan-many vnet-m-two --new-subnet 10.80.128.32/28`");
+    expect(section("one")).toContain("vnet-m-one is peered with vnet-m-hub (vnet-m-one-to-vnet-m-hub, Connected), so the apps still reach it from there.");
+    expect(section("one")).toContain("*Do:* `/vnet migrate plan-many vnet-m-one vnet-m-hub/snet-plan-many`");
+    expect(section("three")).toContain("*Do first:* vnet-m-three's peering vnet-m-three-to-vnet-m-hub is Initiated: make both sides Connected with VNet access allowed, or the apps lose vnet-m-three.");
+    for (const vnet of ["one", "three", "four"]) expect(groupOf(blocks, "plan-many", `vnet-m-${vnet}`)).toBe(GROUPS.shares);
+  });
+
+  it("lets VNets without room for a subnet share the one VNet that has room, rather than keep them all waiting", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-fullpeers"));
+
+    expect(groupOf(blocks, "plan-fullpeers", "vnet-f-c")).toBe(GROUPS.ready);
+    expect(sectionAbout(blocks, "plan-fullpeers", "vnet-f-c")).toContain("The plan's other gateway VNets (vnet-f-a, vnet-f-b) will share this subnet (below)");
+    for (const vnet of ["vnet-f-a", "vnet-f-b"]) {
+      expect(groupOf(blocks, "plan-fullpeers", vnet)).toBe(GROUPS.shares);
+      expect(sectionAbout(blocks, "plan-fullpeers", vnet)).toContain(`*Do:* \`/vnet migrate plan-fullpeers ${vnet} vnet-f-c/snet-plan-fullpeers\``);
+    }
+  });
+
+  it("picks, among the subnets a plan already uses, one each VNet can be peered with: never one it or another sharer overlaps", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-pair"));
+    const section = (vnet: string) => sectionAbout(blocks, "plan-pair", vnet);
+
+    expect(section("vnet-p-g1")).toContain("Plan plan-pair takes at most 2 regional integrations, uses 2 already and reaches 4 VNets through gateways, so vnet-p-g1's apps share subnet *snet-p* in vnet-p-p, which the plan already uses.");
+    // vnet-p-g2 has vnet-p-g1's address space: once vnet-p-g1 is peered with vnet-p-p, Azure refuses vnet-p-g2 there.
+    expect(section("vnet-p-g2")).toContain("*Do:* `/vnet migrate plan-pair vnet-p-g2 vnet-p-q/snet-q`");
+    // vnet-p-g3 overlaps vnet-p-p, and is peered with vnet-p-q already.
+    expect(section("vnet-p-g3")).toContain("vnet-p-g3 is peered with vnet-p-q (vnet-p-g3-to-vnet-p-q, Connected), so the apps still reach it from there.\n*Do:* `/vnet migrate plan-pair vnet-p-g3 vnet-p-q/snet-q`");
+    expect(groupOf(blocks, "plan-pair", "vnet-p-g4")).toBe(GROUPS.blocked);
+    expect(section("vnet-p-g4")).toContain("vnet-p-g4 (10.88.0.0/13) overlaps vnet-p-p (10.91.0.0/16), so the two cannot be peered; vnet-p-g4 (10.88.0.0/13) overlaps vnet-p-q (10.92.0.0/16), so the two cannot be peered: its apps cannot share a subnet of plan plan-pair, and the plan has no regional integration left for it.");
+    expect(section("vnet-p-g4")).toContain("*Do:* Move app-p-g4 to a plan of its own (each plan takes two regional integrations), or change vnet-p-g4's address space.");
+  });
+
+  it("counts a VNet it could not read toward the plan's two regional integrations, and says it will have to share", async () => {
+    slack.sim.faults.add({ method: "GET", path: /\/virtualNetworks\/vnet-t-z$/, status: 403, code: "AuthorizationFailed", message: "no access to vnet-t-z" });
+
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-twins"));
+
+    expect(groupOf(blocks, "plan-twins", "vnet-t-z")).toBe(GROUPS.unknown);
+    expect(sectionAbout(blocks, "plan-twins", "vnet-t-hub")).toContain("The plan's other gateway VNets (vnet-t-y, vnet-t-z) will share this subnet (below): move this one first.");
+    expect(groupOf(blocks, "plan-twins", "vnet-t-x")).toBe(GROUPS.ready);
+  });
+
+  it("gives the plan's second regional integration to one of two VNets that overlap each other, since only one could share", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-twins"));
+
+    expect(groupOf(blocks, "plan-twins", "vnet-t-hub")).toBe(GROUPS.ready);
+    expect(groupOf(blocks, "plan-twins", "vnet-t-y")).toBe(GROUPS.ready);
+    expect(groupOf(blocks, "plan-twins", "vnet-t-x")).toBe(GROUPS.shares);
+    expect(groupOf(blocks, "plan-twins", "vnet-t-z")).toBe(GROUPS.shares);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { PlanSection } from "../changes/types.ts";
 import { describeRoute } from "../address-range.ts";
-import { nameOf, siteNameOf } from "../resource-id.ts";
+import { isClassicVnetId, nameOf, siteNameOf } from "../resource-id.ts";
 import type { MigrationFacts } from "./migrate-facts.ts";
 import { blockedTargets, leftVnetReach, routeFates, type RouteOutcome } from "./network-changes.ts";
 import { APP_SERVICE_DELEGATION } from "./regional-rules.ts";
@@ -44,9 +44,13 @@ export function migrationSections(facts: MigrationFacts, options: { newPrefix: s
 }
 
 /** Said only when the subnet is in another VNet than the one being left: whether the apps still reach it. */
-function leftVnetSection(facts: Pick<MigrationFacts, "vnet" | "vnetName" | "targetVnet">): PlanSection[] {
+function leftVnetSection(facts: Pick<MigrationFacts, "vnet" | "vnetId" | "vnetName" | "targetVnet">): PlanSection[] {
   const { vnet: left, targetVnet: target } = facts;
-  if (!left) return [];
+  if (!left) {
+    if (!isClassicVnetId(facts.vnetId)) return [];
+    // migration.md, "Limits": a classic VNet is not reachable from regional integration, not even through peering.
+    return [{ heading: `VNet ${facts.vnetName}, left behind`, lines: [`:x: ${facts.vnetName} is a classic VNet: after the move the apps no longer reach it, not even through a peering. Move what they use there into ${target.name} or a Resource Manager VNet peered with it before approving.`] }];
+  }
   const reach = leftVnetReach(left, target);
   if (reach.kind === "same") return [];
   const space = left.addressSpace.join(", ") || "no address space";
@@ -54,10 +58,8 @@ function leftVnetSection(facts: Pick<MigrationFacts, "vnet" | "vnetName" | "targ
     switch (reach.kind) {
       case "peered":
         return `:white_check_mark: ${left.name} (${space}) stays reached: ${target.name} is peered with it (${reach.peering.name}, Connected).`;
-      case "peering-not-ready": {
-        const why = [reach.peering.peeringState !== "Connected" && `is ${reach.peering.peeringState || "in no state"}`, !reach.peering.allowVirtualNetworkAccess && "does not allow VNet access"].filter(Boolean).join(" and ");
-        return `:warning: ${target.name}'s peering ${reach.peering.name} with ${left.name} ${why}: the apps reach ${left.name} (${space}) only once it is Connected with VNet access allowed on both sides.`;
-      }
+      case "peering-not-ready":
+        return `:warning: ${reach.owner}'s peering ${reach.peering.name} ${reach.why}: the apps reach ${left.name} (${space}) only once both sides are Connected with VNet access allowed.`;
       case "overlap":
         return `:x: ${left.name} overlaps ${target.name} (${reach.ranges.join(", ")}), so the two cannot be peered: after the move the apps no longer reach what is in ${left.name}. Move it, or migrate into a subnet of ${left.name} instead.`;
       case "not-peered":

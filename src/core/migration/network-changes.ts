@@ -65,27 +65,48 @@ export function needsSiteToSite(routes: readonly PlanRoute[], vnet: Pick<VnetInf
  * app's region for a cross-region integration, or a subnet a plan with more gateway VNets than regional integrations
  * shares). A gateway-required connection put the whole VNet's address space in reach; from a subnet of another VNet
  * only a peering does (regional integration reaches "resources across peering connections": azure-docs
- * articles/app-service/overview-vnet-integration.md), and VNets whose address spaces overlap cannot be peered
+ * articles/app-service/overview-vnet-integration.md), Connected, with VNet access allowed on each side (each side's
+ * peering has its own allowVirtualNetworkAccess); and VNets whose address spaces overlap cannot be peered
  * (articles/virtual-network/virtual-network-manage-peering.md, "Requirements and constraints").
  */
 export type LeftVnetReach =
   | { kind: "same" }
   | { kind: "peered"; peering: PeeringInfo }
-  | { kind: "peering-not-ready"; peering: PeeringInfo }
+  | { kind: "peering-not-ready"; peering: PeeringInfo; owner: string; why: string }
   | { kind: "overlap"; ranges: string[] }
   | { kind: "not-peered" };
 
-export function leftVnetReach(left: Pick<VnetInfo, "id" | "addressSpace">, target: Pick<VnetInfo, "id" | "addressSpace" | "peerings">): LeftVnetReach {
+/** A VNet as far as peering goes; `peerings` undefined when that side could not be read. */
+export type PeeringSide = Pick<VnetInfo, "id" | "name" | "addressSpace"> & { peerings?: readonly PeeringInfo[] };
+
+export function leftVnetReach(left: PeeringSide, target: PeeringSide): LeftVnetReach {
   if (sameId(left.id, target.id)) return { kind: "same" };
-  const peering = target.peerings.find((p) => sameId(p.remoteVnetId, left.id));
-  if (peering) return peering.peeringState === "Connected" && peering.allowVirtualNetworkAccess ? { kind: "peered", peering } : { kind: "peering-not-ready", peering };
+  const sides = [
+    { owner: target.name, peering: target.peerings?.find((p) => sameId(p.remoteVnetId, left.id)) },
+    { owner: left.name, peering: left.peerings?.find((p) => sameId(p.remoteVnetId, target.id)) },
+  ];
+  const notReady = sides.find(({ peering }) => peering && !usable(peering));
+  if (notReady) {
+    const { peering } = notReady as { owner: string; peering: PeeringInfo };
+    const why = [peering.peeringState !== "Connected" && `is ${peering.peeringState || "in no state"}`, !peering.allowVirtualNetworkAccess && "does not allow VNet access"].filter(Boolean).join(" and ");
+    return { kind: "peering-not-ready", peering, owner: notReady.owner, why };
+  }
+  // Connected means both sides exist; a side that could not be read is taken on the other side's word.
+  const connected = sides.find(({ peering }) => peering)?.peering;
+  if (connected) return { kind: "peered", peering: connected };
   const targetRanges = target.addressSpace.flatMap(tryRange);
   const ranges = left.addressSpace.filter((prefix) => tryRange(prefix).some((range) => targetRanges.some((t) => rangesOverlap(range, t))));
   return ranges.length > 0 ? { kind: "overlap", ranges } : { kind: "not-peered" };
 }
 
+/** A peering that carries traffic from this side: Connected, with VNet access allowed. */
+export function usable(peering: Pick<PeeringInfo, "peeringState" | "allowVirtualNetworkAccess">): boolean {
+  return peering.peeringState === "Connected" && peering.allowVirtualNetworkAccess;
+}
+
+// The VNet and the peers it reaches: a peering only initiated, or without VNet access, carries nothing.
 function vnetSpaces(vnet: Pick<VnetInfo, "addressSpace" | "peerings">): AddressRange[] {
-  return [...vnet.addressSpace, ...vnet.peerings.flatMap((peering) => peering.remoteAddressSpace)].flatMap(tryRange);
+  return [...vnet.addressSpace, ...vnet.peerings.filter(usable).flatMap((peering) => peering.remoteAddressSpace)].flatMap(tryRange);
 }
 
 /** True when some plan route needs route-all to be reached after the move. */
@@ -118,7 +139,7 @@ export function blockedTargets(nsg: NsgInfo, subnetPrefix: string, vnet: Pick<Vn
   const rules = nsg.rules.some((rule) => rule.isDefault) ? nsg.rules : [...nsg.rules, ...DEFAULT_OUTBOUND];
   const ordered = rules.filter((rule) => rule.direction === "Outbound").sort((a, b) => a.priority - b.priority);
   const subnet = tryRange(subnetPrefix)[0];
-  const vnetSpace = [...vnet.addressSpace, ...vnet.peerings.flatMap((peering) => peering.remoteAddressSpace)].flatMap(tryRange);
+  const vnetSpace = vnetSpaces(vnet);
   if (!subnet) return [];
   return targets.flatMap((target) => {
     const ip = tryRange(target.host)[0];

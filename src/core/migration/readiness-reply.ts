@@ -38,13 +38,15 @@ export function readinessReply(assessments: readonly Assessment[], countdown: st
     const group = assessments.filter((a) => a.verdict === verdict);
     if (group.length === 0) continue;
     parts.push({ kind: "text", text: VERDICT_TITLES[verdict] });
-    // A plan-wide reason (its tier, its scale unit, too many VNets) is said in full once, then referred to.
+    // A plan-wide reason (its tier, its scale unit, too many VNets) is said in full once, then referred to; so is why
+    // a plan's VNets share a subnet.
     const said = new Map<string, Subject>();
+    const sharing = new Map<string, string>();
     for (const assessment of group) {
       const reasons = reasonKey(assessment);
       const earlier = reasons === undefined ? undefined : said.get(reasons);
       if (reasons !== undefined && !earlier) said.set(reasons, assessment.subject);
-      const lines = earlier ? [`Same reason and fix as *${earlier.plan}* → *${earlier.vnet}* above.`] : linesOf(assessment);
+      const lines = earlier ? [`Same reason and fix as *${earlier.plan}* → *${earlier.vnet}* above.`] : assessment.verdict === "shares-subnet" ? sharesLines(assessment, sharing) : linesOf(assessment);
       parts.push({ kind: "text", text: [heading(assessment.subject), ...lines].join("\n") });
     }
   }
@@ -74,7 +76,7 @@ function linesOf(assessment: Assessment): string[] {
       ];
     }
     case "shares-subnet":
-      return sharesLines(assessment);
+      return sharesLines(assessment, new Map());
     case "cross-region":
       return [assessment.problem.message, `*Do:* ${assessment.problem.fix}`];
     case "blocked":
@@ -84,16 +86,22 @@ function linesOf(assessment: Assessment): string[] {
   }
 }
 
-function sharesLines(shares: Extract<Assessment, { verdict: "shares-subnet" }>): string[] {
+/** `said`: the first VNet told to share each plan's subnet, by plan and subnet; the ones after it refer to it. */
+function sharesLines(shares: Extract<Assessment, { verdict: "shares-subnet" }>, said: Map<string, string>): string[] {
   const { plan, vnet } = shares.subject;
   const where = `*${shares.subnet}* in ${shares.hubVnet}`;
+  const key = `${plan}|${shares.hubVnet}|${shares.subnet}`;
+  const first = said.get(key);
+  if (!first) said.set(key, vnet!);
   const lines = [
-    `Plan ${plan} takes at most 2 regional integrations${shares.subnetsInUse > 0 ? `, uses ${shares.subnetsInUse} already` : ""} and reaches ${shares.gatewayVnets} VNets through gateways, so ${vnet}'s apps share subnet ${where}${shares.firstMove ? `, which the move of *${plan}* → *${shares.firstMove}* (above) makes: that one goes first` : ", which the plan already uses"}.`,
+    first
+      ? `Shares subnet ${where}, as ${first} above.`
+      : `Plan ${plan} takes at most 2 regional integrations${shares.subnetsInUse > 0 ? `, uses ${shares.subnetsInUse} already` : ""} and reaches ${shares.gatewayVnets} VNets through gateways, so ${vnet}'s apps share subnet ${where}${shares.firstMove ? `, which the move of *${plan}* → *${shares.firstMove}* (above) makes: that one goes first` : ", which the plan already uses"}.`,
   ];
   const reach = shares.reach;
   if (reach.kind === "peered") lines.push(`${vnet} is peered with ${shares.hubVnet} (${reach.peering.name}, Connected), so the apps still reach it from there.`);
-  else if (reach.kind === "peering-not-ready") lines.push(`*Do first:* ${vnet}'s peering ${reach.peering.name} with ${shares.hubVnet} is ${reach.peering.peeringState || "in no state"}${reach.peering.allowVirtualNetworkAccess ? "" : " without VNet access"}: make it Connected with VNet access allowed on both sides, or the apps lose ${vnet}.`);
-  else lines.push(`*Do first:* peer ${vnet} with ${shares.hubVnet} (VNet access allowed on both sides; no gateway transit needed): from a subnet of ${shares.hubVnet} the apps reach ${vnet} only through a peering.`);
+  else if (reach.kind === "peering-not-ready") lines.push(`*Do first:* ${reach.owner}'s peering ${reach.peering.name} ${reach.why}: make both sides Connected with VNet access allowed, or the apps lose ${vnet}.`);
+  else lines.push(`*Do first:* peer ${vnet} with ${shares.hubVnet} (VNet access allowed on both sides): from there the apps reach ${vnet} only through a peering.`);
   lines.push(`*Do:* \`${shares.command}\``);
   return lines;
 }

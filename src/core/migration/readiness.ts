@@ -7,12 +7,13 @@
 import { isPrivateRange, readRoute } from "../address-range.ts";
 import type { EligibilityProblem } from "../eligibility.ts";
 import type { Integration, InventoryFailure } from "../inventory.ts";
-import type { PlanInfo, PlanRoute, SubnetInfo, VnetInfo } from "../model.ts";
+import type { PlanInfo, PlanRoute, SubnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
-import { nameOf, parseResourceId, sameId } from "../resource-id.ts";
+import { nameOf, parseResourceId } from "../resource-id.ts";
 import { readPlanRegionalFacts, type PlanRegionalFacts } from "./plan-regional-facts.ts";
 import { checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit, REGIONAL_PER_PLAN } from "./regional-rules.ts";
-import { leftVnetReach, needsRouteAll, type LeftVnetReach } from "./network-changes.ts";
+import type { LeftVnetReach } from "./network-changes.ts";
+import { shareSubnets } from "./subnet-sharing.ts";
 import { chooseSubnet } from "./subnet-choice.ts";
 import { neededPrefixLength } from "./subnet-plan.ts";
 
@@ -67,7 +68,7 @@ export type Assessment =
       /** The integration whose move creates or first uses the subnet, when the plan does not use it yet. */
       firstMove: string | undefined;
       /** Whether the hub's VNet reaches this one (a gateway connection reached all of it; a subnet elsewhere only by peering). */
-      reach: Exclude<LeftVnetReach, { kind: "same" } | { kind: "overlap" }>;
+      reach: Exclude<LeftVnetReach, { kind: "same" | "overlap" }>;
       command: string;
     }
   | { verdict: "needs-subnet"; subject: Subject; neededPrefix: number; missingAddresses: number; largestFree: number | undefined; addressSpace: string[] }
@@ -125,81 +126,30 @@ function obstacles(integration: Integration, facts: PlanRegionalFacts | undefine
 
 /**
  * The verdicts of one plan's integrations, in their order. A plan takes at most two regional integrations
- * (regional-rules.ts): when its movable gateway VNets and the subnets it already uses need more, the ones that fit
- * move one to one and the others share a subnet of the plan (migration.md, "Limits"): the one it uses already, or
- * the one proposed for its best-placed VNet, the one already peered with most of the others (fewest new peerings).
+ * (regional-rules.ts): when its gateway VNets and the subnets it already uses need more, subnet-sharing.ts says which
+ * move one to one and which share a subnet of the plan.
  */
 async function assessPlan(reader: AzureReader, integrations: readonly Integration[], facts: PlanRegionalFacts | undefined, failures: readonly InventoryFailure[], reserved: Map<string, string[]>): Promise<Assessment[]> {
-  const verdicts = new Map<Integration, Assessment>();
   const oneToOne = (integration: Integration) => judge(integration, facts, failures, reserved);
-  const inUse = facts?.read ? [...facts.regionalSubnetIds].sort() : [];
-  // A VNet that already holds the plan's subnet (some of its apps moved) takes no other: chooseSubnet proposes that one.
-  const needSubnet = integrations.filter((i) => obstacles(i, facts).length === 0 && i.vnet !== undefined && !inUse.some((id) => id.startsWith(`${i.vnetId.toLowerCase()}/subnets/`)));
-  if (!facts?.read || inUse.length + needSubnet.length <= REGIONAL_PER_PLAN) return integrations.map((i) => oneToOne(i));
-
-  const ranked = rankHubs(needSubnet);
-  const room = Math.max(0, REGIONAL_PER_PLAN - inUse.length);
-  let hub: Hub | undefined = inUse[0] ? await hubInUse(reader, inUse[0]) : undefined;
-  let hubVerdict: Extract<Assessment, { verdict: "ready" }> | undefined;
-  for (const integration of ranked.slice(0, room)) {
-    const verdict = oneToOne(integration);
-    if (!hub && verdict.verdict === "ready") {
-      hub = { vnet: integration.vnet!, subnet: verdict.target.kind === "existing" ? verdict.target.subnet.name : verdict.target.name, firstMove: integration.vnetName };
-      hubVerdict = verdict;
-    }
-    verdicts.set(integration, verdict);
-  }
-  const counts = { gatewayVnets: integrations.length, subnetsInUse: inUse.length };
-  for (const integration of ranked.slice(room)) verdicts.set(integration, hub ? share(integration, hub, counts) : overTheLimit(integration, facts, integrations));
-  if (hubVerdict) hubVerdict.sharedBy = ranked.slice(room).filter((i) => verdicts.get(i)?.verdict === "shares-subnet").map((i) => i.vnetName);
+  if (!facts?.read) return integrations.map(oneToOne);
+  const inUse = [...facts.regionalSubnetIds].sort();
+  // A VNet that already holds the plan's subnet (some of its apps moved) takes no other: chooseSubnet proposes that
+  // one. A VNet that could not be read still counts: it will need a subnet too.
+  const needSubnet = integrations.filter((i) => obstacles(i, facts).length === 0 && !inUse.some((id) => id.startsWith(`${i.vnetId.toLowerCase()}/subnets/`)));
+  if (inUse.length + needSubnet.length <= REGIONAL_PER_PLAN) return integrations.map(oneToOne);
+  const plan = integrations[0]!.plan;
+  const verdicts = await shareSubnets({
+    reader,
+    inUse,
+    room: REGIONAL_PER_PLAN - inUse.length,
+    candidates: needSubnet.filter((i) => i.vnet !== undefined),
+    unreadable: needSubnet.filter((i) => i.vnet === undefined),
+    gatewayVnets: integrations.length,
+    oneToOne,
+    movesAlone: (i) => checkSameRegion(plan, i.vnet!).length === 0 && chooseSubnet(i.vnet!, plan, reserved.get(i.vnet!.id.toLowerCase()) ?? []).kind !== "none",
+    overTheLimit: (i) => ({ verdict: "blocked", subject: subjectOf(i), problems: checkRegionalPerPlan(plan, inUse, integrations.map((other) => other.vnetName)) }),
+  });
   return integrations.map((i) => verdicts.get(i) ?? oneToOne(i));
-}
-
-/** The subnet a plan's other gateway VNets share, in its VNet (read for its peerings and address space). */
-interface Hub {
-  vnet: Pick<VnetInfo, "id" | "name" | "addressSpace">;
-  subnet: string;
-  firstMove: string | undefined;
-}
-
-async function hubInUse(reader: AzureReader, subnetId: string): Promise<Hub> {
-  const vnetId = subnetId.slice(0, subnetId.toLowerCase().lastIndexOf("/subnets/"));
-  // Read for its names as Azure spells them (the plan's subnet ids come lower-cased) and its address space, which
-  // only tells an overlap apart from a missing peering: without them the verdict still stands, on the peering.
-  const vnet = await reader.getVnet(vnetId).catch(() => undefined);
-  const subnet = vnet?.subnets.find((s) => sameId(s.id, subnetId))?.name ?? nameOf(subnetId);
-  return { vnet: vnet ?? { id: vnetId, name: nameOf(vnetId), addressSpace: [] }, subnet, firstMove: undefined };
-}
-
-/** Most peerings (Connected) with the plan's other gateway VNets first, then most apps, then by name. */
-function rankHubs(integrations: readonly Integration[]): Integration[] {
-  const peered = (integration: Integration) =>
-    integrations.filter((other) => other !== integration && integration.vnet!.peerings.some((p) => sameId(p.remoteVnetId, other.vnetId) && p.peeringState === "Connected")).length;
-  return [...integrations].sort((a, b) => peered(b) - peered(a) || b.apps.length - a.apps.length || a.vnetName.localeCompare(b.vnetName));
-}
-
-function share(integration: Integration, hub: Hub, counts: { gatewayVnets: number; subnetsInUse: number }): Assessment {
-  const subject = subjectOf(integration);
-  // Seen from this VNet's side, since a hub in use may not have been readable; a Connected peering is both sides'.
-  const reach = leftVnetReach(hub.vnet, integration.vnet!);
-  if (reach.kind === "overlap") {
-    return {
-      verdict: "blocked",
-      subject,
-      problems: [{
-        message: `${integration.vnetName} (${integration.vnet!.addressSpace.join(", ")}) overlaps ${hub.vnet.name} (${reach.ranges.join(", ")}), so it cannot be peered with the subnet plan ${integration.plan.name} shares, and the plan has no regional integration left for it.`,
-        fix: `Move ${subject.apps.join(", ")} to a plan of ${subject.apps.length === 1 ? "its" : "their"} own (each plan takes two regional integrations), or change ${integration.vnetName}'s address space.`,
-      }],
-    };
-  }
-  if (reach.kind === "same") return { verdict: "unknown", subject, reason: `${integration.vnetName} is the shared subnet's own VNet` };
-  const routeAll = needsRouteAll(integration.connection.routes);
-  return { verdict: "shares-subnet", subject, ...counts, hubVnet: hub.vnet.name, subnet: hub.subnet, firstMove: hub.firstMove, reach, command: `/vnet migrate ${integration.plan.name} ${integration.vnetName} ${hub.vnet.name}/${hub.subnet}${routeAll ? " --route-all" : ""}` };
-}
-
-/** No subnet to share (none in use, none that can be proposed): the plan-wide limit, as /vnet migrate would say. */
-function overTheLimit(integration: Integration, facts: PlanRegionalFacts & { read: true }, all: readonly Integration[]): Assessment {
-  return { verdict: "blocked", subject: subjectOf(integration), problems: checkRegionalPerPlan(integration.plan, facts.regionalSubnetIds, all.map((i) => i.vnetName)) };
 }
 
 function judge(integration: Integration, facts: PlanRegionalFacts | undefined, failures: readonly InventoryFailure[], reserved: Map<string, string[]>): Assessment {

@@ -1,0 +1,178 @@
+/**
+ * How a plan with more gateway VNets than its two regional integrations migrates (migration.md, "Limits"): the
+ * VNets that fit move one to one, and the others' apps share a subnet of the plan, reaching their own VNets through
+ * peerings. Which subnet each shares, and which VNets get a subnet of their own, so that the fewest new peerings
+ * are needed and none that Azure would refuse is asked for.
+ */
+import { rangesOverlap, parseAddressRange, type AddressRange } from "../address-range.ts";
+import type { Integration } from "../inventory.ts";
+import type { PeeringInfo, VnetInfo } from "../model.ts";
+import type { AzureReader } from "../ports.ts";
+import { nameOf, sameId } from "../resource-id.ts";
+import { leftVnetReach, needsRouteAll, usable, type LeftVnetReach, type PeeringSide } from "./network-changes.ts";
+import type { Assessment } from "./readiness.ts";
+
+type Ready = Extract<Assessment, { verdict: "ready" }>;
+
+/** A subnet of the plan others can share: one it uses, or one proposed for a VNet that moves one to one. */
+interface Hub {
+  vnet: PeeringSide;
+  subnet: string;
+  /** The integration whose move makes or first uses the subnet; undefined for one the plan uses already. */
+  firstMove: string | undefined;
+  ready: Ready | undefined;
+  sharers: Integration[];
+}
+
+/** What the planner is given: the plan's VNets that need a subnet (readable, movable), and how to judge one alone. */
+export interface SharingPlan {
+  reader: AzureReader;
+  /** Lower-cased ids of the subnets the plan's apps use for regional integration already. */
+  inUse: readonly string[];
+  /** How many more regional integrations the plan may take. */
+  room: number;
+  candidates: readonly Integration[];
+  /** Gateway VNets whose integration could not be read: they count toward the limit, but cannot be placed. */
+  unreadable: readonly Integration[];
+  gatewayVnets: number;
+  /** The one-to-one verdict (it reserves the address range it proposes), and whether that verdict would be ready. */
+  oneToOne(integration: Integration): Assessment;
+  movesAlone(integration: Integration): boolean;
+  /** The verdict of a VNet that can neither share nor have a subnet of its own. */
+  overTheLimit(integration: Integration): Assessment;
+}
+
+/**
+ * The verdicts of the candidates. The first subnet to share is the one the plan uses, else the one proposed for the
+ * VNet already peered with most of the others. The regional integrations left go to VNets that could share no subnet
+ * (overlapping it or a VNet peered with it), then to one of two VNets that overlap each other, then to those that
+ * would need a new peering; the others share the subnet they are best peered with.
+ */
+export async function shareSubnets(plan: SharingPlan): Promise<Map<Integration, Assessment>> {
+  const verdicts = new Map<Integration, Assessment>();
+  const ranked = rankByPeerings(plan.candidates);
+  const hubs: Hub[] = await Promise.all(plan.inUse.map((id) => hubInUse(plan.reader, id)));
+  let room = plan.room;
+  const ownSubnet = (integration: Integration) => {
+    room -= 1;
+    const verdict = plan.oneToOne(integration);
+    verdicts.set(integration, verdict);
+    if (verdict.verdict === "ready") {
+      const subnet = verdict.target.kind === "existing" ? verdict.target.subnet.name : verdict.target.name;
+      hubs.push({ vnet: integration.vnet!, subnet, firstMove: integration.vnetName, ready: verdict, sharers: [] });
+    }
+  };
+  if (hubs.length === 0) {
+    const first = ranked.find((i) => plan.movesAlone(i));
+    if (first) ownSubnet(first);
+  }
+  if (hubs.length === 0) {
+    // Nothing to share: as many as the plan takes are judged alone, the others are over its limit.
+    for (const integration of ranked) verdicts.set(integration, room-- > 0 ? plan.oneToOne(integration) : plan.overTheLimit(integration));
+    return verdicts;
+  }
+  while (room > 0) {
+    const rest = ranked.filter((i) => !verdicts.has(i) && plan.movesAlone(i));
+    const next =
+      rest.find((i) => hubs.every((hub) => placement(i, hub).kind === "refused")) ??
+      // Of two VNets that overlap, only one can be peered with a hub: the other is better off alone.
+      rest.find((i) => ranked.some((other) => other !== i && !verdicts.has(other) && overlapping(i.vnet!.addressSpace, other.vnet!.addressSpace).length > 0)) ??
+      rest.find((i) => hubs.every((hub) => placement(i, hub).kind !== "peered"));
+    if (!next) break;
+    ownSubnet(next);
+  }
+  for (const integration of ranked) if (!verdicts.has(integration)) verdicts.set(integration, share(integration, hubs, plan));
+  for (const hub of hubs) {
+    if (hub.ready) hub.ready.sharedBy = [...hub.sharers.map((i) => i.vnetName), ...(hub === hubs[0] && room <= 0 ? plan.unreadable.map((i) => i.vnetName) : [])];
+  }
+  return verdicts;
+}
+
+/** Where a VNet's apps may go in a hub: a peering there is, one that is to be made, or none Azure would allow. */
+type Placement =
+  | { kind: "peered" | "peering-not-ready" | "not-peered"; reach: Exclude<LeftVnetReach, { kind: "same" | "overlap" }> }
+  | { kind: "refused"; message: string };
+
+function placement(integration: Integration, hub: Hub): Placement {
+  const vnet = integration.vnet!;
+  const space = `${vnet.name} (${vnet.addressSpace.join(", ")})`;
+  const reach = leftVnetReach(hub.vnet, vnet);
+  if (reach.kind === "same") return { kind: "refused", message: `${vnet.name} holds the shared subnet itself` };
+  if (reach.kind === "overlap") return { kind: "refused", message: `${space} overlaps ${hub.vnet.name} (${reach.ranges.join(", ")}), so the two cannot be peered` };
+  if (reach.kind === "peered") return { kind: "peered", reach };
+  // Azure refuses a peering with a VNet whose address space overlaps one already peered with the other side
+  // (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet: Azure/ResourceModules#731); the other sharers will be peered too.
+  const others: Array<{ name: string; space: readonly string[]; how: string }> = [
+    ...(hub.vnet.peerings ?? []).filter((p) => usable(p) && !sameId(p.remoteVnetId, vnet.id)).map((p) => ({ name: nameOf(p.remoteVnetId), space: p.remoteAddressSpace, how: `is peered with ${hub.vnet.name}` })),
+    ...hub.sharers.map((other) => ({ name: other.vnetName, space: other.vnet!.addressSpace, how: `is to share the subnet in ${hub.vnet.name} too` })),
+  ];
+  for (const other of others) {
+    const ranges = overlapping(vnet.addressSpace, other.space);
+    if (ranges.length > 0) return { kind: "refused", message: `${space} overlaps ${other.name} (${ranges.join(", ")}), which ${other.how}: Azure peers no VNet with two VNets whose address spaces overlap` };
+  }
+  return { kind: reach.kind, reach };
+}
+
+const PREFERENCE = { peered: 0, "peering-not-ready": 1, "not-peered": 2 } as const;
+
+function share(integration: Integration, hubs: readonly Hub[], plan: SharingPlan): Assessment {
+  const options = hubs.map((hub) => ({ hub, place: placement(integration, hub) }));
+  const open = options.flatMap(({ hub, place }) => (place.kind === "refused" ? [] : [{ hub, place }])).sort((a, b) => PREFERENCE[a.place.kind] - PREFERENCE[b.place.kind]);
+  const subject = { plan: integration.plan.name, vnet: integration.vnetName, apps: integration.apps.map((app) => app.name) };
+  const best = open[0];
+  if (!best) {
+    const why = options.map(({ place }) => (place.kind === "refused" ? place.message : "")).filter(Boolean);
+    return {
+      verdict: "blocked",
+      subject,
+      problems: [{
+        message: `${why.join("; ")}: its apps cannot share a subnet of plan ${integration.plan.name}, and the plan has no regional integration left for it.`,
+        fix: `Move ${subject.apps.join(", ")} to a plan of ${subject.apps.length === 1 ? "its" : "their"} own (each plan takes two regional integrations), or change ${integration.vnetName}'s address space.`,
+      }],
+    };
+  }
+  best.hub.sharers.push(integration);
+  const { hub, place } = best;
+  const routeAll = needsRouteAll(integration.connection.routes);
+  return {
+    verdict: "shares-subnet",
+    subject,
+    gatewayVnets: plan.gatewayVnets,
+    subnetsInUse: plan.inUse.length,
+    hubVnet: hub.vnet.name,
+    subnet: hub.subnet,
+    firstMove: hub.firstMove,
+    reach: place.reach,
+    command: `/vnet migrate ${integration.plan.name} ${integration.vnetName} ${hub.vnet.name}/${hub.subnet}${routeAll ? " --route-all" : ""}`,
+  };
+}
+
+async function hubInUse(reader: AzureReader, subnetId: string): Promise<Hub> {
+  const vnetId = subnetId.slice(0, subnetId.toLowerCase().lastIndexOf("/subnets/"));
+  // Read for its names as Azure spells them (the plan's subnet ids come lower-cased), its address space and its
+  // peerings. Without them the verdict still stands on the sharing VNet's side of the peering.
+  const vnet: VnetInfo | undefined = await reader.getVnet(vnetId).catch(() => undefined);
+  const subnet = vnet?.subnets.find((s) => sameId(s.id, subnetId))?.name ?? nameOf(subnetId);
+  return { vnet: vnet ?? { id: vnetId, name: nameOf(vnetId), addressSpace: [] }, subnet, firstMove: undefined, ready: undefined, sharers: [] };
+}
+
+/** Most peerings (Connected, VNet access) with the plan's other gateway VNets first, then most apps, then by name. */
+function rankByPeerings(integrations: readonly Integration[]): Integration[] {
+  const peered = (integration: Integration) =>
+    integrations.filter((other) => other !== integration && integration.vnet!.peerings.some((p: PeeringInfo) => sameId(p.remoteVnetId, other.vnetId) && usable(p))).length;
+  const score = new Map(integrations.map((i) => [i, peered(i)]));
+  return [...integrations].sort((a, b) => score.get(b)! - score.get(a)! || b.apps.length - a.apps.length || a.vnetName.localeCompare(b.vnetName));
+}
+
+function overlapping(prefixes: readonly string[], others: readonly string[]): string[] {
+  const theirs = others.flatMap(tryRange);
+  return prefixes.filter((prefix) => tryRange(prefix).some((range) => theirs.some((other) => rangesOverlap(range, other))));
+}
+
+function tryRange(text: string): AddressRange[] {
+  try {
+    return [parseAddressRange(text)];
+  } catch {
+    return [];
+  }
+}
