@@ -2,7 +2,7 @@
 // VNets for (a peering one side of which is not ready, a side that could not be read, overlapping address spaces).
 import { describe, expect, it } from "vitest";
 import type { PeeringInfo } from "../../src/core/model.ts";
-import { leftVnetReach, type PeeringSide } from "../../src/core/migration/network-changes.ts";
+import { leftVnetReach, routeFates, type PeeringSide } from "../../src/core/migration/network-changes.ts";
 
 const vnetId = (name: string) => `/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${name}`;
 const peering = (from: string, to: string, extra: Partial<PeeringInfo> = {}): PeeringInfo => ({
@@ -37,5 +37,17 @@ describe("the VNet an integration leaves", () => {
   it("is not reached without a peering, and is no question when the subnet is in the same VNet", () => {
     expect(leftVnetReach(hr([]), hub([])).kind).toBe("not-peered");
     expect(leftVnetReach(hr([]), { ...hr([]), id: vnetId("VNET-HR") }).kind).toBe("same");
+  });
+});
+
+describe("a plan route into a peer of the subnet's VNet", () => {
+  const route = { name: "to-hr", startAddress: "10.50.0.0", endAddress: "10.50.255.255", routeType: "STATIC" };
+
+  it("is still reached through a connected peering with VNet access, and not through one only initiated", () => {
+    const vnet = (extra: Partial<PeeringInfo>) => ({ addressSpace: ["10.10.0.0/16"], peerings: [peering("vnet-hub", "vnet-hr", { remoteAddressSpace: ["10.50.0.0/16"], ...extra })] });
+
+    expect(routeFates([route], vnet({}), false)[0]!.fate).toBe("covered");
+    expect(routeFates([route], vnet({ peeringState: "Initiated" }), false)[0]!.fate).toBe("vnet-routing");
+    expect(routeFates([route], vnet({ allowVirtualNetworkAccess: false }), false)[0]!.fate).toBe("vnet-routing");
   });
 });

@@ -169,6 +169,12 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
     expect(preview).toContain(":x: vnet-hr is not peered with vnet-ops: after the move the apps no longer reach vnet-ops (10.60.0.0/16). Peer the two VNets (VNet access allowed on both sides) before approving.");
   });
 
+  it("says a classic VNet left behind is lost, since no peering reaches it from regional integration", async () => {
+    const preview = textOf(await slack.requestChange("migrate erp-connector vnet-hub/snet-erp --new-subnet 10.10.9.0/26"));
+
+    expect(preview).toContain(":x: vnet-classic-erp is a classic VNet: after the move the apps no longer reach it, not even through a peering.");
+  });
+
   it("says the VNet left behind stays reached when the subnet's VNet is peered with it", async () => {
     const preview = textOf(await slack.requestChange("migrate orders-web vnet-spoke/snet-integration"));
 
