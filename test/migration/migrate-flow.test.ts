@@ -151,15 +151,26 @@ describe("where a plan route to on-premises leads after the move (plan-orders' o
 });
 
 describe("a plan with more gateway VNets than regional integrations (plan-platform: five)", () => {
+  /** platform-hr into a subnet of its own, named as /vnet migration would name it. */
+  const HR_ALONE = "migrate platform-hr snet-plan-platform --new-subnet 10.50.0.0/28";
+
+  it("will not choose a subnet for such a plan alone: which VNets share is the plan's choice, which /vnet migration proposes", async () => {
+    const answer = textOf(await slack.ask(PEOPLE.requester, "migrate platform-hr"));
+
+    expect(answer).toContain("Plan plan-platform reaches more VNets through gateways than its 2 regional integrations, so some of them must share a subnet: vnetbot will not choose the subnet for this move alone.");
+    expect(answer).toContain("/vnet migration --plan plan-platform proposes one for each VNet");
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toHaveLength(0);
+  });
+
   it("lets one VNet move, saying what that leaves for the others", async () => {
-    const preview = textOf(await slack.requestChange("migrate platform-hr"));
+    const preview = textOf(await slack.requestChange(HR_ALONE));
 
     expect(preview).toContain("After this move plan plan-platform uses 1 of its 2 regional integrations (vnet-hr/snet-plan-platform), and still reaches vnet-data, vnet-finance, vnet-legacy, vnet-ops through a gateway: those cannot each get a subnet of their own.");
     expect(preview).toContain("Move their apps into a subnet it already uses, with their VNets peered to that subnet's VNet (VNet access allowed on both sides), or split the plan.");
   });
 
   it("moves the apps of another VNet into a subnet the plan already uses, the way such a plan migrates", async () => {
-    expect(textOf(await approved("migrate platform-hr"))).toContain("Done:");
+    expect(textOf(await approved(HR_ALONE))).toContain("Done:");
 
     const preview = textOf(await slack.requestChange("migrate platform-ops vnet-hr/snet-plan-platform"));
 
@@ -183,7 +194,7 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
   });
 
   it("has /vnet migration name the subnet the plan already uses for the VNets beyond its regional integrations", async () => {
-    expect(textOf(await approved("migrate platform-hr"))).toContain("Done:");
+    expect(textOf(await approved(HR_ALONE))).toContain("Done:");
 
     const answer = textOf(await slack.ask(PEOPLE.requester, "migration --fresh --plan plan-platform"));
 
@@ -195,7 +206,7 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
   });
 
   it("refuses a third regional subnet for the plan, before approval", async () => {
-    expect(textOf(await approved("migrate platform-hr"))).toContain("Done:");
+    expect(textOf(await approved(HR_ALONE))).toContain("Done:");
     expect(textOf(await approved("migrate platform-ops vnet-ops/snet-plan-platform --new-subnet 10.60.1.0/26"))).toContain("Done:");
 
     const answer = textOf(await slack.ask(PEOPLE.requester, "migrate platform-data vnet-data/snet-plan-platform --new-subnet 10.40.2.0/26"));

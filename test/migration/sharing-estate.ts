@@ -11,7 +11,7 @@ type Peering = { name: string; remoteVnet: string; allowVirtualNetworkAccess: bo
 const peer = (from: string, to: string, peeringState: Peering["peeringState"] = "Connected"): Peering => ({ name: `${from}-to-${to}`, remoteVnet: to, allowVirtualNetworkAccess: true, peeringState });
 const withGateway = (name: string, space: string, gatewaySubnet: string, peerings: Peering[] = []) => ({ name, addressSpace: [space], subnets: [{ name: "GatewaySubnet", addressPrefix: gatewaySubnet }], peerings });
 const sku = (name: string, tier: string, capacity = 1) => ({ name, tier, capacity });
-const GATEWAY_VNETS = ["m-hub", "m-one", "m-two", "m-three", "m-four", "f-a", "f-b", "f-c", "p-g1", "p-g2", "p-g3", "p-g4", "t-hub", "t-x", "t-y", "t-z"];
+const GATEWAY_VNETS = ["m-hub", "m-one", "m-two", "m-three", "m-four", "f-a", "f-b", "f-c", "p-g1", "p-g2", "p-g3", "p-g4", "t-hub", "t-x", "t-y", "t-z", "h", "ha1", "ha2", "hb1", "hb2", "ch", "c1", "c2", "dh", "d1"];
 
 /**
  * plan-many reaches five VNets through gateways: vnet-m-hub is peered with vnet-m-one and vnet-m-four, vnet-m-three's
@@ -19,7 +19,8 @@ const GATEWAY_VNETS = ["m-hub", "m-one", "m-two", "m-three", "m-four", "f-a", "f
  * and only vnet-f-c has room for a subnet. plan-pair uses two regional subnets already (in vnet-p-p and vnet-p-q) and
  * still reaches four VNets through gateways: vnet-p-g1 and vnet-p-g2 overlap each other, vnet-p-g3 overlaps vnet-p-p
  * and is peered with vnet-p-q, vnet-p-g4 overlaps both. plan-twins reaches four VNets, two of which (vnet-t-y,
- * vnet-t-z) overlap.
+ * vnet-t-z) overlap. plan-ha and plan-hb both centre on vnet-h, and vnet-ha2 and vnet-hb2 overlap. plan-c's vnet-c2
+ * is peered with vnet-cz, which has vnet-ch's address space. plan-d's vnet-d2 is in North Europe and overlaps vnet-dh.
  */
 export function sharingEstate(): EstateSeedInput {
   return {
@@ -35,6 +36,7 @@ export function sharingEstate(): EstateSeedInput {
               { name: "plan-fullpeers", sku: sku("S1", "Standard") },
               { name: "plan-pair", sku: sku("S1", "Standard") },
               { name: "plan-twins", sku: sku("S1", "Standard") },
+              ...["plan-ha", "plan-hb", "plan-c", "plan-d"].map((name) => ({ name, sku: sku("S1", "Standard") })),
             ],
             apps: [
               ...["hub", "one", "two", "three", "four"].map((n) => ({ name: `app-m-${n}`, plan: "plan-many", vnetConnection: { vnet: `vnet-m-${n}` } })),
@@ -45,6 +47,10 @@ export function sharingEstate(): EstateSeedInput {
               { name: "app-t-hub", plan: "plan-twins", vnetConnection: { vnet: "vnet-t-hub" } },
               { name: "app-t-hub2", plan: "plan-twins", vnetConnection: { vnet: "vnet-t-hub" } },
               ...["x", "y", "z"].map((n) => ({ name: `app-t-${n}`, plan: "plan-twins", vnetConnection: { vnet: `vnet-t-${n}` } })),
+              // Each plan's hub has two apps, so that it is ranked first.
+              ...[["plan-ha", ["h", "h", "ha1", "ha2"]], ["plan-hb", ["h", "h", "hb1", "hb2"]], ["plan-c", ["ch", "ch", "c1", "c2"]], ["plan-d", ["dh", "dh", "d1", "d2"]]].flatMap(([plan, vnets]) =>
+                (vnets as string[]).map((vnet, i) => ({ name: `app-${plan}-${vnet}-${i}`, plan: plan as string, vnetConnection: { vnet: `vnet-${vnet}` } })),
+              ),
             ],
           },
           {
@@ -70,8 +76,25 @@ export function sharingEstate(): EstateSeedInput {
               withGateway("vnet-t-x", "10.95.0.0/16", "10.95.255.0/27"),
               withGateway("vnet-t-y", "10.96.0.0/16", "10.96.255.0/27"),
               withGateway("vnet-t-z", "10.96.0.0/16", "10.96.254.0/27"),
+              withGateway("vnet-h", "10.20.0.0/16", "10.20.255.0/27"),
+              withGateway("vnet-ha1", "10.21.0.0/16", "10.21.255.0/27"),
+              withGateway("vnet-ha2", "10.30.0.0/16", "10.30.255.0/27"),
+              withGateway("vnet-hb1", "10.22.0.0/16", "10.22.255.0/27"),
+              withGateway("vnet-hb2", "10.30.0.0/16", "10.30.254.0/27"),
+              withGateway("vnet-ch", "10.50.0.0/16", "10.50.255.0/27"),
+              withGateway("vnet-c1", "10.51.0.0/16", "10.51.255.0/27"),
+              withGateway("vnet-c2", "10.52.0.0/16", "10.52.255.0/27", [peer("vnet-c2", "vnet-cz")]),
+              { name: "vnet-cz", addressSpace: ["10.50.0.0/16"], subnets: [], peerings: [peer("vnet-cz", "vnet-c2")] },
+              withGateway("vnet-dh", "10.60.0.0/16", "10.60.255.0/27", [peer("vnet-dh", "vnet-d1")]),
+              withGateway("vnet-d1", "10.61.0.0/16", "10.61.255.0/27", [peer("vnet-d1", "vnet-dh")]),
             ],
             gateways: GATEWAY_VNETS.map((n, i) => ({ name: `gw-${n}`, vnet: `vnet-${n}`, addressPool: [`172.16.${80 + i}.0/24`], protocols: ["SSTP" as const] })),
+          },
+          {
+            name: "rg-net-ne",
+            location: "northeurope",
+            vnets: [withGateway("vnet-d2", "10.60.128.0/17", "10.60.255.32/27")],
+            gateways: [{ name: "gw-d2", vnet: "vnet-d2", addressPool: ["172.16.120.0/24"], protocols: ["SSTP" as const] }],
           },
         ],
       },

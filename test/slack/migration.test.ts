@@ -297,4 +297,37 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     expect(groupOf(blocks, "plan-twins", "vnet-t-x")).toBe(GROUPS.shares);
     expect(groupOf(blocks, "plan-twins", "vnet-t-z")).toBe(GROUPS.shares);
   });
+
+  it("does not send two plans' overlapping VNets to one hub VNet: Azure would refuse the second peering", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+
+    // plan-ha's vnet-ha2 (10.30.0.0/16) is to be peered with vnet-h, so plan-hb's vnet-hb2 (the same space) moves alone.
+    expect(groupOf(blocks, "plan-ha", "vnet-ha2")).toBe(GROUPS.shares);
+    expect(groupOf(blocks, "plan-hb", "vnet-hb2")).toBe(GROUPS.ready);
+    expect(sectionAbout(blocks, "plan-hb", "vnet-hb1")).toContain("/vnet migrate plan-hb vnet-hb1 vnet-h/snet-plan-hb`");
+  });
+
+  it("does not have a VNet share a subnet whose VNet overlaps one of its own peers, and gives it the plan's other integration", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-c"));
+
+    expect(groupOf(blocks, "plan-c", "vnet-c2")).toBe(GROUPS.ready);
+    expect(groupOf(blocks, "plan-c", "vnet-c1")).toBe(GROUPS.shares);
+  });
+
+  it("gives a VNet that can share no subnet the plan's free integration, with its own verdict, rather than a plan of its own", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-d"));
+
+    expect(groupOf(blocks, "plan-d", "vnet-d2")).toBe(GROUPS.crossRegion);
+    expect(groupOf(blocks, "plan-d", "vnet-d1")).toBe(GROUPS.shares);
+  });
+
+  it("places nothing in a subnet whose VNet could not be read, and says so", async () => {
+    slack.sim.faults.add({ method: "GET", path: /\/virtualNetworks\/vnet-p-p$/, status: 403, code: "AuthorizationFailed", message: "no access to vnet-p-p" });
+
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-pair"));
+
+    expect(sectionAbout(blocks, "plan-pair", "vnet-p-g1")).toContain("*Do:* `/vnet migrate plan-pair vnet-p-g1 vnet-p-q/snet-q`");
+    expect(groupOf(blocks, "plan-pair", "vnet-p-g2")).toBe(GROUPS.unknown);
+    expect(sectionAbout(blocks, "plan-pair", "vnet-p-g2")).toContain("vnet-p-p, which holds subnet snet-p, could not be read (The bot is not allowed to do this on VNet rg-net/vnet-p-p: it needs Microsoft.Network/virtualNetworks/read.)");
+  });
 });

@@ -13,7 +13,7 @@ import { nameOf, parseResourceId } from "../resource-id.ts";
 import { readPlanRegionalFacts, type PlanRegionalFacts } from "./plan-regional-facts.ts";
 import { checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit, REGIONAL_PER_PLAN } from "./regional-rules.ts";
 import type { LeftVnetReach } from "./network-changes.ts";
-import { shareSubnets } from "./subnet-sharing.ts";
+import { shareSubnets, type PlannedPeers } from "./subnet-sharing.ts";
 import { chooseSubnet } from "./subnet-choice.ts";
 import { neededPrefixLength } from "./subnet-plan.ts";
 
@@ -87,11 +87,12 @@ const ISOLATED = /^isolated/i;
 export async function assessMigration(reader: AzureReader, inventory: { integrations: readonly Integration[]; failures: readonly InventoryFailure[] }): Promise<Assessment[]> {
   const facts = await readPlanRegionalFacts(reader, inventory.integrations, (plan) => tierProblems(plan).length === 0);
   const reserved = new Map<string, string[]>();
+  const planned: PlannedPeers = new Map();
   const byPlan = new Map<string, Integration[]>();
   for (const integration of inventory.integrations) byPlan.set(integration.plan.id.toLowerCase(), [...(byPlan.get(integration.plan.id.toLowerCase()) ?? []), integration]);
   const verdicts = new Map<Integration, Assessment>();
   for (const [planKey, integrations] of byPlan) {
-    const assessed = await assessPlan(reader, integrations, facts.get(planKey), inventory.failures, reserved);
+    const assessed = await assessPlan(reader, integrations, facts.get(planKey), inventory.failures, { reserved, planned });
     integrations.forEach((integration, i) => verdicts.set(integration, assessed[i]!));
   }
   const judged = inventory.integrations.map((integration) => verdicts.get(integration)!);
@@ -129,7 +130,8 @@ function obstacles(integration: Integration, facts: PlanRegionalFacts | undefine
  * (regional-rules.ts): when its gateway VNets and the subnets it already uses need more, subnet-sharing.ts says which
  * move one to one and which share a subnet of the plan.
  */
-async function assessPlan(reader: AzureReader, integrations: readonly Integration[], facts: PlanRegionalFacts | undefined, failures: readonly InventoryFailure[], reserved: Map<string, string[]>): Promise<Assessment[]> {
+async function assessPlan(reader: AzureReader, integrations: readonly Integration[], facts: PlanRegionalFacts | undefined, failures: readonly InventoryFailure[], promised: { reserved: Map<string, string[]>; planned: PlannedPeers }): Promise<Assessment[]> {
+  const { reserved, planned } = promised;
   const oneToOne = (integration: Integration) => judge(integration, facts, failures, reserved);
   if (!facts?.read) return integrations.map(oneToOne);
   const inUse = [...facts.regionalSubnetIds].sort();
@@ -148,6 +150,7 @@ async function assessPlan(reader: AzureReader, integrations: readonly Integratio
     oneToOne,
     movesAlone: (i) => checkSameRegion(plan, i.vnet!).length === 0 && chooseSubnet(i.vnet!, plan, reserved.get(i.vnet!.id.toLowerCase()) ?? []).kind !== "none",
     overTheLimit: (i) => ({ verdict: "blocked", subject: subjectOf(i), problems: checkRegionalPerPlan(plan, inUse, integrations.map((other) => other.vnetName)) }),
+    planned,
   });
   return integrations.map((i) => verdicts.get(i) ?? oneToOne(i));
 }

@@ -91,6 +91,22 @@ export function regionalRoomWarning(plan: Pick<PlanInfo, "name">, subnetsAfter: 
   return `After this move plan ${plan.name} uses ${subnets.size} of its ${REGIONAL_PER_PLAN} regional integrations (${used}), and still reaches ${others} through a gateway: those cannot each get a subnet of their own. Move their apps into a subnet it already uses, with their VNets peered to that subnet's VNet (VNet access allowed on both sides), or split the plan.`;
 }
 
+/**
+ * A subnet the bot would choose itself (none named) when the plan's VNets cannot each get one: which move one to one
+ * and which share a subnet is the plan's choice, which /vnet migration works out across all its VNets, so the bot
+ * does not make it alone by spending one of the plan's two regional integrations.
+ */
+export function checkProposalLeavesRoom(plan: Pick<PlanInfo, "name">, subnetsAfter: readonly string[], otherGatewayVnets: readonly string[]): EligibilityProblem[] {
+  if (regionalRoomWarning(plan, subnetsAfter, otherGatewayVnets) === undefined) return [];
+  return [
+    {
+      rule: "regional-per-plan",
+      message: `Plan ${plan.name} reaches more VNets through gateways than its ${REGIONAL_PER_PLAN} regional integrations, so some of them must share a subnet: vnetbot will not choose the subnet for this move alone.`,
+      fix: `Name the subnet: /vnet migration --plan ${plan.name} proposes one for each VNet (a subnet of its own, or one the plan shares) with the command to run.`,
+    },
+  ];
+}
+
 /** An app holds one integration: one already on regional integration elsewhere is not migrated again. */
 export function checkNotOnOtherSubnet(appName: string, currentSubnetId: string | undefined, targetSubnetId: string): EligibilityProblem[] {
   if (!currentSubnetId || sameId(currentSubnetId, targetSubnetId)) return [];

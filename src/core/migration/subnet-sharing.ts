@@ -22,7 +22,15 @@ interface Hub {
   firstMove: string | undefined;
   ready: Ready | undefined;
   sharers: Integration[];
+  /** Why the subnet's VNet could not be read: nothing is placed there blind. */
+  unread?: string;
 }
+
+/**
+ * The VNets each hub VNet is to be peered with, by the hub's lower-cased id, across the plans of one assessment: two
+ * plans sharing subnets in one hub must not send it overlapping VNets either.
+ */
+export type PlannedPeers = Map<string, Array<{ vnetId: string; name: string; space: readonly string[]; plan: string }>>;
 
 /** What the planner is given: the plan's VNets that need a subnet (readable, movable), and how to judge one alone. */
 export interface SharingPlan {
@@ -40,13 +48,15 @@ export interface SharingPlan {
   movesAlone(integration: Integration): boolean;
   /** The verdict of a VNet that can neither share nor have a subnet of its own. */
   overTheLimit(integration: Integration): Assessment;
+  planned: PlannedPeers;
 }
 
 /**
  * The verdicts of the candidates. The first subnet to share is the one the plan uses, else the one proposed for the
  * VNet already peered with most of the others. The regional integrations left go to VNets that could share no subnet
- * (overlapping it or a VNet peered with it), then to one of two VNets that overlap each other, then to those that
- * would need a new peering; the others share the subnet they are best peered with.
+ * (overlapping it, a VNet peered or to be peered with it, or peered with a VNet that overlaps it), then to one of two
+ * VNets that overlap each other, then to those that would need a new peering; the others share the subnet they are
+ * best peered with.
  */
 export async function shareSubnets(plan: SharingPlan): Promise<Map<Integration, Assessment>> {
   const verdicts = new Map<Integration, Assessment>();
@@ -72,12 +82,15 @@ export async function shareSubnets(plan: SharingPlan): Promise<Map<Integration, 
     return verdicts;
   }
   while (room > 0) {
-    const rest = ranked.filter((i) => !verdicts.has(i) && plan.movesAlone(i));
+    const left = ranked.filter((i) => !verdicts.has(i));
+    const rest = left.filter((i) => plan.movesAlone(i));
     const next =
-      rest.find((i) => hubs.every((hub) => placement(i, hub).kind === "refused")) ??
+      // A VNet no subnet can take gets the plan's regional integration even if it cannot move alone yet: its own
+      // verdict (a subnet to make room for, a VNet in the region) is then the way, not a plan of its own.
+      left.find((i) => hubs.every((hub) => placement(i, hub, plan).kind === "refused")) ??
       // Of two VNets that overlap, only one can be peered with a hub: the other is better off alone.
-      rest.find((i) => ranked.some((other) => other !== i && !verdicts.has(other) && overlapping(i.vnet!.addressSpace, other.vnet!.addressSpace).length > 0)) ??
-      rest.find((i) => hubs.every((hub) => placement(i, hub).kind !== "peered"));
+      rest.find((i) => left.some((other) => other !== i && overlapping(i.vnet!.addressSpace, other.vnet!.addressSpace).length > 0)) ??
+      rest.find((i) => hubs.every((hub) => placement(i, hub, plan).kind !== "peered"));
     if (!next) break;
     ownSubnet(next);
   }
@@ -93,22 +106,31 @@ type Placement =
   | { kind: "peered" | "peering-not-ready" | "not-peered"; reach: Exclude<LeftVnetReach, { kind: "same" | "overlap" }> }
   | { kind: "refused"; message: string };
 
-function placement(integration: Integration, hub: Hub): Placement {
+function placement(integration: Integration, hub: Hub, plan: Pick<SharingPlan, "planned">): Placement {
   const vnet = integration.vnet!;
   const space = `${vnet.name} (${vnet.addressSpace.join(", ")})`;
+  if (hub.unread) return { kind: "refused", message: `${hub.vnet.name}, which holds subnet ${hub.subnet}, could not be read (${hub.unread})` };
   const reach = leftVnetReach(hub.vnet, vnet);
   if (reach.kind === "same") return { kind: "refused", message: `${vnet.name} holds the shared subnet itself` };
   if (reach.kind === "overlap") return { kind: "refused", message: `${space} overlaps ${hub.vnet.name} (${reach.ranges.join(", ")}), so the two cannot be peered` };
   if (reach.kind === "peered") return { kind: "peered", reach };
-  // Azure refuses a peering with a VNet whose address space overlaps one already peered with the other side
-  // (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet: Azure/ResourceModules#731); the other sharers will be peered too.
-  const others: Array<{ name: string; space: readonly string[]; how: string }> = [
+  // Azure refuses a peering of two VNets when either is peered with a VNet that overlaps the other
+  // (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet: Azure/ResourceModules#731); the VNets planned to share the hub,
+  // this plan's and other plans', will be peered with it too. Peerings not (yet) usable are left out: whether Azure
+  // counts them is not known.
+  const hubSide = [
     ...(hub.vnet.peerings ?? []).filter((p) => usable(p) && !sameId(p.remoteVnetId, vnet.id)).map((p) => ({ name: nameOf(p.remoteVnetId), space: p.remoteAddressSpace, how: `is peered with ${hub.vnet.name}` })),
-    ...hub.sharers.map((other) => ({ name: other.vnetName, space: other.vnet!.addressSpace, how: `is to share the subnet in ${hub.vnet.name} too` })),
+    ...(plan.planned.get(hub.vnet.id.toLowerCase()) ?? [])
+      .filter((other) => !sameId(other.vnetId, vnet.id))
+      .map((other) => ({ name: other.name, space: other.space, how: other.plan === integration.plan.name ? `is to share the subnet in ${hub.vnet.name} too` : `is to be peered with ${hub.vnet.name} for plan ${other.plan}` })),
   ];
-  for (const other of others) {
-    const ranges = overlapping(vnet.addressSpace, other.space);
+  for (const other of hubSide) {
+    const ranges = overlapping(other.space, vnet.addressSpace);
     if (ranges.length > 0) return { kind: "refused", message: `${space} overlaps ${other.name} (${ranges.join(", ")}), which ${other.how}: Azure peers no VNet with two VNets whose address spaces overlap` };
+  }
+  for (const peering of vnet.peerings.filter((p) => usable(p) && !sameId(p.remoteVnetId, hub.vnet.id))) {
+    const ranges = overlapping(peering.remoteAddressSpace, hub.vnet.addressSpace);
+    if (ranges.length > 0) return { kind: "refused", message: `${vnet.name} is peered with ${nameOf(peering.remoteVnetId)} (${ranges.join(", ")}), which overlaps ${hub.vnet.name}: Azure peers no VNet with two VNets whose address spaces overlap` };
   }
   return { kind: reach.kind, reach };
 }
@@ -116,11 +138,13 @@ function placement(integration: Integration, hub: Hub): Placement {
 const PREFERENCE = { peered: 0, "peering-not-ready": 1, "not-peered": 2 } as const;
 
 function share(integration: Integration, hubs: readonly Hub[], plan: SharingPlan): Assessment {
-  const options = hubs.map((hub) => ({ hub, place: placement(integration, hub) }));
+  const options = hubs.map((hub) => ({ hub, place: placement(integration, hub, plan) }));
   const open = options.flatMap(({ hub, place }) => (place.kind === "refused" ? [] : [{ hub, place }])).sort((a, b) => PREFERENCE[a.place.kind] - PREFERENCE[b.place.kind]);
   const subject = { plan: integration.plan.name, vnet: integration.vnetName, apps: integration.apps.map((app) => app.name) };
   const best = open[0];
   if (!best) {
+    const unread = options.find(({ hub }) => hub.unread);
+    if (unread) return { verdict: "unknown", subject, reason: `no subnet of plan ${integration.plan.name} could be chosen for it: ${options.map(({ place }) => (place.kind === "refused" ? place.message : "")).filter(Boolean).join("; ")}` };
     const why = options.map(({ place }) => (place.kind === "refused" ? place.message : "")).filter(Boolean);
     return {
       verdict: "blocked",
@@ -132,6 +156,8 @@ function share(integration: Integration, hubs: readonly Hub[], plan: SharingPlan
     };
   }
   best.hub.sharers.push(integration);
+  const planned = plan.planned.get(best.hub.vnet.id.toLowerCase()) ?? [];
+  plan.planned.set(best.hub.vnet.id.toLowerCase(), [...planned, { vnetId: integration.vnetId, name: integration.vnetName, space: integration.vnet!.addressSpace, plan: integration.plan.name }]);
   const { hub, place } = best;
   const routeAll = needsRouteAll(integration.connection.routes);
   return {
@@ -150,10 +176,16 @@ function share(integration: Integration, hubs: readonly Hub[], plan: SharingPlan
 async function hubInUse(reader: AzureReader, subnetId: string): Promise<Hub> {
   const vnetId = subnetId.slice(0, subnetId.toLowerCase().lastIndexOf("/subnets/"));
   // Read for its names as Azure spells them (the plan's subnet ids come lower-cased), its address space and its
-  // peerings. Without them the verdict still stands on the sharing VNet's side of the peering.
-  const vnet: VnetInfo | undefined = await reader.getVnet(vnetId).catch(() => undefined);
-  const subnet = vnet?.subnets.find((s) => sameId(s.id, subnetId))?.name ?? nameOf(subnetId);
-  return { vnet: vnet ?? { id: vnetId, name: nameOf(vnetId), addressSpace: [] }, subnet, firstMove: undefined, ready: undefined, sharers: [] };
+  // peerings.
+  try {
+    const vnet: VnetInfo = await reader.getVnet(vnetId);
+    const subnet = vnet.subnets.find((s) => sameId(s.id, subnetId))?.name ?? nameOf(subnetId);
+    return { vnet, subnet, firstMove: undefined, ready: undefined, sharers: [] };
+  } catch (error) {
+    // Nothing is placed in a hub whose address space and peerings are unknown; the verdicts say why.
+    const reason = error instanceof Error ? error.message : String(error);
+    return { vnet: { id: vnetId, name: nameOf(vnetId), addressSpace: [] }, subnet: nameOf(subnetId), firstMove: undefined, ready: undefined, sharers: [], unread: reason };
+  }
 }
 
 /** Most peerings (Connected, VNet access) with the plan's other gateway VNets first, then most apps, then by name. */

@@ -11,12 +11,12 @@ import { readMigrationFacts, type MigrationFacts } from "../../migration/migrate
 import { migrationOutage, migrationSections } from "../../migration/migrate-preview.ts";
 import { migrationSteps } from "../../migration/migrate-steps.ts";
 import { needsRouteAll } from "../../migration/network-changes.ts";
-import { regionalRoomWarning, subnetLabel } from "../../migration/regional-rules.ts";
+import { checkProposalLeavesRoom, regionalRoomWarning, subnetLabel } from "../../migration/regional-rules.ts";
 import { chooseSubnet, newSubnetName } from "../../migration/subnet-choice.ts";
 import { at, resolveSubnetTarget, type SubnetTarget } from "../../migration/subnet-ref.ts";
 import type { AppInfo, PlanInfo } from "../../model.ts";
 import { escapeMrkdwn } from "../../reply.ts";
-import { isClassicVnetId, nameOf, siteNameOf } from "../../resource-id.ts";
+import { isClassicVnetId, nameOf, sameId, siteNameOf } from "../../resource-id.ts";
 import { resolveApp, resolvePlan, type ResolveDeps } from "../../resolve.ts";
 import type { ParseDeps } from "../change-kind.ts";
 import type { CommandArgs } from "../../command.ts";
@@ -163,11 +163,22 @@ async function chooseTarget(deps: ResolveDeps, plan: PlanInfo, vnetId: string, s
   if (target) return { subnetId: target.id, ...(prefix ? { newSubnetPrefix: prefix } : {}) };
   if (!home) throw classicNeedsVnet(vnetId);
   const choice = chooseSubnet(home, plan);
-  if (choice.kind === "existing") return { subnetId: choice.subnet.id };
-  if (choice.kind === "new") return { subnetId: at(home, choice.name).id, newSubnetPrefix: choice.prefix };
+  if (choice.kind !== "none") {
+    const subnetId = choice.kind === "existing" ? choice.subnet.id : at(home, choice.name).id;
+    await assertProposalLeavesRoom(deps, plan, vnetId, subnetId);
+    return choice.kind === "existing" ? { subnetId } : { subnetId, newSubnetPrefix: choice.prefix };
+  }
   throw new BotError("ineligible", `${home.name} has no subnet fit for plan ${plan.name} and no free /${choice.neededPrefix} for a new one: ${choice.missingAddresses} more addresses are needed.`, {
     hint: `Add an address space to ${home.name} (or free a range), or migrate into another VNet of the region peered with it: /vnet migrate … VNET/SUBNET --new-subnet CIDR.`,
   });
+}
+
+/** Refuses to choose a subnet alone for a plan whose VNets cannot each get one (checkProposalLeavesRoom). */
+async function assertProposalLeavesRoom(deps: ResolveDeps, plan: PlanInfo, vnetId: string, subnetId: string): Promise<void> {
+  const [connections, apps] = await Promise.all([deps.reader.listPlanVnetConnections(plan.id), deps.reader.listPlanApps(plan.id)]);
+  const subnets = [...apps.flatMap((app) => (app.regionalSubnetId ? [app.regionalSubnetId] : [])), subnetId];
+  const others = connections.filter((c) => !c.isRegional && !sameId(c.vnetId, vnetId)).map((c) => c.name);
+  assertEligible(checkProposalLeavesRoom(plan, subnets, others), `choose a subnet for plan ${plan.name}'s move off ${nameOf(vnetId)}`);
 }
 
 function classicNeedsVnet(vnetId: string): BotError {
