@@ -4,7 +4,7 @@
  */
 import { BotError } from "../src/errors.ts";
 import type { CommandContext, Flag } from "../src/core/command.ts";
-import { buildInventory, type Inventory } from "../src/core/inventory.ts";
+import { buildInventory, type Integration, type Inventory } from "../src/core/inventory.ts";
 import type { Reply } from "../src/core/reply.ts";
 import { countdownLine, inSubscriptions, migrationProgress } from "../src/core/migration/countdown.ts";
 import { nameOf, scopeOf } from "../src/core/resource-id.ts";
@@ -42,15 +42,20 @@ export function askedSubscriptions(ctx: Pick<CommandContext, "subscriptions">, a
  * The inventory to answer from: the kept one unless --fresh. For one plan, its kept integrations; a plan the kept
  * inventory does not know is scanned alone, which is cheap and not kept.
  */
-export async function inventoryFor(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined }> {
-  if (!plan) return ctx.inventory.read(ctx, subscriptions, { fresh });
+export async function inventoryFor(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined; neighbours: Integration[] }> {
+  if (!plan) return { ...(await ctx.inventory.read(ctx, subscriptions, { fresh })), neighbours: [] };
   const kept = fresh ? undefined : await ctx.inventory.kept(subscriptions);
   const rows = kept?.inventory.integrations.filter((i) => isReferredTo(i.plan, plan)) ?? [];
-  if (!kept || rows.length === 0) return { inventory: await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) }), keptNote: undefined };
+  if (!kept || rows.length === 0) return { inventory: await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) }), keptNote: undefined, neighbours: [] };
   const planIds = new Set(rows.map((i) => i.plan.id.toLowerCase()));
   // What a scan of those plans alone would report: their own failures and those of listing the subscriptions.
   const failures = kept.inventory.failures.filter((f) => !f.scope.includes("/") || [...planIds].some((id) => f.scope.toLowerCase().startsWith(id)));
-  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote };
+  // The other plans with integrations in the same VNets, whole: /vnet migration proposes ranges and peerings there
+  // for them too, and which of their VNets share a subnet depends on all of them.
+  const vnets = new Set(rows.map((i) => i.vnetId.toLowerCase()));
+  const neighbourPlans = new Set(kept.inventory.integrations.filter((i) => vnets.has(i.vnetId.toLowerCase())).map((i) => i.plan.id.toLowerCase()));
+  const neighbours = kept.inventory.integrations.filter((i) => !planIds.has(i.plan.id.toLowerCase()) && neighbourPlans.has(i.plan.id.toLowerCase()));
+  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote, neighbours };
 }
 
 /** The retirement countdown for what the command asked about: these subscriptions, or one plan of them. */

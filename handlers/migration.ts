@@ -15,8 +15,8 @@ export const migration = defineCommand({
     const plan = args.optionalRef("--plan");
     // Plans and VNets may come from the kept inventory; whether each plan's scale unit takes regional integration is
     // read live, since nothing else reads it.
-    const { inventory, keptNote } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"));
-    const [assessments, countdown] = await Promise.all([assessMigration(ctx.reader, inventory), countdownFor(ctx, inventory, subscriptions, plan)]);
+    const { inventory, keptNote, neighbours } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"));
+    const [assessments, countdown] = await Promise.all([assessMigration(ctx.reader, inventory, neighbours), countdownFor(ctx, inventory, subscriptions, plan)]);
     const warnings = failuresWithoutVerdict(inventory).map((f) => `${f.scope}: ${f.message}`);
     return withKeptNote(readinessReply(assessments, countdown, warnings), keptNote);
   },

@@ -126,7 +126,7 @@ export function groupAndName(resource: { resourceGroup: string; name: string }):
 export function mergeInventories(parts: readonly Inventory[]): Inventory {
   const failures = new Map(parts.flatMap((part) => part.failures).map((f) => [`${f.scope.toLowerCase()}|${f.message}`, f]));
   return {
-    integrations: parts.flatMap((part) => part.integrations).sort((a, b) => key(a).localeCompare(key(b))),
+    integrations: parts.flatMap((part) => part.integrations).sort(compareIntegrations),
     regionalCount: parts.reduce((sum, part) => sum + part.regionalCount, 0),
     plansScanned: parts.reduce((sum, part) => sum + part.plansScanned, 0),
     failures: [...failures.values()],
@@ -240,4 +240,9 @@ function everySubscriptionFailed(errors: unknown[]): Error {
 
 function key(integration: Integration): string {
   return `${integration.plan.name}|${integration.vnetName}`.toLowerCase();
+}
+
+/** The order of an inventory's integrations: by plan, then VNet. */
+export function compareIntegrations(a: Integration, b: Integration): number {
+  return key(a).localeCompare(key(b));
 }

@@ -307,6 +307,16 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     expect(sectionAbout(blocks, "plan-hb", "vnet-hb1")).toContain("/vnet migrate plan-hb vnet-hb1 vnet-h/snet-plan-hb`");
   });
 
+  it("answers one plan as the whole estate's answer does, other plans in its VNets included", async () => {
+    const whole = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+    const one = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-hb"));
+
+    expect(one[1]).toContain("0 of 3 integrations migrated");
+    for (const vnet of ["vnet-h", "vnet-hb1", "vnet-hb2"]) expect(sectionAbout(one, "plan-hb", vnet)).toBe(sectionAbout(whole, "plan-hb", vnet));
+    expect(groupOf(one, "plan-hb", "vnet-hb2")).toBe(GROUPS.ready);
+    expect(one.some((block) => block.includes("plan-ha"))).toBe(false);
+  });
+
   it("does not have a VNet share a subnet whose VNet overlaps one of its own peers, and gives it the plan's other integration", async () => {
     const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-c"));
 
