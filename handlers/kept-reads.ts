@@ -50,12 +50,35 @@ export async function inventoryFor(ctx: CommandContext, subscriptions: readonly 
   const planIds = new Set(rows.map((i) => i.plan.id.toLowerCase()));
   // What a scan of those plans alone would report: their own failures and those of listing the subscriptions.
   const failures = kept.inventory.failures.filter((f) => !f.scope.includes("/") || [...planIds].some((id) => f.scope.toLowerCase().startsWith(id)));
-  // The other plans with integrations in the same VNets, whole: /vnet migration proposes ranges and peerings there
-  // for them too, and which of their VNets share a subnet depends on all of them.
-  const vnets = new Set(rows.map((i) => i.vnetId.toLowerCase()));
-  const neighbourPlans = new Set(kept.inventory.integrations.filter((i) => vnets.has(i.vnetId.toLowerCase())).map((i) => i.plan.id.toLowerCase()));
-  const neighbours = kept.inventory.integrations.filter((i) => !planIds.has(i.plan.id.toLowerCase()) && neighbourPlans.has(i.plan.id.toLowerCase()));
-  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote, neighbours };
+  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote, neighbours: neighboursOf(kept.inventory.integrations, rows) };
+}
+
+/**
+ * The plans /vnet migration assesses before the asked ones whose proposals can reach them: linked through a gateway
+ * VNet, plan after plan (a range one plan is promised in a VNet, or a VNet it sends to share a hub, is what the next
+ * one is told around). Plans assessed after the asked ones change nothing for them. Plans linked only through a
+ * regional subnet they use already are not seen: the kept inventory holds gateway-required integrations only.
+ */
+function neighboursOf(all: readonly Integration[], asked: readonly Integration[]): Integration[] {
+  const planOf = (i: Integration) => i.plan.id.toLowerCase();
+  // /vnet migration takes plans in the order of their first integration; the kept inventory is in that order.
+  const firstAt = new Map<string, number>();
+  all.forEach((integration, at) => firstAt.has(planOf(integration)) || firstAt.set(planOf(integration), at));
+  const askedPlans = new Set(asked.map(planOf));
+  const lastAsked = Math.max(...[...askedPlans].map((plan) => firstAt.get(plan) ?? -1));
+  const earlier = all.filter((i) => !askedPlans.has(planOf(i)) && (firstAt.get(planOf(i)) ?? Infinity) < lastAsked);
+  const vnets = new Set(asked.map((i) => i.vnetId.toLowerCase()));
+  const linked = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const integration of earlier) {
+      if (linked.has(planOf(integration)) || !vnets.has(integration.vnetId.toLowerCase())) continue;
+      linked.add(planOf(integration));
+      for (const other of earlier) if (planOf(other) === planOf(integration)) vnets.add(other.vnetId.toLowerCase());
+      grew = true;
+    }
+  }
+  return earlier.filter((i) => linked.has(planOf(i)));
 }
 
 /** The retirement countdown for what the command asked about: these subscriptions, or one plan of them. */

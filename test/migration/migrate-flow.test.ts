@@ -162,6 +162,16 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
     expect(slack.api.workspace.messages(CHANNELS.approvals)).toHaveLength(0);
   });
 
+  it("chooses the subnet itself when the plan uses it already, which spends none of its regional integrations", async () => {
+    expect(textOf(await approved(HR_ALONE))).toContain("Done:");
+    // platform-new joins vnet-hr through the gateway, after platform-hr moved into the plan's subnet there.
+    await slack.azure.writer.putAppVnetConnection(demo.app("platform-new"), demo.vnet("vnet-hr"));
+
+    const preview = textOf(await slack.requestChange("migrate platform-new"));
+
+    expect(preview).toContain("Change request: Migrate platform-new to regional integration (vnet-hr/snet-plan-platform)");
+  });
+
   it("lets one VNet move, saying what that leaves for the others", async () => {
     const preview = textOf(await slack.requestChange(HR_ALONE));
 

@@ -11,7 +11,7 @@ type Peering = { name: string; remoteVnet: string; allowVirtualNetworkAccess: bo
 const peer = (from: string, to: string, peeringState: Peering["peeringState"] = "Connected"): Peering => ({ name: `${from}-to-${to}`, remoteVnet: to, allowVirtualNetworkAccess: true, peeringState });
 const withGateway = (name: string, space: string, gatewaySubnet: string, peerings: Peering[] = []) => ({ name, addressSpace: [space], subnets: [{ name: "GatewaySubnet", addressPrefix: gatewaySubnet }], peerings });
 const sku = (name: string, tier: string, capacity = 1) => ({ name, tier, capacity });
-const GATEWAY_VNETS = ["m-hub", "m-one", "m-two", "m-three", "m-four", "f-a", "f-b", "f-c", "p-g1", "p-g2", "p-g3", "p-g4", "t-hub", "t-x", "t-y", "t-z", "h", "ha1", "ha2", "hb1", "hb2", "ch", "c1", "c2", "dh", "d1"];
+const GATEWAY_VNETS = ["m-hub", "m-one", "m-two", "m-three", "m-four", "f-a", "f-b", "f-c", "p-g1", "p-g2", "p-g3", "p-g4", "t-hub", "t-x", "t-y", "t-z", "h", "ha1", "ha2", "hb1", "hb2", "ch", "c1", "c2", "dh", "d1", "sa1", "sa2", "sx", "pz1", "pz2"];
 
 /**
  * plan-many reaches five VNets through gateways: vnet-m-hub is peered with vnet-m-one and vnet-m-four, vnet-m-three's
@@ -21,6 +21,7 @@ const GATEWAY_VNETS = ["m-hub", "m-one", "m-two", "m-three", "m-four", "f-a", "f
  * and is peered with vnet-p-q, vnet-p-g4 overlaps both. plan-twins reaches four VNets, two of which (vnet-t-y,
  * vnet-t-z) overlap. plan-ha and plan-hb both centre on vnet-h, and vnet-ha2 and vnet-hb2 overlap. plan-c's vnet-c2
  * is peered with vnet-cz, which has vnet-ch's address space. plan-d's vnet-d2 is in North Europe and overlaps vnet-dh.
+ * plan-pa sends vnet-sx to share vnet-sa1; plan-pb centres on vnet-sx, and its vnet-pz2 has vnet-sa1's space.
  */
 export function sharingEstate(): EstateSeedInput {
   return {
@@ -36,7 +37,7 @@ export function sharingEstate(): EstateSeedInput {
               { name: "plan-fullpeers", sku: sku("S1", "Standard") },
               { name: "plan-pair", sku: sku("S1", "Standard") },
               { name: "plan-twins", sku: sku("S1", "Standard") },
-              ...["plan-ha", "plan-hb", "plan-c", "plan-d"].map((name) => ({ name, sku: sku("S1", "Standard") })),
+              ...["plan-ha", "plan-hb", "plan-c", "plan-d", "plan-pa", "plan-pb"].map((name) => ({ name, sku: sku("S1", "Standard") })),
             ],
             apps: [
               ...["hub", "one", "two", "three", "four"].map((n) => ({ name: `app-m-${n}`, plan: "plan-many", vnetConnection: { vnet: `vnet-m-${n}` } })),
@@ -48,7 +49,7 @@ export function sharingEstate(): EstateSeedInput {
               { name: "app-t-hub2", plan: "plan-twins", vnetConnection: { vnet: "vnet-t-hub" } },
               ...["x", "y", "z"].map((n) => ({ name: `app-t-${n}`, plan: "plan-twins", vnetConnection: { vnet: `vnet-t-${n}` } })),
               // Each plan's hub has two apps, so that it is ranked first.
-              ...[["plan-ha", ["h", "h", "ha1", "ha2"]], ["plan-hb", ["h", "h", "hb1", "hb2"]], ["plan-c", ["ch", "ch", "c1", "c2"]], ["plan-d", ["dh", "dh", "d1", "d2"]]].flatMap(([plan, vnets]) =>
+              ...[["plan-ha", ["h", "h", "ha1", "ha2"]], ["plan-hb", ["h", "h", "hb1", "hb2"]], ["plan-c", ["ch", "ch", "c1", "c2"]], ["plan-d", ["dh", "dh", "d1", "d2"]], ["plan-pa", ["sa1", "sa1", "sa2", "sx"]], ["plan-pb", ["sx", "sx", "pz1", "pz2"]]].flatMap(([plan, vnets]) =>
                 (vnets as string[]).map((vnet, i) => ({ name: `app-${plan}-${vnet}-${i}`, plan: plan as string, vnetConnection: { vnet: `vnet-${vnet}` } })),
               ),
             ],
@@ -87,6 +88,11 @@ export function sharingEstate(): EstateSeedInput {
               { name: "vnet-cz", addressSpace: ["10.50.0.0/16"], subnets: [], peerings: [peer("vnet-cz", "vnet-c2")] },
               withGateway("vnet-dh", "10.60.0.0/16", "10.60.255.0/27", [peer("vnet-dh", "vnet-d1")]),
               withGateway("vnet-d1", "10.61.0.0/16", "10.61.255.0/27", [peer("vnet-d1", "vnet-dh")]),
+              withGateway("vnet-sa1", "10.110.0.0/16", "10.110.255.0/27"),
+              withGateway("vnet-sa2", "10.111.0.0/16", "10.111.255.0/27"),
+              withGateway("vnet-sx", "10.112.0.0/16", "10.112.255.0/27"),
+              withGateway("vnet-pz1", "10.113.0.0/16", "10.113.255.0/27"),
+              withGateway("vnet-pz2", "10.110.0.0/16", "10.110.254.0/27"),
             ],
             gateways: GATEWAY_VNETS.map((n, i) => ({ name: `gw-${n}`, vnet: `vnet-${n}`, addressPool: [`172.16.${80 + i}.0/24`], protocols: ["SSTP" as const] })),
           },

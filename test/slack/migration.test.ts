@@ -307,14 +307,30 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     expect(sectionAbout(blocks, "plan-hb", "vnet-hb1")).toContain("/vnet migrate plan-hb vnet-hb1 vnet-h/snet-plan-hb`");
   });
 
+  it("does not send a VNet to share a hub that is to be peered, for another plan, with a VNet it overlaps", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+
+    // plan-pa sends vnet-sx to share vnet-sa1 (10.110.0.0/16); vnet-pz2 has that space, so it cannot share vnet-sx.
+    expect(groupOf(blocks, "plan-pa", "vnet-sx")).toBe(GROUPS.shares);
+    expect(groupOf(blocks, "plan-pb", "vnet-pz2")).toBe(GROUPS.ready);
+    expect(groupOf(blocks, "plan-pb", "vnet-pz1")).toBe(GROUPS.shares);
+  });
+
   it("answers one plan as the whole estate's answer does, other plans in its VNets included", async () => {
     const whole = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+    const before = slack.sim.requests.length;
     const one = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-hb"));
+    const asked = slack.sim.requests.slice(before).map((r) => r.path);
 
     expect(one[1]).toContain("0 of 3 integrations migrated");
     for (const vnet of ["vnet-h", "vnet-hb1", "vnet-hb2"]) expect(sectionAbout(one, "plan-hb", vnet)).toBe(sectionAbout(whole, "plan-hb", vnet));
     expect(groupOf(one, "plan-hb", "vnet-hb2")).toBe(GROUPS.ready);
     expect(one.some((block) => block.includes("plan-ha"))).toBe(false);
+    // plan-ha comes first and proposes in vnet-h, so it is read; for plan-ha, plan-hb comes after and changes nothing.
+    expect(asked.some((path) => /serverfarms\/plan-ha\//i.test(path))).toBe(true);
+    const again = slack.sim.requests.length;
+    await slack.ask(PEOPLE.bystander, "migration --plan plan-ha");
+    expect(slack.sim.requests.slice(again).some((r) => /serverfarms\/plan-hb\//i.test(r.path))).toBe(false);
   });
 
   it("does not have a VNet share a subnet whose VNet overlaps one of its own peers, and gives it the plan's other integration", async () => {

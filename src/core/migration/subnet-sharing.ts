@@ -27,10 +27,17 @@ interface Hub {
 }
 
 /**
- * The VNets each hub VNet is to be peered with, by the hub's lower-cased id, across the plans of one assessment: two
- * plans sharing subnets in one hub must not send it overlapping VNets either.
+ * The VNets each VNet is to be peered with for sharing, by its lower-cased id (both sides of each peering), across
+ * the plans of one assessment: two plans sharing subnets in one hub must not send it overlapping VNets either.
  */
-export type PlannedPeers = Map<string, Array<{ vnetId: string; name: string; space: readonly string[]; plan: string }>>;
+export type PlannedPeers = Map<string, PlannedPeer[]>;
+interface PlannedPeer {
+  vnetId: string;
+  name: string;
+  space: readonly string[];
+  planId: string;
+  plan: string;
+}
 
 /** What the planner is given: the plan's VNets that need a subnet (readable, movable), and how to judge one alone. */
 export interface SharingPlan {
@@ -118,19 +125,17 @@ function placement(integration: Integration, hub: Hub, plan: Pick<SharingPlan, "
   // (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet: Azure/ResourceModules#731); the VNets planned to share the hub,
   // this plan's and other plans', will be peered with it too. Peerings not (yet) usable are left out: whether Azure
   // counts them is not known.
-  const hubSide = [
-    ...(hub.vnet.peerings ?? []).filter((p) => usable(p) && !sameId(p.remoteVnetId, vnet.id)).map((p) => ({ name: nameOf(p.remoteVnetId), space: p.remoteAddressSpace, how: `is peered with ${hub.vnet.name}` })),
-    ...(plan.planned.get(hub.vnet.id.toLowerCase()) ?? [])
-      .filter((other) => !sameId(other.vnetId, vnet.id))
-      .map((other) => ({ name: other.name, space: other.space, how: other.plan === integration.plan.name ? `is to share the subnet in ${hub.vnet.name} too` : `is to be peered with ${hub.vnet.name} for plan ${other.plan}` })),
+  const peersOf = (side: PeeringSide, other: PeeringSide) => [
+    ...(side.peerings ?? []).filter((p) => usable(p) && !sameId(p.remoteVnetId, other.id)).map((p) => ({ name: nameOf(p.remoteVnetId), space: p.remoteAddressSpace, how: `is peered with ${side.name}` })),
+    ...(plan.planned.get(side.id.toLowerCase()) ?? [])
+      .filter((peer) => !sameId(peer.vnetId, other.id))
+      .map((peer) => ({ name: peer.name, space: peer.space, how: sameId(peer.planId, integration.plan.id) ? `is to be peered with ${side.name} too` : `is to be peered with ${side.name} for plan ${peer.plan}` })),
   ];
-  for (const other of hubSide) {
-    const ranges = overlapping(other.space, vnet.addressSpace);
-    if (ranges.length > 0) return { kind: "refused", message: `${space} overlaps ${other.name} (${ranges.join(", ")}), which ${other.how}: Azure peers no VNet with two VNets whose address spaces overlap` };
-  }
-  for (const peering of vnet.peerings.filter((p) => usable(p) && !sameId(p.remoteVnetId, hub.vnet.id))) {
-    const ranges = overlapping(peering.remoteAddressSpace, hub.vnet.addressSpace);
-    if (ranges.length > 0) return { kind: "refused", message: `${vnet.name} is peered with ${nameOf(peering.remoteVnetId)} (${ranges.join(", ")}), which overlaps ${hub.vnet.name}: Azure peers no VNet with two VNets whose address spaces overlap` };
+  for (const [side, other] of [[hub.vnet, vnet], [vnet, hub.vnet]] as const) {
+    for (const peer of peersOf(side, other)) {
+      const ranges = overlapping(peer.space, other.addressSpace);
+      if (ranges.length > 0) return { kind: "refused", message: `${other.name} overlaps ${peer.name} (${ranges.join(", ")}), which ${peer.how}: Azure peers no VNet with two VNets whose address spaces overlap` };
+    }
   }
   return { kind: reach.kind, reach };
 }
@@ -156,8 +161,10 @@ function share(integration: Integration, hubs: readonly Hub[], plan: SharingPlan
     };
   }
   best.hub.sharers.push(integration);
-  const planned = plan.planned.get(best.hub.vnet.id.toLowerCase()) ?? [];
-  plan.planned.set(best.hub.vnet.id.toLowerCase(), [...planned, { vnetId: integration.vnetId, name: integration.vnetName, space: integration.vnet!.addressSpace, plan: integration.plan.name }]);
+  const record = (side: PeeringSide, peer: PeeringSide) =>
+    plan.planned.set(side.id.toLowerCase(), [...(plan.planned.get(side.id.toLowerCase()) ?? []), { vnetId: peer.id, name: peer.name, space: peer.addressSpace, planId: integration.plan.id, plan: integration.plan.name }]);
+  record(best.hub.vnet, integration.vnet!);
+  record(integration.vnet!, best.hub.vnet);
   const { hub, place } = best;
   const routeAll = needsRouteAll(integration.connection.routes);
   return {

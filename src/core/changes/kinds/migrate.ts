@@ -176,7 +176,10 @@ async function chooseTarget(deps: ResolveDeps, plan: PlanInfo, vnetId: string, s
 /** Refuses to choose a subnet alone for a plan whose VNets cannot each get one (checkProposalLeavesRoom). */
 async function assertProposalLeavesRoom(deps: ResolveDeps, plan: PlanInfo, vnetId: string, subnetId: string): Promise<void> {
   const [connections, apps] = await Promise.all([deps.reader.listPlanVnetConnections(plan.id), deps.reader.listPlanApps(plan.id)]);
-  const subnets = [...apps.flatMap((app) => (app.regionalSubnetId ? [app.regionalSubnetId] : [])), subnetId];
+  const inUse = apps.flatMap((app) => (app.regionalSubnetId ? [app.regionalSubnetId] : []));
+  // A subnet the plan uses already spends none of its regional integrations: the choice is the plan's own.
+  if (inUse.some((id) => sameId(id, subnetId))) return;
+  const subnets = [...inUse, subnetId];
   const others = connections.filter((c) => !c.isRegional && !sameId(c.vnetId, vnetId)).map((c) => c.name);
   assertEligible(checkProposalLeavesRoom(plan, subnets, others), `choose a subnet for plan ${plan.name}'s move off ${nameOf(vnetId)}`);
 }
