@@ -242,7 +242,7 @@ function key(integration: Integration): string {
   return `${integration.plan.name}|${integration.vnetName}`.toLowerCase();
 }
 
-/** The order of an inventory's integrations: by plan, then VNet. */
+/** The order of an inventory's integrations: by plan, then VNet; plans or VNets of one name by their ids. */
 export function compareIntegrations(a: Integration, b: Integration): number {
-  return key(a).localeCompare(key(b));
+  return key(a).localeCompare(key(b)) || a.plan.id.toLowerCase().localeCompare(b.plan.id.toLowerCase()) || a.vnetId.toLowerCase().localeCompare(b.vnetId.toLowerCase());
 }

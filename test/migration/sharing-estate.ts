@@ -11,7 +11,7 @@ type Peering = { name: string; remoteVnet: string; allowVirtualNetworkAccess: bo
 const peer = (from: string, to: string, peeringState: Peering["peeringState"] = "Connected"): Peering => ({ name: `${from}-to-${to}`, remoteVnet: to, allowVirtualNetworkAccess: true, peeringState });
 const withGateway = (name: string, space: string, gatewaySubnet: string, peerings: Peering[] = []) => ({ name, addressSpace: [space], subnets: [{ name: "GatewaySubnet", addressPrefix: gatewaySubnet }], peerings });
 const sku = (name: string, tier: string, capacity = 1) => ({ name, tier, capacity });
-const GATEWAY_VNETS = ["m-hub", "m-one", "m-two", "m-three", "m-four", "f-a", "f-b", "f-c", "p-g1", "p-g2", "p-g3", "p-g4", "t-hub", "t-x", "t-y", "t-z", "h", "ha1", "ha2", "hb1", "hb2", "ch", "c1", "c2", "dh", "d1", "sa1", "sa2", "sx", "pz1", "pz2"];
+const GATEWAY_VNETS = ["m-hub", "m-one", "m-two", "m-three", "m-four", "f-a", "f-b", "f-c", "p-g1", "p-g2", "p-g3", "p-g4", "t-hub", "t-x", "t-y", "t-z", "h", "ha1", "ha2", "hb1", "hb2", "ch", "c1", "c2", "c3", "dh", "d1", "sa1", "sa2", "sx", "pz1", "pz2"];
 
 /**
  * plan-many reaches five VNets through gateways: vnet-m-hub is peered with vnet-m-one and vnet-m-four, vnet-m-three's
@@ -20,7 +20,8 @@ const GATEWAY_VNETS = ["m-hub", "m-one", "m-two", "m-three", "m-four", "f-a", "f
  * still reaches four VNets through gateways: vnet-p-g1 and vnet-p-g2 overlap each other, vnet-p-g3 overlaps vnet-p-p
  * and is peered with vnet-p-q, vnet-p-g4 overlaps both. plan-twins reaches four VNets, two of which (vnet-t-y,
  * vnet-t-z) overlap. plan-ha and plan-hb both centre on vnet-h, and vnet-ha2 and vnet-hb2 overlap. plan-c's vnet-c2
- * is peered with vnet-cz, which has vnet-ch's address space. plan-d's vnet-d2 is in North Europe and overlaps vnet-dh.
+ * is peered with vnet-cz, which has vnet-ch's address space; vnet-ch's peering with vnet-cy, which has vnet-c3's,
+ * is only initiated. plan-d's vnet-d2 is in North Europe and overlaps vnet-dh.
  * plan-pa sends vnet-sx to share vnet-sa1; plan-pb centres on vnet-sx, and its vnet-pz2 has vnet-sa1's space.
  */
 export function sharingEstate(): EstateSeedInput {
@@ -49,7 +50,7 @@ export function sharingEstate(): EstateSeedInput {
               { name: "app-t-hub2", plan: "plan-twins", vnetConnection: { vnet: "vnet-t-hub" } },
               ...["x", "y", "z"].map((n) => ({ name: `app-t-${n}`, plan: "plan-twins", vnetConnection: { vnet: `vnet-t-${n}` } })),
               // Each plan's hub has two apps, so that it is ranked first.
-              ...[["plan-ha", ["h", "h", "ha1", "ha2"]], ["plan-hb", ["h", "h", "hb1", "hb2"]], ["plan-c", ["ch", "ch", "c1", "c2"]], ["plan-d", ["dh", "dh", "d1", "d2"]], ["plan-pa", ["sa1", "sa1", "sa2", "sx"]], ["plan-pb", ["sx", "sx", "pz1", "pz2"]]].flatMap(([plan, vnets]) =>
+              ...[["plan-ha", ["h", "h", "ha1", "ha2"]], ["plan-hb", ["h", "h", "hb1", "hb2"]], ["plan-c", ["ch", "ch", "c1", "c2", "c3"]], ["plan-d", ["dh", "dh", "d1", "d2"]], ["plan-pa", ["sa1", "sa1", "sa2", "sx"]], ["plan-pb", ["sx", "sx", "pz1", "pz2"]]].flatMap(([plan, vnets]) =>
                 (vnets as string[]).map((vnet, i) => ({ name: `app-${plan}-${vnet}-${i}`, plan: plan as string, vnetConnection: { vnet: `vnet-${vnet}` } })),
               ),
             ],
@@ -82,7 +83,9 @@ export function sharingEstate(): EstateSeedInput {
               withGateway("vnet-ha2", "10.30.0.0/16", "10.30.255.0/27"),
               withGateway("vnet-hb1", "10.22.0.0/16", "10.22.255.0/27"),
               withGateway("vnet-hb2", "10.30.0.0/16", "10.30.254.0/27"),
-              withGateway("vnet-ch", "10.50.0.0/16", "10.50.255.0/27"),
+              withGateway("vnet-ch", "10.50.0.0/16", "10.50.255.0/27", [peer("vnet-ch", "vnet-cy", "Initiated")]),
+              { name: "vnet-cy", addressSpace: ["10.53.0.0/16"], subnets: [] },
+              withGateway("vnet-c3", "10.53.0.0/16", "10.53.255.0/27"),
               withGateway("vnet-c1", "10.51.0.0/16", "10.51.255.0/27"),
               withGateway("vnet-c2", "10.52.0.0/16", "10.52.255.0/27", [peer("vnet-c2", "vnet-cz")]),
               { name: "vnet-cz", addressSpace: ["10.50.0.0/16"], subnets: [], peerings: [peer("vnet-cz", "vnet-c2")] },

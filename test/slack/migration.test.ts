@@ -340,6 +340,14 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     expect(groupOf(blocks, "plan-c", "vnet-c1")).toBe(GROUPS.shares);
   });
 
+  it("counts a hub's peering that is only initiated against a VNet it overlaps: Azure may refuse the second peering", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-c"));
+
+    // vnet-c3 has vnet-cy's space: it shares the other subnet of the plan, vnet-c2's, rather than vnet-ch's.
+    expect(groupOf(blocks, "plan-c", "vnet-c3")).toBe(GROUPS.shares);
+    expect(sectionAbout(blocks, "plan-c", "vnet-c3")).toContain("*Do:* `/vnet migrate plan-c vnet-c3 vnet-c2/snet-plan-c`");
+  });
+
   it("gives a VNet that can share no subnet the plan's free integration, with its own verdict, rather than a plan of its own", async () => {
     const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-d"));
 

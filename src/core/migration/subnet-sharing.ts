@@ -123,10 +123,10 @@ function placement(integration: Integration, hub: Hub, plan: Pick<SharingPlan, "
   if (reach.kind === "peered") return { kind: "peered", reach };
   // Azure refuses a peering of two VNets when either is peered with a VNet that overlaps the other
   // (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet: Azure/ResourceModules#731); the VNets planned to share the hub,
-  // this plan's and other plans', will be peered with it too. Peerings not (yet) usable are left out: whether Azure
-  // counts them is not known.
+  // this plan's and other plans', will be peered with it too. Whether Azure counts a peering that is only Initiated
+  // or Disconnected is not known: every peering that exists counts, so that no step is proposed that Azure may refuse.
   const peersOf = (side: PeeringSide, other: PeeringSide) => [
-    ...(side.peerings ?? []).filter((p) => usable(p) && !sameId(p.remoteVnetId, other.id)).map((p) => ({ name: nameOf(p.remoteVnetId), space: p.remoteAddressSpace, how: `is peered with ${side.name}` })),
+    ...(side.peerings ?? []).filter((p) => !sameId(p.remoteVnetId, other.id)).map((p) => ({ name: nameOf(p.remoteVnetId), space: p.remoteAddressSpace, how: `is peered with ${side.name}` })),
     ...(plan.planned.get(side.id.toLowerCase()) ?? [])
       .filter((peer) => !sameId(peer.vnetId, other.id))
       .map((peer) => ({ name: peer.name, space: peer.space, how: sameId(peer.planId, integration.plan.id) ? `is to be peered with ${side.name} too` : `is to be peered with ${side.name} for plan ${peer.plan}` })),
