@@ -94,9 +94,14 @@ export function leftVnetReach(left: PeeringSide, target: PeeringSide): LeftVnetR
   // Connected means both sides exist; a side that could not be read is taken on the other side's word.
   const connected = sides.find(({ peering }) => peering)?.peering;
   if (connected) return { kind: "peered", peering: connected };
-  const targetRanges = target.addressSpace.flatMap(tryRange);
-  const ranges = left.addressSpace.filter((prefix) => tryRange(prefix).some((range) => targetRanges.some((t) => rangesOverlap(range, t))));
+  const ranges = overlappingPrefixes(left.addressSpace, target.addressSpace);
   return ranges.length > 0 ? { kind: "overlap", ranges } : { kind: "not-peered" };
+}
+
+/** The prefixes that overlap any of the others (prefixes that cannot be read overlap nothing). */
+export function overlappingPrefixes(prefixes: readonly string[], others: readonly string[]): string[] {
+  const theirs = others.flatMap(tryRange);
+  return prefixes.filter((prefix) => tryRange(prefix).some((range) => theirs.some((other) => rangesOverlap(range, other))));
 }
 
 /** A peering that carries traffic from this side: Connected, with VNet access allowed. */

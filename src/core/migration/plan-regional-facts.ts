@@ -63,6 +63,7 @@ async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | 
   }
 }
 
-function reasonOf(error: unknown): string {
+/** What a failed read says to the user: a BotError's words; anything else is not Azure's answer to show. */
+export function reasonOf(error: unknown): string {
   return isBotError(error) ? error.message : "the read failed unexpectedly";
 }

@@ -4,12 +4,12 @@
  * peerings. Which subnet each shares, and which VNets get a subnet of their own, so that the fewest new peerings
  * are needed and none that Azure would refuse is asked for.
  */
-import { rangesOverlap, parseAddressRange, type AddressRange } from "../address-range.ts";
 import type { Integration } from "../inventory.ts";
 import type { PeeringInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
 import { nameOf, sameId } from "../resource-id.ts";
-import { leftVnetReach, needsRouteAll, usable, type LeftVnetReach, type PeeringSide } from "./network-changes.ts";
+import { leftVnetReach, needsRouteAll, overlappingPrefixes, usable, type LeftVnetReach, type PeeringSide } from "./network-changes.ts";
+import { reasonOf } from "./plan-regional-facts.ts";
 import type { Assessment } from "./readiness.ts";
 
 type Ready = Extract<Assessment, { verdict: "ready" }>;
@@ -96,7 +96,7 @@ export async function shareSubnets(plan: SharingPlan): Promise<Map<Integration, 
       // verdict (a subnet to make room for, a VNet in the region) is then the way, not a plan of its own.
       left.find((i) => hubs.every((hub) => placement(i, hub, plan).kind === "refused")) ??
       // Of two VNets that overlap, only one can be peered with a hub: the other is better off alone.
-      rest.find((i) => left.some((other) => other !== i && overlapping(i.vnet!.addressSpace, other.vnet!.addressSpace).length > 0)) ??
+      rest.find((i) => left.some((other) => other !== i && overlappingPrefixes(i.vnet!.addressSpace, other.vnet!.addressSpace).length > 0)) ??
       rest.find((i) => hubs.every((hub) => placement(i, hub, plan).kind !== "peered"));
     if (!next) break;
     ownSubnet(next);
@@ -133,7 +133,7 @@ function placement(integration: Integration, hub: Hub, plan: Pick<SharingPlan, "
   ];
   for (const [side, other] of [[hub.vnet, vnet], [vnet, hub.vnet]] as const) {
     for (const peer of peersOf(side, other)) {
-      const ranges = overlapping(peer.space, other.addressSpace);
+      const ranges = overlappingPrefixes(peer.space, other.addressSpace);
       if (ranges.length > 0) return { kind: "refused", message: `${other.name} overlaps ${peer.name} (${ranges.join(", ")}), which ${peer.how}: Azure peers no VNet with two VNets whose address spaces overlap` };
     }
   }
@@ -190,7 +190,7 @@ async function hubInUse(reader: AzureReader, subnetId: string): Promise<Hub> {
     return { vnet, subnet, firstMove: undefined, ready: undefined, sharers: [] };
   } catch (error) {
     // Nothing is placed in a hub whose address space and peerings are unknown; the verdicts say why.
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = reasonOf(error);
     return { vnet: { id: vnetId, name: nameOf(vnetId), addressSpace: [] }, subnet: nameOf(subnetId), firstMove: undefined, ready: undefined, sharers: [], unread: reason };
   }
 }
@@ -201,17 +201,4 @@ function rankByPeerings(integrations: readonly Integration[]): Integration[] {
     integrations.filter((other) => other !== integration && integration.vnet!.peerings.some((p: PeeringInfo) => sameId(p.remoteVnetId, other.vnetId) && usable(p))).length;
   const score = new Map(integrations.map((i) => [i, peered(i)]));
   return [...integrations].sort((a, b) => score.get(b)! - score.get(a)! || b.apps.length - a.apps.length || a.vnetName.localeCompare(b.vnetName));
-}
-
-function overlapping(prefixes: readonly string[], others: readonly string[]): string[] {
-  const theirs = others.flatMap(tryRange);
-  return prefixes.filter((prefix) => tryRange(prefix).some((range) => theirs.some((other) => rangesOverlap(range, other))));
-}
-
-function tryRange(text: string): AddressRange[] {
-  try {
-    return [parseAddressRange(text)];
-  } catch {
-    return [];
-  }
 }
