@@ -46,7 +46,7 @@ export function readinessReply(assessments: readonly Assessment[], countdown: st
       const reasons = reasonKey(assessment);
       const earlier = reasons === undefined ? undefined : said.get(reasons);
       if (reasons !== undefined && !earlier) said.set(reasons, assessment.subject);
-      const lines = earlier ? [`Same reason and fix as *${earlier.plan}* → *${earlier.vnet}* above.`] : assessment.verdict === "shares-subnet" ? sharesLines(assessment, sharing) : linesOf(assessment);
+      const lines = earlier ? [`Same reason and fix as *${earlier.plan}* → *${earlier.vnet}* above.`] : linesOf(assessment, sharing);
       parts.push({ kind: "text", text: [heading(assessment.subject), ...lines].join("\n") });
     }
   }
@@ -63,7 +63,8 @@ function heading(subject: Subject): string {
   return `*${subject.plan}* → *${subject.vnet}* · apps: ${subject.apps.join(", ") || "none"}`;
 }
 
-function linesOf(assessment: Assessment): string[] {
+/** `sharing`: the first VNet told to share each subnet, for the others to refer to (sharesLines). */
+function linesOf(assessment: Assessment, sharing: Map<string, string>): string[] {
   switch (assessment.verdict) {
     case "ready":
       return readyLines(assessment);
@@ -76,7 +77,7 @@ function linesOf(assessment: Assessment): string[] {
       ];
     }
     case "shares-subnet":
-      return sharesLines(assessment, new Map());
+      return sharesLines(assessment, sharing);
     case "cross-region":
       return [assessment.problem.message, `*Do:* ${assessment.problem.fix}`];
     case "blocked":

@@ -50,8 +50,9 @@ export interface SharingPlan {
   /** Gateway VNets whose integration could not be read: they count toward the limit, but cannot be placed. */
   unreadable: readonly Integration[];
   gatewayVnets: number;
-  /** The one-to-one verdict (it reserves the address range it proposes), and whether that verdict would be ready. */
+  /** The one-to-one verdict; it reserves the address range it proposes. */
   oneToOne(integration: Integration): Assessment;
+  /** Whether the one-to-one verdict would be ready (same region, room for a subnet), reserving nothing. */
   movesAlone(integration: Integration): boolean;
   /** The verdict of a VNet that can neither share nor have a subnet of its own. */
   overTheLimit(integration: Integration): Assessment;
