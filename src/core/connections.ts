@@ -102,14 +102,33 @@ export interface AppConnection {
  * connections and slots, and each slot's connections, a few at a time. What a sync restarts, what a route reaches.
  */
 export async function readPlanApps(reader: AzureReader, planId: string, limit: Limiter = createLimiter(4)): Promise<AppConnection[]> {
-  const apps = await reader.listPlanApps(planId);
-  const withSlots = await Promise.all(
-    apps.map(async (app) => {
-      const slots = app.slot === undefined ? await limit(() => reader.listSlots(app.id)) : [];
-      return [app, ...slots.filter((slot) => sameId(slot.planId, planId))];
-    }),
-  );
-  return Promise.all(withSlots.flat().map(async (app) => ({ app, connection: await limit(() => gatewayConnectionOf(reader, app.id)) })));
+  const sites = await listPlanSites(reader, planId, limit);
+  return Promise.all(sites.map(async (app) => ({ app, connection: await limit(() => gatewayConnectionOf(reader, app.id)) })));
+}
+
+/**
+ * The plan's apps and the deployment slots that run on it, each once. The plan's site list is documented as "all
+ * apps associated with an App Service plan" (AppServicePlans_ListWebApps), while a Microsoft answer points to it for
+ * "apps and respective slots under an app service plan" (azure-cli#23924): whether it lists slots is not known, so
+ * each app's slots are listed too and a slot the plan list already held is not counted twice. A slot may run on
+ * another plan than its app's, hence the plan check.
+ */
+export async function listPlanSites(reader: AzureReader, planId: string, limit: Limiter = createLimiter(4)): Promise<AppInfo[]> {
+  const listed = await reader.listPlanApps(planId);
+  const slots = await Promise.all(listed.map((app) => (app.slot === undefined ? limit(() => reader.listSlots(app.id)) : Promise.resolve([]))));
+  // Each app followed by its slots, as the approval message lists them.
+  const sites = new Map<string, AppInfo>();
+  listed.forEach((site, i) => {
+    for (const each of [site, ...slots[i]!.filter((slot) => sameId(slot.planId, planId))]) {
+      if (!sites.has(each.id.toLowerCase())) sites.set(each.id.toLowerCase(), each);
+    }
+  });
+  return [...sites.values()];
+}
+
+/** The regional-integration subnets (lower-case ids) the sites use, each once: what a plan's limit counts. */
+export function regionalSubnetsOf(sites: readonly AppInfo[]): string[] {
+  return [...new Set(sites.flatMap((site) => (site.regionalSubnetId ? [site.regionalSubnetId.toLowerCase()] : [])))];
 }
 
 /**

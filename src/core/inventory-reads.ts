@@ -8,6 +8,13 @@ import type { AzureReader } from "./ports.ts";
 /** Records a failed read against the scope (a plan, app or resource id) that it leaves unknown. */
 export type RecordFailure = (scope: string, error: unknown) => void;
 
+/** What the reads past the plan level found: each app's and slot's connection, and the slots on the plans. */
+export interface AppConnections {
+  connections: AppConnection[];
+  /** The slots listed that run on one of the plans, whether or not their connections could be read. */
+  slots: AppInfo[];
+}
+
 /**
  * Each app's and slot's gateway-required connection on the plans that have one: the app's connection list and its
  * slot list, then each slot's connection list (a slot on one of those plans may be integrated on its own).
@@ -18,7 +25,8 @@ export async function readAppConnections(
   apps: readonly AppInfo[],
   connectedPlans: ReadonlyMap<string, PlanInfo>,
   record: RecordFailure,
-): Promise<AppConnection[]> {
+): Promise<AppConnections> {
+  const slotsOnPlans: AppInfo[] = [];
   const read = async (app: AppInfo): Promise<AppConnection[]> => {
     try {
       const connections = await limit(app.id, () => reader.listAppVnetConnections(app.id));
@@ -38,10 +46,11 @@ export async function readAppConnections(
         }),
       ]);
       const onConnectedPlans = slots.filter((slot) => connectedPlans.has(slot.planId.toLowerCase()));
+      slotsOnPlans.push(...onConnectedPlans);
       return [...own, ...(await Promise.all(onConnectedPlans.map(read))).flat()];
     }),
   );
-  return perApp.flat();
+  return { connections: perApp.flat(), slots: slotsOnPlans };
 }
 
 /**

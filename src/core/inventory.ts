@@ -51,6 +51,12 @@ export interface Inventory {
    * inventories kept by an older bot.
    */
   others?: { apps: string[]; plans: string[] };
+  /**
+   * The regional-integration subnets (lower-case ids) of the deployment slots on plans with a gateway-required
+   * connection, by lower-case plan id: a plan's limit of regional integrations counts its slots' subnets, and the plan's
+   * site list may leave slots out (listPlanSites). Absent in inventories kept by an older bot.
+   */
+  slotRegionalSubnets?: Record<string, string[]>;
 }
 
 /** Options of a scan. */
@@ -131,6 +137,7 @@ export function mergeInventories(parts: readonly Inventory[]): Inventory {
     plansScanned: parts.reduce((sum, part) => sum + part.plansScanned, 0),
     failures: [...failures.values()],
     others: { apps: parts.flatMap((part) => part.others?.apps ?? []), plans: parts.flatMap((part) => part.others?.plans ?? []) },
+    slotRegionalSubnets: Object.assign({}, ...parts.map((part) => part.slotRegionalSubnets ?? {})),
   };
 }
 
@@ -183,7 +190,7 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
   ).flat();
 
   const connectedPlans = new Map(found.map(({ plan }) => [plan.id.toLowerCase(), plan]));
-  const appConnections = await readAppConnections(reader, limit, [...connectedPlans.values()].flatMap(appsOf), connectedPlans, record);
+  const { connections: appConnections, slots } = await readAppConnections(reader, limit, [...connectedPlans.values()].flatMap(appsOf), connectedPlans, record);
   // Each plan's apps with a gateway-required connection, grouped once rather than looked for per integration.
   const usersByPlan = new Map<string, AppConnection[]>();
   for (const user of appConnections) {
@@ -225,7 +232,17 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
     apps: listed.apps.filter((app) => !integratedApps.has(app.id.toLowerCase())).map(groupAndName),
     plans: listed.plans.filter((plan) => !integratedPlans.has(plan.id.toLowerCase())).map(groupAndName),
   };
-  return { integrations, regionalCount, plansScanned, failures: [...failures.values()], others };
+  return { integrations, regionalCount, plansScanned, failures: [...failures.values()], others, slotRegionalSubnets: regionalSubnetsByPlan(slots) };
+}
+
+function regionalSubnetsByPlan(sites: readonly AppInfo[]): Record<string, string[]> {
+  const byPlan: Record<string, string[]> = {};
+  for (const site of sites) {
+    if (!site.regionalSubnetId) continue;
+    (byPlan[site.planId.toLowerCase()] ??= []).push(site.regionalSubnetId.toLowerCase());
+  }
+  for (const [plan, subnets] of Object.entries(byPlan)) byPlan[plan] = [...new Set(subnets)].sort();
+  return byPlan;
 }
 
 // A BotError when every failure was one (its hint kept); otherwise the first internal error, to be logged with a ref.

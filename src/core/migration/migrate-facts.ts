@@ -1,5 +1,5 @@
 /** Everything a migration's preview, checks and steps read from Azure and from its own records, read once. */
-import { gatewayConnectionOf, sameName } from "../connections.ts";
+import { gatewayConnectionOf, listPlanSites, regionalSubnetsOf, sameName } from "../connections.ts";
 import { findVpnGateway } from "../eligibility.ts";
 import { readGateways } from "../changes/common.ts";
 import type { AppInfo, GatewayInfo, NsgInfo, PlanInfo, PlanRoute, RegionalIntegrationInfo, SubnetInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
@@ -38,7 +38,7 @@ export interface MigrationFacts {
   subnetId: string;
   subnet: SubnetInfo | undefined;
   nsg: NsgInfo | undefined;
-  /** The subnets the plan's apps use for regional integration now, and the plan's gateway-required VNets. */
+  /** The subnets the plan's apps and slots use for regional integration now, and the plan's gateway-required VNets. */
   planRegionalSubnets: string[];
   planGatewayVnets: string[];
   /** The plan's routes into the VNet being left: its connection's, or the first record's copy once it is gone. */
@@ -60,10 +60,10 @@ export interface MigrateTarget {
 export async function readMigrationFacts(reader: AzureReader, records: MigrationRecords, request: MigrateTarget): Promise<MigrationFacts> {
   const targetVnetId = request.subnetId.slice(0, request.subnetId.toLowerCase().lastIndexOf("/subnets/"));
   const classic = isClassicVnetId(request.vnetId);
-  const [plan, planConnections, planApps, vnet, targetVnet, apps] = await Promise.all([
+  const [plan, planConnections, planSites, vnet, targetVnet, apps] = await Promise.all([
     reader.getPlan(request.planId),
     reader.listPlanVnetConnections(request.planId),
-    reader.listPlanApps(request.planId),
+    listPlanSites(reader, request.planId),
     classic ? undefined : reader.getVnet(request.vnetId),
     reader.getVnet(targetVnetId),
     Promise.all(request.appIds.map((appId) => readMovingApp(reader, records, appId, request.vnetName))),
@@ -87,7 +87,7 @@ export async function readMigrationFacts(reader: AzureReader, records: Migration
     subnetId: subnet?.id ?? request.subnetId,
     subnet,
     nsg,
-    planRegionalSubnets: [...new Set(planApps.flatMap((app) => (app.regionalSubnetId ? [app.regionalSubnetId.toLowerCase()] : [])))],
+    planRegionalSubnets: regionalSubnetsOf(planSites),
     planGatewayVnets: gatewayConnections.map((c) => c.name),
     routes,
     siteToSite,

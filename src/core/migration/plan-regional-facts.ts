@@ -1,11 +1,13 @@
 /**
  * What the readiness assessment reads live about each plan, with the fewest calls: the plan's apps (which regional
  * subnets they already use, for the limit of regional integrations per plan) and, for ONE app, whether the scale unit
- * supports regional integration at all. Every app of a plan runs on the plan's scale unit, so one app answers for
+ * supports regional integration at all. The plan's slots are not listed again: the scan that found the integrations
+ * listed them (Inventory.slotRegionalSubnets). Every app of a plan runs on the plan's scale unit, so one app answers for
  * all (azure-docs articles/app-service/overview-vnet-integration.md: the portal's "Regional VNET Integration is
  * unsupported in this scale unit" is the plan's, and a new plan is the way out).
  */
 import { isBotError } from "../../errors.ts";
+import { regionalSubnetsOf } from "../connections.ts";
 import type { Integration } from "../inventory.ts";
 import { createLimiter } from "../limiter.ts";
 import type { AppInfo, PlanInfo } from "../model.ts";
@@ -21,6 +23,7 @@ export async function readPlanRegionalFacts(
   reader: AzureReader,
   integrations: readonly Integration[],
   needsFacts: (plan: PlanInfo) => boolean,
+  slotSubnets: Readonly<Record<string, readonly string[]>> = {},
   concurrency = 4,
 ): Promise<Map<string, PlanRegionalFacts>> {
   const limit = createLimiter(concurrency);
@@ -34,13 +37,13 @@ export async function readPlanRegionalFacts(
   const facts = new Map<string, PlanRegionalFacts>();
   await Promise.all(
     [...plans].map(async ([key, { plan, integrated }]) => {
-      facts.set(key, await readOne(reader, limit, plan, integrated));
+      facts.set(key, await readOne(reader, limit, plan, integrated, slotSubnets[key] ?? []));
     }),
   );
   return facts;
 }
 
-async function readOne(reader: AzureReader, limit: ReturnType<typeof createLimiter>, plan: PlanInfo, integrated: readonly AppInfo[]): Promise<PlanRegionalFacts> {
+async function readOne(reader: AzureReader, limit: ReturnType<typeof createLimiter>, plan: PlanInfo, integrated: readonly AppInfo[], slotSubnets: readonly string[]): Promise<PlanRegionalFacts> {
   // An app the inventory already names is asked at once, beside the list; a production app rather than a slot.
   const known = integrated.find((app) => app.slot === undefined) ?? integrated[0];
   const ask = (app: AppInfo) => settle(limit(() => reader.getRegionalIntegration(app.id)));
@@ -50,8 +53,8 @@ async function readOne(reader: AzureReader, limit: ReturnType<typeof createLimit
   if (!asked) return { read: false, reason: `plan ${plan.name} has no app to ask whether its scale unit supports regional integration` };
   const regional = early ?? (await ask(asked));
   if (!regional.ok) return { read: false, reason: `whether plan ${plan.name}'s scale unit supports regional integration could not be read (asked ${asked.name}): ${reasonOf(regional.error)}` };
-  // The plan's production apps come from the list; its integrated slots from the inventory.
-  const subnets = [...listed.value, ...integrated].flatMap((app) => (app.regionalSubnetId ? [app.regionalSubnetId.toLowerCase()] : []));
+  // The plan's apps come from the list; its slots from the inventory, which listed every app's slots.
+  const subnets = [...regionalSubnetsOf([...listed.value, ...integrated]), ...slotSubnets.map((id) => id.toLowerCase())];
   return { read: true, regionalSubnetIds: [...new Set(subnets)], swiftSupported: regional.value.swiftSupported, askedApp: asked.name };
 }
 

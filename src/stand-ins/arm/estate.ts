@@ -214,6 +214,12 @@ const estateSchema = z.strictObject({
    */
   siteConfigVnetName: z.boolean().default(false),
   /**
+   * Whether a plan's site list (GET serverfarms/{plan}/sites) holds its deployment slots besides its apps. The spec
+   * calls it "all apps associated with an App Service plan"; a Microsoft answer points to it for "apps and respective
+   * slots under an app service plan" (azure-cli#23924). Default: apps only; true: slots too.
+   */
+  planSiteListIncludesSlots: z.boolean().default(false),
+  /**
    * Whether the plan-level VNet connection carries the certificate (certBlob, certThumbprint) like the app-level one.
    * Not documented either way; default: it does not.
    */

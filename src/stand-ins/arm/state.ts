@@ -201,6 +201,7 @@ export class IdMap<T extends { id: string }> {
 /** The estate's answers where ARM's are unknown or inconvenient (see estate.ts for each). */
 export interface SimOptions {
   siteConfigVnetName: boolean;
+  planSiteListIncludesSlots: boolean;
   planConnectionCertBlob: boolean;
   syncScope: "app" | "plan";
   reconnectCertificate: "keep" | "replace" | "replace-within-six-months";
@@ -215,6 +216,7 @@ export interface SimOptions {
 /** The options a state starts with: each the estate schema's default. */
 export const DEFAULT_OPTIONS: SimOptions = {
   siteConfigVnetName: false,
+  planSiteListIncludesSlots: false,
   planConnectionCertBlob: false,
   syncScope: "app",
   reconnectCertificate: "keep",

@@ -4,7 +4,7 @@
  * `/vnet migrate APP [SUBNET] [--new-subnet CIDR] [--route-all]` or `/vnet migrate PLAN VNET [SUBNET] …`.
  */
 import { BotError, isBotError } from "../../../errors.ts";
-import { gatewayConnectionOf, findPlanConnection, readPlanApps, sameName } from "../../connections.ts";
+import { gatewayConnectionOf, findPlanConnection, listPlanSites, readPlanApps, regionalSubnetsOf, sameName } from "../../connections.ts";
 import { assertEligible } from "../../eligibility.ts";
 import { canonicalPrefix, migrationProblems, otherGatewayVnets, subnetsAfterMove } from "../../migration/migrate-checks.ts";
 import { readMigrationFacts, type MigrationFacts } from "../../migration/migrate-facts.ts";
@@ -175,8 +175,9 @@ async function chooseTarget(deps: ResolveDeps, plan: PlanInfo, vnetId: string, s
 
 /** Refuses to choose a subnet alone for a plan whose VNets cannot each get one (checkProposalLeavesRoom). */
 async function assertProposalLeavesRoom(deps: ResolveDeps, plan: PlanInfo, vnetId: string, subnetId: string): Promise<void> {
-  const [connections, apps] = await Promise.all([deps.reader.listPlanVnetConnections(plan.id), deps.reader.listPlanApps(plan.id)]);
-  const inUse = apps.flatMap((app) => (app.regionalSubnetId ? [app.regionalSubnetId] : []));
+  // A slot runs on the plan as its apps do, and the limit is the plan's (overview-vnet-integration.md): its subnet counts.
+  const [connections, sites] = await Promise.all([deps.reader.listPlanVnetConnections(plan.id), listPlanSites(deps.reader, plan.id)]);
+  const inUse = regionalSubnetsOf(sites);
   // A subnet the plan uses already spends none of its regional integrations: the choice is the plan's own.
   if (inUse.some((id) => sameId(id, subnetId))) return;
   const subnets = [...inUse, subnetId];

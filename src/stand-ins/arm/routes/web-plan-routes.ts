@@ -54,7 +54,10 @@ const putRoute = (ctx: RouteContext) => {
 export const planRoutes: Route[] = [
   route("GET", PLAN, (ctx) => ok(planWire(ctx.state, planOf(ctx)))),
   // The plan's production apps; whether ARM lists slots here too is not documented, and the bot reads slots per app.
-  route("GET", `${PLAN}/sites`, (ctx) => page(ctx, ctx.state.appsOf(planOf(ctx).id).filter((a) => a.slotOf === undefined).map((a) => siteWire(ctx.state, a, { inList: true })))),
+  route("GET", `${PLAN}/sites`, (ctx) => {
+    const sites = ctx.state.appsOf(planOf(ctx).id).filter((a) => a.slotOf === undefined || ctx.state.options.planSiteListIncludesSlots);
+    return page(ctx, sites.map((a) => siteWire(ctx.state, a, { inList: true })));
+  }),
   route("POST", `${PLAN}/restartSites`, (ctx) => {
     for (const app of ctx.state.appsOf(planOf(ctx).id)) app.restarts += 1;
     return { status: 204 };

@@ -1,0 +1,68 @@
+// A deployment slot on regional integration spends one of its plan's two regional integrations, like an app. Whether
+// the plan's site list holds slots is not known (planSiteListIncludesSlots), so each answer is tried.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { regionalEstate } from "../stand-ins/arm/regional-estate.ts";
+import { startAzureHarness } from "../support/azure-harness.ts";
+import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+
+/**
+ * plan-std: app-gw on vnet-hub through its gateway; app-ready's staging slot on snet-second and app-two on snet-third
+ * by regional integration, so the plan uses both of its regional integrations, one of them only through a slot.
+ * (app-classic, on a classic VNet, is moved to a plan of its own so that vnet-hub is the plan's only gateway VNet.)
+ */
+function estate(planSiteListIncludesSlots: boolean) {
+  const seed = regionalEstate();
+  const web = seed.subscriptions[0]!.resourceGroups![0]!;
+  web.plans!.push({ name: "plan-classic", sku: { name: "S1", tier: "Standard" } });
+  web.apps!.find((app) => app.name === "app-classic")!.plan = "plan-classic";
+  web.apps!.find((app) => app.name === "app-ready")!.slots = [{ name: "staging", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-second" } }];
+  web.apps!.find((app) => app.name === "app-two")!.regionalIntegration = { vnet: "vnet-apps", subnet: "snet-third" };
+  return { ...seed, planSiteListIncludesSlots };
+}
+
+describe.each([
+  ["lists apps only", false],
+  ["lists slots too", true],
+])("a plan whose slot uses a regional subnet, when the plan's site list %s", (_case, planSiteListIncludesSlots) => {
+  let slack: SlackHarness;
+  beforeAll(async () => {
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: estate(planSiteListIncludesSlots), now: () => NOW }) });
+  });
+  afterAll(async () => {
+    await slack.close();
+    await slack.azure.close();
+  });
+
+  it("refuses, before approval, a migration into a third subnet, naming the slot's subnet among the two in use", async () => {
+    const writes = slack.azureWrites().length;
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "migrate app-gw vnet-apps/snet-ready"));
+
+    expect(answer).toContain("Plan plan-std would need 3 regional integrations: 3 subnets (vnet-apps/snet-ready, vnet-apps/snet-second, vnet-apps/snet-third)");
+    expect(slack.azureWrites()).toHaveLength(writes);
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
+  });
+
+  it("refuses to choose a new subnet itself when the plan has none left", async () => {
+    const answer = textOf(await slack.ask(PEOPLE.requester, "migrate app-gw"));
+
+    expect(answer).toContain("Plan plan-std would need 3 regional integrations");
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
+  });
+
+  it("takes a migration into the subnet the slot uses, which spends none of the plan's regional integrations", async () => {
+    const message = await slack.requestChange("migrate app-gw vnet-apps/snet-second");
+
+    expect(textOf(message)).toContain("Migrate app-gw to regional integration (vnet-apps/snet-second)");
+  });
+
+  it("tells /vnet migration that the plan's integration shares a subnet it uses, from a live scan and from the kept inventory alike", async () => {
+    for (const text of ["migration --fresh", "migration"]) {
+      const answer = textOf(await slack.ask(PEOPLE.bystander, text));
+      const section = answer.slice(answer.indexOf("*plan-std* → *vnet-hub*"));
+
+      expect(section).toContain("Plan plan-std takes at most 2 regional integrations, uses 2 already");
+      expect(section).not.toContain("Ready: can move today");
+    }
+  });
+});
