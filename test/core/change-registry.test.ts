@@ -18,6 +18,7 @@ const RUNS: Record<string, string> = {
   renew: "renew payments-api",
   peer: "peer plan-orders vnet-hub vnet-spoke",
   migrate: "migrate inventory-api --route-all",
+  "migrate-peer": "migrate peer plan-platform vnet-hr vnet-data",
   "migrate-rollback": "migrate rollback inventory-api",
 };
 

@@ -187,7 +187,7 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
     expect(preview).toContain("Change request: Migrate platform-ops to regional integration (vnet-hr/snet-plan-platform)");
     expect(preview).toContain("uses 1 of its 2 regional integrations (vnet-hr/snet-plan-platform), and still reaches vnet-data, vnet-finance, vnet-legacy through a gateway");
     // A gateway connection reached all of vnet-ops; a subnet of vnet-hr reaches it only through a peering.
-    expect(preview).toContain(":x: vnet-hr is not peered with vnet-ops: after the move the apps no longer reach vnet-ops (10.60.0.0/16). Peer the two VNets (VNet access allowed on both sides) before approving.");
+    expect(preview).toContain(":x: vnet-hr is not peered with vnet-ops: after the move the apps no longer reach vnet-ops (10.60.0.0/16). Peer the two VNets first (VNet access allowed on both sides): `/vnet migrate peer plan-platform vnet-ops vnet-hr`.");
   });
 
   it("says a classic VNet left behind is lost, since no peering reaches it from regional integration", async () => {
@@ -211,7 +211,7 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
     // One regional integration is left: vnet-data takes it, and vnet-finance, vnet-legacy and vnet-ops share vnet-hr's subnet.
     expect(answer).toContain("*Do:* `/vnet migrate plan-platform vnet-data snet-sql`");
     expect(answer).toContain("Plan plan-platform takes at most 2 regional integrations, uses 1 already and reaches 4 VNets through gateways, so vnet-finance's apps share subnet *snet-plan-platform* in vnet-hr, which the plan already uses.");
-    expect(answer).toContain("*Do first:* peer vnet-ops with vnet-hr");
+    expect(answer).toContain("*Do first:* `/vnet migrate peer plan-platform vnet-ops vnet-hr`");
     expect(answer).toContain("*Do:* `/vnet migrate plan-platform vnet-ops vnet-hr/snet-plan-platform`");
   });
 

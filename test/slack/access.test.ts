@@ -20,6 +20,7 @@ const SAMPLES: Record<string, string> = {
   renew: "renew payments-api",
   peer: "peer plan-orders vnet-hub vnet-spoke",
   migrate: "migrate inventory-api",
+  "migrate peer": "migrate peer plan-platform vnet-hr vnet-data",
   "migrate rollback": "migrate rollback inventory-api",
 };
 

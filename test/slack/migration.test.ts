@@ -85,9 +85,9 @@ describe("/vnet migration on the demo estate", () => {
     expect(data).toContain("*Do:* `/vnet migrate plan-platform vnet-data snet-sql`\nThe plan's other gateway VNets (vnet-hr, vnet-legacy, vnet-ops) will share this subnet (below): move this one first.");
     for (const vnet of ["vnet-hr", "vnet-legacy", "vnet-ops"]) expect(groupOf(blocks, "plan-platform", vnet)).toBe(GROUPS.shares);
     expect(hr).toContain("Plan plan-platform takes at most 2 regional integrations and reaches 5 VNets through gateways, so vnet-hr's apps share subnet *snet-sql* in vnet-data, which the move of *plan-platform* → *vnet-data* (above) makes: that one goes first.");
-    expect(hr).toContain("*Do first:* peer vnet-hr with vnet-data (VNet access allowed on both sides): from there the apps reach vnet-hr only through a peering.");
+    expect(hr).toContain("*Do first:* `/vnet migrate peer plan-platform vnet-hr vnet-data`: from vnet-data the apps reach vnet-hr only through a peering.");
     // The reason is said once; the plan's other sharers refer to it.
-    expect(sectionAbout(blocks, "plan-platform", "vnet-ops")).toContain("Shares subnet *snet-sql* in vnet-data, as vnet-hr above.\n*Do first:* peer vnet-ops with vnet-data");
+    expect(sectionAbout(blocks, "plan-platform", "vnet-ops")).toContain("Shares subnet *snet-sql* in vnet-data, as vnet-hr above.\n*Do first:* `/vnet migrate peer plan-platform vnet-ops vnet-data`");
     expect(hr).toContain("*Do:* `/vnet migrate plan-platform vnet-hr vnet-data/snet-sql`");
   });
 
@@ -250,7 +250,7 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     expect(section("two")).toContain("*Do:* `/vnet migrate plan-many vnet-m-two --new-subnet 10.80.128.32/28`");
     expect(section("one")).toContain("vnet-m-one is peered with vnet-m-hub (vnet-m-one-to-vnet-m-hub, Connected), so the apps still reach it from there.");
     expect(section("one")).toContain("*Do:* `/vnet migrate plan-many vnet-m-one vnet-m-hub/snet-plan-many`");
-    expect(section("three")).toContain("*Do first:* vnet-m-three's peering vnet-m-three-to-vnet-m-hub is Initiated: make both sides Connected with VNet access allowed, or the apps lose vnet-m-three.");
+    expect(section("three")).toContain("*Do first:* `/vnet migrate peer plan-many vnet-m-three vnet-m-hub`: vnet-m-three's peering vnet-m-three-to-vnet-m-hub is Initiated, and the apps lose vnet-m-three unless both sides are Connected with VNet access.");
     for (const vnet of ["one", "three", "four"]) expect(groupOf(blocks, "plan-many", `vnet-m-${vnet}`)).toBe(GROUPS.shares);
   });
 

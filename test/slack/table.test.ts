@@ -50,6 +50,7 @@ describe("command table and manifest", () => {
       "/vnet renew APP",
       "/vnet peer PLAN VNET REMOTE-VNET",
       "/vnet migrate [--new-subnet CIDR] APP|PLAN [SUBNET|VNET] [SUBNET] [--route-all]",
+      "/vnet migrate peer PLAN VNET HUB-VNET",
       "/vnet migrate rollback APP",
       "/vnet approvals",
       "/vnet audit [N]",

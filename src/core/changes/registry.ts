@@ -5,6 +5,7 @@ import { connect } from "./kinds/connect.ts";
 import { disconnect } from "./kinds/disconnect.ts";
 import { migrate } from "./kinds/migrate.ts";
 import { migrateRollback } from "./kinds/migrate-rollback.ts";
+import { migratePeer } from "./kinds/migrate-peer.ts";
 import { peer } from "./kinds/peer.ts";
 import { renew } from "./kinds/renew.ts";
 import { routeAdd } from "./kinds/route-add.ts";
@@ -14,7 +15,7 @@ import type { PreparedChange } from "./runner.ts";
 import type { ChangeDeps } from "./types.ts";
 
 /** Every kind of change. */
-export const CHANGE_KINDS = [connect, disconnect, sync, routeAdd, routeRemove, renew, peer, migrate, migrateRollback] as const;
+export const CHANGE_KINDS = [connect, disconnect, sync, routeAdd, routeRemove, renew, peer, migrate, migratePeer, migrateRollback] as const;
 
 /**
  * A change a user asked for, with every reference already resolved to ARM ids; what the approval store keeps (as

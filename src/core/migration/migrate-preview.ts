@@ -9,6 +9,7 @@ import { describeRoute } from "../address-range.ts";
 import { isClassicVnetId, nameOf, siteNameOf } from "../resource-id.ts";
 import type { MigrationFacts } from "./migrate-facts.ts";
 import { blockedTargets, leftVnetReach, routeFates, type RouteOutcome } from "./network-changes.ts";
+import { migratePeerCommand } from "./readiness.ts";
 import { APP_SERVICE_DELEGATION } from "./regional-rules.ts";
 
 /** Microsoft's guide: switching "will cause downtime … typically 2-5 minutes" per app. */
@@ -44,7 +45,7 @@ export function migrationSections(facts: MigrationFacts, options: { newPrefix: s
 }
 
 /** Said only when the subnet is in another VNet than the one being left: whether the apps still reach it. */
-function leftVnetSection(facts: Pick<MigrationFacts, "vnet" | "vnetId" | "vnetName" | "targetVnet">): PlanSection[] {
+function leftVnetSection(facts: Pick<MigrationFacts, "plan" | "vnet" | "vnetId" | "vnetName" | "targetVnet">): PlanSection[] {
   const { vnet: left, targetVnet: target } = facts;
   if (!left) {
     if (!isClassicVnetId(facts.vnetId)) return [];
@@ -54,16 +55,20 @@ function leftVnetSection(facts: Pick<MigrationFacts, "vnet" | "vnetId" | "vnetNa
   const reach = leftVnetReach(left, target);
   if (reach.kind === "same") return [];
   const space = left.addressSpace.join(", ") || "no address space";
+  const peer = `\`${migratePeerCommand(facts.plan.name, left.name, target.name)}\``;
   const line = (() => {
     switch (reach.kind) {
       case "peered":
         return `:white_check_mark: ${left.name} (${space}) stays reached: ${target.name} is peered with it (${reach.peering.name}, Connected).`;
       case "peering-not-ready":
-        return `:warning: ${reach.owner}'s peering ${reach.peering.name} ${reach.why}: the apps reach ${left.name} (${space}) only once both sides are Connected with VNet access allowed.`;
+        // Azure cannot reconnect a Disconnected peering in place, and vnetbot deletes no peerings (peer.ts).
+        return /^disconnected$/i.test(reach.peering.peeringState)
+          ? `:warning: ${reach.owner}'s peering ${reach.peering.name} ${reach.why}: the apps reach ${left.name} (${space}) only once it is deleted in Azure and ${peer} has peered the two again.`
+          : `:warning: ${reach.owner}'s peering ${reach.peering.name} ${reach.why}: the apps reach ${left.name} (${space}) only once both sides are Connected with VNet access allowed, which ${peer} does.`;
       case "overlap":
         return `:x: ${left.name} overlaps ${target.name} (${reach.ranges.join(", ")}), so the two cannot be peered: after the move the apps no longer reach what is in ${left.name}. Move it, or migrate into a subnet of ${left.name} instead.`;
       case "not-peered":
-        return `:x: ${target.name} is not peered with ${left.name}: after the move the apps no longer reach ${left.name} (${space}). Peer the two VNets (VNet access allowed on both sides) before approving.`;
+        return `:x: ${target.name} is not peered with ${left.name}: after the move the apps no longer reach ${left.name} (${space}). Peer the two VNets first (VNet access allowed on both sides): ${peer}.`;
     }
   })();
   return [{ heading: `VNet ${left.name}, left behind`, lines: [line] }];

@@ -3,7 +3,7 @@ import { describeRoute } from "../address-range.ts";
 import { plural } from "../format.ts";
 import { nameOf } from "../resource-id.ts";
 import type { Reply, ReplyPart } from "../reply.ts";
-import { VERDICTS, type Assessment, type Subject, type Verdict } from "./readiness.ts";
+import { migratePeerCommand, VERDICTS, type Assessment, type Subject, type Verdict } from "./readiness.ts";
 import { APP_SERVICE_DELEGATION, servesLine } from "./regional-rules.ts";
 import { blockSize } from "./subnet-plan.ts";
 
@@ -100,9 +100,13 @@ function sharesLines(shares: Extract<Assessment, { verdict: "shares-subnet" }>, 
       : `Plan ${plan} takes at most 2 regional integrations${shares.subnetsInUse > 0 ? `, uses ${shares.subnetsInUse} already` : ""} and reaches ${shares.gatewayVnets} VNets through gateways, so ${vnet}'s apps share subnet ${where}${shares.firstMove ? `, which the move of *${plan}* → *${shares.firstMove}* (above) makes: that one goes first` : ", which the plan already uses"}.`,
   ];
   const reach = shares.reach;
+  const peer = `\`${migratePeerCommand(plan, vnet!, shares.hubVnet)}\``;
   if (reach.kind === "peered") lines.push(`${vnet} is peered with ${shares.hubVnet} (${reach.peering.name}, Connected), so the apps still reach it from there.`);
-  else if (reach.kind === "peering-not-ready") lines.push(`*Do first:* ${reach.owner}'s peering ${reach.peering.name} ${reach.why}: make both sides Connected with VNet access allowed, or the apps lose ${vnet}.`);
-  else lines.push(`*Do first:* peer ${vnet} with ${shares.hubVnet} (VNet access allowed on both sides): from there the apps reach ${vnet} only through a peering.`);
+  else if (reach.kind === "peering-not-ready" && /^disconnected$/i.test(reach.peering.peeringState)) {
+    // Azure cannot reconnect a Disconnected peering in place, and vnetbot deletes no peerings (peer.ts).
+    lines.push(`*Do first:* ${reach.owner}'s peering ${reach.peering.name} ${reach.why}: delete it in Azure (portal or \`az network vnet peering delete\`), then ${peer}, or the apps lose ${vnet}.`);
+  } else if (reach.kind === "peering-not-ready") lines.push(`*Do first:* ${peer}: ${reach.owner}'s peering ${reach.peering.name} ${reach.why}, and the apps lose ${vnet} unless both sides are Connected with VNet access.`);
+  else lines.push(`*Do first:* ${peer}: from ${shares.hubVnet} the apps reach ${vnet} only through a peering.`);
   lines.push(`*Do:* \`${shares.command}\``);
   return lines;
 }

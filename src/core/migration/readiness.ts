@@ -115,6 +115,11 @@ export function migrateCommand(planName: string, vnetName: string, target: Subne
   return `/vnet migrate ${planName} ${vnetName} ${subnet}${routeAll ? " --route-all" : ""}`;
 }
 
+/** The command that peers a plan's gateway VNet with the VNet of the subnet its apps are to share. */
+export function migratePeerCommand(planName: string, vnetName: string, hubVnetName: string): string {
+  return `/vnet migrate peer ${planName} ${vnetName} ${hubVnetName}`;
+}
+
 /** A plan's gateway VNet, the subject of one verdict. */
 function subjectOf(integration: Integration): Subject {
   return { plan: integration.plan.name, vnet: integration.vnetName, apps: integration.apps.map((app) => app.name) };

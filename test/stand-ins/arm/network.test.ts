@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collect, credential, startTestSimulator, SUB } from "./test-estate.ts";
+import { collect, credential, smallEstate, startTestSimulator, SUB } from "./test-estate.ts";
 
 const HUB = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
 const SPOKE = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet-spoke`;
@@ -63,6 +63,24 @@ describe("Microsoft.Network reads and writes through the real NetworkManagementC
     expect(hubSide.peeringState).toBe("Connected");
     expect(listed.map((p) => p.name)).toEqual(["spoke-to-hub"]);
     expect(t.sim.requests.some((r) => r.path.includes("/operations/"))).toBe(true);
+  });
+
+  it("refuses to peer a VNet with one whose peer overlaps it, as Network does (400 VnetAddressSpaceOverlapsWithAlreadyPeeredVnet)", async () => {
+    const seed = smallEstate();
+    seed.subscriptions[0]!.resourceGroups!.find((group) => group.name === "rg-net")!.vnets!.push({ name: "vnet-twin", addressSpace: ["10.20.128.0/17"] });
+    const own = await startTestSimulator(seed);
+    try {
+      const attempt = own.network.virtualNetworkPeerings.createOrUpdate(
+        "rg-net", "vnet-twin", "twin-to-hub",
+        { remoteVirtualNetwork: { id: HUB }, allowVirtualNetworkAccess: true },
+        { updateIntervalInMs: 0 },
+      );
+
+      await expect(attempt).rejects.toMatchObject({ statusCode: 400, code: "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet", message: expect.stringContaining("already peered with the second virtual network. Overlapping address prefixes: 10.20.128.0/17.") });
+      expect((await own.network.virtualNetworks.get("rg-net", "vnet-twin")).virtualNetworkPeerings ?? []).toEqual([]);
+    } finally {
+      await own.sim.close();
+    }
   });
 
   it("shows the gateway as Updating while its PUT runs, then Succeeded", async () => {

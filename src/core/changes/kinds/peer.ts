@@ -86,7 +86,7 @@ function peeringStep(deps: ChangeDeps, vnet: VnetInfo, name: string, settings: P
  * A Disconnected peering (its other side was deleted) cannot be repaired in place: Azure needs it deleted and created
  * again, and vnetbot deletes no peerings. Say so before anything runs rather than "fix" flags that change nothing.
  */
-function assertNotDisconnected(vnet: VnetInfo, other: VnetInfo): void {
+export function assertNotDisconnected(vnet: VnetInfo, other: VnetInfo): void {
   const stale = vnet.peerings.find((peering) => sameId(peering.remoteVnetId, other.id) && peering.peeringState.toLowerCase() === "disconnected");
   if (!stale) return;
   throw new BotError("conflict", `Peering ${stale.name} on ${vnet.name} is Disconnected: its other side was removed, and Azure cannot reconnect it in place.`, {
@@ -103,7 +103,8 @@ function hasSettings(peering: PeeringInfo, settings: PeeringSettings): boolean {
   );
 }
 
-function peeringState(peering: PeeringInfo): string {
+/** A peering's name, remote VNet and flags, for a change's fingerprint. */
+export function peeringState(peering: PeeringInfo): string {
   const flags = [peering.allowVirtualNetworkAccess, peering.allowForwardedTraffic, peering.allowGatewayTransit, peering.useRemoteGateways].map(Number).join("");
   return `${peering.name}|${peering.remoteVnetId}|${flags}`.toLowerCase();
 }

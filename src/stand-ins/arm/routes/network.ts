@@ -3,6 +3,8 @@ import { notFound, ok, page, propertiesOf, route, SimError, type Reply, type Rou
 import { packageUriFor } from "../integration.ts";
 import { gatewayConnectionWire, gatewayWire, localNetworkGatewayIdOf, localNetworkGatewayWire, nsgWire, peeringWire, vnetWire } from "../network-wire.ts";
 import { routeTableWire } from "../subnet-wire.ts";
+import { overlaps } from "../addresses.ts";
+import type { SimVnet } from "../state.ts";
 import { gatewayOf, lroStart, networkIdOf, vnetOf } from "./lookup.ts";
 import { putGateway } from "./network-gateway-put.ts";
 import { subnetRoutes } from "./network-subnets.ts";
@@ -35,6 +37,7 @@ function putPeering(ctx: RouteContext): Reply {
   const remoteId = (props["remoteVirtualNetwork"] as { id?: unknown } | undefined)?.id;
   if (typeof remoteId !== "string") throw new SimError(400, "InvalidRequestFormat", "properties.remoteVirtualNetwork.id is required: give the full ARM id of the remote virtual network.");
   const name = ctx.params["peering"]!;
+  refuseOverlapWithPeers(ctx, vnet, remoteId, name);
   const existing = vnet.peerings.find((p) => p.name.toLowerCase() === name.toLowerCase());
   const flag = (key: string, fallback: boolean) => (typeof props[key] === "boolean" ? (props[key] as boolean) : fallback);
   const next = {
@@ -59,6 +62,29 @@ function putPeering(ctx: RouteContext): Reply {
   };
   const headers = ctx.lro.start(lroStart(ctx, vnet.location, apply), false);
   return { status: existing ? 200 : 201, body: { ...(peeringWire(ctx.state, vnet, next) as object), properties: { ...(peeringWire(ctx.state, vnet, next) as { properties: object }).properties, provisioningState: "Updating" } }, headers };
+}
+
+/**
+ * Network refuses to peer two VNets when either is peered with a third whose address space overlaps the other: a 400
+ * VnetAddressSpaceOverlapsWithAlreadyPeeredVnet on the PUT, worded as captured in azure/ResourceModules#731 and
+ * microsoft/AzureTRE#1927.
+ */
+function refuseOverlapWithPeers(ctx: RouteContext, vnet: SimVnet, remoteId: string, name: string): void {
+  const remote = ctx.state.vnets.get(remoteId);
+  if (!remote) return;
+  for (const [first, second] of [[vnet, remote], [remote, vnet]] as const) {
+    for (const peering of second.peerings) {
+      if (peering.remoteVnetId.toLowerCase() === first.id.toLowerCase()) continue;
+      const third = ctx.state.vnets.get(peering.remoteVnetId);
+      const clash = third?.addressSpace.flatMap((prefix) => first.addressSpace.filter((own) => overlaps(own, prefix)));
+      if (!third || !clash?.length) continue;
+      throw new SimError(
+        400,
+        "VnetAddressSpaceOverlapsWithAlreadyPeeredVnet",
+        `Cannot create or update peering ${vnet.id}/virtualNetworkPeerings/${name}. Virtual networks ${first.id} and ${second.id} cannot be peered because address space of the first virtual network overlaps with address space of virtual network ${third.id} already peered with the second virtual network. Overlapping address prefixes: ${clash.join(", ")}.`,
+      );
+    }
+  }
 }
 
 function findPeering(ctx: RouteContext) {

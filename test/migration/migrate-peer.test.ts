@@ -1,0 +1,92 @@
+// /vnet migrate peer: the peering a VNet needs before its apps move into a subnet of another VNet, through approval,
+// against the ARM simulator; and what it refuses before approval.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { regionalEstate } from "../stand-ins/arm/regional-estate.ts";
+import { startAzureHarness } from "../support/azure-harness.ts";
+import { demo } from "../support/demo-estate.ts";
+import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+
+describe("/vnet migrate peer on the demo estate (plan-platform's vnet-hr is to share vnet-data's subnet)", () => {
+  let slack: SlackHarness;
+  beforeEach(async () => {
+    slack = await startSlackHarness();
+  });
+  afterEach(() => slack.close());
+
+  it("peers the two VNets with VNet access only, restarts nothing, and /vnet migration then says vnet-hr stays reached", async () => {
+    const { plan, final } = await slack.requestAndApprove("migrate peer plan-platform vnet-hr vnet-data");
+
+    expect(plan).toContain("Peer vnet-hr with vnet-data for plan-platform's move to regional integration");
+    expect(plan).toContain("Nothing restarts.");
+    expect(final).toContain(":tada: Done: 2 of 2 steps");
+    for (const [vnet, remote] of [["vnet-hr", "vnet-data"], ["vnet-data", "vnet-hr"]] as const) {
+      const peering = (await slack.azure.reader.getVnet(demo.vnet(vnet))).peerings.find((p) => p.remoteVnetId.toLowerCase() === demo.vnet(remote).toLowerCase());
+      expect(peering).toMatchObject({ name: `${vnet}-to-${remote}`, peeringState: "Connected", allowVirtualNetworkAccess: true, allowGatewayTransit: false, useRemoteGateways: false, allowForwardedTraffic: false });
+    }
+    const answer = textOf(await slack.ask(PEOPLE.bystander, "migration --fresh --plan plan-platform"));
+    expect(answer).toMatch(/vnet-hr is peered with vnet-data \([^)]+, Connected\), so the apps still reach it from there\./);
+    expect(answer).not.toContain("/vnet migrate peer plan-platform vnet-hr vnet-data");
+  });
+
+  it("asked again, says there is nothing to do, before any approval", async () => {
+    expect((await slack.requestAndApprove("migrate peer plan-platform vnet-hr vnet-data")).final).toContain("Done");
+    const writes = slack.azureWrites().length;
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "migrate peer plan-platform vnet-hr vnet-data"));
+
+    expect(answer).toMatch(/vnet-hr and vnet-data are peered already \([^)]+, Connected, VNet access on both sides\): there is nothing to do\./);
+    expect(slack.azureWrites()).toHaveLength(writes);
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toHaveLength(1);
+  });
+});
+
+/**
+ * The regional estate: vnet-hub (10.10.0.0/16, plan-std's gateway VNet) is peered with vnet-apps (10.30.0.0/16), whose
+ * side does not allow VNet access and uses vnet-hub's gateway. vnet-clash overlaps vnet-hub; vnet-twin overlaps
+ * vnet-apps; vnet-north's peering with vnet-hub lost its other side (Disconnected).
+ */
+function estate() {
+  const seed = regionalEstate();
+  const net = seed.subscriptions[0]!.resourceGroups![1]!;
+  const apps = net.vnets!.find((vnet) => vnet.name === "vnet-apps")!;
+  apps.peerings = [{ name: "apps-to-hub", remoteVnet: "vnet-hub", allowVirtualNetworkAccess: false, allowForwardedTraffic: true, useRemoteGateways: true }];
+  net.vnets!.find((vnet) => vnet.name === "vnet-north")!.peerings = [{ name: "north-to-hub", remoteVnet: "vnet-hub", peeringState: "Disconnected" }];
+  net.vnets!.push({ name: "vnet-clash", addressSpace: ["10.10.128.0/17"] }, { name: "vnet-twin", addressSpace: ["10.30.0.0/16"] });
+  return seed;
+}
+
+describe("/vnet migrate peer on VNets with peerings already", () => {
+  let slack: SlackHarness;
+  beforeAll(async () => {
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: estate(), now: () => NOW }) });
+  });
+  afterAll(async () => {
+    await slack.close();
+    await slack.azure.close();
+  });
+
+  it.each([
+    ["the VNet itself", "migrate peer plan-std vnet-hub vnet-hub", "A VNet cannot be peered with itself (vnet-hub)."],
+    ["a VNet that overlaps", "migrate peer plan-std vnet-hub vnet-clash", "vnet-hub and vnet-clash overlap (10.10.0.0/16); overlapping VNets cannot be peered"],
+    ["a VNet that overlaps one already peered", "migrate peer plan-std vnet-hub vnet-twin", "vnet-hub is peered with vnet-apps (hub-to-apps), which overlaps vnet-twin (10.30.0.0/16): Azure peers no VNet with two VNets whose address spaces overlap."],
+    ["a peering whose other side is gone", "migrate peer plan-std vnet-hub vnet-north", "Peering north-to-hub on vnet-north is Disconnected"],
+  ])("refuses %s before approval, writing nothing", async (_case, text, reason) => {
+    const writes = slack.azureWrites().length;
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, text));
+
+    expect(answer).toContain(reason);
+    expect(slack.azureWrites()).toHaveLength(writes);
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
+  });
+
+  it("turns on VNet access in the existing peering, keeping its name and its other flags", async () => {
+    const { plan, final } = await slack.requestAndApprove("migrate peer plan-std vnet-hub vnet-apps");
+
+    expect(plan).toContain("Allow VNet access on vnet-apps's peering apps-to-hub with vnet-hub");
+    expect(final).toContain("1. Keep vnet-hub's peering hub-to-apps with vnet-apps, which allows VNet access _(already done)_");
+    expect(final).toContain(":tada: Done");
+    const apps = await slack.azure.reader.getVnet(slack.azure.sim.state.vnets.values().find((v) => v.name === "vnet-apps")!.id);
+    expect(apps.peerings).toEqual([expect.objectContaining({ name: "apps-to-hub", allowVirtualNetworkAccess: true, allowForwardedTraffic: true, useRemoteGateways: true, peeringState: "Connected" })]);
+  });
+});
