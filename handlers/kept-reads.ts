@@ -4,7 +4,7 @@
  */
 import { BotError } from "../src/errors.ts";
 import type { CommandContext, Flag } from "../src/core/command.ts";
-import { buildInventory, type Integration, type Inventory } from "../src/core/inventory.ts";
+import { buildInventory, compareIntegrations, type Integration, type Inventory } from "../src/core/inventory.ts";
 import type { Reply } from "../src/core/reply.ts";
 import { countdownLine, inSubscriptions, migrationProgress } from "../src/core/migration/countdown.ts";
 import { nameOf, scopeOf } from "../src/core/resource-id.ts";
@@ -40,17 +40,32 @@ export function askedSubscriptions(ctx: Pick<CommandContext, "subscriptions">, a
 
 /**
  * The inventory to answer from: the kept one unless --fresh. For one plan, its kept integrations; a plan the kept
- * inventory does not know is scanned alone, which is cheap and not kept.
+ * inventory does not know (or --fresh) is scanned alone, which is cheap and not kept. The plans /vnet migration must
+ * take in with it (neighbours) come from the kept inventory; `alone` says there was none to take them from.
  */
-export async function inventoryFor(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined; neighbours: Integration[] }> {
-  if (!plan) return { ...(await ctx.inventory.read(ctx, subscriptions, { fresh })), neighbours: [] };
-  const kept = fresh ? undefined : await ctx.inventory.kept(subscriptions);
+export async function inventoryFor(
+  ctx: CommandContext,
+  subscriptions: readonly string[],
+  plan: ResourceRef | undefined,
+  fresh: boolean,
+  options: { neighbours?: boolean } = {},
+): Promise<{ inventory: Inventory; keptNote: string | undefined; neighbours: Integration[]; alone: boolean }> {
+  if (!plan) return { ...(await ctx.inventory.read(ctx, subscriptions, { fresh })), neighbours: [], alone: false };
+  // With --fresh the kept inventory only names the neighbours: a store that cannot be read leaves the plan alone.
+  const kept = !fresh ? await ctx.inventory.kept(subscriptions) : options.neighbours ? await ctx.inventory.kept(subscriptions).catch(() => undefined) : undefined;
   const rows = kept?.inventory.integrations.filter((i) => isReferredTo(i.plan, plan)) ?? [];
-  if (!kept || rows.length === 0) return { inventory: await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) }), keptNote: undefined, neighbours: [] };
+  if (!kept || fresh || rows.length === 0) {
+    const inventory = await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) });
+    if (!kept) return { inventory, keptNote: undefined, neighbours: [], alone: options.neighbours === true };
+    // The plan's integrations as just read, in the kept estate's order, for the plans before it.
+    const asked = new Set(inventory.integrations.map((i) => i.plan.id.toLowerCase()));
+    const all = [...kept.inventory.integrations.filter((i) => !asked.has(i.plan.id.toLowerCase())), ...inventory.integrations].sort(compareIntegrations);
+    return { inventory, keptNote: undefined, neighbours: neighboursOf(all, inventory.integrations), alone: false };
+  }
   const planIds = new Set(rows.map((i) => i.plan.id.toLowerCase()));
   // What a scan of those plans alone would report: their own failures and those of listing the subscriptions.
   const failures = kept.inventory.failures.filter((f) => !f.scope.includes("/") || [...planIds].some((id) => f.scope.toLowerCase().startsWith(id)));
-  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote, neighbours: neighboursOf(kept.inventory.integrations, rows) };
+  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote, neighbours: neighboursOf(kept.inventory.integrations, rows), alone: false };
 }
 
 /**

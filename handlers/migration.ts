@@ -15,9 +15,9 @@ export const migration = defineCommand({
     const plan = args.optionalRef("--plan");
     // Plans and VNets may come from the kept inventory; whether each plan's scale unit takes regional integration is
     // read live, since nothing else reads it.
-    const { inventory, keptNote, neighbours } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"));
+    const { inventory, keptNote, neighbours, alone } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"), { neighbours: true });
     const [assessments, countdown] = await Promise.all([assessMigration(ctx.reader, inventory, neighbours), countdownFor(ctx, inventory, subscriptions, plan)]);
     const warnings = failuresWithoutVerdict(inventory).map((f) => `${f.scope}: ${f.message}`);
-    return withKeptNote(readinessReply(assessments, countdown, warnings), keptNote);
+    return withKeptNote(readinessReply(assessments, countdown, warnings, { alone }), keptNote);
   },
 });

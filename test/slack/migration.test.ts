@@ -333,6 +333,23 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     expect(slack.sim.requests.slice(again).some((r) => /serverfarms\/plan-hb\//i.test(r.path))).toBe(false);
   });
 
+  it("answers one plan read afresh as the whole estate's answer does, the plans before it taken from the kept inventory", async () => {
+    const whole = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+
+    const one = blocksOf(await slack.ask(PEOPLE.bystander, "migration --fresh --plan plan-hb"));
+
+    for (const vnet of ["vnet-h", "vnet-hb1", "vnet-hb2"]) expect(sectionAbout(one, "plan-hb", vnet)).toBe(sectionAbout(whole, "plan-hb", vnet));
+    expect(one.join("\n")).not.toContain("Assessed alone");
+  });
+
+  it("says a plan was assessed alone when no inventory is kept to find the other plans in its VNets", async () => {
+    const alone = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-hb"));
+
+    expect(alone[1]).toContain(":warning: Assessed alone: no inventory is kept yet, so other plans in these VNets were not taken in");
+    await slack.ask(PEOPLE.bystander, "migration");
+    expect(blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-hb")).join("\n")).not.toContain("Assessed alone");
+  });
+
   it("does not have a VNet share a subnet whose VNet overlaps one of its own peers, and gives it the plan's other integration", async () => {
     const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-c"));
 

@@ -26,14 +26,18 @@ const COUNTS: Record<Verdict, (n: number) => string> = {
   unknown: (n) => `:warning: ${n} could not be assessed`,
 };
 
-/** The reply; `countdown` is the shared countdown line and `warnings` the reads that failed without a verdict of their own. */
-export function readinessReply(assessments: readonly Assessment[], countdown: string, warnings: readonly string[]): Reply {
+/**
+ * The reply; `countdown` is the shared countdown line and `warnings` the reads that failed without a verdict of their
+ * own. `alone`: one plan was assessed without the others in its VNets (no inventory kept to find them in).
+ */
+export function readinessReply(assessments: readonly Assessment[], countdown: string, warnings: readonly string[], options: { alone?: boolean } = {}): Reply {
   const integrations = assessments.filter((a) => a.subject.vnet !== undefined).length;
   const counts = VERDICTS.map((v) => [v, assessments.filter((a) => a.verdict === v).length] as const).filter(([, n]) => n > 0);
   const summary = integrations === 0 && counts.length === 0
     ? "No gateway-required integration is left: nothing to migrate."
     : `${plural(integrations, "integration")} assessed: ${counts.map(([v, n]) => COUNTS[v](n)).join(", ")}.`;
-  const parts: ReplyPart[] = [{ kind: "context", lines: [countdown, summary] }];
+  const alone = options.alone && integrations > 0 ? [ALONE] : [];
+  const parts: ReplyPart[] = [{ kind: "context", lines: [countdown, summary, ...alone] }];
   for (const verdict of VERDICTS) {
     const group = assessments.filter((a) => a.verdict === verdict);
     if (group.length === 0) continue;
@@ -53,6 +57,9 @@ export function readinessReply(assessments: readonly Assessment[], countdown: st
   if (warnings.length > 0) parts.push({ kind: "context", lines: [`:warning: ${plural(warnings.length, "read")} failed, so this may be incomplete: ${warnings.join("; ")}`] });
   return { title: "Moving to regional VNet integration", text: summary, parts };
 }
+
+const ALONE =
+  ":warning: Assessed alone: no inventory is kept yet, so other plans in these VNets were not taken in, and a range or hub proposed here may be proposed to one of them too. `/vnet migration` assesses every plan together (and keeps the inventory for the next time).";
 
 function reasonKey(assessment: Assessment): string | undefined {
   return assessment.verdict === "blocked" ? assessment.problems.map((p) => p.message).join("\n") : undefined;
