@@ -40,8 +40,9 @@ export function askedSubscriptions(ctx: Pick<CommandContext, "subscriptions">, a
 
 /**
  * The inventory to answer from: the kept one unless --fresh. For one plan, its kept integrations; a plan the kept
- * inventory does not know (or --fresh) is scanned alone, which is cheap and not kept. The plans /vnet migration must
- * take in with it (neighbours) come from the kept inventory; `alone` says there was none to take them from.
+ * inventory does not know (or --fresh) is scanned alone, which is cheap and not kept. With `neighbours` (/vnet
+ * migration), the plans outside the asked scope (another subscription, another plan) that it must take in come from
+ * the kept inventory of every subscription; `alone` says there was none to take them from.
  */
 export async function inventoryFor(
   ctx: CommandContext,
@@ -50,22 +51,27 @@ export async function inventoryFor(
   fresh: boolean,
   options: { neighbours?: boolean } = {},
 ): Promise<{ inventory: Inventory; keptNote: string | undefined; neighbours: Integration[]; alone: boolean }> {
-  if (!plan) return { ...(await ctx.inventory.read(ctx, subscriptions, { fresh })), neighbours: [], alone: false };
-  // With --fresh the kept inventory only names the neighbours: a store that cannot be read leaves the plan alone.
-  const kept = !fresh ? await ctx.inventory.kept(subscriptions) : options.neighbours ? await ctx.inventory.kept(subscriptions).catch(() => undefined) : undefined;
+  const { inventory, keptNote } = await askedInventory(ctx, subscriptions, plan, fresh);
+  const whole = !plan && subscriptions.length === ctx.subscriptions.length;
+  if (!options.neighbours || whole) return { inventory, keptNote, neighbours: [], alone: false };
+  // The estate only names the neighbours: a store that cannot be read leaves the asked plans alone, as none kept does.
+  const estate = await ctx.inventory.kept(ctx.subscriptions).catch(() => undefined);
+  if (!estate) return { inventory, keptNote, neighbours: [], alone: true };
+  // The asked integrations as just read, in the estate's order, for the plans before them.
+  const asked = new Set(inventory.integrations.map((i) => i.plan.id.toLowerCase()));
+  const all = [...estate.inventory.integrations.filter((i) => !asked.has(i.plan.id.toLowerCase())), ...inventory.integrations].sort(compareIntegrations);
+  return { inventory, keptNote, neighbours: neighboursOf(all, inventory.integrations), alone: false };
+}
+
+async function askedInventory(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined }> {
+  if (!plan) return ctx.inventory.read(ctx, subscriptions, { fresh });
+  const kept = fresh ? undefined : await ctx.inventory.kept(subscriptions);
   const rows = kept?.inventory.integrations.filter((i) => isReferredTo(i.plan, plan)) ?? [];
-  if (!kept || fresh || rows.length === 0) {
-    const inventory = await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) });
-    if (!kept) return { inventory, keptNote: undefined, neighbours: [], alone: options.neighbours === true };
-    // The plan's integrations as just read, in the kept estate's order, for the plans before it.
-    const asked = new Set(inventory.integrations.map((i) => i.plan.id.toLowerCase()));
-    const all = [...kept.inventory.integrations.filter((i) => !asked.has(i.plan.id.toLowerCase())), ...inventory.integrations].sort(compareIntegrations);
-    return { inventory, keptNote: undefined, neighbours: neighboursOf(all, inventory.integrations), alone: false };
-  }
+  if (!kept || rows.length === 0) return { inventory: await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) }), keptNote: undefined };
   const planIds = new Set(rows.map((i) => i.plan.id.toLowerCase()));
   // What a scan of those plans alone would report: their own failures and those of listing the subscriptions.
   const failures = kept.inventory.failures.filter((f) => !f.scope.includes("/") || [...planIds].some((id) => f.scope.toLowerCase().startsWith(id)));
-  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote, neighbours: neighboursOf(kept.inventory.integrations, rows), alone: false };
+  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote };
 }
 
 /**

@@ -4,7 +4,9 @@ import { startAzureHarness } from "../support/azure-harness.ts";
 import { demo, NOW } from "../support/demo-estate.ts";
 import { PEOPLE, startSlackHarness, type SlackHarness } from "../support/slack-harness.ts";
 import { readinessEstate } from "../migration/readiness-estate.ts";
-import { sharingEstate } from "../migration/sharing-estate.ts";
+import { SUB as SHARING_SUB, sharingEstate } from "../migration/sharing-estate.ts";
+
+const OTHER_SUB = "55555555-6666-7777-8888-999999999999";
 
 /** What a reply shows, as the lines of each block (sections and context), in order. */
 function blocksOf(message: { blocks: unknown[] } | undefined): string[] {
@@ -339,15 +341,36 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     const one = blocksOf(await slack.ask(PEOPLE.bystander, "migration --fresh --plan plan-hb"));
 
     for (const vnet of ["vnet-h", "vnet-hb1", "vnet-hb2"]) expect(sectionAbout(one, "plan-hb", vnet)).toBe(sectionAbout(whole, "plan-hb", vnet));
-    expect(one.join("\n")).not.toContain("Assessed alone");
+    expect(one.join("\n")).not.toContain("Assessed without the rest");
+  });
+
+  it("answers one subscription as the whole estate's answer does, the plans of another subscription in its VNets included", async () => {
+    await slack.close();
+    await slack.azure.close();
+    // plan-ha, which comes before plan-hb and shares vnet-h with it, moves to a subscription of its own.
+    const seed = sharingEstate();
+    const web = seed.subscriptions[0]!.resourceGroups![0]!;
+    const vnetId = (name: string) => `/subscriptions/${SHARING_SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${name}`;
+    const moved = web.apps!.filter((app) => app.plan === "plan-ha").map((app) => ({ ...app, vnetConnection: { vnet: vnetId(app.vnetConnection!.vnet!) } }));
+    web.apps = web.apps!.filter((app) => app.plan !== "plan-ha");
+    web.plans = web.plans!.filter((plan) => plan.name !== "plan-ha");
+    seed.subscriptions.push({ id: OTHER_SUB, resourceGroups: [{ name: "rg-other", location: "westeurope", plans: [{ name: "plan-ha", sku: { name: "S1", tier: "Standard" } }], apps: moved }] });
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: seed, now: () => NOW }) });
+    const whole = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+
+    const one = blocksOf(await slack.ask(PEOPLE.bystander, `migration --subscription ${SHARING_SUB}`));
+
+    expect(groupOf(whole, "plan-ha", "vnet-ha2")).toBe(GROUPS.shares);
+    for (const vnet of ["vnet-h", "vnet-hb1", "vnet-hb2"]) expect(sectionAbout(one, "plan-hb", vnet)).toBe(sectionAbout(whole, "plan-hb", vnet));
+    expect(one.some((block) => block.includes("plan-ha"))).toBe(false);
   });
 
   it("says a plan was assessed alone when no inventory is kept to find the other plans in its VNets", async () => {
     const alone = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-hb"));
 
-    expect(alone[1]).toContain(":warning: Assessed alone: no inventory is kept yet, so other plans in these VNets were not taken in");
+    expect(alone[1]).toContain(":warning: Assessed without the rest of the estate, whose inventory is not kept yet: other plans in these VNets were not taken in");
     await slack.ask(PEOPLE.bystander, "migration");
-    expect(blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-hb")).join("\n")).not.toContain("Assessed alone");
+    expect(blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-hb")).join("\n")).not.toContain("Assessed without the rest");
   });
 
   it("does not have a VNet share a subnet whose VNet overlaps one of its own peers, and gives it the plan's other integration", async () => {

@@ -28,7 +28,7 @@ const COUNTS: Record<Verdict, (n: number) => string> = {
 
 /**
  * The reply; `countdown` is the shared countdown line and `warnings` the reads that failed without a verdict of their
- * own. `alone`: one plan was assessed without the others in its VNets (no inventory kept to find them in).
+ * own. `alone`: a plan or subscription was assessed without the plans outside it (no inventory kept to find them in).
  */
 export function readinessReply(assessments: readonly Assessment[], countdown: string, warnings: readonly string[], options: { alone?: boolean } = {}): Reply {
   const integrations = assessments.filter((a) => a.subject.vnet !== undefined).length;
@@ -59,7 +59,7 @@ export function readinessReply(assessments: readonly Assessment[], countdown: st
 }
 
 const ALONE =
-  ":warning: Assessed alone: no inventory is kept yet, so other plans in these VNets were not taken in, and a range or hub proposed here may be proposed to one of them too. `/vnet migration` assesses every plan together (and keeps the inventory for the next time).";
+  ":warning: Assessed without the rest of the estate, whose inventory is not kept yet: other plans in these VNets were not taken in, so a range or hub proposed here may be proposed to one of them too. `/vnet migration` assesses every plan together (and keeps the inventory).";
 
 function reasonKey(assessment: Assessment): string | undefined {
   return assessment.verdict === "blocked" ? assessment.problems.map((p) => p.message).join("\n") : undefined;
