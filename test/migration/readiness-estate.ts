@@ -49,17 +49,20 @@ export function readinessEstate(): EstateSeedInput {
             location: "westeurope",
             vnets: [
               withGateway("vnet-a", "10.50.0.0/16", "10.50.255.0/27"),
-              withGateway("vnet-b", "10.55.0.0/16", "10.55.255.0/27"),
+              { ...withGateway("vnet-b", "10.55.0.0/16", "10.55.255.0/27"), peerings: [{ name: "b-to-full", remoteVnet: "vnet-full" }] },
               withGateway("vnet-shared", "10.60.0.0/16", "10.60.255.0/27", [{ name: "snet-apps", addressPrefix: "10.60.1.0/26" }]),
-              // Everything but 10.70.0.248/29 is taken.
-              withGateway("vnet-full", "10.70.0.0/24", "10.70.0.0/27", [
+              // Everything but 10.70.0.248/29 is taken. Peered with vnet-b; its peering with vnet-a is only Initiated.
+              {
+                peerings: [{ name: "full-to-b", remoteVnet: "vnet-b" }, { name: "full-to-a", remoteVnet: "vnet-a", peeringState: "Initiated" as const }],
+                ...withGateway("vnet-full", "10.70.0.0/24", "10.70.0.0/27", [
                 { name: "snet-cache", addressPrefix: "10.70.0.32/27", ipConfigurations: 1 },
                 { name: "snet-db", addressPrefix: "10.70.0.64/26", ipConfigurations: 2 },
                 { name: "snet-vms", addressPrefix: "10.70.0.128/26", ipConfigurations: 4 },
                 { name: "snet-web", addressPrefix: "10.70.0.192/27", ipConfigurations: 2 },
                 { name: "snet-ops", addressPrefix: "10.70.0.224/28", ipConfigurations: 1 },
                 { name: "snet-jump", addressPrefix: "10.70.0.240/29", ipConfigurations: 1 },
-              ]),
+                ]),
+              },
             ],
             gateways: [
               { name: "gw-a", vnet: "vnet-a", addressPool: ["172.16.50.0/24"], protocols: ["SSTP"] },

@@ -12,7 +12,7 @@ import type { AzureReader } from "../ports.ts";
 import { nameOf, parseResourceId } from "../resource-id.ts";
 import { readPlanRegionalFacts, type PlanRegionalFacts } from "./plan-regional-facts.ts";
 import { checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit, REGIONAL_PER_PLAN } from "./regional-rules.ts";
-import type { LeftVnetReach } from "./network-changes.ts";
+import { usable, type LeftVnetReach } from "./network-changes.ts";
 import { shareSubnets, type PlannedPeers } from "./subnet-sharing.ts";
 import { chooseSubnet } from "./subnet-choice.ts";
 import { neededPrefixLength } from "./subnet-plan.ts";
@@ -71,7 +71,17 @@ export type Assessment =
       reach: Exclude<LeftVnetReach, { kind: "same" | "overlap" }>;
       command: string;
     }
-  | { verdict: "needs-subnet"; subject: Subject; neededPrefix: number; missingAddresses: number; largestFree: number | undefined; addressSpace: string[] }
+  | {
+      verdict: "needs-subnet";
+      subject: Subject;
+      neededPrefix: number;
+      missingAddresses: number;
+      largestFree: number | undefined;
+      addressSpace: string[];
+      /** The VNets it is peered with (Connected, VNet access from its side), a subnet of which the apps could use instead; and the plan's region, which that VNet must be in. */
+      peers: string[];
+      region: string;
+    }
   | { verdict: "cross-region"; subject: Subject; problem: Obstacle }
   | { verdict: "blocked"; subject: Subject; problems: Obstacle[] }
   | { verdict: "unknown"; subject: Subject; reason: string };
@@ -179,7 +189,11 @@ function judge(integration: Integration, facts: PlanRegionalFacts | undefined, f
   const promised = reserved.get(vnet.id.toLowerCase()) ?? [];
   const choice = chooseSubnet(vnet, plan, promised);
   const neededPrefix = neededPrefixLength(plan.workers);
-  if (choice.kind === "none") return { verdict: "needs-subnet", subject, neededPrefix, missingAddresses: choice.missingAddresses, largestFree: choice.largestFree, addressSpace: vnet.addressSpace };
+  if (choice.kind === "none") {
+    // Whether a peer is in the plan's region, and has room, is not read here: the peering names neither.
+    const peers = vnet.peerings.filter(usable).map((peering) => nameOf(peering.remoteVnetId)).sort();
+    return { verdict: "needs-subnet", subject, neededPrefix, missingAddresses: choice.missingAddresses, largestFree: choice.largestFree, addressSpace: vnet.addressSpace, peers, region: plan.location };
+  }
   const target: SubnetTarget = choice.kind === "existing" ? { kind: "existing", subnet: choice.subnet } : { kind: "new", name: choice.name, prefix: choice.prefix };
   reserved.set(vnet.id.toLowerCase(), [...promised, ...(target.kind === "existing" ? target.subnet.addressPrefixes : [target.prefix])]);
   // Without route-all, regional integration sends only RFC 1918 traffic into the VNet, where a plan route pulled any
