@@ -60,7 +60,9 @@ export async function inventoryFor(
   // The asked integrations as just read, in the estate's order, for the plans before them.
   const asked = new Set(inventory.integrations.map((i) => i.plan.id.toLowerCase()));
   const all = [...estate.inventory.integrations.filter((i) => !asked.has(i.plan.id.toLowerCase())), ...inventory.integrations].sort(compareIntegrations);
-  return { inventory, keptNote, neighbours: neighboursOf(all, inventory.integrations), alone: false };
+  // The neighbours' slots count against their plans' limits as the asked plans' do.
+  const planSlots = { ...estate.inventory.planSlots, ...inventory.planSlots };
+  return { inventory: { ...inventory, planSlots }, keptNote, neighbours: neighboursOf(all, inventory.integrations), alone: false };
 }
 
 async function askedInventory(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined }> {

@@ -13,6 +13,8 @@ export interface AppConnections {
   connections: AppConnection[];
   /** The slots listed that run on one of the plans, whether or not their connections could be read. */
   slots: AppInfo[];
+  /** The apps whose slots could not be listed, with why. */
+  slotsUnlisted: Array<{ app: AppInfo; error: unknown }>;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function readAppConnections(
   record: RecordFailure,
 ): Promise<AppConnections> {
   const slotsOnPlans: AppInfo[] = [];
+  const slotsUnlisted: AppConnections["slotsUnlisted"] = [];
   const read = async (app: AppInfo): Promise<AppConnection[]> => {
     try {
       const connections = await limit(app.id, () => reader.listAppVnetConnections(app.id));
@@ -42,6 +45,7 @@ export async function readAppConnections(
         read(app),
         limit(app.id, () => reader.listSlots(app.id)).catch((error: unknown) => {
           record(app.id, error);
+          slotsUnlisted.push({ app, error });
           return [];
         }),
       ]);
@@ -50,7 +54,7 @@ export async function readAppConnections(
       return [...own, ...(await Promise.all(onConnectedPlans.map(read))).flat()];
     }),
   );
-  return { connections: perApp.flat(), slots: slotsOnPlans };
+  return { connections: perApp.flat(), slots: slotsOnPlans, slotsUnlisted };
 }
 
 /**

@@ -52,11 +52,18 @@ export interface Inventory {
    */
   others?: { apps: string[]; plans: string[] };
   /**
-   * The regional-integration subnets (lower-case ids) of the deployment slots on plans with a gateway-required
-   * connection, by lower-case plan id: a plan's limit of regional integrations counts its slots' subnets, and the plan's
-   * site list may leave slots out (listPlanSites). Absent in inventories kept by an older bot.
+   * The deployment slots of plans with a gateway-required connection, by lower-case plan id: the regional-integration
+   * subnets (lower-case ids) they use, since a plan's limit of regional integrations counts them and the plan's site
+   * list may leave slots out (listPlanSites); and, where an app's slots could not be listed, why (the app's plan then
+   * cannot be counted). Absent from an inventory that is not a scan's (kept inventories of format 1 are read again).
    */
-  slotRegionalSubnets?: Record<string, string[]>;
+  planSlots?: Record<string, PlanSlots>;
+}
+
+/** What the scan learnt of a plan's deployment slots (Inventory.planSlots). */
+export interface PlanSlots {
+  regionalSubnets: string[];
+  unlisted?: string;
 }
 
 /** Options of a scan. */
@@ -137,7 +144,7 @@ export function mergeInventories(parts: readonly Inventory[]): Inventory {
     plansScanned: parts.reduce((sum, part) => sum + part.plansScanned, 0),
     failures: [...failures.values()],
     others: { apps: parts.flatMap((part) => part.others?.apps ?? []), plans: parts.flatMap((part) => part.others?.plans ?? []) },
-    slotRegionalSubnets: Object.assign({}, ...parts.map((part) => part.slotRegionalSubnets ?? {})),
+    planSlots: Object.assign({}, ...parts.map((part) => part.planSlots ?? {})),
   };
 }
 
@@ -190,7 +197,7 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
   ).flat();
 
   const connectedPlans = new Map(found.map(({ plan }) => [plan.id.toLowerCase(), plan]));
-  const { connections: appConnections, slots } = await readAppConnections(reader, limit, [...connectedPlans.values()].flatMap(appsOf), connectedPlans, record);
+  const { connections: appConnections, slots, slotsUnlisted } = await readAppConnections(reader, limit, [...connectedPlans.values()].flatMap(appsOf), connectedPlans, record);
   // Each plan's apps with a gateway-required connection, grouped once rather than looked for per integration.
   const usersByPlan = new Map<string, AppConnection[]>();
   for (const user of appConnections) {
@@ -232,16 +239,16 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
     apps: listed.apps.filter((app) => !integratedApps.has(app.id.toLowerCase())).map(groupAndName),
     plans: listed.plans.filter((plan) => !integratedPlans.has(plan.id.toLowerCase())).map(groupAndName),
   };
-  return { integrations, regionalCount, plansScanned, failures: [...failures.values()], others, slotRegionalSubnets: regionalSubnetsByPlan(slots) };
+  return { integrations, regionalCount, plansScanned, failures: [...failures.values()], others, planSlots: planSlotsOf(slots, slotsUnlisted) };
 }
 
-function regionalSubnetsByPlan(sites: readonly AppInfo[]): Record<string, string[]> {
-  const byPlan: Record<string, string[]> = {};
-  for (const site of sites) {
-    if (!site.regionalSubnetId) continue;
-    (byPlan[site.planId.toLowerCase()] ??= []).push(site.regionalSubnetId.toLowerCase());
-  }
-  for (const [plan, subnets] of Object.entries(byPlan)) byPlan[plan] = [...new Set(subnets)].sort();
+function planSlotsOf(slots: readonly AppInfo[], unlisted: ReadonlyArray<{ app: AppInfo; error: unknown }>): Record<string, PlanSlots> {
+  const byPlan: Record<string, PlanSlots> = {};
+  const of = (planId: string) => (byPlan[planId.toLowerCase()] ??= { regionalSubnets: [] });
+  for (const slot of slots) if (slot.regionalSubnetId) of(slot.planId).regionalSubnets.push(slot.regionalSubnetId.toLowerCase());
+  for (const entry of Object.values(byPlan)) entry.regionalSubnets = [...new Set(entry.regionalSubnets)].sort();
+  // The slots of an app whose list failed are unknown; they are most likely on the app's own plan.
+  for (const { app, error } of unlisted) of(app.planId).unlisted ??= `the slots of app ${app.name} could not be listed: ${isBotError(error) ? error.message : "the read failed unexpectedly"}`;
   return byPlan;
 }
 

@@ -15,7 +15,8 @@ import { isReferredTo, type ResourceRef } from "./resolve.ts";
 export const INVENTORY_KEY_PREFIX = "inventory:";
 
 // The shape of a kept row; a row of another shape (an older or newer bot) is ignored until the next refresh.
-const FORMAT = 1;
+// 2: inventories carry planSlots; a row of format 1 would count no slot against its plan's limit, so it is read again.
+const FORMAT = 2;
 
 /** One subscription's inventory as a scan read it. */
 export interface KeptInventory {

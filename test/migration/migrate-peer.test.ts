@@ -28,6 +28,26 @@ describe("/vnet migrate peer on the demo estate (plan-platform's vnet-hr is to s
     expect(answer).not.toContain("/vnet migrate peer plan-platform vnet-hr vnet-data");
   });
 
+  it("can be asked while the migration that needs it waits for approval", async () => {
+    const migration = textOf(await slack.requestChange("migrate plan-platform vnet-hr vnet-data/snet-sql"));
+    expect(migration).toContain("Peer the two VNets first (VNet access allowed on both sides): `/vnet migrate peer plan-platform vnet-hr vnet-data`.");
+
+    const peering = await slack.requestChange("migrate peer plan-platform vnet-hr vnet-data");
+
+    expect(textOf(peering)).toContain("Peer vnet-hr with vnet-data for plan-platform's move to regional integration");
+  });
+
+  it.each([
+    ["for a plan that does not use the VNet", "migrate peer plan-inventory vnet-hr vnet-data", "No app of plan plan-inventory uses vnet-hr through its gateway, and vnetbot has moved none off it"],
+    ["with a VNet outside the plan's region", "migrate peer plan-platform vnet-hr vnet-reports-ne", "vnet-reports-ne is in northeurope and plan plan-platform in westeurope: regional integration needs a subnet in the plan's region"],
+  ])("refuses a peering %s, before approval", async (_case, text, reason) => {
+    const answer = textOf(await slack.ask(PEOPLE.requester, text));
+
+    expect(answer).toContain(reason);
+    expect(slack.azureWrites()).toEqual([]);
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
+  });
+
   it("asked again, says there is nothing to do, before any approval", async () => {
     expect((await slack.requestAndApprove("migrate peer plan-platform vnet-hr vnet-data")).final).toContain("Done");
     const writes = slack.azureWrites().length;

@@ -2,6 +2,7 @@
 // the plan's site list holds slots is not known (planSiteListIncludesSlots), so each answer is tried.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { regionalEstate } from "../stand-ins/arm/regional-estate.ts";
+import { loadEstate } from "../../src/stand-ins/arm/index.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
@@ -56,6 +57,18 @@ describe.each([
     expect(textOf(message)).toContain("Migrate app-gw to regional integration (vnet-apps/snet-second)");
   });
 
+  it("says /vnet migration could not assess the plan when an app's slots could not be listed, rather than call it ready", async () => {
+    const fault = slack.sim.faults.add({ method: "GET", path: /\/sites\/app-ready\/slots$/, status: 403, code: "AuthorizationFailed", message: "no access to app-ready's slots" });
+    try {
+      const answer = textOf(await slack.ask(PEOPLE.bystander, "migration --fresh"));
+      const section = answer.slice(answer.indexOf("*plan-std* → *vnet-hub*"));
+
+      expect(section).toContain("Could not assess: the slots of app app-ready could not be listed:");
+    } finally {
+      slack.sim.faults.remove(fault);
+    }
+  });
+
   it("tells /vnet migration that the plan's integration shares a subnet it uses, from a live scan and from the kept inventory alike", async () => {
     for (const text of ["migration --fresh", "migration"]) {
       const answer = textOf(await slack.ask(PEOPLE.bystander, text));
@@ -64,5 +77,23 @@ describe.each([
       expect(section).toContain("Plan plan-std takes at most 2 regional integrations, uses 2 already");
       expect(section).not.toContain("Ready: can move today");
     }
+  });
+});
+
+describe("a plan whose site list holds its slots too (planSiteListIncludesSlots)", () => {
+  let slack: SlackHarness;
+  beforeAll(async () => {
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: { ...loadEstate("demo"), planSiteListIncludesSlots: true }, now: () => NOW }) });
+  });
+  afterAll(async () => {
+    await slack.close();
+    await slack.azure.close();
+  });
+
+  it("moves each app and slot once, though the slot is listed by its plan and by its app", async () => {
+    const message = textOf(await slack.requestChange("migrate plan-orders vnet-hub vnet-hub/snet-apps --new-subnet 10.10.8.0/26"));
+
+    expect(message).toContain("Migrate orders-api, orders-api/staging, orders-web to regional integration (vnet-hub/snet-apps)");
+    expect(message.match(/Disconnect orders-api\/staging from/g)).toHaveLength(1);
   });
 });

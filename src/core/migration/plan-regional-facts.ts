@@ -2,13 +2,13 @@
  * What the readiness assessment reads live about each plan, with the fewest calls: the plan's apps (which regional
  * subnets they already use, for the limit of regional integrations per plan) and, for ONE app, whether the scale unit
  * supports regional integration at all. The plan's slots are not listed again: the scan that found the integrations
- * listed them (Inventory.slotRegionalSubnets). Every app of a plan runs on the plan's scale unit, so one app answers for
+ * listed them (Inventory.planSlots). Every app of a plan runs on the plan's scale unit, so one app answers for
  * all (azure-docs articles/app-service/overview-vnet-integration.md: the portal's "Regional VNET Integration is
  * unsupported in this scale unit" is the plan's, and a new plan is the way out).
  */
 import { isBotError } from "../../errors.ts";
 import { regionalSubnetsOf } from "../connections.ts";
-import type { Integration } from "../inventory.ts";
+import type { Integration, PlanSlots } from "../inventory.ts";
 import { createLimiter } from "../limiter.ts";
 import type { AppInfo, PlanInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
@@ -23,7 +23,7 @@ export async function readPlanRegionalFacts(
   reader: AzureReader,
   integrations: readonly Integration[],
   needsFacts: (plan: PlanInfo) => boolean,
-  slotSubnets: Readonly<Record<string, readonly string[]>> = {},
+  planSlots: Readonly<Record<string, PlanSlots>> = {},
   concurrency = 4,
 ): Promise<Map<string, PlanRegionalFacts>> {
   const limit = createLimiter(concurrency);
@@ -37,7 +37,9 @@ export async function readPlanRegionalFacts(
   const facts = new Map<string, PlanRegionalFacts>();
   await Promise.all(
     [...plans].map(async ([key, { plan, integrated }]) => {
-      facts.set(key, await readOne(reader, limit, plan, integrated, slotSubnets[key] ?? []));
+      const slots = planSlots[key];
+      // A plan whose slots are not all known cannot be counted against its limit: unknown, rather than a guess.
+      facts.set(key, slots?.unlisted ? { read: false, reason: slots.unlisted } : await readOne(reader, limit, plan, integrated, slots?.regionalSubnets ?? []));
     }),
   );
   return facts;

@@ -94,11 +94,11 @@ const ISOLATED = /^isolated/i;
  * integrations could not be read, so that nothing is silently left out. The inventory (possibly the kept one) gives
  * plans and VNets; the plan facts are read live, once per plan.
  */
-export async function assessMigration(reader: AzureReader, inventory: Pick<Inventory, "integrations" | "failures" | "slotRegionalSubnets">, neighbours: readonly Integration[] = []): Promise<Assessment[]> {
+export async function assessMigration(reader: AzureReader, inventory: Pick<Inventory, "integrations" | "failures" | "planSlots">, neighbours: readonly Integration[] = []): Promise<Assessment[]> {
   // Other plans with the same VNets are assessed too, in the order a whole-estate answer takes them, so that one
   // plan's answer proposes the ranges and peerings the whole estate's would; only the asked-for verdicts are kept.
   const all = [...inventory.integrations, ...neighbours].sort(compareIntegrations);
-  const facts = await readPlanRegionalFacts(reader, all, (plan) => tierProblems(plan).length === 0, inventory.slotRegionalSubnets);
+  const facts = await readPlanRegionalFacts(reader, all, (plan) => tierProblems(plan).length === 0, inventory.planSlots);
   const reserved = new Map<string, string[]>();
   const planned: PlannedPeers = new Map();
   const byPlan = new Map<string, Integration[]>();

@@ -6,15 +6,15 @@
  * An existing peering keeps its name and flags; only VNet access is turned on where it is off.
  */
 import { BotError } from "../../../errors.ts";
-import { appsOnPlanVnet } from "../../connections.ts";
+import { appsOnPlanVnet, sameName } from "../../connections.ts";
 import { sameRegion } from "../../migration/regional-rules.ts";
-import { leftVnetReach, overlappingPrefixes } from "../../migration/network-changes.ts";
-import type { PeeringInfo, VnetInfo } from "../../model.ts";
+import { overlappingPrefixes, usable } from "../../migration/network-changes.ts";
+import type { PeeringInfo, PlanInfo, VnetInfo } from "../../model.ts";
 import type { PeeringSettings } from "../../ports.ts";
 import { nameOf, sameId } from "../../resource-id.ts";
 import { resolvePlan, resolveVnet } from "../../resolve.ts";
 import { defineChangeKind } from "../change-kind.ts";
-import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
+import type { ExecutableStep, PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
 import { assertNotDisconnected, peeringState } from "./peer.ts";
 
@@ -41,16 +41,25 @@ async function prepareMigratePeer(deps: ChangeDeps, request: MigratePeerRequest)
   assertNoPeerOverlaps(hub, vnet);
   assertNotDisconnected(vnet, hub);
   assertNotDisconnected(hub, vnet);
-  const reach = leftVnetReach(vnet, hub);
-  if (reach.kind === "peered") {
-    throw new BotError("ineligible", `${vnet.name} and ${hub.name} are peered already (${reach.peering.name}, Connected, VNet access on both sides): there is nothing to do.`, {
+  // Both VNets were read whole: a side that is missing here is missing in Azure, so each must be there and usable.
+  const sides = [peeringTo(vnet, hub), peeringTo(hub, vnet)];
+  if (sides.every((peering) => peering && usable(peering))) {
+    throw new BotError("ineligible", `${vnet.name} and ${hub.name} are peered already (${sides[0]!.name}, Connected, VNet access on both sides): there is nothing to do.`, {
       hint: `/vnet migration --plan ${plan.name} says what comes next.`,
     });
   }
   const affectedApps = await appsOnPlanVnet(reader, plan.id, vnet.name);
+  await assertPlanLeaves(deps, plan, vnet, affectedApps);
+  if (!sameRegion(plan.location, hub.location)) {
+    throw new BotError("ineligible", `${hub.name} is in ${hub.location} and plan ${plan.name} in ${plan.location}: regional integration needs a subnet in the plan's region, so its apps cannot share a subnet of ${hub.name}.`, {
+      hint: `Peer ${vnet.name} with a VNet in ${plan.location} instead: /vnet migration --plan ${plan.name} proposes one.`,
+    });
+  }
   return {
     title: `Peer ${vnet.name} with ${hub.name} for ${plan.name}'s move to regional integration`,
-    targetKey: targetKeyOf(plan.id, vnet.name),
+    // The pair, not the plan's integration: the migration that needs this peering may be pending on that key, and
+    // two plans asking for the same pair take turns.
+    targetKey: `peering|${[vnet.id, hub.id].map((id) => id.toLowerCase()).sort().join("|")}`,
     affectedApps,
     restartingApps: [],
     outage: undefined,
@@ -63,11 +72,29 @@ async function prepareMigratePeer(deps: ChangeDeps, request: MigratePeerRequest)
       hub: { id: hub.id.toLowerCase(), addressSpace: hub.addressSpace, peerings: hub.peerings.map(peeringState).sort() },
     },
     steps: [accessStep(deps, vnet, hub), accessStep(deps, hub, vnet)],
+    // A side whose peering already allows VNet access is written only if it changed by the time the step runs.
     touches: [
-      { id: vnet.id, operation: "write", what: `VNet ${vnet.name}` },
-      { id: hub.id, operation: "write", what: `VNet ${hub.name}` },
+      { id: vnet.id, operation: "write", what: `VNet ${vnet.name}`, ...(sides[0]?.allowVirtualNetworkAccess ? { maybe: true } : {}) },
+      { id: hub.id, operation: "write", what: `VNet ${hub.name}`, ...(sides[1]?.allowVirtualNetworkAccess ? { maybe: true } : {}) },
     ],
   };
+}
+
+function peeringTo(vnet: VnetInfo, other: VnetInfo): PeeringInfo | undefined {
+  return vnet.peerings.find((peering) => sameId(peering.remoteVnetId, other.id));
+}
+
+/**
+ * The plan must be leaving the VNet: its apps connected to it through the gateway, or a migration of the plan off it
+ * recorded (some apps moved already). A peering asked for any other plan is not this command's to make.
+ */
+async function assertPlanLeaves(deps: ChangeDeps, plan: PlanInfo, vnet: VnetInfo, appsOnVnet: readonly string[]): Promise<void> {
+  if (appsOnVnet.length > 0) return;
+  const records = await deps.migrations.list();
+  if (records.some((r) => sameId(r.planId, plan.id) && sameName(r.vnetName, vnet.name) && r.status !== "rolled-back")) return;
+  throw new BotError("ineligible", `No app of plan ${plan.name} uses ${vnet.name} through its gateway, and vnetbot has moved none off it, so there is no move for this peering to serve.`, {
+    hint: `/vnet plan ${plan.name} shows its integrations; /vnet peer peers a VNet for gateway-required integration.`,
+  });
 }
 
 /**
