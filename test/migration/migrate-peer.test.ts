@@ -110,3 +110,25 @@ describe("/vnet migrate peer on VNets with peerings already", () => {
     expect(apps.peerings).toEqual([expect.objectContaining({ name: "apps-to-hub", allowVirtualNetworkAccess: true, allowForwardedTraffic: true, useRemoteGateways: true, peeringState: "Connected" })]);
   });
 });
+
+describe("a migration whose subnet's VNet has a Disconnected peering with the VNet left behind", () => {
+  let slack: SlackHarness;
+  beforeAll(async () => {
+    // vnet-hub's side of the peering was deleted: vnet-apps's side is Disconnected, which Azure cannot repair in place.
+    const seed = regionalEstate();
+    const net = seed.subscriptions[0]!.resourceGroups![1]!;
+    net.vnets!.find((vnet) => vnet.name === "vnet-hub")!.peerings = [];
+    net.vnets!.find((vnet) => vnet.name === "vnet-apps")!.peerings = [{ name: "apps-to-hub", remoteVnet: "vnet-hub", peeringState: "Disconnected" }];
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: seed, now: () => NOW }) });
+  });
+  afterAll(async () => {
+    await slack.close();
+    await slack.azure.close();
+  });
+
+  it("says in the preview that the peering must be deleted before migrate peer can peer the two again", async () => {
+    const preview = textOf(await slack.requestChange("migrate app-gw vnet-apps/snet-ready"));
+
+    expect(preview).toContain(":warning: vnet-apps's peering apps-to-hub is Disconnected: the apps reach vnet-hub (10.10.0.0/16) only once it is deleted in Azure and `/vnet migrate peer plan-std vnet-hub vnet-apps` has peered the two again.");
+  });
+});

@@ -367,6 +367,24 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     expect(one.some((block) => block.includes("plan-ha"))).toBe(false);
   });
 
+  it("says a Disconnected peering must be deleted in Azure before migrate peer can peer the two again", async () => {
+    await slack.close();
+    await slack.azure.close();
+    // vnet-m-hub's side of its peering with vnet-m-three was deleted: vnet-m-three's side is Disconnected.
+    const seed = sharingEstate();
+    const vnets = seed.subscriptions[0]!.resourceGroups![1]!.vnets!;
+    const hub = vnets.find((vnet) => vnet.name === "vnet-m-hub")!;
+    hub.peerings = hub.peerings!.filter((peering) => peering.remoteVnet !== "vnet-m-three");
+    vnets.find((vnet) => vnet.name === "vnet-m-three")!.peerings![0]!.peeringState = "Disconnected";
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: seed, now: () => NOW }) });
+
+    // One plan, so that its answer is not cut to fit one Slack message.
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-many"));
+
+    expect(groupOf(blocks, "plan-many", "vnet-m-three")).toBe(GROUPS.shares);
+    expect(sectionAbout(blocks, "plan-many", "vnet-m-three")).toContain("*Do first:* vnet-m-three's peering vnet-m-three-to-vnet-m-hub is Disconnected: delete it in Azure (portal or `az network vnet peering delete`), then `/vnet migrate peer plan-many vnet-m-three vnet-m-hub`, or the apps lose vnet-m-three.");
+  });
+
   it("says a plan was assessed alone when no inventory is kept to find the other plans in its VNets", async () => {
     const alone = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-hb"));
 
