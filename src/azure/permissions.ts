@@ -87,6 +87,9 @@ export const PERMISSIONS = {
   // Setting an integration subnet needs join on it ("Permissions", azure-docs app-service overview-vnet-integration.md).
   putRegionalIntegration: ["Microsoft.Web/sites/networkConfig/write", "Microsoft.Network/virtualNetworks/subnets/join/action"],
   putSlotRegionalIntegration: ["Microsoft.Web/sites/slots/networkConfig/write", "Microsoft.Network/virtualNetworks/subnets/join/action"],
+  // A site PATCH is a site write: the one way into a subnet other plans use (multi-plan subnet join).
+  joinSharedSubnet: ["Microsoft.Web/sites/write", "Microsoft.Network/virtualNetworks/subnets/join/action"],
+  joinSlotSharedSubnet: ["Microsoft.Web/sites/slots/write", "Microsoft.Network/virtualNetworks/subnets/join/action"],
   deleteRegionalIntegration: ["Microsoft.Web/sites/networkConfig/delete"],
   deleteSlotRegionalIntegration: ["Microsoft.Web/sites/slots/networkConfig/delete"],
   setRouteAll: ["Microsoft.Web/sites/config/write"],

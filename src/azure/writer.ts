@@ -235,6 +235,16 @@ export function createAzureWriter(clients: AzureClients): AzureWriter {
       return { requestIds: r.requestIds };
     },
 
+    async joinSharedSubnet(appId, subnetId) {
+      const { sub, rg, name, slot, shown } = siteParts(appId);
+      const r = receipt();
+      const web = (await clients.web(sub)).webApps;
+      await appServiceCall(slot ? "joinSlotSharedSubnet" : "joinSharedSubnet", shown, r, (options) =>
+        slot ? web.updateSlot(rg, name, slot, { virtualNetworkSubnetId: subnetId }, options) : web.update(rg, name, { virtualNetworkSubnetId: subnetId }, options),
+      );
+      return { requestIds: r.requestIds };
+    },
+
     async deleteRegionalIntegration(appId) {
       const { sub, rg, name, slot, shown } = siteParts(appId);
       const r = receipt();

@@ -97,6 +97,12 @@ export interface AzureWriter {
   delegateSubnet(subnetId: string, addressPrefix?: string): Promise<WriteReceipt>;
   /** Integrate the app or slot with the subnet (PUT networkConfig/virtualNetwork); the app restarts. */
   putRegionalIntegration(appId: string, subnetId: string): Promise<WriteReceipt>;
+  /**
+   * Integrate the app or slot with a subnet App Service holds already, which other plans may use (multi-plan subnet
+   * join): PATCH the site's virtualNetworkSubnetId, as the App Service team's announcement does, since the networkConfig
+   * PUT refuses a subnet "in use by another App Service Plan"; the app restarts.
+   */
+  joinSharedSubnet(appId: string, subnetId: string): Promise<WriteReceipt>;
   /** Remove the app's or slot's regional integration (DELETE networkConfig/virtualNetwork); the app restarts. */
   deleteRegionalIntegration(appId: string): Promise<WriteReceipt>;
   /** Send all the app's outbound traffic into its VNet, or only RFC 1918 traffic (PATCH config/web vnetRouteAllEnabled). */

@@ -20,8 +20,11 @@ const CHANGES = [
   "connect orders-worker vnet-hub", "disconnect orders-web", "disconnect orders-api/staging", "connect orders-api/staging vnet-hub",
   "sync plan-platform vnet-data", "route add plan-orders vnet-hub 10.99.0.0/16", "route remove plan-orders vnet-hub onprem-datacenter",
   "renew payments-api", "peer plan-orders vnet-hub vnet-nogateway",
-  // The migration and its rollback, for an app into an existing subnet and for a slot into a new one.
+  // The migration and its rollback: an app into an existing subnet, a slot into a new one, then an app and a slot of
+  // another plan joining the first app's subnet (multi-plan subnet join, through a site PATCH) once its VNet is peered.
   "migrate inventory-api --route-all", "migrate orders-api/staging vnet-hub/snet-staging --new-subnet 10.10.8.0/26 --route-all",
+  "migrate rollback orders-api/staging", "migrate peer plan-orders vnet-hub vnet-inventory",
+  "migrate orders-api vnet-inventory/snet-inventory-apps", "migrate orders-api/staging vnet-inventory/snet-inventory-apps",
   "migrate rollback inventory-api", "migrate rollback orders-api/staging",
 ];
 
@@ -55,6 +58,9 @@ function actionOf(request: Pick<RecordedRequest, "method" | "path" | "body">): s
     ];
   }
   if (/\/networkConfig\/write$/i.test(action)) return [action, "Microsoft.Network/virtualNetworks/subnets/join/action"];
+  if (/^Microsoft\.Web\/sites(\/slots)?\/write$/i.test(action) && (request.body as { properties?: { virtualNetworkSubnetId?: unknown } } | undefined)?.properties?.virtualNetworkSubnetId) {
+    return [action, "Microsoft.Network/virtualNetworks/subnets/join/action"];
+  }
   return [action];
 }
 

@@ -4,12 +4,17 @@ import { regionalEstate } from "../stand-ins/arm/regional-estate.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
-/** The regional estate, with a subnet delegated to another service and an app on a scale unit without regional. */
+/** The regional estate, with a subnet delegated to another service, a /27 another plan holds, and an app on a scale unit without regional. */
 function estate() {
   const seed = regionalEstate();
   const [web, net] = seed.subscriptions[0]!.resourceGroups!;
   web!.apps!.find((app) => app.name === "app-old")!.vnetConnection = { vnet: "vnet-hub" };
-  net!.vnets!.find((vnet) => vnet.name === "vnet-apps")!.subnets!.push({ name: "snet-sql", addressPrefix: "10.30.10.0/26", delegations: ["Microsoft.Sql/managedInstances"] });
+  net!.vnets!.find((vnet) => vnet.name === "vnet-apps")!.subnets!.push(
+    { name: "snet-sql", addressPrefix: "10.30.10.0/26", delegations: ["Microsoft.Sql/managedInstances"] },
+    { name: "snet-small-taken", addressPrefix: "10.30.12.0/27" },
+  );
+  web!.plans!.push({ name: "plan-p2", sku: { name: "P1v3", tier: "PremiumV3" } });
+  web!.apps!.push({ name: "app-small", plan: "plan-p2", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-small-taken" } });
   return seed;
 }
 
@@ -27,7 +32,7 @@ describe("migrations refused before approval", () => {
     ["a subnet smaller than the plan needs", "migrate app-gw vnet-apps/snet-tiny", "snet-tiny is a /29; plan plan-std runs 1 instance and needs a /28 or larger"],
     ["a subnet with service endpoint policies", "migrate app-gw vnet-apps/snet-policy", "Subnet snet-policy has service endpoint policies, which regional integration does not allow."],
     ["a subnet that network interfaces use", "migrate app-gw vnet-apps/snet-used", "Subnet snet-used holds 1 network interface or endpoint address; regional integration needs an unused subnet."],
-    ["a subnet another plan holds", "migrate app-gw vnet-apps/snet-taken", "Subnet snet-taken is already used by plan plan-p1 (service association link)."],
+    ["a subnet another plan holds, too small to share", "migrate app-gw vnet-apps/snet-small-taken", "Subnet snet-small-taken is already used by plan plan-p2, and plans share a subnet only when it is a /26 or larger (multi-plan subnet join); it is a /27."],
     ["a subnet delegated to another service", "migrate app-gw vnet-apps/snet-sql", "Subnet snet-sql is delegated to Microsoft.Sql/managedInstances."],
     ["the gateway subnet", "migrate app-gw GatewaySubnet", "GatewaySubnet is the VNet's gateway subnet."],
     ["a subnet in another region", "migrate app-gw vnet-north/snet-north", "vnet-north is in northeurope and plan plan-std in westeurope: regional integration needs a VNet in the app's region."],

@@ -31,7 +31,7 @@ export function migrationProblems(facts: MigrationFacts, newPrefix: string | und
   // a plan with more gateway VNets than regional integrations migrates at all.
   problems.push(...checkRegionalPerPlan(plan, subnetsAfterMove(facts), []));
   if (subnet) {
-    problems.push(...checkSubnet(subnet, plan));
+    problems.push(...checkSubnet(subnet, plan, { join: true }));
     if (newPrefix && !subnet.addressPrefixes.includes(newPrefix)) {
       problems.push({ rule: "subnet-inside-vnet", message: `Subnet ${subnet.name} already exists in ${targetVnet.name} with ${subnet.addressPrefixes.join(", ")}, not ${newPrefix}.`, fix: `Leave out --new-subnet to use it as it is, or name a new subnet.` });
     }

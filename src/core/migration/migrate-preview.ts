@@ -10,7 +10,7 @@ import { isClassicVnetId, nameOf, siteNameOf } from "../resource-id.ts";
 import type { MigrationFacts } from "./migrate-facts.ts";
 import { blockedTargets, leftVnetReach, routeFates, type RouteOutcome } from "./network-changes.ts";
 import { migratePeerCommand } from "./readiness.ts";
-import { APP_SERVICE_DELEGATION } from "./regional-rules.ts";
+import { APP_SERVICE_DELEGATION, otherPlansOn } from "./regional-rules.ts";
 
 /** Microsoft's guide: switching "will cause downtime … typically 2-5 minutes" per app. */
 export const OUTAGE_PER_APP = "2-5 minutes";
@@ -118,6 +118,12 @@ function subnetLines(facts: MigrationFacts, newPrefix: string | undefined): stri
       ? `${subnet.name} (${subnet.addressPrefixes.join(", ")}) in ${targetVnet.name} is already delegated to ${APP_SERVICE_DELEGATION}.`
       : `${subnet.name} (${subnet.addressPrefixes.join(", ")}) in ${targetVnet.name} is delegated to ${APP_SERVICE_DELEGATION}${keeps.length > 0 ? `, sending back its ${keeps.join(", ")} (a subnet update replaces what it leaves out)` : ""}.`,
   ];
+  const sharedWith = otherPlansOn(subnet, facts.plan);
+  if (sharedWith.length > 0) {
+    // Each instance of each plan takes an address, twice while it scales; Azure did not check for room when joining in
+    // the announced preview (azure-app-service blog, "Announcing Multi-plan subnet join").
+    lines.push(`:warning: Shared with plan ${sharedWith.map(nameOf).join(", plan ")} (multi-plan subnet join): each instance of every plan on it takes an address, and twice while scaling. Check its free addresses (an app's VNet integration page in the portal) before approving.`);
+  }
   if (subnet.nsgId) lines.push(`NSG ${nameOf(subnet.nsgId)} now applies to the apps' outbound traffic (it never applied to point-to-site traffic).`);
   if (subnet.routeTableId) lines.push(`Route table ${nameOf(subnet.routeTableId)} now applies: its routes decide where the apps' traffic goes.`);
   if (subnet.serviceEndpoints.length > 0) lines.push(`Service endpoints (${subnet.serviceEndpoints.join(", ")}) become usable by the apps.`);

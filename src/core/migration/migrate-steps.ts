@@ -18,7 +18,7 @@ import type { SubnetInfo } from "../model.ts";
 import { nameOf, sameId } from "../resource-id.ts";
 import type { MigrationFacts, MovingApp } from "./migrate-facts.ts";
 import type { MigrationRecord } from "./migration-records.ts";
-import { APP_SERVICE_DELEGATION, APP_SERVICE_LINK_TYPE, subnetLabel } from "./regional-rules.ts";
+import { APP_SERVICE_DELEGATION, APP_SERVICE_LINK_TYPE, otherPlansOn, subnetLabel } from "./regional-rules.ts";
 
 /** What the steps need besides the facts. */
 export interface MigrateOptions {
@@ -154,13 +154,18 @@ function disconnectStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingA
 
 function regionalStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp): ExecutableStep {
   const { app } = moving;
+  // A subnet App Service holds already is joined through the site (PATCH virtualNetworkSubnetId, as azure-cli's
+  // vnet-integration add and the multi-plan announcement do): the networkConfig PUT refuses a subnet "in use by another
+  // App Service Plan", and whether the subnet's links name every plan on it is not documented.
+  const held = facts.subnet?.serviceAssociationLinks.some((link) => link.linkedResourceType.toLowerCase() === APP_SERVICE_LINK_TYPE.toLowerCase()) ?? false;
+  const shared = facts.subnet !== undefined && otherPlansOn(facts.subnet, facts.plan).length > 0;
   return {
     id: `regional:${app.id.toLowerCase()}`,
-    description: `Add ${app.name}'s regional integration with ${subnetLabel(facts.subnetId)} (it restarts)`,
+    description: `Add ${app.name}'s regional integration with ${subnetLabel(facts.subnetId)}${shared ? ", joining the plans that use it" : ""} (it restarts)`,
     run: async () => {
       const current = await deps.reader.getRegionalIntegration(app.id);
       if (sameId(current.subnetId, facts.subnetId)) return { status: "skipped", detail: "already integrated with the subnet" };
-      const receipt = await deps.writer.putRegionalIntegration(app.id, facts.subnetId);
+      const receipt = held ? await deps.writer.joinSharedSubnet(app.id, facts.subnetId) : await deps.writer.putRegionalIntegration(app.id, facts.subnetId);
       return { status: "done", requestIds: receipt.requestIds };
     },
   };
@@ -194,7 +199,9 @@ function verifyStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp, 
       const details: string[] = [];
       const linked = subnet.serviceAssociationLinks.some((link) => link.linkedResourceType.toLowerCase() === APP_SERVICE_LINK_TYPE.toLowerCase() && sameId(link.link, facts.plan.id));
       // The link is how Network knows App Service holds the subnet; whether it appears at once is not documented.
-      details.push(linked ? `the subnet links plan ${facts.plan.name}` : "the subnet shows no App Service link to the plan yet");
+      // A subnet several plans share may link only one of them: which, Azure does not document.
+      const others = otherPlansOn(subnet, facts.plan);
+      details.push(linked ? `the subnet links plan ${facts.plan.name}` : others.length > 0 ? `the subnet links plan ${others.map(nameOf).join(", plan ")}, which it shares` : "the subnet shows no App Service link to the plan yet");
       details.push(...(await checkOnWorker(deps, moving, subnet, options, notYet)));
       const record = await deps.migrations.get(app.id);
       if (record && record.status === "moving") await deps.migrations.put({ ...record, status: "migrated", updatedAt: deps.clock.now() });

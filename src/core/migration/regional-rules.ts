@@ -113,12 +113,26 @@ export function checkNotOnOtherSubnet(appName: string, currentSubnetId: string |
   return [{ rule: "regional-one-per-app", message: `${appName} already uses regional integration with subnet ${subnetLabel(currentSubnetId)}.`, fix: "There is nothing to migrate for it; /vnet show says what it uses." }];
 }
 
+/** The smallest subnet several plans may share (multi-plan subnet join): a /26. */
+export const SHARED_SUBNET_PREFIX = 26;
+
+/**
+ * The other App Service plans whose service association links the subnet carries. Several plans may join one subnet
+ * ("multi-plan subnet join": migrate-gateway-based-vnet-integration.md, "Migration path and planning"); the App
+ * Service team's announcement (azure-app-service blog, "Announcing Multi-plan subnet join", Mads Damgård) sets the
+ * rules: every plan joining a subnet in one subscription, and a /26 or larger.
+ */
+export function otherPlansOn(subnet: SubnetInfo, plan: Pick<PlanInfo, "id">): string[] {
+  return subnet.serviceAssociationLinks.filter((link) => link.linkedResourceType.toLowerCase() === APP_SERVICE_LINK_TYPE.toLowerCase() && !sameId(link.link, plan.id)).map((link) => link.link);
+}
+
 /**
  * Whether an existing subnet can serve as the plan's integration subnet: not the GatewaySubnet, delegated to nothing
- * but App Service, linked to no other plan, unused by NICs and endpoints, without service endpoint policies, and big
- * enough for twice the plan's instances.
+ * but App Service, used by no other service, unused by NICs and endpoints, without service endpoint policies, and big
+ * enough for twice the plan's instances. Another plan's link is allowed only with `join` (a subnet the user named,
+ * not one the bot proposes: it cannot tell how many addresses the other plans take) and within the multi-plan rules.
  */
-export function checkSubnet(subnet: SubnetInfo, plan: Pick<PlanInfo, "id" | "name" | "workers">): EligibilityProblem[] {
+export function checkSubnet(subnet: SubnetInfo, plan: Pick<PlanInfo, "id" | "name" | "workers">, options: { join?: boolean } = {}): EligibilityProblem[] {
   const problems: EligibilityProblem[] = [];
   const name = subnet.name;
   if (name.toLowerCase() === "gatewaysubnet") {
@@ -127,10 +141,21 @@ export function checkSubnet(subnet: SubnetInfo, plan: Pick<PlanInfo, "id" | "nam
   }
   const others = subnet.delegations.filter((service) => service.toLowerCase() !== APP_SERVICE_DELEGATION.toLowerCase());
   if (others.length > 0) problems.push({ rule: "subnet-delegation", message: `Subnet ${name} is delegated to ${others.join(", ")}.`, fix: "Pick a subnet delegated to nothing or to Microsoft.Web/serverFarms, or create one with --new-subnet CIDR." });
-  const foreign = subnet.serviceAssociationLinks.filter((link) => !(link.linkedResourceType.toLowerCase() === APP_SERVICE_LINK_TYPE.toLowerCase() && sameId(link.link, plan.id)));
-  if (foreign.length > 0) {
-    const who = foreign.map((link) => (link.linkedResourceType.toLowerCase() === APP_SERVICE_LINK_TYPE.toLowerCase() ? `plan ${nameOf(link.link)}` : `${link.linkedResourceType} ${nameOf(link.link)}`));
-    problems.push({ rule: "subnet-other-user", message: `Subnet ${name} is already used by ${who.join(", ")} (service association link).`, fix: "Each plan needs a subnet of its own here: pick another or create one with --new-subnet CIDR." });
+  const plans = otherPlansOn(subnet, plan);
+  const services = subnet.serviceAssociationLinks.filter((link) => link.linkedResourceType.toLowerCase() !== APP_SERVICE_LINK_TYPE.toLowerCase());
+  if (services.length > 0) {
+    problems.push({ rule: "subnet-other-user", message: `Subnet ${name} is already used by ${services.map((link) => `${link.linkedResourceType} ${nameOf(link.link)}`).join(", ")} (service association link).`, fix: "Pick another subnet or create one with --new-subnet CIDR." });
+  } else if (plans.length > 0) {
+    const who = `plan ${plans.map(nameOf).join(", plan ")}`;
+    const bits = subnetPrefixLength(subnet);
+    const otherSubscription = plans.find((id) => subscriptionOf(id) !== subscriptionOf(plan.id));
+    if (!options.join) {
+      problems.push({ rule: "subnet-other-user", message: `Subnet ${name} is already used by ${who} (service association link).`, fix: "Pick another subnet or create one with --new-subnet CIDR; a subnet shared with other plans is used only when named." });
+    } else if (bits === undefined || bits > SHARED_SUBNET_PREFIX) {
+      problems.push({ rule: "subnet-other-user", message: `Subnet ${name} is already used by ${who}, and plans share a subnet only when it is a /${SHARED_SUBNET_PREFIX} or larger (multi-plan subnet join); it is ${bits === undefined ? "not an IPv4 range" : `a /${bits}`}.`, fix: "Pick another subnet or create one with --new-subnet CIDR." });
+    } else if (otherSubscription) {
+      problems.push({ rule: "subnet-other-user", message: `Subnet ${name} is already used by plan ${nameOf(otherSubscription)} of subscription ${subscriptionOf(otherSubscription)}: plans share a subnet only within one subscription (multi-plan subnet join).`, fix: "Pick another subnet or create one with --new-subnet CIDR." });
+    }
   }
   if (subnet.ipConfigurationCount > 0) problems.push({ rule: "subnet-unused", message: `Subnet ${name} holds ${subnet.ipConfigurationCount} network interface or endpoint address${subnet.ipConfigurationCount === 1 ? "" : "es"}; regional integration needs an unused subnet.`, fix: "Pick an empty subnet or create one with --new-subnet CIDR." });
   if (subnet.hasServiceEndpointPolicies) problems.push({ rule: "subnet-endpoint-policies", message: `Subnet ${name} has service endpoint policies, which regional integration does not allow.`, fix: "Remove the policies from the subnet, or pick another." });
@@ -150,6 +175,10 @@ export function checkSubnetSize(name: string, prefixLength: number | undefined, 
       fix: `Give a larger subnet, or --new-subnet with a free /${needed}.`,
     },
   ];
+}
+
+function subscriptionOf(id: string): string {
+  return (/^\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? "").toLowerCase();
 }
 
 /** Azure region names compare without case or spaces ("West Europe" is "westeurope"). */

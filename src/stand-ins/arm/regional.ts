@@ -69,7 +69,7 @@ function checkApp(state: SimulatorState, app: SimApp): void {
 }
 
 /** The checks on the subnet, for an app of the given plan. */
-function checkSubnet(state: SimulatorState, app: SimApp, vnet: SimVnet, subnet: SimSubnet): void {
+function checkSubnet(state: SimulatorState, app: SimApp, vnet: SimVnet, subnet: SimSubnet, how: { shared: boolean }): void {
   const id = subnetIdOf(vnet, subnet);
   if (!sameRegion(vnet.location, app.location)) {
     // "The app and the virtual network must be in the same region." No server text is public (only azure-cli's
@@ -82,12 +82,16 @@ function checkSubnet(state: SimulatorState, app: SimApp, vnet: SimVnet, subnet: 
   const users = ipConfigurationIdsOf(state, vnet, subnet);
   if (users.length > 0) throw badRequest(`Subnet ${subnet.name} in VNET ${vnet.name} is in use by ${users[0]}. Regional VNET Integration needs an empty subnet.`);
   const linked = appServiceLinkOf(state, id);
-  if (linked && linked.toLowerCase() !== app.planId.toLowerCase()) {
-    // The portal's text (azure-docs#29302).
-    throw badRequest(`Subnet ${subnet.name} in VNET ${vnet.name} is already occupied by service ${linked}`);
-  }
   // Network itself accepts a /29; the /28 floor is App Service's, and its text is not public.
   const bits = parseCidr(subnet.addressPrefix)?.bits ?? 32;
+  if (linked && linked.toLowerCase() !== app.planId.toLowerCase()) {
+    // The portal's text (azure-docs#29302).
+    if (!how.shared) throw badRequest(`Subnet ${subnet.name} in VNET ${vnet.name} is already occupied by service ${linked}`);
+    // Multi-plan subnet join's rules; the texts of its refusals are not public, these are the simulator's.
+    const subscription = (planId: string) => planId.split("/")[2]?.toLowerCase();
+    if (bits > 26) throw badRequest(`Subnet ${subnet.name} is used by another App Service plan; plans share a subnet only when it is a /26 or larger.`);
+    if (subscription(linked) !== subscription(app.planId)) throw badRequest(`Subnet ${subnet.name} is used by an App Service plan of another subscription; plans share a subnet only within one subscription.`);
+  }
   if (bits > SMALLEST_PREFIX) {
     throw badRequest(`Subnet ${subnet.name} (${subnet.addressPrefix}) is too small for Regional VNET Integration: it needs a /${SMALLEST_PREFIX} block (16 addresses) or larger.`);
   }
@@ -115,7 +119,19 @@ function ensureDelegated(state: SimulatorState, vnet: SimVnet, subnet: SimSubnet
 
 /** PUT (or PATCH) networkConfig/virtualNetwork: integrates the app; it restarts. The same subnet again changes nothing. */
 export function integrateApp(state: SimulatorState, app: SimApp, body: unknown): void {
-  const subnetId = propertiesOf(body)["subnetResourceId"];
+  joinSubnet(state, app, propertiesOf(body)["subnetResourceId"], { shared: false });
+}
+
+/**
+ * A site PATCH with properties.virtualNetworkSubnetId: how further plans join a subnet another plan uses
+ * (multi-plan subnet join, announced with `az resource update --set properties.virtualNetworkSubnetId=…`), within its
+ * rules: a /26 or larger, every plan in one subscription. Otherwise as the networkConfig PUT.
+ */
+export function integrateAppThroughSite(state: SimulatorState, app: SimApp, subnetId: unknown): void {
+  joinSubnet(state, app, subnetId, { shared: true });
+}
+
+function joinSubnet(state: SimulatorState, app: SimApp, subnetId: unknown, how: { shared: boolean }): void {
   checkApp(state, app);
   // "The parameter SubnetResourceUri has an invalid value" (azure-docs#20348): a missing, unknown or classic subnet.
   const found = typeof subnetId === "string" ? findSubnet(state, subnetId) : undefined;
@@ -126,7 +142,7 @@ export function integrateApp(state: SimulatorState, app: SimApp, body: unknown):
     // One integration per app; whether App Service moves it or refuses is not documented: this refuses.
     throw appServiceError(409, "Conflict", `Site ${app.name} is already integrated with subnet ${app.regionalSubnetId}. Remove that integration first.`);
   }
-  checkSubnet(state, app, found.vnet, found.subnet);
+  checkSubnet(state, app, found.vnet, found.subnet, how);
   ensureDelegated(state, found.vnet, found.subnet);
   app.regionalSubnetId = id;
   app.privateIp = regionalPrivateIp(found.subnet);

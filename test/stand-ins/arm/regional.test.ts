@@ -132,6 +132,27 @@ describe("what App Service refuses", () => {
     expect(t.sim.state.vnets.named("vnet-apps").subnets.find((s) => s.name === "snet-plain")?.delegations).toEqual([]);
   });
 
+  it("lets a site PATCH join a /26 another plan of the subscription holds (multi-plan subnet join), which the networkConfig PUT refuses", async () => {
+    const refused = integrate("app-ready", subnetId("vnet-apps", "snet-taken"));
+    await expect(refused).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/already occupied by service/) });
+
+    const joined = await t.web.webApps.update("rg-web", "app-ready", { virtualNetworkSubnetId: subnetId("vnet-apps", "snet-taken") });
+
+    expect(joined.virtualNetworkSubnetId).toBe(subnetId("vnet-apps", "snet-taken"));
+    expect(app("app-ready")).toMatchObject({ regionalSubnetId: subnetId("vnet-apps", "snet-taken"), restarts: 1 });
+    expect(app("app-taken").regionalSubnetId).toBe(subnetId("vnet-apps", "snet-taken"));
+  });
+
+  it("refuses a site PATCH into a subnet another plan holds when it is smaller than a /26", async () => {
+    const vnet = t.sim.state.vnets.named("vnet-apps");
+    vnet.subnets.find((s) => s.name === "snet-taken")!.addressPrefix = "10.30.6.0/27";
+
+    const attempt = t.web.webApps.update("rg-web", "app-ready", { virtualNetworkSubnetId: subnetId("vnet-apps", "snet-taken") });
+
+    await expect(attempt).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(/plans share a subnet only when it is a \/26 or larger/) });
+    expect(app("app-ready")).toMatchObject({ regionalSubnetId: undefined, restarts: 0 });
+  });
+
   it("refuses a third subnet for a plan that integrates two, with 409 and the plan's limit", async () => {
     await integrate("app-ready", subnetId("vnet-apps", "snet-ready"));
     await integrate("app-two", subnetId("vnet-apps", "snet-second"));

@@ -216,7 +216,7 @@ export const migrate = defineChangeKind<MigrateRequest>({
     "listPlanApps", "listPlanVnetConnections", "listAppVnetConnections", "getRegionalIntegration", "getRouteAll",
     // Where a plan route leads after the move: the target VNet's site-to-site connections (site-to-site.ts).
     "listGatewayConnections", "getLocalNetworkGateway",
-    "delegateSubnet", "deleteAppVnetConnection", "putRegionalIntegration", "setRouteAll",
+    "delegateSubnet", "deleteAppVnetConnection", "putRegionalIntegration", "joinSharedSubnet", "setRouteAll",
     // The plan's certificate leaves the gateway when no plan uses it any more (root-certificates.ts).
     "removeGatewayRootCertificate",
   ],

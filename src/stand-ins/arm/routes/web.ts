@@ -1,6 +1,7 @@
 /** Microsoft.Web routes: plans, sites, config, restarts, and the VNet connection resources. */
-import { ok, page, route, SimError, type Route, type RouteContext } from "../http.ts";
+import { ok, page, propertiesOf, route, SimError, type Route, type RouteContext } from "../http.ts";
 import { applyPackage, connectApp, disconnectApp } from "../integration.ts";
+import { integrateAppThroughSite } from "../regional.ts";
 import type { SimApp } from "../state.ts";
 import { appOf } from "./lookup.ts";
 import { connectionWire, planWire, regionalConnectionWire, siteConfigWire, siteWire, vnetGatewayWire } from "../web-wire.ts";
@@ -67,6 +68,13 @@ export const webRoutes: Route[] = [
   ),
   route("GET", `${SITE}/slots`, (ctx) => page(ctx, ctx.state.slotsOf(appOf(ctx).id).map((slot) => siteWire(ctx.state, slot, { inList: true })))),
   ...siteRoute("GET", "", (ctx) => ok(siteWire(ctx.state, appOf(ctx)))),
+  // Only the regional integration subnet of a site PATCH is modelled (multi-plan subnet join, regional.ts).
+  ...siteRoute("PATCH", "", (ctx) => {
+    const app = appOf(ctx);
+    const subnetId = propertiesOf(ctx.body)["virtualNetworkSubnetId"];
+    if (typeof subnetId === "string" && subnetId !== "") integrateAppThroughSite(ctx.state, app, subnetId);
+    return ok(siteWire(ctx.state, app));
+  }),
   ...siteRoute("GET", "/config/web", (ctx) => ok(siteConfigWire(ctx.state, appOf(ctx)))),
   ...siteRoute("POST", "/restart", (ctx) => {
     appOf(ctx).restarts += 1;
