@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { regionalEstate } from "../stand-ins/arm/regional-estate.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
-import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+import { CHANNELS, NOW, PEOPLE, refusedChange, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
 /** The regional estate, with a subnet delegated to another service, a /27 another plan holds, and an app on a scale unit without regional. */
 function estate() {
@@ -44,14 +44,10 @@ describe("migrations refused before approval", () => {
     ["an app without any integration", "migrate app-two", "app-two has no gateway-required VNet integration, so there is nothing to migrate."],
     ["a classic VNet, with no Resource Manager subnet named", "migrate app-classic", "vnet-classic is a classic VNet: regional integration cannot use it"],
   ])("refuses %s", async (_case, text, reason) => {
-    const writes = slack.azureWrites().length;
-
-    const answer = textOf(await slack.ask(PEOPLE.requester, text));
+    const answer = await refusedChange(slack, text);
 
     expect(answer).toContain(reason);
     expect(answer).not.toContain("Something went wrong");
-    expect(slack.azureWrites()).toHaveLength(writes);
-    expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
   });
 
   it("refuses a --new-subnet that is not a CIDR range in the acknowledgement, before reading Azure", async () => {

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { NOW } from "./demo-estate.ts";
 import type { Clock, PostedMessage } from "../../src/core/ports.ts";
 import { ACTIONS, type ActionId } from "../../src/core/reply.ts";
@@ -15,7 +16,7 @@ import { createBot, type Bot } from "../../src/bot.ts";
 import { startLocalWebApi, type LocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
 import type { LocalMessage } from "../../src/stand-ins/slack/workspace.ts";
 import { blockActionsPayload, signedInteraction, signedSlashCommand } from "../../src/stand-ins/slack/signing.ts";
-import type { RecordedRequest } from "../../src/stand-ins/arm/index.ts";
+import type { EstateSeedInput, RecordedRequest } from "../../src/stand-ins/arm/index.ts";
 import { openSqliteStore, type Stores } from "../../src/store/sqlite-store.ts";
 import { commands as defaultCommands } from "../../handlers/index.ts";
 import type { Command } from "../../src/core/command.ts";
@@ -37,6 +38,8 @@ export const CHANNELS = { ops: "C0OPS", approvals: "C0APPROVALS", alerts: "C0ALE
 export interface SlackHarnessOptions {
   /** The Azure side, shared by the caller (who closes it); default: a fresh demo estate, closed with the harness. */
   azure?: AzureHarness;
+  /** Without `azure`: the estate of the Azure side the harness starts (and closes); default: the demo estate. */
+  estate?: EstateSeedInput;
   /** The bot's clock (and the default estate's); default: NOW, fixed. */
   clock?: Clock;
   operators?: string[];
@@ -61,6 +64,19 @@ export function writesIn(requests: readonly RecordedRequest[]): string[] {
   return requests.filter((r) => r.method !== "GET" && !r.path.startsWith("/kudu/")).map((r) => `${r.method} ${r.path}`);
 }
 
+/**
+ * Asks for a change the bot must refuse before any approval: checks that nothing was written to Azure and no approval
+ * message posted, and resolves with the answer's text for the reason.
+ */
+export async function refusedChange(slack: Pick<SlackHarness, "ask" | "azureWrites" | "api">, text: string): Promise<string> {
+  const writes = slack.azureWrites().length;
+  const approvals = slack.api.workspace.messages(CHANNELS.approvals).length;
+  const answer = textOf(await slack.ask(PEOPLE.requester, text));
+  expect(slack.azureWrites()).toHaveLength(writes);
+  expect(slack.api.workspace.messages(CHANNELS.approvals)).toHaveLength(approvals);
+  return answer;
+}
+
 /** Everything a message shows, as one string (blocks included), for substring assertions. */
 export function textOf(message: { text: string; blocks: unknown[] } | undefined): string {
   return message ? `${message.text}\n${JSON.stringify(message.blocks)}` : "";
@@ -69,7 +85,7 @@ export function textOf(message: { text: string; blocks: unknown[] } | undefined)
 /** Starts the stand-in, the store, the Azure side and the bot. */
 export async function startSlackHarness(options: SlackHarnessOptions = {}) {
   const clock = options.clock ?? { now: () => NOW };
-  const azure = options.azure ?? (await startAzureHarness({ estate: "demo", now: () => clock.now() }));
+  const azure = options.azure ?? (await startAzureHarness({ estate: options.estate ?? "demo", now: () => clock.now() }));
   const ownsAzure = options.azure === undefined;
   const api: LocalWebApi = await startLocalWebApi({
     token: BOT_TOKEN,
