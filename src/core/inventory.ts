@@ -239,11 +239,12 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
     apps: listed.apps.filter((app) => !integratedApps.has(app.id.toLowerCase())).map(groupAndName),
     plans: listed.plans.filter((plan) => !integratedPlans.has(plan.id.toLowerCase())).map(groupAndName),
   };
-  return { integrations, regionalCount, plansScanned, failures: [...failures.values()], others, planSlots: planSlotsOf(slots, slotsUnlisted) };
+  return { integrations, regionalCount, plansScanned, failures: [...failures.values()], others, planSlots: planSlotsOf(connectedPlans.keys(), slots, slotsUnlisted) };
 }
 
-function planSlotsOf(slots: readonly AppInfo[], unlisted: ReadonlyArray<{ app: AppInfo; error: unknown }>): Record<string, PlanSlots> {
-  const byPlan: Record<string, PlanSlots> = {};
+/** Every connected plan has an entry, so that a plan read afresh replaces what a kept inventory said of it. */
+function planSlotsOf(plans: Iterable<string>, slots: readonly AppInfo[], unlisted: ReadonlyArray<{ app: AppInfo; error: unknown }>): Record<string, PlanSlots> {
+  const byPlan: Record<string, PlanSlots> = Object.fromEntries([...plans].map((plan) => [plan, { regionalSubnets: [] }]));
   const of = (planId: string) => (byPlan[planId.toLowerCase()] ??= { regionalSubnets: [] });
   for (const slot of slots) if (slot.regionalSubnetId) of(slot.planId).regionalSubnets.push(slot.regionalSubnetId.toLowerCase());
   for (const entry of Object.values(byPlan)) entry.regionalSubnets = [...new Set(entry.regionalSubnets)].sort();

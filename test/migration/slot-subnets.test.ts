@@ -76,6 +76,20 @@ describe("a plan whose site list holds its slots too (planSiteListIncludesSlots)
   });
   afterAll(() => slack.close());
 
+  it("forgets a slot list that failed once the plan is read afresh, though the kept inventory still has the failure", async () => {
+    const fault = slack.sim.faults.add({ method: "GET", path: /\/sites\/inventory-api\/slots$/, status: 403, code: "AuthorizationFailed", message: "no access to inventory-api's slots" });
+    try {
+      expect(textOf(await slack.ask(PEOPLE.bystander, "migration --fresh"))).toContain("Could not assess: the slots of app inventory-api could not be listed");
+    } finally {
+      slack.sim.faults.remove(fault);
+    }
+
+    const answer = textOf(await slack.ask(PEOPLE.bystander, "migration --fresh --plan plan-inventory"));
+
+    expect(answer).not.toContain("could not be listed");
+    expect(answer).toContain("*Do:* `/vnet migrate plan-inventory vnet-inventory snet-inventory-apps");
+  });
+
   it("moves each app and slot once, though the slot is listed by its plan and by its app", async () => {
     const message = textOf(await slack.requestChange("migrate plan-orders vnet-hub vnet-hub/snet-apps --new-subnet 10.10.8.0/26"));
 

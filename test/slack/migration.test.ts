@@ -220,7 +220,7 @@ describe("/vnet migration where the demo estate has no example", () => {
     expect(groupOf(blocks, "plan-full", "vnet-full")).toBe(GROUPS.needsSubnet);
     expect(sectionAbout(blocks, "plan-full", "vnet-full")).toContain("No free /28 in vnet-full (10.70.0.0/24): the largest free block is a /29 (8 addresses), 8 addresses short.");
     // vnet-a is not offered: its peering with vnet-full is only Initiated.
-    expect(sectionAbout(blocks, "plan-full", "vnet-full")).toContain("*Or:* move the apps into a subnet of a VNet vnet-full is peered with (Connected), if it is in westeurope: vnet-b. `/vnet migrate plan-full vnet-full PEER/SUBNET [--new-subnet CIDR]` previews it.");
+    expect(sectionAbout(blocks, "plan-full", "vnet-full")).toContain("*Or:* move the apps into a subnet of a VNet vnet-full is peered with (Connected), if it is in westeurope and its side allows VNet access too: vnet-b. `/vnet migrate plan-full vnet-full PEER/SUBNET [--new-subnet CIDR]` previews it.");
   });
 
   it("blocks an App Service Environment's plan without asking its scale unit", async () => {

@@ -6,6 +6,7 @@ import type { MigrationFacts } from "./migrate-facts.ts";
 import {
   checkNotOnOtherSubnet,
   checkRegionalPerPlan,
+  checkSharedSubnetRoom,
   checkRegionalTier,
   checkResourceManagerVnet,
   checkSameRegion,
@@ -31,7 +32,7 @@ export function migrationProblems(facts: MigrationFacts, newPrefix: string | und
   // a plan with more gateway VNets than regional integrations migrates at all.
   problems.push(...checkRegionalPerPlan(plan, subnetsAfterMove(facts), []));
   if (subnet) {
-    problems.push(...checkSubnet(subnet, plan, { join: true }));
+    problems.push(...checkSubnet(subnet, plan, { join: true }), ...checkSharedSubnetRoom(subnet, plan, facts.sharingPlans));
     if (newPrefix && !subnet.addressPrefixes.includes(newPrefix)) {
       problems.push({ rule: "subnet-inside-vnet", message: `Subnet ${subnet.name} already exists in ${targetVnet.name} with ${subnet.addressPrefixes.join(", ")}, not ${newPrefix}.`, fix: `Leave out --new-subnet to use it as it is, or name a new subnet.` });
     }

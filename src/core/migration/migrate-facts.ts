@@ -7,6 +7,7 @@ import type { AzureReader } from "../ports.ts";
 import { isClassicVnetId, sameId } from "../resource-id.ts";
 import type { KnownTarget, MigrationRecord, MigrationRecords } from "./migration-records.ts";
 import { needsSiteToSite } from "./network-changes.ts";
+import { otherPlansOn } from "./regional-rules.ts";
 import { readSiteToSite, type SiteToSite } from "./site-to-site.ts";
 
 /** One app (or slot) the migration moves, as it is now. */
@@ -45,6 +46,8 @@ export interface MigrationFacts {
   routes: PlanRoute[];
   /** The target VNet's connections to on-premises, read when a plan route can only be reached through them. */
   siteToSite: SiteToSite | undefined;
+  /** The other plans on the subnet that its links name and could be read (multi-plan subnet join). */
+  sharingPlans: PlanInfo[];
 }
 
 /** What a migrate request names. */
@@ -70,7 +73,7 @@ export async function readMigrationFacts(reader: AzureReader, records: Migration
   ]);
   const gateway = vnet ? findVpnGateway(await readGateways(reader, vnet)) : undefined;
   const subnet = targetVnet.subnets.find((s) => sameId(s.id, request.subnetId));
-  const nsg = subnet?.nsgId ? await reader.getNsg(subnet.nsgId) : undefined;
+  const [nsg, sharingPlans] = await Promise.all([subnet?.nsgId ? reader.getNsg(subnet.nsgId) : undefined, subnet ? readSharingPlans(reader, subnet, request.planId) : []]);
   const gatewayConnections = planConnections.filter((c) => !c.isRegional);
   const planConnection = gatewayConnections.find((c) => sameName(c.name, request.vnetName));
   const routes = planConnection?.routes ?? apps.find((a) => a.record)?.record?.routes ?? [];
@@ -91,7 +94,14 @@ export async function readMigrationFacts(reader: AzureReader, records: Migration
     planGatewayVnets: gatewayConnections.map((c) => c.name),
     routes,
     siteToSite,
+    sharingPlans,
   };
+}
+
+/** The other plans the subnet's links name (multi-plan subnet join), for their instances; one that cannot be read is left out. */
+async function readSharingPlans(reader: AzureReader, subnet: SubnetInfo, planId: string): Promise<PlanInfo[]> {
+  const plans = await Promise.all(otherPlansOn(subnet, { id: planId }).map((id) => reader.getPlan(id).catch(() => undefined)));
+  return plans.filter((plan) => plan !== undefined);
 }
 
 async function readMovingApp(reader: AzureReader, records: MigrationRecords, appId: string, vnetName: string): Promise<MovingApp> {

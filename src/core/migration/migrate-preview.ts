@@ -122,7 +122,7 @@ function subnetLines(facts: MigrationFacts, newPrefix: string | undefined): stri
   if (sharedWith.length > 0) {
     // Each instance of each plan takes an address, twice while it scales; Azure did not check for room when joining in
     // the announced preview (azure-app-service blog, "Announcing Multi-plan subnet join").
-    lines.push(`:warning: Shared with plan ${sharedWith.map(nameOf).join(", plan ")} (multi-plan subnet join): each instance of every plan on it takes an address, and twice while scaling. Check its free addresses (an app's VNet integration page in the portal) before approving.`);
+    lines.push(`:warning: Shared with plan ${sharedWith.map(nameOf).join(", plan ")} (multi-plan subnet join): each instance of every plan on it takes an address, and twice while scaling; plans its links do not name are not counted. Check its free addresses (an app's VNet integration page in the portal) before approving.`);
   }
   if (subnet.nsgId) lines.push(`NSG ${nameOf(subnet.nsgId)} now applies to the apps' outbound traffic (it never applied to point-to-site traffic).`);
   if (subnet.routeTableId) lines.push(`Route table ${nameOf(subnet.routeTableId)} now applies: its routes decide where the apps' traffic goes.`);

@@ -152,12 +152,14 @@ function disconnectStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingA
   };
 }
 
+/** The networkConfig PUT's refusal of a subnet another plan holds: the portal's text (azure-docs#29302) and the spec's. */
+const HELD_BY_ANOTHER_PLAN = /already occupied by service|in use by another App Service Plan/i;
+
 function regionalStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp): ExecutableStep {
   const { app } = moving;
-  // A subnet App Service holds already is joined through the site (PATCH virtualNetworkSubnetId, as azure-cli's
-  // vnet-integration add and the multi-plan announcement do): the networkConfig PUT refuses a subnet "in use by another
-  // App Service Plan", and whether the subnet's links name every plan on it is not documented.
-  const held = facts.subnet?.serviceAssociationLinks.some((link) => link.linkedResourceType.toLowerCase() === APP_SERVICE_LINK_TYPE.toLowerCase()) ?? false;
+  // A subnet other plans use is joined through the site (a site update of virtualNetworkSubnetId, as the multi-plan
+  // announcement does): the networkConfig PUT refuses a subnet "in use by another App Service Plan". Whether the
+  // subnet's links name every plan on it is not documented, so a PUT refused that way is tried again as a join.
   const shared = facts.subnet !== undefined && otherPlansOn(facts.subnet, facts.plan).length > 0;
   return {
     id: `regional:${app.id.toLowerCase()}`,
@@ -165,7 +167,10 @@ function regionalStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp
     run: async () => {
       const current = await deps.reader.getRegionalIntegration(app.id);
       if (sameId(current.subnetId, facts.subnetId)) return { status: "skipped", detail: "already integrated with the subnet" };
-      const receipt = held ? await deps.writer.joinSharedSubnet(app.id, facts.subnetId) : await deps.writer.putRegionalIntegration(app.id, facts.subnetId);
+      const receipt = shared ? await deps.writer.joinSharedSubnet(app.id, facts.subnetId) : await deps.writer.putRegionalIntegration(app.id, facts.subnetId).catch((error: unknown) => {
+        if (!isBotError(error) || !HELD_BY_ANOTHER_PLAN.test(error.message)) throw error;
+        return deps.writer.joinSharedSubnet(app.id, facts.subnetId);
+      });
       return { status: "done", requestIds: receipt.requestIds };
     },
   };

@@ -82,7 +82,7 @@ function linesOf(assessment: Assessment, sharing: Map<string, string>): string[]
         `No free /${assessment.neededPrefix} in ${vnet} (${assessment.addressSpace.join(", ") || "no address space"}): ${largest}, ${assessment.missingAddresses} address${assessment.missingAddresses === 1 ? "" : "es"} short.`,
         `*Do:* add an address range to ${vnet}'s address space, or free a subnet of /${assessment.neededPrefix} or more; then run \`/vnet migration\` again.`,
         ...(assessment.peers.length > 0
-          ? [`*Or:* move the apps into a subnet of a VNet ${vnet} is peered with (Connected), if it is in ${assessment.region}: ${assessment.peers.join(", ")}. \`/vnet migrate ${assessment.subject.plan} ${vnet} PEER/SUBNET [--new-subnet CIDR]\` previews it.`]
+          ? [`*Or:* move the apps into a subnet of a VNet ${vnet} is peered with (Connected), if it is in ${assessment.region} and its side allows VNet access too: ${assessment.peers.join(", ")}. \`/vnet migrate ${assessment.subject.plan} ${vnet} PEER/SUBNET [--new-subnet CIDR]\` previews it.`]
           : []),
       ];
     }

@@ -9,7 +9,7 @@ import type { EligibilityProblem } from "../eligibility.ts";
 import { compareIntegrations, type Integration, type Inventory, type InventoryFailure } from "../inventory.ts";
 import type { PlanInfo, PlanRoute, SubnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
-import { nameOf, parseResourceId } from "../resource-id.ts";
+import { isClassicVnetId, nameOf, parseResourceId } from "../resource-id.ts";
 import { readPlanRegionalFacts, type PlanRegionalFacts } from "./plan-regional-facts.ts";
 import { checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit, REGIONAL_PER_PLAN } from "./regional-rules.ts";
 import { usable, type LeftVnetReach } from "./network-changes.ts";
@@ -166,7 +166,7 @@ async function assessPlan(reader: AzureReader, integrations: readonly Integratio
     unreadable: needSubnet.filter((i) => i.vnet === undefined),
     gatewayVnets: integrations.length,
     oneToOne,
-    movesAlone: (i) => checkSameRegion(plan, i.vnet!).length === 0 && chooseSubnet(i.vnet!, plan, reserved.get(i.vnet!.id.toLowerCase()) ?? []).kind !== "none",
+    movesAlone: (i) => checkSameRegion(plan, i.vnet!).length === 0 && chooseSubnet(i.vnet!, plan, reserved.get(i.vnet!.id.toLowerCase()) ?? [], inUse).kind !== "none",
     overTheLimit: (i) => ({ verdict: "blocked", subject: subjectOf(i), problems: checkRegionalPerPlan(plan, inUse, integrations.map((other) => other.vnetName)) }),
     planned,
   });
@@ -187,11 +187,11 @@ function judge(integration: Integration, facts: PlanRegionalFacts | undefined, f
   if (region.length > 0) return { verdict: "cross-region", subject, problem: region[0]! };
 
   const promised = reserved.get(vnet.id.toLowerCase()) ?? [];
-  const choice = chooseSubnet(vnet, plan, promised);
+  const choice = chooseSubnet(vnet, plan, promised, facts.regionalSubnetIds);
   const neededPrefix = neededPrefixLength(plan.workers);
   if (choice.kind === "none") {
     // Whether a peer is in the plan's region, and has room, is not read here: the peering names neither.
-    const peers = vnet.peerings.filter(usable).map((peering) => nameOf(peering.remoteVnetId)).sort();
+    const peers = vnet.peerings.filter((peering) => usable(peering) && !isClassicVnetId(peering.remoteVnetId)).map((peering) => nameOf(peering.remoteVnetId)).sort();
     return { verdict: "needs-subnet", subject, neededPrefix, missingAddresses: choice.missingAddresses, largestFree: choice.largestFree, addressSpace: vnet.addressSpace, peers, region: plan.location };
   }
   const target: SubnetTarget = choice.kind === "existing" ? { kind: "existing", subnet: choice.subnet } : { kind: "new", name: choice.name, prefix: choice.prefix };

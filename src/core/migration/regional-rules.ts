@@ -9,7 +9,7 @@ import { CLASSIC_VNET_ADVICE } from "../classic-vnet.ts";
 import type { EligibilityProblem } from "../eligibility.ts";
 import type { PlanInfo, SubnetInfo, VnetInfo } from "../model.ts";
 import { isClassicVnetId, nameOf, sameId } from "../resource-id.ts";
-import { instancesServed, neededPrefixLength, subnetPrefixLength } from "./subnet-plan.ts";
+import { blockSize, instancesServed, neededPrefixLength, RESERVED_ADDRESSES, subnetPrefixLength } from "./subnet-plan.ts";
 
 /** The delegation regional integration needs on its subnet. */
 export const APP_SERVICE_DELEGATION = "Microsoft.Web/serverFarms";
@@ -173,6 +173,28 @@ export function checkSubnetSize(name: string, prefixLength: number | undefined, 
       rule: "subnet-size",
       message: `${name} ${size}; plan ${plan.name} runs ${plan.workers} instance${plan.workers === 1 ? "" : "s"} and needs a /${needed} or larger (an address per instance, twice over for scaling, plus Azure's five; never smaller than a /28).`,
       fix: `Give a larger subnet, or --new-subnet with a free /${needed}.`,
+    },
+  ];
+}
+
+/**
+ * Whether a subnet shared with other plans holds them all: each instance of each plan takes an address, and the
+ * joining plan twice while it scales (the multi-plan announcement), besides Azure's five. `others` are the plans its
+ * links name and could be read, so this is a lower bound: the preview says so.
+ */
+export function checkSharedSubnetRoom(subnet: SubnetInfo, plan: Pick<PlanInfo, "name" | "workers">, others: ReadonlyArray<Pick<PlanInfo, "name" | "workers">>): EligibilityProblem[] {
+  const bits = subnetPrefixLength(subnet);
+  if (bits === undefined || others.length === 0) return [];
+  const room = blockSize(bits) - RESERVED_ADDRESSES;
+  const theirs = others.reduce((sum, other) => sum + other.workers, 0);
+  const needed = 2 * plan.workers + theirs;
+  if (needed <= room) return [];
+  const who = others.map((other) => `plan ${other.name} (${other.workers} instance${other.workers === 1 ? "" : "s"})`).join(", ");
+  return [
+    {
+      rule: "subnet-size",
+      message: `Subnet ${subnet.name} is a /${bits} with ${room} addresses for instances and is shared with ${who}: with plan ${plan.name}'s ${plan.workers} instance${plan.workers === 1 ? "" : "s"}, twice while it scales, it needs ${needed}.`,
+      fix: "Pick a larger subnet, or give the plan one of its own with --new-subnet CIDR.",
     },
   ];
 }

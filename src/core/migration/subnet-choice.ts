@@ -15,21 +15,24 @@ export type SubnetChoice =
   | { kind: "none"; neededPrefix: number; missingAddresses: number; largestFree: number | undefined };
 
 /**
- * Picks the integration subnet: one already delegated to App Service (or linked to this plan) that passes every rule,
- * then an empty undelegated one, else a new subnet in the first free range. `reserved` are prefixes promised to other
- * plans in the same assessment (a subnet's or a new range's), so that two proposals never share a subnet.
+ * Picks the integration subnet: one the plan uses already (linked to it, or in `own`, the subnets its apps use), then
+ * one delegated to App Service that passes every rule, then an empty undelegated one, else a new subnet in the first
+ * free range. `reserved` are prefixes promised to other plans in the same assessment (a subnet's or a new range's), so
+ * that two proposals never share a subnet. A subnet the plan shares with other plans is its own like any other; one
+ * only other plans use is never proposed (checkSubnet).
  */
-export function chooseSubnet(vnet: VnetInfo, plan: Pick<PlanInfo, "id" | "name" | "workers">, reserved: readonly string[] = []): SubnetChoice {
+export function chooseSubnet(vnet: VnetInfo, plan: Pick<PlanInfo, "id" | "name" | "workers">, reserved: readonly string[] = [], own: readonly string[] = []): SubnetChoice {
   const needed = neededPrefixLength(plan.workers);
   const promised = (subnet: SubnetInfo) => subnet.addressPrefixes.some((prefix) => reserved.includes(prefix));
-  const fit = vnet.subnets.filter((subnet) => !promised(subnet) && checkSubnet(subnet, plan).length === 0);
+  const plans = (subnet: SubnetInfo) => subnet.serviceAssociationLinks.some((link) => sameId(link.link, plan.id)) || own.some((id) => sameId(id, subnet.id));
+  const fit = vnet.subnets.filter((subnet) => !promised(subnet) && checkSubnet(subnet, plan, { join: plans(subnet) }).length === 0);
   const delegated = fit.filter((subnet) => subnet.delegations.some((d) => d.toLowerCase() === APP_SERVICE_DELEGATION.toLowerCase()));
   const space = ipv4Space(vnet);
   const used = usedRanges(vnet, reserved);
   const freeRange = findFreeBlock(space, used, needed);
   const newName = newSubnetName(vnet, plan.name);
   // A subnet the plan already holds (another of its apps moved there) keeps the plan on one subnet.
-  const linked = fit.filter((subnet) => subnet.serviceAssociationLinks.some((link) => sameId(link.link, plan.id)));
+  const linked = fit.filter(plans);
   const existing = linked[0] ?? delegated[0] ?? fit[0];
   if (existing) return { kind: "existing", subnet: existing, freeRange, newName };
   if (freeRange) return { kind: "new", prefix: freeRange, name: newName };

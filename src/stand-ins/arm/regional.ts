@@ -12,6 +12,8 @@ import type { SimApp, SimSubnet, SimulatorState, SimVnet } from "./state.ts";
 import {
   APP_SERVICE_DELEGATION,
   appServiceLinkOf,
+  nextRegionalSince,
+  regionalAppsOn,
   delegationName,
   findSubnet,
   ipConfigurationIdsOf,
@@ -81,16 +83,18 @@ function checkSubnet(state: SimulatorState, app: SimApp, vnet: SimVnet, subnet: 
   }
   const users = ipConfigurationIdsOf(state, vnet, subnet);
   if (users.length > 0) throw badRequest(`Subnet ${subnet.name} in VNET ${vnet.name} is in use by ${users[0]}. Regional VNET Integration needs an empty subnet.`);
-  const linked = appServiceLinkOf(state, id);
   // Network itself accepts a /29; the /28 floor is App Service's, and its text is not public.
   const bits = parseCidr(subnet.addressPrefix)?.bits ?? 32;
-  if (linked && linked.toLowerCase() !== app.planId.toLowerCase()) {
+  // Which plans use the subnet, not which one its link names: the PUT refuses a subnet "in use by another App Service
+  // Plan" (the spec), even one whose link names the app's own plan (the plan that joined first, subnets.ts).
+  const others = [...new Set(regionalAppsOn(state, id).map((other) => other.planId).filter((planId) => planId.toLowerCase() !== app.planId.toLowerCase()))];
+  if (others.length > 0) {
     // The portal's text (azure-docs#29302).
-    if (!how.shared) throw badRequest(`Subnet ${subnet.name} in VNET ${vnet.name} is already occupied by service ${linked}`);
+    if (!how.shared) throw badRequest(`Subnet ${subnet.name} in VNET ${vnet.name} is already occupied by service ${appServiceLinkOf(state, id) ?? others[0]}`);
     // Multi-plan subnet join's rules; the texts of its refusals are not public, these are the simulator's.
     const subscription = (planId: string) => planId.split("/")[2]?.toLowerCase();
     if (bits > 26) throw badRequest(`Subnet ${subnet.name} is used by another App Service plan; plans share a subnet only when it is a /26 or larger.`);
-    if (subscription(linked) !== subscription(app.planId)) throw badRequest(`Subnet ${subnet.name} is used by an App Service plan of another subscription; plans share a subnet only within one subscription.`);
+    if (others.some((planId) => subscription(planId) !== subscription(app.planId))) throw badRequest(`Subnet ${subnet.name} is used by an App Service plan of another subscription; plans share a subnet only within one subscription.`);
   }
   if (bits > SMALLEST_PREFIX) {
     throw badRequest(`Subnet ${subnet.name} (${subnet.addressPrefix}) is too small for Regional VNET Integration: it needs a /${SMALLEST_PREFIX} block (16 addresses) or larger.`);
@@ -145,6 +149,7 @@ function joinSubnet(state: SimulatorState, app: SimApp, subnetId: unknown, how: 
   checkSubnet(state, app, found.vnet, found.subnet, how);
   ensureDelegated(state, found.vnet, found.subnet);
   app.regionalSubnetId = id;
+  app.regionalSince = nextRegionalSince();
   app.privateIp = regionalPrivateIp(found.subnet);
   // "During the integration, your app restarts." (configure-vnet-integration-enable.md)
   app.restarts += 1;

@@ -32,6 +32,8 @@ export interface SimApp extends SimResource {
   vnetName: string | undefined;
   /** The regional (swift) integration subnet; App Service keeps the plan's AppServiceLink on it. */
   regionalSubnetId: string | undefined;
+  /** When it joined that subnet (a counter, seeds first): the subnet's link names the plan that joined first. */
+  regionalSince?: number;
   /** config/web vnetRouteAllEnabled: all outbound traffic, not only RFC 1918, enters the regional VNet. */
   routeAll: boolean;
   privateIp: string | undefined;

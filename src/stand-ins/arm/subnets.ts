@@ -41,11 +41,19 @@ export function regionalAppsOn(state: SimulatorState, subnetId: string): SimApp[
 
 /**
  * The plan App Service links the subnet to: it holds an AppServiceLink while any app of a plan is integrated with
- * the subnet, and removes it when the last one leaves (Azure/deployment-stacks#150). One plan per subnet: how several
- * plans sharing a subnet (multi-plan subnet join) show up in the links is not public.
+ * the subnet, and removes it when the last one leaves (Azure/deployment-stacks#150). How several plans sharing a
+ * subnet (multi-plan subnet join) show up in the links is not public: here one link, to the plan that has been on the
+ * subnet longest, so that a plan joining later sees the subnet held by another.
  */
 export function appServiceLinkOf(state: SimulatorState, subnetId: string): string | undefined {
-  return regionalAppsOn(state, subnetId)[0]?.planId;
+  const apps = regionalAppsOn(state, subnetId);
+  return apps.reduce<SimApp | undefined>((first, app) => (!first || (app.regionalSince ?? 0) < (first.regionalSince ?? 0) ? app : first), undefined)?.planId;
+}
+
+let joined = 0;
+/** The order of joins, for appServiceLinkOf: seeded integrations count as the earliest. */
+export function nextRegionalSince(): number {
+  return ++joined;
 }
 
 /** The distinct subnets the apps of a plan are regionally integrated with. */

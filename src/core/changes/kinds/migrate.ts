@@ -14,7 +14,7 @@ import { needsRouteAll } from "../../migration/network-changes.ts";
 import { checkProposalLeavesRoom, regionalRoomWarning, subnetLabel } from "../../migration/regional-rules.ts";
 import { chooseSubnet, newSubnetName } from "../../migration/subnet-choice.ts";
 import { at, resolveSubnetTarget, type SubnetTarget } from "../../migration/subnet-ref.ts";
-import type { AppInfo, PlanInfo } from "../../model.ts";
+import type { AppInfo, PlanInfo, VnetConnectionInfo } from "../../model.ts";
 import { escapeMrkdwn } from "../../reply.ts";
 import { isClassicVnetId, nameOf, sameId, siteNameOf } from "../../resource-id.ts";
 import { resolveApp, resolvePlan, type ResolveDeps } from "../../resolve.ts";
@@ -162,10 +162,12 @@ async function chooseTarget(deps: ResolveDeps, plan: PlanInfo, vnetId: string, s
   }
   if (target) return { subnetId: target.id, ...(prefix ? { newSubnetPrefix: prefix } : {}) };
   if (!home) throw classicNeedsVnet(vnetId);
-  const choice = chooseSubnet(home, plan);
+  const [connections, sites] = await Promise.all([deps.reader.listPlanVnetConnections(plan.id), listPlanSites(deps.reader, plan.id)]);
+  const inUse = regionalSubnetsOf(sites);
+  const choice = chooseSubnet(home, plan, [], inUse);
   if (choice.kind !== "none") {
     const subnetId = choice.kind === "existing" ? choice.subnet.id : at(home, choice.name).id;
-    await assertProposalLeavesRoom(deps, plan, vnetId, subnetId);
+    assertProposalLeavesRoom(plan, vnetId, subnetId, connections, inUse);
     return choice.kind === "existing" ? { subnetId } : { subnetId, newSubnetPrefix: choice.prefix };
   }
   throw new BotError("ineligible", `${home.name} has no subnet fit for plan ${plan.name} and no free /${choice.neededPrefix} for a new one: ${choice.missingAddresses} more addresses are needed.`, {
@@ -173,11 +175,12 @@ async function chooseTarget(deps: ResolveDeps, plan: PlanInfo, vnetId: string, s
   });
 }
 
-/** Refuses to choose a subnet alone for a plan whose VNets cannot each get one (checkProposalLeavesRoom). */
-async function assertProposalLeavesRoom(deps: ResolveDeps, plan: PlanInfo, vnetId: string, subnetId: string): Promise<void> {
-  // A slot runs on the plan as its apps do, and the limit is the plan's (overview-vnet-integration.md): its subnet counts.
-  const [connections, sites] = await Promise.all([deps.reader.listPlanVnetConnections(plan.id), listPlanSites(deps.reader, plan.id)]);
-  const inUse = regionalSubnetsOf(sites);
+/**
+ * Refuses to choose a subnet alone for a plan whose VNets cannot each get one (checkProposalLeavesRoom). `inUse`: the
+ * subnets of the plan's apps and slots (a slot runs on the plan as its apps do, and the limit is the plan's:
+ * overview-vnet-integration.md).
+ */
+function assertProposalLeavesRoom(plan: PlanInfo, vnetId: string, subnetId: string, connections: readonly VnetConnectionInfo[], inUse: readonly string[]): void {
   // A subnet the plan uses already spends none of its regional integrations: the choice is the plan's own.
   if (inUse.some((id) => sameId(id, subnetId))) return;
   const subnets = [...inUse, subnetId];
