@@ -3,9 +3,33 @@
  * configures Bolt (signature checks, processBeforeResponse false, the same Web API stand-in), with /healthz for
  * readiness. Started by bot-process.ts with PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_API_URL.
  * With BARE_BOLT_AZURE_SDKS=1 it also loads the three Azure SDK packages the bot must use, and builds a client of
- * each: the memory benchmark's floor for a bot that has read Azure.
+ * each: the memory benchmark's floor for a bot that has read Azure. With BARE_BOLT_START_LIBRARIES=1 it loads what the
+ * bot loads by the time it is ready besides Bolt, and uses each as the bot does at start: the config's parser and
+ * validator, the scheduler, the metrics, SQLite, time zones (ICU), and the credential and App Service client of the
+ * start-up sign-in check. What the bot idles at above that floor is its own.
  */
 import { App, LogLevel } from "@slack/bolt";
+
+if (process.env["BARE_BOLT_START_LIBRARIES"] === "1") {
+  const [{ WebSiteManagementClient }, { DefaultAzureCredential }, { z }, YAML, cron, prom, { DatabaseSync }] = await Promise.all([
+    import("@azure/arm-appservice"),
+    import("@azure/identity"),
+    import("zod"),
+    import("yaml"),
+    import("node-cron"),
+    import("prom-client"),
+    import("node:sqlite"),
+  ]);
+  const config = z.object({ subscriptions: z.array(z.string()) }).parse(YAML.parse("subscriptions: [a]"));
+  const held: unknown[] = [
+    config,
+    new WebSiteManagementClient(new DefaultAzureCredential(), "00000000-0000-0000-0000-000000000000"),
+    cron.default.schedule("0 0 1 1 *", () => undefined, { timezone: new Intl.DateTimeFormat("en", { timeZone: "Europe/Amsterdam" }).resolvedOptions().timeZone }),
+    new prom.Counter({ name: "floor_total", help: "floor" }),
+    new DatabaseSync(":memory:"),
+  ];
+  (globalThis as { startLibraries?: unknown }).startLibraries = held;
+}
 
 if (process.env["BARE_BOLT_AZURE_SDKS"] === "1") {
   const [{ WebSiteManagementClient }, { NetworkManagementClient }, { DefaultAzureCredential }] = await Promise.all([

@@ -102,12 +102,13 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
 /**
  * The benchmarks' floor (bare-bolt.ts): Bolt whose /vnet handler only acks, against the same Slack stand-in. It runs
  * with the V8 flags of `npm start` and the compile cache the bot's launcher turns on (in the same directory), so that
- * a second start of it compares with the bot like for like. With azureSdks, it holds the Azure SDKs' clients too.
+ * a second start of it compares with the bot like for like. With azureSdks, it holds the Azure SDKs' clients too; with
+ * startLibraries, the libraries the bot has loaded by the time it is ready.
  */
-export async function startBareBoltProcess(slackApiUrl: string, nodeArgs: readonly string[] = [], options: { azureSdks?: boolean } = {}): Promise<BotProcess> {
+export async function startBareBoltProcess(slackApiUrl: string, nodeArgs: readonly string[] = [], options: { azureSdks?: boolean; startLibraries?: boolean } = {}): Promise<BotProcess> {
   const port = await freePort();
   const env = {
-    PATH: process.env["PATH"], HOME: process.env["HOME"], NODE_COMPILE_CACHE: join(tmpdir(), "node-compile-cache"), BARE_BOLT_AZURE_SDKS: options.azureSdks ? "1" : "0",
+    PATH: process.env["PATH"], HOME: process.env["HOME"], NODE_COMPILE_CACHE: join(tmpdir(), "node-compile-cache"), BARE_BOLT_AZURE_SDKS: options.azureSdks ? "1" : "0", BARE_BOLT_START_LIBRARIES: options.startLibraries ? "1" : "0",
     PORT: String(port), SLACK_BOT_TOKEN: BENCH_SLACK.botToken, SLACK_SIGNING_SECRET: BENCH_SLACK.signingSecret, SLACK_API_URL: slackApiUrl,
   };
   return startProcess([...nodeArgs, ...startCommandArgs().filter((arg) => arg.startsWith("-")), join(ROOT, "test/bench/bare-bolt.ts")], env, port);

@@ -8,7 +8,8 @@
  * - start to ready: spawning the process to the first 200 from /healthz, with the store already present (a first
  *   start creates it), the median of several starts;
  * - RSS idle once ready, against the floor: a bare Bolt app (bare-bolt.ts, same V8 flags, compile cache warm) idle in
- *   the same run; the peak while `/vnet list --fresh` scans the whole estate (and keeps it); idle after, against
+ *   the same run, and the same app holding the libraries the bot has loaded by then (config, scheduler, metrics,
+ *   SQLite, ICU, the sign-in check's Azure client); the peak while `/vnet list --fresh` scans the whole estate (and keeps it); idle after, against
  *   the same bare app holding clients of the three Azure SDKs (what any bot that has read Azure carries). Each RSS
  *   splits into the process's own memory (anonymous) and node's binary (file-backed, shared by every node process);
  * - `/vnet list` from the kept inventory: sending the signed command to its answer at the response URL, and the ARM
@@ -54,16 +55,17 @@ try {
 
   // The floors: Bolt alone, and Bolt holding the Azure SDKs' clients (what the bot carries once it has read Azure),
   // idle as long; the first start of each fills the compile cache, as the bot's first start did.
-  const floorOf = async (azureSdks: boolean) => {
-    await (await startBareBoltProcess(api.url, nodeArgs, { azureSdks })).stop();
-    const bare = await startBareBoltProcess(api.url, nodeArgs, { azureSdks });
+  const floorOf = async (kind: { azureSdks?: boolean; startLibraries?: boolean }) => {
+    await (await startBareBoltProcess(api.url, nodeArgs, kind)).stop();
+    const bare = await startBareBoltProcess(api.url, nodeArgs, kind);
     await settle(3_000);
     const memory = bare.memory();
     await bare.stop();
     return memory;
   };
-  const floor = await floorOf(false);
-  const floorWithSdks = await floorOf(true);
+  const floor = await floorOf({});
+  const floorWithLibraries = await floorOf({ startLibraries: true });
+  const floorWithSdks = await floorOf({ azureSdks: true });
 
   const scan = await sendCommand(bot.port, api, "list --fresh", { answerTimeoutMs: 15 * 60_000 });
   const scanMs = await scan.answered;
@@ -82,6 +84,7 @@ try {
     { name: "start to ready (median)", measured: `${medianReady.toFixed(0)} ms`, against: `${starts} starts, ${Math.min(...readyMs).toFixed(0)}-${Math.max(...readyMs).toFixed(0)} ms`, goal: "≤ 1000 ms", meets: medianReady <= 1000 },
     { name: "RSS idle, once ready", measured: mb(idle?.rssMb), against: split(idle), goal: "≤ 80 MB", ...(idle ? { meets: idle.rssMb <= 80 } : {}) },
     { name: "  floor: bare Bolt app, idle", measured: mb(floor?.rssMb), against: `${split(floor)}; bot ${idle && floor ? (idle.rssMb / floor.rssMb).toFixed(2) : "n/a"}× this` },
+    { name: "  floor: + the libraries at start", measured: mb(floorWithLibraries?.rssMb), against: `${split(floorWithLibraries)}; bot ${idle && floorWithLibraries ? (idle.rssMb / floorWithLibraries.rssMb).toFixed(2) : "n/a"}× this` },
     { name: "RSS peak, scan of the estate", measured: mb(peak?.peakMb), against: `scan answered in ${(scanMs / 1000).toFixed(1)} s`, goal: "≤ 150 MB", ...(peak ? { meets: peak.peakMb <= 150 } : {}) },
     { name: "RSS idle, after the scan", measured: mb(idleAfter?.rssMb), against: split(idleAfter) },
     { name: "  floor: bare Bolt + Azure SDKs", measured: mb(floorWithSdks?.rssMb), against: `${split(floorWithSdks)}; bot's peak ${peak && floorWithSdks ? (peak.peakMb / floorWithSdks.rssMb).toFixed(2) : "n/a"}× this` },
