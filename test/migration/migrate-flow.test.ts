@@ -40,6 +40,8 @@ describe("/vnet migrate APP", () => {
     await slack.bot.idle();
 
     expect(textOf(slack.current(request))).toContain(":tada: Done: 7 of 7 steps");
+    // A subnet no other plan uses is integrated with the networkConfig PUT, which needs no write on the site itself.
+    expect(slack.azureWrites().filter((write) => /\/sites\/inventory-api(\/networkConfig\/virtualNetwork)?$/i.test(write))).toEqual([expect.stringMatching(/^PUT .*\/networkConfig\/virtualNetwork$/)]);
     const subnet = await slack.azure.reader.getSubnet(SUBNET);
     expect(subnet.delegations).toEqual(["Microsoft.Web/serverFarms"]);
     expect([subnet.nsgId?.split("/").at(-1), subnet.routeTableId?.split("/").at(-1), subnet.serviceEndpoints]).toEqual(["nsg-inventory-apps", "rt-inventory", ["Microsoft.Storage"]]);
