@@ -54,14 +54,17 @@ export async function inventoryFor(
   const { inventory, keptNote } = await askedInventory(ctx, subscriptions, plan, fresh);
   const whole = !plan && subscriptions.length === ctx.subscriptions.length;
   if (!options.neighbours || whole) return { inventory, keptNote, neighbours: [], alone: false };
-  // The estate only names the neighbours: a store that cannot be read leaves the asked plans alone, as none kept does.
+  // The estate only names the neighbours: a store that cannot be read leaves the asked plans alone, as none kept does
+  // (the reply says which it may be).
   const estate = await ctx.inventory.kept(ctx.subscriptions).catch(() => undefined);
   if (!estate) return { inventory, keptNote, neighbours: [], alone: true };
-  // The asked integrations as just read, in the estate's order, for the plans before them.
-  const asked = new Set(inventory.integrations.map((i) => i.plan.id.toLowerCase()));
-  const all = [...estate.inventory.integrations.filter((i) => !asked.has(i.plan.id.toLowerCase())), ...inventory.integrations].sort(compareIntegrations);
+  // Whatever the asked scope holds comes from the answer's inventory (read afresh, maybe), never from the estate's copy.
+  const inSubscription = inSubscriptions(subscriptions);
+  const inScope = (planId: string) => inSubscription(planId) && (!plan || isReferredTo({ id: planId, name: nameOf(planId), ...scopeOf(planId) }, plan));
+  const all = [...estate.inventory.integrations.filter((i) => !inScope(i.plan.id)), ...inventory.integrations].sort(compareIntegrations);
   // The neighbours' slots count against their plans' limits as the asked plans' do.
-  const planSlots = { ...estate.inventory.planSlots, ...inventory.planSlots };
+  const outside = Object.entries(estate.inventory.planSlots ?? {}).filter(([planId]) => !inScope(planId));
+  const planSlots = { ...Object.fromEntries(outside), ...inventory.planSlots };
   return { inventory: { ...inventory, planSlots }, keptNote, neighbours: neighboursOf(all, inventory.integrations), alone: false };
 }
 

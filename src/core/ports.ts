@@ -98,9 +98,9 @@ export interface AzureWriter {
   /** Integrate the app or slot with the subnet (PUT networkConfig/virtualNetwork); the app restarts. */
   putRegionalIntegration(appId: string, subnetId: string): Promise<WriteReceipt>;
   /**
-   * Integrate the app or slot with a subnet App Service holds already, which other plans may use (multi-plan subnet
-   * join): PATCH the site's virtualNetworkSubnetId, as the App Service team's announcement does, since the networkConfig
-   * PUT refuses a subnet "in use by another App Service Plan"; the app restarts.
+   * Integrate the app or slot with a subnet other plans use (multi-plan subnet join): PATCH the site's
+   * virtualNetworkSubnetId, the property the App Service team's announcement sets (with `az resource update`), since the
+   * networkConfig PUT is documented to refuse a subnet "in use by another App Service Plan"; the app restarts.
    */
   joinSharedSubnet(appId: string, subnetId: string): Promise<WriteReceipt>;
   /** Remove the app's or slot's regional integration (DELETE networkConfig/virtualNetwork); the app restarts. */

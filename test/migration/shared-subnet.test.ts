@@ -48,11 +48,13 @@ describe("an app moving into a subnet another plan holds (multi-plan subnet join
   });
 
   it("says the subnet is shared, then joins it through the site, and both plans' apps are on it", async () => {
-    const { plan, final } = await slack.requestAndApprove("migrate app-gw vnet-apps/snet-taken --route-all");
+    const { plan, final, thread } = await slack.requestAndApprove("migrate app-gw vnet-apps/snet-taken --route-all");
 
     expect(plan).toContain(":warning: Shared with plan plan-p1 (multi-plan subnet join): each instance of every plan on it takes an address, and twice while scaling; plans its links do not name are not counted.");
     expect(plan).toContain("Add app-gw's regional integration with vnet-apps/snet-taken, joining the plans that use it (it restarts)");
     expect(final).toContain(":tada: Done");
+    // The subnet's link names the plan that joined first; the check after the move says so rather than "no link yet".
+    expect(thread.join("\n")).toContain("the subnet links plan plan-p1, which it shares");
     const writes = slack.azureWrites();
     expect(writes.some((write) => /^PATCH \/subscriptions\/[^/]+\/resourceGroups\/rg-web\/providers\/Microsoft\.Web\/sites\/app-gw$/i.test(write))).toBe(true);
     expect(writes.some((write) => /\/sites\/app-gw\/networkConfig\/virtualNetwork$/i.test(write))).toBe(false);

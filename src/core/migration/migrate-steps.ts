@@ -152,14 +152,16 @@ function disconnectStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingA
   };
 }
 
-/** The networkConfig PUT's refusal of a subnet another plan holds: the portal's text (azure-docs#29302) and the spec's. */
-const HELD_BY_ANOTHER_PLAN = /already occupied by service|in use by another App Service Plan/i;
+function heldByAppService(subnet: SubnetInfo): boolean {
+  return subnet.serviceAssociationLinks.some((link) => link.linkedResourceType.toLowerCase() === APP_SERVICE_LINK_TYPE.toLowerCase());
+}
 
 function regionalStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp): ExecutableStep {
   const { app } = moving;
   // A subnet other plans use is joined through the site (a site update of virtualNetworkSubnetId, as the multi-plan
-  // announcement does): the networkConfig PUT refuses a subnet "in use by another App Service Plan". Whether the
-  // subnet's links name every plan on it is not documented, so a PUT refused that way is tried again as a join.
+  // announcement does): the networkConfig PUT is documented to refuse a subnet "in use by another App Service Plan".
+  // Whether the subnet's links name every plan on it, and how the refusal is worded, are not known: a PUT refused
+  // while App Service holds the subnet is tried again as a join, whose own refusal is then the one shown.
   const shared = facts.subnet !== undefined && otherPlansOn(facts.subnet, facts.plan).length > 0;
   return {
     id: `regional:${app.id.toLowerCase()}`,
@@ -167,10 +169,12 @@ function regionalStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp
     run: async () => {
       const current = await deps.reader.getRegionalIntegration(app.id);
       if (sameId(current.subnetId, facts.subnetId)) return { status: "skipped", detail: "already integrated with the subnet" };
-      const receipt = shared ? await deps.writer.joinSharedSubnet(app.id, facts.subnetId) : await deps.writer.putRegionalIntegration(app.id, facts.subnetId).catch((error: unknown) => {
-        if (!isBotError(error) || !HELD_BY_ANOTHER_PLAN.test(error.message)) throw error;
-        return deps.writer.joinSharedSubnet(app.id, facts.subnetId);
-      });
+      const receipt = shared
+        ? await deps.writer.joinSharedSubnet(app.id, facts.subnetId)
+        : await deps.writer.putRegionalIntegration(app.id, facts.subnetId).catch(async (error: unknown) => {
+            if (!isBotError(error) || error.kind !== "ineligible" || !heldByAppService(await deps.reader.getSubnet(facts.subnetId))) throw error;
+            return deps.writer.joinSharedSubnet(app.id, facts.subnetId);
+          });
       return { status: "done", requestIds: receipt.requestIds };
     },
   };

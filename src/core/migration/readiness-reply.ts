@@ -59,7 +59,7 @@ export function readinessReply(assessments: readonly Assessment[], countdown: st
 }
 
 const ALONE =
-  ":warning: Assessed without the rest of the estate, whose inventory is not kept yet: other plans in these VNets were not taken in, so a range or hub proposed here may be proposed to one of them too. `/vnet migration` assesses every plan together (and keeps the inventory).";
+  ":warning: Assessed without the rest of the estate, whose inventory is not kept yet (or could not be read): other plans in these VNets were not taken in, so a range or hub proposed here may be proposed to one of them too. `/vnet migration` assesses every plan together (and keeps the inventory).";
 
 function reasonKey(assessment: Assessment): string | undefined {
   return assessment.verdict === "blocked" ? assessment.problems.map((p) => p.message).join("\n") : undefined;

@@ -114,7 +114,7 @@ export function checkNotOnOtherSubnet(appName: string, currentSubnetId: string |
 }
 
 /** The smallest subnet several plans may share (multi-plan subnet join): a /26. */
-export const SHARED_SUBNET_PREFIX = 26;
+const SHARED_SUBNET_PREFIX = 26;
 
 /**
  * The other App Service plans whose service association links the subnet carries. Several plans may join one subnet

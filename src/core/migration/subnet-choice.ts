@@ -24,15 +24,15 @@ export type SubnetChoice =
 export function chooseSubnet(vnet: VnetInfo, plan: Pick<PlanInfo, "id" | "name" | "workers">, reserved: readonly string[] = [], own: readonly string[] = []): SubnetChoice {
   const needed = neededPrefixLength(plan.workers);
   const promised = (subnet: SubnetInfo) => subnet.addressPrefixes.some((prefix) => reserved.includes(prefix));
-  const plans = (subnet: SubnetInfo) => subnet.serviceAssociationLinks.some((link) => sameId(link.link, plan.id)) || own.some((id) => sameId(id, subnet.id));
-  const fit = vnet.subnets.filter((subnet) => !promised(subnet) && checkSubnet(subnet, plan, { join: plans(subnet) }).length === 0);
+  const isPlansOwn = (subnet: SubnetInfo) => subnet.serviceAssociationLinks.some((link) => sameId(link.link, plan.id)) || own.some((id) => sameId(id, subnet.id));
+  const fit = vnet.subnets.filter((subnet) => !promised(subnet) && checkSubnet(subnet, plan, { join: isPlansOwn(subnet) }).length === 0);
   const delegated = fit.filter((subnet) => subnet.delegations.some((d) => d.toLowerCase() === APP_SERVICE_DELEGATION.toLowerCase()));
   const space = ipv4Space(vnet);
   const used = usedRanges(vnet, reserved);
   const freeRange = findFreeBlock(space, used, needed);
   const newName = newSubnetName(vnet, plan.name);
   // A subnet the plan already holds (another of its apps moved there) keeps the plan on one subnet.
-  const linked = fit.filter(plans);
+  const linked = fit.filter(isPlansOwn);
   const existing = linked[0] ?? delegated[0] ?? fit[0];
   if (existing) return { kind: "existing", subnet: existing, freeRange, newName };
   if (freeRange) return { kind: "new", prefix: freeRange, name: newName };

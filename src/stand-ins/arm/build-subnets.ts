@@ -2,6 +2,7 @@
 import type { VnetSeed } from "./estate.ts";
 import { regionalPrivateIp } from "./regional.ts";
 import type { SimApp, SimDelegation, SimSubnet, SimulatorState } from "./state.ts";
+import { parseCidr } from "./addresses.ts";
 import { APP_SERVICE_DELEGATION, appServiceLinkOf, delegationName, findSubnet, isDelegatedToAppService, serviceEndpointLocations, subnetIdOf } from "./subnets.ts";
 
 type SubnetSeed = VnetSeed["subnets"][number];
@@ -44,8 +45,10 @@ export function seedRegionalIntegration(state: SimulatorState, app: SimApp, subn
   if (subnet.ipConfigurationIds.length > 0) return `subnet ${subnet.name} has ipConfigurations; an integration subnet must be empty.`;
   const id = subnetIdOf(vnet, subnet);
   const linked = appServiceLinkOf(state, id);
-  if (linked && linked.toLowerCase() !== app.planId.toLowerCase()) {
-    return `subnet ${subnet.name} is already linked to plan ${linked.split("/").pop()}; one plan per subnet.`;
+  const subscription = (planId: string) => planId.split("/")[2]?.toLowerCase();
+  const joinable = (parseCidr(subnet.addressPrefix)?.bits ?? 32) <= 26 && linked !== undefined && subscription(linked) === subscription(app.planId);
+  if (linked && linked.toLowerCase() !== app.planId.toLowerCase() && !joinable) {
+    return `subnet ${subnet.name} is already linked to plan ${linked.split("/").pop()}; plans share a subnet only when it is a /26 or larger and they are in one subscription (multi-plan subnet join).`;
   }
   if (!isDelegatedToAppService(subnet)) subnet.delegations.push({ name: delegationName(APP_SERVICE_DELEGATION), serviceName: APP_SERVICE_DELEGATION });
   app.regionalSubnetId = id;

@@ -12,7 +12,6 @@ import type { SimApp, SimSubnet, SimulatorState, SimVnet } from "./state.ts";
 import {
   APP_SERVICE_DELEGATION,
   appServiceLinkOf,
-  nextRegionalSince,
   regionalAppsOn,
   delegationName,
   findSubnet,
@@ -149,7 +148,7 @@ function joinSubnet(state: SimulatorState, app: SimApp, subnetId: unknown, how: 
   checkSubnet(state, app, found.vnet, found.subnet, how);
   ensureDelegated(state, found.vnet, found.subnet);
   app.regionalSubnetId = id;
-  app.regionalSince = nextRegionalSince();
+  app.regionalSince = state.nextRegionalJoin();
   app.privateIp = regionalPrivateIp(found.subnet);
   // "During the integration, your app restarts." (configure-vnet-integration-enable.md)
   app.restarts += 1;

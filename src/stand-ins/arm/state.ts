@@ -299,6 +299,13 @@ export class SimulatorState {
   }
 
   /** The apps and slots of a plan. */
+  #regionalJoins = 0;
+
+  /** The next join of a regional subnet, in order (SimApp.regionalSince; seeded integrations come first). */
+  nextRegionalJoin(): number {
+    return ++this.#regionalJoins;
+  }
+
   appsOf(planId: string): SimApp[] {
     return [...(this.#appIndex().byPlan.get(key(planId)) ?? [])];
   }

@@ -50,11 +50,6 @@ export function appServiceLinkOf(state: SimulatorState, subnetId: string): strin
   return apps.reduce<SimApp | undefined>((first, app) => (!first || (app.regionalSince ?? 0) < (first.regionalSince ?? 0) ? app : first), undefined)?.planId;
 }
 
-let joined = 0;
-/** The order of joins, for appServiceLinkOf: seeded integrations count as the earliest. */
-export function nextRegionalSince(): number {
-  return ++joined;
-}
 
 /** The distinct subnets the apps of a plan are regionally integrated with. */
 export function regionalSubnetsOfPlan(state: SimulatorState, planId: string): string[] {

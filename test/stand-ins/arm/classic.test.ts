@@ -54,18 +54,21 @@ describe("a seeded regional integration", () => {
     expect(t.sim.state.apps.named("app-taken")).toMatchObject({ regionalSubnetId: subnetId("vnet-apps", "snet-taken"), privateIp: "10.30.6.4", planId: `${WEB}/serverfarms/plan-p1` });
   });
 
-  it("refuses a seeded regional integration on a missing subnet, on another plan's, or beside a gateway-required one", async () => {
+  it("refuses a seeded regional integration on a missing subnet, on another plan's /27, or beside a gateway-required one", async () => {
     const seed = regionalEstate();
+    // plans share only a /26 or larger (multi-plan subnet join): snet-small, plan-p1's, is a /27.
+    seed.subscriptions[0]!.resourceGroups![1]!.vnets!.find((vnet) => vnet.name === "vnet-apps")!.subnets!.push({ name: "snet-small", addressPrefix: "10.30.20.0/27" });
     seed.subscriptions[0]!.resourceGroups![0]!.apps!.push(
+      { name: "app-small", plan: "plan-p1", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-small" } },
       { name: "app-lost", plan: "plan-std", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-nowhere" } },
-      { name: "app-grab", plan: "plan-std", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-taken" } },
+      { name: "app-grab", plan: "plan-std", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-small" } },
       { name: "app-both", plan: "plan-std", vnetConnection: { vnet: "vnet-hub" }, regionalIntegration: { vnet: "vnet-apps", subnet: "snet-ready" } },
     );
 
     const attempt = startSimulator({ estate: parseEstate(seed), tls: testSimulatorTls() });
 
     await expect(attempt).rejects.toThrow(
-      /app app-lost regionalIntegration: no subnet snet-nowhere[\s\S]*app app-grab regionalIntegration: subnet snet-taken is already linked to plan plan-p1[\s\S]*app app-both: give either vnetConnection or regionalIntegration/,
+      /app app-lost regionalIntegration: no subnet snet-nowhere[\s\S]*app app-grab regionalIntegration: subnet snet-small is already linked to plan plan-p1[\s\S]*app app-both: give either vnetConnection or regionalIntegration/,
     );
   });
 });

@@ -16,7 +16,7 @@ import { resolvePlan, resolveVnet } from "../../resolve.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import type { ExecutableStep, PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
-import { assertNotDisconnected, peeringState } from "./peer.ts";
+import { assertNotDisconnected, peeringState, withPeeringLock } from "./peer.ts";
 
 export interface MigratePeerRequest {
   kind: "migrate-peer";
@@ -65,7 +65,7 @@ async function prepareMigratePeer(deps: ChangeDeps, request: MigratePeerRequest)
     outage: undefined,
     warnings: [
       `Once peered, ${vnet.name} (${vnet.addressSpace.join(", ")}) and ${hub.name} (${hub.addressSpace.join(", ")}) reach each other's addresses: NSGs in both still apply. Nothing restarts.`,
-      ...(sameRegion(vnet.location, hub.location) ? [] : [`${vnet.name} is in ${vnet.location} and ${hub.name} in ${hub.location}: a global peering, whose traffic is charged in both directions.`]),
+      ...(sameRegion(vnet.location, hub.location) ? [] : [`${vnet.name} is in ${vnet.location} and ${hub.name} in ${hub.location}: a global peering, whose traffic is billed at cross-region rates.`]),
     ],
     state: {
       vnet: { id: vnet.id.toLowerCase(), addressSpace: vnet.addressSpace, peerings: vnet.peerings.map(peeringState).sort() },
@@ -114,7 +114,7 @@ function assertNoPeerOverlaps(side: VnetInfo, other: VnetInfo): void {
 
 /** This side's peering to the other with VNet access: created, or the existing one with access turned on. */
 function accessStep(deps: ChangeDeps, vnet: VnetInfo, other: VnetInfo): ExecutableStep {
-  const existing = vnet.peerings.find((peering) => sameId(peering.remoteVnetId, other.id));
+  const existing = peeringTo(vnet, other);
   const name = existing?.name ?? `${vnet.name}-to-${other.name}`;
   return {
     id: `peering-${vnet.id.toLowerCase()}-${other.id.toLowerCase()}`,
@@ -123,13 +123,14 @@ function accessStep(deps: ChangeDeps, vnet: VnetInfo, other: VnetInfo): Executab
       : existing.allowVirtualNetworkAccess
         ? `Keep ${vnet.name}'s peering ${name} with ${other.name}, which allows VNet access`
         : `Allow VNet access on ${vnet.name}'s peering ${name} with ${other.name}`,
-    run: async () => {
-      const current = (await deps.reader.getVnet(vnet.id)).peerings.find((peering) => sameId(peering.remoteVnetId, other.id));
-      if (current?.allowVirtualNetworkAccess) return { status: "skipped", detail: `peering ${current.name} already allows VNet access` };
-      // ARM refuses a second peering to one remote VNet: an existing one is updated in place, its other flags kept.
-      const receipt = await deps.writer.putPeering(vnet.id, current?.name ?? name, settingsFor(other.id, current));
-      return { status: "done", requestIds: receipt.requestIds };
-    },
+    run: () =>
+      withPeeringLock(deps, vnet.id, other.id, async () => {
+        const current = peeringTo(await deps.reader.getVnet(vnet.id), other);
+        if (current?.allowVirtualNetworkAccess) return { status: "skipped" as const, detail: `peering ${current.name} already allows VNet access` };
+        // ARM refuses a second peering to one remote VNet: an existing one is updated in place, its other flags kept.
+        const receipt = await deps.writer.putPeering(vnet.id, current?.name ?? name, settingsFor(other.id, current));
+        return { status: "done" as const, requestIds: receipt.requestIds };
+      }),
   };
 }
 

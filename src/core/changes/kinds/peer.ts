@@ -68,17 +68,26 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
   };
 }
 
+/**
+ * Runs a peering's read and write under one lock per pair of VNets, across replicas: /vnet peer and /vnet migrate peer
+ * lock different targets, and a peering PUT replaces every flag, so a write between another's read and write would
+ * drop what that one set.
+ */
+export function withPeeringLock<T>(deps: Pick<ChangeDeps, "locks">, a: string, b: string, work: () => Promise<T>): Promise<T> {
+  return deps.locks.withLock(`peering:${[a, b].map((id) => id.toLowerCase()).sort().join("|")}`, work);
+}
+
 function peeringStep(deps: ChangeDeps, vnet: VnetInfo, name: string, settings: PeeringSettings, what: string): ExecutableStep {
   return {
     id: `peering-${name}`,
     description: `Create peering ${name} on ${vnet.name} (${what})`,
-    run: async () => {
+    run: () => withPeeringLock(deps, vnet.id, settings.remoteVnetId, async () => {
       const current = (await deps.reader.getVnet(vnet.id)).peerings.find((peering) => sameId(peering.remoteVnetId, settings.remoteVnetId));
       if (current && hasSettings(current, settings)) return { status: "skipped", detail: `peering ${current.name} is already set up` };
       // An existing peering to the same VNet keeps its name: ARM refuses a second peering to one remote VNet.
       const receipt = await deps.writer.putPeering(vnet.id, current?.name ?? name, settings);
-      return { status: "done", requestIds: receipt.requestIds };
-    },
+      return { status: "done" as const, requestIds: receipt.requestIds };
+    }),
   };
 }
 
