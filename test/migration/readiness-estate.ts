@@ -49,7 +49,8 @@ export function readinessEstate(): EstateSeedInput {
             location: "westeurope",
             vnets: [
               withGateway("vnet-a", "10.50.0.0/16", "10.50.255.0/27"),
-              { ...withGateway("vnet-b", "10.55.0.0/16", "10.55.255.0/27"), peerings: [{ name: "b-to-full", remoteVnet: "vnet-full" }] },
+              // Its side of the peering with vnet-full does not allow VNet access.
+              { ...withGateway("vnet-b", "10.55.0.0/16", "10.55.255.0/27"), peerings: [{ name: "b-to-full", remoteVnet: "vnet-full", allowVirtualNetworkAccess: false }] },
               withGateway("vnet-shared", "10.60.0.0/16", "10.60.255.0/27", [{ name: "snet-apps", addressPrefix: "10.60.1.0/26" }]),
               // Everything but 10.70.0.248/29 is taken. Peered with vnet-b; its peering with vnet-a is only Initiated.
               {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createMigrationRecords, type MigrationRecord } from "../../src/core/migration/migration-records.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { demo, NOW } from "../support/demo-estate.ts";
-import { PEOPLE, startSlackHarness, type SlackHarness } from "../support/slack-harness.ts";
+import { PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 import { readinessEstate } from "../migration/readiness-estate.ts";
 import { SUB as SHARING_SUB, sharingEstate } from "../migration/sharing-estate.ts";
 
@@ -219,8 +219,25 @@ describe("/vnet migration where the demo estate has no example", () => {
 
     expect(groupOf(blocks, "plan-full", "vnet-full")).toBe(GROUPS.needsSubnet);
     expect(sectionAbout(blocks, "plan-full", "vnet-full")).toContain("No free /28 in vnet-full (10.70.0.0/24): the largest free block is a /29 (8 addresses), 8 addresses short.");
-    // vnet-a is not offered: its peering with vnet-full is only Initiated.
-    expect(sectionAbout(blocks, "plan-full", "vnet-full")).toContain("*Or:* move the apps into a subnet of a VNet vnet-full is peered with (Connected), if it is in westeurope and its side allows VNet access too: vnet-b. `/vnet migrate plan-full vnet-full PEER/SUBNET [--new-subnet CIDR]` previews it.");
+    // vnet-a is not looked at: its peering with vnet-full is only Initiated.
+    expect(sectionAbout(blocks, "plan-full", "vnet-full")).toContain("The VNets it is peered with cannot take the subnet either: vnet-b (its side of the peering is not Connected with VNet access).");
+  });
+
+  it("proposes a subnet in a VNet peered with a full one, in the plan's region, with a command that previews", async () => {
+    await slack.close();
+    await slack.azure.close();
+    const seed = readinessEstate();
+    seed.subscriptions[0]!.resourceGroups![1]!.vnets!.find((vnet) => vnet.name === "vnet-b")!.peerings![0]!.allowVirtualNetworkAccess = true;
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: seed, now: () => NOW }) });
+
+    const section = sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration")), "plan-full", "vnet-full");
+
+    expect(section).toContain("vnet-full has no room for a /28; vnet-b is in the plan's region and peered with it (full-to-b, Connected), so from there the apps still reach vnet-full.");
+    // 10.55.0.0/28 is proposed to plan-broken, whose own VNet vnet-b is: the range after it is plan-full's.
+    expect(section).toContain("New subnet *snet-plan-full* 10.55.0.16/28 in free space in vnet-b");
+    expect(section).toContain("*Do:* `/vnet migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.16/28`");
+    const preview = textOf(await slack.requestChange("migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.16/28"));
+    expect(preview).toContain("vnet-full (10.70.0.0/24) stays reached: vnet-b is peered with it");
   });
 
   it("blocks an App Service Environment's plan without asking its scale unit", async () => {

@@ -81,9 +81,7 @@ function linesOf(assessment: Assessment, sharing: Map<string, string>): string[]
       return [
         `No free /${assessment.neededPrefix} in ${vnet} (${assessment.addressSpace.join(", ") || "no address space"}): ${largest}, ${assessment.missingAddresses} address${assessment.missingAddresses === 1 ? "" : "es"} short.`,
         `*Do:* add an address range to ${vnet}'s address space, or free a subnet of /${assessment.neededPrefix} or more; then run \`/vnet migration\` again.`,
-        ...(assessment.peers.length > 0
-          ? [`*Or:* move the apps into a subnet of a VNet ${vnet} is peered with (Connected), if it is in ${assessment.region} and its side allows VNet access too: ${assessment.peers.join(", ")}. \`/vnet migrate ${assessment.subject.plan} ${vnet} PEER/SUBNET [--new-subnet CIDR]\` previews it.`]
-          : []),
+        ...(assessment.peers.length > 0 ? [`The VNets it is peered with cannot take the subnet either: ${assessment.peers.map((peer) => `${peer.name} (${peer.why})`).join(", ")}.`] : []),
       ];
     }
     case "shares-subnet":
@@ -125,11 +123,14 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
   const lines: string[] = [];
   const runs = `the plan runs ${plural(ready.workers, "instance")} and needs a /${ready.neededPrefix}`;
   let range: string;
+  // A subnet in a VNet peered with this one: this one had no room (proposeInPeers).
+  const where = ready.via ? ` in ${ready.via.vnet}` : "";
+  if (ready.via) lines.push(`${ready.subject.vnet} has no room for a /${ready.neededPrefix}; ${ready.via.vnet} is in the plan's region and peered with it (${ready.via.peering}, Connected), so from there the apps still reach ${ready.subject.vnet}.`);
   if (ready.target.kind === "existing") {
     const subnet = ready.target.subnet;
     range = subnet.addressPrefixes.join(", ");
     const delegated = subnet.delegations.some((d) => d.toLowerCase() === APP_SERVICE_DELEGATION.toLowerCase());
-    lines.push(`Subnet *${subnet.name}* (${range}) can take the plan (${runs})${delegated ? "" : `; it will be delegated to ${APP_SERVICE_DELEGATION}`}.`);
+    lines.push(`Subnet *${subnet.name}* (${range})${where} can take the plan (${runs})${delegated ? "" : `; it will be delegated to ${APP_SERVICE_DELEGATION}`}.`);
     // Regional traffic leaves from the subnet, so its NSG and route table start to apply (azure-docs
     // articles/app-service/overview-vnet-integration.md, "Network security groups", "Routes"); point-to-site traffic
     // came from the gateway's pool and never met them.
@@ -138,7 +139,7 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
     else if (subnet.serviceEndpoints.length > 0) lines.push(`Its service endpoints (${subnet.serviceEndpoints.join(", ")}) become usable.`);
   } else {
     range = ready.target.prefix;
-    lines.push(`New subnet *${ready.target.name}* ${range} in free space (${servesLine(Number(range.split("/")[1]))}; ${runs}).`);
+    lines.push(`New subnet *${ready.target.name}* ${range} in free space${where} (${servesLine(Number(range.split("/")[1]))}; ${runs}).`);
   }
   lines.push(`*Do:* \`${ready.command}\``);
   if (ready.sharedBy.length > 0) lines.push(`The plan's other gateway VNets (${ready.sharedBy.join(", ")}) will share this subnet (below): move this one first.`);

@@ -7,14 +7,14 @@
 import { isPrivateRange, readRoute } from "../address-range.ts";
 import type { EligibilityProblem } from "../eligibility.ts";
 import { compareIntegrations, type Integration, type Inventory, type InventoryFailure } from "../inventory.ts";
-import type { PlanInfo, PlanRoute, SubnetInfo } from "../model.ts";
+import type { PlanInfo, PlanRoute, SubnetInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
 import { isClassicVnetId, nameOf, parseResourceId } from "../resource-id.ts";
 import { readPlanRegionalFacts, type PlanRegionalFacts } from "./plan-regional-facts.ts";
 import { checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit, REGIONAL_PER_PLAN } from "./regional-rules.ts";
-import { usable, type LeftVnetReach } from "./network-changes.ts";
+import { leftVnetReach, usable, type LeftVnetReach } from "./network-changes.ts";
 import { shareSubnets, type PlannedPeers } from "./subnet-sharing.ts";
-import { chooseSubnet } from "./subnet-choice.ts";
+import { chooseSubnet, type SubnetChoice } from "./subnet-choice.ts";
 import { neededPrefixLength } from "./subnet-plan.ts";
 
 /** The verdicts, in the order an on-call engineer acts on them: what can be done today first. */
@@ -55,6 +55,8 @@ export type Assessment =
       command: string;
       /** The plan's other gateway VNets that will share this subnet (a plan with more VNets than regional integrations). */
       sharedBy: string[];
+      /** When the subnet is in a VNet peered with this one (this one has no room): that VNet and the peering. */
+      via?: { vnet: string; peering: string };
     }
   | {
       /** One of a plan's gateway VNets beyond its regional integrations: its apps move into a subnet the plan shares. */
@@ -78,9 +80,8 @@ export type Assessment =
       missingAddresses: number;
       largestFree: number | undefined;
       addressSpace: string[];
-      /** The VNets it is peered with (Connected, VNet access from its side), a subnet of which the apps could use instead; and the plan's region, which that VNet must be in. */
-      peers: string[];
-      region: string;
+      /** The VNets it is peered with (Connected, VNet access from its side), and why none of them can take the subnet. */
+      peers: Array<{ name: string; why: string }>;
     }
   | { verdict: "cross-region"; subject: Subject; problem: Obstacle }
   | { verdict: "blocked"; subject: Subject; problems: Obstacle[] }
@@ -108,6 +109,7 @@ export async function assessMigration(reader: AzureReader, inventory: Pick<Inven
     const assessed = await assessPlan(reader, integrations, facts.get(planKey), inventory.failures, { reserved, planned });
     integrations.forEach((integration, i) => verdicts.set(integration, assessed[i]!));
   }
+  await proposeInPeers(reader, verdicts, facts, reserved);
   const judged = inventory.integrations.map((integration) => verdicts.get(integration)!);
   const unread = inventory.failures.filter((f) => isSubscriptionOrPlan(f.scope)).map((f): Assessment => ({ verdict: "unknown", subject: { plan: scopeName(f.scope), vnet: undefined, apps: [] }, reason: f.message }));
   return [...judged, ...unread];
@@ -120,8 +122,10 @@ export function failuresWithoutVerdict(inventory: { integrations: readonly Integ
 }
 
 /** The command that migrates the integration into the target. */
-export function migrateCommand(planName: string, vnetName: string, target: SubnetTarget, routeAll: boolean): string {
-  const subnet = target.kind === "existing" ? target.subnet.name : `--new-subnet ${target.prefix}`;
+export function migrateCommand(planName: string, vnetName: string, target: SubnetTarget, routeAll: boolean, inVnet?: string): string {
+  const subnet = !inVnet
+    ? target.kind === "existing" ? target.subnet.name : `--new-subnet ${target.prefix}`
+    : target.kind === "existing" ? `${inVnet}/${target.subnet.name}` : `${inVnet}/${target.name} --new-subnet ${target.prefix}`;
   return `/vnet migrate ${planName} ${vnetName} ${subnet}${routeAll ? " --route-all" : ""}`;
 }
 
@@ -189,13 +193,17 @@ function judge(integration: Integration, facts: PlanRegionalFacts | undefined, f
   const promised = reserved.get(vnet.id.toLowerCase()) ?? [];
   const choice = chooseSubnet(vnet, plan, promised, facts.regionalSubnetIds);
   const neededPrefix = neededPrefixLength(plan.workers);
-  if (choice.kind === "none") {
-    // Whether a peer is in the plan's region, and has room, is not read here: the peering names neither.
-    const peers = vnet.peerings.filter((peering) => usable(peering) && !isClassicVnetId(peering.remoteVnetId)).map((peering) => nameOf(peering.remoteVnetId)).sort();
-    return { verdict: "needs-subnet", subject, neededPrefix, missingAddresses: choice.missingAddresses, largestFree: choice.largestFree, addressSpace: vnet.addressSpace, peers, region: plan.location };
-  }
+  // Its peers are looked at once every plan has been judged (proposeInPeers): they may be other plans' own VNets.
+  if (choice.kind === "none") return { verdict: "needs-subnet", subject, neededPrefix, missingAddresses: choice.missingAddresses, largestFree: choice.largestFree, addressSpace: vnet.addressSpace, peers: [] };
+  return readyVerdict(integration, choice, reserved);
+}
+
+/** The ready verdict for a subnet chosen in the integration's VNet, or in `via`, a VNet peered with it; reserves the range. */
+function readyVerdict(integration: Integration, choice: Exclude<SubnetChoice, { kind: "none" }>, reserved: Map<string, string[]>, via?: { vnet: VnetInfo; peering: string }): Assessment {
+  const { plan } = integration;
+  const home = via?.vnet ?? integration.vnet!;
   const target: SubnetTarget = choice.kind === "existing" ? { kind: "existing", subnet: choice.subnet } : { kind: "new", name: choice.name, prefix: choice.prefix };
-  reserved.set(vnet.id.toLowerCase(), [...promised, ...(target.kind === "existing" ? target.subnet.addressPrefixes : [target.prefix])]);
+  reserved.set(home.id.toLowerCase(), [...(reserved.get(home.id.toLowerCase()) ?? []), ...(target.kind === "existing" ? target.subnet.addressPrefixes : [target.prefix])]);
   // Without route-all, regional integration sends only RFC 1918 traffic into the VNet, where a plan route pulled any
   // range in (azure-docs articles/app-service/overview-vnet-integration.md, "Routes"; configure-vnet-integration-routing.md).
   const routes = integration.connection.routes;
@@ -206,17 +214,54 @@ function judge(integration: Integration, facts: PlanRegionalFacts | undefined, f
   });
   return {
     verdict: "ready",
-    subject,
+    subject: subjectOf(integration),
     target,
     workers: plan.workers,
-    neededPrefix,
+    neededPrefix: neededPrefixLength(plan.workers),
     routesOutside,
     routesUnreadable,
     slots: integration.apps.filter((app) => app.slot !== undefined).map((app) => app.name),
     pool: integration.gateway?.addressPool ?? [],
-    command: migrateCommand(plan.name, integration.vnetName, target, routesOutside.length > 0),
+    command: migrateCommand(plan.name, integration.vnetName, target, routesOutside.length > 0, via?.vnet.name),
     sharedBy: [],
+    ...(via ? { via: { vnet: via.vnet.name, peering: via.peering } } : {}),
   };
+}
+
+/**
+ * A VNet without room for the plan's subnet can still be left for a subnet of a VNet it is peered with: regional
+ * integration needs the app's region and a subnet, not the old VNet, and from there the apps reach the old VNet through
+ * the peering (Connected with VNet access on both sides: network-changes.ts). Looked at once every plan has been
+ * judged, so that a range another plan was promised there is not promised again; each peer is read once.
+ */
+async function proposeInPeers(reader: AzureReader, verdicts: Map<Integration, Assessment>, facts: Map<string, PlanRegionalFacts>, reserved: Map<string, string[]>): Promise<void> {
+  const reads = new Map<string, Promise<VnetInfo | undefined>>();
+  const read = (id: string) => reads.get(id.toLowerCase()) ?? reads.set(id.toLowerCase(), reader.getVnet(id).catch(() => undefined)).get(id.toLowerCase())!;
+  for (const [integration, verdict] of verdicts) {
+    if (verdict.verdict !== "needs-subnet" || !integration.vnet) continue;
+    const { plan, vnet } = integration;
+    const planFacts = facts.get(plan.id.toLowerCase());
+    const own = planFacts?.read ? planFacts.regionalSubnetIds : [];
+    const peers: Array<{ name: string; why: string }> = [];
+    for (const peering of vnet.peerings.filter((p) => usable(p) && !isClassicVnetId(p.remoteVnetId))) {
+      const peer = await read(peering.remoteVnetId);
+      const name = peer?.name ?? nameOf(peering.remoteVnetId);
+      const why = !peer
+        ? "could not be read"
+        : checkSameRegion(plan, peer).length > 0
+          ? `in ${peer.location}`
+          : leftVnetReach(vnet, peer).kind !== "peered"
+            ? "its side of the peering is not Connected with VNet access"
+            : undefined;
+      const choice = peer && !why ? chooseSubnet(peer, plan, reserved.get(peer.id.toLowerCase()) ?? [], own) : undefined;
+      if (peer && choice && choice.kind !== "none") {
+        verdicts.set(integration, readyVerdict(integration, choice, reserved, { vnet: peer, peering: peering.name }));
+        break;
+      }
+      peers.push({ name, why: why ?? `no free /${verdict.neededPrefix} either` });
+    }
+    if (verdicts.get(integration) === verdict) verdicts.set(integration, { ...verdict, peers });
+  }
 }
 
 /**
