@@ -7,6 +7,7 @@ import type { CommandContext, Flag } from "../src/core/command.ts";
 import { buildInventory, compareIntegrations, type Integration, type Inventory } from "../src/core/inventory.ts";
 import type { Reply } from "../src/core/reply.ts";
 import { countdownLine, inSubscriptions, migrationProgress } from "../src/core/migration/countdown.ts";
+import { usable } from "../src/core/migration/network-changes.ts";
 import { nameOf, scopeOf } from "../src/core/resource-id.ts";
 import { isReferredTo, type ResourceRef } from "../src/core/resolve.ts";
 
@@ -65,7 +66,23 @@ export async function inventoryFor(
   // The neighbours' slots count against their plans' limits as the asked plans' do.
   const outside = Object.entries(estate.inventory.planSlots ?? {}).filter(([planId]) => !inScope(planId));
   const planSlots = { ...Object.fromEntries(outside), ...inventory.planSlots };
-  return { inventory: { ...inventory, planSlots }, keptNote, neighbours: neighboursOf(all, inventory.integrations), alone: false };
+  return { inventory: { ...inventory, planSlots }, keptNote, neighbours: neighboursWithPeers(all, inventory.integrations), alone: false };
+}
+
+/**
+ * neighboursOf, and the plans whose gateway VNets are peered with the asked ones: a full VNet's subnet may be proposed
+ * in a peer, around the ranges promised there to every plan of the estate, earlier or later (readiness.ts
+ * proposeInPeers), so those plans, and the plans before them, are assessed too. A plan whose own full VNet is peered
+ * with the same peer is not taken in.
+ */
+function neighboursWithPeers(all: readonly Integration[], asked: readonly Integration[]): Integration[] {
+  const planOf = (i: Integration) => i.plan.id.toLowerCase();
+  const askedPlans = new Set(asked.map(planOf));
+  const peers = new Set(asked.flatMap((i) => (i.vnet?.peerings ?? []).filter(usable).map((p) => p.remoteVnetId.toLowerCase())));
+  const peerPlans = new Set(all.filter((i) => !askedPlans.has(planOf(i)) && peers.has(i.vnetId.toLowerCase())).map(planOf));
+  const onPeers = all.filter((i) => peerPlans.has(planOf(i)));
+  const linked = neighboursOf(all, [...asked, ...onPeers]);
+  return [...onPeers, ...linked.filter((i) => !peerPlans.has(planOf(i)))];
 }
 
 async function askedInventory(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined }> {

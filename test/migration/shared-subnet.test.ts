@@ -62,12 +62,25 @@ describe("an app moving into a subnet another plan holds (multi-plan subnet join
     for (const app of ["app-gw", "app-taken"]) expect((await reader.getRegionalIntegration(`${WEB}/sites/${app}`)).subnetId?.toLowerCase()).toBe(subnetId("vnet-apps", "snet-taken").toLowerCase());
   });
 
-  it("joins through the site when the networkConfig PUT refuses a subnet whose link names only the app's own plan", async () => {
+  it("says both refusals when the networkConfig PUT and the join through the site are both refused", async () => {
     // snet-taken's link names plan-p1, which joined first; plan-std uses it too, so the PUT for app-p1-gw is refused.
+    const fault = slack.sim.faults.add({ method: "PATCH", path: /\/sites\/app-p1-gw$/, status: 400, code: "BadRequest", message: "the site update was refused" });
+    try {
+      const { final } = await slack.requestAndApprove("migrate app-p1-gw vnet-apps/snet-taken --route-all");
+
+      expect(final).toContain("already occupied by service");
+      expect(final).toContain("Joining it through the site, as plans sharing a subnet do, was refused too: Azure refused this on app rg-web/app-p1-gw: the site update was refused");
+    } finally {
+      slack.sim.faults.remove(fault);
+    }
+  });
+
+  it("joins through the site when the networkConfig PUT refuses a subnet whose link names only the app's own plan", async () => {
+    // Asked again after the failure above, the migration resumes where it stopped.
     const { final } = await slack.requestAndApprove("migrate app-p1-gw vnet-apps/snet-taken --route-all");
 
     expect(final).toContain(":tada: Done");
-    expect(slack.azureWrites().filter((write) => /\/sites\/app-p1-gw(\/networkConfig\/virtualNetwork)?$/i.test(write)).map((write) => write.split(" ")[0])).toEqual(["PUT", "PATCH"]);
+    expect(slack.azureWrites().filter((write) => /\/sites\/app-p1-gw(\/networkConfig\/virtualNetwork)?$/i.test(write)).map((write) => write.split(" ")[0]).slice(-2)).toEqual(["PUT", "PATCH"]);
     expect((await slack.azure.reader.getRegionalIntegration(`${WEB}/sites/app-p1-gw`)).subnetId?.toLowerCase()).toBe(subnetId("vnet-apps", "snet-taken").toLowerCase());
   });
 });

@@ -232,10 +232,12 @@ describe("/vnet migration where the demo estate has no example", () => {
 
     const section = sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration")), "plan-full", "vnet-full");
 
-    expect(section).toContain("vnet-full has no room for a /28; vnet-b is in the plan's region and peered with it (full-to-b, Connected), so from there the apps still reach vnet-full.");
+    expect(section).toContain("vnet-full has no room for a /28; vnet-b is in the plan's region and peered with it (full-to-b, Connected), so from there the apps still reach vnet-full's own addresses");
     // 10.55.0.0/28 is proposed to plan-broken, whose own VNet vnet-b is: the range after it is plan-full's.
     expect(section).toContain("New subnet *snet-plan-full* 10.55.0.16/28 in free space in vnet-b");
     expect(section).toContain("*Do:* `/vnet migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.16/28`");
+    // One plan's answer proposes what the estate's does: plan-broken, whose VNet is the peer, is taken in.
+    expect(sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-full")), "plan-full", "vnet-full")).toBe(section);
     const preview = textOf(await slack.requestChange("migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.16/28"));
     expect(preview).toContain("vnet-full (10.70.0.0/24) stays reached: vnet-b is peered with it");
   });

@@ -14,7 +14,7 @@ import type { ChangeDeps } from "../changes/types.ts";
 import { findAppConnection } from "../connections.ts";
 import { parsePrivateIp } from "../diagnose/kudu-output.ts";
 import { runOnWorker, testTcp, TCP_TIMEOUT_MS } from "../diagnose/live-tests.ts";
-import type { SubnetInfo } from "../model.ts";
+import type { AppInfo, SubnetInfo, WriteReceipt } from "../model.ts";
 import { nameOf, sameId } from "../resource-id.ts";
 import type { MigrationFacts, MovingApp } from "./migrate-facts.ts";
 import type { MigrationRecord } from "./migration-records.ts";
@@ -156,6 +156,23 @@ function heldByAppService(subnet: SubnetInfo): boolean {
   return subnet.serviceAssociationLinks.some((link) => link.linkedResourceType.toLowerCase() === APP_SERVICE_LINK_TYPE.toLowerCase());
 }
 
+/**
+ * After the networkConfig PUT refused the subnet: when App Service holds it, the refusal may be the one of a subnet
+ * other plans use, so the app joins through the site. Neither refusal is hidden: when the join is refused too, both
+ * reasons are said. Any other failure, or a subnet that cannot be read again, is the PUT's own.
+ */
+async function joinAfterRefusal(deps: ChangeDeps, app: AppInfo, subnetId: string, refusal: unknown): Promise<WriteReceipt> {
+  if (!isBotError(refusal) || refusal.kind !== "ineligible") throw refusal;
+  const subnet = await deps.reader.getSubnet(subnetId).catch(() => undefined);
+  if (!subnet || !heldByAppService(subnet)) throw refusal;
+  try {
+    return await deps.writer.joinSharedSubnet(app.id, subnetId);
+  } catch (joinError) {
+    if (!isBotError(joinError)) throw joinError;
+    throw new BotError(refusal.kind, `${refusal.message} Joining it through the site, as plans sharing a subnet do, was refused too: ${joinError.message}`, refusal.hint ? { hint: refusal.hint } : {});
+  }
+}
+
 function regionalStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp): ExecutableStep {
   const { app } = moving;
   // A subnet other plans use is joined through the site (a site update of virtualNetworkSubnetId, as the multi-plan
@@ -171,10 +188,7 @@ function regionalStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp
       if (sameId(current.subnetId, facts.subnetId)) return { status: "skipped", detail: "already integrated with the subnet" };
       const receipt = shared
         ? await deps.writer.joinSharedSubnet(app.id, facts.subnetId)
-        : await deps.writer.putRegionalIntegration(app.id, facts.subnetId).catch(async (error: unknown) => {
-            if (!isBotError(error) || error.kind !== "ineligible" || !heldByAppService(await deps.reader.getSubnet(facts.subnetId))) throw error;
-            return deps.writer.joinSharedSubnet(app.id, facts.subnetId);
-          });
+        : await deps.writer.putRegionalIntegration(app.id, facts.subnetId).catch((error: unknown) => joinAfterRefusal(deps, app, facts.subnetId, error));
       return { status: "done", requestIds: receipt.requestIds };
     },
   };

@@ -125,7 +125,9 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
   let range: string;
   // A subnet in a VNet peered with this one: this one had no room (proposeInPeers).
   const where = ready.via ? ` in ${ready.via.vnet}` : "";
-  if (ready.via) lines.push(`${ready.subject.vnet} has no room for a /${ready.neededPrefix}; ${ready.via.vnet} is in the plan's region and peered with it (${ready.via.peering}, Connected), so from there the apps still reach ${ready.subject.vnet}.`);
+  if (ready.via) {
+    lines.push(`${ready.subject.vnet} has no room for a /${ready.neededPrefix}; ${ready.via.vnet} is in the plan's region and peered with it (${ready.via.peering}, Connected), so from there the apps still reach ${ready.subject.vnet}'s own addresses, not what lies beyond it (its other peers, its gateway's networks): the migrate preview says which plan routes stay reached.`);
+  }
   if (ready.target.kind === "existing") {
     const subnet = ready.target.subnet;
     range = subnet.addressPrefixes.join(", ");

@@ -242,6 +242,9 @@ async function proposeInPeers(reader: AzureReader, verdicts: Map<Integration, As
     const { plan, vnet } = integration;
     const planFacts = facts.get(plan.id.toLowerCase());
     const own = planFacts?.read ? planFacts.regionalSubnetIds : [];
+    // A VNet that holds a subnet of the plan already (too small now) had no regional integration of its own to spend:
+    // a new subnet in a peer would be one more than the plan takes.
+    if (own.some((id) => id.startsWith(`${vnet.id.toLowerCase()}/subnets/`))) continue;
     const peers: Array<{ name: string; why: string }> = [];
     for (const peering of vnet.peerings.filter((p) => usable(p) && !isClassicVnetId(p.remoteVnetId))) {
       const peer = await read(peering.remoteVnetId);

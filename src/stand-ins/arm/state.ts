@@ -298,7 +298,6 @@ export class SimulatorState {
     return [...(this.#appIndex().slotsByApp.get(key(appId)) ?? [])];
   }
 
-  /** The apps and slots of a plan. */
   #regionalJoins = 0;
 
   /** The next join of a regional subnet, in order (SimApp.regionalSince; seeded integrations come first). */
@@ -306,6 +305,7 @@ export class SimulatorState {
     return ++this.#regionalJoins;
   }
 
+  /** The apps and slots of a plan. */
   appsOf(planId: string): SimApp[] {
     return [...(this.#appIndex().byPlan.get(key(planId)) ?? [])];
   }
