@@ -89,10 +89,13 @@ describe("/vnet migrate APP", () => {
   });
 
   it("suggests migrating the slot first when the app has one", async () => {
+    const before = slack.sim.requests.length;
     const request = await slack.requestChange("migrate orders-api vnet-hub/snet-apps --new-subnet 10.10.8.0/26");
 
     expect(textOf(request)).toContain("orders-api has slot orders-api/staging, whose integration is its own (it does not swap): migrate it first (`/vnet migrate orders-api/staging`)");
     expect(textOf(request)).toContain("Created in vnet-hub as 10.10.8.0/26, delegated to Microsoft.Web/serverFarms");
+    // The plan's sites and the slot-first advice share one read of the app's slots.
+    expect(slack.sim.requests.slice(before).filter((r) => r.method === "GET" && /\/sites\/orders-api\/slots$/i.test(r.path))).toHaveLength(1);
   });
 
   it.each([

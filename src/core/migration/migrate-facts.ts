@@ -60,7 +60,13 @@ export interface MigrateTarget {
 }
 
 /** Reads the facts; app reads run side by side. */
-export async function readMigrationFacts(reader: AzureReader, records: MigrationRecords, request: MigrateTarget): Promise<MigrationFacts> {
+export async function readMigrationFacts(azure: AzureReader, records: MigrationRecords, request: MigrateTarget): Promise<MigrationFacts> {
+  // The plan's sites and each moving app's "slot first" both list an app's slots: each list is read once.
+  const slotLists = new Map<string, Promise<AppInfo[]>>();
+  const reader: AzureReader = {
+    ...azure,
+    listSlots: (appId) => slotLists.get(appId.toLowerCase()) ?? slotLists.set(appId.toLowerCase(), azure.listSlots(appId)).get(appId.toLowerCase())!,
+  };
   const targetVnetId = request.subnetId.slice(0, request.subnetId.toLowerCase().lastIndexOf("/subnets/"));
   const classic = isClassicVnetId(request.vnetId);
   const [plan, planConnections, planSites, vnet, targetVnet, apps] = await Promise.all([
