@@ -52,9 +52,15 @@ export function readinessEstate(): EstateSeedInput {
               // Its side of the peering with vnet-full does not allow VNet access.
               { ...withGateway("vnet-b", "10.55.0.0/16", "10.55.255.0/27"), peerings: [{ name: "b-to-full", remoteVnet: "vnet-full", allowVirtualNetworkAccess: false }] },
               withGateway("vnet-shared", "10.60.0.0/16", "10.60.255.0/27", [{ name: "snet-apps", addressPrefix: "10.60.1.0/26" }]),
-              // Everything but 10.70.0.248/29 is taken. Peered with vnet-b; its peering with vnet-a is only Initiated.
+              // Everything but 10.70.0.248/29 is taken. Peered with vnet-b and a classic VNet; its peering with vnet-a is
+              // only Initiated.
               {
-                peerings: [{ name: "full-to-b", remoteVnet: "vnet-b" }, { name: "full-to-a", remoteVnet: "vnet-a", peeringState: "Initiated" as const }],
+                peerings: [
+                  { name: "full-to-b", remoteVnet: "vnet-b" },
+                  { name: "full-to-a", remoteVnet: "vnet-a", peeringState: "Initiated" as const },
+                  // A classic VNet, which regional integration cannot use even through a peering.
+                  { name: "full-to-classic", remoteVnet: `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.ClassicNetwork/virtualNetworks/vnet-old` },
+                ],
                 ...withGateway("vnet-full", "10.70.0.0/24", "10.70.0.0/27", [
                 { name: "snet-cache", addressPrefix: "10.70.0.32/27", ipConfigurations: 1 },
                 { name: "snet-db", addressPrefix: "10.70.0.64/26", ipConfigurations: 2 },

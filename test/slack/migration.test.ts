@@ -219,7 +219,7 @@ describe("/vnet migration where the demo estate has no example", () => {
 
     expect(groupOf(blocks, "plan-full", "vnet-full")).toBe(GROUPS.needsSubnet);
     expect(sectionAbout(blocks, "plan-full", "vnet-full")).toContain("No free /28 in vnet-full (10.70.0.0/24): the largest free block is a /29 (8 addresses), 8 addresses short.");
-    // vnet-a is not looked at: its peering with vnet-full is only Initiated.
+    // vnet-a is not looked at (its peering with vnet-full is only Initiated), nor the classic VNet.
     expect(sectionAbout(blocks, "plan-full", "vnet-full")).toContain("The VNets it is peered with cannot take the subnet either: vnet-b (its side of the peering is not Connected with VNet access).");
   });
 
