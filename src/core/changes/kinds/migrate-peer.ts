@@ -12,11 +12,10 @@ import { overlappingPrefixes, usable } from "../../migration/network-changes.ts"
 import type { PeeringInfo, PlanInfo, VnetInfo } from "../../model.ts";
 import type { PeeringSettings } from "../../ports.ts";
 import { nameOf, sameId } from "../../resource-id.ts";
-import { resolvePlan, resolveVnet } from "../../resolve.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import type { ExecutableStep, PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
-import { assertNotDisconnected, peeringState, withPeeringLock } from "./peer.ts";
+import { assertNotDisconnected, peeringState, resolvePeeringArgs, withPeeringLock } from "./peer.ts";
 
 export interface MigratePeerRequest {
   kind: "migrate-peer";
@@ -153,8 +152,8 @@ export const migratePeer = defineChangeKind<MigratePeerRequest>({
     params: [{ name: "PLAN", kind: "plan" }, { name: "VNET", kind: "vnet" }, { name: "HUB-VNET", kind: "vnet" }],
   },
   async parse(deps, args) {
-    const [plan, vnet, hub] = await Promise.all([resolvePlan(deps, args.ref("PLAN")), resolveVnet(deps, args.ref("VNET")), resolveVnet(deps, args.ref("HUB-VNET"))]);
-    return { kind: "migrate-peer", planId: plan.id, vnetId: vnet.id, hubVnetId: hub.id };
+    const { planId, vnetId, otherVnetId } = await resolvePeeringArgs(deps, args, "HUB-VNET");
+    return { kind: "migrate-peer", planId, vnetId, hubVnetId: otherVnetId };
   },
   prepare: prepareMigratePeer,
   commandText: (request) => `migrate peer ${nameOf(request.planId)} ${nameOf(request.vnetId)} ${nameOf(request.hubVnetId)}`,

@@ -5,7 +5,8 @@ import { assertEligible, checkVnetGateways } from "../../eligibility.ts";
 import type { PeeringInfo, VnetInfo } from "../../model.ts";
 import type { PeeringSettings } from "../../ports.ts";
 import { nameOf, sameId } from "../../resource-id.ts";
-import { resolvePlan, resolveVnet } from "../../resolve.ts";
+import { resolvePlan, resolveVnet, type ResolveDeps } from "../../resolve.ts";
+import type { CommandArgs } from "../../command.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import { gatewayState, readGateways } from "../common.ts";
 import { appsOnPlanVnet, requirePlanConnection } from "../../connections.ts";
@@ -132,6 +133,12 @@ function findOverlap(local: VnetInfo, remoteRanges: AddressRange[]): string | un
   return undefined;
 }
 
+/** PLAN, VNET and the other VNet of a peering command, resolved side by side. */
+export async function resolvePeeringArgs(deps: ResolveDeps, args: CommandArgs, other: string): Promise<{ planId: string; vnetId: string; otherVnetId: string }> {
+  const [plan, vnet, remote] = await Promise.all([resolvePlan(deps, args.ref("PLAN")), resolveVnet(deps, args.ref("VNET")), resolveVnet(deps, args.ref(other))]);
+  return { planId: plan.id, vnetId: vnet.id, otherVnetId: remote.id };
+}
+
 /** Peer a remote VNet with the integration's VNet, so the plan's apps reach it through the gateway. */
 export const peer = defineChangeKind<{ kind: "peer"; planId: string; vnetId: string; remoteVnetId: string }>({
   kind: "peer",
@@ -141,8 +148,8 @@ export const peer = defineChangeKind<{ kind: "peer"; planId: string; vnetId: str
     params: [{ name: "PLAN", kind: "plan" }, { name: "VNET", kind: "vnet" }, { name: "REMOTE-VNET", kind: "vnet" }],
   },
   async parse(deps, args) {
-    const [plan, vnet, remote] = await Promise.all([resolvePlan(deps, args.ref("PLAN")), resolveVnet(deps, args.ref("VNET")), resolveVnet(deps, args.ref("REMOTE-VNET"))]);
-    return { kind: "peer", planId: plan.id, vnetId: vnet.id, remoteVnetId: remote.id };
+    const { planId, vnetId, otherVnetId } = await resolvePeeringArgs(deps, args, "REMOTE-VNET");
+    return { kind: "peer", planId, vnetId, remoteVnetId: otherVnetId };
   },
   prepare: preparePeer,
   commandText: (request) => `peer ${nameOf(request.planId)} ${nameOf(request.vnetId)} ${nameOf(request.remoteVnetId)}`,
