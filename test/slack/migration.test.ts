@@ -386,6 +386,28 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     expect(one.some((block) => block.includes("plan-ha"))).toBe(false);
   });
 
+  it("counts, in one plan's answer read afresh, the kept slots of a plan before it in its VNets, as the whole estate's answer does", async () => {
+    const withoutSlots = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+    await slack.close();
+    await slack.azure.close();
+    // Two staging slots of plan-ha use both of its regional integrations (in vnet-hs): plan-ha takes no new subnet in
+    // vnet-h, so plan-hb gets the range plan-ha would otherwise have had.
+    const seed = sharingEstate();
+    const [web, net] = seed.subscriptions[0]!.resourceGroups!;
+    web!.apps!.filter((app) => app.plan === "plan-ha" && app.vnetConnection?.vnet === "vnet-h").forEach((app, i) => {
+      app.slots = [{ name: "staging", regionalIntegration: { vnet: "vnet-hs", subnet: `snet-s${i + 1}` } }];
+    });
+    net!.vnets!.push({ name: "vnet-hs", addressSpace: ["10.60.0.0/16"], subnets: [{ name: "snet-s1", addressPrefix: "10.60.1.0/26" }, { name: "snet-s2", addressPrefix: "10.60.2.0/26" }] });
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: seed, now: () => NOW }) });
+    const whole = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+
+    const one = blocksOf(await slack.ask(PEOPLE.bystander, "migration --fresh --plan plan-hb"));
+
+    expect(groupOf(whole, "plan-ha", "vnet-h")).toBe(GROUPS.shares);
+    expect(sectionAbout(one, "plan-hb", "vnet-h")).toBe(sectionAbout(whole, "plan-hb", "vnet-h"));
+    expect(sectionAbout(one, "plan-hb", "vnet-h")).not.toBe(sectionAbout(withoutSlots, "plan-hb", "vnet-h"));
+  });
+
   it("says a Disconnected peering must be deleted in Azure before migrate peer can peer the two again", async () => {
     await slack.close();
     await slack.azure.close();
