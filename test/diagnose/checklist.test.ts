@@ -58,6 +58,24 @@ describe("a seeded fault", () => {
     expect(fault.change?.kind).toBe(change);
   });
 
+  it("a VNet whose gateway was deleted: says so and points to regional integration, since a new gateway could not have SSTP", async () => {
+    const { harness, deps, sim } = await startEstate("healthy");
+    try {
+      for (const gateway of sim.state.gateways.values()) sim.state.gateways.delete(gateway.id);
+
+      const diagnosis = await diagnoseApp(deps, "shop-api", "10.10.1.4:1433");
+
+      const gatewayUp = checkOf(diagnosis, "gateway-up");
+      expect(gatewayUp.status).toBe("fail");
+      expect(gatewayUp.evidence).toBe("VNet vnet-hub has no VPN gateway.");
+      expect(gatewayUp.fix).toContain("SSTP can no longer be enabled");
+      expect(gatewayUp.fix).toContain("`/vnet migrate shop-api`");
+      expect(gatewayUp.fix).not.toMatch(/create .*gateway/i);
+    } finally {
+      await harness.close();
+    }
+  });
+
   it("offers the exact route the peered VNet needs", async () => {
     const diagnosis = await diagnoseIn("missing-route", "shop-api", "catalog.shop.internal:443");
 

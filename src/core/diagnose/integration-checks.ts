@@ -1,7 +1,7 @@
 /** The half of the checklist that needs no target: eligibility, the P2S pool, the gateway, sync state, the certificate. */
 import { isPrivatePrefix } from "../address-range.ts";
 import type { ChangeRequest } from "../changes/types.ts";
-import { checkPlan, checkSameSubscription, checkVnetGateways, type EligibilityRule } from "../eligibility.ts";
+import { checkGatewayExists, checkPlan, checkSameSubscription, checkVnetGateways, type EligibilityRule } from "../eligibility.ts";
 import { MAX_ROOT_CERTIFICATES, rootCertificatesLine } from "../changes/root-certificates.ts";
 import { isCertOnGateway } from "../inventory.ts";
 import { check, type DiagnosisCheck } from "./diagnosis.ts";
@@ -36,7 +36,9 @@ function checkGatewayUp(facts: IntegrationFacts): DiagnosisCheck {
   const { gateway, gatewayHealth, vnet } = facts;
   const title = "The VNet's gateway is up";
   if (!gateway) {
-    return check("gateway-up", "fail", title, `VNet ${vnet.name} has no VPN gateway.`, { fix: `Create a route-based VPN gateway in ${vnet.name} with point-to-site (SSTP), then sync network.` });
+    // A new gateway would need SSTP, which can no longer be enabled (azure-fidelity: ikev2-openvpn-from-sstp.md).
+    const [missing] = checkGatewayExists(vnet.name, facts.gateways);
+    return check("gateway-up", "fail", title, `VNet ${vnet.name} has no VPN gateway.`, { fix: `${missing?.fix ?? ""} \`/vnet migrate ${facts.app.name}\` previews the move.`.trim() });
   }
   const state = `provisioning ${gateway.provisioningState}, Resource Health ${gatewayHealth}`;
   if (gateway.provisioningState === "Failed" || gatewayHealth === "Unavailable") {
