@@ -35,6 +35,7 @@ export type EligibilityRule =
   | "regional-resource-manager"
   | "regional-one-per-app"
   | "subnet-not-gateway"
+  | "subnet-reserved"
   | "subnet-delegation"
   | "subnet-other-user"
   | "subnet-unused"

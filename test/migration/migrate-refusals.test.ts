@@ -4,7 +4,10 @@ import { regionalEstate } from "../stand-ins/arm/regional-estate.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { CHANNELS, NOW, PEOPLE, refusedChange, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
-/** The regional estate, with a subnet delegated to another service, a /27 another plan holds, and an app on a scale unit without regional. */
+/**
+ * The regional estate, with a subnet delegated to another service, a /27 another plan holds, an empty Bastion subnet and
+ * an app on a scale unit without regional.
+ */
 function estate() {
   const seed = regionalEstate();
   const [web, net] = seed.subscriptions[0]!.resourceGroups!;
@@ -12,6 +15,7 @@ function estate() {
   net!.vnets!.find((vnet) => vnet.name === "vnet-apps")!.subnets!.push(
     { name: "snet-sql", addressPrefix: "10.30.10.0/26", delegations: ["Microsoft.Sql/managedInstances"] },
     { name: "snet-small-taken", addressPrefix: "10.30.12.0/27" },
+    { name: "AzureBastionSubnet", addressPrefix: "10.30.14.0/26" },
   );
   web!.plans!.push({ name: "plan-p2", sku: { name: "P1v3", tier: "PremiumV3" } });
   web!.apps!.push({ name: "app-small", plan: "plan-p2", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-small-taken" } });
@@ -35,6 +39,7 @@ describe("migrations refused before approval", () => {
     ["a subnet another plan holds, too small to share", "migrate app-gw vnet-apps/snet-small-taken", "Subnet snet-small-taken is already used by plan plan-p2, and plans share a subnet only when it is a /26 or larger (multi-plan subnet join); it is a /27."],
     ["a subnet delegated to another service", "migrate app-gw vnet-apps/snet-sql", "Subnet snet-sql is delegated to Microsoft.Sql/managedInstances."],
     ["the gateway subnet", "migrate app-gw GatewaySubnet", "GatewaySubnet is the VNet's gateway subnet."],
+    ["a subnet Azure reserves for another service", "migrate app-gw vnet-apps/AzureBastionSubnet", "AzureBastionSubnet is the subnet Azure reserves for Azure Bastion, even while it is empty."],
     ["a subnet in another region", "migrate app-gw vnet-north/snet-north", "vnet-north is in northeurope and plan plan-std in westeurope: regional integration needs a VNet in the app's region."],
     ["a new range that overlaps a subnet", "migrate app-gw vnet-apps/snet-new --new-subnet 10.30.1.0/26", "10.30.1.0/26 overlaps subnet snet-ready of vnet-apps."],
     ["a new range outside the VNet", "migrate app-gw vnet-apps/snet-new --new-subnet 10.99.0.0/26", "10.99.0.0/26 is not inside vnet-apps's address space (10.30.0.0/16)."],

@@ -103,6 +103,12 @@ describe("choosing the integration subnet", () => {
     expect(chooseSubnet(vnet(["10.3.0.0/27"], [subnet("GatewaySubnet", ["10.3.0.0/27"])]), plan("plan-a"))).toMatchObject({ kind: "none" });
   });
 
+  it.each(["AzureBastionSubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"])("never proposes %s, which Azure reserves for its service, even empty", (name) => {
+    const x = vnet(["10.3.0.0/24"], [subnet(name, ["10.3.0.0/26"])]);
+
+    expect(chooseSubnet(x, plan("plan-a"))).toMatchObject({ kind: "new", prefix: "10.3.0.64/28" });
+  });
+
   it("never proposes a subnet another plan holds, and does propose the one this plan holds", () => {
     const delegated = { delegations: ["Microsoft.Web/serverFarms"] };
     const x = vnet(["10.4.0.0/24"], [subnet("snet-other", ["10.4.0.0/26"], { ...delegated, serviceAssociationLinks: [appServiceLink("plan-other")] }), subnet("snet-mine", ["10.4.0.64/26"], { ...delegated, serviceAssociationLinks: [appServiceLink("plan-a")] })]);

@@ -127,9 +127,22 @@ export function otherPlansOn(subnet: SubnetInfo, plan: Pick<PlanInfo, "id">): st
 }
 
 /**
- * Whether an existing subnet can serve as the plan's integration subnet: not the GatewaySubnet, delegated to nothing
- * but App Service, used by no other service, unused by NICs and endpoints, without service endpoint policies, and big
- * enough for twice the plan's instances. Another plan's link is allowed only with `join` (a subnet the user named,
+ * Subnets whose name Azure reserves for one service, which deploys into it alone: delegating one to App Service would
+ * take it from that service (azure-docs, Bastion's quickstart: "The subnet will be dedicated to the Bastion host …
+ * must be named AzureBastionSubnet"; Azure Firewall, its forced-tunnelling management and Route Server likewise take
+ * AzureFirewallSubnet, AzureFirewallManagementSubnet and RouteServerSubnet).
+ */
+const RESERVED_SUBNETS = new Map([
+  ["azurebastionsubnet", "Azure Bastion"],
+  ["azurefirewallsubnet", "Azure Firewall"],
+  ["azurefirewallmanagementsubnet", "Azure Firewall's management traffic"],
+  ["routeserversubnet", "Azure Route Server"],
+]);
+
+/**
+ * Whether an existing subnet can serve as the plan's integration subnet: not the GatewaySubnet or a subnet reserved for
+ * another service, delegated to nothing but App Service, used by no other service, unused by NICs and endpoints,
+ * without service endpoint policies, and big enough for twice the plan's instances. Another plan's link is allowed only with `join` (a subnet the user named,
  * not one the bot proposes: it cannot tell how many addresses the other plans take) and within the multi-plan rules.
  */
 export function checkSubnet(subnet: SubnetInfo, plan: Pick<PlanInfo, "id" | "name" | "workers">, options: { join?: boolean } = {}): EligibilityProblem[] {
@@ -137,6 +150,11 @@ export function checkSubnet(subnet: SubnetInfo, plan: Pick<PlanInfo, "id" | "nam
   const name = subnet.name;
   if (name.toLowerCase() === "gatewaysubnet") {
     problems.push({ rule: "subnet-not-gateway", message: `${name} is the VNet's gateway subnet.`, fix: "Pick another subnet or create one with --new-subnet CIDR." });
+    return problems;
+  }
+  const service = RESERVED_SUBNETS.get(name.toLowerCase());
+  if (service) {
+    problems.push({ rule: "subnet-reserved", message: `${name} is the subnet Azure reserves for ${service}, even while it is empty.`, fix: "Pick another subnet or create one with --new-subnet CIDR." });
     return problems;
   }
   const others = subnet.delegations.filter((service) => service.toLowerCase() !== APP_SERVICE_DELEGATION.toLowerCase());
