@@ -33,7 +33,7 @@ describe("/vnet migrate APP", () => {
     expect(preview).toContain("`partner-cgnat` (100.64.20.0/24, STATIC): outside RFC 1918, reached through route-all");
     expect(preview).toContain("sending back its NSG nsg-inventory-apps, route table rt-inventory, service endpoints Microsoft.Storage");
     expect(preview).toContain("NSG nsg-inventory-apps now applies to the apps' outbound traffic");
-    expect(preview).toContain("about 2-5 minutes without the VNet");
+    expect(preview).toContain("without the VNet for typically 2-5 minutes, possibly longer.");
     expect(slack.azureWrites()).toEqual([]);
 
     await slack.click(PEOPLE.approver, "approve", requestIdOf(request), request);

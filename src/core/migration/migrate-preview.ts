@@ -12,8 +12,8 @@ import { blockedTargets, leftVnetReach, routeFates, type RouteOutcome } from "./
 import { migratePeerCommand } from "./readiness.ts";
 import { APP_SERVICE_DELEGATION, otherPlansOn } from "./regional-rules.ts";
 
-/** Microsoft's guide: switching "will cause downtime … typically 2-5 minutes" per app. */
-export const OUTAGE_PER_APP = "2-5 minutes";
+/** Microsoft's guide: switching "will cause downtime … typically 2-5 minutes … but can be even longer" per app. */
+export const OUTAGE_PER_APP = "typically 2-5 minutes, possibly longer";
 
 /** The preview's sections. */
 export function migrationSections(facts: MigrationFacts, options: { newPrefix: string | undefined; routeAll: boolean }): PlanSection[] {
@@ -153,5 +153,5 @@ function dnsLines(facts: MigrationFacts): string[] {
 /** The outage line: each app restarts twice, one app after the other. */
 export function migrationOutage(facts: MigrationFacts): string {
   const apps = facts.apps.map(({ app }) => siteNameOf(app.id));
-  return `${apps.join(", ")} ${apps.length === 1 ? "restarts" : "restart one after the other,"} twice (gateway connection removed, regional integration added): about ${OUTAGE_PER_APP} without the VNet${apps.length === 1 ? "" : " each"}.`;
+  return `${apps.join(", ")} ${apps.length === 1 ? "restarts" : "restart one after the other,"} twice (gateway connection removed, regional integration added)${apps.length === 1 ? "" : ", each"} without the VNet for ${OUTAGE_PER_APP}.`;
 }

@@ -4,6 +4,7 @@
  * plan routes that went with the plan's connection. Only while gateway-required integration exists (until 31 March
  * 2027), and its SSTP tunnels with it (azure-docs articles/vpn-gateway/ikev2-openvpn-from-sstp.md).
  */
+import { OUTAGE_PER_APP } from "../../migration/migrate-preview.ts";
 import { BotError, isBotError } from "../../../errors.ts";
 import { readRoute } from "../../address-range.ts";
 import { findPlanConnection, gatewayConnectionOf } from "../../connections.ts";
@@ -68,7 +69,7 @@ export async function prepareMigrateRollback(deps: ChangeDeps, request: MigrateR
     targetKey: targetKeyOf(plan.id, vnet.name),
     affectedApps: [app.name],
     restartingApps: [app.name],
-    outage: `${app.name} restarts twice (regional integration removed, gateway connection added): about 2-5 minutes without the VNet.`,
+    outage: `${app.name} restarts twice (regional integration removed, gateway connection added), without the VNet for ${OUTAGE_PER_APP}.`,
     warnings: [
       `Traffic leaves from gateway ${gateway!.name}'s point-to-site pool ${gateway!.addressPool.join(", ")} again: rules that allow only ${regionalSubnet ? subnetLabel(regionalSubnet) : "the subnet"} will no longer match.`,
       ...(regionalSubnet ? [`Subnet ${subnetLabel(regionalSubnet)} stays delegated to Microsoft.Web/serverFarms for the next attempt.`] : []),
