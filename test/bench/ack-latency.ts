@@ -1,7 +1,8 @@
 /**
  * Benchmark: how fast the bot acknowledges /vnet commands while ARM is slow. Prints figures; asserts nothing.
  * Run: `. scripts/node24.sh && node test/bench/ack-latency.ts [--rounds 8] [--concurrency 50] [--arm-ms 1000]`
- * (`--node-args "--cpu-prof"` starts the bot with those Node options, e.g. to profile it).
+ * (`--node-args "--cpu-prof"` starts the bot with those Node options, e.g. to profile it; `--env "NAME=VALUE …"` starts
+ * the bot and the bare app with that environment).
  *
  * Slack waits 3 s for the ack of a slash command, and the bot acks before it reads Azure; this measures whether
  * the work after the ack (reads, change previews, approval posts) slows the acks of the commands around it. Each
@@ -18,7 +19,7 @@ import { join } from "node:path";
 import { signedSlashCommand } from "../../src/stand-ins/slack/signing.ts";
 import { startLocalWebApi, type LocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
 import { PRODUCTION, SHARED } from "../support/demo-estate.ts";
-import { BENCH_SLACK, startBareBoltProcess, startBotProcess, startTokenEndpoint, type BotProcess } from "./bot-process.ts";
+import { BENCH_SLACK, processOptionsFromArgs, startBareBoltProcess, startBotProcess, startTokenEndpoint, type BotProcess } from "./bot-process.ts";
 import type { Burst } from "./burst-child.ts";
 import { percentile, printFigures, ratio } from "./report.ts";
 import { startSimulatorProcess } from "./simulator-process.ts";
@@ -28,7 +29,7 @@ const option = (name: string, fallback: number) => (argv.includes(name) ? Number
 const rounds = option("--rounds", 8);
 const concurrency = option("--concurrency", 50);
 const armMs = option("--arm-ms", 1000);
-const nodeArgs = argv.includes("--node-args") ? (argv[argv.indexOf("--node-args") + 1] ?? "").split(" ").filter(Boolean) : [];
+const { nodeArgs, env } = processOptionsFromArgs(argv);
 
 // Reads and change requests on the demo estate, in turn.
 const COMMANDS = [
@@ -71,8 +72,8 @@ const dir = mkdtempSync(join(tmpdir(), "vnetbot-bench-"));
 const servers: BotProcess[] = [];
 try {
   await sim.delay(armMs);
-  const bot = await startBotProcess({ sim, slackApiUrl: api.url, subscriptions: [PRODUCTION, SHARED], dir, token, nodeArgs });
-  const bare = await startBareBoltProcess(api.url);
+  const bot = await startBotProcess({ sim, slackApiUrl: api.url, subscriptions: [PRODUCTION, SHARED], dir, token, nodeArgs, env });
+  const bare = await startBareBoltProcess(api.url, [], { env });
   servers.push(bot, bare);
   const answers = () => api.workspace.ephemerals(BENCH_SLACK.operator).length;
   /** One round against the bot: its acks, then every answer at the response URLs, so that rounds do not overlap. */

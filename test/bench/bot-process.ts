@@ -105,11 +105,16 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
  * a second start of it compares with the bot like for like. With azureSdks, it holds the Azure SDKs' clients too; with
  * startLibraries, the libraries the bot has loaded by the time it is ready.
  */
-export async function startBareBoltProcess(slackApiUrl: string, nodeArgs: readonly string[] = [], options: { azureSdks?: boolean; startLibraries?: boolean } = {}): Promise<BotProcess> {
+export async function startBareBoltProcess(
+  slackApiUrl: string,
+  nodeArgs: readonly string[] = [],
+  options: { azureSdks?: boolean; startLibraries?: boolean; env?: Readonly<Record<string, string>> } = {},
+): Promise<BotProcess> {
   const port = await freePort();
   const env = {
     PATH: process.env["PATH"], HOME: process.env["HOME"], NODE_COMPILE_CACHE: join(tmpdir(), "node-compile-cache"), BARE_BOLT_AZURE_SDKS: options.azureSdks ? "1" : "0", BARE_BOLT_START_LIBRARIES: options.startLibraries ? "1" : "0",
     PORT: String(port), SLACK_BOT_TOKEN: BENCH_SLACK.botToken, SLACK_SIGNING_SECRET: BENCH_SLACK.signingSecret, SLACK_API_URL: slackApiUrl,
+    ...options.env,
   };
   return startProcess([...nodeArgs, ...startCommandArgs().filter((arg) => arg.startsWith("-")), join(ROOT, "test/bench/bare-bolt.ts")], env, port);
 }
@@ -214,4 +219,20 @@ export async function sendCommand(port: number, api: LocalWebApi, text: string, 
   const response = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", body: request.body, headers: request.headers });
   await response.arrayBuffer();
   return { status: response.status, ackMs: performance.now() - sent, answered };
+}
+
+/**
+ * The benchmarks' `--node-args "…"` (Node options for the bot and its floors) and `--env "NAME=VALUE …"` (environment
+ * for both, e.g. MALLOC_ARENA_MAX=2 to see what the C allocator's per-thread arenas keep).
+ */
+export function processOptionsFromArgs(argv: readonly string[]): { nodeArgs: string[]; env: Record<string, string> } {
+  const words = (flag: string) => (argv.includes(flag) ? (argv[argv.indexOf(flag) + 1] ?? "").split(" ").filter(Boolean) : []);
+  const env = Object.fromEntries(
+    words("--env").map((pair) => {
+      const at = pair.indexOf("=");
+      if (at <= 0) throw new Error(`--env takes NAME=VALUE pairs separated by spaces, not "${pair}"`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+  return { nodeArgs: words("--node-args"), env };
 }

@@ -1,7 +1,8 @@
 /**
  * Benchmark: the bot's memory and start, and /vnet list from the kept inventory, on the large estate. Prints
  * figures; asserts nothing. Run: `. scripts/node24.sh && node test/bench/memory-and-start.ts [--plans 1000] [--subscriptions 10] [--starts 5]`
- * (`--node-args "--max-semi-space-size=16"` starts the bot with those Node options, to see what V8's settings cost).
+ * (`--node-args "--max-semi-space-size=16"` starts the bot and its floors with those Node options, to see what V8's
+ * settings cost; `--env "MALLOC_ARENA_MAX=2"` with that environment).
  *
  * The bot is `node src/main.ts` in its own process, as production runs it (bot-process.ts); its memory is read from
  * /proc (VmRSS now, VmHWM the highest since it started). The simulator (ARM's throttling on) runs in another process.
@@ -20,7 +21,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { startLocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
 import { startCommandArgs } from "../support/start-command.ts";
-import { BENCH_SLACK, sendCommand, startBareBoltProcess, startBotProcess, startTokenEndpoint, type BotProcess, type ProcessMemory } from "./bot-process.ts";
+import { BENCH_SLACK, processOptionsFromArgs, sendCommand, startBareBoltProcess, startBotProcess, startTokenEndpoint, type BotProcess, type ProcessMemory } from "./bot-process.ts";
 import { describeEstate, estateOptionsFromArgs, generateEstate, subscriptionId } from "./estate-generator.ts";
 import { percentile, printFigures, type Figure } from "./report.ts";
 import { startSimulatorProcess } from "./simulator-process.ts";
@@ -28,7 +29,7 @@ import { startSimulatorProcess } from "./simulator-process.ts";
 const argv = process.argv.slice(2);
 const options = estateOptionsFromArgs(argv);
 const starts = Number(argv[argv.indexOf("--starts") + 1] ?? 5) || 5;
-const nodeArgs = argv.includes("--node-args") ? (argv[argv.indexOf("--node-args") + 1] ?? "").split(" ").filter(Boolean) : [];
+const { nodeArgs, env } = processOptionsFromArgs(argv);
 const subscriptions = Array.from({ length: options.subscriptions }, (_, i) => subscriptionId(i));
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (value: number | undefined) => (value === undefined ? "n/a" : `${value.toFixed(0)} MB`);
@@ -40,7 +41,7 @@ const token = await startTokenEndpoint();
 const dir = mkdtempSync(join(tmpdir(), "vnetbot-bench-"));
 let bot: BotProcess | undefined;
 try {
-  const start = () => startBotProcess({ sim, slackApiUrl: api.url, subscriptions, dir, token, nodeArgs });
+  const start = () => startBotProcess({ sim, slackApiUrl: api.url, subscriptions, dir, token, nodeArgs, env });
   // The first start creates and migrates the store; the ones measured find it present.
   await (await start()).stop();
   const readyMs: number[] = [];
@@ -56,8 +57,8 @@ try {
   // The floors: Bolt alone, and Bolt holding the Azure SDKs' clients (what the bot carries once it has read Azure),
   // idle as long; the first start of each fills the compile cache, as the bot's first start did.
   const floorOf = async (kind: { azureSdks?: boolean; startLibraries?: boolean }) => {
-    await (await startBareBoltProcess(api.url, nodeArgs, kind)).stop();
-    const bare = await startBareBoltProcess(api.url, nodeArgs, kind);
+    await (await startBareBoltProcess(api.url, nodeArgs, { ...kind, env })).stop();
+    const bare = await startBareBoltProcess(api.url, nodeArgs, { ...kind, env });
     await settle(3_000);
     const memory = bare.memory();
     await bare.stop();
@@ -90,7 +91,7 @@ try {
     { name: "  floor: bare Bolt + Azure SDKs", measured: mb(floorWithSdks?.rssMb), against: `${split(floorWithSdks)}; bot's peak ${peak && floorWithSdks ? (peak.peakMb / floorWithSdks.rssMb).toFixed(2) : "n/a"}× this` },
     { name: "/vnet list, kept (median)", measured: `${percentile(kept, 50).toFixed(0)} ms`, against: `max ${Math.max(...kept).toFixed(0)} ms, ${keptRequests} ARM requests`, goal: "< 2000 ms, 0 requests", meets: Math.max(...kept) < 2000 && keptRequests === 0 },
   ];
-  const command = ["node", ...nodeArgs, ...startCommandArgs().map((arg) => (arg.startsWith("-") ? arg : relative(process.cwd(), arg)))].join(" ");
+  const command = [...Object.entries(env).map(([name, value]) => `${name}=${value}`), "node", ...nodeArgs, ...startCommandArgs().map((arg) => (arg.startsWith("-") ? arg : relative(process.cwd(), arg)))].join(" ");
   printFigures(`Memory and start of ${command} on ${options.plans} plans, ${options.apps} apps in ${options.subscriptions} subscription(s)`, figures, [
     `estate: ${describeEstate(generateEstate(options))}`,
     `kept answer: ${answer?.text ?? "none"}`,

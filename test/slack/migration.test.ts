@@ -173,7 +173,20 @@ describe("/vnet migration where the demo estate has no example", () => {
 
     expect(groupOf(blocks, "plan-oldstamp", "vnet-a")).toBe(GROUPS.blocked);
     expect(old).toContain("app-old's scale unit does not support regional VNet integration (Azure reports swiftSupported false");
+    expect(old).toContain("*Do:* Scale plan plan-oldstamp up to PremiumV2 (on an older scale unit, Microsoft offers regional integration from Premium v2), then ask again; or: Create a plan in a new resource group (it lands on a current scale unit)");
+  });
+
+  it("offers a PremiumV2 plan whose scale unit says swiftSupported false only a new plan", async () => {
+    await slack.close();
+    await slack.azure.close();
+    const seed = readinessEstate();
+    seed.subscriptions[0]!.resourceGroups![0]!.plans!.find((plan) => plan.name === "plan-oldstamp")!.sku = { name: "P1v2", tier: "PremiumV2", capacity: 1 };
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: seed, now: () => NOW }) });
+
+    const old = sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration")), "plan-oldstamp", "vnet-a");
+
     expect(old).toContain("*Do:* Create a plan in a new resource group (it lands on a current scale unit)");
+    expect(old).not.toContain("Scale plan");
   });
 
   it("says could not assess, and not ready, when the scale unit cannot be read", async () => {

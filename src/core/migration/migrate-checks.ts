@@ -22,7 +22,7 @@ export function migrationProblems(facts: MigrationFacts, newPrefix: string | und
   const { plan, targetVnet, subnet } = facts;
   const problems: EligibilityProblem[] = [...checkRegionalTier(plan), ...checkResourceManagerVnet(targetVnet.id), ...checkSameRegion(plan, targetVnet)];
   for (const moving of facts.apps) {
-    problems.push(...checkScaleUnit(moving.app.name, moving.regional.swiftSupported), ...checkNotOnOtherSubnet(moving.app.name, moving.regional.subnetId, facts.subnetId));
+    problems.push(...checkScaleUnit(moving.app.name, moving.regional.swiftSupported, plan), ...checkNotOnOtherSubnet(moving.app.name, moving.regional.subnetId, facts.subnetId));
     if (!moving.connection && !moving.record && !sameId(moving.regional.subnetId, facts.subnetId)) {
       problems.push({ rule: "regional-one-per-app", message: `${moving.app.name} has no gateway-required integration with ${facts.vnetName}.`, fix: "There is nothing to migrate for it: /vnet show says what it uses." });
     }

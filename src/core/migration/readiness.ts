@@ -143,7 +143,7 @@ function subjectOf(integration: Integration): Subject {
 function obstacles(integration: Integration, facts: PlanRegionalFacts | undefined): Obstacle[] {
   const problems: Obstacle[] = [...tierProblems(integration.plan), ...checkResourceManagerVnet(integration.vnetId)];
   if (integration.missing === "vnet") problems.push(vnetGone(integration));
-  if (problems.length === 0 && facts?.read) problems.push(...checkScaleUnit(facts.askedApp, facts.swiftSupported));
+  if (problems.length === 0 && facts?.read) problems.push(...checkScaleUnit(facts.askedApp, facts.swiftSupported, integration.plan));
   return problems;
 }
 

@@ -30,10 +30,17 @@ export function checkRegionalTier(plan: Pick<PlanInfo, "name" | "tier" | "skuNam
   return [{ rule: "regional-tier", message: `Plan ${plan.name} is ${plan.tier} (${plan.skuName}), which has no regional VNet integration.`, fix: "Scale the plan to Basic, Standard or a Premium tier first." }];
 }
 
-/** Whether the app's scale unit supports regional integration (the site's swiftSupported flag). */
-export function checkScaleUnit(appName: string, swiftSupported: boolean): EligibilityProblem[] {
+/**
+ * Whether the app's scale unit supports regional integration (the site's swiftSupported flag). On an older scale unit
+ * a Premium v2 plan still has it (azure-docs overview-vnet-integration.md, "Limitations": "If you're on an older App
+ * Service deployment, you can only use the feature from a Premium v2 App Service plan"), so a plan below Premium v2 is
+ * offered that scale-up first: it keeps the plan and the apps' names. A PremiumV2 plan told no has only a new plan.
+ */
+export function checkScaleUnit(appName: string, swiftSupported: boolean, plan: Pick<PlanInfo, "name" | "tier">): EligibilityProblem[] {
   if (swiftSupported) return [];
-  return [{ rule: "regional-scale-unit", message: `${appName}'s scale unit does not support regional VNet integration (Azure reports swiftSupported false; the portal says "Regional VNET Integration is unsupported in this scale unit").`, fix: NEW_PLAN }];
+  const belowPremiumV2 = ["basic", "standard", "premium"].includes(plan.tier.toLowerCase());
+  const fix = belowPremiumV2 ? `Scale plan ${plan.name} up to PremiumV2 (on an older scale unit, Microsoft offers regional integration from Premium v2), then ask again; or: ${NEW_PLAN}` : NEW_PLAN;
+  return [{ rule: "regional-scale-unit", message: `${appName}'s scale unit does not support regional VNet integration (Azure reports swiftSupported false; the portal says "Regional VNET Integration is unsupported in this scale unit").`, fix }];
 }
 
 /** A classic VNet cannot take a regional integration. */
