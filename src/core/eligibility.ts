@@ -34,6 +34,7 @@ export type EligibilityRule =
   | "regional-same-region"
   | "regional-resource-manager"
   | "regional-one-per-app"
+  | "regional-ipv4-only"
   | "subnet-not-gateway"
   | "subnet-reserved"
   | "subnet-delegation"

@@ -5,8 +5,8 @@ import { startAzureHarness } from "../support/azure-harness.ts";
 import { CHANNELS, NOW, PEOPLE, refusedChange, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
 /**
- * The regional estate, with a subnet delegated to another service, a /27 another plan holds, an empty Bastion subnet and
- * an app on a scale unit without regional.
+ * The regional estate, with a subnet delegated to another service, a /27 another plan holds, an empty Bastion subnet, a
+ * dual-stack VNet and an app on a scale unit without regional.
  */
 function estate() {
   const seed = regionalEstate();
@@ -17,6 +17,7 @@ function estate() {
     { name: "snet-small-taken", addressPrefix: "10.30.12.0/27" },
     { name: "AzureBastionSubnet", addressPrefix: "10.30.14.0/26" },
   );
+  net!.vnets!.push({ name: "vnet-dual", addressSpace: ["10.40.0.0/16", "fd00:db8:40::/48"], subnets: [{ name: "snet-dual", addressPrefix: "10.40.1.0/26" }] });
   web!.plans!.push({ name: "plan-p2", sku: { name: "P1v3", tier: "PremiumV3" } });
   web!.apps!.push({ name: "app-small", plan: "plan-p2", regionalIntegration: { vnet: "vnet-apps", subnet: "snet-small-taken" } });
   return seed;
@@ -40,6 +41,7 @@ describe("migrations refused before approval", () => {
     ["a subnet delegated to another service", "migrate app-gw vnet-apps/snet-sql", "Subnet snet-sql is delegated to Microsoft.Sql/managedInstances."],
     ["the gateway subnet", "migrate app-gw GatewaySubnet", "GatewaySubnet is the VNet's gateway subnet."],
     ["a subnet Azure reserves for another service", "migrate app-gw vnet-apps/AzureBastionSubnet", "AzureBastionSubnet is the subnet Azure reserves for Azure Bastion, even while it is empty."],
+    ["a VNet with an IPv6 address space", "migrate app-gw vnet-dual/snet-dual", "vnet-dual has an IPv6 address space (fd00:db8:40::/48), and regional integration cannot use a VNet that has one."],
     ["a subnet in another region", "migrate app-gw vnet-north/snet-north", "vnet-north is in northeurope and plan plan-std in westeurope: regional integration needs a VNet in the app's region."],
     ["a new range that overlaps a subnet", "migrate app-gw vnet-apps/snet-new --new-subnet 10.30.1.0/26", "10.30.1.0/26 overlaps subnet snet-ready of vnet-apps."],
     ["a new range outside the VNet", "migrate app-gw vnet-apps/snet-new --new-subnet 10.99.0.0/26", "10.99.0.0/26 is not inside vnet-apps's address space (10.30.0.0/16)."],

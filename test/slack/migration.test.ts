@@ -67,7 +67,7 @@ describe("/vnet migration on the demo estate", () => {
     const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
 
     expect(groupOf(blocks, "plan-reports", "vnet-reports-ne")).toBe(GROUPS.crossRegion);
-    expect(sectionAbout(blocks, "plan-reports", "vnet-reports-ne")).toContain("vnet-reports-ne is in northeurope and plan plan-reports in westeurope: regional integration needs a VNet in the app's region.\n*Do:* Create a VNet in westeurope, peer it with vnet-reports-ne (/vnet peer)");
+    expect(sectionAbout(blocks, "plan-reports", "vnet-reports-ne")).toContain("vnet-reports-ne is in northeurope and plan plan-reports in westeurope: regional integration needs a VNet in the app's region.\n*Do:* Create a VNet in westeurope, peer it with vnet-reports-ne (/vnet migrate peer plan-reports vnet-reports-ne NEWVNET), then migrate into a subnet of the new VNet");
   });
 
   it("blocks erp-connector's classic VNet, with what to do", async () => {
@@ -253,6 +253,31 @@ describe("/vnet migration where the demo estate has no example", () => {
     expect(sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-full")), "plan-full", "vnet-full")).toBe(section);
     const preview = textOf(await slack.requestChange("migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.16/28"));
     expect(preview).toContain("vnet-full (10.70.0.0/24) stays reached: vnet-b is peered with it");
+  });
+
+  it("does not propose a subnet in a VNet with an IPv6 address space, however much room it has, and looks in its peers", async () => {
+    await slack.close();
+    await slack.azure.close();
+    const seed = readinessEstate();
+    const full = seed.subscriptions[0]!.resourceGroups![1]!.vnets!.find((vnet) => vnet.name === "vnet-full")!;
+    full.addressSpace = ["10.70.0.0/24", "10.71.0.0/16", "fd00:db8:70::/48"];
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: seed, now: () => NOW }) });
+
+    const section = sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration")), "plan-full", "vnet-full");
+
+    expect(section).toContain("vnet-full has an IPv6 address space (fd00:db8:70::/48), and regional integration cannot use a VNet that has one.");
+    expect(section).toContain("*Do:* Migrate into a subnet of an IPv4-only VNet in the app's region peered with vnet-full");
+    expect(section).toContain("The VNets it is peered with cannot take the subnet either: vnet-b (its side of the peering is not Connected with VNet access).");
+    expect(section).not.toContain("10.71.");
+
+    seed.subscriptions[0]!.resourceGroups![1]!.vnets!.find((vnet) => vnet.name === "vnet-b")!.peerings![0]!.allowVirtualNetworkAccess = true;
+    await slack.close();
+    await slack.azure.close();
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: seed, now: () => NOW }) });
+    const viaPeer = sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration")), "plan-full", "vnet-full");
+
+    expect(viaPeer).toContain("vnet-full has an IPv6 address space, which regional integration cannot use; vnet-b is in the plan's region and peered with it (full-to-b, Connected)");
+    expect(viaPeer).toContain("*Do:* `/vnet migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.16/28`");
   });
 
   it("blocks an App Service Environment's plan without asking its scale unit", async () => {

@@ -78,9 +78,14 @@ function linesOf(assessment: Assessment, sharing: Map<string, string>): string[]
     case "needs-subnet": {
       const vnet = assessment.subject.vnet!;
       const largest = assessment.largestFree === undefined ? "not one address is free" : `the largest free block is a /${assessment.largestFree} (${blockSize(assessment.largestFree)} addresses)`;
+      const why = assessment.unusable
+        ? [assessment.unusable.message, `*Do:* ${assessment.unusable.fix}`]
+        : [
+            `No free /${assessment.neededPrefix} in ${vnet} (${assessment.addressSpace.join(", ") || "no address space"}): ${largest}, ${assessment.missingAddresses} address${assessment.missingAddresses === 1 ? "" : "es"} short.`,
+            `*Do:* add an address range to ${vnet}'s address space, or free a subnet of /${assessment.neededPrefix} or more; then run \`/vnet migration\` again.`,
+          ];
       return [
-        `No free /${assessment.neededPrefix} in ${vnet} (${assessment.addressSpace.join(", ") || "no address space"}): ${largest}, ${assessment.missingAddresses} address${assessment.missingAddresses === 1 ? "" : "es"} short.`,
-        `*Do:* add an address range to ${vnet}'s address space, or free a subnet of /${assessment.neededPrefix} or more; then run \`/vnet migration\` again.`,
+        ...why,
         ...(assessment.peers.length > 0 ? [`The VNets it is peered with cannot take the subnet either: ${assessment.peers.map((peer) => `${peer.name} (${peer.why})`).join(", ")}.`] : []),
       ];
     }
@@ -126,7 +131,7 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
   // A subnet in a VNet peered with this one: this one had no room (proposeInPeers).
   const where = ready.via ? ` in ${ready.via.vnet}` : "";
   if (ready.via) {
-    lines.push(`${ready.subject.vnet} has no room for a /${ready.neededPrefix}; ${ready.via.vnet} is in the plan's region and peered with it (${ready.via.peering}, Connected), so from there the apps still reach ${ready.subject.vnet}'s own addresses, not what lies beyond it (its other peers, its gateway's networks): the migrate preview says which plan routes stay reached.`);
+    lines.push(`${ready.subject.vnet} ${ready.via.ipv6 ? "has an IPv6 address space, which regional integration cannot use" : `has no room for a /${ready.neededPrefix}`}; ${ready.via.vnet} is in the plan's region and peered with it (${ready.via.peering}, Connected), so from there the apps still reach ${ready.subject.vnet}'s own addresses, not what lies beyond it (its other peers, its gateway's networks): the migrate preview says which plan routes stay reached.`);
   }
   if (ready.target.kind === "existing") {
     const subnet = ready.target.subnet;

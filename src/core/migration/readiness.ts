@@ -11,7 +11,7 @@ import type { PlanInfo, PlanRoute, SubnetInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
 import { isClassicVnetId, nameOf, parseResourceId } from "../resource-id.ts";
 import { readPlanRegionalFacts, type PlanRegionalFacts } from "./plan-regional-facts.ts";
-import { checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit, REGIONAL_PER_PLAN } from "./regional-rules.ts";
+import { checkIpv4OnlyVnet, checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit, REGIONAL_PER_PLAN } from "./regional-rules.ts";
 import { leftVnetReach, usable, type LeftVnetReach } from "./network-changes.ts";
 import { shareSubnets, type PlannedPeers } from "./subnet-sharing.ts";
 import { chooseSubnet, type SubnetChoice } from "./subnet-choice.ts";
@@ -55,8 +55,8 @@ export type Assessment =
       command: string;
       /** The plan's other gateway VNets that will share this subnet (a plan with more VNets than regional integrations). */
       sharedBy: string[];
-      /** When the subnet is in a VNet peered with this one (this one has no room): that VNet and the peering. */
-      via?: { vnet: string; peering: string };
+      /** When the subnet is in a VNet peered with this one (this one has no room, or an IPv6 address space): that VNet and the peering. */
+      via?: { vnet: string; peering: string; ipv6?: true };
     }
   | {
       /** One of a plan's gateway VNets beyond its regional integrations: its apps move into a subnet the plan shares. */
@@ -80,6 +80,8 @@ export type Assessment =
       missingAddresses: number;
       largestFree: number | undefined;
       addressSpace: string[];
+      /** Why the VNet can take no subnet whatever its free space (an IPv6 address space); undefined when it is full. */
+      unusable?: Obstacle;
       /** The VNets it is peered with (Connected, VNet access from its side), and why none of them can take the subnet. */
       peers: Array<{ name: string; why: string }>;
     }
@@ -170,7 +172,7 @@ async function assessPlan(reader: AzureReader, integrations: readonly Integratio
     unreadable: needSubnet.filter((i) => i.vnet === undefined),
     gatewayVnets: integrations.length,
     oneToOne,
-    movesAlone: (i) => checkSameRegion(plan, i.vnet!).length === 0 && chooseSubnet(i.vnet!, plan, reserved.get(i.vnet!.id.toLowerCase()) ?? [], inUse).kind !== "none",
+    movesAlone: (i) => checkSameRegion(plan, i.vnet!).length === 0 && checkIpv4OnlyVnet(plan, i.vnet!).length === 0 && chooseSubnet(i.vnet!, plan, reserved.get(i.vnet!.id.toLowerCase()) ?? [], inUse).kind !== "none",
     overTheLimit: (i) => ({ verdict: "blocked", subject: subjectOf(i), problems: checkRegionalPerPlan(plan, inUse, integrations.map((other) => other.vnetName)) }),
     planned,
   });
@@ -190,16 +192,18 @@ function judge(integration: Integration, facts: PlanRegionalFacts | undefined, f
   const region = checkSameRegion(plan, vnet);
   if (region.length > 0) return { verdict: "cross-region", subject, problem: region[0]! };
 
+  const neededPrefix = neededPrefixLength(plan.workers);
+  const [unusable] = checkIpv4OnlyVnet(plan, vnet);
+  if (unusable) return { verdict: "needs-subnet", subject, neededPrefix, missingAddresses: 0, largestFree: undefined, addressSpace: vnet.addressSpace, unusable, peers: [] };
   const promised = reserved.get(vnet.id.toLowerCase()) ?? [];
   const choice = chooseSubnet(vnet, plan, promised, facts.regionalSubnetIds);
-  const neededPrefix = neededPrefixLength(plan.workers);
   // Its peers are looked at once every plan has been judged (proposeInPeers): they may be other plans' own VNets.
   if (choice.kind === "none") return { verdict: "needs-subnet", subject, neededPrefix, missingAddresses: choice.missingAddresses, largestFree: choice.largestFree, addressSpace: vnet.addressSpace, peers: [] };
   return readyVerdict(integration, choice, reserved);
 }
 
 /** The ready verdict for a subnet chosen in the integration's VNet, or in `via`, a VNet peered with it; reserves the range. */
-function readyVerdict(integration: Integration, choice: Exclude<SubnetChoice, { kind: "none" }>, reserved: Map<string, string[]>, via?: { vnet: VnetInfo; peering: string }): Assessment {
+function readyVerdict(integration: Integration, choice: Exclude<SubnetChoice, { kind: "none" }>, reserved: Map<string, string[]>, via?: { vnet: VnetInfo; peering: string; ipv6?: true }): Assessment {
   const { plan } = integration;
   const home = via?.vnet ?? integration.vnet!;
   const target: SubnetTarget = choice.kind === "existing" ? { kind: "existing", subnet: choice.subnet } : { kind: "new", name: choice.name, prefix: choice.prefix };
@@ -224,7 +228,7 @@ function readyVerdict(integration: Integration, choice: Exclude<SubnetChoice, { 
     pool: integration.gateway?.addressPool ?? [],
     command: migrateCommand(plan.name, integration.vnetName, target, routesOutside.length > 0, via?.vnet.name),
     sharedBy: [],
-    ...(via ? { via: { vnet: via.vnet.name, peering: via.peering } } : {}),
+    ...(via ? { via: { vnet: via.vnet.name, peering: via.peering, ...(via.ipv6 ? { ipv6: true as const } : {}) } } : {}),
   };
 }
 
@@ -255,10 +259,12 @@ async function proposeInPeers(reader: AzureReader, verdicts: Map<Integration, As
           ? `in ${peer.location}`
           : leftVnetReach(vnet, peer).kind !== "peered"
             ? "its side of the peering is not Connected with VNet access"
-            : undefined;
+            : checkIpv4OnlyVnet(plan, peer).length > 0
+              ? "it has an IPv6 address space"
+              : undefined;
       const choice = peer && !why ? chooseSubnet(peer, plan, reserved.get(peer.id.toLowerCase()) ?? [], own) : undefined;
       if (peer && choice && choice.kind !== "none") {
-        verdicts.set(integration, readyVerdict(integration, choice, reserved, { vnet: peer, peering: peering.name }));
+        verdicts.set(integration, readyVerdict(integration, choice, reserved, { vnet: peer, peering: peering.name, ...(verdict.unusable ? { ipv6: true as const } : {}) }));
         break;
       }
       peers.push({ name, why: why ?? `no free /${verdict.neededPrefix} either` });

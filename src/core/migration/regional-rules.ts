@@ -56,7 +56,25 @@ export function checkSameRegion(plan: Pick<PlanInfo, "name" | "location">, vnet:
     {
       rule: "regional-same-region",
       message: `${vnet.name} is in ${vnet.location} and plan ${plan.name} in ${plan.location}: regional integration needs a VNet in the app's region.`,
-      fix: `Create a VNet in ${plan.location}, peer it with ${vnet.name} (/vnet peer), then migrate into a subnet of the new VNet (/vnet migrate APP NEWVNET/SUBNET).`,
+      fix: `Create a VNet in ${plan.location}, peer it with ${vnet.name} (/vnet migrate peer ${plan.name} ${vnet.name} NEWVNET), then migrate into a subnet of the new VNet (/vnet migrate APP NEWVNET/SUBNET).`,
+    },
+  ];
+}
+
+/**
+ * Regional integration cannot use a VNet with an IPv6 address space (overview-vnet-integration.md, "Limitations": "The
+ * integration virtual network can't have IPv6 address spaces defined"; App Service's IPv6 announcements of 2025 still
+ * list VNet outbound IPv6 as backlog). Refused before approval: the regional step comes after the gateway connection
+ * is removed, so a refusal there would leave the apps without their VNet.
+ */
+export function checkIpv4OnlyVnet(plan: Pick<PlanInfo, "name">, vnet: Pick<VnetInfo, "name" | "addressSpace">): EligibilityProblem[] {
+  const ipv6 = vnet.addressSpace.filter((prefix) => prefix.includes(":"));
+  if (ipv6.length === 0) return [];
+  return [
+    {
+      rule: "regional-ipv4-only",
+      message: `${vnet.name} has an IPv6 address space (${ipv6.join(", ")}), and regional integration cannot use a VNet that has one.`,
+      fix: `Migrate into a subnet of an IPv4-only VNet in the app's region peered with ${vnet.name} (/vnet migrate peer ${plan.name} ${vnet.name} OTHERVNET if they are not peered), then /vnet migrate APP OTHERVNET/SUBNET.`,
     },
   ];
 }

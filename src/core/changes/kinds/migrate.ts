@@ -52,7 +52,6 @@ export async function prepareMigrate(deps: ChangeDeps, request: MigrateRequest):
   const warnings = [
     ...(room ? [room] : []),
     ...(needsRouteAll(routes) && !routeAll ? ["A plan route lies outside RFC 1918: without --route-all the apps no longer reach it (see Plan routes)."] : []),
-    ...(facts.targetVnet.addressSpace.some((prefix) => prefix.includes(":")) ? [`${facts.targetVnet.name} has an IPv6 address space; older Azure documentation says regional integration cannot use such a VNet. If Azure refuses, the step says so and nothing else has changed for the app.`] : []),
     ...(deps.kudu ? [] : ["Kudu is not set up for vnetbot: the apps' worker address and known targets are not checked after the move."]),
     "Rollback (/vnet migrate rollback APP) reconnects gateway-required integration from the record, and works only until 31 March 2027.",
   ];
