@@ -69,6 +69,18 @@ describe("/vnet migrate APP", () => {
     expect(ended).toContain("or roll back with /vnet migrate rollback inventory-api");
   });
 
+  it("counts route-all the app already has: the partner route stays reached, and the preview warns that all its traffic enters the VNet", async () => {
+    slack.sim.state.apps.get(demo.app("inventory-api"))!.routeAll = true;
+
+    const preview = textOf(await slack.requestChange("migrate inventory-api"));
+
+    expect(preview).toContain("Route-all is already on for inventory-api, and regional integration applies it: all outbound traffic, the internet's included, enters the VNet");
+    expect(preview).toContain(":white_check_mark: `partner-cgnat` (100.64.20.0/24, STATIC): outside RFC 1918, reached through route-all if the VNet routes it on.");
+    expect(preview).toContain("Route-all is already set on inventory-api; gateway-required integration ignored it, regional integration applies it");
+    expect(preview).not.toContain("Add --route-all");
+    expect(preview).not.toContain("without --route-all the apps no longer reach it");
+  });
+
   it("finishes a migration that stopped half-way when asked again, skipping what is done", async () => {
     const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
     const first = await approved("migrate inventory-api --route-all");

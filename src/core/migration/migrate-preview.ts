@@ -8,7 +8,7 @@ import type { PlanSection } from "../changes/types.ts";
 import { describeRoute } from "../address-range.ts";
 import { isClassicVnetId, nameOf, siteNameOf } from "../resource-id.ts";
 import type { MigrationFacts } from "./migrate-facts.ts";
-import { blockedTargets, leftVnetReach, routeFates, type RouteOutcome } from "./network-changes.ts";
+import { blockedTargets, leftVnetReach, routeFates } from "./network-changes.ts";
 import { migratePeerCommand } from "./readiness.ts";
 import { APP_SERVICE_DELEGATION, otherPlansOn } from "./regional-rules.ts";
 
@@ -30,7 +30,7 @@ export function migrationSections(facts: MigrationFacts, options: { newPrefix: s
       ],
     },
     ...leftVnetSection(facts),
-    { heading: "Plan routes", lines: routeLines(routeFates(facts.routes, facts.targetVnet, options.routeAll, facts.siteToSite), options.routeAll, facts) },
+    { heading: "Plan routes", lines: routeLines(facts, options.routeAll) },
     { heading: `Subnet ${subnetName}`, lines: subnetLines(facts, options.newPrefix) },
     { heading: "DNS", lines: dnsLines(facts) },
   ];
@@ -74,10 +74,26 @@ function leftVnetSection(facts: Pick<MigrationFacts, "plan" | "vnet" | "vnetId" 
   return [{ heading: `VNet ${left.name}, left behind`, lines: [line] }];
 }
 
-function routeLines(outcomes: readonly RouteOutcome[], routeAll: boolean, facts: Pick<MigrationFacts, "targetVnet" | "siteToSite">): string[] {
-  const base = routeAll
-    ? "Route-all will be on: all outbound traffic enters the VNet, and the VNet's routing decides where it goes."
-    : "Without route-all only private (RFC 1918) traffic enters the VNet; plan routes no longer apply.";
+/**
+ * Whether route-all will be on for every moving app once it is on regional integration: asked for with --route-all, or
+ * already set on each app. The setting is the site's, and only regional integration applies it (gateway-required
+ * integration routes by the plan's routes), so an app that has it set starts sending all its traffic into the VNet
+ * with the move (azure-docs configure-vnet-integration-routing.md).
+ */
+export function routeAllAfterMove(facts: Pick<MigrationFacts, "apps">, asked: boolean): { all: boolean; alreadyOn: string[] } {
+  const alreadyOn = facts.apps.filter((moving) => moving.routeAll).map(({ app }) => app.name);
+  return { all: asked || (alreadyOn.length > 0 && alreadyOn.length === facts.apps.length), alreadyOn };
+}
+
+function routeLines(facts: MigrationFacts, asked: boolean): string[] {
+  const { all, alreadyOn } = routeAllAfterMove(facts, asked);
+  const outcomes = routeFates(facts.routes, facts.targetVnet, all, facts.siteToSite);
+  const everything = "all outbound traffic, the internet's included, enters the VNet, where the subnet's NSG and route table apply and the VNet's routing decides where it goes";
+  const base = asked
+    ? `Route-all will be on: ${everything}.`
+    : all
+      ? `Route-all is already on for ${alreadyOn.join(", ")}, and regional integration applies it: ${everything}.`
+      : `Without route-all only private (RFC 1918) traffic enters the VNet; plan routes no longer apply.${alreadyOn.length > 0 ? ` Route-all is already on for ${alreadyOn.join(", ")}: for ${alreadyOn.length === 1 ? "it" : "them"}, ${everything}.` : ""}`;
   if (outcomes.length === 0) return [`The plan has no routes into this VNet. ${base}`];
   return [
     base,

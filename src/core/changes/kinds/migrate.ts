@@ -8,7 +8,7 @@ import { gatewayConnectionOf, findPlanConnection, listPlanSites, readPlanApps, r
 import { assertEligible } from "../../eligibility.ts";
 import { canonicalPrefix, migrationProblems, otherGatewayVnets, subnetsAfterMove } from "../../migration/migrate-checks.ts";
 import { readMigrationFacts, type MigrationFacts } from "../../migration/migrate-facts.ts";
-import { migrationOutage, migrationSections } from "../../migration/migrate-preview.ts";
+import { migrationOutage, migrationSections, routeAllAfterMove } from "../../migration/migrate-preview.ts";
 import { migrationSteps } from "../../migration/migrate-steps.ts";
 import { needsRouteAll } from "../../migration/network-changes.ts";
 import { checkProposalLeavesRoom, regionalRoomWarning, subnetLabel } from "../../migration/regional-rules.ts";
@@ -48,10 +48,14 @@ export async function prepareMigrate(deps: ChangeDeps, request: MigrateRequest):
   const routes = facts.routes;
   const routeAll = request.routeAll;
   assertEligible(migrationProblems(facts, request.newSubnetPrefix), `migrate ${facts.apps.map(({ app }) => app.name).join(", ")} to regional integration with ${subnetLabel(facts.subnetId)}`);
+  const { alreadyOn } = routeAllAfterMove(facts, routeAll);
   const room = regionalRoomWarning(facts.plan, subnetsAfterMove(facts), otherGatewayVnets(facts));
   const warnings = [
     ...(room ? [room] : []),
-    ...(needsRouteAll(routes) && !routeAll ? ["A plan route lies outside RFC 1918: without --route-all the apps no longer reach it (see Plan routes)."] : []),
+    ...(needsRouteAll(routes) && !routeAllAfterMove(facts, routeAll).all ? ["A plan route lies outside RFC 1918: without --route-all the apps no longer reach it (see Plan routes)."] : []),
+    ...(alreadyOn.length > 0 && !routeAll
+      ? [`Route-all is already set on ${alreadyOn.join(", ")}; gateway-required integration ignored it, regional integration applies it: all outbound traffic, the internet's included, goes into ${facts.targetVnet.name}. Make sure the VNet lets it out (NAT gateway, firewall or default route) before approving.`]
+      : []),
     ...(deps.kudu ? [] : ["Kudu is not set up for vnetbot: the apps' worker address and known targets are not checked after the move."]),
     "Rollback (/vnet migrate rollback APP) reconnects gateway-required integration from the record, and works only until 31 March 2027.",
   ];
