@@ -73,8 +73,18 @@ describe("choosing the integration subnet", () => {
     const first = chooseSubnet(x, plan("plan-a"));
     const second = chooseSubnet(x, plan("plan-b", 6), first.kind === "new" ? [first.prefix] : []);
 
-    expect(first).toMatchObject({ kind: "new", prefix: "10.1.0.32/28", name: "snet-plan-a" });
-    expect(second).toMatchObject({ kind: "new", prefix: "10.1.0.64/27", name: "snet-plan-b" });
+    expect(first).toMatchObject({ kind: "new", prefix: "10.1.0.64/26", name: "snet-plan-a" });
+    expect(second).toMatchObject({ kind: "new", prefix: "10.1.0.128/26", name: "snet-plan-b" });
+  });
+
+  it("proposes a /26, the size Microsoft recommends, where one is free, else the smallest range that fits the plan", () => {
+    const roomy = vnet(["10.1.0.0/24"], [used("vms", "10.1.0.0/27")]);
+    const tight = vnet(["10.1.0.0/26"], [used("vms", "10.1.0.0/27")]);
+
+    expect(chooseSubnet(roomy, plan("plan-a"))).toMatchObject({ kind: "new", prefix: "10.1.0.64/26" });
+    expect(chooseSubnet(tight, plan("plan-a"))).toMatchObject({ kind: "new", prefix: "10.1.0.32/28" });
+    expect(chooseSubnet(tight, plan("plan-b", 6))).toMatchObject({ kind: "new", prefix: "10.1.0.32/27" });
+    expect(chooseSubnet(roomy, plan("plan-c", 30))).toMatchObject({ kind: "new", prefix: "10.1.0.128/25" });
   });
 
   it("gives an empty subnet to the first plan and a new range to the second", () => {
@@ -84,7 +94,7 @@ describe("choosing the integration subnet", () => {
     const second = chooseSubnet(x, plan("plan-b"), first.kind === "existing" ? first.subnet.addressPrefixes : []);
 
     expect(first).toMatchObject({ kind: "existing", subnet: { name: "snet-empty" } });
-    expect(second).toMatchObject({ kind: "new", prefix: "10.1.0.64/28" });
+    expect(second).toMatchObject({ kind: "new", prefix: "10.1.0.64/26" });
   });
 
   it("ignores IPv6 prefixes of the address space and of dual-stack subnets", () => {
@@ -93,20 +103,20 @@ describe("choosing the integration subnet", () => {
 
     const choice = chooseSubnet(x, plan("plan-a"));
 
-    expect(choice).toMatchObject({ kind: "new", prefix: "10.2.0.64/28" });
+    expect(choice).toMatchObject({ kind: "new", prefix: "10.2.0.64/26" });
   });
 
   it("never proposes the GatewaySubnet, even an empty one", () => {
     const x = vnet(["10.3.0.0/24"], [subnet("GatewaySubnet", ["10.3.0.0/27"])]);
 
-    expect(chooseSubnet(x, plan("plan-a"))).toMatchObject({ kind: "new", prefix: "10.3.0.32/28" });
+    expect(chooseSubnet(x, plan("plan-a"))).toMatchObject({ kind: "new", prefix: "10.3.0.64/26" });
     expect(chooseSubnet(vnet(["10.3.0.0/27"], [subnet("GatewaySubnet", ["10.3.0.0/27"])]), plan("plan-a"))).toMatchObject({ kind: "none" });
   });
 
   it.each(["AzureBastionSubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"])("never proposes %s, which Azure reserves for its service, even empty", (name) => {
     const x = vnet(["10.3.0.0/24"], [subnet(name, ["10.3.0.0/26"])]);
 
-    expect(chooseSubnet(x, plan("plan-a"))).toMatchObject({ kind: "new", prefix: "10.3.0.64/28" });
+    expect(chooseSubnet(x, plan("plan-a"))).toMatchObject({ kind: "new", prefix: "10.3.0.64/26" });
   });
 
   it("never proposes a subnet another plan holds, and does propose the one this plan holds", () => {
@@ -114,7 +124,7 @@ describe("choosing the integration subnet", () => {
     const x = vnet(["10.4.0.0/24"], [subnet("snet-other", ["10.4.0.0/26"], { ...delegated, serviceAssociationLinks: [appServiceLink("plan-other")] }), subnet("snet-mine", ["10.4.0.64/26"], { ...delegated, serviceAssociationLinks: [appServiceLink("plan-a")] })]);
 
     expect(chooseSubnet(x, plan("plan-a"))).toMatchObject({ kind: "existing", subnet: { name: "snet-mine" } });
-    expect(chooseSubnet(x, plan("plan-b"))).toMatchObject({ kind: "new", prefix: "10.4.0.128/28" });
+    expect(chooseSubnet(x, plan("plan-b"))).toMatchObject({ kind: "new", prefix: "10.4.0.128/26" });
   });
 
   it("prefers the subnet the plan already holds to another delegated one", () => {

@@ -55,11 +55,12 @@ describe("/vnet migration on the demo estate", () => {
     const orders = sectionAbout(blocks, "plan-orders", "vnet-hub");
     const basic = sectionAbout(blocks, "plan-basic", "vnet-finance");
 
-    // vnet-hub's subnets hold the DNS servers and the databases; 10.10.0.16/28 is the first free block.
-    expect(orders).toContain("New subnet *snet-plan-orders* 10.10.0.16/28 in free space (a /28 serves 5 instances with room to scale; the plan runs 2 instances and needs a /28).");
-    expect(orders).toContain("*Do:* `/vnet migrate plan-orders vnet-hub --new-subnet 10.10.0.16/28`\n");
+    // vnet-hub's subnets hold the DNS servers and the databases; 10.10.0.64/26 is the first free /26, the size
+    // Microsoft recommends.
+    expect(orders).toContain("New subnet *snet-plan-orders* 10.10.0.64/26 in free space (a /26 serves 29 instances with room to scale; the plan runs 2 instances and needs a /28).");
+    expect(orders).toContain("*Do:* `/vnet migrate plan-orders vnet-hub --new-subnet 10.10.0.64/26`\n");
     expect(orders).toContain("Slot first: `/vnet migrate orders-api/staging …`");
-    expect(basic).toContain("*Do:* `/vnet migrate plan-basic vnet-finance --new-subnet 10.30.0.0/28`\n");
+    expect(basic).toContain("*Do:* `/vnet migrate plan-basic vnet-finance --new-subnet 10.30.0.0/26`\n");
     expect(groupOf(blocks, "plan-orders", "vnet-hub")).toBe(GROUPS.ready);
   });
 
@@ -223,8 +224,20 @@ describe("/vnet migration where the demo estate has no example", () => {
     const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
 
     expect(sectionAbout(blocks, "plan-one", "vnet-shared")).toContain("*Do:* `/vnet migrate plan-one vnet-shared snet-apps`");
-    expect(sectionAbout(blocks, "plan-three", "vnet-shared")).toContain("*Do:* `/vnet migrate plan-three vnet-shared --new-subnet 10.60.0.0/27`");
-    expect(sectionAbout(blocks, "plan-two", "vnet-shared")).toContain("*Do:* `/vnet migrate plan-two vnet-shared --new-subnet 10.60.0.32/28`");
+    expect(sectionAbout(blocks, "plan-three", "vnet-shared")).toContain("*Do:* `/vnet migrate plan-three vnet-shared --new-subnet 10.60.0.0/26`");
+    expect(sectionAbout(blocks, "plan-two", "vnet-shared")).toContain("*Do:* `/vnet migrate plan-two vnet-shared --new-subnet 10.60.0.64/26`");
+  });
+
+  it("gives a plan the smallest range that fits it where no /26 is free, and says a /26 is what Microsoft recommends", async () => {
+    await slack.close();
+    await slack.azure.close();
+    const seed = readinessEstate();
+    seed.subscriptions[0]!.resourceGroups![1]!.vnets!.find((vnet) => vnet.name === "vnet-shared")!.addressSpace = ["10.60.0.0/27", "10.60.1.0/26", "10.60.255.0/27"];
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: seed, now: () => NOW }) });
+
+    const section = sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration")), "plan-three", "vnet-shared");
+
+    expect(section).toContain("New subnet *snet-plan-three* 10.60.0.0/27 in free space (a /27 serves 13 instances with room to scale; the plan runs 6 instances and needs a /27; no /26 is free, the size Microsoft recommends since a subnet in use cannot be resized).");
   });
 
   it("says how many addresses a full VNet is short of the subnet the plan needs", async () => {
@@ -246,12 +259,12 @@ describe("/vnet migration where the demo estate has no example", () => {
     const section = sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration")), "plan-full", "vnet-full");
 
     expect(section).toContain("vnet-full has no room for a /28; vnet-b is in the plan's region and peered with it (full-to-b, Connected), so from there the apps still reach vnet-full's own addresses");
-    // 10.55.0.0/28 is proposed to plan-broken, whose own VNet vnet-b is: the range after it is plan-full's.
-    expect(section).toContain("New subnet *snet-plan-full* 10.55.0.16/28 in free space in vnet-b");
-    expect(section).toContain("*Do:* `/vnet migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.16/28`");
+    // 10.55.0.0/26 is proposed to plan-broken, whose own VNet vnet-b is: the range after it is plan-full's.
+    expect(section).toContain("New subnet *snet-plan-full* 10.55.0.64/26 in free space in vnet-b");
+    expect(section).toContain("*Do:* `/vnet migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.64/26`");
     // One plan's answer proposes what the estate's does: plan-broken, whose VNet is the peer, is taken in.
     expect(sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-full")), "plan-full", "vnet-full")).toBe(section);
-    const preview = textOf(await slack.requestChange("migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.16/28"));
+    const preview = textOf(await slack.requestChange("migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.64/26"));
     expect(preview).toContain("vnet-full (10.70.0.0/24) stays reached: vnet-b is peered with it");
   });
 
@@ -277,7 +290,7 @@ describe("/vnet migration where the demo estate has no example", () => {
     const viaPeer = sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration")), "plan-full", "vnet-full");
 
     expect(viaPeer).toContain("vnet-full has an IPv6 address space, which regional integration cannot use; vnet-b is in the plan's region and peered with it (full-to-b, Connected)");
-    expect(viaPeer).toContain("*Do:* `/vnet migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.16/28`");
+    expect(viaPeer).toContain("*Do:* `/vnet migrate plan-full vnet-full vnet-b/snet-plan-full --new-subnet 10.55.0.64/26`");
   });
 
   it("blocks an App Service Environment's plan without asking its scale unit", async () => {
@@ -308,7 +321,7 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     expect(section("hub")).toContain("The plan's other gateway VNets (vnet-m-four, vnet-m-one, vnet-m-three) will share this subnet (below): move this one first.");
     // vnet-m-two overlaps the hub, so it could not be peered with it: the plan's second regional integration is its.
     expect(groupOf(blocks, "plan-many", "vnet-m-two")).toBe(GROUPS.ready);
-    expect(section("two")).toContain("*Do:* `/vnet migrate plan-many vnet-m-two --new-subnet 10.80.128.32/28`");
+    expect(section("two")).toContain("*Do:* `/vnet migrate plan-many vnet-m-two --new-subnet 10.80.128.64/26`");
     expect(section("one")).toContain("vnet-m-one is peered with vnet-m-hub (vnet-m-one-to-vnet-m-hub, Connected), so the apps still reach it from there.");
     expect(section("one")).toContain("*Do:* `/vnet migrate plan-many vnet-m-one vnet-m-hub/snet-plan-many`");
     expect(section("three")).toContain("*Do first:* `/vnet migrate peer plan-many vnet-m-three vnet-m-hub`: vnet-m-three's peering vnet-m-three-to-vnet-m-hub is Initiated, and the apps lose vnet-m-three unless both sides are Connected with VNet access.");

@@ -5,7 +5,7 @@ import { nameOf } from "../resource-id.ts";
 import type { Reply, ReplyPart } from "../reply.ts";
 import { migratePeerCommand, VERDICTS, type Assessment, type Subject, type Verdict } from "./readiness.ts";
 import { APP_SERVICE_DELEGATION, servesLine } from "./regional-rules.ts";
-import { blockSize } from "./subnet-plan.ts";
+import { blockSize, RECOMMENDED_PREFIX } from "./subnet-plan.ts";
 
 /** Group headings. */
 export const VERDICT_TITLES: Record<Verdict, string> = {
@@ -146,7 +146,9 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
     else if (subnet.serviceEndpoints.length > 0) lines.push(`Its service endpoints (${subnet.serviceEndpoints.join(", ")}) become usable.`);
   } else {
     range = ready.target.prefix;
-    lines.push(`New subnet *${ready.target.name}* ${range} in free space${where} (${servesLine(Number(range.split("/")[1]))}; ${runs}).`);
+    const length = Number(range.split("/")[1]);
+    const small = length > RECOMMENDED_PREFIX ? `; no /${RECOMMENDED_PREFIX} is free, the size Microsoft recommends since a subnet in use cannot be resized` : "";
+    lines.push(`New subnet *${ready.target.name}* ${range} in free space${where} (${servesLine(length)}; ${runs}${small}).`);
   }
   lines.push(`*Do:* \`${ready.command}\``);
   if (ready.sharedBy.length > 0) lines.push(`The plan's other gateway VNets (${ready.sharedBy.join(", ")}) will share this subnet (below): move this one first.`);

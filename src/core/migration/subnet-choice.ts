@@ -1,10 +1,11 @@
 /**
- * Where a plan's integration subnet comes from in one VNet: a subnet that is already fit for it, else a free range of
- * the size the plan needs, else nothing (and how many addresses are missing).
+ * Where a plan's integration subnet comes from in one VNet: a subnet that is already fit for it, else a free /26 (or
+ * larger, for a plan that needs it), else a free range of the size the plan needs, else nothing (and how many
+ * addresses are missing).
  */
 import type { PlanInfo, SubnetInfo, VnetInfo } from "../model.ts";
 import { APP_SERVICE_DELEGATION, checkSubnet } from "./regional-rules.ts";
-import { blockSize, findFreeBlock, ipv4Space, largestFreePrefix, neededPrefixLength, usedRanges } from "./subnet-plan.ts";
+import { blockSize, findFreeBlock, ipv4Space, largestFreePrefix, neededPrefixLength, RECOMMENDED_PREFIX, usedRanges } from "./subnet-plan.ts";
 import { parseCidr } from "../address-range.ts";
 import { sameId } from "../resource-id.ts";
 
@@ -29,7 +30,7 @@ export function chooseSubnet(vnet: VnetInfo, plan: Pick<PlanInfo, "id" | "name" 
   const delegated = fit.filter((subnet) => subnet.delegations.some((d) => d.toLowerCase() === APP_SERVICE_DELEGATION.toLowerCase()));
   const space = ipv4Space(vnet);
   const used = usedRanges(vnet, reserved);
-  const freeRange = findFreeBlock(space, used, needed);
+  const freeRange = (needed > RECOMMENDED_PREFIX ? findFreeBlock(space, used, RECOMMENDED_PREFIX) : undefined) ?? findFreeBlock(space, used, needed);
   const newName = newSubnetName(vnet, plan.name);
   // A subnet the plan already holds (another of its apps moved there) keeps the plan on one subnet.
   const linked = fit.filter(isPlansOwn);

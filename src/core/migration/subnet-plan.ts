@@ -11,6 +11,12 @@ import type { SubnetInfo, VnetInfo } from "../model.ts";
 export const RESERVED_ADDRESSES = 5;
 /** The smallest integration subnet regional integration takes. */
 export const LARGEST_PREFIX = 28;
+/**
+ * The size Microsoft recommends for a new integration subnet, since one in use cannot be resized (overview-vnet-
+ * integration.md, "Subnet requirements": "we recommend … a /26"; migration.md). A new subnet gets it where the VNet has
+ * a free /26, else the smallest that fits the plan.
+ */
+export const RECOMMENDED_PREFIX = 26;
 
 /** The prefix length of the smallest subnet that holds twice the plan's instances (never smaller than a /28). */
 export function neededPrefixLength(instances: number): number {
