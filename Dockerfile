@@ -37,4 +37,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # --optimize-for-size: V8 keeps a small young generation and grows the old one cautiously; a bot that mostly waits on
 # Slack and ARM gives up little speed for it (README, "Performance": RSS 164 → 135 MB idle, 293 → 180 MB at the peak
 # of a 10,000-app scan, the ack latency unchanged against a bare Bolt app).
+# MALLOC_ARENA_MAX=2: glibc keeps an arena per allocating thread, and what a scan freed stays there; two arenas
+# keep 5-11 MB less at idle and at the scan's peak, with the ack latency unchanged (README, "Performance").
+ENV MALLOC_ARENA_MAX=2
 CMD ["node", "--optimize-for-size", "src/launch.js"]
