@@ -113,6 +113,31 @@ describe("/vnet migration on the demo estate", () => {
   });
 });
 
+describe("/vnet migration of a VNet in another region peered with one in the plan's region", () => {
+  let slack: SlackHarness;
+  beforeEach(async () => {
+    slack = await startSlackHarness();
+    // vnet-reports-ne (North Europe) and vnet-finance (West Europe, plan-reports' region) are peered, both sides Connected.
+    const peering = (name: string, remoteVnetId: string) => ({ name, remoteVnetId, allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false, peeringState: "Connected" });
+    slack.sim.state.vnets.get(demo.vnet("vnet-reports-ne"))!.peerings.push(peering("reports-to-finance", demo.vnet("vnet-finance")));
+    slack.sim.state.vnets.get(demo.vnet("vnet-finance"))!.peerings.push(peering("finance-to-reports", demo.vnet("vnet-reports-ne")));
+  });
+  afterEach(() => slack.close());
+
+  it("proposes a subnet in the peer in the plan's region, with a command whose preview keeps the old VNet reached", async () => {
+    const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
+    const section = sectionAbout(blocks, "plan-reports", "vnet-reports-ne");
+
+    expect(groupOf(blocks, "plan-reports", "vnet-reports-ne")).toBe(GROUPS.ready);
+    expect(section).toContain("vnet-reports-ne is in another region than the plan, which regional integration cannot use; vnet-finance is in the plan's region and peered with it (reports-to-finance, Connected)");
+    // vnet-finance's first free /26 is plan-basic's own proposal; plan-reports gets one after those of its own plans.
+    expect(sectionAbout(blocks, "plan-basic", "vnet-finance")).toContain("--new-subnet 10.30.0.0/26`");
+    expect(section).toContain("*Do:* `/vnet migrate plan-reports vnet-reports-ne vnet-finance/snet-plan-reports --new-subnet 10.30.0.128/26`");
+    const preview = textOf(await slack.requestChange("migrate plan-reports vnet-reports-ne vnet-finance/snet-plan-reports --new-subnet 10.30.0.128/26"));
+    expect(preview).toContain("vnet-reports-ne (10.87.0.0/16) stays reached: vnet-finance is peered with it");
+  });
+});
+
 describe("/vnet migration and the countdown after a move", () => {
   let slack: SlackHarness;
   beforeEach(async () => {

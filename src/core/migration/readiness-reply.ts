@@ -3,7 +3,7 @@ import { describeRoute } from "../address-range.ts";
 import { plural } from "../format.ts";
 import { nameOf } from "../resource-id.ts";
 import type { Reply, ReplyPart } from "../reply.ts";
-import { migratePeerCommand, VERDICTS, type Assessment, type Subject, type Verdict } from "./readiness.ts";
+import { migratePeerCommand, VERDICTS, type Assessment, type PeerBecause, type Subject, type Verdict } from "./readiness.ts";
 import { APP_SERVICE_DELEGATION, servesLine } from "./regional-rules.ts";
 import { blockSize, RECOMMENDED_PREFIX } from "./subnet-plan.ts";
 
@@ -131,7 +131,7 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
   // A subnet in a VNet peered with this one: this one had no room (proposeInPeers).
   const where = ready.via ? ` in ${ready.via.vnet}` : "";
   if (ready.via) {
-    lines.push(`${ready.subject.vnet} ${ready.via.ipv6 ? "has an IPv6 address space, which regional integration cannot use" : `has no room for a /${ready.neededPrefix}`}; ${ready.via.vnet} is in the plan's region and peered with it (${ready.via.peering}, Connected), so from there the apps still reach ${ready.subject.vnet}'s own addresses, not what lies beyond it (its other peers, its gateway's networks): the migrate preview says which plan routes stay reached.`);
+    lines.push(`${ready.subject.vnet} ${notHere(ready.via.because, ready.neededPrefix)}; ${ready.via.vnet} is in the plan's region and peered with it (${ready.via.peering}, Connected), so from there the apps still reach ${ready.subject.vnet}'s own addresses, not what lies beyond it (its other peers, its gateway's networks): the migrate preview says which plan routes stay reached.`);
   }
   if (ready.target.kind === "existing") {
     const subnet = ready.target.subnet;
@@ -161,4 +161,16 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
   if (ready.slots.length > 0) lines.push(`Slot first: ${ready.slots.map((s) => `\`/vnet migrate ${s} …\``).join(", ")} moves a slot alone (integration is per slot and does not swap), to test before production.`);
   if (ready.pool.length > 0) lines.push(`Firewalls and ACLs that allow the point-to-site pool ${ready.pool.join(", ")} must allow ${range} instead.`);
   return lines;
+}
+
+/** Why a subnet is proposed in a peer of the integration's VNet rather than in it. */
+function notHere(because: PeerBecause, neededPrefix: number): string {
+  switch (because) {
+    case "full":
+      return `has no room for a /${neededPrefix}`;
+    case "ipv6":
+      return "has an IPv6 address space, which regional integration cannot use";
+    case "region":
+      return "is in another region than the plan, which regional integration cannot use";
+  }
 }

@@ -55,8 +55,11 @@ export type Assessment =
       command: string;
       /** The plan's other gateway VNets that will share this subnet (a plan with more VNets than regional integrations). */
       sharedBy: string[];
-      /** When the subnet is in a VNet peered with this one (this one has no room, or an IPv6 address space): that VNet and the peering. */
-      via?: { vnet: string; peering: string; ipv6?: true };
+      /**
+       * When the subnet is in a VNet peered with this one: that VNet, the peering, and why not this one (no room, an
+       * IPv6 address space, another region than the plan's).
+       */
+      via?: { vnet: string; peering: string; because: PeerBecause };
     }
   | {
       /** One of a plan's gateway VNets beyond its regional integrations: its apps move into a subnet the plan shares. */
@@ -88,6 +91,9 @@ export type Assessment =
   | { verdict: "cross-region"; subject: Subject; problem: Obstacle }
   | { verdict: "blocked"; subject: Subject; problems: Obstacle[] }
   | { verdict: "unknown"; subject: Subject; reason: string };
+
+/** Why a subnet is proposed in a peer rather than the integration's own VNet. */
+export type PeerBecause = "full" | "ipv6" | "region";
 
 /** Tiers that run in an App Service Environment. */
 const ISOLATED = /^isolated/i;
@@ -203,7 +209,7 @@ function judge(integration: Integration, facts: PlanRegionalFacts | undefined, f
 }
 
 /** The ready verdict for a subnet chosen in the integration's VNet, or in `via`, a VNet peered with it; reserves the range. */
-function readyVerdict(integration: Integration, choice: Exclude<SubnetChoice, { kind: "none" }>, reserved: Map<string, string[]>, via?: { vnet: VnetInfo; peering: string; ipv6?: true }): Assessment {
+function readyVerdict(integration: Integration, choice: Exclude<SubnetChoice, { kind: "none" }>, reserved: Map<string, string[]>, via?: { vnet: VnetInfo; peering: string; because: PeerBecause }): Assessment {
   const { plan } = integration;
   const home = via?.vnet ?? integration.vnet!;
   const target: SubnetTarget = choice.kind === "existing" ? { kind: "existing", subnet: choice.subnet } : { kind: "new", name: choice.name, prefix: choice.prefix };
@@ -228,22 +234,26 @@ function readyVerdict(integration: Integration, choice: Exclude<SubnetChoice, { 
     pool: integration.gateway?.addressPool ?? [],
     command: migrateCommand(plan.name, integration.vnetName, target, routesOutside.length > 0, via?.vnet.name),
     sharedBy: [],
-    ...(via ? { via: { vnet: via.vnet.name, peering: via.peering, ...(via.ipv6 ? { ipv6: true as const } : {}) } } : {}),
+    ...(via ? { via: { vnet: via.vnet.name, peering: via.peering, because: via.because } } : {}),
   };
 }
 
 /**
- * A VNet without room for the plan's subnet can still be left for a subnet of a VNet it is peered with: regional
- * integration needs the app's region and a subnet, not the old VNet, and from there the apps reach the old VNet through
- * the peering (Connected with VNet access on both sides: network-changes.ts). Looked at once every plan has been
- * judged, so that a range another plan was promised there is not promised again; each peer is read once.
+ * A VNet without room for the plan's subnet (or with an IPv6 address space, or in another region) can still be left
+ * for a subnet of a VNet it is peered with: regional integration needs the app's region and a subnet, not the old
+ * VNet, and from there the apps reach the old VNet through the peering (Connected with VNet access on both sides:
+ * network-changes.ts; migration.md, "Cross-region VNet": "create or pick a VNet in the app's region, peer it globally
+ * with the old one"). Looked at once every plan has been judged, so that a range another plan was promised there is not
+ * promised again; each peer is read once. A VNet in another region none of whose peers can take the subnet keeps its
+ * verdict (create a VNet in the region).
  */
 async function proposeInPeers(reader: AzureReader, verdicts: Map<Integration, Assessment>, facts: Map<string, PlanRegionalFacts>, reserved: Map<string, string[]>): Promise<void> {
   const reads = new Map<string, Promise<VnetInfo | undefined>>();
   const read = (id: string) => reads.get(id.toLowerCase()) ?? reads.set(id.toLowerCase(), reader.getVnet(id).catch(() => undefined)).get(id.toLowerCase())!;
   for (const [integration, verdict] of verdicts) {
-    if (verdict.verdict !== "needs-subnet" || !integration.vnet) continue;
+    if ((verdict.verdict !== "needs-subnet" && verdict.verdict !== "cross-region") || !integration.vnet) continue;
     const { plan, vnet } = integration;
+    const because: PeerBecause = verdict.verdict === "cross-region" ? "region" : verdict.unusable ? "ipv6" : "full";
     const planFacts = facts.get(plan.id.toLowerCase());
     const own = planFacts?.read ? planFacts.regionalSubnetIds : [];
     // A VNet that holds a subnet of the plan already (too small now) had no regional integration of its own to spend:
@@ -264,12 +274,12 @@ async function proposeInPeers(reader: AzureReader, verdicts: Map<Integration, As
               : undefined;
       const choice = peer && !why ? chooseSubnet(peer, plan, reserved.get(peer.id.toLowerCase()) ?? [], own) : undefined;
       if (peer && choice && choice.kind !== "none") {
-        verdicts.set(integration, readyVerdict(integration, choice, reserved, { vnet: peer, peering: peering.name, ...(verdict.unusable ? { ipv6: true as const } : {}) }));
+        verdicts.set(integration, readyVerdict(integration, choice, reserved, { vnet: peer, peering: peering.name, because }));
         break;
       }
-      peers.push({ name, why: why ?? `no free /${verdict.neededPrefix} either` });
+      peers.push({ name, why: why ?? `no free /${neededPrefixLength(plan.workers)} either` });
     }
-    if (verdicts.get(integration) === verdict) verdicts.set(integration, { ...verdict, peers });
+    if (verdicts.get(integration) === verdict && verdict.verdict === "needs-subnet") verdicts.set(integration, { ...verdict, peers });
   }
 }
 
