@@ -34,6 +34,8 @@ describe("/vnet migrate APP", () => {
     expect(preview).toContain("sending back its NSG nsg-inventory-apps, route table rt-inventory, service endpoints Microsoft.Storage");
     expect(preview).toContain("NSG nsg-inventory-apps now applies to the apps' outbound traffic");
     expect(preview).toContain("without the VNet for typically 2-5 minutes, possibly longer.");
+    // vnet-inventory names no DNS servers: Azure's answers come from the private zones linked to it.
+    expect(preview).toContain("Azure-provided DNS answers from the private DNS zones linked to vnet-inventory: link the zones the apps resolve");
     expect(slack.azureWrites()).toEqual([]);
 
     await slack.click(PEOPLE.approver, "approve", requestIdOf(request), request);
@@ -106,6 +108,9 @@ describe("/vnet migrate APP", () => {
 
     expect(textOf(request)).toContain("orders-api has slot orders-api/staging, whose integration is its own (it does not swap): migrate it first (`/vnet migrate orders-api/staging`)");
     expect(textOf(request)).toContain("Created in vnet-hub as 10.10.8.0/26, delegated to Microsoft.Web/serverFarms");
+    // vnet-hub has DNS servers of its own: no word about Azure's private zones.
+    expect(textOf(request)).toContain("(vnet-hub's DNS servers)");
+    expect(textOf(request)).not.toContain("private DNS zones");
     // The plan's sites and the slot-first advice share one read of the app's slots.
     expect(slack.sim.requests.slice(before).filter((r) => r.method === "GET" && /\/sites\/orders-api\/slots$/i.test(r.path))).toHaveLength(1);
   });

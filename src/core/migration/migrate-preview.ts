@@ -162,6 +162,9 @@ function dnsLines(facts: MigrationFacts): string[] {
   const show = (servers: readonly string[]) => (servers.length > 0 ? servers.join(", ") : "Azure-provided DNS");
   const same = now.length === after.length && now.every((server, i) => server === after[i]);
   const lines = [same ? `The apps keep using ${show(after)} (${facts.targetVnet.name}'s DNS servers).` : `The apps move from ${show(now)} to ${facts.targetVnet.name}'s DNS servers: ${show(after)}.`];
+  // overview-vnet-integration.md, "Azure DNS private zones": "If no custom DNS is specified, it uses Azure default DNS
+  // and any private zones linked to the virtual network."
+  if (after.length === 0) lines.push(`Azure-provided DNS answers from the private DNS zones linked to ${facts.targetVnet.name}: link the zones the apps resolve (the privatelink.* zones of private endpoints among them) to ${facts.targetVnet.name} before approving.`);
   lines.push("An app setting WEBSITE_DNS_SERVER, where set, still overrides them.");
   return lines;
 }
