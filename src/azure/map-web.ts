@@ -39,6 +39,7 @@ export function toAppInfo(site: Site): AppInfo {
     slot,
     regionalSubnetId: site.virtualNetworkSubnetId || undefined,
     scmHostName: site.enabledHostNames?.find((host) => host.includes(".scm.")),
+    ...(site.outboundVnetRouting?.applicationTraffic === true || site.outboundVnetRouting?.allTraffic === true ? { outboundRouteAll: true as const } : {}),
   };
 }
 

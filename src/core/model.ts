@@ -45,6 +45,11 @@ export interface AppInfo {
   regionalSubnetId: string | undefined;
   /** The Kudu (SCM) host name, e.g. "app.scm.azurewebsites.net" ("app-slot.scm…" for a slot). */
   scmHostName: string | undefined;
+  /**
+   * True when the site's outboundVnetRouting sends application (or all) traffic through the VNet: route-all as newer
+   * API versions set it; config/web's vnetRouteAllEnabled is the older form (configure-vnet-integration-routing.md).
+   */
+  outboundRouteAll?: true;
 }
 
 /** A plan-level route: traffic for this range goes into the VNet. */

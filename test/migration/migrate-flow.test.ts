@@ -83,6 +83,15 @@ describe("/vnet migrate APP", () => {
     expect(preview).not.toContain("without --route-all the apps no longer reach it");
   });
 
+  it("counts route-all set through the site's outboundVnetRouting, the newer API versions' form, as the same", async () => {
+    slack.sim.state.apps.get(demo.app("inventory-api"))!.outboundRouting = { applicationTraffic: true };
+
+    const preview = textOf(await slack.requestChange("migrate inventory-api"));
+
+    expect(preview).toContain("Route-all is already on for inventory-api, and regional integration applies it");
+    expect(preview).not.toContain("Add --route-all");
+  });
+
   it("finishes a migration that stopped half-way when asked again, skipping what is done", async () => {
     const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
     const first = await approved("migrate inventory-api --route-all");

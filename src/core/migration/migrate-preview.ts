@@ -81,7 +81,8 @@ function leftVnetSection(facts: Pick<MigrationFacts, "plan" | "vnet" | "vnetId" 
  * with the move (azure-docs configure-vnet-integration-routing.md).
  */
 export function routeAllAfterMove(facts: Pick<MigrationFacts, "apps">, asked: boolean): { all: boolean; alreadyOn: string[] } {
-  const alreadyOn = facts.apps.filter((moving) => moving.routeAll).map(({ app }) => app.name);
+  // Either form of the setting counts: config/web's vnetRouteAllEnabled or the site's outboundVnetRouting.
+  const alreadyOn = facts.apps.filter((moving) => moving.routeAll || moving.app.outboundRouteAll).map(({ app }) => app.name);
   return { all: asked || (alreadyOn.length > 0 && alreadyOn.length === facts.apps.length), alreadyOn };
 }
 

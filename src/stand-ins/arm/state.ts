@@ -36,6 +36,11 @@ export interface SimApp extends SimResource {
   regionalSince?: number;
   /** config/web vnetRouteAllEnabled: all outbound traffic, not only RFC 1918, enters the regional VNet. */
   routeAll: boolean;
+  /**
+   * The site's outboundVnetRouting, the newer API versions' form of route-all; absent unless set (whether ARM mirrors
+   * vnetRouteAllEnabled into it is not documented, so the simulator keeps the two apart and the bot reads both).
+   */
+  outboundRouting?: { applicationTraffic?: boolean; allTraffic?: boolean };
   privateIp: string | undefined;
   /** How many times the app restarted (restart, plan restartSites, disconnect). */
   restarts: number;

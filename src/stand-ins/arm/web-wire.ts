@@ -66,6 +66,7 @@ export function siteWire(state: SimulatorState, app: SimApp, options: { inList?:
       hyperV: plan?.os === "windows" && plan.container,
       siteConfig,
       virtualNetworkSubnetId: app.regionalSubnetId ?? null,
+      ...(app.outboundRouting ? { outboundVnetRouting: app.outboundRouting } : {}),
       defaultHostName: host,
       outboundIpAddresses: "20.50.2.10,20.50.2.11",
       resourceGroup: app.resourceGroup,
