@@ -234,6 +234,14 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
     expect(textOf(await slack.requestChange("migrate inventory-api"))).not.toContain("left behind");
   });
 
+  it("finds the on-premises route through the gateway the subnet's VNet uses over its peering (gateway transit)", async () => {
+    const preview = textOf(await slack.requestChange("migrate orders-web vnet-spoke/snet-integration"));
+
+    // vnet-spoke has no gateway of its own; spoke-to-hub uses vnet-hub's, whose s2s-amsterdam announces 192.168.0.0/16.
+    expect(preview).toContain("`onprem-datacenter` (192.168.0.0/16");
+    expect(preview).toContain("reached through vnet-hub's site-to-site connection s2s-amsterdam (vnet-spoke uses its gateway through their peering), whose local network announces it.");
+  });
+
   it("has /vnet migration name the subnet the plan already uses for the VNets beyond its regional integrations", async () => {
     expect(textOf(await approved(HR_ALONE))).toContain("Done:");
 

@@ -107,10 +107,12 @@ function routeLines(facts: MigrationFacts, asked: boolean): string[] {
           return `:white_check_mark: ${what}: outside RFC 1918, reached through route-all if the VNet routes it on.`;
         case "lost":
           return `:x: ${what}: outside RFC 1918, no longer reached. Add --route-all to keep it.`;
-        case "site-to-site":
+        case "site-to-site": {
+          const transit = via!.vnet === facts.targetVnet.name ? "" : ` (${facts.targetVnet.name} uses its gateway through their peering)`;
           return via!.status === "Connected"
-            ? `:white_check_mark: ${what}: reached through ${facts.targetVnet.name}'s site-to-site connection ${via!.connection}, whose local network announces it.`
-            : `:warning: ${what}: announced by ${facts.targetVnet.name}'s site-to-site connection ${via!.connection}, which is ${via!.status} now.`;
+            ? `:white_check_mark: ${what}: reached through ${via!.vnet}'s site-to-site connection ${via!.connection}${transit}, whose local network announces it.`
+            : `:warning: ${what}: announced by ${via!.vnet}'s site-to-site connection ${via!.connection}${transit}, which is ${via!.status} now.`;
+        }
         case "vnet-routing": {
           const unread = facts.siteToSite?.unreadable;
           const why = unread

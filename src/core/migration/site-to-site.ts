@@ -1,9 +1,12 @@
 /**
  * What the integration subnet's VNet routes on to on-premises: its gateways' site-to-site connections and the
- * prefixes their local network gateways announce. After the move a plan route to a private range outside the VNet
- * and its peers is reached only this way (or through a route table on the subnet), where before the old gateway's
- * point-to-site tunnel carried it (azure-docs articles/app-service/overview-vnet-integration.md, "Routes"). Read only
- * when some route needs it: one connection list per gateway and one read per local network gateway.
+ * prefixes their local network gateways announce, and those of a peer's gateway it uses through gateway transit (its
+ * side of the peering Connected with useRemoteGateways: azure-docs articles/virtual-network/virtual-network-peering-
+ * overview.md, "Gateways and on-premises connectivity"). After the move a plan route to a private range outside the
+ * VNet and its peers is reached only this way (or through a route table on the subnet), where before the old
+ * gateway's point-to-site tunnel carried it (azure-docs articles/app-service/overview-vnet-integration.md, "Routes").
+ * Read only when some route needs it: the transit peer's VNet, one connection list per gateway and one read per local
+ * network gateway.
  */
 import { isBotError } from "../../errors.ts";
 import type { VnetInfo } from "../model.ts";
@@ -12,6 +15,8 @@ import type { AzureReader } from "../ports.ts";
 /** One connection to on-premises: an IPsec connection's announced prefixes, or an ExpressRoute circuit's (BGP). */
 export interface Site {
   connection: string;
+  /** The VNet whose gateway holds the connection: the integration's, or the peer whose gateway it uses. */
+  vnet: string;
   status: string;
   prefixes: string[];
   /** On-premises may announce more over BGP than the prefixes say (a BGP site, or ExpressRoute). */
@@ -24,16 +29,23 @@ export interface SiteToSite {
   unreadable: string | undefined;
 }
 
-export async function readSiteToSite(reader: Pick<AzureReader, "listGatewayConnections" | "getLocalNetworkGateway">, vnet: Pick<VnetInfo, "gatewayIds">): Promise<SiteToSite> {
+export async function readSiteToSite(
+  reader: Pick<AzureReader, "listGatewayConnections" | "getLocalNetworkGateway" | "getVnet">,
+  vnet: Pick<VnetInfo, "name" | "gatewayIds" | "peerings">,
+): Promise<SiteToSite> {
   try {
-    const connections = (await Promise.all(vnet.gatewayIds.map((id) => reader.listGatewayConnections(id)))).flat();
+    // A VNet that uses a peer's gateway has none of its own (Azure refuses useRemoteGateways beside a local gateway).
+    const transit = vnet.peerings.filter((p) => p.useRemoteGateways && /^connected$/i.test(p.peeringState));
+    const remotes = await Promise.all(transit.map((p) => reader.getVnet(p.remoteVnetId)));
+    const gateways = [...vnet.gatewayIds.map((id) => ({ id, vnet: vnet.name })), ...remotes.flatMap((remote) => remote.gatewayIds.map((id) => ({ id, vnet: remote.name })))];
+    const connections = (await Promise.all(gateways.map(async (gateway) => (await reader.listGatewayConnections(gateway.id)).map((c) => ({ ...c, vnet: gateway.vnet }))))).flat();
     const sites = await Promise.all(
       connections.flatMap((c): Array<Promise<Site>> => {
-        if (c.connectionType === "ExpressRoute") return [Promise.resolve({ connection: c.name, status: c.connectionStatus, prefixes: [], bgp: true })];
+        if (c.connectionType === "ExpressRoute") return [Promise.resolve({ connection: c.name, vnet: c.vnet, status: c.connectionStatus, prefixes: [], bgp: true })];
         if (c.connectionType !== "IPsec" || !c.localNetworkGatewayId) return [];
         // BGP needs both: the local network gateway's BGP settings say how to peer, the connection's enableBgp turns it
         // on (Az.Network's New-AzVirtualNetworkGatewayConnection -EnableBgp).
-        return [reader.getLocalNetworkGateway(c.localNetworkGatewayId).then((lng) => ({ connection: c.name, status: c.connectionStatus, prefixes: lng.addressPrefixes, bgp: lng.bgp && c.enableBgp }))];
+        return [reader.getLocalNetworkGateway(c.localNetworkGatewayId).then((lng) => ({ connection: c.name, vnet: c.vnet, status: c.connectionStatus, prefixes: lng.addressPrefixes, bgp: lng.bgp && c.enableBgp }))];
       }),
     );
     return { sites, unreadable: undefined };
