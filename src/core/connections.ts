@@ -87,7 +87,9 @@ export async function requireGatewayVnet(reader: AzureReader, app: AppInfo, comm
   const connection = await gatewayConnectionOf(reader, app.id);
   if (connection) return connection.name;
   throw new BotError("ineligible", `${app.name} has no gateway-required VNet integration, so there is nothing to ${command}.`, {
-    hint: `\`/vnet show ${app.name}\` shows its connections; \`/vnet connect ${app.name} VNET\` connects it.`,
+    hint: app.regionalSubnetId
+      ? `It uses regional VNet integration (${nameOf(app.regionalSubnetId.replace(/\/subnets\/[^/]+$/i, ""))}/${nameOf(app.regionalSubnetId)}), which vnetbot does not change.`
+      : `\`/vnet show ${app.name}\` shows its connections; \`/vnet connect ${app.name} VNET\` connects it.`,
   });
 }
 

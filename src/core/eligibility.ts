@@ -114,6 +114,22 @@ export function checkOneVnetPerApp(app: Pick<AppInfo, "name">, current: string |
   ];
 }
 
+/**
+ * An app has one VNet integration at a time (overview-vnet-integration.md: "An app can only have a single virtual
+ * network integration at a given time"; migration.md): an app on regional integration takes no gateway-required one.
+ */
+export function checkNoRegionalIntegration(app: Pick<AppInfo, "name" | "regionalSubnetId">, vnetName: string): EligibilityProblem[] {
+  if (!app.regionalSubnetId) return [];
+  const [, vnet = "?", subnet = "?"] = /\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)/i.exec(app.regionalSubnetId) ?? [];
+  return [
+    {
+      rule: "one-vnet-per-app",
+      message: `App ${app.name} uses regional VNet integration (${vnet}/${subnet}); an app has one VNet integration at a time.`,
+      fix: `To reach ${vnetName} from there, peer ${vnetName} with ${vnet} (VNet access allowed on both sides) rather than add a gateway-required integration, which is retired on 31 March 2027.`,
+    },
+  ];
+}
+
 /** A plan integrates at most five VNets; apps sharing a VNet count once, and a VNet the plan has is fine. */
 export function checkPlanVnetLimit(plan: Pick<PlanInfo, "name">, planVnetNames: readonly string[], vnetName: string): EligibilityProblem[] {
   const distinct = new Set(planVnetNames.map((name) => name.toLowerCase()));

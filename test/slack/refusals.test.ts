@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHANNELS, PEOPLE, startSlackHarness, type SlackHarness } from "../support/slack-harness.ts";
+import { CHANNELS, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
 // A refused change writes nothing and holds nothing, so one demo estate and one bot serve the whole file.
 let slack: SlackHarness;
@@ -16,6 +16,8 @@ describe("changes the bot refuses, with the reason and without touching Azure", 
     ["to connect to a VNet without a VPN gateway", "connect orders-worker vnet-nogateway", "has no VPN gateway"],
     ["to add a range that overlaps an existing route", "route add plan-orders vnet-hub 192.168.10.0/24", "192.168.10.0/24 overlaps route onprem-datacenter"],
     ["to renew an app with no integration", "renew orders-worker", "orders-worker has no gateway-required VNet integration"],
+    ["to connect an app that uses regional integration", "connect catalog-regional vnet-hub", "App catalog-regional uses regional VNet integration (vnet-spoke/snet-integration); an app has one VNet integration at a time."],
+    ["to disconnect an app that uses regional integration", "disconnect catalog-regional", "catalog-regional has no gateway-required VNet integration, so there is nothing to disconnect."],
   ])("refuses %s", async (_case, text, reason) => {
     const writesBefore = slack.azureWrites().length;
 
@@ -25,6 +27,13 @@ describe("changes the bot refuses, with the reason and without touching Azure", 
     expect(answer?.text).not.toContain("Something went wrong");
     expect(slack.azureWrites()).toHaveLength(writesBefore);
     expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
+  });
+
+  it("tells an app on regional integration it has nothing to disconnect without offering a gateway-required connect", async () => {
+    const answer = textOf(await slack.ask(PEOPLE.requester, "disconnect catalog-regional"));
+
+    expect(answer).toContain("It uses regional VNet integration (vnet-spoke/snet-integration), which vnetbot does not change.");
+    expect(answer).not.toContain("/vnet connect");
   });
 
   it.each([
