@@ -310,8 +310,14 @@ describe("/vnet migrate rollback", () => {
     expect(textOf(await slack.ask(PEOPLE.requester, "migrate rollback inventory-api"))).toContain("inventory-api was already rolled back to vnet-inventory.");
   });
 
-  it("refuses an app vnetbot never migrated", async () => {
-    expect(textOf(await slack.ask(PEOPLE.requester, "migrate rollback orders-web"))).toContain("vnetbot has no record of migrating orders-web");
+  it("refuses an app vnetbot never migrated: nothing to roll back on gateway-required, no record on regional", async () => {
+    const onGateway = textOf(await slack.ask(PEOPLE.requester, "migrate rollback orders-web"));
+    const onRegional = textOf(await slack.ask(PEOPLE.requester, "migrate rollback catalog-regional"));
+
+    expect(onGateway).toContain("orders-web does not use regional integration, and vnetbot never migrated it: there is nothing to roll back.");
+    expect(onGateway).not.toContain("/vnet connect");
+    expect(onRegional).toContain("vnetbot has no record of migrating catalog-regional");
+    expect(onRegional).toContain("remove its regional integration in the portal, then /vnet connect catalog-regional VNET");
     expect(slack.azureWrites()).toEqual([]);
   });
 });

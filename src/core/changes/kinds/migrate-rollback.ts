@@ -12,7 +12,7 @@ import { assertEligible, checkNotRetired, checkPlan, checkRootCertificateRoom, c
 import { isCertOnGateway } from "../../inventory.ts";
 import type { MigrationRecord } from "../../migration/migration-records.ts";
 import { subnetLabel } from "../../migration/regional-rules.ts";
-import type { PlanRoute } from "../../model.ts";
+import type { AppInfo, PlanRoute } from "../../model.ts";
 import { requireResourceManagerVnet } from "../../classic-vnet.ts";
 import { siteNameOf } from "../../resource-id.ts";
 import { resolveApp } from "../../resolve.ts";
@@ -28,11 +28,15 @@ export interface MigrateRollbackRequest {
   appId: string;
 }
 
-async function requireRecord(deps: Pick<ChangeDeps, "migrations">, appId: string, appName: string): Promise<MigrationRecord> {
-  const record = await deps.migrations.get(appId);
+async function requireRecord(deps: Pick<ChangeDeps, "migrations">, app: Pick<AppInfo, "id" | "name" | "regionalSubnetId">): Promise<MigrationRecord> {
+  const appName = app.name;
+  const record = await deps.migrations.get(app.id);
+  if (!record && !app.regionalSubnetId) {
+    throw new BotError("not-found", `${appName} does not use regional integration, and vnetbot never migrated it: there is nothing to roll back.`, { hint: `/vnet show ${appName} shows what it uses.` });
+  }
   if (!record) {
     throw new BotError("not-found", `vnetbot has no record of migrating ${appName}, so it cannot tell which gateway-required integration to put back.`, {
-      hint: `Reconnect it by hand: /vnet connect ${appName} VNET.`,
+      hint: `Put it back by hand: remove its regional integration in the portal, then /vnet connect ${appName} VNET.`,
     });
   }
   if (record.status === "rolled-back") {
@@ -45,7 +49,7 @@ async function requireRecord(deps: Pick<ChangeDeps, "migrations">, appId: string
 export async function prepareMigrateRollback(deps: ChangeDeps, request: MigrateRollbackRequest): Promise<PreparedChange> {
   const { reader } = deps;
   const app = await reader.getApp(request.appId);
-  const record = await requireRecord(deps, app.id, app.name);
+  const record = await requireRecord(deps, app);
   requireResourceManagerVnet(record.vnetId);
   const [plan, vnet, regional, routeAll, current] = await Promise.all([
     reader.getPlan(app.planId),
@@ -159,7 +163,7 @@ export const migrateRollback = defineChangeKind<MigrateRollbackRequest>({
   command: { name: "migrate rollback", summary: "Put a migrated app back on gateway-required integration, from the migration's record (approval; until 31 March 2027)", params: [{ name: "APP", kind: "app" }] },
   async parse(deps, args) {
     const app = await resolveApp(deps, args.ref("APP"));
-    await requireRecord(deps, app.id, app.name);
+    await requireRecord(deps, app);
     return { kind: "migrate-rollback", appId: app.id };
   },
   prepare: prepareMigrateRollback,
