@@ -1,5 +1,4 @@
 /** /vnet expiring [MONTHS]: the certificates expiring soon, answered at once for whoever asks. */
-import { BotError } from "../src/errors.ts";
 import { certificateDigest } from "../src/core/alerts/certificate-digest.ts";
 import { certificateFindings, evaluateCertificates } from "../src/core/alerts/certificate-alerts.ts";
 import { defineCommand } from "../src/core/command.ts";
@@ -13,13 +12,10 @@ export const expiring = defineCommand({
   name: "expiring",
   summary: "Integration certificates that expire within MONTHS (default 6), most urgent first",
   changesAzure: false,
-  params: [{ name: "MONTHS", kind: "count", optional: true }],
+  params: [{ name: "MONTHS", kind: "count", optional: true, max: MAX_MONTHS }],
   flags: [FRESH],
   async run(ctx, args) {
     const months = Number(args.optional("MONTHS") ?? DEFAULT_MONTHS);
-    if (!Number.isInteger(months) || months < 1 || months > MAX_MONTHS) {
-      throw new BotError("usage", `MONTHS must be a whole number from 1 to ${MAX_MONTHS}.`, { hint: "For example: `/vnet expiring 3`" });
-    }
     const now = ctx.clock.now();
     const { inventory, keptNote } = await ctx.inventory.read(ctx, ctx.subscriptions, { fresh: args.has("--fresh") });
     // Nothing stored: every certificate in the window is listed, as if announced for the first time.

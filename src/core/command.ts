@@ -26,6 +26,8 @@ export interface Param {
   optional?: boolean;
   /** Takes the rest of the words (help's "command"). */
   rest?: boolean;
+  /** The largest value a "count" takes (default 200). */
+  max?: number;
 }
 
 /** An option such as --plan PLAN, or a switch such as --fresh (kind "switch", value ""). */

@@ -87,7 +87,7 @@ function parseArgs(command: Command, words: string[]): CommandArgs {
       if (!param.optional) throw usage(`Missing ${param.name}.`);
       return;
     }
-    args.set(param.name, check(param.kind, param.name, value, usage));
+    args.set(param.name, check(param.kind, param.name, value, usage, param.max));
   });
   const taken = command.params.some((p) => p.rest) ? positional.length : command.params.length;
   if (positional.length > taken) {
@@ -96,7 +96,7 @@ function parseArgs(command: Command, words: string[]): CommandArgs {
   return new CommandArgs(args);
 }
 
-function check(kind: ParamKind, name: string, value: string, usage: (message: string) => BotError): ParsedArg {
+function check(kind: ParamKind, name: string, value: string, usage: (message: string) => BotError, max = 200): ParsedArg {
   switch (kind) {
     case "app":
     case "plan":
@@ -122,7 +122,7 @@ function check(kind: ParamKind, name: string, value: string, usage: (message: st
       return { text: value };
     case "count": {
       const count = Number(value);
-      if (!Number.isInteger(count) || count < 1 || count > 200) throw usage(`${name} must be a whole number from 1 to 200, not \`${shorten(value)}\`.`);
+      if (!Number.isInteger(count) || count < 1 || count > max) throw usage(`${name} must be a whole number from 1 to ${max}, not \`${shorten(value)}\`.`);
       return { text: String(count) };
     }
     case "subscription":

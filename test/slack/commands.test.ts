@@ -144,7 +144,7 @@ describe("help", () => {
   });
 });
 
-describe("host arguments, checked before anything reaches Azure", () => {
+describe("host and number arguments, checked before anything reaches Azure", () => {
   it.each([
     ["a port out of range", "tcpping app1 sql.contoso.internal:99999", "the port must be a number from 1 to 65535", "/vnet tcpping APP HOST:PORT"],
     ["tcpping without a port", "tcpping app1 sql.contoso.internal", "has no port", "/vnet tcpping APP HOST:PORT"],
@@ -153,6 +153,8 @@ describe("host arguments, checked before anything reaches Azure", () => {
     ["a malformed host name", "diagnose app1 -bad-.example:443", "is not a valid host name", "/vnet diagnose APP [HOST[:PORT]]"],
     ["a port given to resolve", "resolve app1 sql.contoso.internal:53", "has a port; give the host name only", "/vnet resolve APP HOST"],
     ["a host that would mention the channel", "resolve app1 <!channel>", "`&lt;!channel&gt;` is not a host", "/vnet resolve APP HOST"],
+    ["no months", "expiring 0", "MONTHS must be a whole number from 1 to 24, not `0`.", "/vnet expiring [MONTHS] [--fresh]"],
+    ["more months than the window allows", "expiring 100", "MONTHS must be a whole number from 1 to 24, not `100`.", "/vnet expiring [MONTHS] [--fresh]"],
   ])("refuses %s in the acknowledgement, with the usage line", async (_name, text, message, usage) => {
     const { ack } = await slack.command(PEOPLE.bystander, text);
     await slack.bot.idle();
