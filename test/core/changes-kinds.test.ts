@@ -102,16 +102,16 @@ describe("sync", () => {
 });
 
 describe("routes", () => {
-  it("adds a route for a range and skips it when run again", async () => {
+  it("adds a route for a range and, asked again, says there is nothing to do", async () => {
     const request: ChangeRequest = { kind: "route-add", planId: demo.plan("plan-orders"), vnetName: "vnet-hub", range: "172.20.0.0-172.20.0.99" };
 
     const plan = await previewChange(started.deps, request);
     const first = await executeChange(started.deps, request, { expectedFingerprint: plan.fingerprint });
-    const again = await executeChange(started.deps, request);
+    const again = await previewChange(started.deps, request).catch((e: unknown) => e);
 
     expect(plan.title).toBe("Route 172.20.0.0-172.20.0.99 from plan-orders into vnet-hub");
     expect(first.results[0]?.status).toBe("done");
-    expect(again.results[0]?.status).toBe("skipped");
+    expect(again).toMatchObject({ kind: "ineligible", message: "Route route-172-20-0-0-to-172-20-0-99 already sends 172.20.0.0-172.20.0.99 into vnet-hub: there is nothing to do." });
     expect(routesOf("plan-orders", "vnet-hub")).toContain("route-172-20-0-0-to-172-20-0-99 172.20.0.0 172.20.0.99");
   });
 
@@ -131,14 +131,14 @@ describe("routes", () => {
     expect(started.sim.requests).toHaveLength(0);
   });
 
-  it("removes a route named by its range, and skips when it is already gone", async () => {
+  it("removes a route named by its range and, asked again, says there is nothing to do", async () => {
     const request: ChangeRequest = { kind: "route-remove", planId: demo.plan("plan-orders"), vnetName: "vnet-hub", routeName: "192.168.0.0/16" };
 
     const first = await executeChange(started.deps, request);
-    const again = await executeChange(started.deps, request);
+    const again = await previewChange(started.deps, request).catch((e: unknown) => e);
 
     expect(first.results[0]?.status).toBe("done");
-    expect(again.results[0]?.status).toBe("skipped");
+    expect(again).toMatchObject({ kind: "ineligible", message: 'plan-orders has no route "192.168.0.0/16" on vnet-hub: there is nothing to do.' });
     expect(routesOf("plan-orders", "vnet-hub").some((r) => r.startsWith("onprem-datacenter"))).toBe(false);
   });
 });

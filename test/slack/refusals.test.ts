@@ -16,6 +16,8 @@ describe("changes the bot refuses, with the reason and without touching Azure", 
     ["to connect to a VNet without a VPN gateway", "connect orders-worker vnet-nogateway", "has no VPN gateway"],
     ["to add a range that overlaps an existing route", "route add plan-orders vnet-hub 192.168.10.0/24", "192.168.10.0/24 overlaps route onprem-datacenter"],
     ["to renew an app with no integration", "renew orders-worker", "orders-worker has no gateway-required VNet integration"],
+    ["to remove a route the plan does not have", "route remove plan-orders vnet-hub nosuchroute", 'plan-orders has no route "nosuchroute" on vnet-hub: there is nothing to do.'],
+    ["to add a route the plan already has", "route add plan-orders vnet-hub 192.168.0.0/16", "Route onprem-datacenter already sends 192.168.0.0/16 into vnet-hub: there is nothing to do."],
     ["to connect an app that uses regional integration", "connect catalog-regional vnet-hub", "App catalog-regional uses regional VNet integration (vnet-spoke/snet-integration); an app has one VNet integration at a time."],
     ["to disconnect an app that uses regional integration", "disconnect catalog-regional", "catalog-regional has no gateway-required VNet integration, so there is nothing to disconnect."],
   ])("refuses %s", async (_case, text, reason) => {

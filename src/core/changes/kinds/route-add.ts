@@ -20,6 +20,10 @@ export async function prepareRouteAdd(deps: ChangeDeps, request: PlanVnet & { ra
       hint: `Pick a range that does not overlap, or remove ${clash.name} first (/vnet route remove).`,
     });
   }
+  // Nothing to approve: a request that writes nothing would still hold the plan and VNet until it expired.
+  if (existing) {
+    throw new BotError("ineligible", `Route ${existing.name} already sends ${formatRange(range)} into ${connection.name}: there is nothing to do.`, { hint: `/vnet routes ${plan.name} ${connection.name} lists the plan's routes.` });
+  }
   const onVnet = await appsOnPlanVnet(deps.reader, plan.id, connection.name);
   return {
     title: `Route ${formatRange(range)} from ${plan.name} into ${connection.name}`,
@@ -28,13 +32,12 @@ export async function prepareRouteAdd(deps: ChangeDeps, request: PlanVnet & { ra
     restartingApps: [],
     outage: undefined,
     warnings: [
-      ...(existing ? [`Route ${existing.name} already sends ${formatRange(range)} into ${connection.name}: there is nothing to do.`] : []),
       `Outbound traffic from the apps of ${plan.name} to ${formatRange(range)} will go into ${connection.name}; make sure the VNet can reach it.`,
       retirementWarning(deps.clock.now()),
     ],
     state: { plan: plan.id.toLowerCase(), vnet: connection.name.toLowerCase(), routes: routesState(connection.routes) },
     steps: [routeAddStep(deps, plan.id, connection.name, range)],
-    touches: existing ? [] : [{ id: plan.id, operation: "write", what: `plan ${plan.name}` }],
+    touches: [{ id: plan.id, operation: "write", what: `plan ${plan.name}` }],
   };
 }
 

@@ -19,15 +19,16 @@ export async function prepareRouteRemove(deps: ChangeDeps, request: PlanVnet & {
       hint: "Remove a STATIC route instead; /vnet show lists them.",
     });
   }
-  const shown = route?.name ?? request.routeName;
+  // Nothing to approve: a request that writes nothing would still hold the plan and VNet until it expired.
+  if (!route) throw new BotError("ineligible", `${plan.name} has no route "${request.routeName}" on ${connection.name}: there is nothing to do.`, { hint: `/vnet routes ${plan.name} ${connection.name} lists the plan's routes.` });
+  const shown = route.name;
   return {
     title: `Remove route ${shown} from ${plan.name} on ${connection.name}`,
     targetKey: targetKeyOf(plan.id, connection.name),
     affectedApps: await appsOnPlanVnet(deps.reader, plan.id, connection.name),
     restartingApps: [],
-    outage: route ? `Traffic for ${describeRoute(route).split(",")[0]} stops going into ${connection.name}.` : undefined,
+    outage: `Traffic for ${describeRoute(route).split(",")[0]} stops going into ${connection.name}.`,
     warnings: [
-      ...(route ? [] : [`${plan.name} has no route "${request.routeName}" on ${connection.name}: there is nothing to do.`]),
       retirementWarning(deps.clock.now()),
     ],
     state: { plan: plan.id.toLowerCase(), vnet: connection.name.toLowerCase(), routes: routesState(connection.routes) },
@@ -44,7 +45,7 @@ export async function prepareRouteRemove(deps: ChangeDeps, request: PlanVnet & {
         },
       },
     ],
-    touches: route ? [{ id: plan.id, operation: "delete", what: `plan ${plan.name}` }] : [],
+    touches: [{ id: plan.id, operation: "delete", what: `plan ${plan.name}` }],
   };
 }
 
