@@ -180,10 +180,15 @@ describe("peer", () => {
   it("adds only the missing route when the VNets are already peered correctly", async () => {
     const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-spoke") };
 
-    const outcome = await executeChange(started.deps, request);
+    const plan = await previewChange(started.deps, request);
+    const outcome = await executeChange(started.deps, request, { expectedFingerprint: plan.fingerprint });
+    const again = await previewChange(started.deps, request).catch((e: unknown) => e);
 
-    expect(outcome.results.map((r) => r.status)).toEqual(["skipped", "skipped", "done"]);
+    expect(plan.steps.map((step) => step.description)).toEqual(["Add route route-10-20-0-0-16 (10.20.0.0/16) on vnet-hub"]);
+    expect(outcome.results.map((r) => r.status)).toEqual(["done"]);
     expect(routesOf("plan-orders", "vnet-hub")).toContain("route-10-20-0-0-16 10.20.0.0/16");
+    expect(again).toMatchObject({ kind: "ineligible", message: expect.stringContaining("vnet-hub and vnet-spoke are peered already for plan-orders (hub-to-spoke and spoke-to-hub, gateway transit on)") });
+    expect((again as Error).message).toContain("there is nothing to do.");
   });
 
   it("creates both sides of a new peering with gateway transit, then the route", async () => {

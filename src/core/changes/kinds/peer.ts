@@ -10,7 +10,7 @@ import type { CommandArgs } from "../../command.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import { gatewayState, readGateways } from "../common.ts";
 import { appsOnPlanVnet, requirePlanConnection } from "../../connections.ts";
-import { routeAddStep, routesState } from "./route-add.ts";
+import { hasRouteFor, routeAddStep, routesState } from "./route-add.ts";
 import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
 import { retirementWarning } from "../../format.ts";
@@ -40,6 +40,16 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
   const remoteName = `${remote.name}-to-${local.name}`;
   const localSettings: PeeringSettings = { remoteVnetId: remote.id, allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: true, useRemoteGateways: false };
   const remoteSettings: PeeringSettings = { remoteVnetId: local.id, allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false, useRemoteGateways: true };
+  // Only what is missing goes to approval: a peering already set up, or a route already there, is no step; with
+  // nothing missing there is nothing to approve (a request would hold the plan and VNet until it expired).
+  const setUp = (vnet: VnetInfo, settings: PeeringSettings) => vnet.peerings.find((p) => sameId(p.remoteVnetId, settings.remoteVnetId) && hasSettings(p, settings));
+  const [localDone, remoteDone] = [setUp(local, localSettings), setUp(remote, remoteSettings)];
+  const missingRanges = remoteRanges.filter((range) => !hasRouteFor(connection.routes, range));
+  if (localDone && remoteDone && missingRanges.length === 0) {
+    throw new BotError("ineligible", `${local.name} and ${remote.name} are peered already for ${plan.name} (${localDone.name} and ${remoteDone.name}, gateway transit on), and the plan routes ${remote.addressSpace.join(", ")} into ${local.name}: there is nothing to do.`, {
+      hint: `/vnet diagnose APP HOST checks the path to a host in ${remote.name}.`,
+    });
+  }
   return {
     title: `Peer ${local.name} with ${remote.name} for ${plan.name}`,
     targetKey: targetKeyOf(plan.id, local.name),
@@ -57,9 +67,9 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
       routes: routesState(connection.routes),
     },
     steps: [
-      peeringStep(deps, local, localName, localSettings, "allow access, forwarded traffic and gateway transit"),
-      peeringStep(deps, remote, remoteName, remoteSettings, "allow access and forwarded traffic, use the remote gateway"),
-      ...remoteRanges.map((range) => routeAddStep(deps, plan.id, connection.name, range)),
+      ...(localDone ? [] : [peeringStep(deps, local, localName, localSettings, "allow access, forwarded traffic and gateway transit")]),
+      ...(remoteDone ? [] : [peeringStep(deps, remote, remoteName, remoteSettings, "allow access and forwarded traffic, use the remote gateway")]),
+      ...missingRanges.map((range) => routeAddStep(deps, plan.id, connection.name, range)),
     ],
     touches: [
       { id: local.id, operation: "write", what: `VNet ${local.name}` },
@@ -79,9 +89,10 @@ export function withPeeringLock<T>(deps: Pick<ChangeDeps, "locks">, a: string, b
 }
 
 function peeringStep(deps: ChangeDeps, vnet: VnetInfo, name: string, settings: PeeringSettings, what: string): ExecutableStep {
+  const existing = vnet.peerings.find((peering) => sameId(peering.remoteVnetId, settings.remoteVnetId));
   return {
     id: `peering-${name}`,
-    description: `Create peering ${name} on ${vnet.name} (${what})`,
+    description: existing ? `Set peering ${existing.name} on ${vnet.name} to ${what}` : `Create peering ${name} on ${vnet.name} (${what})`,
     run: () => withPeeringLock(deps, vnet.id, settings.remoteVnetId, async () => {
       const current = (await deps.reader.getVnet(vnet.id)).peerings.find((peering) => sameId(peering.remoteVnetId, settings.remoteVnetId));
       if (current && hasSettings(current, settings)) return { status: "skipped", detail: `peering ${current.name} is already set up` };

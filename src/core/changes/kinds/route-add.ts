@@ -63,6 +63,11 @@ export function routesState(routes: readonly PlanRoute[]): unknown {
   return routes.map((route) => `${route.name}|${route.startAddress}|${route.endAddress ?? ""}|${route.routeType}`.toLowerCase()).sort();
 }
 
+/** True when one of the routes sends exactly this range (the one routeAddStep would add). */
+export function hasRouteFor(routes: readonly PlanRoute[], range: AddressRange): boolean {
+  return routes.some((route) => sameRange(route, range));
+}
+
 function sameRange(route: PlanRoute, range: AddressRange): boolean {
   const stored = readRoute(route);
   return stored !== undefined && stored.start === range.start && stored.end === range.end;
