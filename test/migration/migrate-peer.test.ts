@@ -87,7 +87,7 @@ describe("/vnet migrate peer on VNets with peerings already", () => {
     const { plan, final } = await slack.requestAndApprove("migrate peer plan-std vnet-hub vnet-apps");
 
     expect(plan).toContain("Allow VNet access on vnet-apps's peering apps-to-hub with vnet-hub");
-    expect(final).toContain("1. Keep vnet-hub's peering hub-to-apps with vnet-apps, which allows VNet access _(already done)_");
+    expect(final).toContain("1. Keep vnet-hub's peering hub-to-apps with vnet-apps, which allows VNet access _(skipped: peering hub-to-apps already allows VNet access)_");
     expect(final).toContain(":tada: Done");
     const apps = await slack.azure.reader.getVnet(slack.azure.sim.state.vnets.values().find((v) => v.name === "vnet-apps")!.id);
     expect(apps.peerings).toEqual([expect.objectContaining({ name: "apps-to-hub", allowVirtualNetworkAccess: true, allowForwardedTraffic: true, useRemoteGateways: true, peeringState: "Connected" })]);

@@ -54,7 +54,7 @@ describe("change commands end to end, through signed Slack requests and the real
     expect(slack.sim.state.apps.named("orders-api")).toMatchObject({ vnetName: "vnet-hub", restarts: 0 });
     // orders-api and its slot still use the plan's certificate, so it stays on the gateway.
     expect(final).toContain("Done: 2 of 2 steps");
-    expect(final).toContain("Remove orders-web's certificate from gateway gw-hub's root certificates if no connection uses it any more _(already done)_");
+    expect(final).toContain("Remove orders-web's certificate from gateway gw-hub's root certificates if no connection uses it any more _(skipped: kept: plan plan-orders uses it)_");
   });
 
   it("disconnects a deployment slot on its own, leaving the production app connected", async () => {

@@ -10,7 +10,8 @@ export function planParts(plan: ChangePlan, record?: Pick<ApprovalRecord, "steps
   const steps = plan.steps.map((step, i) => {
     const result = record?.steps.find((r) => r.stepId === step.id);
     const mark = result ? STEP_MARK[result.status] : record?.status === "running" && i === (record.steps.length) ? ":arrow_forward:" : ":white_small_square:";
-    const suffix = result?.status === "skipped" ? " _(already done)_" : "";
+    // A skipped step says why (its work was done already, or was not to be done): "already done" alone read as done.
+    const suffix = result?.status === "skipped" ? ` _(skipped: ${result.detail ?? "already done"})_` : "";
     return `${mark} ${i + 1}. ${step.description}${suffix}`;
   });
   const parts: ReplyPart[] = [
