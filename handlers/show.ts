@@ -11,6 +11,7 @@ import type { AzureReader } from "../src/core/ports.ts";
 import { resolveApp } from "../src/core/resolve.ts";
 import type { Reply, ReplyPart } from "../src/core/reply.ts";
 import { rootCertificatesLine } from "../src/core/changes/root-certificates.ts";
+import { subnetLabel } from "../src/core/migration/regional-rules.ts";
 import { FRESH, withKeptNote } from "./kept-reads.ts";
 import { certificateLine, connectionFlags, routeLines } from "./read-format.ts";
 
@@ -57,10 +58,12 @@ function connectionParts(c: VnetConnectionInfo, gateway: GatewayInfo | string, n
 }
 
 function reply(app: AppInfo, connections: ReadonlyArray<{ connection: VnetConnectionInfo; gateway: GatewayInfo | string }>, now: Date): Reply {
-  const parts: ReplyPart[] = [{ kind: "context", lines: [`${app.resourceGroup} · ${app.location} · ${app.state}${app.regionalSubnetId ? " · also uses regional integration" : ""}`] }];
-  if (connections.length === 0) parts.push({ kind: "text", text: `${app.name} has no gateway-required VNet integration.` });
+  const regional = app.regionalSubnetId ? subnetLabel(app.regionalSubnetId) : undefined;
+  const parts: ReplyPart[] = [{ kind: "context", lines: [`${app.resourceGroup} · ${app.location} · ${app.state}`] }];
+  if (regional) parts.push({ kind: "text", text: `${app.name} uses regional VNet integration: subnet ${regional}.${connections.length > 0 ? " It should not have a gateway-required integration as well: an app has one VNet integration at a time." : ""}` });
+  else if (connections.length === 0) parts.push({ kind: "text", text: `${app.name} has no gateway-required VNet integration.` });
   for (const { connection, gateway } of connections) parts.push(...connectionParts(connection, gateway, now));
-  return { title: app.name, text: connections.map((c) => c.connection.name).join(", ") || "no gateway-required integration", parts };
+  return { title: app.name, text: connections.map((c) => c.connection.name).join(", ") || (regional ? `regional integration (${regional})` : "no gateway-required integration"), parts };
 }
 
 export const show = defineCommand({

@@ -68,6 +68,13 @@ describe("read commands against the demo estate", () => {
     expect(reply).not.toContain("sig=");
   });
 
+  it("shows the subnet of an app on regional integration, rather than only that it has no gateway-required one", async () => {
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "show catalog-regional"));
+
+    expect(reply).toContain("catalog-regional uses regional VNet integration: subnet vnet-spoke/snet-integration.");
+    expect(reply).not.toContain("has no gateway-required VNet integration");
+  });
+
   it("refuses to list a subscription vnetbot does not manage, without asking Azure", async () => {
     const before = slack.sim.requests.length;
 
