@@ -30,7 +30,11 @@ export const list = defineCommand({
     const expired = daysLeft.filter((d) => d < 0).length;
     const soon = daysLeft.filter((d) => d >= 0 && d < SOON_DAYS + 1).length;
     const certificates = expired + soon > 0 ? ` Certificates: ${expired} expired, ${soon} expiring within six months.` : "";
-    const summary = `${plural(inventory.integrations.length, "gateway-required integration")} in ${plural(inventory.plansScanned, "plan")}; ${plural(inventory.regionalCount, "app")} ${inventory.regionalCount === 1 ? "uses" : "use"} regional integration.${certificates}`;
+    const plansWith = new Set(inventory.integrations.map((i) => i.plan.id.toLowerCase())).size;
+    // The regional count is the subscriptions' site lists', which hold no deployment slots; one plan's answer leaves
+    // it out, since the kept count is the whole subscription's.
+    const regional = plan ? "" : ` ${plural(inventory.regionalCount, "app")} ${inventory.regionalCount === 1 ? "uses" : "use"} regional integration (deployment slots not counted).`;
+    const summary = `${plural(inventory.integrations.length, "gateway-required integration")} in ${plural(plansWith, "plan")} (${plural(inventory.plansScanned, "plan")} scanned).${regional}${certificates}`;
     if (inventory.failures.length > 0) parts.push({ kind: "context", lines: inventory.failures.map((f) => `:warning: ${f.scope}: ${f.message}`) });
     return withKeptNote({ title: "Gateway-required integrations", text: summary, parts: [{ kind: "context", lines: [summary, await countdownFor(ctx, inventory, subscriptions, plan)] }, ...parts] }, keptNote);
   },

@@ -170,6 +170,8 @@ describe("/vnet migration and the countdown after a move", () => {
 
     expect(migration[1]).toContain("1 of 10 integrations migrated to regional VNet integration, 395 days left.\n9 integrations assessed");
     expect(list[1]).toContain("1 of 10 integrations migrated to regional VNet integration, 395 days left.");
+    // The plans counted are those with an integration left; plan-inventory is still scanned.
+    expect(list[1]).toContain("9 gateway-required integrations in 5 plans (6 plans scanned).");
     expect(sectionAbout(migration, "plan-inventory", "vnet-inventory")).toBe("");
   });
 

@@ -41,7 +41,7 @@ describe("read commands against the demo estate", () => {
   it("lists every integration, marking the expired certificate and the one that expires within six months", async () => {
     const reply = textOf(await slack.ask(PEOPLE.bystander, "list"));
 
-    expect(reply).toContain("10 gateway-required integrations in 6 plans; 1 app uses regional integration. Certificates: 1 expired, 1 expiring within six months.");
+    expect(reply).toContain("10 gateway-required integrations in 6 plans (6 plans scanned). 1 app uses regional integration (deployment slots not counted). Certificates: 1 expired, 1 expiring within six months.");
     // The fixed clock is 2026-03-01: 395 days before the retirement.
     expect(reply).toContain("retired on 31 March 2027: 0 of 10 integrations migrated to regional VNet integration, 395 days left.");
     expect(sectionAbout(reply, "*plan-platform* → *vnet-legacy*")).toContain("apps: billing-legacy");
@@ -50,6 +50,13 @@ describe("read commands against the demo estate", () => {
     expect(sectionAbout(reply, "*plan-orders* → *vnet-hub*")).not.toContain(":warning:");
     expect(sectionAbout(reply, "*plan-platform* → *vnet-finance*")).toContain(":warning: not on the gateway");
     expect(slack.azureWrites()).toEqual([]);
+  });
+
+  it("lists one plan without the subscription's regional count, which is not the plan's", async () => {
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "list --plan plan-orders"));
+
+    expect(reply).toContain("1 gateway-required integration in 1 plan");
+    expect(reply).not.toContain("regional integration (deployment slots not counted)");
   });
 
   it("shows one app's VNet, gateway, P2S pool, certificate thumbprint and expiry, routes and DNS, and never its certificate blob or a SAS token", async () => {

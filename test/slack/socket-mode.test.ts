@@ -103,7 +103,7 @@ describe("Socket Mode", () => {
 
     expect(ack.payload?.["text"]).toBe(":hourglass_flowing_sand: Working on `/vnet list`…");
     const answer = textOf(api.workspace.ephemerals(PEOPLE.bystander).at(-1));
-    expect(answer).toContain("10 gateway-required integrations in 6 plans; 1 app uses regional integration.");
+    expect(answer).toContain("10 gateway-required integrations in 6 plans (6 plans scanned). 1 app uses regional integration");
     expect(answer).toContain("*plan-orders* → *vnet-hub*");
     expect(writesIn(azure.sim.requests)).toEqual([]);
   });

@@ -52,7 +52,7 @@ export function countdownLine(now: Date, progress: MigrationProgress): string {
   const days = daysUntilRetirement(now);
   const done = `${progress.migrated} of ${plural(total, "integration")} migrated to regional VNet integration`;
   if (days > 0) {
-    if (total === 0) return `:hourglass: Gateway-required integration is retired on 31 March 2027 (${plural(days, "day")} left): no gateway-required integration is left to migrate.`;
+    if (total === 0) return `:hourglass: Gateway-required integration is retired on 31 March 2027 (${plural(days, "day")} left): nothing here uses it, so there is nothing to migrate.`;
     return `:hourglass: Gateway-required integration is retired on 31 March 2027: ${done}, ${plural(days, "day")} left.`;
   }
   if (progress.remaining === 0) return `:hourglass: Gateway-required integration was retired on 31 March 2027: ${total === 0 ? "no integration was left on it" : done}.`;
