@@ -42,8 +42,10 @@ function unknownCommand(table: readonly Command[], words: string[]): BotError {
     // "route ad": the family is right, its second word is not.
     const meant = words[1] === undefined ? undefined : closestWord(typed(2), family.map((c) => c.name));
     const needs = `\`/vnet ${shorten(words[0]!)}\` needs one of: ${family.map((c) => `\`${c.name}\``).join(", ")}.`;
-    const message = meant ? `${UNKNOWN_COMMAND(shorten(typed(2)))} ${DID_YOU_MEAN(meant)}` : needs;
-    return new BotError("usage", message, { hint: family.map((c) => USAGE(c.usage)).join("\n") });
+    // "route list": the reading command of the family's name ("routes") is what was meant.
+    const reading = meant ? undefined : table.find((c) => c.name === `${first}s`);
+    const message = meant ? `${UNKNOWN_COMMAND(shorten(typed(2)))} ${DID_YOU_MEAN(meant)}` : reading ? `${needs} ${DID_YOU_MEAN(reading.name)}` : needs;
+    return new BotError("usage", message, { hint: [...family, ...(reading ? [reading] : [])].map((c) => USAGE(c.usage)).join("\n") });
   }
   // Each name is compared with as many typed words as it has, so "rout add" finds "route add" and "lsit" finds "list".
   const scored = table.map((c) => ({ c, typed: typed(c.name.split(" ").length) })).filter((s) => closestWord(s.typed, [s.c.name]) !== undefined);

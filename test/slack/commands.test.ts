@@ -42,6 +42,7 @@ describe("/vnet commands over signed HTTP", () => {
     ["a malformed app name", "connect -app- vnet1", "`-app-` is not a valid APP"],
     ["a malformed range", "route add plan1 vnet1 10.0.0.0/33", "10.0.0.0/33"],
     ["an incomplete noun", "route", "`/vnet route` needs one of: `route add`, `route remove`."],
+    ["a listing under the noun of the changes", "route list plan1 vnet1", "`/vnet route` needs one of: `route add`, `route remove`. Did you mean `/vnet routes`?"],
     ["a long unknown command with backticks", `${"`".repeat(70)}`, `There is no \`/vnet ${"'".repeat(60)}…\` command.`],
     ["an unknown command that would mention the channel", "<!channel>", "There is no `/vnet &lt;!channel&gt;` command."],
     ["help for a command name that would link", "help <https://evil.example|connect>", "`&lt;https://evil.example|connect&gt;` is not a command name."],
