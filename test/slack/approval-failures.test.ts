@@ -74,6 +74,7 @@ describe("an approved change whose bookkeeping fails", () => {
     const record = await stores.approvals.get("req1");
     expect(record).toMatchObject({ status: "failed", failure: expect.stringMatching(/something went wrong \(ref [0-9a-f]{4}\)/) });
     expect(textOf(slack.current(record!.message!))).toContain("Failed before its first step");
+    expect(textOf(slack.current(record!.message!))).toContain("Nothing was changed.");
     expect(slack.azureWrites()).toEqual([]);
     expect(await stores.approvals.create({ ...record!, id: "again" })).toEqual({ created: true });
   });

@@ -117,6 +117,29 @@ describe("change commands end to end, through signed Slack requests and the real
   });
 });
 
+describe("two connects of one app asked before either ran", () => {
+  let slack: SlackHarness;
+  beforeEach(async () => {
+    slack = await startSlackHarness();
+  });
+  afterEach(() => slack.close());
+
+  it("runs the first; the second, planned afresh at approval, fails saying nothing was changed, not to run it again", async () => {
+    const second = await slack.requestChange("connect orders-worker vnet-finance");
+    await slack.requestAndApprove("connect orders-worker vnet-hub");
+
+    await slack.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(textOf(second))![1]!, second);
+    await slack.bot.idle();
+    const final = textOf(slack.current(second));
+
+    expect(final).toContain("Failed before its first step");
+    expect(final).toContain("App orders-worker is already connected to vnet-hub");
+    expect(final).toContain("Nothing was changed.");
+    expect(final).not.toContain("again to finish it");
+    expect(slack.sim.state.apps.named("orders-worker").vnetName).toBe("vnet-hub");
+  });
+});
+
 describe("a renewal that stops half-way", () => {
   it("says to finish with /vnet connect once the app is already disconnected, not to renew again", async () => {
     slack.sim.faults.add({ method: "PUT", path: "/sites/payments-api/virtualNetworkConnections/vnet-finance", status: 409, code: "Conflict", message: "Cannot modify this site because another operation is in progress.", times: 1 });

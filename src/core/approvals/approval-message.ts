@@ -54,7 +54,10 @@ export function statusLines(record: ApprovalRecord): string[] {
     case "failed": {
       const failedAt = record.steps.findIndex((s) => s.status === "failed");
       const where = failedAt >= 0 ? `at step ${failedAt + 1} of ${total}` : "before its first step";
-      return [`:white_check_mark: Approved by ${by} at ${when}.`, `:x: Failed ${where}: ${record.failure ?? "unknown reason"}`, again];
+      // Refused when planned afresh at approval (the estate changed since the request): nothing ran, so "run it again
+      // to finish it" would promise a finish that the same refusal stops.
+      const after = record.steps.length === 0 ? `Nothing was changed. \`/vnet ${record.commandText}\`, asked again, is planned against Azure as it is now.` : again;
+      return [`:white_check_mark: Approved by ${by} at ${when}.`, `:x: Failed ${where}: ${record.failure ?? "unknown reason"}`, after];
     }
     case "rejected":
       if (record.decidedBy === record.requestedBy) return [`:leftwards_arrow_with_hook: Withdrawn by ${by} at ${when}. Nothing was changed.`];
