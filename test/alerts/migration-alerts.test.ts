@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCertificateCheck } from "../../src/core/alerts/certificate-check.ts";
 import { runGatewayCheck } from "../../src/core/alerts/gateway-check.ts";
 import { createMigrationRecords, type MigrationRecord } from "../../src/core/migration/migration-records.ts";
-import { demo } from "../support/demo-estate.ts";
+import { evaluateIdleGateways, idleGatewayLines } from "../../src/core/alerts/idle-gateways.ts";
+import { demo, PRODUCTION } from "../support/demo-estate.ts";
 import { ALERTS, startAlertWorld, textOf, type AlertWorld } from "./alert-world.ts";
 
-const IDLE_INVENTORY = "• Gateway *gw-inventory* (VNet vnet-inventory) no longer serves any gateway-required integration: it still costs money; delete it or keep it for site-to-site use.";
+const IDLE_INVENTORY = "• Gateway *gw-inventory* (VNet vnet-inventory) no longer serves any gateway-required integration and still costs money; no connection or peer uses it either: it can be deleted.";
 
 describe("the scheduled alerts and vnetbot's migrations", () => {
   let world: AlertWorld;
@@ -27,6 +28,20 @@ describe("the scheduled alerts and vnetbot's migrations", () => {
     };
     await createMigrationRecords(world.stores.alerts, { now: world.now }).put(record);
   }
+
+  it("names what a gateway emptied of integrations still carries: its site-to-site connections and the transit it offers peers", async () => {
+    const record: MigrationRecord = {
+      appId: demo.app("orders-web"), appName: "orders-web", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), vnetName: "vnet-hub", routes: [], dnsServers: [], pool: [], certThumbprint: undefined, certBlob: undefined,
+      subnetId: `${demo.vnet("vnet-hub")}/subnets/snet-plan-orders`, routeAllBefore: false, status: "migrated", requestId: "req-moved", updatedAt: world.now(),
+    };
+
+    // No integration left on vnet-hub: every plan moved off it.
+    const result = await evaluateIdleGateways(world.azure.reader, [record], [], new Map(), { now: world.now(), scanComplete: true, subscriptions: [PRODUCTION] });
+
+    expect(idleGatewayLines(result.announcements)).toEqual([
+      "• Gateway *gw-hub* (VNet vnet-hub) no longer serves any gateway-required integration and still costs money; it still carries connections s2s-amsterdam, s2s-dublin (on-premises routes, the migrated apps' too, may go through them) and the gateway transit it offers peers vnet-spoke: keep it while they are needed.",
+    ]);
+  });
 
   it("counts the integration moved in the certificate digest: 1 of 10 migrated", async () => {
     await migrate("inventory-api", "plan-inventory", "vnet-inventory", "snet-inventory-apps");

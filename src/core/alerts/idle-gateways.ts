@@ -3,7 +3,8 @@
  * for the VNet, and no gateway-required integration on it in a complete scan), the certificate digest says once per
  * gateway that it still costs money. A VPN gateway is billed by the hour whether or not anything connects through it
  * (azure-docs articles/vpn-gateway/vpn-gateway-about-vpngateways.md, "Pricing"), but it may still carry site-to-site
- * connections, so the choice is the team's. Only those VNets are read (getVnet, then each of its gateways).
+ * connections or serve peers through gateway transit, which the digest names, so the choice is the team's. Only those
+ * VNets are read (getVnet, each of its gateways, then the VPN gateway's connections).
  */
 import { isBotError } from "../../errors.ts";
 import { findVpnGateway } from "../eligibility.ts";
@@ -24,6 +25,10 @@ export interface IdleGateway {
   gatewayName: string;
   vnetId: string;
   vnetName: string;
+  /** Its site-to-site and ExpressRoute connections: on-premises routes, migrated apps' among them, may go through them. */
+  connections: string[];
+  /** Peers its VNet offers it to through gateway transit (allowed on its side of a Connected peering). */
+  transitPeers: string[];
 }
 
 /** What this scan says, and what the store keeps. */
@@ -67,12 +72,13 @@ export async function evaluateIdleGateways(
   const limit = createLimiter(4);
   await Promise.all(
     [...vnetIds.values()].map(async (vnetId) => {
-      const gateway = await limit(() => readVpnGateway(reader, vnetId)).catch((error: unknown) => {
+      const found = await limit(() => readVpnGateway(reader, vnetId)).catch((error: unknown) => {
         result.failures.push(`${nameOf(vnetId)}: ${isBotError(error) ? error.message : "the read failed unexpectedly"}`);
         return undefined;
       });
-      if (!gateway) return;
-      const idle: IdleGateway = { key: `${IDLE_GATEWAY_PREFIX}${gateway.id.toLowerCase()}`, gatewayName: gateway.name, vnetId, vnetName: nameOf(vnetId) };
+      if (!found) return;
+      const { gateway, connections, transitPeers } = found;
+      const idle: IdleGateway = { key: `${IDLE_GATEWAY_PREFIX}${gateway.id.toLowerCase()}`, gatewayName: gateway.name, vnetId, vnetName: nameOf(vnetId), connections, transitPeers };
       result.announcements.push(idle);
       result.writes.set(idle.key, { announced: ["idle"], snoozedUntil: undefined, lastResult: JSON.stringify({ vnetId, gateway: gateway.name }), updatedAt: options.now });
     }),
@@ -83,11 +89,18 @@ export async function evaluateIdleGateways(
 
 /** The digest's lines about them. */
 export function idleGatewayLines(gateways: readonly IdleGateway[]): string[] {
-  return gateways.map((g) => `• Gateway *${g.gatewayName}* (VNet ${g.vnetName}) no longer serves any gateway-required integration: it still costs money; delete it or keep it for site-to-site use.`);
+  return gateways.map((g) => {
+    const uses = [
+      ...(g.connections.length > 0 ? [`connections ${g.connections.join(", ")} (on-premises routes, the migrated apps' too, may go through them)`] : []),
+      ...(g.transitPeers.length > 0 ? [`the gateway transit it offers peers ${g.transitPeers.join(", ")}`] : []),
+    ];
+    const verdict = uses.length > 0 ? `it still carries ${uses.join(" and ")}: keep it while they are needed.` : "no connection or peer uses it either: it can be deleted.";
+    return `• Gateway *${g.gatewayName}* (VNet ${g.vnetName}) no longer serves any gateway-required integration and still costs money; ${verdict}`;
+  });
 }
 
 /** The VNet's VPN gateway; undefined when the VNet or its gateway is gone (nothing left to pay for) or it has none. */
-async function readVpnGateway(reader: AzureReader, vnetId: string): Promise<GatewayInfo | undefined> {
+async function readVpnGateway(reader: AzureReader, vnetId: string): Promise<{ gateway: GatewayInfo; connections: string[]; transitPeers: string[] } | undefined> {
   const gone = (error: unknown) => {
     if (isBotError(error) && error.kind === "not-found") return undefined;
     throw error;
@@ -95,7 +108,13 @@ async function readVpnGateway(reader: AzureReader, vnetId: string): Promise<Gate
   const vnet = await reader.getVnet(vnetId).catch(gone);
   if (!vnet) return undefined;
   const gateways = await Promise.all(vnet.gatewayIds.map((id) => reader.getGateway(id).catch(gone)));
-  return findVpnGateway(gateways.filter((g) => g !== undefined));
+  const gateway = findVpnGateway(gateways.filter((g) => g !== undefined));
+  if (!gateway) return undefined;
+  const connections = (await reader.listGatewayConnections(gateway.id)).map((c) => c.name).sort();
+  // Whether a peer takes up the transit is its own side's flag (a read of each peer); that it is offered is enough for
+  // a team to look before deleting the gateway.
+  const transitPeers = vnet.peerings.filter((p) => p.allowGatewayTransit && /^connected$/i.test(p.peeringState)).map((p) => nameOf(p.remoteVnetId)).sort();
+  return { gateway, connections, transitPeers };
 }
 
 function readVnetId(state: AlertState | undefined): string | undefined {
