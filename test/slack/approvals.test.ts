@@ -95,6 +95,7 @@ describe("change approval", () => {
     await slack.bot.idle();
 
     expect(slack.ephemeralTexts(PEOPLE.approver).at(-1)).toContain("Request `req1` expired at 2026-03-01 09:30 UTC; nothing ran.");
+    expect(slack.threadTexts(message)).toContainEqual(expect.stringContaining(`:alarm_clock: <@${PEOPLE.requester}> Route 10.20.0.0/16 from plan-orders into vnet-hub expired without a decision; nothing ran.`));
     const expired = slack.current(message);
     expect(buttonsOf(expired)).toEqual([]);
     expectGolden("approval-expired", expired?.blocks);

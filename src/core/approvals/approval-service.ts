@@ -180,6 +180,8 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
     for (const record of expired) {
       await audit({ actor: BOT_ACTOR, action: "expire", requestId: record.id, summary: record.plan.title });
       await updateMessage(record);
+      // The requester hears of it as of any other end of the request, not only whoever opens the channel.
+      await thread(record, `:alarm_clock: <@${record.requestedBy}> ${record.plan.title} expired without a decision; nothing ran. Ask again (\`/vnet ${record.commandText}\`) if it is still needed.`);
     }
     // A replica that died mid-change is noticed here too, once its lease has run out, not only at a start.
     await recoverInterrupted();
