@@ -267,7 +267,9 @@ export function checkSameSubscription(subject: { name: string; subscriptionId: s
     {
       rule: "same-subscription",
       message: `${subject.name} is in subscription ${subject.subscriptionId} but VNet ${vnet.name} is in ${vnet.subscriptionId}; sync network does not work across subscriptions.`,
-      fix: `Disconnect and reconnect the apps instead (/vnet renew <app>), or move them into the VNet's subscription.`,
+      // Not /vnet renew: it exists for a new certificate and fails when Azure keeps the old one, which a reconnect
+      // that only has to pick up the VNet's settings does not care about.
+      fix: `Disconnect and reconnect each app instead (/vnet disconnect APP, then /vnet connect APP ${vnet.name}): a connect picks up the VNet's routes and DNS servers. Or move the apps into the VNet's subscription.`,
     },
   ];
 }

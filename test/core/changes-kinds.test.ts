@@ -97,6 +97,10 @@ describe("sync", () => {
 
     expect((error as BotError).kind).toBe("ineligible");
     expect((error as BotError).message).toMatch(/sync network does not work across subscriptions/);
+    // A renewal would fail should Azure keep the certificate; a reconnect only has to pick up the VNet's settings.
+    const said = `${(error as BotError).message} ${(error as BotError).hint ?? ""}`;
+    expect(said).toContain("/vnet disconnect APP, then /vnet connect APP vnet-shared");
+    expect(said).not.toContain("/vnet renew");
     expect(writesIn(started.sim.requests)).toHaveLength(writes);
   });
 });
