@@ -89,7 +89,9 @@ describe("sync", () => {
     expect(started.sim.state.gateways.named("gw-finance").rootCertificates).toHaveLength(before + 1);
   });
 
-  it("refuses a plan whose VNet is in another subscription", async () => {
+  it("refuses a plan whose VNet is in another subscription, whose connect said so before", async () => {
+    const connect = await previewChange(started.deps, { kind: "connect", appId: demo.app("orders-worker"), vnetId: demo.sharedVnet });
+    expect(connect.warnings).toContainEqual(expect.stringContaining("vnet-shared is in another subscription than orders-worker: sync network does not work across subscriptions"));
     await executeChange(started.deps, { kind: "connect", appId: demo.app("orders-worker"), vnetId: demo.sharedVnet });
     const writes = writesIn(started.sim.requests).length;
 

@@ -15,6 +15,7 @@ import {
   checkPlan,
   checkPlanVnetLimit,
   checkRootCertificateRoom,
+  checkSameSubscription,
   checkVnetGateways,
   checkWindows,
   findVpnGateway,
@@ -69,6 +70,9 @@ export async function prepareConnect(deps: ChangeDeps, request: { appId: string;
       `Updating gateway ${gateway!.name}'s root certificates can take several minutes; it holds ${rootCertificatesLine(gateway!)}.`,
       ...(hasRoomForRoot(gateway!) ? [] : [`Should Azure issue a new certificate for this connect (it is not documented when it does), it cannot be added to ${gateway!.name}: the step will say so.`]),
       ...LIMITATION_WARNINGS,
+      ...(checkSameSubscription(app, vnet).length > 0
+        ? [`${vnet.name} is in another subscription than ${app.name}: sync network does not work across subscriptions, so a later change of its routes or DNS servers reaches the app only by a disconnect and a connect.`]
+        : []),
       retirementWarning(deps.clock.now()),
     ],
     state: {
