@@ -36,6 +36,18 @@ describe("/vnet migrate peer on the demo estate (plan-platform's vnet-hr is to s
     expect(textOf(peering)).toContain("Peer vnet-hr with vnet-data for plan-platform's move to regional integration");
   });
 
+  it("refuses, at approval, a migration whose preview said the left VNet would be lost once the peering changed that", async () => {
+    const migration = await slack.requestChange("migrate plan-platform vnet-hr vnet-data/snet-sql");
+    expect((await slack.requestAndApprove("migrate peer plan-platform vnet-hr vnet-data")).final).toContain("Done");
+
+    await slack.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(textOf(migration))![1]!, migration);
+    await slack.bot.idle();
+
+    // The approver read ":x: … not peered"; Azure now says otherwise, so the change is asked for again, not run.
+    expect(textOf(slack.current(migration))).toContain("Azure changed since this was requested");
+    expect(textOf(await slack.requestChange("migrate plan-platform vnet-hr vnet-data/snet-sql"))).toMatch(/:white_check_mark: vnet-hr \([^)]*\) stays reached: vnet-data is peered with it/);
+  });
+
   it.each([
     ["for a plan that does not use the VNet", "migrate peer plan-inventory vnet-hr vnet-data", "No app of plan plan-inventory uses vnet-hr through its gateway, and vnetbot has moved none off it"],
     ["with a VNet outside the plan's region", "migrate peer plan-platform vnet-hr vnet-reports-ne", "vnet-reports-ne is in northeurope and plan plan-platform in westeurope: regional integration needs a subnet in the plan's region"],

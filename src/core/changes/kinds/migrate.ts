@@ -91,7 +91,12 @@ function migrationTouches(facts: MigrationFacts, newPrefix: string | undefined):
 /** What the plan depends on: if any of it changes before approval, the change is planned again. */
 function migrationState(facts: MigrationFacts): unknown {
   const { subnet } = facts;
+  // Whether the apps still reach the VNet they leave depends on the peerings of both VNets (leftVnetSection): a
+  // peering made or lost after the request makes the preview's verdict on it stale.
+  const peerings = (vnet: { peerings: ReadonlyArray<{ remoteVnetId: string; peeringState: string; allowVirtualNetworkAccess: boolean }> } | undefined) =>
+    vnet?.peerings.map((p) => `${p.remoteVnetId}|${p.peeringState}|${p.allowVirtualNetworkAccess}`.toLowerCase()).sort() ?? null;
   return {
+    peerings: { left: peerings(facts.vnet), target: peerings(facts.targetVnet) },
     plan: { id: facts.plan.id.toLowerCase(), tier: facts.plan.tier, workers: facts.plan.workers, regional: facts.planRegionalSubnets.sort(), gateway: facts.planGatewayVnets.map((n) => n.toLowerCase()).sort() },
     apps: facts.apps.map((a) => ({ id: a.app.id.toLowerCase(), connection: a.connection?.name.toLowerCase() ?? null, regional: a.regional.subnetId?.toLowerCase() ?? null })),
     subnet: subnet
