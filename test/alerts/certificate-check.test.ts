@@ -56,7 +56,7 @@ describe("the scheduled certificate check", () => {
     const second = textOf(posts()[1]!);
     expect(second).toContain("• *plan-basic* → *vnet-finance*: expires on 2026-05-30 (59 days left)");
     expect(second).not.toContain("vnet-legacy");
-    expect(second).toContain("1 other certificate still expiring, announced before");
+    expect(second).toContain("1 other certificate expiring or expired, announced before");
   });
 
   it("does not repeat announcements after a restart on the same database", async () => {

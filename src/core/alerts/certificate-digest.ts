@@ -82,7 +82,7 @@ export function certificateDigest(content: DigestContent): Reply {
   }
   if (parts.length === 0) parts.push({ kind: "text", text: `:white_check_mark: ${digestSummary(content)}` });
   const context: string[] = [];
-  if (content.alreadyAnnounced > 0) context.push(`${plural(content.alreadyAnnounced, "other certificate")} still expiring, announced before: \`/vnet expiring\` lists them all.`);
+  if (content.alreadyAnnounced > 0) context.push(`${plural(content.alreadyAnnounced, "other certificate")} expiring or expired, announced before: \`/vnet expiring\` lists them all.`);
   if (content.failures.length > 0) context.push(`:warning: ${plural(content.failures.length, "read")} failed, so this list may be incomplete: ${content.failures.join("; ")}`);
   context.push(countdownLine(content.now, content.progress));
   parts.push({ kind: "context", lines: context });
