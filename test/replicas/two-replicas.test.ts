@@ -123,7 +123,7 @@ describe("two replicas on one PostgreSQL database", () => {
     await a.kill();
     world.azure.sim.faults.remove(hang);
     await world.command(b, TEAM.requester, "connect orders-worker vnet-hub");
-    await until(() => ephemeral("Another change of the same target is running"));
+    await until(() => ephemeral("Another change of the same app is running"));
     await world.start("replica-a");
     await until(() => JSON.stringify(current(first).blocks).includes("Interrupted by a restart"));
     await world.command(b, TEAM.requester, "connect orders-worker vnet-hub");

@@ -117,26 +117,44 @@ describe("change commands end to end, through signed Slack requests and the real
   });
 });
 
-describe("two connects of one app asked before either ran", () => {
+describe("a second change of an app that has one pending", () => {
   let slack: SlackHarness;
   beforeEach(async () => {
     slack = await startSlackHarness();
   });
   afterEach(() => slack.close());
 
-  it("runs the first; the second, planned afresh at approval, fails saying nothing was changed, not to run it again", async () => {
-    const second = await slack.requestChange("connect orders-worker vnet-finance");
-    await slack.requestAndApprove("connect orders-worker vnet-hub");
+  it("is refused when asked, naming the pending one, while a change of another app goes on", async () => {
+    await slack.requestChange("connect orders-worker vnet-hub");
 
-    await slack.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(textOf(second))![1]!, second);
+    const answer = await slack.ask(PEOPLE.requester, "connect orders-worker vnet-finance");
+
+    expect(answer?.text).toContain("Another change of the same app is pending: Connect orders-worker to vnet-hub (request `req1`");
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toHaveLength(1);
+    expect(textOf(await slack.requestChange("disconnect payments-api"))).toContain("Disconnect payments-api");
+  });
+});
+
+describe("a connect whose app was connected elsewhere before approval", () => {
+  let slack: SlackHarness;
+  beforeEach(async () => {
+    slack = await startSlackHarness();
+  });
+  afterEach(() => slack.close());
+
+  it("fails when planned afresh at approval, saying nothing was changed, not to run it again to finish it", async () => {
+    const request = await slack.requestChange("connect orders-worker vnet-finance");
+    // Someone connects the app in the portal meanwhile.
+    await slack.azure.writer.putAppVnetConnection(ids.app(PRODUCTION, "rg-apps", "orders-worker"), ids.vnet(PRODUCTION, "rg-network", "vnet-hub"));
+
+    await slack.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(textOf(request))![1]!, request);
     await slack.bot.idle();
-    const final = textOf(slack.current(second));
+    const final = textOf(slack.current(request));
 
     expect(final).toContain("Failed before its first step");
     expect(final).toContain("App orders-worker is already connected to vnet-hub");
     expect(final).toContain("Nothing was changed.");
     expect(final).not.toContain("again to finish it");
-    expect(slack.sim.state.apps.named("orders-worker").vnetName).toBe("vnet-hub");
   });
 });
 

@@ -11,7 +11,7 @@ import type { ChatPort, Clock } from "../ports.ts";
 import { ACTIONS, escapeMrkdwn, textReply, type Reply } from "../reply.ts";
 import { formatTime } from "../format.ts";
 import { approvalMessage, requesterPlanReply, resumeLine } from "./approval-message.ts";
-import type { ApprovalRecord, ApprovalStore, RequestOrigin } from "./approval-store.ts";
+import { ACTIVE_STATUSES, type ApprovalRecord, type ApprovalStore, type RequestOrigin } from "./approval-store.ts";
 import { runApproved } from "./run-approved.ts";
 
 /** What the approval flow needs. */
@@ -97,6 +97,7 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
     const reader = requester.signal ? deps.change.reader.withSignal(requester.signal) : deps.change.reader;
     const plan = await previewChange({ ...deps.change, reader }, request);
     requester.signal?.throwIfAborted();
+    await refuseSecondChangeOfApp(request);
     const now = deps.clock.now();
     const id = newId();
     const created = await deps.store.create({
@@ -175,6 +176,21 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
     }
   }
 
+  /**
+   * One active change per app: the one-request rule holds per plan and VNet, so two connects of one app to two VNets
+   * both reached approval and the second could only fail. Best effort (two replicas may both pass it at once): the
+   * plan made again at approval is what stops a change Azure no longer allows.
+   */
+  async function refuseSecondChangeOfApp(request: ChangeRequest): Promise<void> {
+    const mine = appsOf(request);
+    if (mine.length === 0) return;
+    const other = (await deps.store.list(ACTIVE_STATUSES)).find((record) => appsOf(record.request).some((id) => mine.includes(id)));
+    if (!other) return;
+    throw new BotError("conflict", `Another change of the same app is ${other.status}: ${other.plan.title} (request \`${other.id}\`, asked by <@${other.requestedBy}>).`, {
+      hint: "One change at a time per app: wait until it finishes, expires or is rejected. `/vnet approvals` lists the pending ones.",
+    });
+  }
+
   async function expireDue(): Promise<ApprovalRecord[]> {
     const expired = await deps.store.expireDue(deps.clock.now());
     for (const record of expired) {
@@ -225,4 +241,11 @@ export function approvalButtons(approvals: ApprovalService, store: ApprovalStore
       click: ({ userId, value }) => approvals.decide(value, userId, "reject"),
     },
   ];
+}
+
+/** The apps (and slots) a change connects, disconnects or moves, by lower-case id; none for plan-level changes. */
+function appsOf(request: ChangeRequest): string[] {
+  const fields = request as { appId?: unknown; appIds?: unknown };
+  const ids = [...(typeof fields.appId === "string" ? [fields.appId] : []), ...(Array.isArray(fields.appIds) ? fields.appIds.filter((id): id is string => typeof id === "string") : [])];
+  return ids.map((id) => id.toLowerCase());
 }
