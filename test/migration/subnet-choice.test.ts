@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PlanInfo, SubnetInfo, VnetInfo } from "../../src/core/model.ts";
-import { chooseSubnet } from "../../src/core/migration/subnet-choice.ts";
+import { chooseSubnet, roomForRecommended } from "../../src/core/migration/subnet-choice.ts";
 import { findFreeBlock, ipv4Space, neededPrefixLength, usedRanges } from "../../src/core/migration/subnet-plan.ts";
 
 const SUB = "00000000-0000-0000-0000-00000000000a";
@@ -75,6 +75,20 @@ describe("choosing the integration subnet", () => {
 
     expect(first).toMatchObject({ kind: "new", prefix: "10.1.0.64/26", name: "snet-plan-a" });
     expect(second).toMatchObject({ kind: "new", prefix: "10.1.0.128/26", name: "snet-plan-b" });
+  });
+
+  it("gives each of three plans the /28 it needs where the VNet has no /26 for each, rather than two /26s and nothing", () => {
+    const x = vnet(["10.1.0.0/25"], []);
+    const placed: string[] = [];
+    const choices = ["plan-a", "plan-b", "plan-c"].map((name) => {
+      const choice = chooseSubnet(x, plan(name), placed, [], { recommended: roomForRecommended(x, 3) });
+      if (choice.kind === "new") placed.push(choice.prefix);
+      return choice;
+    });
+
+    expect(roomForRecommended(x, 2)).toBe(true);
+    expect(roomForRecommended(x, 3)).toBe(false);
+    expect(choices.map((c) => (c.kind === "new" ? c.prefix : c.kind))).toEqual(["10.1.0.0/28", "10.1.0.16/28", "10.1.0.32/28"]);
   });
 
   it("proposes a /26, the size Microsoft recommends, where one is free, else the smallest range that fits the plan", () => {

@@ -255,7 +255,7 @@ describe("/vnet migration where the demo estate has no example", () => {
     expect(sectionAbout(blocks, "plan-two", "vnet-shared")).toContain("*Do:* `/vnet migrate plan-two vnet-shared --new-subnet 10.60.0.64/26`");
   });
 
-  it("gives a plan the smallest range that fits it where no /26 is free, and says a /26 is what Microsoft recommends", async () => {
+  it("gives a plan the smallest range that fits it where the VNet has no /26 for each of its plans, and says a /26 is what Microsoft recommends", async () => {
     await slack.close();
     await slack.azure.close();
     const seed = readinessEstate();
@@ -264,7 +264,7 @@ describe("/vnet migration where the demo estate has no example", () => {
 
     const section = sectionAbout(blocksOf(await slack.ask(PEOPLE.bystander, "migration")), "plan-three", "vnet-shared");
 
-    expect(section).toContain("New subnet *snet-plan-three* 10.60.0.0/27 in free space (a /27 serves 13 instances with room to scale; the plan runs 6 instances and needs a /27; no /26 is free, the size Microsoft recommends since a subnet in use cannot be resized).");
+    expect(section).toContain("New subnet *snet-plan-three* 10.60.0.0/27 in free space (a /27 serves 13 instances with room to scale; the plan runs 6 instances and needs a /27; not the /26 Microsoft recommends, since a subnet in use cannot be resized: the VNet has no /26 free for each of its plans).");
   });
 
   it("says how many addresses a full VNet is short of the subnet the plan needs", async () => {

@@ -147,7 +147,7 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
   } else {
     range = ready.target.prefix;
     const length = Number(range.split("/")[1]);
-    const small = length > RECOMMENDED_PREFIX ? `; no /${RECOMMENDED_PREFIX} is free, the size Microsoft recommends since a subnet in use cannot be resized` : "";
+    const small = length > RECOMMENDED_PREFIX ? `; not the /${RECOMMENDED_PREFIX} Microsoft recommends, since a subnet in use cannot be resized: the VNet has no /${RECOMMENDED_PREFIX} free for each of its plans` : "";
     lines.push(`New subnet *${ready.target.name}* ${range} in free space${where} (${servesLine(length)}; ${runs}${small}).`);
   }
   lines.push(`*Do:* \`${ready.command}\``);

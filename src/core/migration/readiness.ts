@@ -14,7 +14,7 @@ import { readPlanRegionalFacts, type PlanRegionalFacts } from "./plan-regional-f
 import { checkIpv4OnlyVnet, checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit, REGIONAL_PER_PLAN } from "./regional-rules.ts";
 import { leftVnetReach, usable, type LeftVnetReach } from "./network-changes.ts";
 import { shareSubnets, type PlannedPeers } from "./subnet-sharing.ts";
-import { chooseSubnet, type SubnetChoice } from "./subnet-choice.ts";
+import { chooseSubnet, roomForRecommended, type SubnetChoice } from "./subnet-choice.ts";
 import { neededPrefixLength } from "./subnet-plan.ts";
 
 /** The verdicts, in the order an on-call engineer acts on them: what can be done today first. */
@@ -92,6 +92,9 @@ export type Assessment =
   | { verdict: "blocked"; subject: Subject; problems: Obstacle[] }
   | { verdict: "unknown"; subject: Subject; reason: string };
 
+/** Whether new subnets in a VNet get the recommended /26; `more`: plans beyond its own that it may take in. */
+type Sizing = (vnet: VnetInfo, more?: number) => { recommended: boolean };
+
 /** Why a subnet is proposed in a peer rather than the integration's own VNet. */
 export type PeerBecause = "full" | "ipv6" | "region";
 
@@ -110,14 +113,18 @@ export async function assessMigration(reader: AzureReader, inventory: Pick<Inven
   const facts = await readPlanRegionalFacts(reader, all, (plan) => tierProblems(plan).length === 0, inventory.planSlots);
   const reserved = new Map<string, string[]>();
   const planned: PlannedPeers = new Map();
+  // A new subnet is a /26 where every plan of the VNet could have one (roomForRecommended), else the size each needs.
+  const plansOn = new Map<string, Set<string>>();
+  for (const i of all) plansOn.set(i.vnetId.toLowerCase(), (plansOn.get(i.vnetId.toLowerCase()) ?? new Set()).add(i.plan.id.toLowerCase()));
+  const sizing: Sizing = (vnet, more = 0) => ({ recommended: roomForRecommended(vnet, (plansOn.get(vnet.id.toLowerCase())?.size ?? 0) + more) });
   const byPlan = new Map<string, Integration[]>();
   for (const integration of all) byPlan.set(integration.plan.id.toLowerCase(), [...(byPlan.get(integration.plan.id.toLowerCase()) ?? []), integration]);
   const verdicts = new Map<Integration, Assessment>();
   for (const [planKey, integrations] of byPlan) {
-    const assessed = await assessPlan(reader, integrations, facts.get(planKey), inventory.failures, { reserved, planned });
+    const assessed = await assessPlan(reader, integrations, facts.get(planKey), inventory.failures, { reserved, planned, sizing });
     integrations.forEach((integration, i) => verdicts.set(integration, assessed[i]!));
   }
-  await proposeInPeers(reader, verdicts, facts, reserved);
+  await proposeInPeers(reader, verdicts, facts, reserved, sizing);
   const judged = inventory.integrations.map((integration) => verdicts.get(integration)!);
   const unread = inventory.failures.filter((f) => isSubscriptionOrPlan(f.scope)).map((f): Assessment => ({ verdict: "unknown", subject: { plan: scopeName(f.scope), vnet: undefined, apps: [] }, reason: f.message }));
   return [...judged, ...unread];
@@ -160,9 +167,15 @@ function obstacles(integration: Integration, facts: PlanRegionalFacts | undefine
  * (regional-rules.ts): when its gateway VNets and the subnets it already uses need more, subnet-sharing.ts says which
  * move one to one and which share a subnet of the plan.
  */
-async function assessPlan(reader: AzureReader, integrations: readonly Integration[], facts: PlanRegionalFacts | undefined, failures: readonly InventoryFailure[], promised: { reserved: Map<string, string[]>; planned: PlannedPeers }): Promise<Assessment[]> {
-  const { reserved, planned } = promised;
-  const oneToOne = (integration: Integration) => judge(integration, facts, failures, reserved);
+async function assessPlan(
+  reader: AzureReader,
+  integrations: readonly Integration[],
+  facts: PlanRegionalFacts | undefined,
+  failures: readonly InventoryFailure[],
+  promised: { reserved: Map<string, string[]>; planned: PlannedPeers; sizing: Sizing },
+): Promise<Assessment[]> {
+  const { reserved, planned, sizing } = promised;
+  const oneToOne = (integration: Integration) => judge(integration, facts, failures, reserved, sizing);
   if (!facts?.read) return integrations.map(oneToOne);
   const inUse = [...facts.regionalSubnetIds].sort();
   // A VNet that already holds the plan's subnet (some of its apps moved) takes no other: chooseSubnet proposes that
@@ -178,14 +191,14 @@ async function assessPlan(reader: AzureReader, integrations: readonly Integratio
     unreadable: needSubnet.filter((i) => i.vnet === undefined),
     gatewayVnets: integrations.length,
     oneToOne,
-    movesAlone: (i) => checkSameRegion(plan, i.vnet!).length === 0 && checkIpv4OnlyVnet(plan, i.vnet!).length === 0 && chooseSubnet(i.vnet!, plan, reserved.get(i.vnet!.id.toLowerCase()) ?? [], inUse).kind !== "none",
+    movesAlone: (i) => checkSameRegion(plan, i.vnet!).length === 0 && checkIpv4OnlyVnet(plan, i.vnet!).length === 0 && chooseSubnet(i.vnet!, plan, reserved.get(i.vnet!.id.toLowerCase()) ?? [], inUse, sizing(i.vnet!)).kind !== "none",
     overTheLimit: (i) => ({ verdict: "blocked", subject: subjectOf(i), problems: checkRegionalPerPlan(plan, inUse, integrations.map((other) => other.vnetName)) }),
     planned,
   });
   return integrations.map((i) => verdicts.get(i) ?? oneToOne(i));
 }
 
-function judge(integration: Integration, facts: PlanRegionalFacts | undefined, failures: readonly InventoryFailure[], reserved: Map<string, string[]>): Assessment {
+function judge(integration: Integration, facts: PlanRegionalFacts | undefined, failures: readonly InventoryFailure[], reserved: Map<string, string[]>, sizing: Sizing): Assessment {
   const { plan, vnet } = integration;
   const subject = subjectOf(integration);
   const problems = obstacles(integration, facts);
@@ -202,7 +215,7 @@ function judge(integration: Integration, facts: PlanRegionalFacts | undefined, f
   const [unusable] = checkIpv4OnlyVnet(plan, vnet);
   if (unusable) return { verdict: "needs-subnet", subject, neededPrefix, missingAddresses: 0, largestFree: undefined, addressSpace: vnet.addressSpace, unusable, peers: [] };
   const promised = reserved.get(vnet.id.toLowerCase()) ?? [];
-  const choice = chooseSubnet(vnet, plan, promised, facts.regionalSubnetIds);
+  const choice = chooseSubnet(vnet, plan, promised, facts.regionalSubnetIds, sizing(vnet));
   // Its peers are looked at once every plan has been judged (proposeInPeers): they may be other plans' own VNets.
   if (choice.kind === "none") return { verdict: "needs-subnet", subject, neededPrefix, missingAddresses: choice.missingAddresses, largestFree: choice.largestFree, addressSpace: vnet.addressSpace, peers: [] };
   return readyVerdict(integration, choice, reserved);
@@ -247,7 +260,7 @@ function readyVerdict(integration: Integration, choice: Exclude<SubnetChoice, { 
  * promised again; each peer is read once. A VNet in another region none of whose peers can take the subnet keeps its
  * verdict (create a VNet in the region).
  */
-async function proposeInPeers(reader: AzureReader, verdicts: Map<Integration, Assessment>, facts: Map<string, PlanRegionalFacts>, reserved: Map<string, string[]>): Promise<void> {
+async function proposeInPeers(reader: AzureReader, verdicts: Map<Integration, Assessment>, facts: Map<string, PlanRegionalFacts>, reserved: Map<string, string[]>, sizing: Sizing): Promise<void> {
   const reads = new Map<string, Promise<VnetInfo | undefined>>();
   const read = (id: string) => reads.get(id.toLowerCase()) ?? reads.set(id.toLowerCase(), reader.getVnet(id).catch(() => undefined)).get(id.toLowerCase())!;
   for (const [integration, verdict] of verdicts) {
@@ -272,7 +285,7 @@ async function proposeInPeers(reader: AzureReader, verdicts: Map<Integration, As
             : checkIpv4OnlyVnet(plan, peer).length > 0
               ? "it has an IPv6 address space"
               : undefined;
-      const choice = peer && !why ? chooseSubnet(peer, plan, reserved.get(peer.id.toLowerCase()) ?? [], own) : undefined;
+      const choice = peer && !why ? chooseSubnet(peer, plan, reserved.get(peer.id.toLowerCase()) ?? [], own, sizing(peer, 1)) : undefined;
       if (peer && choice && choice.kind !== "none") {
         verdicts.set(integration, readyVerdict(integration, choice, reserved, { vnet: peer, peering: peering.name, because }));
         break;

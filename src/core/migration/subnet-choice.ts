@@ -22,7 +22,13 @@ export type SubnetChoice =
  * that two proposals never share a subnet. A subnet the plan shares with other plans is its own like any other; one
  * only other plans use is never proposed (checkSubnet).
  */
-export function chooseSubnet(vnet: VnetInfo, plan: Pick<PlanInfo, "id" | "name" | "workers">, reserved: readonly string[] = [], own: readonly string[] = []): SubnetChoice {
+export function chooseSubnet(
+  vnet: VnetInfo,
+  plan: Pick<PlanInfo, "id" | "name" | "workers">,
+  reserved: readonly string[] = [],
+  own: readonly string[] = [],
+  options: { recommended?: boolean } = {},
+): SubnetChoice {
   const needed = neededPrefixLength(plan.workers);
   const promised = (subnet: SubnetInfo) => subnet.addressPrefixes.some((prefix) => reserved.includes(prefix));
   const isPlansOwn = (subnet: SubnetInfo) => subnet.serviceAssociationLinks.some((link) => sameId(link.link, plan.id)) || own.some((id) => sameId(id, subnet.id));
@@ -30,7 +36,7 @@ export function chooseSubnet(vnet: VnetInfo, plan: Pick<PlanInfo, "id" | "name" 
   const delegated = fit.filter((subnet) => subnet.delegations.some((d) => d.toLowerCase() === APP_SERVICE_DELEGATION.toLowerCase()));
   const space = ipv4Space(vnet);
   const used = usedRanges(vnet, reserved);
-  const freeRange = (needed > RECOMMENDED_PREFIX ? findFreeBlock(space, used, RECOMMENDED_PREFIX) : undefined) ?? findFreeBlock(space, used, needed);
+  const freeRange = (needed > RECOMMENDED_PREFIX && options.recommended !== false ? findFreeBlock(space, used, RECOMMENDED_PREFIX) : undefined) ?? findFreeBlock(space, used, needed);
   const newName = newSubnetName(vnet, plan.name);
   // A subnet the plan already holds (another of its apps moved there) keeps the plan on one subnet.
   const linked = fit.filter(isPlansOwn);
@@ -56,4 +62,20 @@ export function isFreeRange(vnet: VnetInfo, prefix: string): { inside: boolean; 
   const inside = ipv4Space(vnet).some((block) => block.start <= range.start && range.end <= block.end);
   const overlaps = vnet.subnets.filter((subnet) => usedRanges({ subnets: [subnet] }).some((used) => used.start <= range.end && range.start <= used.end)).map((subnet) => subnet.name);
   return { inside, overlaps };
+}
+
+/**
+ * Whether the VNet's free space holds a /26 for each of `plans` plans: an assessment of several plans gives each the
+ * recommended size only then, since a /26 taken by the first would otherwise leave a later plan without the /28 it
+ * needs (the ranges are promised one plan after the other).
+ */
+export function roomForRecommended(vnet: VnetInfo, plans: number): boolean {
+  const space = ipv4Space(vnet);
+  const used = usedRanges(vnet);
+  for (let found = 0; found < plans; found += 1) {
+    const block = findFreeBlock(space, used, RECOMMENDED_PREFIX);
+    if (!block) return false;
+    used.push(parseCidr(block));
+  }
+  return true;
 }
