@@ -133,7 +133,8 @@ describe("change approval", () => {
 
     expect(slack.azureWrites()).toEqual([]);
     expect(textOf(slack.current(message))).toContain("Azure changed since this was requested");
-    expect(slack.threadTexts(message).at(-1)).toContain("Nothing was changed. Run `/vnet route add plan-orders vnet-hub 10.20.0.0/16` again");
+    expect(slack.threadTexts(message).at(-1)).toContain("Nothing was changed. `/vnet route add plan-orders vnet-hub 10.20.0.0/16`, asked again, is planned against Azure as it is now.");
+    expect(slack.threadTexts(message).at(-1)!.match(/Nothing was changed/g)).toHaveLength(1);
   });
 
   it("reports the failed step with Azure's reason and how to finish, and running it again completes the change", async () => {

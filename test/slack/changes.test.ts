@@ -153,8 +153,11 @@ describe("a connect whose app was connected elsewhere before approval", () => {
 
     expect(final).toContain("Failed before its first step");
     expect(final).toContain("App orders-worker is already connected to vnet-hub");
-    expect(final).toContain("Nothing was changed.");
+    expect(final).toContain("Nothing was changed");
     expect(final).not.toContain("again to finish it");
+    const told = slack.threadTexts(request).find((text) => text.includes("stopped:"));
+    expect(told).toContain("App orders-worker is already connected to vnet-hub");
+    expect(told).not.toContain("again to finish it");
   });
 });
 

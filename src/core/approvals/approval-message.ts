@@ -36,6 +36,16 @@ export function resumeLine(record: Pick<ApprovalRecord, "plan" | "commandText">)
   return record.plan.resumeHint ?? `Run \`/vnet ${record.commandText}\` again to finish it: it is planned afresh, and steps already done are skipped.`;
 }
 
+/**
+ * What to do after a failed change. One refused when planned afresh at approval (the estate changed since the
+ * request) ran no step: "run it again to finish it" would promise a finish that the same refusal stops.
+ */
+export function afterFailure(record: Pick<ApprovalRecord, "plan" | "commandText" | "steps" | "failure">): string {
+  if (record.steps.length > 0) return resumeLine(record);
+  const nothing = /nothing was changed/i.test(record.failure ?? "") ? "" : "Nothing was changed. ";
+  return `${nothing}\`/vnet ${record.commandText}\`, asked again, is planned against Azure as it is now.`;
+}
+
 /** The status line of a request, e.g. "Approved by <@U1> at …" or "Failed at step 3 of 5: …". */
 export function statusLines(record: ApprovalRecord): string[] {
   const total = record.plan.steps.length;
@@ -54,10 +64,7 @@ export function statusLines(record: ApprovalRecord): string[] {
     case "failed": {
       const failedAt = record.steps.findIndex((s) => s.status === "failed");
       const where = failedAt >= 0 ? `at step ${failedAt + 1} of ${total}` : "before its first step";
-      // Refused when planned afresh at approval (the estate changed since the request): nothing ran, so "run it again
-      // to finish it" would promise a finish that the same refusal stops.
-      const after = record.steps.length === 0 ? `Nothing was changed. \`/vnet ${record.commandText}\`, asked again, is planned against Azure as it is now.` : again;
-      return [`:white_check_mark: Approved by ${by} at ${when}.`, `:x: Failed ${where}: ${record.failure ?? "unknown reason"}`, after];
+      return [`:white_check_mark: Approved by ${by} at ${when}.`, `:x: Failed ${where}: ${record.failure ?? "unknown reason"}`, afterFailure(record)];
     }
     case "rejected":
       if (record.decidedBy === record.requestedBy) return [`:leftwards_arrow_with_hook: Withdrawn by ${by} at ${when}. Nothing was changed.`];

@@ -7,7 +7,7 @@ import type { ChangeDeps, ChangeOutcome, StepResult } from "../changes/types.ts"
 import type { Clock } from "../ports.ts";
 import { describeFailure, failureClause } from "../failure.ts";
 import { STEP_MARK } from "../format.ts";
-import { resumeLine } from "./approval-message.ts";
+import { afterFailure } from "./approval-message.ts";
 import type { ApprovalRecord, ApprovalStore } from "./approval-store.ts";
 
 /** What running a change needs (built by the approval service). */
@@ -77,12 +77,13 @@ export async function runApproved(deps: RunDeps, approved: ApprovalRecord): Prom
   }
   // The change is in its final state now: what follows only reports it.
   await deps.audit({ actor: BOT_ACTOR, action: failure === undefined ? "done" : "fail", requestId: id, summary: failure ?? approved.plan.title });
-  await deps.updateMessage(await deps.refresh(id));
+  const ended = await deps.refresh(id);
+  await deps.updateMessage(ended);
   await deps.thread(
     approved,
     failure === undefined
       ? `:tada: <@${approved.requestedBy}> done: ${approved.plan.title}.`
-      : `:x: <@${approved.requestedBy}> ${approved.plan.title} stopped: ${failure} ${resumeLine(approved)}`,
+      : `:x: <@${approved.requestedBy}> ${approved.plan.title} stopped: ${failure} ${afterFailure(ended)}`,
   );
 
   async function stopAsNotOurs(): Promise<void> {
@@ -92,7 +93,7 @@ export async function runApproved(deps: RunDeps, approved: ApprovalRecord): Prom
   }
 
   function describe(error: unknown): string {
-    // How to finish is said once, by resumeLine; any other advice (e.g. after a drift refusal) is kept.
+    // How to finish is said once, by afterFailure; any other advice (e.g. after a drift refusal) is kept.
     const isResumeAdvice = (hint: string) => hint === RUN_AGAIN || hint === REPLAN || hint === approved.plan.resumeHint;
     const failure = describeFailure(error, deps.logger, "a change", { requestId: id });
     return failureClause({ ...failure, hint: failure.hint && !isResumeAdvice(failure.hint) ? failure.hint : undefined });
