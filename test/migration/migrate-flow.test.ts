@@ -71,6 +71,16 @@ describe("/vnet migrate APP", () => {
     expect(ended).toContain("or roll back with /vnet migrate rollback inventory-api");
   });
 
+  it("runs, once approved, though the VNet gained a peering unrelated to the move since the request", async () => {
+    const request = await slack.requestChange("migrate inventory-api --route-all");
+    slack.sim.state.vnets.get(demo.vnet("vnet-inventory"))!.peerings.push({ name: "inventory-to-spoke", remoteVnetId: demo.vnet("vnet-spoke"), allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false, peeringState: "Initiated" });
+
+    await slack.click(PEOPLE.approver, "approve", requestIdOf(request), request);
+    await slack.bot.idle();
+
+    expect(textOf(slack.current(request))).toContain(":tada: Done");
+  });
+
   it("counts route-all the app already has: the partner route stays reached, and the preview warns that all its traffic enters the VNet", async () => {
     slack.sim.state.apps.get(demo.app("inventory-api"))!.routeAll = true;
 

@@ -14,7 +14,7 @@ import { needsRouteAll } from "../../migration/network-changes.ts";
 import { checkProposalLeavesRoom, regionalRoomWarning, subnetLabel } from "../../migration/regional-rules.ts";
 import { chooseSubnet, newSubnetName } from "../../migration/subnet-choice.ts";
 import { at, resolveSubnetTarget, type SubnetTarget } from "../../migration/subnet-ref.ts";
-import type { AppInfo, PlanInfo, VnetConnectionInfo } from "../../model.ts";
+import type { AppInfo, PlanInfo, VnetConnectionInfo, VnetInfo } from "../../model.ts";
 import { escapeMrkdwn } from "../../reply.ts";
 import { isClassicVnetId, nameOf, sameId, siteNameOf } from "../../resource-id.ts";
 import { resolveApp, resolvePlan, type ResolveDeps } from "../../resolve.ts";
@@ -91,12 +91,14 @@ function migrationTouches(facts: MigrationFacts, newPrefix: string | undefined):
 /** What the plan depends on: if any of it changes before approval, the change is planned again. */
 function migrationState(facts: MigrationFacts): unknown {
   const { subnet } = facts;
-  // Whether the apps still reach the VNet they leave depends on the peerings of both VNets (leftVnetSection): a
-  // peering made or lost after the request makes the preview's verdict on it stale.
-  const peerings = (vnet: { peerings: ReadonlyArray<{ remoteVnetId: string; peeringState: string; allowVirtualNetworkAccess: boolean }> } | undefined) =>
-    vnet?.peerings.map((p) => `${p.remoteVnetId}|${p.peeringState}|${p.allowVirtualNetworkAccess}`.toLowerCase()).sort() ?? null;
+  // Whether the apps still reach the VNet they leave depends on the peering of the two (leftVnetSection): made or lost
+  // after the request, it makes the preview's verdict stale. Only that pair: hubs' other peerings come and go.
+  const between = (from: VnetInfo | undefined, to: VnetInfo | undefined) =>
+    from && to && !sameId(from.id, to.id)
+      ? from.peerings.filter((p) => sameId(p.remoteVnetId, to.id)).map((p) => `${p.name}|${p.peeringState}|${p.allowVirtualNetworkAccess}`.toLowerCase())
+      : [];
   return {
-    peerings: { left: peerings(facts.vnet), target: peerings(facts.targetVnet) },
+    peering: [...between(facts.vnet, facts.targetVnet), ...between(facts.targetVnet, facts.vnet)],
     plan: { id: facts.plan.id.toLowerCase(), tier: facts.plan.tier, workers: facts.plan.workers, regional: facts.planRegionalSubnets.sort(), gateway: facts.planGatewayVnets.map((n) => n.toLowerCase()).sort() },
     apps: facts.apps.map((a) => ({ id: a.app.id.toLowerCase(), connection: a.connection?.name.toLowerCase() ?? null, regional: a.regional.subnetId?.toLowerCase() ?? null })),
     subnet: subnet
