@@ -43,6 +43,9 @@ describe("migrations refused before approval", () => {
     ["a subnet Azure reserves for another service", "migrate app-gw vnet-apps/AzureBastionSubnet", "AzureBastionSubnet is the subnet Azure reserves for Azure Bastion, even while it is empty."],
     ["a VNet with an IPv6 address space", "migrate app-gw vnet-dual/snet-dual", "vnet-dual has an IPv6 address space (fd00:db8:40::/48), and regional integration cannot use a VNet that has one."],
     ["a subnet in another region", "migrate app-gw vnet-north/snet-north", "vnet-north is in northeurope and plan plan-std in westeurope: regional integration needs a VNet in the app's region."],
+    // The way out peers the VNet the app leaves (vnet-hub), not the one it named: migrate peer takes only the former.
+    ["a subnet in another region, pointing to a peering with the VNet left", "migrate app-gw vnet-north/snet-north", "/vnet migrate peer plan-std vnet-hub NEWVNET"],
+    ["a dual-stack VNet, pointing to a peering with the VNet left", "migrate app-gw vnet-dual/snet-dual", "(/vnet migrate peer plan-std vnet-hub OTHERVNET if they are not peered)"],
     ["a new range that overlaps a subnet", "migrate app-gw vnet-apps/snet-new --new-subnet 10.30.1.0/26", "10.30.1.0/26 overlaps subnet snet-ready of vnet-apps."],
     ["a new range outside the VNet", "migrate app-gw vnet-apps/snet-new --new-subnet 10.99.0.0/26", "10.99.0.0/26 is not inside vnet-apps's address space (10.30.0.0/16)."],
     ["a subnet that does not exist, without --new-subnet", "migrate app-gw vnet-apps/snet-nothere", "vnet-apps has no subnet vnet-apps/snet-nothere."],

@@ -68,7 +68,7 @@ describe("/vnet migration on the demo estate", () => {
     const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
 
     expect(groupOf(blocks, "plan-reports", "vnet-reports-ne")).toBe(GROUPS.crossRegion);
-    expect(sectionAbout(blocks, "plan-reports", "vnet-reports-ne")).toContain("vnet-reports-ne is in northeurope and plan plan-reports in westeurope: regional integration needs a VNet in the app's region.\n*Do:* Create a VNet in westeurope, peer it with vnet-reports-ne (/vnet migrate peer plan-reports vnet-reports-ne NEWVNET), then migrate into a subnet of the new VNet");
+    expect(sectionAbout(blocks, "plan-reports", "vnet-reports-ne")).toContain("vnet-reports-ne is in northeurope and plan plan-reports in westeurope: regional integration needs a VNet in the app's region.\n*Do:* Create or pick a VNet in westeurope, peer it with vnet-reports-ne (/vnet migrate peer plan-reports vnet-reports-ne NEWVNET), then migrate into a subnet of it");
   });
 
   it("blocks erp-connector's classic VNet, with what to do", async () => {

@@ -21,7 +21,7 @@ import { isFreeRange } from "./subnet-choice.ts";
 /** Every problem with moving these apps into this subnet; empty when the migration may be proposed. */
 export function migrationProblems(facts: MigrationFacts, newPrefix: string | undefined): EligibilityProblem[] {
   const { plan, targetVnet, subnet } = facts;
-  const problems: EligibilityProblem[] = [...checkRegionalTier(plan), ...checkResourceManagerVnet(targetVnet.id), ...checkSameRegion(plan, targetVnet), ...checkIpv4OnlyVnet(plan, targetVnet)];
+  const problems: EligibilityProblem[] = [...checkRegionalTier(plan), ...checkResourceManagerVnet(targetVnet.id), ...checkSameRegion(plan, targetVnet, facts.vnetName), ...checkIpv4OnlyVnet(plan, targetVnet, facts.vnetName)];
   for (const moving of facts.apps) {
     problems.push(...checkScaleUnit(moving.app.name, moving.regional.swiftSupported, plan), ...checkNotOnOtherSubnet(moving.app.name, moving.regional.subnetId, facts.subnetId));
     if (!moving.connection && !moving.record && !sameId(moving.regional.subnetId, facts.subnetId)) {

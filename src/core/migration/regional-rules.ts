@@ -50,13 +50,14 @@ export function checkResourceManagerVnet(vnetId: string): EligibilityProblem[] {
 }
 
 /** The subnet's VNet must be in the plan's region. */
-export function checkSameRegion(plan: Pick<PlanInfo, "name" | "location">, vnet: Pick<VnetInfo, "name" | "location">): EligibilityProblem[] {
+export function checkSameRegion(plan: Pick<PlanInfo, "name" | "location">, vnet: Pick<VnetInfo, "name" | "location">, left: string = vnet.name): EligibilityProblem[] {
   if (sameRegion(plan.location, vnet.location)) return [];
   return [
     {
       rule: "regional-same-region",
       message: `${vnet.name} is in ${vnet.location} and plan ${plan.name} in ${plan.location}: regional integration needs a VNet in the app's region.`,
-      fix: `Create a VNet in ${plan.location}, peer it with ${vnet.name} (/vnet migrate peer ${plan.name} ${vnet.name} NEWVNET), then migrate into a subnet of the new VNet (/vnet migrate APP NEWVNET/SUBNET).`,
+      // `left`: the gateway VNet the apps leave, which the peering must reach (a named target may be another VNet).
+      fix: `Create or pick a VNet in ${plan.location}, peer it with ${left} (/vnet migrate peer ${plan.name} ${left} NEWVNET), then migrate into a subnet of it (/vnet migrate APP NEWVNET/SUBNET).`,
     },
   ];
 }
@@ -67,14 +68,14 @@ export function checkSameRegion(plan: Pick<PlanInfo, "name" | "location">, vnet:
  * list VNet outbound IPv6 as backlog). Refused before approval: the regional step comes after the gateway connection
  * is removed, so a refusal there would leave the apps without their VNet.
  */
-export function checkIpv4OnlyVnet(plan: Pick<PlanInfo, "name">, vnet: Pick<VnetInfo, "name" | "addressSpace">): EligibilityProblem[] {
+export function checkIpv4OnlyVnet(plan: Pick<PlanInfo, "name">, vnet: Pick<VnetInfo, "name" | "addressSpace">, left: string = vnet.name): EligibilityProblem[] {
   const ipv6 = vnet.addressSpace.filter((prefix) => prefix.includes(":"));
   if (ipv6.length === 0) return [];
   return [
     {
       rule: "regional-ipv4-only",
       message: `${vnet.name} has an IPv6 address space (${ipv6.join(", ")}), and regional integration cannot use a VNet that has one.`,
-      fix: `Migrate into a subnet of an IPv4-only VNet in the app's region peered with ${vnet.name} (/vnet migrate peer ${plan.name} ${vnet.name} OTHERVNET if they are not peered), then /vnet migrate APP OTHERVNET/SUBNET.`,
+      fix: `Migrate into a subnet of an IPv4-only VNet in the app's region peered with ${left} (/vnet migrate peer ${plan.name} ${left} OTHERVNET if they are not peered), then /vnet migrate APP OTHERVNET/SUBNET.`,
     },
   ];
 }
