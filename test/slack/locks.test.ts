@@ -41,6 +41,15 @@ describe("a change under a management lock", () => {
     expect(packageOf("orders-worker")).toContain("sig=");
   });
 
+  it("adds a peered VNet's missing plan route under a read-only network group: the peerings in place are not written", async () => {
+    slack.sim.state.locks.push({ name: "network-freeze", level: "ReadOnly", scope: GROUP("rg-network") });
+
+    const { plan, final } = await slack.requestAndApprove("peer plan-orders vnet-hub vnet-spoke");
+
+    expect(plan).not.toContain(":lock:");
+    expect(final).toContain("Done: 1 of 1 steps");
+  });
+
   it("runs a change whose lock was lifted between the request and the approval", async () => {
     slack.sim.state.locks.push({ name: "network-freeze", level: "ReadOnly", scope: GROUP("rg-network") });
     const message = await slack.requestChange("connect orders-worker vnet-hub");

@@ -71,10 +71,11 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
       ...(remoteDone ? [] : [peeringStep(deps, remote, remoteName, remoteSettings, "allow access and forwarded traffic, use the remote gateway")]),
       ...missingRanges.map((range) => routeAddStep(deps, plan.id, connection.name, range)),
     ],
+    // Only what the steps write: a lock on a hub VNet whose peering is in place must not stop a route's addition.
     touches: [
-      { id: local.id, operation: "write", what: `VNet ${local.name}` },
-      { id: remote.id, operation: "write", what: `VNet ${remote.name}` },
-      { id: plan.id, operation: "write", what: `plan ${plan.name}` },
+      ...(localDone ? [] : [{ id: local.id, operation: "write" as const, what: `VNet ${local.name}` }]),
+      ...(remoteDone ? [] : [{ id: remote.id, operation: "write" as const, what: `VNet ${remote.name}` }]),
+      ...(missingRanges.length > 0 ? [{ id: plan.id, operation: "write" as const, what: `plan ${plan.name}` }] : []),
     ],
   };
 }
