@@ -31,10 +31,10 @@ describe("changes the bot refuses, with the reason and without touching Azure", 
     expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
   });
 
-  it("tells an app on regional integration it has nothing to disconnect without offering a gateway-required connect", async () => {
+  it("tells an app on regional integration it has nothing to disconnect, offering the rollback rather than a connect", async () => {
     const answer = textOf(await slack.ask(PEOPLE.requester, "disconnect catalog-regional"));
 
-    expect(answer).toContain("It uses regional VNet integration (vnet-spoke/snet-integration), which vnetbot does not change.");
+    expect(answer).toContain("It uses regional VNet integration (vnet-spoke/snet-integration). If vnetbot moved it there, `/vnet migrate rollback catalog-regional` puts its gateway-required integration back");
     expect(answer).not.toContain("/vnet connect");
   });
 
