@@ -6,7 +6,7 @@ import { evaluateIdleGateways, idleGatewayLines } from "../../src/core/alerts/id
 import { demo, PRODUCTION } from "../support/demo-estate.ts";
 import { ALERTS, startAlertWorld, textOf, type AlertWorld } from "./alert-world.ts";
 
-const IDLE_INVENTORY = "• Gateway *gw-inventory* (VNet vnet-inventory) no longer serves any gateway-required integration and still costs money; no connection or peer uses it either: it can be deleted.";
+const IDLE_INVENTORY = "• Gateway *gw-inventory* (VNet vnet-inventory) no longer serves any gateway-required integration and still costs money; no connection or peer that vnetbot can see uses it. 1 root certificate left on it may still serve point-to-site clients vnetbot cannot see. Delete it once nothing else connects through it.";
 
 describe("the scheduled alerts and vnetbot's migrations", () => {
   let world: AlertWorld;
@@ -39,7 +39,7 @@ describe("the scheduled alerts and vnetbot's migrations", () => {
     const result = await evaluateIdleGateways(world.azure.reader, [record], [], new Map(), { now: world.now(), scanComplete: true, subscriptions: [PRODUCTION] });
 
     expect(idleGatewayLines(result.announcements)).toEqual([
-      "• Gateway *gw-hub* (VNet vnet-hub) no longer serves any gateway-required integration and still costs money; it still carries connections s2s-amsterdam, s2s-dublin (on-premises routes, the migrated apps' too, may go through them) and the gateway transit it offers peers vnet-spoke: keep it while they are needed.",
+      "• Gateway *gw-hub* (VNet vnet-hub) no longer serves any gateway-required integration and still costs money; it still carries connections s2s-amsterdam, s2s-dublin (on-premises routes, the migrated apps' too, may go through them) and the gateway transit it offers peers vnet-spoke: keep it while they are needed. 2 root certificates left on it may still serve point-to-site clients vnetbot cannot see.",
     ]);
   });
 

@@ -7,6 +7,7 @@
  * VNets are read (getVnet, each of its gateways, then the VPN gateway's connections).
  */
 import { isBotError } from "../../errors.ts";
+import { plural } from "../format.ts";
 import { findVpnGateway } from "../eligibility.ts";
 import type { Integration } from "../inventory.ts";
 import { createLimiter } from "../limiter.ts";
@@ -29,6 +30,8 @@ export interface IdleGateway {
   connections: string[];
   /** Peers its VNet offers it to through gateway transit (allowed on its side of a Connected peering). */
   transitPeers: string[];
+  /** Root certificates left on it: point-to-site clients (people's VPN, other apps) vnetbot cannot see may use them. */
+  rootCertificates: number;
 }
 
 /** What this scan says, and what the store keeps. */
@@ -78,7 +81,7 @@ export async function evaluateIdleGateways(
       });
       if (!found) return;
       const { gateway, connections, transitPeers } = found;
-      const idle: IdleGateway = { key: `${IDLE_GATEWAY_PREFIX}${gateway.id.toLowerCase()}`, gatewayName: gateway.name, vnetId, vnetName: nameOf(vnetId), connections, transitPeers };
+      const idle: IdleGateway = { key: `${IDLE_GATEWAY_PREFIX}${gateway.id.toLowerCase()}`, gatewayName: gateway.name, vnetId, vnetName: nameOf(vnetId), connections, transitPeers, rootCertificates: gateway.rootCertificates.length };
       result.announcements.push(idle);
       result.writes.set(idle.key, { announced: ["idle"], snoozedUntil: undefined, lastResult: JSON.stringify({ vnetId, gateway: gateway.name }), updatedAt: options.now });
     }),
@@ -94,7 +97,9 @@ export function idleGatewayLines(gateways: readonly IdleGateway[]): string[] {
       ...(g.connections.length > 0 ? [`connections ${g.connections.join(", ")} (on-premises routes, the migrated apps' too, may go through them)`] : []),
       ...(g.transitPeers.length > 0 ? [`the gateway transit it offers peers ${g.transitPeers.join(", ")}`] : []),
     ];
-    const verdict = uses.length > 0 ? `it still carries ${uses.join(" and ")}: keep it while they are needed.` : "no connection or peer uses it either: it can be deleted.";
+    // What vnetbot cannot see: point-to-site clients other than App Service, and subscriptions it does not manage.
+    const unseen = g.rootCertificates > 0 ? ` ${plural(g.rootCertificates, "root certificate")} left on it may still serve point-to-site clients vnetbot cannot see.` : "";
+    const verdict = uses.length > 0 ? `it still carries ${uses.join(" and ")}: keep it while they are needed.${unseen}` : `no connection or peer that vnetbot can see uses it.${unseen} Delete it once nothing else connects through it.`;
     return `• Gateway *${g.gatewayName}* (VNet ${g.vnetName}) no longer serves any gateway-required integration and still costs money; ${verdict}`;
   });
 }
