@@ -6,7 +6,7 @@
  */
 import type { PlanSection } from "../changes/types.ts";
 import { describeRoute } from "../address-range.ts";
-import { isClassicVnetId, nameOf, siteNameOf } from "../resource-id.ts";
+import { isClassicVnetId, nameOf, sameId, siteNameOf } from "../resource-id.ts";
 import type { MigrationFacts } from "./migrate-facts.ts";
 import { blockedTargets, leftVnetReach, routeFates } from "./network-changes.ts";
 import { migratePeerCommand } from "./readiness.ts";
@@ -108,7 +108,7 @@ function routeLines(facts: MigrationFacts, asked: boolean): string[] {
         case "lost":
           return `:x: ${what}: outside RFC 1918, no longer reached. Add --route-all to keep it.`;
         case "site-to-site": {
-          const transit = via!.vnet === facts.targetVnet.name ? "" : ` (${facts.targetVnet.name} uses its gateway through their peering)`;
+          const transit = sameId(via!.vnetId, facts.targetVnet.id) ? "" : ` (${facts.targetVnet.name} uses its gateway through their peering)`;
           return via!.status === "Connected"
             ? `:white_check_mark: ${what}: reached through ${via!.vnet}'s site-to-site connection ${via!.connection}${transit}, whose local network announces it.`
             : `:warning: ${what}: announced by ${via!.vnet}'s site-to-site connection ${via!.connection}${transit}, which is ${via!.status} now.`;

@@ -17,6 +17,7 @@ export interface Site {
   connection: string;
   /** The VNet whose gateway holds the connection: the integration's, or the peer whose gateway it uses. */
   vnet: string;
+  vnetId: string;
   status: string;
   prefixes: string[];
   /** On-premises may announce more over BGP than the prefixes say (a BGP site, or ExpressRoute). */
@@ -31,21 +32,21 @@ export interface SiteToSite {
 
 export async function readSiteToSite(
   reader: Pick<AzureReader, "listGatewayConnections" | "getLocalNetworkGateway" | "getVnet">,
-  vnet: Pick<VnetInfo, "name" | "gatewayIds" | "peerings">,
+  vnet: Pick<VnetInfo, "id" | "name" | "gatewayIds" | "peerings">,
 ): Promise<SiteToSite> {
   try {
     // A VNet that uses a peer's gateway has none of its own (Azure refuses useRemoteGateways beside a local gateway).
     const transit = vnet.peerings.filter((p) => p.useRemoteGateways && /^connected$/i.test(p.peeringState));
     const remotes = await Promise.all(transit.map((p) => reader.getVnet(p.remoteVnetId)));
-    const gateways = [...vnet.gatewayIds.map((id) => ({ id, vnet: vnet.name })), ...remotes.flatMap((remote) => remote.gatewayIds.map((id) => ({ id, vnet: remote.name })))];
-    const connections = (await Promise.all(gateways.map(async (gateway) => (await reader.listGatewayConnections(gateway.id)).map((c) => ({ ...c, vnet: gateway.vnet }))))).flat();
+    const gateways = [...vnet.gatewayIds.map((id) => ({ id, vnet })), ...remotes.flatMap((remote) => remote.gatewayIds.map((id) => ({ id, vnet: remote })))];
+    const connections = (await Promise.all(gateways.map(async (gateway) => (await reader.listGatewayConnections(gateway.id)).map((c) => ({ ...c, vnet: gateway.vnet.name, vnetId: gateway.vnet.id }))))).flat();
     const sites = await Promise.all(
       connections.flatMap((c): Array<Promise<Site>> => {
-        if (c.connectionType === "ExpressRoute") return [Promise.resolve({ connection: c.name, vnet: c.vnet, status: c.connectionStatus, prefixes: [], bgp: true })];
+        if (c.connectionType === "ExpressRoute") return [Promise.resolve({ connection: c.name, vnet: c.vnet, vnetId: c.vnetId, status: c.connectionStatus, prefixes: [], bgp: true })];
         if (c.connectionType !== "IPsec" || !c.localNetworkGatewayId) return [];
         // BGP needs both: the local network gateway's BGP settings say how to peer, the connection's enableBgp turns it
         // on (Az.Network's New-AzVirtualNetworkGatewayConnection -EnableBgp).
-        return [reader.getLocalNetworkGateway(c.localNetworkGatewayId).then((lng) => ({ connection: c.name, vnet: c.vnet, status: c.connectionStatus, prefixes: lng.addressPrefixes, bgp: lng.bgp && c.enableBgp }))];
+        return [reader.getLocalNetworkGateway(c.localNetworkGatewayId).then((lng) => ({ connection: c.name, vnet: c.vnet, vnetId: c.vnetId, status: c.connectionStatus, prefixes: lng.addressPrefixes, bgp: lng.bgp && c.enableBgp }))];
       }),
     );
     return { sites, unreadable: undefined };

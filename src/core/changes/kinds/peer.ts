@@ -46,7 +46,7 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
   const [localDone, remoteDone] = [setUp(local, localSettings), setUp(remote, remoteSettings)];
   const missingRanges = remoteRanges.filter((range) => !hasRouteFor(connection.routes, range));
   if (localDone && remoteDone && missingRanges.length === 0) {
-    throw new BotError("ineligible", `${local.name} and ${remote.name} are peered already for ${plan.name} (${localDone.name} and ${remoteDone.name}, gateway transit on), and the plan routes ${remote.addressSpace.join(", ")} into ${local.name}: there is nothing to do.`, {
+    throw new BotError("ineligible", `${local.name} and ${remote.name} are peered already for ${plan.name} (${localDone.name} and ${remoteDone.name}, gateway transit on), and the plan routes ${ipv4Only(remote.addressSpace).join(", ")} into ${local.name}: there is nothing to do.`, {
       hint: `/vnet diagnose APP HOST checks the path to a host in ${remote.name}.`,
     });
   }
