@@ -117,14 +117,14 @@ describe("change commands end to end, through signed Slack requests and the real
   });
 });
 
-describe("a second change of an app that has one pending", () => {
+describe("changes of one app asked close together", () => {
   let slack: SlackHarness;
   beforeEach(async () => {
     slack = await startSlackHarness();
   });
   afterEach(() => slack.close());
 
-  it("is refused when asked, naming the pending one, while a change of another app goes on", async () => {
+  it("a second change of an app that has one pending is refused when asked, naming the pending one, while a change of another app goes on", async () => {
     await slack.requestChange("connect orders-worker vnet-hub");
 
     const answer = await slack.ask(PEOPLE.requester, "connect orders-worker vnet-finance");
@@ -133,16 +133,8 @@ describe("a second change of an app that has one pending", () => {
     expect(slack.api.workspace.messages(CHANNELS.approvals)).toHaveLength(1);
     expect(textOf(await slack.requestChange("disconnect payments-api"))).toContain("Disconnect payments-api");
   });
-});
 
-describe("a connect whose app was connected elsewhere before approval", () => {
-  let slack: SlackHarness;
-  beforeEach(async () => {
-    slack = await startSlackHarness();
-  });
-  afterEach(() => slack.close());
-
-  it("fails when planned afresh at approval, saying nothing was changed, not to run it again to finish it", async () => {
+  it("a connect whose app was connected elsewhere before approval fails when planned afresh at approval, saying nothing was changed, not to run it again to finish it", async () => {
     const request = await slack.requestChange("connect orders-worker vnet-finance");
     // Someone connects the app in the portal meanwhile.
     await slack.azure.writer.putAppVnetConnection(ids.app(PRODUCTION, "rg-apps", "orders-worker"), ids.vnet(PRODUCTION, "rg-network", "vnet-hub"));
