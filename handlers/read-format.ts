@@ -1,4 +1,5 @@
 /** Shared by the read handlers: one-line descriptions of routes, certificates and connections. */
+import { daysLeft } from "../src/core/alerts/certificate-stage.ts";
 import { formatTime, plural } from "../src/core/format.ts";
 import type { VnetConnectionInfo } from "../src/core/model.ts";
 import { describeRoute } from "../src/core/address-range.ts";
@@ -15,8 +16,8 @@ export const SOON_DAYS = 182;
 export function certificateLine(connection: VnetConnectionInfo, now: Date): string {
   const cert = connection.certificate;
   if (!cert) return "unknown";
-  const days = Math.floor((cert.notAfter.getTime() - now.getTime()) / 86_400_000);
-  if (days < 0) return `:x: expired ${formatTime(cert.notAfter)} (${plural(-days, "day")} ago)`;
+  const days = daysLeft(cert.notAfter, now);
+  if (cert.notAfter.getTime() < now.getTime()) return `:x: expired ${formatTime(cert.notAfter)} (${days === 0 ? "today" : `${plural(-days, "day")} ago`})`;
   const line = `expires ${formatTime(cert.notAfter)} (in ${plural(days, "day")})`;
   return days <= SOON_DAYS ? `:warning: ${line}` : line;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { certificateStage, stagesFor } from "../../src/core/alerts/certificate-stage.ts";
+import { certificateStage, daysLeft, stagesFor } from "../../src/core/alerts/certificate-stage.ts";
 
 const NOW = new Date("2026-03-01T09:00:00Z");
 const inDays = (days: number) => new Date(NOW.getTime() + days * 86_400_000);
@@ -22,5 +22,15 @@ describe("certificateStage", () => {
   it("lists the stages of a window in order of urgency, ending with expired", () => {
     expect(stagesFor(6)).toEqual(["6 months", "90 days", "60 days", "30 days", "14 days", "7 days", "1 day", "expired"]);
     expect(stagesFor(2)).toEqual(["2 months", "30 days", "14 days", "7 days", "1 day", "expired"]);
+  });
+});
+
+describe("daysLeft", () => {
+  it.each([
+    ["20½ days left", inDays(20.5), 20],
+    ["expired 20½ days ago: 20 days past, not 21", inDays(-20.5), -20],
+    ["expired exactly 20 days ago", inDays(-20), -20],
+  ])("%s", (_name, notAfter, days) => {
+    expect(daysLeft(notAfter, NOW)).toBe(days);
   });
 });

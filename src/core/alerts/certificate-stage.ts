@@ -11,9 +11,12 @@ export type CertificateStage = string;
 /** The digest's groups, most urgent first. */
 export type UrgencyGroup = "expired" | "under-30-days" | "within-window";
 
-/** Whole days from now until notAfter, negative once it has passed. */
+/**
+ * Whole days from now until notAfter, negative once it has passed: whole days either way, so a certificate that
+ * expired 20½ days ago is 20 days past (-20), not 21 (Math.floor of a negative rounds away from zero).
+ */
 export function daysLeft(notAfter: Date, now: Date): number {
-  return Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+  return Math.trunc((notAfter.getTime() - now.getTime()) / DAY_MS);
 }
 
 /** The same instant N calendar months later (UTC), clamped to the month's last day. */
