@@ -85,6 +85,21 @@ describe("the scheduled certificate check", () => {
     expect(buttonsOf(posts()[1]!)).toEqual([]);
   });
 
+  it("does not call a certificate issued again with the same expiry renewed, nor announce it again", async () => {
+    await runCertificateCheck(world.deps, world.now());
+    const plan = world.azure.sim.state.plans.named("plan-basic");
+    const vnet = world.azure.sim.state.vnets.named("vnet-finance");
+    const before = world.azure.sim.state.certificateFor(plan.id, vnet.id)!;
+    await issueCertificateFor(world.azure.sim.state, plan.id, vnet.id, world.now(), before.notAfter);
+
+    world.later(1);
+    const result = await runCertificateCheck(world.deps, world.now());
+
+    expect(world.azure.sim.state.certificateFor(plan.id, vnet.id)!.thumbprint).not.toBe(before.thumbprint);
+    expect(result.digestPosted).toBe(false);
+    expect(posts()).toHaveLength(1);
+  });
+
   it("tells the channel once when the scan fails, and once when it works again", async () => {
     await runCertificateCheck(world.deps, world.now());
     const fault = world.azure.sim.faults.add({ method: "GET", path: /\/providers\/Microsoft\.Web\/serverfarms$/i, status: 403, code: "AuthorizationFailed", message: "no read" });

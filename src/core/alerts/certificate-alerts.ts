@@ -89,7 +89,7 @@ export function readStoredCertificate(state: AlertState | undefined): StoredCert
 /**
  * Compares this scan with the stored state. A stage is announced when the certificate first reaches it; a
  * certificate first seen deep inside the window is announced once at its current stage, not at every stage it
- * skipped. A new thumbprint on an announced certificate is a renewal, and its stages start afresh.
+ * skipped. A new thumbprint with a later expiry on an announced certificate is a renewal, and its stages start afresh.
  */
 export function evaluateCertificates(
   findings: readonly CertificateFinding[],
@@ -101,7 +101,10 @@ export function evaluateCertificates(
   for (const finding of findings) {
     const previous = states.get(finding.key);
     const stored = readStoredCertificate(previous);
-    const replaced = stored !== undefined && stored.thumbprint.toUpperCase() !== finding.thumbprint.toUpperCase();
+    // A renewal is a new certificate that lives longer: one that only has another thumbprint (issued again with the
+    // same or an earlier expiry) leaves the announced stages as they were, rather than be called "renewed".
+    const replaced =
+      stored !== undefined && stored.thumbprint.toUpperCase() !== finding.thumbprint.toUpperCase() && finding.notAfter.getTime() > new Date(stored.notAfter).getTime();
     if (replaced && (previous?.announced.length ?? 0) > 0) {
       result.renewals.push({ ...finding, previousNotAfter: new Date(stored.notAfter) });
     }
