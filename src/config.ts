@@ -157,16 +157,20 @@ export function checkConfig(env: Readonly<Record<string, string | undefined>>, r
   }
 
   let raw: unknown = {};
+  // A file that could not be read as a mapping says nothing about its sections: no problem is inferred from them.
+  let unreadable = false;
   if (text !== undefined) {
     try {
       raw = parseYaml(text) ?? {};
     } catch (error) {
       const reason = (error as Error).message.split("\n")[0];
       problems.push(`${configPath}: not valid YAML (${reason}). Hint: check indentation and quoting near that line.`);
+      unreadable = true;
     }
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       if (problems.length === 0) problems.push(`${configPath}: expected a mapping of sections (azure, slack, access, …). Hint: see the example in README.md.`);
       raw = {};
+      unreadable = true;
     }
     warnings.push(...unknownKeyWarnings(raw as object, configPath));
   }
@@ -190,7 +194,12 @@ export function checkConfig(env: Readonly<Record<string, string | undefined>>, r
   }
   // Local mode brings its own approvers; anywhere else a change nobody may approve can only expire.
   const deployed = env_.mode !== "local" || (options.beforeDeployment === true && !isLocal);
-  if (deployed && hasNoApprovers(raw as Record<string, unknown>)) problems.push(noApproversProblem(configPath, raw as object, text !== undefined));
+  if (deployed && !unreadable && hasNoApprovers(raw as Record<string, unknown>)) problems.push(noApproversProblem(configPath, raw as object, text !== undefined));
+  // What the bot logs at start (start-bot.ts), said before deployment too: a config that manages nothing, or alerts no one.
+  if (options.beforeDeployment && deployed && parsed.success && !unreadable) {
+    if (parsed.data.azure.subscriptions.length === 0) warnings.push(`${configPath}: azure.subscriptions is empty, so the bot manages nothing (/vnet list finds nothing). Hint: add the subscription ids to manage.`);
+    if (!parsed.data.slack.alertChannel) warnings.push(`${configPath}: slack.alertChannel is not set, so certificate and gateway alerts are off. Hint: set it to the channel id alerts go to.`);
+  }
 
   if (problems.length > 0 || !parsed.success) return { config: undefined, problems, warnings, mode: env_.mode };
   return { config: { ...parsed.data, ...env_, configPath, configFileFound: text !== undefined }, problems, warnings, mode: env_.mode };

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
 const SCRIPT = join(root, "src", "check-config.ts");
-const GOOD = "access: { approvers: [U0AAA] }\nschedule: { timezone: Asia/Kolkata, gateways: '*/5 * * * *' }\n";
+const GOOD = "azure: { subscriptions: [00000000-0000-0000-0000-000000000001] }\nslack: { alertChannel: C0ALERTS }\naccess: { approvers: [U0AAA] }\nschedule: { timezone: Asia/Kolkata, gateways: '*/5 * * * *' }\n";
 const BAD = "access: { aprovers: [U0AAA] }\nschedule: { timezone: Europe/Atlantis, certificates: '0 9 *' }\n";
 
 let dir: string;
@@ -55,6 +55,27 @@ describe("npm run check-config", () => {
     expect(result.stdout).toContain("check-config: good.yaml is valid (1 warning).");
     expect(result.stdout).toContain("warning: SLACK_BOT_TOKEN is not set here, so the Slack secrets were not checked.");
     expect(requests).toBe(0);
+  });
+
+  it("warns that a file managing no subscription and naming no alert channel manages nothing and alerts no one", async () => {
+    writeFileSync(join(dir, "bare.yaml"), "access: { approvers: [U0AAA] }\n");
+
+    const result = await checkConfig(["bare.yaml"], { SLACK_BOT_TOKEN: "xoxb-1-abc", SLACK_SIGNING_SECRET: "s3cret" });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("warning: bare.yaml: azure.subscriptions is empty, so the bot manages nothing");
+    expect(result.stdout).toContain("warning: bare.yaml: slack.alertChannel is not set, so certificate and gateway alerts are off.");
+  });
+
+  it("reports a file that is not valid YAML once, inferring nothing from the sections it could not read", async () => {
+    writeFileSync(join(dir, "broken.yaml"), 'access: { approvers: [U0AAA] }\nslack: { approvalChannel: "C0APPROVE }\n');
+
+    const result = await checkConfig(["broken.yaml"], { SLACK_BOT_TOKEN: "xoxb-1-abc", SLACK_SIGNING_SECRET: "s3cret" });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("problem: broken.yaml: not valid YAML");
+    expect(result.stderr).toContain("check-config: 1 problem");
+    expect(result.stderr).not.toContain("approvers is empty");
   });
 
   it("passes a good file with well-formed secrets for HTTP mode with no warning, contacting neither Slack nor Azure", async () => {
