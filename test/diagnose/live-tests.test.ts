@@ -58,6 +58,17 @@ describe("live tests on the app's worker", () => {
     expect(checkOf(diagnosis, "nsg").status).toBe("pass");
   });
 
+  it("do not say a host name did not resolve when the lookup could not run", async () => {
+    const diagnosis = await withEstate("healthy", async ({ deps, sim }) => {
+      sim.faults.add({ method: "POST", path: KUDU, status: 502, code: "BadGateway" });
+      return diagnoseApp(deps, "shop-api", "sql.shop.internal:1433");
+    });
+
+    expect(checkOf(diagnosis, "dns-lookup").status).toBe("warn");
+    expect(diagnosis.notes).toContain("sql.shop.internal could not be looked up from the app's worker, so the route and NSG checks were skipped.");
+    expect(diagnosis.notes.join(" ")).not.toContain("did not resolve");
+  });
+
   it("refuse tcpping without a port, and resolve with one, before calling Azure", async () => {
     await withEstate("healthy", async ({ deps, sim }) => {
       await expect(tcppingFromApp(deps, "shop-api", "sql.shop.internal")).rejects.toThrow(/has no port/);

@@ -41,7 +41,8 @@ export async function diagnoseApp(deps: DiagnoseDeps, appRef: ResourceRef | stri
       if (drift && dns.check.status === "fail") Object.assign(dns.check, { fix: `The app still asks its old DNS servers: ${drift.fix ?? "sync network"}`, change: drift.change });
       targetChecks.push(dns.check);
       ip = dns.addresses[0];
-      if (!ip) notes.push(`${target.host} did not resolve, so the route and NSG checks were skipped.`);
+      // A lookup that could not run (Kudu unreachable) says nothing about the name: the note must not say it failed.
+      if (!ip) notes.push(dns.check.status === "fail" ? `${target.host} did not resolve, so the route and NSG checks were skipped.` : `${target.host} could not be looked up from the app's worker, so the route and NSG checks were skipped.`);
     }
     if (ip) targetChecks.push(...checkPath(facts, await readTarget(deps.reader, facts, ip), target.port));
     if (target.port === undefined) notes.push(`Give ${target.host}:PORT to check NSG rules for the port and to test it with tcpping.`);
