@@ -56,6 +56,9 @@ function assertSafe(argument: string): void {
   if (!SAFE_ARGUMENT.test(argument)) throw new Error(`unsafe Kudu command argument: ${JSON.stringify(argument)}`);
 }
 
+/** How to tell a stalled worker (Kudu) from a network that drops the traffic, both of which time out. */
+const STALLED_WORKER = (command: string) => `If \`${command}\` also times out for a host and port known to answer, the app's worker (Kudu) is what does not answer.`;
+
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
@@ -72,7 +75,11 @@ export async function testTcp(kudu: KuduRunner, app: AppInfo, host: string, port
   const run = await runOnWorker(kudu, app, `tcpping.exe ${host} ${port}`, timeout, options.signal);
   const blockedFix = `Something between the P2S pool and ${host}:${port} drops the traffic: see the route and NSG checks, and the host's own firewall.`;
   if (run.kind === "unavailable") return unavailable("tcp-connect", title, run);
-  if (run.kind === "deadline") return check("tcp-connect", "fail", title, `tcpping got no answer within ${seconds(timeout)} (timed out).`, { fix: blockedFix });
+  // No answer in time reads as dropped traffic (a black-holed SYN takes this long), but a worker whose Kudu stalls
+  // looks the same from here: the fix says how to tell them apart.
+  if (run.kind === "deadline") {
+    return check("tcp-connect", "fail", title, `tcpping got no answer within ${seconds(timeout)} (timed out).`, { fix: `${blockedFix} ${STALLED_WORKER(`/vnet tcpping ${app.name} HOST:PORT`)}` });
+  }
   const parsed = parseTcpping(run.result);
   const counts = parsed.attempts === undefined ? "" : ` (${parsed.successes}/${parsed.attempts} attempts)`;
   switch (parsed.outcome) {
@@ -105,7 +112,7 @@ export async function testDns(kudu: KuduRunner, app: AppInfo, host: string, dnsS
   const unreachableFix = `Make the DNS servers (${servers}) reachable from the P2S pool: a route for them, and NSGs that allow UDP and TCP 53 from the pool.`;
   if (run.kind === "unavailable") return { check: unavailable("dns-lookup", title, run), addresses: [] };
   if (run.kind === "deadline") {
-    return { check: check("dns-lookup", "fail", title, `No DNS server (${servers}) answered within ${seconds(timeout)} (timed out).`, { fix: unreachableFix }), addresses: [] };
+    return { check: check("dns-lookup", "fail", title, `No DNS server (${servers}) answered within ${seconds(timeout)} (timed out).`, { fix: `${unreachableFix} ${STALLED_WORKER(`/vnet resolve ${app.name} NAME`)}` }), addresses: [] };
   }
   const parsed = parseNameresolver(run.result);
   const via = parsed.server ? ` (server ${parsed.server})` : "";
