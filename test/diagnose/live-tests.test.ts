@@ -21,6 +21,8 @@ describe("live tests on the app's worker", () => {
     });
 
     expect(report.check).toMatchObject({ id: "tcp-connect", status: "fail", evidence: "tcpping got no answer within 30 ms (timed out)." });
+    // Run on its own, the test names the diagnosis that checks the gateway, routes and NSGs its fix speaks of.
+    expect(report.check.fix).toContain("`/vnet diagnose shop-api sql.shop.internal:1433` runs those checks too, the gateway's state first.");
     // A stalled worker looks the same from the bot: the fix says how to tell.
     expect(report.check.fix).toContain("If `/vnet tcpping shop-api HOST:PORT` also times out for a host and port known to answer, the app's worker (Kudu) is what does not answer.");
   });

@@ -66,7 +66,8 @@ export interface LiveTestReport {
 export async function tcppingFromApp(deps: DiagnoseDeps, appRef: ResourceRef | string, targetText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
   const target = parseTarget(targetText, { requirePort: true });
   const { app, connection } = await connectionOf(deps, appRef);
-  return { appId: app.id, appName: app.name, vnetName: connection.name, check: await testTcp(deps.kudu, app, target.host, target.port!, options) };
+  const check = await testTcp(deps.kudu, app, target.host, target.port!, options);
+  return { appId: app.id, appName: app.name, vnetName: connection.name, check: withDiagnoseHint(check, `/vnet diagnose ${app.name} ${target.host}:${target.port}`) };
 }
 
 /** /vnet resolve APP HOST: one DNS lookup from the app's worker, through the DNS servers pushed with the integration. */
@@ -75,7 +76,16 @@ export async function resolveFromApp(deps: DiagnoseDeps, appRef: ResourceRef | s
   if (target.port !== undefined) throw new BotError("usage", `"${escapeMrkdwn(hostText.trim())}" has a port; resolve takes a host name only.`, { hint: `Try /vnet resolve ${escapeMrkdwn(typeof appRef === "string" ? appRef.trim() : appRef.text)} ${target.host}` });
   const { app, connection } = await connectionOf(deps, appRef);
   const dns = await testDns(deps.kudu, app, target.host, connection.dnsServers, options);
-  return { appId: app.id, appName: app.name, vnetName: connection.name, check: dns.check };
+  return { appId: app.id, appName: app.name, vnetName: connection.name, check: withDiagnoseHint(dns.check, `/vnet diagnose ${app.name} ${target.host}`) };
+}
+
+/**
+ * A live test run on its own failed: its fix speaks of the checks a diagnosis runs beside it (the gateway, the DNS
+ * servers, routes, NSGs), which the command did not run; it names the command that does.
+ */
+function withDiagnoseHint(check: DiagnosisCheck, diagnose: string): DiagnosisCheck {
+  if (check.status !== "fail") return check;
+  return { ...check, fix: `${check.fix ? `${check.fix} ` : ""}\`${diagnose}\` runs those checks too, the gateway's state first.` };
 }
 
 async function connectionOf(deps: DiagnoseDeps, appRef: ResourceRef | string): Promise<{ app: AppInfo; connection: VnetConnectionInfo }> {
