@@ -229,6 +229,10 @@ function readEnvironment(env: Readonly<Record<string, string | undefined>>, prob
   if (appToken !== undefined && botToken === undefined) {
     problems.push("SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not. Hint: Socket Mode needs both tokens.");
   }
+  // A deployment whose bot token failed to load must not quietly become the local playground (as with a config file).
+  if (signingSecret !== undefined && botToken === undefined && appToken === undefined && env["VNETBOT_LOCAL"] !== "1") {
+    problems.push("SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not. Hint: HTTP mode needs both; to try the local playground instead, unset SLACK_SIGNING_SECRET or set VNETBOT_LOCAL=1.");
+  }
   if (botToken !== undefined && appToken === undefined && signingSecret === undefined) {
     problems.push("SLACK_SIGNING_SECRET: missing. Hint: HTTP mode verifies every request with it; copy it from the app's Basic Information page, or set SLACK_APP_TOKEN for Socket Mode.");
   }

@@ -201,6 +201,18 @@ schedule: { timezone: Europe/Riga, certificates: "0 9 * * 1-5", gateways: "*/5 *
     expect(problemsOf(env, "access: { approvers: [U0AAA] }\n")).toEqual([expect.stringContaining(message)]);
   });
 
+  it("refuses a signing secret without a bot token, rather than start the playground quietly, unless asked for local mode", () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ SLACK_SIGNING_SECRET: "s" }, files({}));
+    } catch (caught) {
+      error = caught as ConfigError;
+    }
+
+    expect(error?.problems).toEqual([expect.stringContaining("SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not. Hint: HTTP mode needs both")]);
+    expect(loadConfig({ SLACK_SIGNING_SECRET: "s", VNETBOT_LOCAL: "1" }, files({})).config.mode).toBe("local");
+  });
+
   it.each([
     ["VNETBOT_INSTANCE_ID first", { VNETBOT_INSTANCE_ID: "vnetbot-1", HOSTNAME: "pod-7f9c" }, "vnetbot-1"],
     ["else HOSTNAME, as Kubernetes and Docker set it", { HOSTNAME: "vnetbot-0" }, "vnetbot-0"],
