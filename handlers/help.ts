@@ -9,6 +9,7 @@ export const help = defineCommand({
   summary: "Every command, or one command in detail",
   changesAzure: false,
   instant: true,
+  personal: true,
   params: [{ name: "COMMAND", kind: "command", optional: true, rest: true }],
   valueNames: { COMMAND: "command" },
   async run(ctx, args): Promise<Reply> {

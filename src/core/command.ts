@@ -136,6 +136,8 @@ export interface Command {
   access: AccessRule;
   /** Answers from the bot's own state, fast enough to be the acknowledgement itself (help, approvals, audit). */
   instant?: boolean;
+  /** Its answer is about the asker (help says what they may do): never posted for the channel with --share. */
+  personal?: boolean;
   params: readonly Param[];
   flags: readonly Flag[];
   run(ctx: CommandContext, args: CommandArgs): Promise<Reply>;
@@ -145,8 +147,8 @@ export interface Command {
 export const SHARE_FLAG = "--share";
 
 /** True for the commands --share applies to: reads anyone may run, whose answer anyone may therefore see. */
-export function isShareable(command: Pick<Command, "changesAzure" | "access">): boolean {
-  return !command.changesAzure && command.access.audience === "anyone";
+export function isShareable(command: Pick<Command, "changesAzure" | "access" | "personal">): boolean {
+  return !command.changesAzure && !command.personal && command.access.audience === "anyone";
 }
 
 /** What a command file declares; usage is generated, and access defaults to operators for changes, anyone for reads. */

@@ -95,6 +95,14 @@ describe("--share", () => {
     expect(JSON.stringify(ack?.blocks)).toContain(`Shared by <@${PEOPLE.bystander}>`);
   });
 
+  it("keeps help to the asker, since it says what the asker may do", async () => {
+    const { ack } = await slack.command(PEOPLE.bystander, "help --share");
+
+    expect(ack?.response_type).not.toBe("in_channel");
+    expect(JSON.stringify(ack?.blocks)).not.toContain("Shared by");
+    expect(ack?.text).toBe("`--share` is not an option of `/vnet help`.");
+  });
+
   it("keeps a failed answer to the asker", async () => {
     const before = slack.api.workspace.messages(CHANNELS.ops).length;
 
