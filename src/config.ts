@@ -262,7 +262,7 @@ function readEnvironment(env: Readonly<Record<string, string | undefined>>, prob
   const portText = value("PORT") ?? "3000";
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    problems.push(`PORT: "${portText}" is not a port number. Hint: use a whole number from 1 to 65535 (default 3000).`);
+    problems.push(`PORT: "${portText}" is not a port number. Hint: use a whole number from 1 to 65535 (default 3000; 0 takes any free port).`);
   }
   const host = value("HOST");
   if (host !== undefined && isIP(host) === 0 && !HOST_NAME.test(host)) {

@@ -109,6 +109,20 @@ describe("bad input", () => {
   });
 });
 
+describe("an app without an integration to diagnose", () => {
+  it("is pointed to regional integration, not to a gateway-required connect that is being retired", async () => {
+    const { harness, deps } = await startEstate("healthy");
+    try {
+      const error = await diagnoseApp(deps, "shop-worker").catch((e: unknown) => e);
+
+      expect(error).toMatchObject({ kind: "not-found", hint: expect.stringContaining("should use regional integration") });
+      expect((error as BotError).hint).not.toContain("/vnet connect");
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
 describe("the fix a diagnosis offers", () => {
   it.each([
     ["missing-route", "catalog.shop.internal:443", "target-route"],

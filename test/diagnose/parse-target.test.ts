@@ -17,6 +17,8 @@ describe("parseTarget", () => {
     ["", /Name the host/],
     ["https://sql.contoso.internal", /is a URL/],
     ["fe80::1", /IPv6/],
+    ["sql.contoso.internal:1433:5", /has more than one colon; give HOST or HOST:PORT/],
+    ["10.10.1.4:1433:5", /has more than one colon/],
     ["sql:0", /port must be a number from 1 to 65535/],
     ["sql:70000", /port must be a number from 1 to 65535/],
     ["sql:https", /port must be a number/],

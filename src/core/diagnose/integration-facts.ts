@@ -57,6 +57,6 @@ function noIntegration(app: AppInfo): BotError {
     });
   }
   return new BotError("not-found", `App ${app.name} has no gateway-required VNet integration.`, {
-    hint: `Connect it first (/vnet connect ${app.name} <vnet>), or run /vnet list to see which apps have one.`,
+    hint: "/vnet list shows the apps that have one. An app that needs a VNet now should use regional integration: gateway-required integration is retired on 31 March 2027.",
   });
 }

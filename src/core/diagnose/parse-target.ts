@@ -19,6 +19,8 @@ export function parseTarget(text: string, options: { requirePort?: boolean } = {
     throw usage(`"${escapeMrkdwn(trimmed)}" is a URL; give only the host and port (tcpping and DNS work below HTTP).`);
   }
   if (trimmed.startsWith("[") || (trimmed.match(/:/g) ?? []).length > 1) {
+    // A name or IPv4 address with two colons is a typo of HOST:PORT, not an IPv6 address.
+    if (!trimmed.startsWith("[") && /^[^:]*\./.test(trimmed)) throw usage(`"${escapeMrkdwn(trimmed)}" has more than one colon; give HOST or HOST:PORT.`);
     throw usage(`"${escapeMrkdwn(trimmed)}" looks like an IPv6 address; gateway-required integration carries IPv4 only.`);
   }
   const colon = trimmed.lastIndexOf(":");
