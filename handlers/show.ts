@@ -1,7 +1,7 @@
 /** /vnet show APP: one app's VNet, gateway, routes, DNS and certificate. */
 import { isBotError } from "../src/errors.ts";
 import { CLASSIC_GATEWAY_UNREADABLE } from "../src/core/classic-vnet.ts";
-import { isClassicVnetId } from "../src/core/resource-id.ts";
+import { isClassicVnetId, subnetLabel } from "../src/core/resource-id.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { findVpnGateway } from "../src/core/eligibility.ts";
 import type { Integration } from "../src/core/inventory.ts";
@@ -11,7 +11,6 @@ import type { AzureReader } from "../src/core/ports.ts";
 import { resolveApp } from "../src/core/resolve.ts";
 import type { Reply, ReplyPart } from "../src/core/reply.ts";
 import { rootCertificatesLine } from "../src/core/changes/root-certificates.ts";
-import { subnetLabel } from "../src/core/migration/regional-rules.ts";
 import { FRESH, withKeptNote } from "./kept-reads.ts";
 import { certificateLine, connectionFlags, routeLines } from "./read-format.ts";
 

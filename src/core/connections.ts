@@ -6,7 +6,7 @@ import { BotError } from "../errors.ts";
 import type { CommandArgs } from "./command.ts";
 import type { AppInfo, PlanInfo, VnetConnectionInfo } from "./model.ts";
 import type { AzureReader } from "./ports.ts";
-import { nameOf, parseResourceId, sameId } from "./resource-id.ts";
+import { nameOf, parseResourceId, sameId, subnetLabel } from "./resource-id.ts";
 import { createLimiter, type Limiter } from "./limiter.ts";
 import { resolvePlan, resolveVnet, type ResolveDeps } from "./resolve.ts";
 
@@ -88,7 +88,7 @@ export async function requireGatewayVnet(reader: AzureReader, app: AppInfo, comm
   if (connection) return connection.name;
   throw new BotError("ineligible", `${app.name} has no gateway-required VNet integration, so there is nothing to ${command}.`, {
     hint: app.regionalSubnetId
-      ? `It uses regional VNet integration (${nameOf(app.regionalSubnetId.replace(/\/subnets\/[^/]+$/i, ""))}/${nameOf(app.regionalSubnetId)}). If vnetbot moved it there, \`/vnet migrate rollback ${app.name}\` puts its gateway-required integration back (until 31 March 2027).`
+      ? `It uses regional VNet integration (${subnetLabel(app.regionalSubnetId)}). If vnetbot moved it there, \`/vnet migrate rollback ${app.name}\` puts its gateway-required integration back (until 31 March 2027).`
       : `\`/vnet show ${app.name}\` shows its connections; \`/vnet connect ${app.name} VNET\` connects it.`,
   });
 }

@@ -6,6 +6,7 @@ import { BotError } from "../errors.ts";
 import { isPrivatePrefix } from "./address-range.ts";
 import { daysUntilRetirement } from "./format.ts";
 import type { AppInfo, GatewayInfo, PlanInfo } from "./model.ts";
+import { subnetLabel } from "./resource-id.ts";
 
 /** The name of a rule, stable for tests and for the audit trail. */
 export type EligibilityRule =
@@ -120,12 +121,12 @@ export function checkOneVnetPerApp(app: Pick<AppInfo, "name">, current: string |
  */
 export function checkNoRegionalIntegration(app: Pick<AppInfo, "name" | "regionalSubnetId">, vnetName: string): EligibilityProblem[] {
   if (!app.regionalSubnetId) return [];
-  const [, vnet = "?", subnet = "?"] = /\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)/i.exec(app.regionalSubnetId) ?? [];
+  const label = subnetLabel(app.regionalSubnetId);
   return [
     {
       rule: "one-vnet-per-app",
-      message: `App ${app.name} uses regional VNet integration (${vnet}/${subnet}); an app has one VNet integration at a time.`,
-      fix: `To reach ${vnetName} from there, peer ${vnetName} with ${vnet} (VNet access allowed on both sides) rather than add a gateway-required integration, which is retired on 31 March 2027.`,
+      message: `App ${app.name} uses regional VNet integration (${label}); an app has one VNet integration at a time.`,
+      fix: `To reach ${vnetName} from there, peer ${vnetName} with ${label.split("/")[0]} (VNet access allowed on both sides) rather than add a gateway-required integration, which is retired on 31 March 2027.`,
     },
   ];
 }

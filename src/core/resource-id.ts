@@ -46,6 +46,12 @@ export function scopeOf(id: string | undefined): { subscriptionId: string; resou
   return { subscriptionId: parsed?.subscriptionId ?? "", resourceGroup: parsed?.resourceGroup ?? "" };
 }
 
+/** "vnet/subnet" of a subnet id. */
+export function subnetLabel(subnetId: string): string {
+  const parts = subnetId.split("/");
+  return `${parts.at(-3) ?? "?"}/${parts.at(-1) ?? "?"}`;
+}
+
 /** The last name in an id ("…/sites/app1" → "app1"). */
 export function nameOf(id: string): string {
   return id.slice(id.lastIndexOf("/") + 1);

@@ -5,7 +5,7 @@ import { gatewayConnectionOf } from "../connections.ts";
 import { findVpnGateway } from "../eligibility.ts";
 import type { AppInfo, GatewayInfo, HealthState, PlanInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
-import { nameOf } from "../resource-id.ts";
+import { subnetLabel } from "../resource-id.ts";
 
 /** The app, its plan, its connection, the VNet and its gateways, as Azure has them now. */
 export interface IntegrationFacts {
@@ -50,9 +50,7 @@ async function healthOf(reader: AzureReader, id: string): Promise<HealthState> {
 
 function noIntegration(app: AppInfo): BotError {
   if (app.regionalSubnetId) {
-    const subnet = nameOf(app.regionalSubnetId);
-    const vnet = nameOf(app.regionalSubnetId.replace(/\/subnets\/[^/]+$/i, ""));
-    return new BotError("ineligible", `App ${app.name} uses regional VNet integration (${vnet}/${subnet}), not gateway-required integration.`, {
+    return new BotError("ineligible", `App ${app.name} uses regional VNet integration (${subnetLabel(app.regionalSubnetId)}), not gateway-required integration.`, {
       hint: "/vnet diagnose checks gateway-required integrations only; use the app's Network troubleshooter in the portal for regional integration.",
     });
   }

@@ -116,7 +116,14 @@ export async function assessMigration(reader: AzureReader, inventory: Pick<Inven
   // A new subnet is a /26 where every plan of the VNet could have one (roomForRecommended), else the size each needs.
   const plansOn = new Map<string, Set<string>>();
   for (const i of all) plansOn.set(i.vnetId.toLowerCase(), (plansOn.get(i.vnetId.toLowerCase()) ?? new Set()).add(i.plan.id.toLowerCase()));
-  const sizing: Sizing = (vnet, more = 0) => ({ recommended: roomForRecommended(vnet, (plansOn.get(vnet.id.toLowerCase())?.size ?? 0) + more) });
+  // Decided once per VNet (and count): it looks at the VNet's own subnets, not at the ranges promised as plans are judged.
+  const roomy = new Map<string, boolean>();
+  const sizing: Sizing = (vnet, more = 0) => {
+    const plans = (plansOn.get(vnet.id.toLowerCase())?.size ?? 0) + more;
+    const key = `${vnet.id.toLowerCase()}|${plans}`;
+    if (!roomy.has(key)) roomy.set(key, roomForRecommended(vnet, plans));
+    return { recommended: roomy.get(key)! };
+  };
   const byPlan = new Map<string, Integration[]>();
   for (const integration of all) byPlan.set(integration.plan.id.toLowerCase(), [...(byPlan.get(integration.plan.id.toLowerCase()) ?? []), integration]);
   const verdicts = new Map<Integration, Assessment>();

@@ -8,7 +8,7 @@
 import { CLASSIC_VNET_ADVICE } from "../classic-vnet.ts";
 import type { EligibilityProblem } from "../eligibility.ts";
 import type { PlanInfo, SubnetInfo, VnetInfo } from "../model.ts";
-import { isClassicVnetId, nameOf, sameId } from "../resource-id.ts";
+import { isClassicVnetId, nameOf, sameId, subnetLabel } from "../resource-id.ts";
 import { blockSize, instancesServed, neededPrefixLength, RESERVED_ADDRESSES, subnetPrefixLength } from "./subnet-plan.ts";
 
 /** The delegation regional integration needs on its subnet. */
@@ -252,11 +252,8 @@ export function sameRegion(a: string, b: string): boolean {
   return a.replace(/\s+/g, "").toLowerCase() === b.replace(/\s+/g, "").toLowerCase();
 }
 
-/** "vnet/subnet" of a subnet id. */
-export function subnetLabel(subnetId: string): string {
-  const parts = subnetId.split("/");
-  return `${parts.at(-3) ?? "?"}/${parts.at(-1) ?? "?"}`;
-}
+/** Kept here for the migration's modules, which name subnets this way throughout. */
+export { subnetLabel } from "../resource-id.ts";
 
 /** How many instances a subnet serves, for the verdicts. */
 export function servesLine(prefixLength: number): string {
