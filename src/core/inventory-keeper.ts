@@ -6,6 +6,7 @@
  */
 import type { ChangeRequest } from "./changes/types.ts";
 import { mergeInventories, requireSomethingRead, scanSubscriptions, type Inventory } from "./inventory.ts";
+import { createGatewayReadingsStore, withGatewayReadings, type GatewayReadings } from "./gateway-readings.ts";
 import { createInventoryStore, keptInventoryLine, type InventoryStore, type KeptInventory } from "./kept-inventory.ts";
 import { createLimiter } from "./limiter.ts";
 import type { HealthState } from "./model.ts";
@@ -30,8 +31,11 @@ export interface InventoryReads {
    * (under its deadline) and kept; `fresh` reads all of it.
    */
   read(command: { reader: AzureReader; signal: AbortSignal }, subscriptions: readonly string[], options?: { fresh?: boolean }): Promise<InventoryView>;
-  /** The kept inventory of these subscriptions, reading nothing from Azure; undefined unless every one is kept. */
-  kept(subscriptions: readonly string[]): Promise<InventoryView | undefined>;
+  /**
+   * The kept inventory of these subscriptions, reading nothing from Azure; undefined unless every one is kept.
+   * `asScanned` leaves out the gateway check's newer readings (the check itself, which reads the gateways again).
+   */
+  kept(subscriptions: readonly string[], options?: { asScanned?: boolean }): Promise<InventoryView | undefined>;
 }
 
 /** The kept inventories, for read commands and for what refreshes them. */
@@ -67,6 +71,7 @@ const RECENT_MS = 60_000;
 /** Builds the keeper over the state store. */
 export function createInventoryKeeper(deps: InventoryKeeperDeps): InventoryKeeper {
   const kept: InventoryStore = createInventoryStore(deps.store);
+  const gatewayReadings = createGatewayReadingsStore(deps.store);
   const stopped = new AbortController();
   const background = deps.reader.withSignal(stopped.signal);
   const running = new Map<string, { done: Promise<unknown>; again?: Promise<void> }>();
@@ -110,13 +115,20 @@ export function createInventoryKeeper(deps: InventoryKeeperDeps): InventoryKeepe
     await Promise.all(waits);
   }
 
-  /** One view of the parts; `kept` are those that came from the store. */
-  function view(parts: readonly KeptInventory[], keptParts: readonly KeptInventory[]): InventoryView {
+  /**
+   * One view of the parts; `kept` are those that came from the store, whose gateways are taken as the gateway check
+   * read them when it read them later.
+   */
+  async function view(live: readonly KeptInventory[], keptParts: readonly KeptInventory[], asScanned = false): Promise<InventoryView> {
+    const readings = keptParts.length > 0 && !asScanned ? await gatewayReadings.get() : undefined;
+    const newer = keptParts.map((part) => withNewerGateways(part, readings));
+    const parts = [...newer, ...live];
     const keptAt = keptParts.length === 0 ? undefined : new Date(Math.min(...keptParts.map((part) => part.at.getTime())));
+    const gatewaysAt = readings && newer.some((part, i) => part !== keptParts[i]) ? readings.at : undefined;
     return {
       inventory: mergeInventories(parts.map((part) => part.inventory)),
       keptAt,
-      keptNote: keptAt && keptInventoryLine(keptAt, deps.clock.now(), deps.timezone),
+      keptNote: keptAt && keptInventoryLine(keptAt, deps.clock.now(), deps.timezone, gatewaysAt),
       health: new Map(parts.flatMap((part) => Object.entries(part.health))),
     };
   }
@@ -128,12 +140,12 @@ export function createInventoryKeeper(deps: InventoryKeeperDeps): InventoryKeepe
       const live = missing.length > 0 ? await scanAndKeep(reader, signal, missing) : new Map<string, KeptInventory>();
       const keptParts = found.filter((part) => part !== undefined);
       requireSomethingRead([...keptParts, ...live.values()].map((part) => part.inventory));
-      return view([...keptParts, ...live.values()], keptParts);
+      return view([...live.values()], keptParts);
     },
-    async kept(subscriptions) {
+    async kept(subscriptions, options = {}) {
       const found = await Promise.all(subscriptions.map((s) => kept.get(s)));
       const parts = found.filter((part) => part !== undefined);
-      return parts.length === subscriptions.length ? view(parts, parts) : undefined;
+      return parts.length === subscriptions.length ? view([], parts, options.asScanned) : undefined;
     },
     refresh,
     async refreshDue(now) {
@@ -167,6 +179,20 @@ async function touchedSubscriptions(kept: InventoryStore, subscriptions: readonl
     }),
   );
   return subscriptions.filter((_, i) => touched[i]);
+}
+
+/** A kept part with the gateways the gateway check read at or after it was kept (the same part when there are none). */
+function withNewerGateways(part: KeptInventory, readings: GatewayReadings | undefined): KeptInventory {
+  if (!readings || readings.at < part.at) return part;
+  const read = part.inventory.integrations.flatMap((i) => (i.gateway && readings.gateways[i.gateway.id.toLowerCase()] !== undefined ? [i.gateway.id.toLowerCase()] : []));
+  if (read.length === 0) return part;
+  const health = { ...part.health };
+  for (const id of read) {
+    // Health the check did not read (a failed or busy gateway, a read that failed) is not known any more.
+    if (readings.health[id] !== undefined) health[id] = readings.health[id];
+    else delete health[id];
+  }
+  return { ...part, inventory: { ...part.inventory, integrations: withGatewayReadings(part.inventory.integrations, readings.gateways) }, health };
 }
 
 /** Resource Health of each VPN gateway the integrations use, a few at a time; one that cannot be read is left out. */

@@ -84,15 +84,18 @@ export function parseKeptInventory(text: string): KeptInventory | undefined {
   return { inventory: row.inventory, at: new Date(row.at), health: row.health ?? {} };
 }
 
-/** "Inventory as of 09:15 UTC (12 minutes ago); `--fresh` reads Azure now." for a reply's context. */
-export function keptInventoryLine(at: Date, now: Date, timeZone = "UTC"): string {
+/**
+ * "Inventory as of 09:15 UTC (12 minutes ago); `--fresh` reads Azure now." for a reply's context; with `gatewaysAt`,
+ * when the gateway check read the gateways after the inventory, "…, gateways as of 09:25 UTC; …".
+ */
+export function keptInventoryLine(at: Date, now: Date, timeZone = "UTC", gatewaysAt?: Date): string {
   const ms = Math.max(0, now.getTime() - at.getTime());
   const minutes = Math.floor(ms / 60_000);
   const age = minutes < 1 ? "under a minute ago" : minutes < 120 ? `${minutes} minute${minutes === 1 ? "" : "s"} ago` : `${Math.floor(minutes / 60)} hours ago`;
   // A time of day is enough within a day; beyond that the date matters too.
-  const time = formatTime(at, timeZone);
-  const shown = ms < 86_400_000 ? time.slice(11) : time;
-  return `Inventory as of ${shown} (${age}); \`--fresh\` reads Azure now.`;
+  const shown = (when: Date) => (now.getTime() - when.getTime() < 86_400_000 ? formatTime(when, timeZone).slice(11) : formatTime(when, timeZone));
+  const gateways = gatewaysAt && gatewaysAt > at ? `, gateways as of ${shown(gatewaysAt)}` : "";
+  return `Inventory as of ${shown(at)} (${age})${gateways}; \`--fresh\` reads Azure now.`;
 }
 
 /** The one integrated app (or slot) of a kept inventory that a reference names; undefined for none or several. */

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runGatewayCheck } from "../../src/core/alerts/gateway-check.ts";
+import { silentLogger } from "../../src/log.ts";
 import { loadEstate, parseEstate } from "../../src/stand-ins/arm/index.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { NOW, SHARED } from "../support/demo-estate.ts";
-import { PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+import { CHANNELS, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
 // The kept inventory lives in the bot's store: each test starts with an empty one.
 let slack: SlackHarness;
@@ -95,6 +97,87 @@ describe("reads from the kept inventory", () => {
     expect(armRequests).toBe(0);
     expect(reply).toContain("*plan-orders* → *vnet-hub* · apps: orders-api, orders-api/staging\\ngateway gw-hub");
     expect(reply).not.toContain("orders-web");
+  });
+});
+
+describe("gateways as the gateway check last read them", () => {
+  const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
+  /** The scheduled gateway check at `at`, as main.ts wires it: from the kept inventory, gateways read live. */
+  const check = (at: Date) =>
+    runGatewayCheck({ reader: slack.azure.reader, subscriptions: slack.azure.subscriptions, store: slack.stores.alerts, chat: slack.bot.chat, channel: CHANNELS.alerts, logger: silentLogger, inventory: slack.bot.inventory }, at);
+  const gwHub = () => slack.sim.state.gateways.named("gw-hub");
+
+  it("shows a gateway the check found down, then its recovery, in /vnet gateways and show without reading Azure", async () => {
+    await ask("list");
+    gwHub().provisioningState = "Failed";
+    now = minutes(5);
+    expect((await check(now)).opened).toContain("Gateway gw-hub (vnet-hub)");
+    now = minutes(7);
+
+    const down = await ask("gateways");
+    const shown = await ask("show orders-web");
+
+    expect(down.armRequests + shown.armRequests).toBe(0);
+    expect(down.reply).toContain("*Gateway gw-hub (vnet-hub)* is down (provisioning state Failed)");
+    expect(down.reply).toContain("Inventory as of 09:00 UTC (7 minutes ago), gateways as of 09:05 UTC; `--fresh` reads Azure now.");
+    expect(shown.reply).toContain("gw-hub (VpnGw1, Failed;");
+
+    gwHub().provisioningState = "Succeeded";
+    now = minutes(10);
+    expect((await check(now)).resolved).toContain("Gateway gw-hub (vnet-hub)");
+    const up = await ask("gateways");
+
+    expect(up.armRequests).toBe(0);
+    expect(up.reply).not.toContain("gw-hub (vnet-hub)* is down");
+    expect(up.reply).toContain("gateways as of 09:10 UTC");
+  });
+
+  it("shows Resource Health as the check read it, and a health it could not read as unknown, not as up", async () => {
+    await ask("list");
+    slack.sim.state.setHealth(gwHub().id, "Unavailable");
+    now = minutes(5);
+    await check(now);
+
+    const down = await ask("gateways");
+    slack.sim.faults.add({ method: "GET", path: /gw-hub\/providers\/Microsoft\.ResourceHealth\/availabilityStatuses\/current$/i, status: 403, code: "AuthorizationFailed", message: "no health read" });
+    now = minutes(10);
+    await check(now);
+    const unread = await ask("gateways");
+
+    expect(down.reply).toContain("*Gateway gw-hub (vnet-hub)* is down (Resource Health: Unavailable)");
+    expect(unread.armRequests).toBe(0);
+    expect(unread.reply).toContain("*Gateway gw-hub (vnet-hub)* could not be checked (Resource Health could not be read)");
+  });
+
+  it("reads again at the next check a gateway an earlier check found gone", async () => {
+    await ask("list");
+    slack.sim.faults.add({ method: "GET", path: /virtualNetworkGateways\/gw-hub$/i, status: 404, code: "ResourceNotFound", message: "gone", times: 1 });
+    now = minutes(5);
+    await check(now);
+    const gone = await ask("gateways");
+    now = minutes(10);
+
+    const back = await check(now);
+
+    expect(gone.reply).toContain("the gateway of vnet-hub no longer exists in Azure");
+    expect(back.resolved).toContain("The gateway of vnet-hub");
+    expect((await ask("gateways")).reply).not.toContain("no longer exists");
+  });
+
+  it("keeps the gateways of an inventory read after the check", async () => {
+    await ask("list");
+    gwHub().provisioningState = "Failed";
+    now = minutes(5);
+    await check(now);
+    gwHub().provisioningState = "Succeeded";
+    now = minutes(6);
+    await ask("list --fresh");
+
+    const { reply, armRequests } = await ask("gateways");
+
+    expect(armRequests).toBe(0);
+    expect(reply).not.toContain("gw-hub (vnet-hub)* is down");
+    expect(reply).toContain("Inventory as of 09:06 UTC (under a minute ago); `--fresh` reads Azure now.");
   });
 });
 

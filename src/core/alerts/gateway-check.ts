@@ -1,12 +1,14 @@
 /** The scheduled gateway check: which gateways are down, which integrations need a resync, and their lifecycle. */
 import { describeFailure } from "../failure.ts";
+import { createGatewayReadingsStore, withGatewayReadings, type GatewayReading } from "../gateway-readings.ts";
 import { buildInventory, type Inventory } from "../inventory.ts";
+import type { HealthState } from "../model.ts";
 import type { AlertState } from "../ports.ts";
 import { loadStates, type AlertDeps } from "./alert-deps.ts";
 import { ALERT_PREFIX, alertIdOf } from "./alert-keys.ts";
 import { announce, viewOf } from "./announcement.ts";
 import { gatewayFindings } from "./gateway-findings.ts";
-import { withLiveGateways } from "./live-gateways.ts";
+import { readLiveGateways } from "./live-gateways.ts";
 import type { ProblemFinding } from "./problem-finding.ts";
 import { openMessage, reminderReply, resolvedMessage, resolvedReply, snoozeEndedReply } from "./problem-messages.ts";
 import { decideProblem, readStoredProblem, type StoredProblem } from "./problem-state.ts";
@@ -36,11 +38,26 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
   let findings: ProblemFinding[] = [];
   let outcome: ScanOutcome;
   try {
-    const kept = await deps.inventory?.kept(deps.subscriptions);
+    // As scanned: a gateway an earlier check found gone is read again, not taken as gone for good.
+    const kept = await deps.inventory?.kept(deps.subscriptions, { asScanned: true });
     inventory = kept?.inventory ?? (await buildInventory(deps.reader, deps.subscriptions, { concurrency: deps.concurrency ?? 4 }));
     const failures = inventory.failures.map((f) => f.message);
-    const integrations = kept ? await withLiveGateways(deps.reader, inventory.integrations, { concurrency: deps.concurrency ?? 4, failures }) : inventory.integrations;
-    findings = await gatewayFindings(deps.reader, integrations, { concurrency: deps.concurrency ?? 4, failures });
+    const gateways = kept ? await readLiveGateways(deps.reader, inventory.integrations, { concurrency: deps.concurrency ?? 4, failures }) : {};
+    const integrations = withGatewayReadings(inventory.integrations, gateways);
+    const health: Record<string, HealthState> = {};
+    const healthReader = {
+      getResourceHealth: async (id: string) => {
+        const state = await deps.reader.getResourceHealth(id);
+        health[id.toLowerCase()] = state;
+        return state;
+      },
+    };
+    findings = await gatewayFindings(healthReader, integrations, { concurrency: deps.concurrency ?? 4, failures });
+    // What was read live outlives the check: reads from the kept inventory show these gateways as the alerts do.
+    if (kept) {
+      const read = Object.fromEntries(Object.entries(gateways).filter((entry): entry is [string, GatewayReading] => entry[1] !== "unread"));
+      await createGatewayReadingsStore(deps.store).put({ at: now, gateways: read, health });
+    }
     outcome = { ok: true, seen: inventory.integrations.length, failures };
   } catch (error) {
     outcome = { ok: false, error, failure: describeFailure(error, deps.logger, WHAT) };
