@@ -301,6 +301,22 @@ describe("/vnet migrate PLAN VNET", () => {
     }
     expect((await slack.azure.reader.getSubnet(`${demo.vnet("vnet-hub")}/subnets/snet-apps`)).addressPrefixes).toEqual(["10.10.8.0/26"]);
   });
+
+  it("finishes, with the very command it says to run again, a migration that stopped after the plan's last app left the VNet", async () => {
+    const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
+    const first = await approved("migrate plan-inventory vnet-inventory snet-inventory-apps --route-all");
+    slack.sim.faults.remove(fault);
+    const again = /Run `\/vnet ([^`]+)` again to finish it/.exec(textOf(first))?.[1];
+    // The plan has no connection to the VNet any more: its only app there was disconnected.
+    expect(await slack.azure.reader.listPlanVnetConnections(demo.plan("plan-inventory"))).toEqual([]);
+
+    const finished = await approved(again ?? "");
+
+    expect(textOf(first)).toContain(":x: Failed at step 4 of 7");
+    expect(again).toBe("migrate plan-inventory vnet-inventory snet-inventory-apps --route-all");
+    expect(textOf(finished)).toContain(":tada: Done: 7 of 7 steps");
+    expect((await slack.azure.reader.getRegionalIntegration(demo.app("inventory-api"))).subnetId?.toLowerCase()).toBe(SUBNET.toLowerCase());
+  });
 });
 
 describe("/vnet migrate rollback", () => {

@@ -122,8 +122,12 @@ async function parseMigrate(deps: ParseDeps, args: CommandArgs): Promise<Migrate
   return appForm(deps, app, second, prefix, routeAll);
 }
 
-/** The plan TARGET when it has a gateway-required connection to the VNet SECOND; else TARGET is an app. */
-async function planWithVnet(deps: ResolveDeps, target: string, vnet: string): Promise<{ plan: PlanInfo; vnetName: string } | undefined> {
+/**
+ * The plan TARGET when it has a gateway-required connection to the VNet SECOND, or had one that a migration of it,
+ * stopped half-way, has removed (its last app on the VNet was disconnected: the command it says to run again must
+ * still be a plan's); else TARGET is an app.
+ */
+async function planWithVnet(deps: ParseDeps, target: string, vnet: string): Promise<{ plan: PlanInfo; vnetName: string } | undefined> {
   let plan: PlanInfo;
   try {
     plan = await resolvePlan(deps, target);
@@ -132,7 +136,14 @@ async function planWithVnet(deps: ResolveDeps, target: string, vnet: string): Pr
     throw error;
   }
   const connection = await findPlanConnection(deps.reader, plan.id, nameOf(vnet));
-  return connection ? { plan, vnetName: connection.name } : undefined;
+  if (connection) return { plan, vnetName: connection.name };
+  const stopped = (await stoppedMigrations(deps, plan)).find((r) => sameName(r.vnetName, nameOf(vnet)));
+  return stopped ? { plan, vnetName: stopped.vnetName } : undefined;
+}
+
+/** The records of the plan's apps that a migration stopped half-way left moving. */
+async function stoppedMigrations(deps: ParseDeps, plan: PlanInfo) {
+  return (await deps.migrations.list()).filter((r) => r.status === "moving" && r.planId.toLowerCase() === plan.id.toLowerCase());
 }
 
 async function appForm(deps: ParseDeps, app: AppInfo, subnetText: string | undefined, prefix: string | undefined, routeAll: boolean): Promise<MigrateRequest> {
@@ -153,9 +164,10 @@ async function appForm(deps: ParseDeps, app: AppInfo, subnetText: string | undef
 async function planForm(deps: ParseDeps, plan: PlanInfo, vnetName: string, subnetText: string | undefined, prefix: string | undefined, routeAll: boolean): Promise<MigrateRequest> {
   const apps = await readPlanApps(deps.reader, plan.id);
   const onVnet = apps.filter(({ connection }) => sameName(connection?.name, vnetName));
-  const vnetId = onVnet[0]?.connection?.vnetId ?? (await findPlanConnection(deps.reader, plan.id, vnetName))!.vnetId;
   // Apps a stopped migration of this plan already moved off the VNet are finished too.
-  const resumed = (await deps.migrations.list()).filter((r) => r.status === "moving" && r.planId.toLowerCase() === plan.id.toLowerCase() && sameName(r.vnetName, vnetName));
+  const resumed = (await stoppedMigrations(deps, plan)).filter((r) => sameName(r.vnetName, vnetName));
+  const vnetId = onVnet[0]?.connection?.vnetId ?? (await findPlanConnection(deps.reader, plan.id, vnetName))?.vnetId ?? resumed[0]?.vnetId;
+  if (vnetId === undefined) throw new BotError("not-found", `Plan ${plan.name} has no gateway-required connection to ${vnetName}.`, { hint: `/vnet plan ${plan.name} shows its integrations.` });
   const appIds = [...onVnet.map(({ app }) => app.id), ...resumed.map((r) => r.appId).filter((id) => !onVnet.some(({ app }) => app.id.toLowerCase() === id.toLowerCase()))];
   if (appIds.length === 0) throw new BotError("not-found", `No app of plan ${plan.name} uses ${vnetName} through its gateway.`, { hint: `/vnet plan ${plan.name} shows its integrations.` });
   const subnet = await chooseTarget(deps, plan, vnetId, subnetText ?? resumed[0]?.subnetId, prefix);
