@@ -1,4 +1,5 @@
 /** The scheduled inventory refresh (schedule.inventory): keeps the inventory read commands answer from. */
+import { runInventoryRefresh, type InventoryRefreshDeps } from "../src/core/alerts/inventory-refresh-check.ts";
 import type { InventoryKeeper } from "../src/core/inventory-keeper.ts";
 
 /**
@@ -9,6 +10,6 @@ import type { InventoryKeeper } from "../src/core/inventory-keeper.ts";
 export const DEFAULT_INVENTORY_SCHEDULE = "*/15 * * * *";
 
 /** The job for the scheduler: its name, cron expression and run(now). */
-export function inventoryJob(keeper: Pick<InventoryKeeper, "refreshDue">, expression: string) {
-  return { name: "inventory", expression, run: (now: Date) => keeper.refreshDue(now) };
+export function inventoryJob(keeper: Pick<InventoryKeeper, "refreshDue" | "kept">, expression: string, deps: InventoryRefreshDeps) {
+  return { name: "inventory", expression, run: (now: Date) => runInventoryRefresh(keeper, deps, now) };
 }

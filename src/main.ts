@@ -29,7 +29,7 @@ async function main(): Promise<void> {
       certificateJob(deps, effective.schedule.certificates ?? "0 9 * * 1-5"),
       gatewayJob(deps, effective.schedule.gateways ?? "*/5 * * * *"),
     ],
-    inventoryJob: (keeper, effective) => inventoryJob(keeper, effective.schedule.inventory ?? DEFAULT_INVENTORY_SCHEDULE),
+    inventoryJob: (keeper, effective, deps) => inventoryJob(keeper, effective.schedule.inventory ?? DEFAULT_INVENTORY_SCHEDULE, deps),
   });
 
   // The last line an operator sees of this process says why it ended.

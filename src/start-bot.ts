@@ -9,6 +9,7 @@ import { createAzureClients, createAzureReader, createAzureWriter, createKuduRun
 import { createBot } from "./bot.ts";
 import type { Config } from "./config.ts";
 import type { AlertDeps } from "./core/alerts/alert-deps.ts";
+import type { InventoryRefreshDeps } from "./core/alerts/inventory-refresh-check.ts";
 import type { Command } from "./core/command.ts";
 import type { InventoryKeeper } from "./core/inventory-keeper.ts";
 import type { Clock } from "./core/ports.ts";
@@ -33,7 +34,7 @@ export interface StartBotOptions {
   /** The scheduled alert jobs, given what they need and the configuration in effect (local mode points it at the stand-ins). */
   jobs: (deps: AlertDeps, config: Config) => ScheduledJob[];
   /** The scheduled inventory refresh, which runs whether or not alerts are on. */
-  inventoryJob?: (keeper: InventoryKeeper, config: Config) => ScheduledJob;
+  inventoryJob?: (keeper: InventoryKeeper, config: Config, deps: InventoryRefreshDeps) => ScheduledJob;
   /** Overrides config.port, e.g. 0 for any free port. */
   port?: number;
   /** How Azure is signed in to (default: DefaultAzureCredential; local mode: the simulator's). */
@@ -102,7 +103,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   // Starting up is a burst too: loading the SDKs leaves V8's young generation grown.
   relief.noteActivity();
   // Every replica schedules every job; the claims in the shared store decide which one runs each tick.
-  const jobs = [...observeJobs(alertJobs(), metrics), ...(options.inventoryJob ? [options.inventoryJob(bot.inventory, config)] : [])];
+  const jobs = [...observeJobs(alertJobs(), metrics), ...(options.inventoryJob ? [options.inventoryJob(bot.inventory, config, inventoryRefreshDeps())] : [])];
   const claims = { leases: stores.leases, instance: instance.id, ...(options.jobLeaseMs ? { ttlMs: options.jobLeaseMs } : {}) };
   const readyAtStart = await bot.readiness.report();
   const scheduler = startScheduler({ schedule: config.schedule, jobs, logger, clock: sharedClock, claims });
@@ -124,6 +125,16 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
       await local?.close();
     },
   };
+
+  /** The refresh tells its failures to the alert channel, when there is one, as the alert checks do. */
+  function inventoryRefreshDeps(): InventoryRefreshDeps {
+    const channel = config.slack.alertChannel;
+    const { timezone } = config.schedule;
+    return {
+      logger, subscriptions: config.azure.subscriptions, ...(timezone ? { timezone } : {}),
+      ...(channel ? { alerts: { store: stores.alerts, chat: alertsCounted(bot.chat, metrics), channel } } : {}),
+    };
+  }
 
   function alertJobs(): ScheduledJob[] {
     const channel = config.slack.alertChannel;

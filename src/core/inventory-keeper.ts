@@ -42,12 +42,20 @@ export interface InventoryReads {
 export interface InventoryKeeper extends InventoryReads {
   /** Reads these subscriptions (default: all configured) from Azure and keeps them; one already being read is read again after. */
   refresh(subscriptions?: readonly string[]): Promise<void>;
-  /** The scheduled refresh at `now`: subscriptions kept since shortly before are left alone (another replica, a change). */
-  refreshDue(now: Date): Promise<void>;
+  /**
+   * The scheduled refresh at `now`: subscriptions kept since shortly before are left alone (another replica, a
+   * change). Resolves with what it could not keep, or undefined when nothing was due.
+   */
+  refreshDue(now: Date): Promise<RefreshOutcome | undefined>;
   /** After a change ran: refreshes the subscriptions whose kept inventory it may have made wrong. */
   refreshAfterChange(request: ChangeRequest): Promise<void>;
   /** Aborts refreshes in flight and starts no more (shutting down must not wait for a scan). */
   close(): void;
+}
+
+/** What a scheduled refresh could not do: subscriptions whose last kept inventory stays, and why. */
+export interface RefreshOutcome {
+  unkept: Array<{ subscriptionId: string; reason: string }>;
 }
 
 /** What the keeper is built from. */
@@ -75,6 +83,8 @@ export function createInventoryKeeper(deps: InventoryKeeperDeps): InventoryKeepe
   const stopped = new AbortController();
   const background = deps.reader.withSignal(stopped.signal);
   const running = new Map<string, { done: Promise<unknown>; again?: Promise<void> }>();
+  // Why the last scan of a subscription kept nothing, until one keeps it again.
+  const unkept = new Map<string, string>();
 
   /** Scans live, keeps each subscription's part (unless something newer is kept), and returns the parts. */
   async function scanAndKeep(reader: AzureReader, signal: AbortSignal, subscriptions: readonly string[]): Promise<Map<string, KeptInventory>> {
@@ -87,7 +97,10 @@ export function createInventoryKeeper(deps: InventoryKeeperDeps): InventoryKeepe
         out.set(subscriptionId, part);
         // A scan cut short by a deadline or a shutdown is not kept, nor a subscription that could not even be listed:
         // their failures would hide the last good inventory.
-        if (signal.aborted || inventory.failures.some((f) => f.scope.toLowerCase() === subscriptionId.toLowerCase())) return;
+        if (signal.aborted) return;
+        const listing = inventory.failures.find((f) => f.scope.toLowerCase() === subscriptionId.toLowerCase());
+        if (listing) return void unkept.set(subscriptionId.toLowerCase(), listing.message);
+        unkept.delete(subscriptionId.toLowerCase());
         const previous = await kept.keptAt(subscriptionId);
         if (previous === undefined || previous <= at) await kept.put(subscriptionId, part);
       }),
@@ -149,10 +162,15 @@ export function createInventoryKeeper(deps: InventoryKeeperDeps): InventoryKeepe
     },
     refresh,
     async refreshDue(now) {
-      await deps.locks.withLock("inventory-refresh", async () => {
+      return deps.locks.withLock("inventory-refresh", async () => {
         const keptAt = await Promise.all(deps.subscriptions.map((s) => kept.keptAt(s)));
         const due = deps.subscriptions.filter((_, i) => !keptAt[i] || keptAt[i].getTime() < now.getTime() - RECENT_MS);
-        if (due.length > 0) await refresh(due);
+        if (due.length === 0) return undefined;
+        await refresh(due);
+        return { unkept: due.flatMap((subscriptionId) => {
+          const reason = unkept.get(subscriptionId.toLowerCase());
+          return reason === undefined ? [] : [{ subscriptionId, reason }];
+        }) };
       });
     },
     async refreshAfterChange(request) {
