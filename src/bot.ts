@@ -102,7 +102,7 @@ export function createBot(parts: BotParts): Bot {
   const migrations = createMigrationRecords(stores.alerts, clock);
   const instanceId = parts.instance?.id ?? `vnetbot-${randomBytes(6).toString("hex")}`;
   // Leases in the store: one replica at a time per gateway's root certificates and per scheduled refresh.
-  const locks = parts.locks ?? createLeaseLocks(stores.leases, { instance: instanceId });
+  const locks = parts.locks ?? createLeaseLocks(stores.leases, { instance: instanceId, clock });
   const inventory = createInventoryKeeper({ reader: parts.reader, store: stores.alerts, subscriptions: config.azure.subscriptions, clock, locks, ...(timezone ? { timezone } : {}) });
   const approvals = refreshingInventoryAfterChanges(
     createApprovalService({

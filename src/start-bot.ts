@@ -104,7 +104,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   relief.noteActivity();
   // Every replica schedules every job; the claims in the shared store decide which one runs each tick.
   const jobs = [...observeJobs(alertJobs(), metrics), ...(options.inventoryJob ? [options.inventoryJob(bot.inventory, config, inventoryRefreshDeps())] : [])];
-  const claims = { leases: stores.leases, instance: instance.id, ...(options.jobLeaseMs ? { ttlMs: options.jobLeaseMs } : {}) };
+  // Claims are judged by other replicas: measured in the database's time, as every lease is.
+  const claims = { leases: stores.leases, instance: instance.id, clock: sharedClock, ...(options.jobLeaseMs ? { ttlMs: options.jobLeaseMs } : {}) };
   const readyAtStart = await bot.readiness.report();
   const scheduler = startScheduler({ schedule: config.schedule, jobs, logger, clock: sharedClock, claims });
   return {

@@ -7,7 +7,9 @@ export function createLocalLocks(): Locks {
   return {
     async withLock(name, work) {
       const previous = tails.get(name) ?? Promise.resolve();
-      const run = previous.then(work, work);
+      // Nothing else can take an in-process lock: it is never lost.
+      const held = () => work(new AbortController().signal);
+      const run = previous.then(held, held);
       const tail = run.catch(() => undefined);
       tails.set(name, tail);
       try {

@@ -126,7 +126,11 @@ export interface KuduRunner {
  * If-Match. With one replica an in-process lock does; replicas on PostgreSQL hold a database lock.
  */
 export interface Locks {
-  withLock<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs work holding the lock. `held` aborts when the lock was lost (a replica that stalled longer than its lease
+   * and found it taken): work checks it before each write, and its reason is the error to throw.
+   */
+  withLock<T>(name: string, work: (held: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 /** The clock, so that tests and jobs can fix "now". */

@@ -181,6 +181,24 @@ describe("gateways as the gateway check last read them", () => {
   });
 });
 
+describe("the bot's locks", () => {
+  it("judge a lease by the bot's clock (the database's time where replicas share PostgreSQL), not the host's", async () => {
+    const ahead = { now: () => new Date(Date.now() + 400 * 86_400_000) };
+    const skewed = await startSlackHarness({ clock: ahead });
+    try {
+      // Another replica's refresh lock, held for an hour by this host's clock: by the bot's, it ran out long ago.
+      const host = new Date();
+      await skewed.stores.leases.claim("lock:inventory-refresh", "replica-b/1", host, new Date(host.getTime() + 3_600_000));
+
+      await skewed.bot.inventory.refreshDue(ahead.now());
+
+      expect((await skewed.bot.inventory.kept(skewed.azure.subscriptions))?.inventory.integrations.length).toBeGreaterThan(0);
+    } finally {
+      await skewed.close();
+    }
+  });
+});
+
 describe("the --fresh switch", () => {
   it.each(["show --fresh orders-web", "show orders-web --fresh"])("is taken before or after the app: /vnet %s", async (command) => {
     await ask("list");

@@ -98,6 +98,39 @@ describe.each(STORE_BACKENDS)("$name leases", (backend) => {
     expect(await one.leases.holding("lock:gateway:gw-hub", new Date())).toBeUndefined();
   });
 
+  it("judges the locks' leases by the clock they are given (the database's time), not the host's", async () => {
+    const held = gate();
+    const order: string[] = [];
+    // Replica b's host clock runs far ahead of T0: by it, a's lease ran out long ago; by the database's time it is held.
+    const a = createLeaseLocks(one.leases, { instance: "replica-a", clock: { now: () => T0 } });
+    const b = createLeaseLocks(other.leases, { instance: "replica-b", retryMs: 5, clock: { now: () => minutes(0.25) } });
+    const first = a.withLock("gateway:gw-hub", async () => {
+      order.push("a adds its root");
+      await held.opened;
+      order.push("a done");
+    });
+    await waitUntilHeld(one.leases, "lock:gateway:gw-hub", T0);
+    const second = b.withLock("gateway:gw-hub", async () => void order.push("b adds its root"));
+    const elsewhere = b.withLock("gateway:gw-data", async () => void order.push("b on another gateway"));
+    await elsewhere;
+    held.open();
+    await Promise.all([first, second]);
+
+    expect(order).toEqual(["a adds its root", "b on another gateway", "a done", "b adds its root"]);
+  });
+
+  it("tells the work when its lock was lost, with a refusal that says to run the change again", async () => {
+    const locks = createLeaseLocks(one.leases, { instance: "replica-a", clock: { now: () => T0 }, ttlMs: 60 });
+    const work = locks.withLock("gateway:gw-hub", async (held) => {
+      // Another replica, an hour later by its clock, finds the lease run out and takes it: as after a stall here.
+      expect(await other.leases.claim("lock:gateway:gw-hub", "replica-b/1", minutes(60), minutes(61))).toBe(true);
+      await new Promise((resolve) => held.addEventListener("abort", resolve, { once: true }));
+      held.throwIfAborted();
+    });
+
+    await expect(work).rejects.toMatchObject({ kind: "unavailable", message: expect.stringContaining("lost its lock"), hint: expect.stringContaining("Run the same change again") });
+  });
+
   describe("withLease", () => {
     /** The store, noting each claim's outcome, so that a test can await "the waiter has tried and been refused". */
     function noting(leases: LeaseStore) {
@@ -186,9 +219,9 @@ describe.each(STORE_BACKENDS)("$name leases", (backend) => {
 });
 
 // Polls the store until the lease is held (the work has started): a claim is a database round trip away.
-async function waitUntilHeld(leases: LeaseStore, name: string) {
+async function waitUntilHeld(leases: LeaseStore, name: string, at?: Date) {
   for (;;) {
-    const holding = await leases.holding(name, new Date());
+    const holding = await leases.holding(name, at ?? new Date());
     if (holding) return holding;
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -48,13 +48,14 @@ export function ensureRootCertStep(deps: ChangeDeps, gateway: GatewayInfo, conte
     id: "gateway-root-certificate",
     description: `Add ${whose} certificate to gateway ${gateway.name}'s root certificates`,
     run: () =>
-      deps.locks.withLock(gatewayLockName(gateway.id), async () => {
+      deps.locks.withLock(gatewayLockName(gateway.id), async (held) => {
         const certBlob = context.certBlob;
         if (!certBlob) throw new BotError("unavailable", "Azure returned no client certificate for the connection.", { hint: "Run the change again." });
         const before = await deps.reader.getGateway(gateway.id);
         if (isCertOnGateway(certBlob, before)) return { status: "skipped", detail: "the certificate is already a root certificate" };
         if (!hasRoomForRoot(before)) throw gatewayFullError(before, whose);
         const name = rootCertificateName(context.thumbprint ?? thumbprintOf(certBlob));
+        held.throwIfAborted();
         const receipt = await deps.writer.addGatewayRootCertificate(gateway.id, name, certBlob);
         const after = await deps.reader.getGateway(gateway.id);
         if (!isCertOnGateway(certBlob, after)) {
@@ -83,13 +84,14 @@ export function removeRootIfUnusedStep(deps: ChangeDeps, gateway: GatewayInfo, v
     description: `Remove ${whose} certificate from gateway ${gateway.name}'s root certificates if no connection uses it any more`,
     resumeHint: `The change itself is done; only the old root certificate may still be on gateway ${gateway.name}. Remove it in the portal (point-to-site configuration) once no app uses it.`,
     run: () =>
-      deps.locks.withLock(gatewayLockName(gateway.id), async () => {
+      deps.locks.withLock(gatewayLockName(gateway.id), async (held) => {
         const leaving = certificate();
         if (!leaving) return { status: "skipped", detail: "there is no certificate to remove" };
         const before = await deps.reader.getGateway(gateway.id);
         if (!isCertOnGateway(leaving.blob, before)) return { status: "skipped", detail: `certificate ${leaving.thumbprint} is not among the gateway's root certificates` };
         const users = await usersOfCertificate(deps, vnetId, leaving);
         if (users.length > 0) return { status: "skipped", detail: `kept: ${users.join("; ")}` };
+        held.throwIfAborted();
         const receipt = await deps.writer.removeGatewayRootCertificate(gateway.id, leaving.blob);
         const after = await deps.reader.getGateway(gateway.id);
         if (isCertOnGateway(leaving.blob, after)) {

@@ -123,10 +123,11 @@ function accessStep(deps: ChangeDeps, vnet: VnetInfo, other: VnetInfo): Executab
         ? `Keep ${vnet.name}'s peering ${name} with ${other.name}, which allows VNet access`
         : `Allow VNet access on ${vnet.name}'s peering ${name} with ${other.name}`,
     run: () =>
-      withPeeringLock(deps, vnet.id, other.id, async () => {
+      withPeeringLock(deps, vnet.id, other.id, async (held) => {
         const current = peeringTo(await deps.reader.getVnet(vnet.id), other);
         if (current?.allowVirtualNetworkAccess) return { status: "skipped" as const, detail: `peering ${current.name} already allows VNet access` };
         // ARM refuses a second peering to one remote VNet: an existing one is updated in place, its other flags kept.
+        held.throwIfAborted();
         const receipt = await deps.writer.putPeering(vnet.id, current?.name ?? name, settingsFor(other.id, current));
         return { status: "done" as const, requestIds: receipt.requestIds };
       }),

@@ -85,7 +85,7 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
  * lock different targets, and a peering PUT replaces every flag, so a write between another's read and write would
  * drop what that one set.
  */
-export function withPeeringLock<T>(deps: Pick<ChangeDeps, "locks">, a: string, b: string, work: () => Promise<T>): Promise<T> {
+export function withPeeringLock<T>(deps: Pick<ChangeDeps, "locks">, a: string, b: string, work: (held: AbortSignal) => Promise<T>): Promise<T> {
   return deps.locks.withLock(`peering:${[a, b].map((id) => id.toLowerCase()).sort().join("|")}`, work);
 }
 
@@ -94,10 +94,11 @@ function peeringStep(deps: ChangeDeps, vnet: VnetInfo, name: string, settings: P
   return {
     id: `peering-${name}`,
     description: existing ? `Set peering ${existing.name} on ${vnet.name} to ${what}` : `Create peering ${name} on ${vnet.name} (${what})`,
-    run: () => withPeeringLock(deps, vnet.id, settings.remoteVnetId, async () => {
+    run: () => withPeeringLock(deps, vnet.id, settings.remoteVnetId, async (held) => {
       const current = (await deps.reader.getVnet(vnet.id)).peerings.find((peering) => sameId(peering.remoteVnetId, settings.remoteVnetId));
       if (current && hasSettings(current, settings)) return { status: "skipped", detail: `peering ${current.name} is already set up` };
       // An existing peering to the same VNet keeps its name: ARM refuses a second peering to one remote VNet.
+      held.throwIfAborted();
       const receipt = await deps.writer.putPeering(vnet.id, current?.name ?? name, settings);
       return { status: "done" as const, requestIds: receipt.requestIds };
     }),
