@@ -165,4 +165,17 @@ describe("a renewal that stops half-way", () => {
     expect(thread.at(-1)).toContain("finish with `/vnet connect payments-api vnet-finance`");
     expect(thread.at(-1)).not.toContain("Run `/vnet renew payments-api` again");
   });
+
+  it("names the old root certificate left on the gateway, which the /vnet connect that finishes it does not remove", async () => {
+    const old = slack.sim.state.certificateFor(ids.plan(PRODUCTION, "rg-apps", "plan-basic"), ids.vnet(PRODUCTION, "rg-network", "vnet-finance"))!;
+    slack.sim.faults.add({ method: "PUT", path: "/sites/payments-api/virtualNetworkConnections/vnet-finance", status: 409, code: "Conflict", message: "Cannot modify this site because another operation is in progress.", times: 1 });
+
+    const { final } = await slack.requestAndApprove("renew payments-api");
+    const finished = await slack.requestAndApprove("connect payments-api vnet-finance");
+
+    expect(final).toMatch(new RegExp(`the old one \\(${old.thumbprint}\\) may still be among gateway gw-finance's root certificates: remove it in the portal`, "i"));
+    expect(finished.final).toMatch(/Done: (\d+) of \1 steps/);
+    // As said: connect adds the new certificate and leaves the old one, which only the renewal knew to be old.
+    expect(slack.sim.state.gateways.named("gw-finance").rootCertificates.some((root) => root.publicCertData === old.blob)).toBe(true);
+  });
 });

@@ -42,6 +42,11 @@ export async function prepareRenew(deps: ChangeDeps, request: { appId: string; v
   const expiry = connection.certificate?.notAfter;
   const sharing = planApps.filter((other) => !sameId(other.app.id, app.id) && sameName(other.connection?.name, vnet.name)).map((other) => other.app.name);
   const context: StepContext = {};
+  // Only a renewal that runs through removes the old root: run again, it no longer knows which certificate was old.
+  const oldRoot = old
+    ? ` Once ${app.name} has its new certificate, the old one (${old.thumbprint}) may still be among gateway ${gateway!.name}'s root certificates: remove it in the portal (point-to-site configuration) when no app uses it.`
+    : "";
+  const reconnect = `finish with \`/vnet connect ${app.name} ${vnet.name}\``;
   return {
     title: `Renew ${app.name}'s certificate for ${vnet.name}`,
     targetKey: targetKeyOf(app.planId, vnet.name),
@@ -62,11 +67,11 @@ export async function prepareRenew(deps: ChangeDeps, request: { appId: string; v
     state: { ...(connectionState(app, connection) as object), gateways: gateways.map(gatewayState) },
     steps: [
       disconnectStep(deps, app, vnet.name),
-      ...connectSteps(deps, app, vnet, gateway!, context),
+      ...connectSteps(deps, app, vnet, gateway!, context).map((step) => ({ resumeHint: `${app.name} is disconnected from ${vnet.name}: ${reconnect}.${oldRoot}`, ...step })),
       newCertificateStep(app.name, vnet.name, context, old?.thumbprint, expiry),
       removeRootIfUnusedStep(deps, gateway!, vnet.id, () => (old && context.thumbprint && !sameName(context.thumbprint, old.thumbprint) ? old : undefined), "the old"),
     ],
-    resumeHint: `If ${app.name} is now disconnected, finish with \`/vnet connect ${app.name} ${vnet.name}\`; otherwise run the renewal again.`,
+    resumeHint: `If ${app.name} is now disconnected, ${reconnect}; if it is still connected, run the renewal again.${oldRoot}`,
     // Disconnect and connect again: a lock in the way would leave the app disconnected.
     touches: [
       { id: app.id, operation: "delete", what: `app ${app.name}` },
