@@ -125,14 +125,14 @@ describe("two replicas on one PostgreSQL database", () => {
     await world.command(b, TEAM.requester, "connect orders-worker vnet-hub");
     await until(() => ephemeral("Another change of the same app is running"));
     await world.start("replica-a");
-    await until(() => JSON.stringify(current(first).blocks).includes("Interrupted by a restart"));
+    await until(() => JSON.stringify(current(first).blocks).includes("Interrupted after"));
     await world.command(b, TEAM.requester, "connect orders-worker vnet-hub");
     await until(() => approvalMessages().length === 2);
     const second = approvalMessages()[1]!;
     await world.click(b, TEAM.approver, ACTIONS.approve, approveValueOf(second), second);
     await until(() => JSON.stringify(current(second).blocks).includes("Done: 5 of 5 steps"));
 
-    expect(JSON.stringify(current(first).blocks)).toContain("Interrupted by a restart after 0 of 5 steps.");
+    expect(JSON.stringify(current(first).blocks)).toContain("Interrupted after 0 of 5 steps: the bot process running it stopped, or lost its database.");
     expect(world.slack.workspace.thread(ROOMS.approvals, first.ts).map((m) => m.text)).toEqual([
       expect.stringMatching(/^:warning: <@U0REQUEST> .* was interrupted after 0 of 5 steps: the bot process running it stopped, or lost its database, before the change ended \(the step that was running may have reached Azure\)/),
     ]);

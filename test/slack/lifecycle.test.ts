@@ -49,7 +49,7 @@ describe("start-up and restarts", () => {
     await slack.restart();
 
     const interrupted = textOf(slack.current(message));
-    expect(interrupted).toContain("Interrupted by a restart after 0 of 5 steps.");
+    expect(interrupted).toContain("Interrupted after 0 of 5 steps: the bot process running it stopped, or lost its database.");
     expect(interrupted).toContain("Nothing more runs by itself. Run `/vnet connect orders-worker vnet-hub` again to finish it");
     expect(slack.threadTexts(message)).toEqual([
       expect.stringMatching(/^:warning: <@U0REQUEST> .* was interrupted after 0 of 5 steps: the bot process running it stopped, or lost its database, before the change ended \(the step that was running may have reached Azure\)\. Nothing more runs by itself\. Run `\/vnet connect orders-worker vnet-hub` again to finish it/),
@@ -78,7 +78,7 @@ describe("start-up and restarts", () => {
     await slack.bot.idle();
 
     expect((await slack.stores.approvals.get("req1"))?.status).toBe("interrupted");
-    expect(textOf(slack.current(message))).toContain("Interrupted by a restart after 0 of 5 steps.");
+    expect(textOf(slack.current(message))).toContain("Interrupted after 0 of 5 steps: the bot process running it stopped, or lost its database.");
     expect(textOf(slack.current(again))).toContain("Done: 5 of 5 steps");
   });
 
@@ -94,7 +94,7 @@ describe("start-up and restarts", () => {
 
     expect(atStart?.status).toBe("running");
     expect((await slack.stores.approvals.get("req1"))?.status).toBe("interrupted");
-    expect(textOf(slack.current(message))).toContain("Interrupted by a restart after 0 of 5 steps.");
+    expect(textOf(slack.current(message))).toContain("Interrupted after 0 of 5 steps: the bot process running it stopped, or lost its database.");
     expect(slack.threadTexts(message).at(-1)).toContain("<@U0REQUEST>");
   });
 });

@@ -73,7 +73,7 @@ export function statusLines(record: ApprovalRecord): string[] {
       return [`:alarm_clock: Expired at ${formatTime(record.expiresAt)} without a decision. Nothing was changed.`];
     case "interrupted":
       return [
-        `:warning: Interrupted by a restart after ${record.steps.length} of ${total} steps.`,
+        `:warning: Interrupted after ${record.steps.length} of ${total} steps: the bot process running it stopped, or lost its database.`,
         `Nothing more runs by itself. ${again}`,
       ];
   }
