@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { alertIdOf, gatewayKey } from "../../src/core/alerts/alert-keys.ts";
 import { runGatewayCheck } from "../../src/core/alerts/gateway-check.ts";
 import { snoozeAlert } from "../../src/core/alerts/snooze-alert.ts";
@@ -28,6 +28,26 @@ describe("the scheduled gateway check", () => {
     expect(textOf(legacy)).toContain("*Apps cut off:* billing-legacy (plan-platform)\n*Since:* 2026-03-01 09:00 UTC\n*Why:* provisioning state Failed");
     expect(buttonsOf(legacy).map((b) => b.split("=")[0])).toEqual(["vnet:alert-snooze-1h", "vnet:alert-snooze-4h", "vnet:alert-snooze-24h"]);
     expect(threadOf("gw-legacy")).toEqual([]);
+  });
+
+  it("claims an alert for five minutes from when it claims it, not from when a long scan started", async () => {
+    const legacyKey = gatewayKey(world.azure.sim.state.vnets.named("vnet-legacy").id);
+    let claimWhilePosting: Promise<unknown> | undefined;
+    world.slack.workspace.events.on("change", (event) => {
+      if (event.type === "message" && event.message.text.includes("gw-legacy")) claimWhilePosting ??= world.stores.alerts.get(legacyKey);
+    });
+    vi.useFakeTimers({ toFake: ["performance"] });
+    try {
+      const run = runGatewayCheck(world.deps, world.now());
+      // The scan takes seven minutes (a large subscription at ARM's read rate): the monotonic clock moves on.
+      vi.advanceTimersByTime(7 * 60_000);
+      await run;
+    } finally {
+      vi.useRealTimers();
+    }
+
+    const claim = ((await claimWhilePosting) as { claim?: { until: Date } } | undefined)?.claim;
+    expect(claim?.until.getTime()).toBeGreaterThanOrEqual(world.now().getTime() + 12 * 60_000);
   });
 
   it("treats a VNet that no longer exists as down, not as a read that failed", async () => {

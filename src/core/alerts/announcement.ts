@@ -13,6 +13,17 @@ import type { AlertClaim, AlertState, AlertStateStore, StoredAlertState } from "
 /** How long a claimer has to post and confirm before others take the announcement over. */
 export const CLAIM_MS = 5 * 60_000;
 
+/**
+ * The time during a run that started at `start`: `start` plus the monotonic time elapsed since. A scan can outlast a
+ * claim (a 1,000-plan subscription takes minutes at ARM's read rate), so claims and the views that decide whether
+ * another run's claim is live are taken at this time, not at the run's start: a claim dated from the start could
+ * lapse before it was even written.
+ */
+export function runClock(start: Date): () => Date {
+  const started = performance.now();
+  return () => new Date(start.getTime() + (performance.now() - started));
+}
+
 /** What a run may decide from: an alert's state, or busy while another run or click is announcing it. */
 export type AlertView = { busy: true } | { busy: false; state: AlertState | undefined };
 

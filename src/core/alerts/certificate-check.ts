@@ -4,7 +4,7 @@ import { buildInventory, type Inventory } from "../inventory.ts";
 import type { AlertState } from "../ports.ts";
 import { loadStates, type AlertDeps } from "./alert-deps.ts";
 import { ALERT_PREFIX, digestKey } from "./alert-keys.ts";
-import { claimAnnouncement, confirmAnnouncement, releaseAnnouncement, viewOf, type ClaimedAnnouncement } from "./announcement.ts";
+import { claimAnnouncement, confirmAnnouncement, releaseAnnouncement, runClock, viewOf, type ClaimedAnnouncement } from "./announcement.ts";
 import { certificateDigest } from "./certificate-digest.ts";
 import { certificateFindings, evaluateCertificates } from "./certificate-alerts.ts";
 import { evaluateIdleGateways, IDLE_GATEWAY_PREFIX } from "./idle-gateways.ts";
@@ -30,6 +30,7 @@ const WHAT = "certificate scan";
  */
 export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<CertificateCheckResult> {
   const warningMonths = deps.certificateWarningMonths ?? 6;
+  const current = runClock(now);
   let inventory: Inventory | undefined;
   let outcome: ScanOutcome;
   try {
@@ -38,17 +39,18 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
   } catch (error) {
     outcome = { ok: false, error, failure: describeFailure(error, deps.logger, WHAT) };
   }
-  const health = await reportScanHealth(deps, { what: WHAT, job: "certificates", outcome, now });
+  const health = await reportScanHealth(deps, { what: WHAT, job: "certificates", outcome, now: current() });
   if (!outcome.ok || !inventory) throw outcome.ok ? new Error("the certificate scan produced no inventory") : outcome.error;
 
   // Read before the certificates: a run that claimed the digest since then has announced (or is announcing) them.
   const digest = await deps.store.get(digestKey("certificates"));
   const stored = await loadStates(deps.store, ALERT_PREFIX.certificate);
   // Certificates another run is announcing right now are theirs this time.
-  const busy = new Set([...stored].filter(([, state]) => viewOf(state, now).busy).map(([key]) => key));
+  const viewedAt = current();
+  const busy = new Set([...stored].filter(([, state]) => viewOf(state, viewedAt).busy).map(([key]) => key));
   const views = new Map<string, AlertState>();
   for (const [key, state] of stored) {
-    const view = viewOf(state, now);
+    const view = viewOf(state, viewedAt);
     if (!view.busy && view.state) views.set(key, view.state);
   }
   const findings = certificateFindings(inventory.integrations).filter((finding) => !busy.has(finding.key));
@@ -66,10 +68,10 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
 
   const newsKeys = new Set([...evaluation.announcements, ...evaluation.renewals, ...roots.announcements, ...idle.announcements].map((entry) => entry.key));
   // The digest is claimed whole, then each certificate in it: two runs never split one digest between them.
-  const digestClaim = newsKeys.size > 0 ? await claimAnnouncement(deps.store, digestKey("certificates"), digest, { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: now }, now) : undefined;
+  const digestClaim = newsKeys.size > 0 ? await claimAnnouncement(deps.store, digestKey("certificates"), digest, { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: now }, current()) : undefined;
   const claims = new Map<string, ClaimedAnnouncement>();
   for (const key of digestClaim ? newsKeys : []) {
-    const claimed = await claimAnnouncement(deps.store, key, stored.get(key) ?? storedRoots.get(key) ?? storedIdle.get(key), evaluation.writes.get(key) ?? rootWrites.get(key) ?? idle.writes.get(key)!, now);
+    const claimed = await claimAnnouncement(deps.store, key, stored.get(key) ?? storedRoots.get(key) ?? storedIdle.get(key), evaluation.writes.get(key) ?? rootWrites.get(key) ?? idle.writes.get(key)!, current());
     if (claimed) claims.set(key, claimed);
   }
   const announcements = evaluation.announcements.filter((entry) => claims.has(entry.key));

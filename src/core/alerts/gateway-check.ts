@@ -6,7 +6,7 @@ import type { HealthState } from "../model.ts";
 import type { AlertState } from "../ports.ts";
 import { loadStates, type AlertDeps } from "./alert-deps.ts";
 import { ALERT_PREFIX, alertIdOf } from "./alert-keys.ts";
-import { announce, viewOf } from "./announcement.ts";
+import { announce, runClock, viewOf } from "./announcement.ts";
 import { gatewayFindings } from "./gateway-findings.ts";
 import { readLiveGateways } from "./live-gateways.ts";
 import type { ProblemFinding } from "./problem-finding.ts";
@@ -34,6 +34,7 @@ const WHAT = "gateway check";
 export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<GatewayCheckResult> {
   const timeZone = deps.timezone ?? "UTC";
   const reminderMs = (deps.reminderHours ?? 4) * 3_600_000;
+  const current = runClock(now);
   let inventory: Inventory | undefined;
   let findings: ProblemFinding[] = [];
   let outcome: ScanOutcome;
@@ -62,7 +63,7 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
   } catch (error) {
     outcome = { ok: false, error, failure: describeFailure(error, deps.logger, WHAT) };
   }
-  const health = await reportScanHealth(deps, { what: WHAT, job: "gateways", outcome, now });
+  const health = await reportScanHealth(deps, { what: WHAT, job: "gateways", outcome, now: current() });
   if (!outcome.ok) throw outcome.error;
 
   const result: GatewayCheckResult = { opened: [], reminded: [], snoozeEnded: [], resolved: [] };
@@ -87,14 +88,15 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
   async function applyProblem(key: string): Promise<void> {
     const finding = byKey.get(key);
     const stored = states.get(key);
-    const view = viewOf(stored, now);
+    const at = current();
+    const view = viewOf(stored, at);
     // Another run (or a Snooze click) is announcing this alert right now: it is theirs.
     if (view.busy) return;
     const state = view.state;
     const action = decideProblem(finding, state, { now, reminderMs, scanComplete: health.complete });
     const open = readStoredProblem(state);
     const alertId = alertIdOf(key);
-    const target = (next: AlertState) => ({ key, stored, next, now });
+    const target = (next: AlertState) => ({ key, stored, next, now: at });
     if (action.kind === "open" && finding) {
       const problem: StoredProblem = { ...describe(finding), since: now.toISOString(), lastNotifiedAt: now.toISOString(), message: { channel: deps.channel, ts: "" }, snooze: undefined, ...(countdown ? { countdown } : {}) };
       const opened = await announce(deps.store, target(stateOf(problem, undefined, now)), () => deps.chat.post(deps.channel, openMessage(problem, alertId, timeZone)), (message) =>
