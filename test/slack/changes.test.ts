@@ -1,3 +1,4 @@
+import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ids } from "../../src/core/resource-id.ts";
 import { PRODUCTION } from "../support/demo-estate.ts";
@@ -177,5 +178,34 @@ describe("a renewal that stops half-way", () => {
     expect(finished.final).toMatch(/Done: (\d+) of \1 steps/);
     // As said: connect adds the new certificate and leaves the old one, which only the renewal knew to be old.
     expect(slack.sim.state.gateways.named("gw-finance").rootCertificates.some((root) => root.publicCertData === old.blob)).toBe(true);
+  });
+});
+
+describe("an approval request that cannot be posted or recorded", () => {
+  it("says it could not be posted, and leaves nothing pending, when Slack refuses the post", async () => {
+    const failing = slack.api.fail("chat.postMessage", "not_in_channel");
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "connect orders-worker vnet-hub"));
+    failing.restore();
+
+    expect(answer).toContain(`I could not post the approval request to <#${CHANNELS.approvals}>, so nothing will run.`);
+    expect(await slack.stores.approvals.list(["pending"])).toEqual([]);
+  });
+
+  it("withdraws a posted request it could not record, taking its buttons off, rather than call it unposted", async () => {
+    // The database refuses to record the message's reference, and only that.
+    const db = new DatabaseSync(slack.dbPath);
+    db.exec("CREATE TRIGGER refuse_message BEFORE UPDATE OF message_ts ON approvals BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    db.close();
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "connect orders-worker vnet-hub"));
+    const [posted] = slack.api.workspace.messages(CHANNELS.approvals);
+
+    expect(answer).toContain("I posted the approval request to");
+    expect(answer).toContain("could not record it in my database, so I withdrew it and nothing will run");
+    expect(textOf(slack.current(posted!))).toContain("Withdrawn by vnetbot: it could not record this request in its database");
+    expect(JSON.stringify(slack.current(posted!)?.blocks)).not.toContain("Approve");
+    expect(await slack.stores.approvals.list(["pending"])).toEqual([]);
+    expect(slack.azureWrites()).toEqual([]);
   });
 });

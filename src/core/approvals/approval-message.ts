@@ -106,6 +106,12 @@ export function approvalMessage(record: ApprovalRecord): Reply {
   return { title, text, parts, visibility: "in_channel" };
 }
 
+/** The approval message once it turned out it could not be recorded: no buttons, and why nothing will run. */
+export function unrecordedApprovalMessage(record: Pick<ApprovalRecord, "plan" | "commandText" | "requestedBy">): Reply {
+  const line = `:no_entry: Withdrawn by vnetbot: it could not record this request in its database, so it will not run. Nothing was changed. <@${record.requestedBy}> can ask again (\`/vnet ${record.commandText}\`) once the database is back.`;
+  return { title: `Change request: ${record.plan.title}`, text: line, parts: [{ kind: "status", lines: [line] }], visibility: "in_channel" };
+}
+
 /** What the requester sees: the plan and where the approval request went. */
 export function requesterPlanReply(record: ApprovalRecord): Reply {
   const channel = record.message ? `<#${record.message.channel}>` : "the approval channel";

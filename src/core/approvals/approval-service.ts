@@ -7,10 +7,10 @@ import type { Logger } from "../../log.ts";
 import { BOT_ACTOR, type AuditLog, type AuditRecord } from "../audit.ts";
 import { previewChange } from "../changes/preview-change.ts";
 import type { ChangeDeps, ChangeRequest } from "../changes/types.ts";
-import type { ChatPort, Clock } from "../ports.ts";
+import type { ChatPort, Clock, PostedMessage } from "../ports.ts";
 import { ACTIONS, escapeMrkdwn, textReply, type Reply } from "../reply.ts";
 import { formatTime } from "../format.ts";
-import { approvalMessage, requesterPlanReply, resumeLine } from "./approval-message.ts";
+import { approvalMessage, requesterPlanReply, resumeLine, unrecordedApprovalMessage } from "./approval-message.ts";
 import { ACTIVE_STATUSES, type ApprovalRecord, type ApprovalStore, type RequestOrigin } from "./approval-store.ts";
 import { runApproved } from "./run-approved.ts";
 
@@ -114,15 +114,27 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
     await audit({ actor: requester.userId, action: "request", requestId: id, summary: `${plan.title} (/vnet ${requester.commandText})` });
     const channel = deps.approvalChannel ?? requester.channelId;
     let record = await refresh(id);
+    let message: PostedMessage;
     try {
-      const message = await deps.chat.post(channel, approvalMessage(record));
-      await deps.store.setMessage(id, message);
+      message = await deps.chat.post(channel, approvalMessage(record));
     } catch (error) {
       await deps.store.decide(id, "rejected", BOT_ACTOR, now);
       await audit({ actor: BOT_ACTOR, action: "reject", requestId: id, summary: "the approval request could not be posted" });
       deps.logger.warn("could not post the approval request", { requestId: id, channel, error: (error as Error).message });
       throw new BotError("unavailable", `I could not post the approval request to <#${channel}>, so nothing will run.`, {
         hint: "Invite the bot to that channel (/invite @vnetbot), or check slack.approvalChannel in the configuration, then ask again.",
+      });
+    }
+    try {
+      await deps.store.setMessage(id, message);
+    } catch (error) {
+      // The message is out with live buttons, but the request does not know it: an approval would run with nobody's
+      // message updated. Withdrawn, with the buttons taken off, rather than said to be unposted.
+      deps.logger.warn("could not record the approval message", { requestId: id, error: (error as Error).message });
+      await deps.store.decide(id, "rejected", BOT_ACTOR, now).catch(() => undefined);
+      await deps.chat.update(message, unrecordedApprovalMessage(record)).catch(() => undefined);
+      throw new BotError("unavailable", `I posted the approval request to <#${channel}> but could not record it in my database, so I withdrew it and nothing will run.`, {
+        hint: "Ask again once the bot's database is reachable (GET /readyz says whether it is).",
       });
     }
     record = await refresh(id);
