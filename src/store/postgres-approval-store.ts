@@ -64,18 +64,39 @@ export function createPostgresApprovalStore(pool: pg.Pool): ApprovalStore {
   return {
     async create(approval: NewApproval) {
       const targetKey = approval.plan.targetKey;
-      // The partial unique index decides between replicas; ON CONFLICT turns the loser's insert into nothing. When the
-      // holder finishes between our insert and our look-up, the target is free again: try once more.
+      const appKeys = [...new Set(approval.appKeys.map((key) => key.toLowerCase()))].sort();
+      // The partial unique index decides the target between replicas; ON CONFLICT turns the loser's insert into
+      // nothing. Apps are held under a transaction lock per app (taken in one order, so two requests never wait on
+      // each other): whoever takes them second sees the first's request, committed. When the target's holder finishes
+      // between our insert and our look-up, the target is free again: try once more.
       for (let attempt = 0; attempt < 3; attempt++) {
-        const inserted = await changed(
-          `INSERT INTO approvals (id, status, target_key, request, plan, command_text, requested_by, requested_in, created_at, expires_at, origin)
-           VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10)
-           ON CONFLICT DO NOTHING`,
-          [approval.id, targetKey, JSON.stringify(approval.request), JSON.stringify(approval.plan), approval.commandText, approval.requestedBy, approval.requestedIn, approval.createdAt, approval.expiresAt, approval.origin ? JSON.stringify(approval.origin) : null],
-        );
+        const client = await pool.connect();
+        let inserted = false;
+        try {
+          await client.query("BEGIN");
+          for (const key of appKeys) await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`vnetbot approval app ${key}`]);
+          const app = appKeys.length === 0 ? undefined : (await client.query<Row>("SELECT * FROM approvals WHERE status = ANY($1) AND app_keys ?| $2 ORDER BY created_at LIMIT 1", [ACTIVE_STATUSES, appKeys])).rows[0];
+          if (app) {
+            await client.query("ROLLBACK");
+            return { created: false, existing: toRecord(app), holds: "app" };
+          }
+          const result = await client.query(
+            `INSERT INTO approvals (id, status, target_key, request, plan, command_text, requested_by, requested_in, created_at, expires_at, origin, app_keys)
+             VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT DO NOTHING`,
+            [approval.id, targetKey, JSON.stringify(approval.request), JSON.stringify(approval.plan), approval.commandText, approval.requestedBy, approval.requestedIn, approval.createdAt, approval.expiresAt, approval.origin ? JSON.stringify(approval.origin) : null, JSON.stringify(appKeys)],
+          );
+          inserted = (result.rowCount ?? 0) === 1;
+          await client.query(inserted ? "COMMIT" : "ROLLBACK");
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
         if (inserted) return { created: true };
         const existing = await activeFor(targetKey);
-        if (existing) return { created: false, existing };
+        if (existing) return { created: false, existing, holds: "target" };
         if ((await rows("SELECT * FROM approvals WHERE id = $1", [approval.id])).length > 0) break;
       }
       throw new Error(`request id ${approval.id} is already taken`);

@@ -57,6 +57,15 @@ const MIGRATIONS: readonly string[] = [
   // 4: a version tag per alert state, so that an announcement is claimed by one conditional write, and the claim in
   // progress (until when, and the state before it) so that a claimer that dies before confirming is taken over.
   `ALTER TABLE alert_state ADD COLUMN etag TEXT NOT NULL DEFAULT '', ADD COLUMN claim_until TIMESTAMPTZ, ADD COLUMN claim_previous JSONB;`,
+  // 5: the apps a request changes (lower-case ids): one active request per app, as per target. Active requests from
+  // before take theirs from the request itself.
+  `ALTER TABLE approvals ADD COLUMN app_keys JSONB NOT NULL DEFAULT '[]';
+   UPDATE approvals SET app_keys = (
+     SELECT coalesce(jsonb_agg(lower(id)), '[]') FROM (
+       SELECT request->>'appId' AS id WHERE jsonb_typeof(request->'appId') = 'string'
+       UNION ALL SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(request->'appIds') = 'array' THEN request->'appIds' ELSE '[]' END)
+     ) ids WHERE id IS NOT NULL
+   ) WHERE status IN ('pending', 'approved', 'running');`,
 ];
 
 /** The schema version this code writes. */

@@ -50,21 +50,28 @@ export function createSqliteApprovalStore(db: DatabaseSync): ApprovalStore {
 
   return {
     async create(approval: NewApproval) {
+      const appKeys = JSON.stringify(approval.appKeys.map((key) => key.toLowerCase()));
+      // One statement decides: SQLite takes writes one at a time.
+      const holdingApp = `SELECT a.* FROM approvals a, json_each(a.app_keys) held WHERE a.status IN (${ACTIVE}) AND held.value IN (SELECT value FROM json_each(?))`;
       const inserted = db
         .prepare(
-          `INSERT INTO approvals (id, status, target_key, request, plan, command_text, origin, requested_by, requested_in, created_at, expires_at)
-           SELECT ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?
+          `INSERT INTO approvals (id, status, target_key, request, plan, command_text, origin, requested_by, requested_in, created_at, expires_at, app_keys)
+           SELECT ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
            WHERE NOT EXISTS (SELECT 1 FROM approvals WHERE target_key = ? AND status IN (${ACTIVE}))
+             AND NOT EXISTS (${holdingApp})
            ON CONFLICT DO NOTHING`,
         )
         .run(
           approval.id, approval.plan.targetKey, JSON.stringify(approval.request), JSON.stringify(approval.plan), approval.commandText,
-          approval.origin ? JSON.stringify(approval.origin) : null, approval.requestedBy, approval.requestedIn, approval.createdAt.getTime(), approval.expiresAt.getTime(), approval.plan.targetKey,
+          approval.origin ? JSON.stringify(approval.origin) : null, approval.requestedBy, approval.requestedIn, approval.createdAt.getTime(), approval.expiresAt.getTime(), appKeys,
+          approval.plan.targetKey, appKeys,
         );
       if (Number(inserted.changes) === 1) return { created: true };
-      const existing = all(`SELECT * FROM approvals WHERE target_key = ? AND status IN (${ACTIVE}) LIMIT 1`, approval.plan.targetKey)[0];
-      if (!existing) throw new Error(`request id ${approval.id} is already taken`);
-      return { created: false, existing };
+      const target = all(`SELECT * FROM approvals WHERE target_key = ? AND status IN (${ACTIVE}) LIMIT 1`, approval.plan.targetKey)[0];
+      if (target) return { created: false, existing: target, holds: "target" };
+      const app = all(`${holdingApp} ORDER BY a.created_at LIMIT 1`, appKeys)[0];
+      if (app) return { created: false, existing: app, holds: "app" };
+      throw new Error(`request id ${approval.id} is already taken`);
     },
     get: async (id) => get(id),
     async setMessage(id: string, message: PostedMessage) {

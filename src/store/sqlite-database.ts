@@ -59,6 +59,15 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE alert_state ADD COLUMN etag TEXT NOT NULL DEFAULT '';
    ALTER TABLE alert_state ADD COLUMN claim_until INTEGER;
    ALTER TABLE alert_state ADD COLUMN claim_previous TEXT;`,
+  // 5: the apps a request changes (lower-case ids, a JSON array): one active request per app, as per target. Active
+  // requests from before take theirs from the request itself.
+  `ALTER TABLE approvals ADD COLUMN app_keys TEXT NOT NULL DEFAULT '[]';
+   UPDATE approvals SET app_keys = (
+     SELECT coalesce(json_group_array(lower(id)), '[]') FROM (
+       SELECT json_extract(approvals.request, '$.appId') AS id
+       UNION ALL SELECT value FROM json_each(approvals.request, '$.appIds')
+     ) WHERE typeof(id) = 'text'
+   ) WHERE status IN ('pending', 'approved', 'running');`,
 ];
 
 /** The schema version this code writes. */

@@ -17,5 +17,6 @@ export function approval(id: string, targetKey = "plan-1|vnet-hub", createdAt = 
     requestedIn: "C0ASK",
     createdAt,
     expiresAt: minutes(30),
+    appKeys: [],
   };
 }

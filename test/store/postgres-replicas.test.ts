@@ -52,6 +52,18 @@ describe("two replicas on one PostgreSQL database", () => {
     expect((await replicas[1].approvals.list(["pending"])).map((r) => r.id)).toEqual(created);
   });
 
+  it("creates one request when both replicas are asked at once to change the same app, each under another target", async () => {
+    const app = "/subscriptions/s/resourcegroups/rg/providers/microsoft.web/sites/orders-web";
+    // Connects of one app to ten VNets, and one migration of it with its slot, on both replicas at once.
+    const outcomes = await onEither(12, (stores, i) =>
+      stores.approvals.create({ ...approval(`r${i}`, `plan-1|vnet-${i}`), appKeys: i === 11 ? [`${app}/slots/staging`, app] : [app] }),
+    );
+
+    const created = outcomes.flatMap((outcome, i) => (outcome.created ? [`r${i}`] : []));
+    expect(created).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.created).map((o) => (o.created ? undefined : [o.holds, o.existing.id]))).toEqual(Array(11).fill(["app", created[0]]));
+  });
+
   it("expires a due request once, however many replicas sweep", async () => {
     await replicas[0].approvals.create(approval("r1"));
 
@@ -101,7 +113,7 @@ describe("replicas on a fresh PostgreSQL database", () => {
 
     opened.push(...(await Promise.all([openPostgresStore(url), openPostgresStore(url), openPostgresStore(url)])));
 
-    expect(await schema!.query("SELECT version FROM schema_version ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+    expect(await schema!.query("SELECT version FROM schema_version ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
     expect(await opened[2]!.approvals.create(approval("r1"))).toEqual({ created: true });
   });
 

@@ -24,13 +24,13 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
 
       await second.close();
 
-      expect(await database!.schemaVersions()).toEqual([1, 2, 3, 4]);
+      expect(await database!.schemaVersions()).toEqual([1, 2, 3, 4, 5]);
     });
 
     it("refuses a database migrated by a newer vnetbot and says what to do", async () => {
       await database!.recordSchemaVersion(99);
 
-      await expect(database!.open()).rejects.toThrow(/has schema version 99, newer than this vnetbot \(4\)\. Upgrade vnetbot or point/);
+      await expect(database!.open()).rejects.toThrow(/has schema version 99, newer than this vnetbot \(5\)\. Upgrade vnetbot or point/);
     });
   });
 
@@ -62,6 +62,41 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
       expect(await stores.approvals.get("r2")).toBeUndefined();
     });
 
+    it("refuses a second active request for an app, whatever its target, and takes it once the first has ended", async () => {
+      const app = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/orders-web";
+      await stores.approvals.create({ ...approval("r1", "plan-1|vnet-hub"), appKeys: [app.toLowerCase()] });
+
+      const second = await stores.approvals.create({ ...approval("r2", "plan-1|vnet-spoke"), appKeys: [app.toUpperCase(), "/subscriptions/s/other"] });
+      const unrelated = await stores.approvals.create({ ...approval("r3", "plan-2|vnet-hub"), appKeys: ["/subscriptions/s/other"] });
+      await stores.approvals.decide("r1", "rejected", "U1", minutes(1));
+      const after = await stores.approvals.create({ ...approval("r4", "plan-1|vnet-spoke"), appKeys: [app] });
+
+      expect(second).toMatchObject({ created: false, holds: "app", existing: { id: "r1" } });
+      expect(unrelated).toEqual({ created: true });
+      // r3 holds "/subscriptions/s/other" now.
+      expect(after).toEqual({ created: true });
+      expect(await stores.approvals.get("r2")).toBeUndefined();
+    });
+
+    it("holds the apps of requests made before apps were recorded, once migrated", async () => {
+      const app = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/orders-web";
+      await stores.close();
+      // Back to version 4, with a pending connect of orders-web written as that version wrote it.
+      await database!.execute("DELETE FROM schema_version WHERE version = 5");
+      await database!.execute("ALTER TABLE approvals DROP COLUMN app_keys");
+      const old = approval("old", "plan-1|vnet-hub");
+      const request = JSON.stringify({ kind: "connect", appId: app.replace("orders-web", "Orders-Web"), vnetId: "v" });
+      const created = backend.name === "SQLite" ? String(T0.getTime()) : `'${T0.toISOString()}'`;
+      const expires = backend.name === "SQLite" ? String(minutes(30).getTime()) : `'${minutes(30).toISOString()}'`;
+      await database!.execute(`INSERT INTO approvals (id, status, target_key, request, plan, command_text, requested_by, requested_in, created_at, expires_at)
+        VALUES ('old', 'pending', 'plan-1|vnet-hub', '${request}', '${JSON.stringify(old.plan)}', 'connect orders-web vnet-hub', 'U0REQ', 'C0ASK', ${created}, ${expires})`);
+      stores = await database!.open();
+
+      const second = await stores.approvals.create({ ...approval("r2", "plan-1|vnet-spoke"), appKeys: [app.toLowerCase()] });
+
+      expect(second).toMatchObject({ created: false, holds: "app", existing: { id: "old" } });
+    });
+
     it("accepts a new request for a target once the previous one is decided", async () => {
       await stores.approvals.create(approval("r1"));
       await stores.approvals.decide("r1", "rejected", "U1", minutes(1));
@@ -83,7 +118,7 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
       const record = await stores.approvals.get("r1");
 
       expect(record).toEqual({
-        ...approval("r1"), status: "pending", decidedBy: undefined, decidedAt: undefined, message: { channel: "C0APPROVE", ts: "1700000000.000100" },
+        ...approval("r1"), appKeys: undefined, status: "pending", decidedBy: undefined, decidedAt: undefined, message: { channel: "C0APPROVE", ts: "1700000000.000100" },
         steps: [], failure: undefined, finishedAt: undefined, origin: undefined, owner: undefined, leaseUntil: undefined,
       });
     });

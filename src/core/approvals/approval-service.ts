@@ -11,7 +11,7 @@ import type { ChatPort, Clock, PostedMessage } from "../ports.ts";
 import { ACTIONS, escapeMrkdwn, textReply, type Reply } from "../reply.ts";
 import { formatTime } from "../format.ts";
 import { approvalMessage, requesterPlanReply, resumeLine, unrecordedApprovalMessage } from "./approval-message.ts";
-import { ACTIVE_STATUSES, type ApprovalRecord, type ApprovalStore, type RequestOrigin } from "./approval-store.ts";
+import type { ApprovalRecord, ApprovalStore, RequestOrigin } from "./approval-store.ts";
 import { runApproved } from "./run-approved.ts";
 
 /** What the approval flow needs. */
@@ -97,18 +97,20 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
     const reader = requester.signal ? deps.change.reader.withSignal(requester.signal) : deps.change.reader;
     const plan = await previewChange({ ...deps.change, reader }, request);
     requester.signal?.throwIfAborted();
-    await refuseSecondChangeOfApp(request);
     const now = deps.clock.now();
     const id = newId();
     const created = await deps.store.create({
       id, request, plan, commandText: requester.commandText, requestedBy: requester.userId, requestedIn: requester.channelId,
-      createdAt: now, expiresAt: new Date(now.getTime() + deps.expireAfterMinutes * 60_000),
+      createdAt: now, expiresAt: new Date(now.getTime() + deps.expireAfterMinutes * 60_000), appKeys: appsOf(request),
       ...(requester.origin ? { origin: requester.origin } : {}),
     });
     if (!created.created) {
+      // One change at a time per plan and VNet, and per app: two connects of one app to two VNets would both reach
+      // approval, and the second could only fail.
       const other = created.existing;
-      throw new BotError("conflict", `Another change of the same target is ${other.status}: ${other.plan.title} (request \`${other.id}\`, asked by <@${other.requestedBy}>${other.message ? ` in <#${other.message.channel}>` : ""}).`, {
-        hint: "One change at a time per plan and VNet: wait until it finishes, expires or is rejected. `/vnet approvals` lists the pending ones.",
+      const same = created.holds === "app" ? "app" : "target";
+      throw new BotError("conflict", `Another change of the same ${same} is ${other.status}: ${other.plan.title} (request \`${other.id}\`, asked by <@${other.requestedBy}>${other.message ? ` in <#${other.message.channel}>` : ""}).`, {
+        hint: `One change at a time per ${same === "app" ? "app" : "plan and VNet"}: wait until it finishes, expires or is rejected. \`/vnet approvals\` lists the pending ones.`,
       });
     }
     await audit({ actor: requester.userId, action: "request", requestId: id, summary: `${plan.title} (/vnet ${requester.commandText})` });
@@ -186,21 +188,6 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
     } catch (again) {
       deps.logger.error("could not mark the change failed", { requestId, ref: failure.ref, error: again instanceof Error ? again.message : String(again) });
     }
-  }
-
-  /**
-   * One active change per app: the one-request rule holds per plan and VNet, so two connects of one app to two VNets
-   * both reached approval and the second could only fail. Best effort (two replicas may both pass it at once): the
-   * plan made again at approval is what stops a change Azure no longer allows.
-   */
-  async function refuseSecondChangeOfApp(request: ChangeRequest): Promise<void> {
-    const mine = appsOf(request);
-    if (mine.length === 0) return;
-    const other = (await deps.store.list(ACTIVE_STATUSES)).find((record) => appsOf(record.request).some((id) => mine.includes(id)));
-    if (!other) return;
-    throw new BotError("conflict", `Another change of the same app is ${other.status}: ${other.plan.title} (request \`${other.id}\`, asked by <@${other.requestedBy}>).`, {
-      hint: "One change at a time per app: wait until it finishes, expires or is rejected. `/vnet approvals` lists the pending ones.",
-    });
   }
 
   async function expireDue(): Promise<ApprovalRecord[]> {

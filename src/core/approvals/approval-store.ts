@@ -50,7 +50,16 @@ export interface RequestOrigin {
 /** A new request, before the store gives it its status. */
 export type NewApproval = Pick<ApprovalRecord, "id" | "request" | "plan" | "commandText" | "requestedBy" | "requestedIn" | "createdAt" | "expiresAt"> & {
   origin?: RequestOrigin;
+  /** The apps it changes, by lower-case id: each is held by one active request at a time, as its target is. */
+  appKeys: readonly string[];
 };
+
+/** Why a request was not created: the active request that holds its target, or one of its apps. */
+export interface HeldBy {
+  created: false;
+  existing: ApprovalRecord;
+  holds: "target" | "app";
+}
 
 /**
  * Durable approval state. Every transition is a single conditional write (compare-and-set on the status), so
@@ -58,8 +67,11 @@ export type NewApproval = Pick<ApprovalRecord, "id" | "request" | "plan" | "comm
  * or replicas.
  */
 export interface ApprovalStore {
-  /** Inserts a pending request unless another active one holds its target; then returns that one instead. */
-  create(approval: NewApproval): Promise<{ created: true } | { created: false; existing: ApprovalRecord }>;
+  /**
+   * Inserts a pending request unless another active one holds its target or one of its apps; then returns that one
+   * instead. One decision across replicas: two requests of one app never both get in.
+   */
+  create(approval: NewApproval): Promise<{ created: true } | HeldBy>;
   get(id: string): Promise<ApprovalRecord | undefined>;
   setMessage(id: string, message: PostedMessage): Promise<void>;
   /** pending → approved/rejected if not expired at `at`; false when someone else decided first or it expired. */
