@@ -30,6 +30,21 @@ function fixButtons(message: { blocks: unknown[] } | undefined): Map<string, str
 }
 
 describe("a diagnosis' Fix button", () => {
+  it("is not offered while the gateway is down, whose repair every offered change would wait for", async () => {
+    // The demo's billing-legacy: its gateway gw-legacy is Failed and its certificate has expired.
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: "demo", now: () => NOW }), clock });
+
+    const diagnosis = await slack.ask(PEOPLE.requester, "diagnose billing-legacy 10.30.1.4:1433");
+
+    expect(textOf(diagnosis)).toMatch(/Gateway gw-legacy is down/);
+    expect(textOf(diagnosis)).toMatch(/expired on \d{4}-\d\d-\d\d/);
+    expect(fixButtons(diagnosis).size).toBe(0);
+    expect(textOf(diagnosis)).toContain("No Fix buttons while the gateway is down or busy");
+    // The command is still shown, to run once the gateway is up.
+    expect(textOf(diagnosis)).toContain("/vnet renew billing-legacy");
+  });
+
+
   it("opens the normal approval flow for the offered route, and after approval the diagnosis is clean", async () => {
     const bot = await slackWithFixes();
     const diagnosis = await bot.ask(PEOPLE.requester, "diagnose shop-api catalog.shop.internal:443");

@@ -37,8 +37,12 @@ export function summarize(diagnosis: Diagnosis): string {
  */
 export function diagnosisReply(diagnosis: Diagnosis, fixButton?: (check: DiagnosisCheck & { change: ChangeRequest }) => ReplyButton | undefined): Reply {
   const parts: ReplyPart[] = [{ kind: "status", lines: diagnosis.checks.map(checkLines) }];
-  if (diagnosis.notes.length > 0) parts.push({ kind: "context", lines: diagnosis.notes });
-  const buttons = problemsOf(diagnosis)
+  // The changes a Fix offers (a sync, a renewal, a route) need the gateway: while it is down or busy they would be
+  // refused at approval, so no button offers them.
+  const blocked = diagnosis.checks.some((c) => c.blocksChanges);
+  const notes = blocked && problemsOf(diagnosis).some((c) => c.change !== undefined) ? [...diagnosis.notes, "No Fix buttons while the gateway is down or busy: the changes they offer need it. Diagnose again once it is up."] : diagnosis.notes;
+  if (notes.length > 0) parts.push({ kind: "context", lines: notes });
+  const buttons = (blocked ? [] : problemsOf(diagnosis))
     .filter((c): c is DiagnosisCheck & { change: ChangeRequest } => c.change !== undefined)
     .map((c) => fixButton?.(c))
     .filter((b): b is ReplyButton => b !== undefined);

@@ -33,6 +33,8 @@ export interface DiagnosisCheck {
   fix: string | undefined;
   /** The change vnetbot can make for it (a Fix button opens the approval flow with it). */
   change: ChangeRequest | undefined;
+  /** True when what it found stops every change of the integration (a gateway down or busy): no Fix is offered. */
+  blocksChanges?: boolean;
 }
 
 /** The host and port a user wants the app to reach. */
@@ -60,9 +62,9 @@ export function check(
   status: CheckStatus,
   title: string,
   evidence: string,
-  options: { fix?: string; change?: ChangeRequest } = {},
+  options: { fix?: string; change?: ChangeRequest; blocksChanges?: boolean } = {},
 ): DiagnosisCheck {
-  return { id, status, title, evidence, fix: options.fix, change: options.change };
+  return { id, status, title, evidence, fix: options.fix, change: options.change, ...(options.blocksChanges ? { blocksChanges: true } : {}) };
 }
 
 /** The checks that did not pass, worst first. */

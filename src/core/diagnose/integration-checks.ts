@@ -38,16 +38,17 @@ function checkGatewayUp(facts: IntegrationFacts): DiagnosisCheck {
   if (!gateway) {
     // A new gateway would need SSTP, which can no longer be enabled (azure-fidelity: ikev2-openvpn-from-sstp.md).
     const [missing] = checkGatewayExists(vnet.name, facts.gateways);
-    return check("gateway-up", "fail", title, `VNet ${vnet.name} has no VPN gateway.`, { fix: `${missing?.fix ?? ""} \`/vnet migrate ${facts.app.name}\` previews the move.`.trim() });
+    return check("gateway-up", "fail", title, `VNet ${vnet.name} has no VPN gateway.`, { fix: `${missing?.fix ?? ""} \`/vnet migrate ${facts.app.name}\` previews the move.`.trim(), blocksChanges: true });
   }
   const state = `provisioning ${gateway.provisioningState}, Resource Health ${gatewayHealth}`;
   if (gateway.provisioningState === "Failed" || gatewayHealth === "Unavailable") {
     return check("gateway-up", "fail", title, `Gateway ${gateway.name} is down (${state}).`, {
       fix: `Bring ${gateway.name} back up: reset it from the portal, or repair the failed update (re-apply its configuration).`,
+      blocksChanges: true,
     });
   }
   if (["Updating", "Creating", "Deleting"].includes(gateway.provisioningState)) {
-    return check("gateway-up", "warn", title, `Gateway ${gateway.name} is busy (${state}).`, { fix: "Wait for the gateway's update to finish, then diagnose again." });
+    return check("gateway-up", "warn", title, `Gateway ${gateway.name} is busy (${state}).`, { fix: "Wait for the gateway's update to finish, then diagnose again.", blocksChanges: true });
   }
   if (gatewayHealth !== "Available") {
     return check("gateway-up", "warn", title, `Gateway ${gateway.name} is not known to be healthy (${state}).`, { fix: "Look at the gateway's Resource Health in the portal." });
