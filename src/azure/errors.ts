@@ -39,7 +39,8 @@ export function translateAzureError(error: unknown, operation: AzureOperation, r
   if (isCredentialError(error)) throw credentialFailure(error);
   const failed = error instanceof Error && error.name !== "RestError" ? FAILED_OPERATION.exec(error.message) : null;
   if (failed) {
-    const reason = failed[1] ? `${failed[1]}: ${failed[2] ?? ""}`.trim() : "Azure gave no reason";
+    // Azure's reason, like any ARM message, may echo a URL with a SAS token (the VPN package's): redacted as they are.
+    const reason = failed[1] ? redact(`${failed[1]}: ${failed[2] ?? ""}`.trim()) : "Azure gave no reason";
     throw new BotError("unavailable", `Azure started the operation on ${resource} but it ended Failed (${reason}).`, {
       hint: "Check the resource in the Azure portal, then run the same change again; steps already done are skipped.",
     });

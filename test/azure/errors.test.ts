@@ -129,6 +129,15 @@ describe("Azure failures become BotErrors a user can act on", () => {
     expect(error.message).toMatch(/could not be generated|VpnClientPackageGenerationFailed/);
   });
 
+  it("redacts a SAS token in the reason of an operation that ended Failed", async () => {
+    h.sim.faults.add({ method: "POST", path: "/generatevpnclientpackage", failOperation: true, code: "InternalServerError", message: "Upload to https://x.blob.core.windows.net/p/package.zip?sv=2020-08-04&sig=abcdSECRET failed." });
+
+    const error = await failureOf(h.writer.generateVpnPackage(at.gateway("gw-hub")));
+
+    expect(error.message).toContain("InternalServerError");
+    expect(error.message).not.toContain("abcdSECRET");
+  });
+
   it("says what Azure answered to a server error, with its code, not that something went wrong", async () => {
     h.sim.faults.add({ method: "GET", path: APP_PATH, status: 501, code: "NotImplemented", message: "Not here." });
 
