@@ -13,7 +13,7 @@ export function diagnoseDeps(ctx: CommandContext): DiagnoseDeps {
       hint: "An administrator sets azure.kuduUrl (or lets vnetbot use the apps' SCM hosts) and grants it Microsoft.Web/sites/publish/Action.",
     });
   }
-  return { reader: ctx.reader, kudu: ctx.kudu, clock: ctx.clock, subscriptions: ctx.subscriptions };
+  return { reader: ctx.reader, kudu: ctx.kudu, clock: ctx.clock, subscriptions: ctx.subscriptions, migrations: ctx.migrations };
 }
 
 /** A single live test (tcpping, resolve) as a reply. */
@@ -21,10 +21,14 @@ export function liveTestReply(report: LiveTestReport, title: string): Reply {
   const { check } = report;
   const lines = [`${STATUS_MARK[check.status]} *${check.title}*: ${check.evidence}`];
   if (check.status !== "pass" && check.fix) lines.push(`_Fix:_ ${check.fix}`);
-  const more = check.status === "pass" ? [] : [`\`/vnet diagnose ${report.appName} HOST[:PORT]\` runs the whole checklist.`];
+  const more = [
+    ...(report.note ? [`:warning: ${report.note}`] : []),
+    // The checklist is of gateway-required integration: it is offered only where it applies.
+    ...(check.status === "pass" || !report.gatewayRequired ? [] : [`\`/vnet diagnose ${report.appName} HOST[:PORT]\` runs the whole checklist.`]),
+  ];
   return {
     title,
-    text: `${report.appName} (${report.vnetName}): ${check.evidence}`,
+    text: `${report.appName} (${report.integration}): ${check.evidence}`,
     parts: [{ kind: "status", lines }, ...(more.length > 0 ? [{ kind: "context" as const, lines: more }] : [])],
   };
 }

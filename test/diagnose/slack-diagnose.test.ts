@@ -89,4 +89,13 @@ describe("/vnet diagnose over signed Slack requests", () => {
     expect(tcp?.text).toBe("tcpping from shop-api: shop-api (vnet-hub): tcpping connected (4/4 attempts).");
     expect(dns?.text).toBe("DNS lookup from shop-api: shop-api (vnet-hub): catalog.shop.internal is 10.20.2.10 (server 10.10.0.4).");
   });
+
+  it("runs tcpping from an app on regional integration too, saying so, without pointing to the gateway-required checklist", async () => {
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: "demo", now: () => NOW }), clock: { now: () => NOW } });
+
+    const tcp = textOf(await slack.ask(PEOPLE.bystander, "tcpping catalog-regional 10.1.0.4:443"));
+
+    expect(tcp).toContain("catalog-regional (regional integration, vnet-spoke/snet-integration):");
+    expect(tcp).not.toContain("/vnet diagnose");
+  });
 });

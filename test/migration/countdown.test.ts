@@ -36,7 +36,16 @@ describe("how many integrations vnetbot migrated", () => {
   ])("$row", ({ records, migrated }) => {
     const inventory = { integrations: [integration("plan-b", "vnet-b"), integration("plan-c", "vnet-c")], failures: [] };
 
-    expect(migrationProgress(records, inventory, everything)).toEqual({ migrated, remaining: 2 });
+    expect(migrationProgress(records, inventory, everything)).toMatchObject({ migrated, remaining: 2 });
+  });
+
+  it("names an app a move took off its gateway and has not verified, and counts its integration in the total", () => {
+    const inventory = { integrations: [integration("plan-b", "vnet-b")], failures: [] };
+
+    const progress = migrationProgress([record("a1", "plan-a", "vnet-a", "moving")], inventory, everything);
+
+    expect(progress).toEqual({ migrated: 0, remaining: 1, midway: { apps: ["a1"], integrations: 1 } });
+    expect(countdownLine(new Date("2026-12-01T00:00:00Z"), progress)).toMatch(/0 of 2 integrations migrated .* :warning: Mid-migration \(running, or stopped half-way and then without any VNet\): a1\./);
   });
 
   it("does not count a plan whose connections could not be read as migrated", () => {

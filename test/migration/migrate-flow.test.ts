@@ -121,6 +121,25 @@ describe("/vnet migrate APP", () => {
     expect((await slack.azure.reader.getRegionalIntegration(demo.app("inventory-api"))).subnetId?.toLowerCase()).toBe(SUBNET.toLowerCase());
   });
 
+  it("says an app stopped between its gateway and its subnet has no VNet, there and in show, list and tcpping", async () => {
+    const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
+    const stopped = textOf(await approved("migrate inventory-api --route-all"));
+    slack.sim.faults.remove(fault);
+
+    const show = textOf(await slack.ask(PEOPLE.requester, "show inventory-api"));
+    const list = textOf(await slack.ask(PEOPLE.requester, "list --fresh"));
+    const tcpping = textOf(await slack.ask(PEOPLE.requester, "tcpping inventory-api 10.40.1.4:443"));
+    const diagnose = textOf(await slack.ask(PEOPLE.requester, "diagnose inventory-api 10.40.1.4:443"));
+
+    expect(stopped).toContain("inventory-api is without any VNet integration now: it left vnet-inventory's gateway and has not joined vnet-inventory/snet-inventory-apps. To put it back on the gateway now: `/vnet migrate rollback inventory-api`.");
+    expect(stopped).toContain("Run `/vnet migrate inventory-api --route-all` again to finish it");
+    expect(show).toContain("inventory-api is without any VNet integration: a migration that stopped half-way took it off vnet-inventory's gateway, and it has not joined vnet-inventory/snet-inventory-apps. Finish the migration with `/vnet migrate inventory-api`, or put it back on the gateway with `/vnet migrate rollback inventory-api`.");
+    expect(list).toContain("Mid-migration (running, or stopped half-way and then without any VNet): inventory-api.");
+    expect(tcpping).toContain("inventory-api (no VNet integration)");
+    expect(tcpping).toContain(":warning: inventory-api is without any VNet integration");
+    expect(diagnose).toContain("inventory-api is without any VNet integration: a migration that stopped half-way");
+  });
+
   it("suggests migrating the slot first when the app has one", async () => {
     const before = slack.sim.requests.length;
     const request = await slack.requestChange("migrate orders-api vnet-hub/snet-apps --new-subnet 10.10.8.0/26");

@@ -1,6 +1,6 @@
 /** Reads, warnings and steps that several change kinds share. */
 import { createHash } from "node:crypto";
-import { BotError } from "../../errors.ts";
+import { BotError, isBotError } from "../../errors.ts";
 import type { GatewayInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
 import type { Secret } from "../secret.ts";
@@ -13,9 +13,21 @@ export const LIMITATION_WARNINGS: readonly string[] = [
   "Key Vault references do not work over gateway-required integration.",
 ];
 
-/** Every gateway of the VNet (a VPN gateway and maybe an ExpressRoute one). */
-export function readGateways(reader: AzureReader, vnet: VnetInfo): Promise<GatewayInfo[]> {
-  return Promise.all(vnet.gatewayIds.map((id) => reader.getGateway(id)));
+/**
+ * Every gateway of the VNet (a VPN gateway and maybe an ExpressRoute one). The VNet names its gateways through their
+ * IP configurations in GatewaySubnet, which can outlive a gateway being deleted: one that ARM answers 404 for is
+ * gone, not a failed read, so that a change says the VNet has no gateway and a diagnosis shows it down.
+ */
+export async function readGateways(reader: AzureReader, vnet: VnetInfo): Promise<GatewayInfo[]> {
+  const read = await Promise.all(
+    vnet.gatewayIds.map((id) =>
+      reader.getGateway(id).catch((error: unknown) => {
+        if (isBotError(error) && error.kind === "not-found") return undefined;
+        throw error;
+      }),
+    ),
+  );
+  return read.filter((gateway) => gateway !== undefined);
 }
 
 /** The gateway facts a plan depends on (for the fingerprint). */

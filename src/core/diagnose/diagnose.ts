@@ -1,12 +1,15 @@
 /** /vnet diagnose, tcpping and resolve: the checklist over Azure's data, then live tests on the app's worker. */
 import { BotError } from "../../errors.ts";
-import type { AppInfo, VnetConnectionInfo } from "../model.ts";
+import { gatewayConnectionOf } from "../connections.ts";
+import { strandedHint, strandedText, type MigrationRecords } from "../migration/migration-records.ts";
+import type { AppInfo } from "../model.ts";
 import type { AzureReader, Clock, KuduRunner } from "../ports.ts";
 import { escapeMrkdwn } from "../reply.ts";
 import { resolveApp, type ResourceRef } from "../resolve.ts";
+import { subnetLabel } from "../resource-id.ts";
 import type { Diagnosis, DiagnosisCheck } from "./diagnosis.ts";
 import { checkIntegration } from "./integration-checks.ts";
-import { readAppConnection, readIntegration } from "./integration-facts.ts";
+import { readIntegration } from "./integration-facts.ts";
 import { testDns, testPrivateIp, testTcp, type LiveOptions } from "./live-tests.ts";
 import { parseTarget } from "./parse-target.ts";
 import { checkPath } from "./path-checks.ts";
@@ -19,13 +22,15 @@ export interface DiagnoseDeps {
   clock: Clock;
   /** The subscriptions vnetbot manages, for finding the app by name. */
   subscriptions: readonly string[];
+  /** What vnetbot's migrations left, to tell an app a stopped migration left without a VNet. */
+  migrations?: Pick<MigrationRecords, "get">;
 }
 
 /** Runs the whole checklist for APP and, when given, HOST[:PORT]. */
 export async function diagnoseApp(deps: DiagnoseDeps, appRef: ResourceRef | string, targetText?: string, options: LiveOptions = {}): Promise<Diagnosis> {
   const target = targetText === undefined || targetText.trim() === "" ? undefined : parseTarget(targetText);
   const app = await resolveApp(deps, appRef);
-  const facts = await readIntegration(deps.reader, app);
+  const facts = await readIntegration(deps.reader, app, deps.migrations);
   const notes: string[] = [];
   const checks = checkIntegration(facts, deps.clock.now());
   // Each Kudu call takes seconds on a real worker: the private IP is read while the target is tested.
@@ -58,25 +63,30 @@ export async function diagnoseApp(deps: DiagnoseDeps, appRef: ResourceRef | stri
 export interface LiveTestReport {
   appId: string;
   appName: string;
-  vnetName: string;
+  /** Where its traffic goes: the gateway-required VNet, the regional subnet, or no VNet. */
+  integration: string;
+  /** Whether that is gateway-required integration, which /vnet diagnose checks. */
+  gatewayRequired: boolean;
   check: DiagnosisCheck;
+  /** What the reader must know beside the test, e.g. that a stopped migration left the app without a VNet. */
+  note: string | undefined;
 }
 
 /** /vnet tcpping APP HOST:PORT: one TCP test from the app's worker. */
 export async function tcppingFromApp(deps: DiagnoseDeps, appRef: ResourceRef | string, targetText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
   const target = parseTarget(targetText, { requirePort: true });
-  const { app, connection } = await connectionOf(deps, appRef);
+  const { app, integration } = await subjectOf(deps, appRef);
   const check = await testTcp(deps.kudu, app, target.host, target.port!, options);
-  return { appId: app.id, appName: app.name, vnetName: connection.name, check: withDiagnoseHint(check, `/vnet diagnose ${app.name} ${target.host}:${target.port}`) };
+  return { appId: app.id, appName: app.name, integration: integration.label, gatewayRequired: integration.gatewayRequired, note: integration.note, check: integration.gatewayRequired ? withDiagnoseHint(check, `/vnet diagnose ${app.name} ${target.host}:${target.port}`) : check };
 }
 
 /** /vnet resolve APP HOST: one DNS lookup from the app's worker, through the DNS servers pushed with the integration. */
 export async function resolveFromApp(deps: DiagnoseDeps, appRef: ResourceRef | string, hostText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
   const target = parseTarget(hostText);
   if (target.port !== undefined) throw new BotError("usage", `"${escapeMrkdwn(hostText.trim())}" has a port; resolve takes a host name only.`, { hint: `Try /vnet resolve ${escapeMrkdwn(typeof appRef === "string" ? appRef.trim() : appRef.text)} ${target.host}` });
-  const { app, connection } = await connectionOf(deps, appRef);
-  const dns = await testDns(deps.kudu, app, target.host, connection.dnsServers, options);
-  return { appId: app.id, appName: app.name, vnetName: connection.name, check: withDiagnoseHint(dns.check, `/vnet diagnose ${app.name} ${target.host}`) };
+  const { app, integration } = await subjectOf(deps, appRef);
+  const dns = await testDns(deps.kudu, app, target.host, integration.dnsServers, options);
+  return { appId: app.id, appName: app.name, integration: integration.label, gatewayRequired: integration.gatewayRequired, note: integration.note, check: integration.gatewayRequired ? withDiagnoseHint(dns.check, `/vnet diagnose ${app.name} ${target.host}`) : dns.check };
 }
 
 /**
@@ -88,7 +98,17 @@ function withDiagnoseHint(check: DiagnosisCheck, diagnose: string): DiagnosisChe
   return { ...check, fix: `${check.fix ? `${check.fix} ` : ""}\`${diagnose}\` runs those checks too, the gateway's state first.` };
 }
 
-async function connectionOf(deps: DiagnoseDeps, appRef: ResourceRef | string): Promise<{ app: AppInfo; connection: VnetConnectionInfo }> {
+/**
+ * The app a live test runs on, and where its traffic goes. A test from the worker is Kudu's, whatever the app's
+ * integration: an app on regional integration (one just migrated, say) or on none is tested too, and said to be.
+ */
+async function subjectOf(deps: DiagnoseDeps, appRef: ResourceRef | string): Promise<{ app: AppInfo; integration: { label: string; dnsServers: readonly string[]; gatewayRequired: boolean; note?: string } }> {
   const app = await resolveApp(deps, appRef);
-  return { app, connection: await readAppConnection(deps.reader, app) };
+  const connection = await gatewayConnectionOf(deps.reader, app.id);
+  if (connection) return { app, integration: { label: connection.name, dnsServers: connection.dnsServers, gatewayRequired: true } };
+  // Regional integration uses the VNet's own DNS settings on the worker: nameresolver asks them without being told.
+  if (app.regionalSubnetId) return { app, integration: { label: `regional integration, ${subnetLabel(app.regionalSubnetId)}`, dnsServers: [], gatewayRequired: false } };
+  const record = await deps.migrations?.get(app.id);
+  const note = record?.status === "moving" ? `${strandedText(app.name, record)} ${strandedHint(app.name)}` : undefined;
+  return { app, integration: { label: "no VNet integration", dnsServers: [], gatewayRequired: false, ...(note ? { note } : {}) } };
 }

@@ -5,6 +5,7 @@ import { gatewayConnectionOf } from "../connections.ts";
 import { findVpnGateway } from "../eligibility.ts";
 import type { AppInfo, GatewayInfo, HealthState, PlanInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
+import { strandedHint, strandedText, type MigrationRecord, type MigrationRecords } from "../migration/migration-records.ts";
 import { subnetLabel } from "../resource-id.ts";
 
 /** The app, its plan, its connection, the VNet and its gateways, as Azure has them now. */
@@ -22,8 +23,8 @@ export interface IntegrationFacts {
 }
 
 /** Reads the integration, or throws a BotError that says why the app has none to diagnose. */
-export async function readIntegration(reader: AzureReader, app: AppInfo): Promise<IntegrationFacts> {
-  const [plan, connection] = await Promise.all([reader.getPlan(app.planId), readAppConnection(reader, app)]);
+export async function readIntegration(reader: AzureReader, app: AppInfo, migrations?: Pick<MigrationRecords, "get">): Promise<IntegrationFacts> {
+  const [plan, connection] = await Promise.all([reader.getPlan(app.planId), readAppConnection(reader, app, migrations)]);
   const vnet = await reader.getVnet(connection.vnetId);
   const gateways = await readGateways(reader, vnet);
   const gateway = findVpnGateway(gateways);
@@ -32,9 +33,9 @@ export async function readIntegration(reader: AzureReader, app: AppInfo): Promis
 }
 
 /** The app's gateway-required connection, or a BotError that says why it has none. */
-export async function readAppConnection(reader: AzureReader, app: AppInfo): Promise<VnetConnectionInfo> {
+export async function readAppConnection(reader: AzureReader, app: AppInfo, migrations?: Pick<MigrationRecords, "get">): Promise<VnetConnectionInfo> {
   const connection = await gatewayConnectionOf(reader, app.id);
-  if (!connection) throw noIntegration(app);
+  if (!connection) throw noIntegration(app, app.regionalSubnetId ? undefined : await migrations?.get(app.id));
   return connection;
 }
 
@@ -48,7 +49,8 @@ async function healthOf(reader: AzureReader, id: string): Promise<HealthState> {
   }
 }
 
-function noIntegration(app: AppInfo): BotError {
+function noIntegration(app: AppInfo, record: MigrationRecord | undefined): BotError {
+  if (record?.status === "moving") return new BotError("conflict", strandedText(app.name, record), { hint: strandedHint(app.name) });
   if (app.regionalSubnetId) {
     return new BotError("ineligible", `App ${app.name} uses regional VNet integration (${subnetLabel(app.regionalSubnetId)}), not gateway-required integration.`, {
       hint: "/vnet diagnose checks gateway-required integrations only; use the app's Network troubleshooter in the portal for regional integration.",

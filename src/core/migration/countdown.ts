@@ -11,6 +11,11 @@ import type { MigrationRecord } from "./migration-records.ts";
 export interface MigrationProgress {
   migrated: number;
   remaining: number;
+  /**
+   * Apps a migration took off their gateway that it has not verified on regional integration: running now, or
+   * stopped half-way, when they may have no VNet at all. Their integrations count as neither moved nor remaining.
+   */
+  midway?: { apps: string[]; integrations: number };
 }
 
 /** Which plans a count covers (the subscriptions or the plan a command was asked about). */
@@ -39,7 +44,10 @@ export function migrationProgress(records: readonly MigrationRecord[], inventory
       .filter((r) => r.status === "migrated" && scope(r.planId) && !still.has(pairKey(r.planId, r.vnetId)) && !unread(r.planId))
       .map((r) => pairKey(r.planId, r.vnetId)),
   );
-  return { migrated: moved.size, remaining: remaining.length };
+  const integrated = new Set(inventory.integrations.flatMap((i) => i.apps.map((app) => app.id.toLowerCase())));
+  const midway = records.filter((r) => r.status === "moving" && scope(r.planId) && !integrated.has(r.appId.toLowerCase()) && !unread(r.planId));
+  const midwayIntegrations = new Set(midway.map((r) => pairKey(r.planId, r.vnetId)).filter((pair) => !still.has(pair) && !moved.has(pair))).size;
+  return { migrated: moved.size, remaining: remaining.length, ...(midway.length > 0 ? { midway: { apps: midway.map((r) => r.appName).sort(), integrations: midwayIntegrations } } : {}) };
 }
 
 /**
@@ -48,7 +56,15 @@ export function migrationProgress(records: readonly MigrationRecord[], inventory
  * what is still on gateway-required integration no longer works.
  */
 export function countdownLine(now: Date, progress: MigrationProgress): string {
-  const total = progress.migrated + progress.remaining;
+  const line = countdownOf(now, progress);
+  const midway = progress.midway;
+  if (!midway) return line;
+  const apps = midway.apps.join(", ");
+  return `${line} :warning: Mid-migration (running, or stopped half-way and then without any VNet): ${apps}. \`/vnet show ${midway.apps[0]}\` says where ${midway.apps.length === 1 ? "it is" : "each is"} and how to finish or roll back.`;
+}
+
+function countdownOf(now: Date, progress: MigrationProgress): string {
+  const total = progress.migrated + progress.remaining + (progress.midway?.integrations ?? 0);
   const days = daysUntilRetirement(now);
   const done = `${progress.migrated} of ${plural(total, "integration")} migrated to regional VNet integration`;
   if (days > 0) {

@@ -183,6 +183,8 @@ function regionalStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp
   return {
     id: `regional:${app.id.toLowerCase()}`,
     description: `Add ${app.name}'s regional integration with ${subnetLabel(facts.subnetId)}${shared ? ", joining the plans that use it" : ""} (it restarts)`,
+    // The step before took the app off the gateway: stopped here, it has no VNet at all until one of these runs.
+    resumeHint: `${app.name} is without any VNet integration now: it left ${facts.vnetName}'s gateway and has not joined ${subnetLabel(facts.subnetId)}. To put it back on the gateway now: \`/vnet migrate rollback ${app.name}\`.`,
     run: async () => {
       const current = await deps.reader.getRegionalIntegration(app.id);
       if (sameId(current.subnetId, facts.subnetId)) return { status: "skipped", detail: "already integrated with the subnet" };

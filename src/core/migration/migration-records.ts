@@ -6,6 +6,7 @@
  */
 import type { PlanRoute } from "../model.ts";
 import type { AlertStateStore, Clock } from "../ports.ts";
+import { subnetLabel } from "../resource-id.ts";
 
 const MIGRATION_PREFIX = "migration:";
 const TARGETS_PREFIX = "targets:";
@@ -99,4 +100,17 @@ function parseRecord(text: string | undefined): MigrationRecord | undefined {
 function parseTargets(text: string | undefined): KnownTarget[] {
   const value = unwrap(text) as Array<{ host: string; port: number; testedAt: string }> | undefined;
   return (value ?? []).map((t) => ({ ...t, testedAt: new Date(t.testedAt) }));
+}
+
+/**
+ * What an app is while a migration that stopped half-way left it off its gateway and outside its subnet: without any
+ * VNet integration (an outage for whatever it reached there), until the migration is finished or rolled back.
+ */
+export function strandedText(appName: string, record: Pick<MigrationRecord, "vnetName" | "subnetId">): string {
+  return `${appName} is without any VNet integration: a migration that stopped half-way took it off ${record.vnetName}'s gateway, and it has not joined ${subnetLabel(record.subnetId)}.`;
+}
+
+/** How to end it, either way. */
+export function strandedHint(appName: string): string {
+  return `Finish the migration with \`/vnet migrate ${appName}\`, or put it back on the gateway with \`/vnet migrate rollback ${appName}\`.`;
 }
