@@ -90,6 +90,16 @@ describe("/vnet diagnose over signed Slack requests", () => {
     expect(dns?.text).toBe("DNS lookup from shop-api: shop-api (vnet-hub): catalog.shop.internal is 10.20.2.10 (server 10.10.0.4).");
   });
 
+  it("shows the gateway down when ARM no longer finds the gateway its VNet still names, rather than give up", async () => {
+    const bot = await slackOn("healthy");
+    bot.sim.faults.add({ method: "GET", path: /\/virtualNetworkGateways\/[^/]+$/i, status: 404, code: "ResourceNotFound", message: "The gateway was not found." });
+
+    const reply = textOf(await bot.ask(PEOPLE.bystander, "diagnose shop-api sql.shop.internal:1433"));
+
+    expect(reply).toContain("has no VPN gateway");
+    expect(reply).not.toContain("Azure could not find");
+  });
+
   it("runs tcpping from an app on regional integration too, saying so, without pointing to the gateway-required checklist", async () => {
     slack = await startSlackHarness({ azure: await startAzureHarness({ estate: "demo", now: () => NOW }), clock: { now: () => NOW } });
 
