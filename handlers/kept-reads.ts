@@ -9,7 +9,7 @@ import type { Reply } from "../src/core/reply.ts";
 import { countdownLine, inSubscriptions, migrationProgress } from "../src/core/migration/countdown.ts";
 import { usable } from "../src/core/migration/network-changes.ts";
 import { nameOf, scopeOf } from "../src/core/resource-id.ts";
-import { isReferredTo, type ResourceRef } from "../src/core/resolve.ts";
+import { isReferredTo, resolvePlan, type ResourceRef } from "../src/core/resolve.ts";
 
 /** `--fresh`: read Azure now instead of the kept inventory. */
 export const FRESH: Flag = { name: "--fresh", value: "", kind: "switch" };
@@ -89,7 +89,11 @@ async function askedInventory(ctx: CommandContext, subscriptions: readonly strin
   if (!plan) return ctx.inventory.read(ctx, subscriptions, { fresh });
   const kept = fresh ? undefined : await ctx.inventory.kept(subscriptions);
   const rows = kept?.inventory.integrations.filter((i) => isReferredTo(i.plan, plan)) ?? [];
-  if (!kept || rows.length === 0) return { inventory: await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) }), keptNote: undefined };
+  if (!kept || rows.length === 0) {
+    // A name no plan has is a typo to say, not a plan with nothing to list (resolvePlan names the close ones).
+    const found = await resolvePlan(ctx, plan);
+    return { inventory: await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => p.id.toLowerCase() === found.id.toLowerCase() }), keptNote: undefined };
+  }
   const planIds = new Set(rows.map((i) => i.plan.id.toLowerCase()));
   // What a scan of those plans alone would report: their own failures and those of listing the subscriptions.
   const failures = kept.inventory.failures.filter((f) => !f.scope.includes("/") || [...planIds].some((id) => f.scope.toLowerCase().startsWith(id)));

@@ -52,6 +52,14 @@ describe("read commands against the demo estate", () => {
     expect(slack.azureWrites()).toEqual([]);
   });
 
+  it.each(["list --plan plan-ordres", "migration --plan plan-ordres"])("says no plan has a mistyped name, rather than that it has nothing: /vnet %s", async (command) => {
+    const reply = textOf(await slack.ask(PEOPLE.bystander, command));
+
+    expect(reply).toContain('No plan \\"plan-ordres\\" in the subscriptions vnetbot manages.');
+    expect(reply).not.toContain("nothing to migrate");
+    expect(reply).not.toContain("0 gateway-required integrations");
+  });
+
   it("lists one plan without the subscription's regional count, which is not the plan's", async () => {
     const reply = textOf(await slack.ask(PEOPLE.bystander, "list --plan plan-orders"));
 
