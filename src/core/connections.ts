@@ -4,6 +4,7 @@
  */
 import { BotError } from "../errors.ts";
 import type { CommandArgs } from "./command.ts";
+import { checkPlan } from "./eligibility.ts";
 import type { AppInfo, PlanInfo, VnetConnectionInfo } from "./model.ts";
 import type { AzureReader } from "./ports.ts";
 import { nameOf, parseResourceId, sameId, subnetLabel } from "./resource-id.ts";
@@ -31,7 +32,7 @@ export async function findPlanConnection(reader: AzureReader, planId: string, vn
  * The plan's connection to the VNet, or a not-found error that says how to create one. With vnetId (the user named
  * the VNet's group or id), the connection must lead to that very VNet, not just one of the same name.
  */
-export async function requirePlanConnection(reader: AzureReader, plan: { id: string; name: string }, vnetName: string, vnetId?: string): Promise<VnetConnectionInfo> {
+export async function requirePlanConnection(reader: AzureReader, plan: PlanInfo, vnetName: string, vnetId?: string): Promise<VnetConnectionInfo> {
   const connection = await findPlanConnection(reader, plan.id, vnetName);
   if (connection && (vnetId === undefined || sameId(connection.vnetId, vnetId))) return connection;
   if (connection && vnetId !== undefined) {
@@ -39,6 +40,9 @@ export async function requirePlanConnection(reader: AzureReader, plan: { id: str
       hint: `Name the VNet as ${groupAndName(connection.vnetId)}, or run /vnet plan ${plan.name} to see its VNets.`,
     });
   }
+  // A plan that cannot have one is not told to connect an app first: the connect would be refused the same way.
+  const [unfit] = checkPlan(plan);
+  if (unfit) throw new BotError("ineligible", `Plan ${plan.name} has no gateway-required integration with ${vnetName}, and cannot have one: ${unfit.message}`, { hint: unfit.fix });
   throw new BotError("not-found", `Plan ${plan.name} has no gateway-required integration with ${vnetName}.`, {
     hint: "Connect an app of the plan to that VNet first (/vnet connect <app> <vnet>), or run /vnet list.",
   });

@@ -220,7 +220,8 @@ function checkPointToSite(gateway: GatewayInfo): EligibilityProblem[] {
       fix: `SSTP can no longer be enabled on a gateway since 31 March 2026 (azure-docs vpn-gateway/ikev2-openvpn-from-sstp.md): ${TO_REGIONAL}`,
     });
   }
-  if (!gateway.skuName.toLowerCase().startsWith("basic") && protocols.includes("ikev2")) {
+  // Without SSTP, removing IKEv2 would leave no tunnel App Service can use: the refusal above is the whole answer.
+  if (protocols.includes("sstp") && !gateway.skuName.toLowerCase().startsWith("basic") && protocols.includes("ikev2")) {
     problems.push({ rule: "no-ikev2", message: `Gateway ${name} (${gateway.skuName}) has IKEv2 enabled; above the Basic SKU it must be disabled for gateway-required integration.`, fix: `Remove IKEv2 from the point-to-site tunnel types of ${name} and keep SSTP.` });
   }
   return problems;

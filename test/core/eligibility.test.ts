@@ -107,6 +107,7 @@ describe("gateway rules", () => {
     ["a gateway without SSTP is refused", { protocols: ["OpenVPN"] }, ["sstp-enabled"]],
     ["IKEv2 above the Basic SKU is refused", { protocols: ["SSTP", "IkeV2"] }, ["no-ikev2"]],
     ["IKEv2 on the Basic SKU is fine", { skuName: "Basic", protocols: ["SSTP", "IkeV2"] }, []],
+    ["IKEv2 without SSTP is refused for the missing SSTP alone, never told to keep an SSTP it lacks", { protocols: ["IkeV2"] }, ["sstp-enabled"]],
     ["a gateway that authenticates only with Entra ID is refused", { authenticationTypes: ["AAD"] }, ["certificate-auth"]],
     ["certificate authentication beside RADIUS is fine", { authenticationTypes: ["Radius", "Certificate"] }, []],
     ["a gateway that does not state its authentication is taken as certificate-based", { authenticationTypes: [] }, []],

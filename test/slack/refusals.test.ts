@@ -18,6 +18,7 @@ describe("changes the bot refuses, with the reason and without touching Azure", 
     ["to renew an app with no integration", "renew orders-worker", "orders-worker has no gateway-required VNet integration"],
     ["to remove a route the plan does not have", "route remove plan-orders vnet-hub nosuchroute", 'plan-orders has no route "nosuchroute" on vnet-hub: there is nothing to do.'],
     ["to add a route the plan already has", "route add plan-orders vnet-hub 192.168.0.0/16", "Route onprem-datacenter already sends 192.168.0.0/16 into vnet-hub: there is nothing to do."],
+    ["to route a Linux plan, which cannot have gateway-required integration", "route add plan-linux vnet-hub 10.20.0.0/16", "Plan plan-linux has no gateway-required integration with vnet-hub, and cannot have one: Plan plan-linux runs Linux"],
     ["to connect an app that uses regional integration", "connect catalog-regional vnet-hub", "App catalog-regional uses regional VNet integration (vnet-spoke/snet-integration); an app has one VNet integration at a time."],
     ["to disconnect an app that uses regional integration", "disconnect catalog-regional", "catalog-regional has no gateway-required VNet integration, so there is nothing to disconnect."],
   ])("refuses %s", async (_case, text, reason) => {
