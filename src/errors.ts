@@ -31,3 +31,15 @@ export class BotError extends Error {
 export function isBotError(error: unknown): error is BotError {
   return error instanceof BotError;
 }
+
+/**
+ * A change that would change nothing: Azure is already as asked. Refused before approval like any other; found when
+ * an approved change is planned again, it means someone (or Azure) did it meanwhile, which ends the request, not
+ * fails it.
+ */
+export class NothingToDo extends BotError {
+  constructor(message: string, options: { hint?: string } = {}) {
+    super("ineligible", message, options);
+    this.name = "NothingToDo";
+  }
+}

@@ -154,6 +154,24 @@ describe("changes of one app asked close together", () => {
   });
 });
 
+describe("a change someone made while it waited for approval", () => {
+  it("ends as already in place, not as a failure to ask again", async () => {
+    const request = await slack.requestChange("route add plan-orders vnet-hub 10.20.0.0/16");
+    await slack.azure.writer.putPlanRoute(ids.plan(PRODUCTION, "rg-apps", "plan-orders"), "vnet-hub", { name: "spoke", startAddress: "10.20.0.0", endAddress: "10.20.255.255", routeType: "STATIC" });
+    const writes = slack.azureWrites().length;
+
+    await slack.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(textOf(request))![1]!, request);
+    await slack.bot.idle();
+    const final = textOf(slack.current(request));
+
+    expect(final).toContain("Already in place: Route spoke already sends 10.20.0.0/16 into vnet-hub: there is nothing to do. Nothing was changed.");
+    expect(final).not.toContain(":x:");
+    expect(final).not.toContain("asked again");
+    expect(slack.threadTexts(request).at(-1)).toContain("already in place when it was approved");
+    expect(slack.azureWrites()).toHaveLength(writes);
+  });
+});
+
 describe("a renewal that stops half-way", () => {
   it("says to finish with /vnet connect once the app is already disconnected, not to renew again", async () => {
     slack.sim.faults.add({ method: "PUT", path: "/sites/payments-api/virtualNetworkConnections/vnet-finance", status: 409, code: "Conflict", message: "Cannot modify this site because another operation is in progress.", times: 1 });

@@ -60,6 +60,8 @@ export function statusLines(record: ApprovalRecord): string[] {
     case "running":
       return [`:white_check_mark: Approved by ${by} at ${when}.`, `:gear: Running: step ${Math.min(record.steps.length + 1, total)} of ${total}.`];
     case "done":
+      // Done without a step: planned again at approval, it found Azure already as asked (the reason is kept).
+      if (record.steps.length === 0 && record.failure) return [`:white_check_mark: Approved by ${by} at ${when}.`, `:white_check_mark: Already in place: ${record.failure} Nothing was changed.`];
       return [`:white_check_mark: Approved by ${by} at ${when}.`, `:tada: Done: ${total} of ${total} steps${record.finishedAt ? ` at ${formatTime(record.finishedAt)}` : ""}.`];
     case "failed": {
       const failedAt = record.steps.findIndex((s) => s.status === "failed");

@@ -32,7 +32,7 @@ export interface ApprovalRecord {
   /** The approval message, once posted. */
   message: PostedMessage | undefined;
   steps: StepResult[];
-  /** Why it failed or stopped, safe to show. */
+  /** Why it failed or stopped, safe to show; for a change done without a step, why there was nothing to do. */
   failure: string | undefined;
   finishedAt: Date | undefined;
   /** The bot instance running it (running only). */

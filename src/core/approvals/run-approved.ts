@@ -1,4 +1,5 @@
 /** Runs an approved change: re-checks the plan, runs its steps, reports each in the thread and in place. */
+import { NothingToDo } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import { BOT_ACTOR, type AuditRecord } from "../audit.ts";
 import { REPLAN, executeChange } from "../changes/execute-change.ts";
@@ -50,6 +51,8 @@ export async function runApproved(deps: RunDeps, approved: ApprovalRecord): Prom
   heartbeat.unref();
 
   let failure: string | undefined;
+  // Planned again at approval, the change had nothing left to do: someone did it meanwhile. It ends, it does not fail.
+  let alreadyDone: string | undefined;
   try {
     await deps.audit({ actor: approved.decidedBy ?? BOT_ACTOR, action: "execute", requestId: id, summary: approved.plan.title });
     await deps.updateMessage(await deps.refresh(id));
@@ -67,23 +70,27 @@ export async function runApproved(deps: RunDeps, approved: ApprovalRecord): Prom
     if (!outcome.ok) failure = describe(outcome.error);
   } catch (error) {
     if (error instanceof NotOurs) isOurs = false;
+    else if (error instanceof NothingToDo) alreadyDone = error.message;
     else failure = describe(error);
   } finally {
     clearInterval(heartbeat);
   }
 
-  if (!isOurs || !(await deps.store.finish(id, deps.owner, failure === undefined ? "done" : "failed", failure, deps.clock.now()))) {
+  // A change that had nothing to do keeps why, where a failed one keeps its failure.
+  if (!isOurs || !(await deps.store.finish(id, deps.owner, failure === undefined ? "done" : "failed", failure ?? alreadyDone, deps.clock.now()))) {
     return stopAsNotOurs();
   }
   // The change is in its final state now: what follows only reports it.
-  await deps.audit({ actor: BOT_ACTOR, action: failure === undefined ? "done" : "fail", requestId: id, summary: failure ?? approved.plan.title });
+  await deps.audit({ actor: BOT_ACTOR, action: failure === undefined ? "done" : "fail", requestId: id, summary: failure ?? (alreadyDone ? `nothing to do: ${alreadyDone}` : approved.plan.title) });
   const ended = await deps.refresh(id);
   await deps.updateMessage(ended);
   await deps.thread(
     approved,
-    failure === undefined
-      ? `:tada: <@${approved.requestedBy}> done: ${approved.plan.title}.`
-      : `:x: <@${approved.requestedBy}> ${approved.plan.title} stopped: ${failure} ${afterFailure(ended)}`,
+    failure !== undefined
+      ? `:x: <@${approved.requestedBy}> ${approved.plan.title} stopped: ${failure} ${afterFailure(ended)}`
+      : alreadyDone
+        ? `:white_check_mark: <@${approved.requestedBy}> ${approved.plan.title}: already in place when it was approved (${alreadyDone}). Nothing was changed.`
+        : `:tada: <@${approved.requestedBy}> done: ${approved.plan.title}.`,
   );
 
   async function stopAsNotOurs(): Promise<void> {

@@ -5,7 +5,7 @@
  * leftVnetReach). No gateway transit and no forwarded traffic: the apps reach the VNet itself, not what lies beyond it.
  * An existing peering keeps its name and flags; only VNet access is turned on where it is off.
  */
-import { BotError } from "../../../errors.ts";
+import { BotError, NothingToDo } from "../../../errors.ts";
 import { appsOnPlanVnet, sameName } from "../../connections.ts";
 import { sameRegion } from "../../migration/regional-rules.ts";
 import { overlappingPrefixes, usable } from "../../migration/network-changes.ts";
@@ -43,7 +43,7 @@ async function prepareMigratePeer(deps: ChangeDeps, request: MigratePeerRequest)
   // Both VNets were read whole: a side that is missing here is missing in Azure, so each must be there and usable.
   const sides = [peeringTo(vnet, hub), peeringTo(hub, vnet)];
   if (sides.every((peering) => peering && usable(peering))) {
-    throw new BotError("ineligible", `${vnet.name} and ${hub.name} are peered already (${sides[0]!.name}, Connected, VNet access on both sides): there is nothing to do.`, {
+    throw new NothingToDo(`${vnet.name} and ${hub.name} are peered already (${sides[0]!.name}, Connected, VNet access on both sides): there is nothing to do.`, {
       hint: `/vnet migration --plan ${plan.name} says what comes next.`,
     });
   }

@@ -1,5 +1,5 @@
 /** Peer the integration's VNet with another so the apps reach it through the gateway (azure-docs configure-gateway-required-vnet-integration.md, "Peering"). */
-import { BotError } from "../../../errors.ts";
+import { BotError, NothingToDo } from "../../../errors.ts";
 import { formatRange, parseAddressRange, rangesOverlap, type AddressRange } from "../../address-range.ts";
 import { assertEligible, checkVnetGateways } from "../../eligibility.ts";
 import type { PeeringInfo, VnetInfo } from "../../model.ts";
@@ -46,7 +46,7 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
   const [localDone, remoteDone] = [setUp(local, localSettings), setUp(remote, remoteSettings)];
   const missingRanges = remoteRanges.filter((range) => !hasRouteFor(connection.routes, range));
   if (localDone && remoteDone && missingRanges.length === 0) {
-    throw new BotError("ineligible", `${local.name} and ${remote.name} are peered already for ${plan.name} (${localDone.name} and ${remoteDone.name}, gateway transit on), and the plan routes ${ipv4Only(remote.addressSpace).join(", ")} into ${local.name}: there is nothing to do.`, {
+    throw new NothingToDo(`${local.name} and ${remote.name} are peered already for ${plan.name} (${localDone.name} and ${remoteDone.name}, gateway transit on), and the plan routes ${ipv4Only(remote.addressSpace).join(", ")} into ${local.name}: there is nothing to do.`, {
       hint: `/vnet diagnose APP HOST checks the path to a host in ${remote.name}.`,
     });
   }

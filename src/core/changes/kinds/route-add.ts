@@ -1,5 +1,5 @@
 /** Add a plan-level route: traffic for the range goes into the VNet. */
-import { BotError } from "../../../errors.ts";
+import { BotError, NothingToDo } from "../../../errors.ts";
 import { describeRoute, formatRange, parseAddressRange, rangesOverlap, readRoute, routeAddresses, routeNameFor, type AddressRange } from "../../address-range.ts";
 import type { PlanRoute } from "../../model.ts";
 import { appsOnPlanVnet, findPlanConnection, resolvePlanVnet, planVnetText, requirePlanConnection, type PlanVnet } from "../../connections.ts";
@@ -22,7 +22,7 @@ export async function prepareRouteAdd(deps: ChangeDeps, request: PlanVnet & { ra
   }
   // Nothing to approve: a request that writes nothing would still hold the plan and VNet until it expired.
   if (existing) {
-    throw new BotError("ineligible", `Route ${existing.name} already sends ${formatRange(range)} into ${connection.name}: there is nothing to do.`, { hint: `/vnet routes ${plan.name} ${connection.name} lists the plan's routes.` });
+    throw new NothingToDo(`Route ${existing.name} already sends ${formatRange(range)} into ${connection.name}: there is nothing to do.`, { hint: `/vnet routes ${plan.name} ${connection.name} lists the plan's routes.` });
   }
   const onVnet = await appsOnPlanVnet(deps.reader, plan.id, connection.name);
   return {

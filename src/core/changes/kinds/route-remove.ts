@@ -1,5 +1,5 @@
 /** Remove a plan-level route, named by its route name or by its range. */
-import { BotError } from "../../../errors.ts";
+import { BotError, NothingToDo } from "../../../errors.ts";
 import { describeRoute, parseAddressRange, readRoute, type AddressRange } from "../../address-range.ts";
 import type { PlanRoute } from "../../model.ts";
 import { appsOnPlanVnet, findPlanConnection, resolvePlanVnet, planVnetText, requirePlanConnection, sameName, type PlanVnet } from "../../connections.ts";
@@ -20,7 +20,7 @@ export async function prepareRouteRemove(deps: ChangeDeps, request: PlanVnet & {
     });
   }
   // Nothing to approve: a request that writes nothing would still hold the plan and VNet until it expired.
-  if (!route) throw new BotError("ineligible", `${plan.name} has no route "${request.routeName}" on ${connection.name}: there is nothing to do.`, { hint: `/vnet routes ${plan.name} ${connection.name} lists the plan's routes.` });
+  if (!route) throw new NothingToDo(`${plan.name} has no route "${request.routeName}" on ${connection.name}: there is nothing to do.`, { hint: `/vnet routes ${plan.name} ${connection.name} lists the plan's routes.` });
   const shown = route.name;
   return {
     title: `Remove route ${shown} from ${plan.name} on ${connection.name}`,
