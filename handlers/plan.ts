@@ -1,5 +1,5 @@
 /** /vnet plan PLAN: a plan's VNets (n of 5), the apps on each, their routes. */
-import { MAX_VNETS_PER_PLAN } from "../src/core/eligibility.ts";
+import { checkPlan, MAX_VNETS_PER_PLAN } from "../src/core/eligibility.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { findKeptPlan } from "../src/core/kept-inventory.ts";
 import type { PlanInfo, VnetConnectionInfo } from "../src/core/model.ts";
@@ -7,12 +7,16 @@ import { resolvePlan } from "../src/core/resolve.ts";
 import { readPlanApps, sameName } from "../src/core/connections.ts";
 import type { Reply, ReplyPart } from "../src/core/reply.ts";
 import { FRESH, withKeptNote } from "./kept-reads.ts";
-import { routeLines } from "./read-format.ts";
+import { connectionFlags, routeLines } from "./read-format.ts";
 
-function reply(plan: PlanInfo, connections: ReadonlyArray<{ connection: VnetConnectionInfo; apps: string[] }>): Reply {
+function reply(plan: PlanInfo, connections: ReadonlyArray<{ connection: VnetConnectionInfo; apps: string[]; certOnGateway?: boolean | undefined }>): Reply {
   const parts: ReplyPart[] = [{ kind: "context", lines: [`${plan.tier} ${plan.skuName} · ${plan.isLinux ? "Linux" : "Windows"} · ${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`] }];
-  for (const { connection: c, apps } of connections) {
-    parts.push({ kind: "text", text: `*${c.name}* · apps: ${apps.join(", ") || "none"}${c.resyncRequired ? " · :warning: resync required" : ""}\nroutes: ${routeLines(c).join(", ")}` });
+  // A plan that cannot have gateway-required integration says why, rather than look like one with room for five.
+  const [unfit] = checkPlan(plan);
+  if (unfit && connections.length === 0) parts.push({ kind: "text", text: `${unfit.message} ${unfit.fix}` });
+  for (const { connection: c, apps, certOnGateway } of connections) {
+    const flags = connectionFlags(c, certOnGateway);
+    parts.push({ kind: "text", text: `*${c.name}* · apps: ${apps.join(", ") || "none"}${flags ? ` · ${flags}` : ""}\nroutes: ${routeLines(c).join(", ")}` });
   }
   return { title: `Plan ${plan.name}`, text: `${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`, parts };
 }
@@ -29,7 +33,7 @@ export const plan = defineCommand({
     const kept = args.has("--fresh") ? undefined : await ctx.inventory.kept(ctx.subscriptions);
     const found = kept && findKeptPlan(kept.inventory, ref);
     if (kept && found) {
-      const rows = found.integrations.map((i) => ({ connection: i.connection, apps: i.apps.map((app) => app.name).sort() }));
+      const rows = found.integrations.map((i) => ({ connection: i.connection, apps: i.apps.map((app) => app.name).sort(), certOnGateway: i.certOnGateway }));
       return withKeptNote(reply(found.plan, rows), kept.keptNote);
     }
 

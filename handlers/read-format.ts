@@ -23,8 +23,15 @@ export function certificateLine(connection: VnetConnectionInfo, now: Date): stri
 }
 
 
-/** Flags worth a glance: resync required, custom DNS. */
-export function connectionFlags(connection: VnetConnectionInfo): string {
-  const flags = [connection.resyncRequired ? ":warning: resync required (`/vnet sync`)" : "", connection.dnsServers.length > 0 ? `DNS ${connection.dnsServers.join(", ")}` : ""];
+/** Where the plan's certificate is missing from the gateway's roots, as /vnet list marks it: the tunnel cannot authenticate. */
+export const NOT_ON_GATEWAY = ":warning: certificate not on the gateway (`/vnet sync`)";
+
+/** Flags worth a glance: resync required, the certificate missing from the gateway (when known), custom DNS. */
+export function connectionFlags(connection: VnetConnectionInfo, certOnGateway?: boolean): string {
+  const flags = [
+    connection.resyncRequired ? ":warning: resync required (`/vnet sync`)" : "",
+    certOnGateway === false ? NOT_ON_GATEWAY : "",
+    connection.dnsServers.length > 0 ? `DNS ${connection.dnsServers.join(", ")}` : "",
+  ];
   return flags.filter(Boolean).join(" · ");
 }

@@ -4,7 +4,8 @@ import { CLASSIC_GATEWAY_UNREADABLE } from "../src/core/classic-vnet.ts";
 import { isClassicVnetId, subnetLabel } from "../src/core/resource-id.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { findVpnGateway } from "../src/core/eligibility.ts";
-import type { Integration } from "../src/core/inventory.ts";
+import { isCertOnGateway, type Integration } from "../src/core/inventory.ts";
+import { readGateways } from "../src/core/changes/common.ts";
 import { findKeptApp } from "../src/core/kept-inventory.ts";
 import { strandedHint, strandedText, type MigrationRecord } from "../src/core/migration/migration-records.ts";
 import type { AppInfo, GatewayInfo, VnetConnectionInfo } from "../src/core/model.ts";
@@ -19,8 +20,7 @@ import { certificateLine, connectionFlags, routeLines } from "./read-format.ts";
 async function vpnGatewayOf(reader: AzureReader, vnetId: string): Promise<GatewayInfo | string> {
   if (isClassicVnetId(vnetId)) return CLASSIC_GATEWAY_UNREADABLE;
   try {
-    const vnet = await reader.getVnet(vnetId);
-    const gateways = await Promise.all(vnet.gatewayIds.map((id) => reader.getGateway(id)));
+    const gateways = await readGateways(reader, await reader.getVnet(vnetId));
     return findVpnGateway(gateways) ?? "none";
   } catch (error) {
     if (isBotError(error) && error.kind === "not-found") return "not found";
@@ -52,7 +52,7 @@ function connectionParts(c: VnetConnectionInfo, gateway: GatewayInfo | string, n
       ],
     },
   ];
-  const flags = connectionFlags(c);
+  const flags = connectionFlags(c, typeof gateway !== "string" && c.certBlob ? isCertOnGateway(c.certBlob, gateway) : undefined);
   if (flags) parts.push({ kind: "context", lines: [flags] });
   return parts;
 }

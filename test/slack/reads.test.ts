@@ -48,7 +48,7 @@ describe("read commands against the demo estate", () => {
     expect(sectionAbout(reply, "*plan-platform* → *vnet-legacy*")).toContain(":x: expired 2026-02-09 09:00 UTC (20 days ago)");
     expect(sectionAbout(reply, "*plan-basic* → *vnet-finance*")).toContain(":warning: expires 2026-05-30 09:00 UTC (in 90 days)");
     expect(sectionAbout(reply, "*plan-orders* → *vnet-hub*")).not.toContain(":warning:");
-    expect(sectionAbout(reply, "*plan-platform* → *vnet-finance*")).toContain(":warning: not on the gateway");
+    expect(sectionAbout(reply, "*plan-platform* → *vnet-finance*")).toContain(":warning: certificate not on the gateway (`/vnet sync`)");
     expect(slack.azureWrites()).toEqual([]);
   });
 
@@ -58,6 +58,21 @@ describe("read commands against the demo estate", () => {
     expect(reply).toContain('No plan \\"plan-ordres\\" in the subscriptions vnetbot manages.');
     expect(reply).not.toContain("nothing to migrate");
     expect(reply).not.toContain("0 gateway-required integrations");
+  });
+
+  it.each(["show platform-finance", "show platform-finance --fresh", "plan plan-platform"])("marks a certificate missing from the gateway as /vnet list does: /vnet %s", async (command) => {
+    await slack.ask(PEOPLE.bystander, "list");
+
+    const reply = textOf(await slack.ask(PEOPLE.bystander, command));
+
+    expect(reply).toContain(":warning: certificate not on the gateway (`/vnet sync`)");
+  });
+
+  it("says why a plan that cannot have gateway-required integration has none", async () => {
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "plan plan-linux"));
+
+    expect(reply).toContain("0 of 5 VNets");
+    expect(reply).toContain("Plan plan-linux runs Linux; gateway-required integration is Windows-only.");
   });
 
   it("lists one plan without the subscription's regional count, which is not the plan's", async () => {
