@@ -1,6 +1,6 @@
 /** /vnet list [--subscription ID] [--plan PLAN]: every gateway-required integration. */
 import { CLASSIC_GATEWAY_UNREADABLE } from "../src/core/classic-vnet.ts";
-import { plural } from "../src/core/format.ts";
+import { appsLine, plural } from "../src/core/format.ts";
 import { defineCommand } from "../src/core/command.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
 import { rootCertificatesLine } from "../src/core/changes/root-certificates.ts";
@@ -21,7 +21,7 @@ export const list = defineCommand({
     const parts: ReplyPart[] = inventory.integrations.map((i) => ({
       kind: "text",
       text: [
-        `*${i.plan.name}* → *${i.vnetName}* · apps: ${i.apps.map((a) => a.name).join(", ") || "none"}`,
+        `*${i.plan.name}* → *${i.vnetName}* · ${appsLine(i.apps.map((a) => a.name), i.unreadApps)}`,
         `${i.classic ? `:warning: ${CLASSIC_GATEWAY_UNREADABLE}` : i.missing === "vnet" ? ":x: the VNet no longer exists in Azure" : `gateway ${i.gateway ? `${i.gateway.name} (pool ${i.gateway.addressPool.join(", ") || "none"}; ${rootCertificatesLine(i.gateway)})` : "not found"}`} · certificate ${certificateLine(i.connection, now)}${i.certOnGateway === false ? ` · ${NOT_ON_GATEWAY}` : ""}`,
         connectionFlags(i.connection),
       ].filter(Boolean).join("\n"),

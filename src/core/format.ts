@@ -58,3 +58,10 @@ export function retirementWarning(now: Date): string {
   const when = days > 0 ? `in ${plural(days, "day")}` : "already";
   return `Gateway-required integration is retired on 31 March 2027 (${when}): plan the move to regional VNet integration.`;
 }
+
+/** "apps: a, b" of an integration, with the plan's apps whose connections could not be read named as such. */
+export function appsLine(apps: readonly string[], unread: readonly string[] | undefined): string {
+  const known = apps.join(", ");
+  if (!unread || unread.length === 0) return `apps: ${known || "none"}`;
+  return `apps: ${known ? `${known}, and maybe` : "maybe"} ${unread.join(", ")} (could not be read)`;
+}

@@ -28,6 +28,11 @@ export interface Integration {
   missing: "vnet" | "gateway" | undefined;
   /** Whether the connection's certificate is among the gateway's root certificates; undefined when unknown. */
   certOnGateway: boolean | undefined;
+  /**
+   * Apps of the plan whose connections could not be read: any of them may use this VNet, so "apps: none" would not
+   * be known. Absent in inventories kept by an older bot.
+   */
+  unreadApps?: string[];
 }
 
 /** A part of the scan that failed; the rest of the inventory is still valid. */
@@ -207,6 +212,10 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
     if (onPlan) onPlan.push(user);
     else usersByPlan.set(planKey, [user]);
   }
+  const unreadAppsOf = (plan: PlanInfo) => {
+    const unread = appsOf(plan).filter((app) => failures.has(app.id.toLowerCase())).map((app) => app.name).sort();
+    return unread.length > 0 ? { unreadApps: unread } : {};
+  };
   const integrations = await Promise.all(
     found.map(async ({ plan, connection: planConnection }): Promise<Integration> => {
       const users = (usersByPlan.get(plan.id.toLowerCase()) ?? []).filter(({ connection }) => sameName(connection!.name, planConnection.name));
@@ -228,6 +237,7 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
         classic,
         missing,
         certOnGateway: gateway && connection.certBlob ? isCertOnGateway(connection.certBlob, gateway) : undefined,
+        ...unreadAppsOf(plan),
       };
     }),
   );

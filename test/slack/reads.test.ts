@@ -68,6 +68,16 @@ describe("read commands against the demo estate", () => {
     expect(reply).toContain(":warning: certificate not on the gateway (`/vnet sync`)");
   });
 
+  it.each(["list --fresh", "migration --fresh"])("names an app whose connections could not be read on its plan's rows, not \"apps: none\": /vnet %s", async (command) => {
+    const fault = slack.sim.faults.add({ method: "GET", path: /\/sites\/platform-hr\/virtualNetworkConnections$/i, status: 403, code: "AuthorizationFailed", message: "no access" });
+
+    const reply = textOf(await slack.ask(PEOPLE.bystander, command));
+    slack.sim.faults.remove(fault);
+
+    expect(reply).toMatch(/\*plan-platform\* → \*vnet-hr\* · apps: maybe platform-hr \(could not be read\)/);
+    expect(reply).not.toMatch(/\*plan-platform\* → \*vnet-hr\* · apps: none/);
+  });
+
   it("says why a plan that cannot have gateway-required integration has none", async () => {
     const reply = textOf(await slack.ask(PEOPLE.bystander, "plan plan-linux"));
 

@@ -1,6 +1,6 @@
 /** What /vnet migration says: the countdown, then each integration's verdict, grouped, the ones doable today first. */
 import { describeRoute } from "../address-range.ts";
-import { plural } from "../format.ts";
+import { appsLine, plural } from "../format.ts";
 import { nameOf } from "../resource-id.ts";
 import type { Reply, ReplyPart } from "../reply.ts";
 import { migratePeerCommand, VERDICTS, type Assessment, type PeerBecause, type Subject, type Verdict } from "./readiness.ts";
@@ -67,7 +67,7 @@ function reasonKey(assessment: Assessment): string | undefined {
 
 function heading(subject: Subject): string {
   if (subject.vnet === undefined) return `*${subject.plan}*`;
-  return `*${subject.plan}* → *${subject.vnet}* · apps: ${subject.apps.join(", ") || "none"}`;
+  return `*${subject.plan}* → *${subject.vnet}* · ${appsLine(subject.apps, subject.unreadApps)}`;
 }
 
 /** `sharing`: the first VNet told to share each subnet, for the others to refer to (sharesLines). */

@@ -28,6 +28,8 @@ export interface Subject {
   /** Undefined for a plan or subscription that could not be read. */
   vnet: string | undefined;
   apps: string[];
+  /** Apps of the plan whose connections could not be read, which may be on this VNet too. */
+  unreadApps?: string[];
 }
 
 /** Why an integration cannot move as it is, and what to do (a rule of regional-rules.ts, or a fact of the estate). */
@@ -157,8 +159,8 @@ export function migratePeerCommand(planName: string, vnetName: string, hubVnetNa
 }
 
 /** A plan's gateway VNet, the subject of one verdict. */
-function subjectOf(integration: Integration): Subject {
-  return { plan: integration.plan.name, vnet: integration.vnetName, apps: integration.apps.map((app) => app.name) };
+export function subjectOf(integration: Integration): Subject {
+  return { plan: integration.plan.name, vnet: integration.vnetName, apps: integration.apps.map((app) => app.name), ...(integration.unreadApps ? { unreadApps: integration.unreadApps } : {}) };
 }
 
 /** What stops this integration moving at all, whatever subnet it is given: its plan's tier or scale unit, its VNet. */

@@ -10,7 +10,7 @@ import type { AzureReader } from "../ports.ts";
 import { nameOf, sameId } from "../resource-id.ts";
 import { leftVnetReach, needsRouteAll, overlappingPrefixes, usable, type LeftVnetReach, type PeeringSide } from "./network-changes.ts";
 import { reasonOf } from "./plan-regional-facts.ts";
-import type { Assessment } from "./readiness.ts";
+import { subjectOf, type Assessment } from "./readiness.ts";
 
 type Ready = Extract<Assessment, { verdict: "ready" }>;
 
@@ -146,7 +146,7 @@ const PREFERENCE = { peered: 0, "peering-not-ready": 1, "not-peered": 2 } as con
 function share(integration: Integration, hubs: readonly Hub[], plan: SharingPlan): Assessment {
   const options = hubs.map((hub) => ({ hub, place: placement(integration, hub, plan) }));
   const open = options.flatMap(({ hub, place }) => (place.kind === "refused" ? [] : [{ hub, place }])).sort((a, b) => PREFERENCE[a.place.kind] - PREFERENCE[b.place.kind]);
-  const subject = { plan: integration.plan.name, vnet: integration.vnetName, apps: integration.apps.map((app) => app.name) };
+  const subject = subjectOf(integration);
   const best = open[0];
   if (!best) {
     const unread = options.find(({ hub }) => hub.unread);
