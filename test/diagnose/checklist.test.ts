@@ -33,7 +33,7 @@ describe("a healthy integration", () => {
   it("reminds that the on-premises device must route the P2S pool back", async () => {
     const diagnosis = await diagnoseIn("healthy", "shop-api", "erp.corp.internal:443");
 
-    expect(checkOf(diagnosis, "site-to-site").evidence).toMatch(/s2s-datacenter Connected.*must route 172\.16\.201\.0\/24 back/);
+    expect(checkOf(diagnosis, "site-to-site").evidence).toMatch(/reached through s2s-datacenter \(Connected\), whose local network announces 192\.168\.0\.0\/16\..*must route 172\.16\.201\.0\/24 back/);
   });
 });
 
@@ -172,13 +172,30 @@ describe("the certificate's lifetime", () => {
 });
 
 describe("across a site-to-site VPN", () => {
-  it("names the tunnel that is down and reminds that on-premises must route the pool back", async () => {
+  it("passes a host behind a tunnel that is up, whatever other tunnels do, naming the one that announces it", async () => {
+    // The demo's gw-hub: s2s-amsterdam (Connected) announces 192.168.0.0/16, s2s-dublin (NotConnected) 172.20.0.0/16.
     const diagnosis = await diagnoseIn("demo", "orders-api", "192.168.10.20:443");
 
     const s2s = checkOf(diagnosis, "site-to-site");
-    expect(s2s.status).toBe("warn");
-    expect(s2s.evidence).toBe("Some site-to-site connections are down (s2s-amsterdam Connected, s2s-dublin NotConnected).");
-    expect(s2s.fix).toMatch(/behind s2s-dublin.*must route 172\.16\.201\.0\/24 back/);
+    expect(s2s.status).toBe("pass");
+    expect(s2s.evidence).toMatch(/^192\.168\.10\.20 is reached through s2s-amsterdam \(Connected\), whose local network announces 192\.168\.0\.0\/16\. .*must route 172\.16\.201\.0\/24 back/);
+  });
+
+  it("names the tunnel that is down when it is the one that announces the host", async () => {
+    const { harness, deps } = await startEstate("demo");
+    const diagnosis = await (async () => {
+      try {
+        await harness.writer.putPlanRoute(harness.sim.state.plans.named("plan-orders").id, "vnet-hub", { name: "dublin", startAddress: "172.20.0.0/16", endAddress: undefined, routeType: "STATIC" });
+        return await diagnoseApp(deps, "orders-api", "172.20.1.5:443");
+      } finally {
+        await harness.close();
+      }
+    })();
+
+    const s2s = checkOf(diagnosis, "site-to-site");
+    expect(s2s.status).toBe("fail");
+    expect(s2s.evidence).toBe("172.20.1.5 is behind s2s-dublin (NotConnected), whose local network announces 172.20.0.0/16, which is down.");
+    expect(s2s.fix).toMatch(/Bring s2s-dublin back up.*must route 172\.16\.201\.0\/24 back/);
   });
 });
 

@@ -6,7 +6,7 @@ import { sameId } from "../resource-id.ts";
 import { check, type DiagnosisCheck } from "./diagnosis.ts";
 import type { IntegrationFacts } from "./integration-facts.ts";
 import { evaluateInbound } from "./nsg-evaluation.ts";
-import type { TargetFacts } from "./target-facts.ts";
+import { prefixHolds, type SiteToSite, type TargetFacts } from "./target-facts.ts";
 
 /** Every check about the path to ip (and port, when given). */
 export function checkPath(facts: IntegrationFacts, target: TargetFacts, port: number | undefined): DiagnosisCheck[] {
@@ -112,6 +112,20 @@ function checkSiteToSite(facts: IntegrationFacts, target: TargetFacts): Diagnosi
   const down = connections.filter((c) => c.connectionStatus !== "Connected");
   const listing = connections.map((c) => `${c.name} ${c.connectionStatus}`).join(", ");
   if (down.length === connections.length) return check("site-to-site", "fail", title, `No site-to-site connection is up (${listing}).`, { fix: `Bring the tunnel back up (check the on-premises device and the shared key). ${reminder}` });
+  // Which tunnel carries the address is what its local network gateway announces (as the migration's route fates read
+  // it); only where that is not known is every tunnel that is down a suspect.
+  const announcing = connections.filter((c) => c.announces?.some((prefix) => prefixHolds(prefix, target.ip)));
+  const announced = (c: SiteToSite) => `${c.name} (${c.connectionStatus}), whose local network announces ${c.announces!.find((prefix) => prefixHolds(prefix, target.ip))}`;
+  const up = announcing.filter((c) => c.connectionStatus === "Connected");
+  if (up.length > 0) return check("site-to-site", "pass", title, `${target.ip} is reached through ${up.map(announced).join(", ")}. ${reminder}`);
+  if (announcing.length > 0) {
+    return check("site-to-site", "fail", title, `${target.ip} is behind ${announcing.map(announced).join(", ")}, which is down.`, { fix: `Bring ${announcing.map((c) => c.name).join(", ")} back up (check the on-premises device and the shared key). ${reminder}` });
+  }
+  const allKnown = connections.every((c) => c.announces !== undefined);
+  const bgp = connections.filter((c) => c.enableBgp && c.bgp);
+  if (allKnown && bgp.length === 0) {
+    return check("site-to-site", "warn", title, `No site-to-site connection's local network announces ${target.ip} (${listing}).`, { fix: `Add the range that holds ${target.ip} to the address space of the local network gateway of the tunnel that leads to it. ${reminder}` });
+  }
   if (down.length > 0) return check("site-to-site", "warn", title, `Some site-to-site connections are down (${listing}).`, { fix: `If ${target.ip} is behind ${down.map((c) => c.name).join(", ")}, bring it back up. ${reminder}` });
   return check("site-to-site", "pass", title, `${listing}. ${reminder}`);
 }

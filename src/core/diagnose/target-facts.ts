@@ -24,8 +24,14 @@ export interface TargetFacts {
   subnetVnet: VnetInfo | undefined;
   nsg: NsgInfo | undefined;
   /** The gateway's site-to-site connections, read when only a plan route leads to the address. */
-  siteToSite: GatewayConnectionInfo[] | undefined;
+  siteToSite: SiteToSite[] | undefined;
 }
+
+/**
+ * A site-to-site connection with what its local network gateway announces: the prefixes on-premises said it holds.
+ * Undefined when the connection has none (VNet-to-VNet) or it could not be read.
+ */
+export type SiteToSite = GatewayConnectionInfo & { announces: string[] | undefined; bgp: boolean };
 
 /** True when the prefix (CIDR, range or address) holds the address; false for anything unparsable. */
 export function prefixHolds(prefix: string, ip: string): boolean {
@@ -64,10 +70,26 @@ export async function readTarget(reader: AzureReader, facts: IntegrationFacts, i
     return remote ? withSubnet(reader, facts, remote) : facts;
   }
   if (route) {
-    const siteToSite = gateway ? await reader.listGatewayConnections(gateway.id) : [];
+    const siteToSite = gateway ? await withAnnouncements(reader, await reader.listGatewayConnections(gateway.id)) : [];
     return { ...base, place: { kind: "plan-route", route }, siteToSite };
   }
   return { ...base, place: { kind: "none" } };
+}
+
+/** Each connection with its local network gateway's address space; one that cannot be read is left unknown. */
+async function withAnnouncements(reader: AzureReader, connections: readonly GatewayConnectionInfo[]): Promise<SiteToSite[]> {
+  return Promise.all(
+    connections.map(async (connection): Promise<SiteToSite> => {
+      if (!connection.localNetworkGatewayId) return { ...connection, announces: undefined, bgp: false };
+      try {
+        const local = await reader.getLocalNetworkGateway(connection.localNetworkGatewayId);
+        return { ...connection, announces: local.addressPrefixes, bgp: local.bgp };
+      } catch (error) {
+        if (isBotError(error)) return { ...connection, announces: undefined, bgp: false };
+        throw error;
+      }
+    }),
+  );
 }
 
 async function readRemote(reader: AzureReader, id: string): Promise<{ remote: VnetInfo | undefined; remoteError: string | undefined }> {
