@@ -140,6 +140,18 @@ describe("/vnet migrate APP", () => {
     expect(diagnose).toContain("inventory-api is without any VNet integration: a migration that stopped half-way");
   });
 
+  it("keeps the subnet a stopped migration made for its plan out of what /vnet migration proposes to other plans", async () => {
+    const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
+    const stopped = textOf(await approved("migrate payments-api --new-subnet 10.30.0.0/26"));
+    slack.sim.faults.remove(fault);
+
+    const readiness = textOf(await slack.ask(PEOPLE.requester, "migration --fresh"));
+
+    expect(stopped).toContain("payments-api is without any VNet integration now");
+    expect(readiness).not.toMatch(/migrate plan-platform vnet-finance snet-plan-basic/);
+    expect(readiness).toContain("Mid-migration (running, or stopped half-way and then without any VNet): payments-api.");
+  });
+
   it("suggests migrating the slot first when the app has one", async () => {
     const before = slack.sim.requests.length;
     const request = await slack.requestChange("migrate orders-api vnet-hub/snet-apps --new-subnet 10.10.8.0/26");

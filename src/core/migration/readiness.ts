@@ -9,7 +9,8 @@ import type { EligibilityProblem } from "../eligibility.ts";
 import { compareIntegrations, type Integration, type Inventory, type InventoryFailure } from "../inventory.ts";
 import type { PlanInfo, PlanRoute, SubnetInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
-import { isClassicVnetId, nameOf, parseResourceId } from "../resource-id.ts";
+import { isClassicVnetId, nameOf, parseResourceId, sameId } from "../resource-id.ts";
+import type { MigrationRecord } from "./migration-records.ts";
 import { readPlanRegionalFacts, type PlanRegionalFacts } from "./plan-regional-facts.ts";
 import { checkIpv4OnlyVnet, checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit, REGIONAL_PER_PLAN } from "./regional-rules.ts";
 import { leftVnetReach, usable, type LeftVnetReach } from "./network-changes.ts";
@@ -108,12 +109,26 @@ const ISOLATED = /^isolated/i;
  * integrations could not be read, so that nothing is silently left out. The inventory (possibly the kept one) gives
  * plans and VNets; the plan facts are read live, once per plan.
  */
-export async function assessMigration(reader: AzureReader, inventory: Pick<Inventory, "integrations" | "failures" | "planSlots">, neighbours: readonly Integration[] = []): Promise<Assessment[]> {
+export async function assessMigration(
+  reader: AzureReader,
+  inventory: Pick<Inventory, "integrations" | "failures" | "planSlots">,
+  neighbours: readonly Integration[] = [],
+  pending: readonly Pick<MigrationRecord, "planId" | "subnetId">[] = [],
+): Promise<Assessment[]> {
   // Other plans with the same VNets are assessed too, in the order a whole-estate answer takes them, so that one
   // plan's answer proposes the ranges and peerings the whole estate's would; only the asked-for verdicts are kept.
   const all = [...inventory.integrations, ...neighbours].sort(compareIntegrations);
   const facts = await readPlanRegionalFacts(reader, all, (plan) => tierProblems(plan).length === 0, inventory.planSlots);
   const reserved = new Map<string, string[]>();
+  // A subnet a migration under way (or stopped half-way) moves a plan into is that plan's, though no app of it has
+  // joined yet (App Service links it then): promised to it, as a subnet proposed to a plan is, and counted as its own.
+  for (const { planId, subnetId } of pending) {
+    const vnet = all.find((i) => i.vnet && subnetId.toLowerCase().startsWith(`${i.vnet.id.toLowerCase()}/subnets/`))?.vnet;
+    const subnet = vnet?.subnets.find((s) => sameId(s.id, subnetId));
+    if (vnet && subnet) reserved.set(vnet.id.toLowerCase(), [...(reserved.get(vnet.id.toLowerCase()) ?? []), ...subnet.addressPrefixes]);
+    const own = facts.get(planId.toLowerCase());
+    if (own?.read && !own.regionalSubnetIds.some((id) => sameId(id, subnetId))) own.regionalSubnetIds.push(subnetId.toLowerCase());
+  }
   const planned: PlannedPeers = new Map();
   // A new subnet is a /26 where every plan of the VNet could have one (roomForRecommended), else the size each needs.
   const plansOn = new Map<string, Set<string>>();

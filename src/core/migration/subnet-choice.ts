@@ -30,8 +30,9 @@ export function chooseSubnet(
   options: { recommended?: boolean } = {},
 ): SubnetChoice {
   const needed = neededPrefixLength(plan.workers);
-  const promised = (subnet: SubnetInfo) => subnet.addressPrefixes.some((prefix) => reserved.includes(prefix));
   const isPlansOwn = (subnet: SubnetInfo) => subnet.serviceAssociationLinks.some((link) => sameId(link.link, plan.id)) || own.some((id) => sameId(id, subnet.id));
+  // Promised to another plan; the plan's own subnet is its to keep, whoever else was promised its range.
+  const promised = (subnet: SubnetInfo) => !isPlansOwn(subnet) && subnet.addressPrefixes.some((prefix) => reserved.includes(prefix));
   const fit = vnet.subnets.filter((subnet) => !promised(subnet) && checkSubnet(subnet, plan, { join: isPlansOwn(subnet) }).length === 0);
   const delegated = fit.filter((subnet) => subnet.delegations.some((d) => d.toLowerCase() === APP_SERVICE_DELEGATION.toLowerCase()));
   const space = ipv4Space(vnet);
