@@ -33,6 +33,8 @@ describe("/vnet migrate APP", () => {
     expect(preview).toContain("`partner-cgnat` (100.64.20.0/24, STATIC): outside RFC 1918, reached through route-all");
     expect(preview).toContain("sending back its NSG nsg-inventory-apps, route table rt-inventory, service endpoints Microsoft.Storage");
     expect(preview).toContain("NSG nsg-inventory-apps now applies to the apps' outbound traffic");
+    // With route-all, its deny-internet-out takes the internet from the apps.
+    expect(preview).toContain("NSG nsg-inventory-apps's rule `deny-internet-out` (priority 300) denies outbound traffic to the internet, and with route-all all of the apps' traffic enters the subnet: they would lose the internet, Microsoft Entra ID and certificate revocation lists included.");
     expect(preview).toContain("without the VNet for typically 2-5 minutes, possibly longer.");
     // vnet-inventory names no DNS servers: Azure's answers come from the private zones linked to it.
     expect(preview).toContain("Azure-provided DNS answers from the private DNS zones linked to vnet-inventory: link the zones the apps resolve");
@@ -61,6 +63,8 @@ describe("/vnet migrate APP", () => {
     const request = await slack.requestChange("migrate inventory-api");
     expect(textOf(request)).toContain(":x: `partner-cgnat` (100.64.20.0/24, STATIC): outside RFC 1918, no longer reached. Add --route-all to keep it.");
     expect(textOf(request)).toContain("NSG rule `deny-internet-out` (priority 300) denies 100.64.20.5:443, which inventory-api was tested against");
+    // Without route-all only RFC 1918 traffic enters the subnet: the NSG's internet rule takes nothing else.
+    expect(textOf(request)).not.toContain("they would lose the internet");
 
     await slack.click(PEOPLE.approver, "approve", requestIdOf(request), request);
     await slack.bot.idle();

@@ -154,6 +154,24 @@ export function blockedTargets(nsg: NsgInfo, subnetPrefix: string, vnet: Pick<Vn
   });
 }
 
+/**
+ * The outbound rule that decides the subnet's traffic to the internet as a whole: the first, by priority, whose
+ * destination is the Internet service tag or everything ("*", 0.0.0.0/0), for TCP 443. When it denies, apps whose
+ * traffic all enters the subnet (route-all) lose the internet: Microsoft Entra ID and certificate revocation lists
+ * among it (migration.md, pitfalls). Rules for narrower public ranges before it are exceptions, not the verdict.
+ */
+export function internetDenyingRule(nsg: NsgInfo, subnetPrefix: string): NsgRule | undefined {
+  const rules = nsg.rules.some((rule) => rule.isDefault) ? nsg.rules : [...nsg.rules, ...DEFAULT_OUTBOUND];
+  const subnet = tryRange(subnetPrefix)[0];
+  if (!subnet) return undefined;
+  const wholeInternet = (prefix: string) => ["internet", "*", "any", "0.0.0.0/0"].includes(prefix.trim().toLowerCase());
+  const decider = rules
+    .filter((rule) => rule.direction === "Outbound")
+    .sort((a, b) => a.priority - b.priority)
+    .find((r) => isTcp(r.protocol) && matchesPort(r.destinationPorts, 443) && r.sourcePrefixes.some((p) => sourceMatches(p, subnet)) && r.destinationPrefixes.some(wholeInternet));
+  return decider?.access === "Deny" ? decider : undefined;
+}
+
 function isTcp(protocol: string): boolean {
   return ["tcp", "*", "any"].includes(protocol.toLowerCase());
 }

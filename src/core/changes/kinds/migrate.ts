@@ -10,7 +10,7 @@ import { canonicalPrefix, migrationProblems, otherGatewayVnets, subnetsAfterMove
 import { readMigrationFacts, type MigrationFacts } from "../../migration/migrate-facts.ts";
 import { migrationOutage, migrationSections, routeAllAfterMove } from "../../migration/migrate-preview.ts";
 import { migrationSteps } from "../../migration/migrate-steps.ts";
-import { needsRouteAll } from "../../migration/network-changes.ts";
+import { internetDenyingRule, needsRouteAll } from "../../migration/network-changes.ts";
 import { checkProposalLeavesRoom, regionalRoomWarning, subnetLabel } from "../../migration/regional-rules.ts";
 import { chooseSubnet, newSubnetName } from "../../migration/subnet-choice.ts";
 import { at, resolveSubnetTarget, type SubnetTarget } from "../../migration/subnet-ref.ts";
@@ -48,13 +48,18 @@ export async function prepareMigrate(deps: ChangeDeps, request: MigrateRequest):
   const routes = facts.routes;
   const routeAll = request.routeAll;
   assertEligible(migrationProblems(facts, request.newSubnetPrefix), `migrate ${facts.apps.map(({ app }) => app.name).join(", ")} to regional integration with ${subnetLabel(facts.subnetId)}`);
-  const { alreadyOn } = routeAllAfterMove(facts, routeAll);
+  const { alreadyOn, all: allTraffic } = routeAllAfterMove(facts, routeAll);
+  const subnetPrefix = facts.subnet?.addressPrefixes.find((prefix) => !prefix.includes(":"));
+  const internetDenied = allTraffic && facts.nsg && subnetPrefix ? internetDenyingRule(facts.nsg, subnetPrefix) : undefined;
   const room = regionalRoomWarning(facts.plan, subnetsAfterMove(facts), otherGatewayVnets(facts));
   const warnings = [
     ...(room ? [room] : []),
     ...(needsRouteAll(routes) && !routeAllAfterMove(facts, routeAll).all ? ["A plan route lies outside RFC 1918: without --route-all the apps no longer reach it (see Plan routes)."] : []),
     ...(alreadyOn.length > 0 && !routeAll
       ? [`Route-all is already set on ${alreadyOn.join(", ")}; gateway-required integration ignored it, regional integration applies it: all outbound traffic, the internet's included, goes into ${facts.targetVnet.name}. Make sure the VNet lets it out (NAT gateway, firewall or default route) before approving.`]
+      : []),
+    ...(internetDenied
+      ? [`NSG ${facts.nsg!.name}'s rule \`${internetDenied.name}\` (priority ${internetDenied.priority}) denies outbound traffic to the internet, and with route-all all of the apps' traffic enters the subnet: they would lose the internet, Microsoft Entra ID and certificate revocation lists included. Allow what they need (service tags such as AzureActiveDirectory) before approving.`]
       : []),
     ...(deps.kudu ? [] : ["Kudu is not set up for vnetbot: the apps' worker address and known targets are not checked after the move."]),
     "Rollback (/vnet migrate rollback APP) reconnects gateway-required integration from the record, and works only until 31 March 2027.",
