@@ -16,6 +16,16 @@ afterEach(() => slack.close());
 const SUBNET = `${demo.vnet("vnet-inventory")}/subnets/snet-inventory-apps`;
 const requestIdOf = (message: LocalMessage) => /request `(req\d+)`/.exec(textOf(message))![1]!;
 
+/** The change, approved while App Service refuses every regional integration as busy: it stops after the disconnect. */
+async function stoppedAtRegional(text: string): Promise<LocalMessage> {
+  const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
+  try {
+    return await approved(text);
+  } finally {
+    slack.sim.faults.remove(fault);
+  }
+}
+
 /** Asks for the change, has it approved, waits for it to end; resolves with the approval message as it ends. */
 async function approved(text: string): Promise<LocalMessage> {
   const message = await slack.requestChange(text);
@@ -107,9 +117,7 @@ describe("/vnet migrate APP", () => {
   });
 
   it("finishes a migration that stopped half-way when asked again, skipping what is done", async () => {
-    const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
-    const first = await approved("migrate inventory-api --route-all");
-    slack.sim.faults.remove(fault);
+    const first = await stoppedAtRegional("migrate inventory-api --route-all");
     expect(textOf(first)).toContain(":x: Failed at step 4 of 7");
     expect(textOf(first)).toContain("Steps 1-3 finished before it");
     // The gateway connection is gone already: only the record says where the app came from.
@@ -126,9 +134,7 @@ describe("/vnet migrate APP", () => {
   });
 
   it("says an app stopped between its gateway and its subnet has no VNet, there and in show, list and tcpping", async () => {
-    const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
-    const stopped = textOf(await approved("migrate inventory-api --route-all"));
-    slack.sim.faults.remove(fault);
+    const stopped = textOf(await stoppedAtRegional("migrate inventory-api --route-all"));
 
     const show = textOf(await slack.ask(PEOPLE.requester, "show inventory-api"));
     const list = textOf(await slack.ask(PEOPLE.requester, "list --fresh"));
@@ -145,9 +151,7 @@ describe("/vnet migrate APP", () => {
   });
 
   it("keeps the subnet a stopped migration made for its plan out of what /vnet migration proposes to other plans", async () => {
-    const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
-    const stopped = textOf(await approved("migrate payments-api --new-subnet 10.30.0.0/26"));
-    slack.sim.faults.remove(fault);
+    const stopped = textOf(await stoppedAtRegional("migrate payments-api --new-subnet 10.30.0.0/26"));
 
     const readiness = textOf(await slack.ask(PEOPLE.requester, "migration --fresh"));
 
@@ -338,9 +342,7 @@ describe("/vnet migrate PLAN VNET", () => {
   });
 
   it("finishes, with the very command it says to run again, a migration that stopped after the plan's last app left the VNet", async () => {
-    const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
-    const first = await approved("migrate plan-inventory vnet-inventory snet-inventory-apps --route-all");
-    slack.sim.faults.remove(fault);
+    const first = await stoppedAtRegional("migrate plan-inventory vnet-inventory snet-inventory-apps --route-all");
     const again = /Run `\/vnet ([^`]+)` again to finish it/.exec(textOf(first))?.[1];
     // The plan has no connection to the VNet any more: its only app there was disconnected.
     expect(await slack.azure.reader.listPlanVnetConnections(demo.plan("plan-inventory"))).toEqual([]);

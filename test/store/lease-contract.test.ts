@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLeaseLocks } from "../../src/core/lease-locks.ts";
 import { withLease, type LeaseStore } from "../../src/core/leases.ts";
+import type { Locks } from "../../src/core/ports.ts";
 import type { Stores } from "../../src/store/sqlite-store.ts";
 import { minutes, T0 } from "./approval-fixture.ts";
 import { STORE_BACKENDS, type TestDatabase } from "./store-backends.ts";
@@ -78,45 +79,40 @@ describe.each(STORE_BACKENDS)("$name leases", (backend) => {
     expect(await one.leases.claim("job:gateways", "replica-b/1", T0, minutes(5), 1)).toBe(false);
   });
 
-  it("gives the bot's locks (a gateway's root certificates) to one replica at a time, the other waiting its turn", async () => {
+  /**
+   * a takes gw-hub's lock and holds it until b has asked for it and done its work on gw-data; the order everything
+   * ran in. `at`: the time a's lease is looked for in (a's clock).
+   */
+  async function takeTurns(a: Locks, b: Locks, at?: Date): Promise<string[]> {
     const held = gate();
     const order: string[] = [];
-    const [a, b] = [createLeaseLocks(one.leases, { instance: "replica-a" }), createLeaseLocks(other.leases, { instance: "replica-b", retryMs: 5 })];
     const first = a.withLock("gateway:gw-hub", async () => {
       order.push("a adds its root");
       await held.opened;
       order.push("a done");
     });
-    await waitUntilHeld(one.leases, "lock:gateway:gw-hub");
+    await waitUntilHeld(one.leases, "lock:gateway:gw-hub", at);
     const second = b.withLock("gateway:gw-hub", async () => void order.push("b adds its root"));
     const elsewhere = b.withLock("gateway:gw-data", async () => void order.push("b on another gateway"));
     await elsewhere;
     held.open();
     await Promise.all([first, second]);
+    return order;
+  }
+
+  it("gives the bot's locks (a gateway's root certificates) to one replica at a time, the other waiting its turn", async () => {
+    const order = await takeTurns(createLeaseLocks(one.leases, { instance: "replica-a" }), createLeaseLocks(other.leases, { instance: "replica-b", retryMs: 5 }));
 
     expect(order).toEqual(["a adds its root", "b on another gateway", "a done", "b adds its root"]);
     expect(await one.leases.holding("lock:gateway:gw-hub", new Date())).toBeUndefined();
   });
 
   it("judges the locks' leases by the clock they are given (the database's time), not the host's", async () => {
-    const held = gate();
-    const order: string[] = [];
     // Replica b's host clock runs far ahead of T0: by it, a's lease ran out long ago; by the database's time it is held.
     const a = createLeaseLocks(one.leases, { instance: "replica-a", clock: { now: () => T0 } });
     const b = createLeaseLocks(other.leases, { instance: "replica-b", retryMs: 5, clock: { now: () => minutes(0.25) } });
-    const first = a.withLock("gateway:gw-hub", async () => {
-      order.push("a adds its root");
-      await held.opened;
-      order.push("a done");
-    });
-    await waitUntilHeld(one.leases, "lock:gateway:gw-hub", T0);
-    const second = b.withLock("gateway:gw-hub", async () => void order.push("b adds its root"));
-    const elsewhere = b.withLock("gateway:gw-data", async () => void order.push("b on another gateway"));
-    await elsewhere;
-    held.open();
-    await Promise.all([first, second]);
 
-    expect(order).toEqual(["a adds its root", "b on another gateway", "a done", "b adds its root"]);
+    expect(await takeTurns(a, b, T0)).toEqual(["a adds its root", "b on another gateway", "a done", "b adds its root"]);
   });
 
   it("tells the work when its lock was lost, with a refusal that says to run the change again", async () => {
