@@ -154,6 +154,16 @@ describe("changes of one app asked close together", () => {
   });
 });
 
+describe("a sync nothing calls for", () => {
+  it("tells the approver that Azure shows no reason for it, and says nothing of the kind where the connection is flagged", async () => {
+    const healthy = textOf(await slack.requestChange("sync plan-orders vnet-hub"));
+    const flagged = textOf(await slack.requestChange("sync plan-platform vnet-finance"));
+
+    expect(healthy).toContain("Nothing Azure shows calls for a sync now: the connection is not flagged for resync, its DNS servers match vnet-hub's and its certificate is on the gateway.");
+    expect(flagged).not.toContain("Nothing Azure shows calls for a sync");
+  });
+});
+
 describe("a change someone made while it waited for approval", () => {
   it("ends as already in place, not as a failure to ask again", async () => {
     const request = await slack.requestChange("route add plan-orders vnet-hub 10.20.0.0/16");

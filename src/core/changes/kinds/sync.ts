@@ -8,6 +8,7 @@ import { BotError } from "../../../errors.ts";
 import { readPlanApps, requirePlanConnection, resolvePlanVnet, planVnetText, sameName, type AppConnection, type PlanVnet } from "../../connections.ts";
 import { assertEligible, checkNotRetired, checkSameSubscription, checkVnetGateways, findVpnGateway } from "../../eligibility.ts";
 import { retirementWarning } from "../../format.ts";
+import { isCertOnGateway } from "../../inventory.ts";
 import { parseResourceId } from "../../resource-id.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import { gatewayState, generatePackageStep, readGateways, requirePackage, type StepContext } from "../common.ts";
@@ -33,6 +34,11 @@ export async function prepareSync(deps: ChangeDeps, request: PlanVnet): Promise<
   const withCertificate = [connection, ...onVnet.map(({ connection: c }) => c!)].find((c) => c.certBlob);
   const context: StepContext = { ...(withCertificate ? { certBlob: withCertificate.certBlob!, ...(withCertificate.certThumbprint ? { thumbprint: withCertificate.certThumbprint } : {}) } : {}) };
   const dnsChanged = vnet.dnsServers.join(",") !== connection.dnsServers.join(",");
+  // What a diagnosis or an alert offers a sync for; none of it holding (a Fix clicked after the problem went, say), the
+  // approver hears that the sync's outage buys nothing Azure can see.
+  const flagged = connection.resyncRequired || onVnet.some(({ connection: c }) => c!.resyncRequired);
+  const certMissing = withCertificate?.certBlob !== undefined && !isCertOnGateway(withCertificate.certBlob, gateway);
+  const nothingCalls = !flagged && !dnsChanged && !certMissing;
   return {
     title: `Sync ${plan.name} with ${vnet.name}`,
     targetKey: targetKeyOf(plan.id, vnet.name),
@@ -43,6 +49,9 @@ export async function prepareSync(deps: ChangeDeps, request: PlanVnet): Promise<
       "Microsoft's documentation says sync network may restart the apps that use this VNet.",
       ...(dnsChanged ? [`The VNet's DNS servers (${vnet.dnsServers.join(", ") || "Azure-provided"}) differ from the apps' (${connection.dnsServers.join(", ") || "Azure-provided"}): the sync brings them in line.`] : []),
       ...(withCertificate ? [] : [`Azure shows no certificate on ${plan.name}'s connection or its apps' connections, so the gateway's root certificates are left as they are.`]),
+      ...(nothingCalls
+        ? [`Nothing Azure shows calls for a sync now: the connection is not flagged for resync, its DNS servers match ${vnet.name}'s and its certificate is on the gateway. A sync is for after a change of the VNet's address space, DNS or routes: approve only if one was made.`]
+        : []),
       retirementWarning(deps.clock.now()),
     ],
     state: {
