@@ -2,6 +2,7 @@
 import type pg from "pg";
 import { ACTIVE_STATUSES, type ApprovalRecord, type ApprovalStatus, type ApprovalStore, type NewApproval } from "../core/approvals/approval-store.ts";
 import type { StepResult } from "../core/changes/types.ts";
+import { withConnection } from "./postgres-unreachable.ts";
 
 interface Row {
   id: string;
@@ -70,31 +71,31 @@ export function createPostgresApprovalStore(pool: pg.Pool): ApprovalStore {
       // each other): whoever takes them second sees the first's request, committed. When the target's holder finishes
       // between our insert and our look-up, the target is free again: try once more.
       for (let attempt = 0; attempt < 3; attempt++) {
-        const client = await pool.connect();
-        let inserted = false;
-        try {
+        const held = await withConnection(pool, async (client): Promise<{ holder: ApprovalRecord } | { inserted: boolean }> => {
           await client.query("BEGIN");
-          for (const key of appKeys) await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`vnetbot approval app ${key}`]);
-          const app = appKeys.length === 0 ? undefined : (await client.query<Row>("SELECT * FROM approvals WHERE status = ANY($1) AND app_keys ?| $2 ORDER BY created_at LIMIT 1", [ACTIVE_STATUSES, appKeys])).rows[0];
-          if (app) {
-            await client.query("ROLLBACK");
-            return { created: false, existing: toRecord(app), holds: "app" };
+          try {
+            for (const key of appKeys) await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`vnetbot approval app ${key}`]);
+            const app = appKeys.length === 0 ? undefined : (await client.query<Row>("SELECT * FROM approvals WHERE status = ANY($1) AND app_keys ?| $2 ORDER BY created_at LIMIT 1", [ACTIVE_STATUSES, appKeys])).rows[0];
+            if (app) {
+              await client.query("ROLLBACK");
+              return { holder: toRecord(app) };
+            }
+            const result = await client.query(
+              `INSERT INTO approvals (id, status, target_key, request, plan, command_text, requested_by, requested_in, created_at, expires_at, origin, app_keys)
+               VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+               ON CONFLICT DO NOTHING`,
+              [approval.id, targetKey, JSON.stringify(approval.request), JSON.stringify(approval.plan), approval.commandText, approval.requestedBy, approval.requestedIn, approval.createdAt, approval.expiresAt, approval.origin ? JSON.stringify(approval.origin) : null, JSON.stringify(appKeys)],
+            );
+            const inserted = (result.rowCount ?? 0) === 1;
+            await client.query(inserted ? "COMMIT" : "ROLLBACK");
+            return { inserted };
+          } catch (error) {
+            await client.query("ROLLBACK").catch(() => undefined);
+            throw error;
           }
-          const result = await client.query(
-            `INSERT INTO approvals (id, status, target_key, request, plan, command_text, requested_by, requested_in, created_at, expires_at, origin, app_keys)
-             VALUES ($1, 'pending', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT DO NOTHING`,
-            [approval.id, targetKey, JSON.stringify(approval.request), JSON.stringify(approval.plan), approval.commandText, approval.requestedBy, approval.requestedIn, approval.createdAt, approval.expiresAt, approval.origin ? JSON.stringify(approval.origin) : null, JSON.stringify(appKeys)],
-          );
-          inserted = (result.rowCount ?? 0) === 1;
-          await client.query(inserted ? "COMMIT" : "ROLLBACK");
-        } catch (error) {
-          await client.query("ROLLBACK").catch(() => undefined);
-          throw error;
-        } finally {
-          client.release();
-        }
-        if (inserted) return { created: true };
+        });
+        if ("holder" in held) return { created: false, existing: held.holder, holds: "app" };
+        if (held.inserted) return { created: true };
         const existing = await activeFor(targetKey);
         if (existing) return { created: false, existing, holds: "target" };
         if ((await rows("SELECT * FROM approvals WHERE id = $1", [approval.id])).length > 0) break;

@@ -50,3 +50,29 @@ export function translateConnectionFailures(pool: pg.Pool): pg.Pool {
   pool.query = translated as typeof pool.query;
   return pool;
 }
+
+/**
+ * Runs work on one connection of its own (a transaction), with the same translation as the pool's queries. While it is
+ * checked out the connection has no listener of the pool's: one that drops then would throw its "error" event at the
+ * process, so it gets one, and goes back to the pool destroyed.
+ */
+export async function withConnection<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw isConnectionFailure(error) ? databaseUnreachable(error as Error) : error;
+  }
+  let lost: Error | undefined;
+  const onError = (error: Error) => void (lost ??= error);
+  client.on("error", onError);
+  try {
+    return await work(client);
+  } catch (error) {
+    lost ??= isConnectionFailure(error) ? (error as Error) : undefined;
+    throw isConnectionFailure(error) ? databaseUnreachable(error as Error) : error;
+  } finally {
+    client.off("error", onError);
+    client.release(lost);
+  }
+}

@@ -60,6 +60,19 @@ describe("a PostgreSQL store whose server goes away and comes back", () => {
     expect(error).toMatchObject({ kind: "unavailable", message: expect.stringContaining(DATABASE_UNREACHABLE), hint: expect.stringMatching(/try again in a minute/) });
   });
 
+  it("says so for a request's creation too, which runs on a connection of its own, without the process crashing", async () => {
+    await stores!.approvals.create(approval("r1"));
+    await proxy!.cut();
+
+    const error = await stores!.approvals.create({ ...approval("r2", "plan-2|vnet-hub"), appKeys: ["/subscriptions/s/sites/a"] }).catch((e: unknown) => e);
+    await proxy!.restore();
+    const after = await stores!.approvals.create({ ...approval("r3", "plan-3|vnet-hub"), appKeys: ["/subscriptions/s/sites/a"] });
+
+    expect(error).toBeInstanceOf(BotError);
+    expect(error).toMatchObject({ kind: "unavailable", message: expect.stringContaining(DATABASE_UNREACHABLE) });
+    expect(after).toEqual({ created: true });
+  });
+
   it("works again once the server is back, with what it wrote before, and writes after", async () => {
     await stores!.approvals.create(approval("r1"));
     // Several connections in the pool when the server goes: every one of them breaks.
