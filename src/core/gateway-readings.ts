@@ -5,7 +5,7 @@
  * take each gateway as the newer of the two readings. One row for every subscription, in the key/value state store
  * beside the kept inventories.
  */
-import type { Integration } from "./inventory.ts";
+import { isCertOnGateway, type Integration } from "./inventory.ts";
 import { INVENTORY_KEY_PREFIX } from "./kept-inventory.ts";
 import type { GatewayInfo, HealthState } from "./model.ts";
 import type { AlertStateStore } from "./ports.ts";
@@ -54,8 +54,10 @@ export function withGatewayReadings(integrations: readonly Integration[], gatewa
   return integrations.map((integration) => {
     const now = integration.gateway ? gateways[integration.gateway.id.toLowerCase()] : undefined;
     if (now === undefined) return integration;
-    if (now === "missing") return { ...integration, gateway: undefined, gateways: [], missing: "gateway" };
-    if (now === "unread") return { ...integration, gateway: undefined, gateways: [] };
-    return { ...integration, gateway: now, gateways: integration.gateways.map((g) => (g.id.toLowerCase() === now.id.toLowerCase() ? now : g)) };
+    if (now === "missing") return { ...integration, gateway: undefined, gateways: [], missing: "gateway", certOnGateway: undefined };
+    if (now === "unread") return { ...integration, gateway: undefined, gateways: [], certOnGateway: undefined };
+    // Its root certificates are read with it: whether the plan's certificate is among them is this reading's to say.
+    const certOnGateway = integration.connection.certBlob ? isCertOnGateway(integration.connection.certBlob, now) : undefined;
+    return { ...integration, gateway: now, gateways: integration.gateways.map((g) => (g.id.toLowerCase() === now.id.toLowerCase() ? now : g)), certOnGateway };
   });
 }

@@ -132,6 +132,19 @@ describe("gateways as the gateway check last read them", () => {
     expect(up.reply).toContain("gateways as of 09:10 UTC");
   });
 
+  it("marks the plan's certificate missing from a gateway the check read without it, as show does", async () => {
+    await ask("list");
+    gwHub().rootCertificates = [];
+    now = minutes(5);
+    await check(now);
+
+    const listed = await ask("list --plan plan-orders");
+
+    expect(listed.armRequests).toBe(0);
+    expect(listed.reply).toContain("0 of 20 root certificates");
+    expect(listed.reply).toContain("certificate not on the gateway");
+  });
+
   it("shows Resource Health as the check read it, and a health it could not read as unknown, not as up", async () => {
     await ask("list");
     slack.sim.state.setHealth(gwHub().id, "Unavailable");
