@@ -236,4 +236,20 @@ describe("an approval request that cannot be posted or recorded", () => {
     expect(await slack.stores.approvals.list(["pending"])).toEqual([]);
     expect(slack.azureWrites()).toEqual([]);
   });
+
+  it("says the request stays pending until it expires when the withdrawal cannot be recorded either", async () => {
+    const db = new DatabaseSync(slack.dbPath);
+    db.exec("CREATE TRIGGER refuse_updates BEFORE UPDATE ON approvals BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "connect orders-worker vnet-hub"));
+    db.exec("DROP TRIGGER refuse_updates");
+    db.close();
+    const [posted] = slack.api.workspace.messages(CHANNELS.approvals);
+
+    expect(answer).toContain("could not record it in my database, nor withdraw it: it stays pending, holding its target, until it expires at");
+    expect(answer).toContain("Ask again once it has expired (request `req1`");
+    expect(textOf(slack.current(posted!))).toContain("nothing runs from this message. Request `req1` stays pending until");
+    expect(JSON.stringify(slack.current(posted!)?.blocks)).not.toContain("Approve");
+    expect((await slack.stores.approvals.list(["pending"])).map((r) => r.id)).toEqual(["req1"]);
+  });
 });

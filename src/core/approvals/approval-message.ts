@@ -109,8 +109,10 @@ export function approvalMessage(record: ApprovalRecord): Reply {
 }
 
 /** The approval message once it turned out it could not be recorded: no buttons, and why nothing will run. */
-export function unrecordedApprovalMessage(record: Pick<ApprovalRecord, "plan" | "commandText" | "requestedBy">): Reply {
-  const line = `:no_entry: Withdrawn by vnetbot: it could not record this request in its database, so it will not run. Nothing was changed. <@${record.requestedBy}> can ask again (\`/vnet ${record.commandText}\`) once the database is back.`;
+export function unrecordedApprovalMessage(record: Pick<ApprovalRecord, "id" | "plan" | "commandText" | "requestedBy" | "expiresAt">, withdrawn: boolean): Reply {
+  const line = withdrawn
+    ? `:no_entry: Withdrawn by vnetbot: it could not record this request in its database, so it will not run. Nothing was changed. <@${record.requestedBy}> can ask again (\`/vnet ${record.commandText}\`) once the database is back.`
+    : `:no_entry: vnetbot could not record this message in its database, nor withdraw the request: nothing runs from this message. Request \`${record.id}\` stays pending until ${formatTime(record.expiresAt)}; \`/vnet approvals\` shows it once the database is back.`;
   return { title: `Change request: ${record.plan.title}`, text: line, parts: [{ kind: "status", lines: [line] }], visibility: "in_channel" };
 }
 

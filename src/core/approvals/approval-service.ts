@@ -133,11 +133,16 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
       // The message is out with live buttons, but the request does not know it: an approval would run with nobody's
       // message updated. Withdrawn, with the buttons taken off, rather than said to be unposted.
       deps.logger.warn("could not record the approval message", { requestId: id, error: (error as Error).message });
-      await deps.store.decide(id, "rejected", BOT_ACTOR, now).catch(() => undefined);
-      await deps.chat.update(message, unrecordedApprovalMessage(record)).catch(() => undefined);
-      throw new BotError("unavailable", `I posted the approval request to <#${channel}> but could not record it in my database, so I withdrew it and nothing will run.`, {
-        hint: "Ask again once the bot's database is reachable (GET /readyz says whether it is).",
-      });
+      const withdrawn = await deps.store.decide(id, "rejected", BOT_ACTOR, now).catch(() => false);
+      await deps.chat.update(message, unrecordedApprovalMessage(record, withdrawn)).catch(() => undefined);
+      // A database that refused the withdrawal too leaves the request pending: said as it is, with when it ends.
+      throw new BotError(
+        "unavailable",
+        withdrawn
+          ? `I posted the approval request to <#${channel}> but could not record it in my database, so I withdrew it and nothing will run.`
+          : `I posted the approval request to <#${channel}> but could not record it in my database, nor withdraw it: it stays pending, holding its target, until it expires at ${formatTime(record.expiresAt)}. Nothing runs from that message.`,
+        { hint: withdrawn ? "Ask again once the bot's database is reachable (GET /readyz says whether it is)." : `Ask again once it has expired (request \`${id}\`; \`/vnet approvals\` lists it while it waits).` },
+      );
     }
     record = await refresh(id);
     return requesterPlanReply(record);
