@@ -38,10 +38,21 @@ describe("a diagnosis' Fix button", () => {
 
     expect(textOf(diagnosis)).toMatch(/Gateway gw-legacy is down/);
     expect(textOf(diagnosis)).toMatch(/expired on \d{4}-\d\d-\d\d/);
-    expect(fixButtons(diagnosis).size).toBe(0);
-    expect(textOf(diagnosis)).toContain("No Fix buttons while the gateway is down or busy");
+    expect([...fixButtons(diagnosis).keys()].filter((label) => label.includes("renew"))).toEqual([]);
+    expect(textOf(diagnosis)).toContain("No Fix button for a change that needs the gateway while it is down or busy.");
     // The command is still shown, to run once the gateway is up.
     expect(textOf(diagnosis)).toContain("/vnet renew billing-legacy");
+  });
+
+  it("still offers a plan route while the gateway is busy: the route is the plan's alone", async () => {
+    const bot = await slackWithFixes();
+    bot.sim.state.gateways.named("gw-hub").provisioningState = "Updating";
+
+    const diagnosis = await bot.ask(PEOPLE.requester, "diagnose shop-api 10.20.2.10:443");
+
+    expect(textOf(diagnosis)).toContain("Gateway gw-hub is busy");
+    expect(fixButtons(diagnosis).has("Fix: route add plan-shop vnet-hub 10.20.0.0/16")).toBe(true);
+    expect(textOf(diagnosis)).not.toContain("No Fix button for a change that needs the gateway");
   });
 
 

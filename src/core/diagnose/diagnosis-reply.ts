@@ -37,13 +37,15 @@ export function summarize(diagnosis: Diagnosis): string {
  */
 export function diagnosisReply(diagnosis: Diagnosis, fixButton?: (check: DiagnosisCheck & { change: ChangeRequest }) => ReplyButton | undefined): Reply {
   const parts: ReplyPart[] = [{ kind: "status", lines: diagnosis.checks.map(checkLines) }];
-  // The changes a Fix offers (a sync, a renewal, a route) need the gateway: while it is down or busy they would be
-  // refused at approval, so no button offers them.
+  // A sync, a renewal or a peering needs the gateway (its root certificates, its package, its transit): while it is
+  // down or busy they would be refused at approval, so no button offers them. A plan route is the plan's alone.
   const blocked = diagnosis.checks.some((c) => c.blocksChanges);
-  const notes = blocked && problemsOf(diagnosis).some((c) => c.change !== undefined) ? [...diagnosis.notes, "No Fix buttons while the gateway is down or busy: the changes they offer need it. Diagnose again once it is up."] : diagnosis.notes;
+  const held = (change: ChangeRequest) => blocked && change.kind !== "route-add" && change.kind !== "route-remove";
+  const withheld = problemsOf(diagnosis).some((c) => c.change !== undefined && held(c.change));
+  const notes = withheld ? [...diagnosis.notes, "No Fix button for a change that needs the gateway while it is down or busy. Diagnose again once it is up."] : diagnosis.notes;
   if (notes.length > 0) parts.push({ kind: "context", lines: notes });
-  const buttons = (blocked ? [] : problemsOf(diagnosis))
-    .filter((c): c is DiagnosisCheck & { change: ChangeRequest } => c.change !== undefined)
+  const buttons = problemsOf(diagnosis)
+    .filter((c): c is DiagnosisCheck & { change: ChangeRequest } => c.change !== undefined && !held(c.change))
     .map((c) => fixButton?.(c))
     .filter((b): b is ReplyButton => b !== undefined);
   // One button per change: DNS drift and a missing certificate both offer the same sync.
