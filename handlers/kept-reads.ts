@@ -9,7 +9,7 @@ import type { Reply } from "../src/core/reply.ts";
 import { countdownLine, inSubscriptions, migrationProgress } from "../src/core/migration/countdown.ts";
 import { usable } from "../src/core/migration/network-changes.ts";
 import { nameOf, scopeOf } from "../src/core/resource-id.ts";
-import { isReferredTo, resolvePlan, type ResourceRef } from "../src/core/resolve.ts";
+import { isReferredTo, notFound, type ResourceRef } from "../src/core/resolve.ts";
 
 /** `--fresh`: read Azure now instead of the kept inventory. */
 export const FRESH: Flag = { name: "--fresh", value: "", kind: "switch" };
@@ -90,9 +90,12 @@ async function askedInventory(ctx: CommandContext, subscriptions: readonly strin
   const kept = fresh ? undefined : await ctx.inventory.kept(subscriptions);
   const rows = kept?.inventory.integrations.filter((i) => isReferredTo(i.plan, plan)) ?? [];
   if (!kept || rows.length === 0) {
-    // A name no plan has is a typo to say, not a plan with nothing to list (resolvePlan names the close ones).
-    const found = await resolvePlan(ctx, plan);
-    return { inventory: await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => p.id.toLowerCase() === found.id.toLowerCase() }), keptNote: undefined };
+    // Every plan the name fits is scanned (one name may be a plan in two groups); a name no plan has is a typo to
+    // say, not a plan with nothing to list. Subscriptions that could not be listed may hold it: their failure is said.
+    let named = 0;
+    const inventory = await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) && ++named > 0 });
+    if (named === 0 && inventory.failures.length === 0) throw notFound("plan", plan.text);
+    return { inventory, keptNote: undefined };
   }
   const planIds = new Set(rows.map((i) => i.plan.id.toLowerCase()));
   // What a scan of those plans alone would report: their own failures and those of listing the subscriptions.

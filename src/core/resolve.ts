@@ -172,7 +172,7 @@ async function resolveId<T extends Named>(deps: ResolveDeps, kind: Kind<T>, text
   return kind.get(deps.reader, text);
 }
 
-function notFound(noun: string, text: string): BotError {
+export function notFound(noun: string, text: string): BotError {
   return new BotError("not-found", `No ${noun} "${escapeMrkdwn(text)}" in the subscriptions vnetbot manages.`, {
     hint: "Check the spelling, or run /vnet list to see what vnetbot can see.",
   });

@@ -251,6 +251,12 @@ describe("names the kept inventory shares with apps and plans it does not hold",
     expect(reply).not.toContain("Inventory as of");
   });
 
+  it("lists the integrations of a plan name two plans share when reading Azure, as from the kept inventory", async () => {
+    const fresh = textOf(await shared.ask(PEOPLE.bystander, "list --plan plan-orders --fresh"));
+
+    expect(fresh).toContain("*plan-orders* → *vnet-hub*");
+  });
+
   it("still answers from the kept inventory for the name qualified by its group", async () => {
     const reply = textOf(await shared.ask(PEOPLE.bystander, "show rg-apps/orders-web"));
 
