@@ -200,15 +200,16 @@ export function createBot(parts: BotParts): Bot {
 }
 
 /**
- * The approval flow, with the kept inventory refreshed after each change that ran to the end: a change the bot
- * made must show in the next /vnet list. Hooked here rather than in the change code, which knows nothing of reads;
+ * The approval flow, with the kept inventory refreshed after each change that wrote anything: a change the bot made
+ * must show in the next /vnet list, and so must one that stopped half-way (a migration that took an app off its
+ * gateway has left it without any VNet, which the kept answers must not hide). Hooked here rather than in the change code, which knows nothing of reads;
  * the refresh is part of the click's work, so idle() and stop() see it.
  */
 function refreshingInventoryAfterChanges(approvals: ApprovalService, deps: { store: Stores["approvals"]; inventory: InventoryKeeper; logger: Logger }): ApprovalService {
   const refreshAfter = async (requestId: string) => {
     try {
       const record = await deps.store.get(requestId);
-      if (record?.status === "done") await deps.inventory.refreshAfterChange(record.request);
+      if (record && (record.status === "done" || record.steps.some((step) => step.status === "done"))) await deps.inventory.refreshAfterChange(record.request);
     } catch (error) {
       deps.logger.warn("could not refresh the kept inventory after a change", { requestId, error: error instanceof Error ? error.message : String(error) });
     }

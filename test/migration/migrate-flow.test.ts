@@ -150,6 +150,17 @@ describe("/vnet migrate APP", () => {
     expect(diagnose).toContain("inventory-api is without any VNet integration: a migration that stopped half-way");
   });
 
+  it("says so from the kept inventory too, which a change that stopped half-way refreshes", async () => {
+    await slack.ask(PEOPLE.requester, "list");
+    await stoppedAtRegional("migrate inventory-api --route-all");
+
+    const show = textOf(await slack.ask(PEOPLE.requester, "show inventory-api"));
+    const list = textOf(await slack.ask(PEOPLE.requester, "list"));
+
+    expect(show).toContain("inventory-api is without any VNet integration");
+    expect(list).toContain("Mid-migration (running, or stopped half-way and then without any VNet): inventory-api.");
+  });
+
   it("keeps the subnet a stopped migration made for its plan out of what /vnet migration proposes to other plans", async () => {
     const stopped = textOf(await stoppedAtRegional("migrate payments-api --new-subnet 10.30.0.0/26"));
 
