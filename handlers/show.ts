@@ -20,8 +20,10 @@ import { certificateLine, connectionFlags, routeLines } from "./read-format.ts";
 async function vpnGatewayOf(reader: AzureReader, vnetId: string): Promise<GatewayInfo | string> {
   if (isClassicVnetId(vnetId)) return CLASSIC_GATEWAY_UNREADABLE;
   try {
-    const gateways = await readGateways(reader, await reader.getVnet(vnetId));
-    return findVpnGateway(gateways) ?? "none";
+    const vnet = await reader.getVnet(vnetId);
+    const gateways = await readGateways(reader, vnet);
+    // A gateway the VNet still names that ARM no longer finds is gone, not absent.
+    return findVpnGateway(gateways) ?? (gateways.length < vnet.gatewayIds.length ? "not found" : "none");
   } catch (error) {
     if (isBotError(error) && error.kind === "not-found") return "not found";
     if (isBotError(error)) return `could not be read: ${error.message}`;

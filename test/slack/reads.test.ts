@@ -78,6 +78,15 @@ describe("read commands against the demo estate", () => {
     expect(reply).not.toMatch(/\*plan-platform\* → \*vnet-hr\* · apps: none/);
   });
 
+  it("shows a gateway ARM no longer finds, though its VNet names it, as not found", async () => {
+    const fault = slack.sim.faults.add({ method: "GET", path: /\/virtualNetworkGateways\/gw-hub$/i, status: 404, code: "ResourceNotFound", message: "gone" });
+
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "show orders-web --fresh"));
+    slack.sim.faults.remove(fault);
+
+    expect(reply).toContain("*Gateway*\\nnot found");
+  });
+
   it("says why a plan that cannot have gateway-required integration has none", async () => {
     const reply = textOf(await slack.ask(PEOPLE.bystander, "plan plan-linux"));
 
