@@ -161,6 +161,17 @@ describe("/vnet migrate APP", () => {
     expect(list).toContain("Mid-migration (running, or stopped half-way and then without any VNet): inventory-api.");
   });
 
+  it("answers a scale unit's refusal at the regional step with the plan's way out, not \"fix that and try again\"", async () => {
+    const fault = slack.sim.faults.add({ method: "PUT", path: /\/networkConfig\/virtualNetwork$/i, status: 400, code: "BadRequest", message: "Regional VNET Integration is unsupported in this scale unit." });
+    const stopped = textOf(await approved("migrate payments-api --new-subnet 10.30.0.0/26"));
+    slack.sim.faults.remove(fault);
+
+    expect(stopped).toContain("Regional VNET Integration is unsupported in this scale unit.");
+    expect(stopped).toContain("Scale plan plan-basic up to PremiumV2");
+    expect(stopped).not.toContain("fix that and try again");
+    expect(stopped).toContain("`/vnet migrate rollback payments-api`");
+  });
+
   it("keeps the subnet a stopped migration made for its plan out of what /vnet migration proposes to other plans", async () => {
     const stopped = textOf(await stoppedAtRegional("migrate payments-api --new-subnet 10.30.0.0/26"));
 

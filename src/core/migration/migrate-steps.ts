@@ -18,7 +18,7 @@ import type { AppInfo, SubnetInfo, WriteReceipt } from "../model.ts";
 import { nameOf, sameId } from "../resource-id.ts";
 import type { MigrationFacts, MovingApp } from "./migrate-facts.ts";
 import type { MigrationRecord } from "./migration-records.ts";
-import { APP_SERVICE_DELEGATION, APP_SERVICE_LINK_TYPE, otherPlansOn, subnetLabel } from "./regional-rules.ts";
+import { APP_SERVICE_DELEGATION, APP_SERVICE_LINK_TYPE, checkScaleUnit, otherPlansOn, subnetLabel } from "./regional-rules.ts";
 
 /** What the steps need besides the facts. */
 export interface MigrateOptions {
@@ -188,9 +188,18 @@ function regionalStep(deps: ChangeDeps, facts: MigrationFacts, moving: MovingApp
     run: async () => {
       const current = await deps.reader.getRegionalIntegration(app.id);
       if (sameId(current.subnetId, facts.subnetId)) return { status: "skipped", detail: "already integrated with the subnet" };
-      const receipt = shared
-        ? await deps.writer.joinSharedSubnet(app.id, facts.subnetId)
-        : await deps.writer.putRegionalIntegration(app.id, facts.subnetId).catch((error: unknown) => joinAfterRefusal(deps, app, facts.subnetId, error));
+      const receipt = await (shared
+        ? deps.writer.joinSharedSubnet(app.id, facts.subnetId)
+        : deps.writer.putRegionalIntegration(app.id, facts.subnetId).catch((error: unknown) => joinAfterRefusal(deps, app, facts.subnetId, error))
+      ).catch((error: unknown) => {
+        // The scale unit's refusal is one the readiness check should have seen (swiftSupported), but Azure has the
+        // last word: its way out is the plan's, not "fix that and try again".
+        if (isBotError(error) && /scale unit/i.test(error.message)) {
+          const [problem] = checkScaleUnit(app.name, false, facts.plan);
+          throw new BotError(error.kind, error.message, { hint: problem!.fix, ...(error.azureRequestId ? { azureRequestId: error.azureRequestId } : {}) });
+        }
+        throw error;
+      });
       return { status: "done", requestIds: receipt.requestIds };
     },
   };
