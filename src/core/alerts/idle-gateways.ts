@@ -66,10 +66,12 @@ export async function evaluateIdleGateways(
     if (!view.busy && inUse.has(vnetId)) result.deletes.push(key);
   }
   const managed = new Set(options.subscriptions.map((s) => s.toLowerCase()));
+  // A migration off the VNet still under way, or stopped half-way, needs the gateway: to finish, or to roll back.
+  const midway = new Set(records.filter((r) => r.status === "moving").map((r) => r.vnetId.toLowerCase()));
   const vnetIds = new Map(
     records
       .filter((r) => r.status === "migrated" && managed.has(parseResourceId(r.planId)?.subscriptionId.toLowerCase() ?? "") && !isClassicVnetId(r.vnetId))
-      .filter((r) => !inUse.has(r.vnetId.toLowerCase()) && !told.has(r.vnetId.toLowerCase()))
+      .filter((r) => !inUse.has(r.vnetId.toLowerCase()) && !midway.has(r.vnetId.toLowerCase()) && !told.has(r.vnetId.toLowerCase()))
       .map((r) => [r.vnetId.toLowerCase(), r.vnetId] as const),
   );
   const limit = createLimiter(4);

@@ -39,9 +39,11 @@ export function migrationProgress(records: readonly MigrationRecord[], inventory
     const subscription = parseResourceId(planId)?.subscriptionId;
     return inventory.failures.some((f) => sameId(f.scope, planId) || sameId(f.scope, subscription));
   };
+  // An integration is moved once none of its apps is left mid-way: one stopped half-way is not migrated yet.
+  const moving = new Set(records.filter((r) => r.status === "moving").map((r) => pairKey(r.planId, r.vnetId)));
   const moved = new Set(
     records
-      .filter((r) => r.status === "migrated" && scope(r.planId) && !still.has(pairKey(r.planId, r.vnetId)) && !unread(r.planId))
+      .filter((r) => r.status === "migrated" && scope(r.planId) && !still.has(pairKey(r.planId, r.vnetId)) && !moving.has(pairKey(r.planId, r.vnetId)) && !unread(r.planId))
       .map((r) => pairKey(r.planId, r.vnetId)),
   );
   const integrated = new Set(inventory.integrations.flatMap((i) => i.apps.map((app) => app.id.toLowerCase())));

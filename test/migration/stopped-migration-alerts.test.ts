@@ -1,0 +1,46 @@
+// A plan's last app on a VNet stopped half-way: the integration is not migrated yet, and its gateway is still the way
+// back (/vnet migrate rollback). Neither the countdown nor the digest's idle-gateway notice may say otherwise.
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { runCertificateCheck } from "../../src/core/alerts/certificate-check.ts";
+import { silentLogger } from "../../src/log.ts";
+import type { LocalMessage } from "../../src/stand-ins/slack/workspace.ts";
+import { demo } from "../support/demo-estate.ts";
+import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+
+let slack: SlackHarness;
+let now: Date;
+beforeEach(async () => {
+  now = NOW;
+  slack = await startSlackHarness({ clock: { now: () => now }, alerts: true });
+});
+afterEach(() => slack.close());
+
+const deps = () => ({ reader: slack.azure.reader, subscriptions: slack.azure.subscriptions, store: slack.stores.alerts, chat: slack.bot.chat, channel: CHANNELS.alerts, logger: silentLogger });
+const requestIdOf = (message: LocalMessage) => /request `(req\d+)`/.exec(textOf(message))![1]!;
+async function approved(text: string) {
+  const message = await slack.requestChange(text);
+  await slack.click(PEOPLE.approver, "approve", requestIdOf(message), message);
+  await slack.bot.idle();
+  return textOf(slack.current(message));
+}
+
+it("does not count an integration as migrated, nor call its gateway idle, while its last app is stopped half-way", async () => {
+  // gw-hub with nothing else on it: no site-to-site connections, no transit offered.
+  for (const c of slack.sim.state.gatewayConnections.values()) slack.sim.state.gatewayConnections.delete(c.id);
+  slack.sim.state.vnets.get(demo.vnet("vnet-hub"))!.peerings.length = 0;
+  expect(await approved("migrate orders-api/staging vnet-hub/snet-staging --new-subnet 10.10.8.0/26")).toContain(":tada: Done");
+  expect(await approved("migrate orders-api vnet-hub/snet-staging")).toContain(":tada: Done");
+  const fault = slack.sim.faults.add({ method: "PUT", path: /orders-web\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
+  const stopped = await approved("migrate orders-web vnet-hub/snet-staging");
+  slack.sim.faults.remove(fault);
+
+  now = new Date(NOW.getTime() + 86_400_000);
+  await runCertificateCheck(deps(), now);
+  const digest = slack.api.workspace.messages(CHANNELS.alerts).map((m) => textOf(m)).join("\n");
+  const list = textOf(await slack.ask(PEOPLE.bystander, "list --plan plan-orders --fresh"));
+
+  expect(stopped).toContain("To put it back on the gateway now: `/vnet migrate rollback orders-web`");
+  expect(digest).not.toContain("Gateway *gw-hub* (VNet vnet-hub) no longer serves any gateway-required integration");
+  expect(list).toContain("0 of 1 integration migrated");
+  expect(list).toContain("Mid-migration (running, or stopped half-way and then without any VNet): orders-web.");
+});
