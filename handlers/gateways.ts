@@ -3,6 +3,7 @@ import { MAX_ROOT_CERTIFICATES, ROOT_CERTIFICATES_WARNING, rootCertificatesLine 
 import { plural } from "../src/core/format.ts";
 import { gatewayFindings } from "../src/core/alerts/gateway-findings.ts";
 import type { ProblemFinding } from "../src/core/alerts/problem-finding.ts";
+import { fixText } from "../src/core/alerts/problem-messages.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { FRESH, withKeptNote } from "./kept-reads.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
@@ -12,7 +13,7 @@ const MARK: Record<ProblemFinding["condition"], string> = { down: ":red_circle:"
 function line(finding: ProblemFinding): string {
   const state = finding.kind === "resync" ? "needs a network sync" : finding.condition === "busy" ? "is busy (not down)" : finding.condition === "unknown" ? "could not be checked" : "is down";
   const why = finding.reasons.length > 0 ? ` (${finding.reasons.join("; ")})` : "";
-  const fix = finding.fix ? ` Fix: \`${finding.fix}\`` : "";
+  const fix = finding.fix ? ` Fix: ${fixText(finding.fix)}` : "";
   return `${MARK[finding.condition]} *${finding.subject}* ${state}${why}. Apps: ${finding.apps.join(", ") || "_none_"}.${fix}`;
 }
 

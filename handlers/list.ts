@@ -23,7 +23,7 @@ export const list = defineCommand({
       text: [
         `*${i.plan.name}* → *${i.vnetName}* · ${appsLine(i.apps.map((a) => a.name), i.unreadApps)}`,
         `${i.classic ? `:warning: ${CLASSIC_GATEWAY_UNREADABLE}` : i.missing === "vnet" ? ":x: the VNet no longer exists in Azure" : `gateway ${i.gateway ? `${i.gateway.name} (pool ${i.gateway.addressPool.join(", ") || "none"}; ${rootCertificatesLine(i.gateway)})` : "not found"}`} · certificate ${certificateLine(i.connection, now)}${i.certOnGateway === false ? ` · ${NOT_ON_GATEWAY}` : ""}`,
-        connectionFlags(i.connection),
+        connectionFlags(i.connection, { planSubscriptionId: i.plan.subscriptionId }),
       ].filter(Boolean).join("\n"),
     }));
     const daysLeft = inventory.integrations.flatMap((i) => (i.connection.certificate ? [(i.connection.certificate.notAfter.getTime() - now.getTime()) / 86_400_000] : []));

@@ -15,7 +15,7 @@ function reply(plan: PlanInfo, connections: ReadonlyArray<{ connection: VnetConn
   const [unfit] = checkPlan(plan);
   if (unfit && connections.length === 0) parts.push({ kind: "text", text: `${unfit.message} ${unfit.fix}` });
   for (const { connection: c, apps, certOnGateway } of connections) {
-    const flags = connectionFlags(c, certOnGateway);
+    const flags = connectionFlags(c, { certOnGateway, planSubscriptionId: plan.subscriptionId });
     parts.push({ kind: "text", text: `*${c.name}* · apps: ${apps.join(", ") || "none"}${flags ? ` · ${flags}` : ""}\nroutes: ${routeLines(c).join(", ")}` });
   }
   return { title: `Plan ${plan.name}`, text: `${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`, parts };

@@ -2,6 +2,7 @@
 import { daysLeft } from "../src/core/alerts/certificate-stage.ts";
 import { formatTime, plural } from "../src/core/format.ts";
 import type { VnetConnectionInfo } from "../src/core/model.ts";
+import { parseResourceId } from "../src/core/resource-id.ts";
 import { describeRoute } from "../src/core/address-range.ts";
 
 /** "route-10-0-0-0-16 (10.0.0.0/16, STATIC)" per route, or "none". */
@@ -26,11 +27,17 @@ export function certificateLine(connection: VnetConnectionInfo, now: Date): stri
 /** Where the plan's certificate is missing from the gateway's roots, as /vnet list marks it: the tunnel cannot authenticate. */
 export const NOT_ON_GATEWAY = ":warning: certificate not on the gateway (`/vnet sync`)";
 
-/** Flags worth a glance: resync required, the certificate missing from the gateway (when known), custom DNS. */
-export function connectionFlags(connection: VnetConnectionInfo, certOnGateway?: boolean): string {
+/**
+ * Flags worth a glance: resync required, the certificate missing from the gateway (when known), custom DNS. The
+ * resync's fix is a sync, except for a VNet in another subscription than the plan's, where sync does not work.
+ */
+export function connectionFlags(connection: VnetConnectionInfo, options: { certOnGateway?: boolean | undefined; planSubscriptionId?: string } = {}): string {
+  const vnetSubscription = parseResourceId(connection.vnetId)?.subscriptionId;
+  const crossSubscription = options.planSubscriptionId !== undefined && vnetSubscription !== undefined && vnetSubscription.toLowerCase() !== options.planSubscriptionId.toLowerCase();
+  const resync = crossSubscription ? ":warning: resync required (the VNet is in another subscription, where sync does not work: disconnect and reconnect each app)" : ":warning: resync required (`/vnet sync`)";
   const flags = [
-    connection.resyncRequired ? ":warning: resync required (`/vnet sync`)" : "",
-    certOnGateway === false ? NOT_ON_GATEWAY : "",
+    connection.resyncRequired ? resync : "",
+    options.certOnGateway === false ? NOT_ON_GATEWAY : "",
     connection.dnsServers.length > 0 ? `DNS ${connection.dnsServers.join(", ")}` : "",
   ];
   return flags.filter(Boolean).join(" · ");

@@ -40,7 +40,7 @@ function keptGatewayOf(integration: Integration): GatewayInfo | string {
   return vnet === undefined || integration.gateways.length < vnet.gatewayIds.length ? "could not be read when the inventory was taken" : "none";
 }
 
-function connectionParts(c: VnetConnectionInfo, gateway: GatewayInfo | string, now: Date): ReplyPart[] {
+function connectionParts(c: VnetConnectionInfo, gateway: GatewayInfo | string, now: Date, planSubscriptionId: string): ReplyPart[] {
   const parts: ReplyPart[] = [
     {
       kind: "fields",
@@ -54,7 +54,7 @@ function connectionParts(c: VnetConnectionInfo, gateway: GatewayInfo | string, n
       ],
     },
   ];
-  const flags = connectionFlags(c, typeof gateway !== "string" && c.certBlob ? isCertOnGateway(c.certBlob, gateway) : undefined);
+  const flags = connectionFlags(c, { certOnGateway: typeof gateway !== "string" && c.certBlob ? isCertOnGateway(c.certBlob, gateway) : undefined, planSubscriptionId });
   if (flags) parts.push({ kind: "context", lines: [flags] });
   return parts;
 }
@@ -65,7 +65,7 @@ function reply(app: AppInfo, connections: ReadonlyArray<{ connection: VnetConnec
   if (regional) parts.push({ kind: "text", text: `${app.name} uses regional VNet integration: subnet ${regional}.${connections.length > 0 ? " It should not have a gateway-required integration as well: an app has one VNet integration at a time." : ""}` });
   else if (connections.length === 0 && stranded) parts.push({ kind: "text", text: `:warning: ${strandedText(app.name, stranded)} ${strandedHint(app.name)}` });
   else if (connections.length === 0) parts.push({ kind: "text", text: `${app.name} has no gateway-required VNet integration.` });
-  for (const { connection, gateway } of connections) parts.push(...connectionParts(connection, gateway, now));
+  for (const { connection, gateway } of connections) parts.push(...connectionParts(connection, gateway, now, app.subscriptionId));
   const summary = stranded && !regional && connections.length === 0 ? "no VNet integration: a migration stopped half-way" : regional ? `regional integration (${regional})` : "no gateway-required integration";
   return { title: app.name, text: connections.map((c) => c.connection.name).join(", ") || summary, parts };
 }

@@ -3,7 +3,7 @@ import { runGatewayCheck } from "../../src/core/alerts/gateway-check.ts";
 import { silentLogger } from "../../src/log.ts";
 import { loadEstate, parseEstate } from "../../src/stand-ins/arm/index.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
-import { NOW, SHARED } from "../support/demo-estate.ts";
+import { demo, NOW, SHARED } from "../support/demo-estate.ts";
 import { CHANNELS, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
 // The kept inventory lives in the bot's store: each test starts with an empty one.
@@ -130,6 +130,24 @@ describe("gateways as the gateway check last read them", () => {
     expect(up.armRequests).toBe(0);
     expect(up.reply).not.toContain("gw-hub (vnet-hub)* is down");
     expect(up.reply).toContain("gateways as of 09:10 UTC");
+  });
+
+  it("gives a resync across subscriptions the fix that works there, not /vnet sync, which is refused", async () => {
+    const message = await slack.requestChange(`connect orders-worker ${demo.sharedVnet}`);
+    await slack.click(PEOPLE.approver, "approve", /request `(req\d+)`/.exec(textOf(message))![1]!, message);
+    await slack.bot.idle();
+    slack.sim.state.connectionsOf(demo.app("orders-worker"))[0]!.resyncRequired = true;
+    await ask("list --fresh");
+
+    await check(now);
+    const alert = textOf(slack.api.workspace.messages(CHANNELS.alerts).find((m) => m.text.includes("vnet-shared")));
+    const gateways = await ask("gateways");
+    const list = await ask("list --plan plan-orders");
+
+    expect(alert).toContain("Disconnect and reconnect each app instead");
+    expect(alert).not.toContain("/vnet sync plan-orders vnet-shared");
+    expect(gateways.reply).not.toContain("`/vnet sync plan-orders vnet-shared`");
+    expect(list.reply).toContain("resync required (the VNet is in another subscription, where sync does not work: disconnect and reconnect each app)");
   });
 
   it("marks the plan's certificate missing from a gateway the check read without it, as show does", async () => {

@@ -5,7 +5,9 @@
  */
 import type { Integration } from "../inventory.ts";
 import { createLimiter } from "../limiter.ts";
+import { checkSameSubscription } from "../eligibility.ts";
 import type { GatewayInfo, HealthState } from "../model.ts";
+import { parseResourceId } from "../resource-id.ts";
 import type { AzureReader } from "../ports.ts";
 import { alertIdOf, gatewayKey, resyncKey } from "./alert-keys.ts";
 import type { ProblemCondition, ProblemFinding } from "./problem-finding.ts";
@@ -76,6 +78,9 @@ export async function gatewayFindings(
   );
   const resyncProblems = integrations.map((integration): ProblemFinding => {
     const key = resyncKey(integration.plan.id, integration.vnetName);
+    // Sync network does not work across subscriptions (domain.md): the bot refuses it there, so it is not the fix.
+    const vnetSubscription = parseResourceId(integration.vnetId)?.subscriptionId ?? integration.plan.subscriptionId;
+    const [crossSubscription] = checkSameSubscription(integration.plan, { name: integration.vnetName, subscriptionId: vnetSubscription });
     return {
       key,
       alertId: alertIdOf(key),
@@ -85,7 +90,7 @@ export async function gatewayFindings(
       names: [],
       reasons: integration.connection.resyncRequired ? ["Azure says the VNet connection needs a resync"] : [],
       apps: appLabels([integration]),
-      fix: `/vnet sync ${integration.plan.name} ${integration.vnetName}`,
+      fix: crossSubscription ? crossSubscription.fix : `/vnet sync ${integration.plan.name} ${integration.vnetName}`,
     };
   });
   return [...gatewayProblems, ...resyncProblems];

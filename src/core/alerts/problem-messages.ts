@@ -24,7 +24,7 @@ function appsLine(problem: StoredProblem): string {
 /** The alert message as it stands: down, or snoozed; with Snooze buttons while it is open. */
 export function openMessage(problem: StoredProblem, alertId: string, timeZone: string): Reply {
   const lines = [appsLine(problem), `*Since:* ${formatTime(new Date(problem.since), timeZone)}`, `*Why:* ${problem.reasons.join("; ")}`];
-  if (problem.fix) lines.push(`*Fix:* \`${problem.fix}\``);
+  if (problem.fix) lines.push(`*Fix:* ${fixText(problem.fix)}`);
   const parts: ReplyPart[] = [{ kind: "text", text: lines.join("\n") }];
   const context = [`Alert \`${alertId}\`. Snooze with a reason: \`/vnet snooze ${alertId} 4h REASON\``];
   if (problem.countdown) context.push(problem.countdown);
@@ -73,4 +73,9 @@ export function snoozedReply(problem: StoredProblem, timeZone: string): Reply {
 export function snoozeEndedReply(problem: StoredProblem, now: Date, timeZone: string): Reply {
   const text = `:alarm_clock: The snooze ended and ${problem.subject} is still ${problem.kind === "gateway" ? "down" : "waiting for a sync"} (since ${formatTime(new Date(problem.since), timeZone)}, ${formatDuration(now.getTime() - new Date(problem.since).getTime())}).`;
   return { text, parts: [{ kind: "text", text }] };
+}
+
+/** A finding's fix as shown: a command to copy in code, advice in words as it is. */
+export function fixText(fix: string): string {
+  return fix.startsWith("/vnet ") ? `\`${fix}\`` : fix;
 }
