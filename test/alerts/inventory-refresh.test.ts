@@ -43,6 +43,26 @@ describe("the scheduled inventory refresh", () => {
     expect(said().slice(1)).toEqual([expect.stringMatching(/^:white_check_mark: The inventory refresh works again: \d+ integrations checked\.$/)]);
   });
 
+  it("tells a second subscription that stops being readable while the first still fails", async () => {
+    const { keeper, job: refresh } = job();
+    await keeper.refresh();
+    const [first, second] = world.azure.subscriptions;
+    const refuse = (subscription: string) => world.azure.sim.faults.add({ method: "GET", path: new RegExp(`/subscriptions/${subscription}/providers/Microsoft\\.Web/serverfarms$`, "i"), status: 403, code: "AuthorizationFailed", message: "no read" });
+    refuse(second!);
+    world.later(0.25);
+    await outcomeOf(refresh.run(world.now()));
+    refuse(first!);
+    world.later(0.25);
+    await outcomeOf(refresh.run(world.now()));
+    world.later(0.25);
+    await outcomeOf(refresh.run(world.now()));
+
+    expect(said()).toHaveLength(2);
+    expect(said()[0]).toMatch(new RegExp(`^:warning: Part of the inventory refresh failed, .*subscription ${second}`));
+    expect(said()[1]).toMatch(new RegExp(`^:warning: More of the inventory refresh fails now, .*subscription ${first} could not be read`));
+    expect(said()[1]).not.toContain(`subscription ${second}`);
+  });
+
   it("says nothing while every subscription is read", async () => {
     const { job: refresh } = job();
 

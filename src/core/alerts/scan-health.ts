@@ -19,6 +19,8 @@ interface StoredScan {
   /** Integrations the last trustworthy scan saw. */
   seen: number;
   problem: ScanProblem | undefined;
+  /** The failed reads told while the problem is "partial": one that appears later is told too. */
+  failures?: string[];
 }
 
 /** The decision: what to post (if anything), what to store, and whether absent alerts may be resolved. */
@@ -36,14 +38,19 @@ export function evaluateScanHealth(what: string, outcome: ScanOutcome, previous:
   const problem: ScanProblem | undefined = !outcome.ok ? "failed" : outcome.failures.length > 0 ? "partial" : vanished ? "vanished" : undefined;
   // Only a complete scan may change what "all the integrations" means.
   const seen = outcome.ok && problem === undefined ? outcome.seen : stored.seen;
+  const failures = problem === "partial" && outcome.ok ? [...outcome.failures] : undefined;
   const state: AlertState = {
     announced: problem ? [problem] : [],
     snoozedUntil: undefined,
-    lastResult: JSON.stringify({ seen, problem } satisfies StoredScan),
+    lastResult: JSON.stringify({ seen, problem, ...(failures ? { failures } : {}) } satisfies StoredScan),
     updatedAt: now,
   };
+  // While part of the scan keeps failing, a read that fails anew (a second subscription, say) is news of its own.
+  // (A state stored before failures were kept has none to compare with: nothing is told twice for it.)
+  const fresh = problem === "partial" && stored.problem === "partial" && stored.failures && outcome.ok ? outcome.failures.filter((f) => !stored.failures!.includes(f)) : [];
   let notice: Reply | undefined;
   if (problem && problem !== stored.problem) notice = problemNotice(what, problem, outcome, stored.seen);
+  else if (fresh.length > 0) notice = problemNotice(what, "partial", { ok: true, seen: outcome.ok ? outcome.seen : 0, failures: fresh }, stored.seen, true);
   else if (!problem && stored.problem) notice = recoveredNotice(what, stored.problem, outcome.ok ? outcome.seen : 0);
   return { notice, state, complete: problem === undefined };
 }
@@ -72,17 +79,17 @@ export async function reportScanHealth(
 function readStored(state: AlertState | undefined): StoredScan {
   try {
     const parsed = JSON.parse(state?.lastResult ?? "{}") as Partial<StoredScan>;
-    return { seen: typeof parsed.seen === "number" ? parsed.seen : 0, problem: parsed.problem };
+    return { seen: typeof parsed.seen === "number" ? parsed.seen : 0, problem: parsed.problem, ...(Array.isArray(parsed.failures) ? { failures: parsed.failures } : {}) };
   } catch {
     return { seen: 0, problem: undefined };
   }
 }
 
-function problemNotice(what: string, problem: ScanProblem, outcome: ScanOutcome, seenBefore: number): Reply {
+function problemNotice(what: string, problem: ScanProblem, outcome: ScanOutcome, seenBefore: number, more = false): Reply {
   const text =
     problem === "failed" ? `:x: The ${what} failed: ${outcome.ok ? "" : failureClause(outcome.failure)} Until it works again, no news is *not* good news.`
     : problem === "vanished" ? `:warning: The ${what} found no gateway-required integrations, but the last one found ${seenBefore}. Check that the bot can still read the subscriptions (Reader role), or confirm they were all moved.`
-    : `:warning: Part of the ${what} failed, so some integrations were not checked: ${(outcome.ok ? outcome.failures : []).join("; ")}`;
+    : `:warning: ${more ? `More of the ${what} fails now` : `Part of the ${what} failed`}, so some integrations were not checked: ${(outcome.ok ? outcome.failures : []).join("; ")}`;
   return { text, parts: [{ kind: "text", text }], visibility: "in_channel" };
 }
 
