@@ -6,7 +6,7 @@ import { BotError } from "../src/errors.ts";
 import type { CommandContext, Flag } from "../src/core/command.ts";
 import { buildInventory, compareIntegrations, type Integration, type Inventory } from "../src/core/inventory.ts";
 import type { Reply } from "../src/core/reply.ts";
-import { countdownLine, inSubscriptions, migrationProgress } from "../src/core/migration/countdown.ts";
+import { countdownLine, inSubscriptions, migrationProgress, type MigrationProgress } from "../src/core/migration/countdown.ts";
 import { usable } from "../src/core/migration/network-changes.ts";
 import { nameOf, scopeOf } from "../src/core/resource-id.ts";
 import { isReferredTo, notFound, type ResourceRef } from "../src/core/resolve.ts";
@@ -133,7 +133,13 @@ function neighboursOf(all: readonly Integration[], asked: readonly Integration[]
 
 /** The retirement countdown for what the command asked about: these subscriptions, or one plan of them. */
 export async function countdownFor(ctx: CommandContext, inventory: Inventory, subscriptions: readonly string[], plan?: ResourceRef): Promise<string> {
+  return (await progressFor(ctx, inventory, subscriptions, plan)).line;
+}
+
+/** The countdown line, with the progress it counts. */
+export async function progressFor(ctx: CommandContext, inventory: Inventory, subscriptions: readonly string[], plan?: ResourceRef): Promise<{ line: string; progress: MigrationProgress }> {
   const inScope = inSubscriptions(subscriptions);
   const asked = (planId: string) => inScope(planId) && (!plan || isReferredTo({ id: planId, name: nameOf(planId), ...scopeOf(planId) }, plan));
-  return countdownLine(ctx.clock.now(), migrationProgress(await ctx.migrations.list(), inventory, asked));
+  const progress = migrationProgress(await ctx.migrations.list(), inventory, asked);
+  return { line: countdownLine(ctx.clock.now(), progress), progress };
 }

@@ -2,7 +2,7 @@
 import { defineCommand } from "../src/core/command.ts";
 import { readinessReply } from "../src/core/migration/readiness-reply.ts";
 import { assessMigration, failuresWithoutVerdict } from "../src/core/migration/readiness.ts";
-import { askedSubscriptions, countdownFor, inventoryFor, SCOPE_FLAGS, withKeptNote } from "./kept-reads.ts";
+import { askedSubscriptions, inventoryFor, progressFor, SCOPE_FLAGS, withKeptNote } from "./kept-reads.ts";
 
 export const migration = defineCommand({
   name: "migration",
@@ -16,8 +16,8 @@ export const migration = defineCommand({
     // Plans and VNets may come from the kept inventory; whether each plan's scale unit takes regional integration is
     // read live, since nothing else reads it.
     const { inventory, keptNote, neighbours, alone } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"), { neighbours: true });
-    const [assessments, countdown] = await Promise.all([assessMigration(ctx.reader, inventory, neighbours, (await ctx.migrations.list()).filter((record) => record.status === "moving")), countdownFor(ctx, inventory, subscriptions, plan)]);
+    const [assessments, countdown] = await Promise.all([assessMigration(ctx.reader, inventory, neighbours, (await ctx.migrations.list()).filter((record) => record.status === "moving")), progressFor(ctx, inventory, subscriptions, plan)]);
     const warnings = failuresWithoutVerdict(inventory).map((f) => `${f.scope}: ${f.message}`);
-    return withKeptNote(readinessReply(assessments, countdown, warnings, { alone }), keptNote);
+    return withKeptNote(readinessReply(assessments, countdown.line, warnings, { alone, midway: countdown.progress.midway !== undefined }), keptNote);
   },
 });

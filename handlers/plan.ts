@@ -1,6 +1,7 @@
 /** /vnet plan PLAN: a plan's VNets (n of 5), the apps on each, their routes. */
 import { checkPlan, MAX_VNETS_PER_PLAN } from "../src/core/eligibility.ts";
-import { defineCommand } from "../src/core/command.ts";
+import { defineCommand, type CommandContext } from "../src/core/command.ts";
+import { sameId } from "../src/core/resource-id.ts";
 import { findKeptPlan } from "../src/core/kept-inventory.ts";
 import type { PlanInfo, VnetConnectionInfo } from "../src/core/model.ts";
 import { resolvePlan } from "../src/core/resolve.ts";
@@ -9,7 +10,7 @@ import type { Reply, ReplyPart } from "../src/core/reply.ts";
 import { FRESH, withKeptNote } from "./kept-reads.ts";
 import { connectionFlags, routeLines } from "./read-format.ts";
 
-function reply(plan: PlanInfo, connections: ReadonlyArray<{ connection: VnetConnectionInfo; apps: string[]; certOnGateway?: boolean | undefined }>): Reply {
+function reply(plan: PlanInfo, connections: ReadonlyArray<{ connection: VnetConnectionInfo; apps: string[]; certOnGateway?: boolean | undefined }>, midway: readonly string[] = []): Reply {
   const parts: ReplyPart[] = [{ kind: "context", lines: [`${plan.tier} ${plan.skuName} · ${plan.isLinux ? "Linux" : "Windows"} · ${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`] }];
   // A plan that cannot have gateway-required integration says why, rather than look like one with room for five.
   const [unfit] = checkPlan(plan);
@@ -18,6 +19,8 @@ function reply(plan: PlanInfo, connections: ReadonlyArray<{ connection: VnetConn
     const flags = connectionFlags(c, { certOnGateway, planSubscriptionId: plan.subscriptionId });
     parts.push({ kind: "text", text: `*${c.name}* · apps: ${apps.join(", ") || "none"}${flags ? ` · ${flags}` : ""}\nroutes: ${routeLines(c).join(", ")}` });
   }
+  // Apps a migration took off their gateway are on no VNet the plan lists: said, or "0 of 5" reads as nothing to do.
+  if (midway.length > 0) parts.push({ kind: "text", text: `:warning: Mid-migration (running, or stopped half-way and then without any VNet): ${midway.join(", ")}. \`/vnet show ${midway[0]}\` says where ${midway.length === 1 ? "it is" : "each is"} and how to finish or roll back.` });
   return { title: `Plan ${plan.name}`, text: `${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`, parts };
 }
 
@@ -34,7 +37,7 @@ export const plan = defineCommand({
     const found = kept && findKeptPlan(kept.inventory, ref);
     if (kept && found) {
       const rows = found.integrations.map((i) => ({ connection: i.connection, apps: i.apps.map((app) => app.name).sort(), certOnGateway: i.certOnGateway }));
-      return withKeptNote(reply(found.plan, rows), kept.keptNote);
+      return withKeptNote(reply(found.plan, rows, await midwayOf(ctx, found.plan, rows)), kept.keptNote);
     }
 
     const live = await resolvePlan(ctx, ref);
@@ -42,6 +45,13 @@ export const plan = defineCommand({
     // Which VNet each app uses is in its own connection list; only a plan with gateway-required connections needs it.
     const onPlan = connections.length > 0 ? await readPlanApps(ctx.reader, live.id) : [];
     const rows = connections.map((connection) => ({ connection, apps: onPlan.filter((a) => sameName(a.connection?.name, connection.name)).map(({ app }) => app.name).sort() }));
-    return reply(live, rows);
+    return reply(live, rows, await midwayOf(ctx, live, rows));
   },
 });
+
+/** The plan's apps a migration has taken off their gateway and not verified on regional integration yet. */
+async function midwayOf(ctx: Pick<CommandContext, "migrations">, plan: PlanInfo, rows: ReadonlyArray<{ apps: string[] }>): Promise<string[]> {
+  const listed = new Set(rows.flatMap((row) => row.apps.map((app) => app.toLowerCase())));
+  const records = await ctx.migrations.list();
+  return records.filter((r) => r.status === "moving" && sameId(r.planId, plan.id) && !listed.has(r.appName.toLowerCase())).map((r) => r.appName).sort();
+}

@@ -140,6 +140,8 @@ describe("/vnet migrate APP", () => {
     const list = textOf(await slack.ask(PEOPLE.requester, "list --fresh"));
     const tcpping = textOf(await slack.ask(PEOPLE.requester, "tcpping inventory-api 10.40.1.4:443"));
     const diagnose = textOf(await slack.ask(PEOPLE.requester, "diagnose inventory-api 10.40.1.4:443"));
+    const plan = textOf(await slack.ask(PEOPLE.requester, "plan plan-inventory"));
+    const readiness = textOf(await slack.ask(PEOPLE.requester, "migration --plan plan-inventory --fresh"));
 
     expect(stopped).toContain("inventory-api is without any VNet integration now: it left vnet-inventory's gateway and has not joined vnet-inventory/snet-inventory-apps. To put it back on the gateway now: `/vnet migrate rollback inventory-api`.");
     expect(stopped).toContain("Run `/vnet migrate inventory-api --route-all` again to finish it");
@@ -148,6 +150,9 @@ describe("/vnet migrate APP", () => {
     expect(tcpping).toContain("inventory-api (no VNet integration)");
     expect(tcpping).toContain(":warning: inventory-api is without any VNet integration");
     expect(diagnose).toContain("inventory-api is without any VNet integration: a migration that stopped half-way");
+    expect(plan).toContain(":warning: Mid-migration (running, or stopped half-way and then without any VNet): inventory-api.");
+    expect(readiness).toContain("but a migration is mid-way (above): finish it or roll it back.");
+    expect(readiness).not.toContain("nothing to migrate");
   });
 
   it("says so from the kept inventory too, which a change that stopped half-way refreshes", async () => {

@@ -30,11 +30,13 @@ const COUNTS: Record<Verdict, (n: number) => string> = {
  * The reply; `countdown` is the shared countdown line and `warnings` the reads that failed without a verdict of their
  * own. `alone`: a plan or subscription was assessed without the plans outside it (no inventory kept to find them in).
  */
-export function readinessReply(assessments: readonly Assessment[], countdown: string, warnings: readonly string[], options: { alone?: boolean } = {}): Reply {
+export function readinessReply(assessments: readonly Assessment[], countdown: string, warnings: readonly string[], options: { alone?: boolean; midway?: boolean } = {}): Reply {
   const integrations = assessments.filter((a) => a.subject.vnet !== undefined).length;
   const counts = VERDICTS.map((v) => [v, assessments.filter((a) => a.verdict === v).length] as const).filter(([, n]) => n > 0);
   const summary = integrations === 0 && counts.length === 0
-    ? "No gateway-required integration is left: nothing to migrate."
+    ? options.midway
+      ? "No gateway-required integration is left to assess, but a migration is mid-way (above): finish it or roll it back."
+      : "No gateway-required integration is left: nothing to migrate."
     : `${plural(integrations, "integration")} assessed: ${counts.map(([v, n]) => COUNTS[v](n)).join(", ")}.`;
   const alone = options.alone && integrations > 0 ? [ALONE] : [];
   const parts: ReplyPart[] = [{ kind: "context", lines: [countdown, summary, ...alone] }];
