@@ -18,6 +18,11 @@ export interface GatewayReadings {
   /** When the check started reading: nothing here is older. */
   at: Date;
   gateways: Record<string, GatewayReading>;
+  /**
+   * Gateways found on VNets the inventory held without one (deleted, then made again), by lower-case VNet id: the
+   * kept integration has no gateway id to look its reading up by.
+   */
+  vnets?: Record<string, GatewayInfo>;
   /** Resource Health of the gateways it was read for (neither failed nor busy); absent where it was not read. */
   health: Record<string, HealthState>;
 }
@@ -32,15 +37,15 @@ export function createGatewayReadingsStore(store: AlertStateStore) {
     async get(): Promise<GatewayReadings | undefined> {
       const text = (await store.get(KEY))?.lastResult;
       if (text === undefined) return undefined;
-      const row = JSON.parse(text) as { format?: number; at?: string; gateways?: Record<string, GatewayReading>; health?: Record<string, HealthState> };
+      const row = JSON.parse(text) as { format?: number; at?: string; gateways?: Record<string, GatewayReading>; vnets?: Record<string, GatewayInfo>; health?: Record<string, HealthState> };
       if (row.format !== FORMAT || row.at === undefined || !row.gateways) return undefined;
-      return { at: new Date(row.at), gateways: row.gateways, health: row.health ?? {} };
+      return { at: new Date(row.at), gateways: row.gateways, ...(row.vnets ? { vnets: row.vnets } : {}), health: row.health ?? {} };
     },
     /** Keeps these readings unless newer ones are kept (another replica's check). */
     async put(readings: GatewayReadings): Promise<void> {
       const previous = (await store.get(KEY))?.updatedAt;
       if (previous !== undefined && previous > readings.at) return;
-      const text = JSON.stringify({ format: FORMAT, at: readings.at.toISOString(), gateways: readings.gateways, health: readings.health });
+      const text = JSON.stringify({ format: FORMAT, at: readings.at.toISOString(), gateways: readings.gateways, ...(readings.vnets ? { vnets: readings.vnets } : {}), health: readings.health });
       await store.put(KEY, { announced: [], snoozedUntil: undefined, lastResult: text, updatedAt: readings.at });
     },
   };
@@ -50,8 +55,10 @@ export function createGatewayReadingsStore(store: AlertStateStore) {
  * The integrations with each gateway as read: a gateway gone makes the integration's gateway missing; one that could
  * not be read ("unread") leaves it unknown, so that nothing says it is up; one not in the readings is left as it was.
  */
-export function withGatewayReadings(integrations: readonly Integration[], gateways: Readonly<Record<string, GatewayReading | "unread">>): Integration[] {
+export function withGatewayReadings(integrations: readonly Integration[], gateways: Readonly<Record<string, GatewayReading | "unread">>, vnets: Readonly<Record<string, GatewayInfo>> = {}): Integration[] {
   return integrations.map((integration) => {
+    const found = integration.gateway ? undefined : vnets[integration.vnetId.toLowerCase()];
+    if (found) return { ...integration, gateway: found, gateways: [found], missing: undefined, certOnGateway: integration.connection.certBlob ? isCertOnGateway(integration.connection.certBlob, found) : undefined };
     const now = integration.gateway ? gateways[integration.gateway.id.toLowerCase()] : undefined;
     if (now === undefined) return integration;
     if (now === "missing") return { ...integration, gateway: undefined, gateways: [], missing: "gateway", certOnGateway: undefined };

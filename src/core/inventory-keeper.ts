@@ -202,7 +202,12 @@ async function touchedSubscriptions(kept: InventoryStore, subscriptions: readonl
 /** A kept part with the gateways the gateway check read at or after it was kept (the same part when there are none). */
 function withNewerGateways(part: KeptInventory, readings: GatewayReadings | undefined): KeptInventory {
   if (!readings || readings.at < part.at) return part;
-  const read = part.inventory.integrations.flatMap((i) => (i.gateway && readings.gateways[i.gateway.id.toLowerCase()] !== undefined ? [i.gateway.id.toLowerCase()] : []));
+  const vnets = readings.vnets ?? {};
+  const read = part.inventory.integrations.flatMap((i) => {
+    if (i.gateway) return readings.gateways[i.gateway.id.toLowerCase()] !== undefined ? [i.gateway.id.toLowerCase()] : [];
+    const found = vnets[i.vnetId.toLowerCase()];
+    return found ? [found.id.toLowerCase()] : [];
+  });
   if (read.length === 0) return part;
   const health = { ...part.health };
   for (const id of read) {
@@ -210,7 +215,7 @@ function withNewerGateways(part: KeptInventory, readings: GatewayReadings | unde
     if (readings.health[id] !== undefined) health[id] = readings.health[id];
     else delete health[id];
   }
-  return { ...part, inventory: { ...part.inventory, integrations: withGatewayReadings(part.inventory.integrations, readings.gateways) }, health };
+  return { ...part, inventory: { ...part.inventory, integrations: withGatewayReadings(part.inventory.integrations, readings.gateways, vnets) }, health };
 }
 
 /** Resource Health of each VPN gateway the integrations use, a few at a time; one that cannot be read is left out. */

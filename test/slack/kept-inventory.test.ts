@@ -195,6 +195,26 @@ describe("gateways as the gateway check last read them", () => {
     expect((await ask("gateways")).reply).not.toContain("no longer exists");
   });
 
+  it("finds a gateway made again after an inventory refresh saw its VNet without one, at the next check", async () => {
+    await ask("list");
+    const gateway = gwHub();
+    slack.sim.state.gateways.delete(gateway.id);
+    now = minutes(5);
+    await check(now);
+    now = minutes(15);
+    await slack.bot.inventory.refreshDue(now);
+    slack.sim.state.gateways.set(gateway);
+    now = minutes(20);
+
+    const back = await check(now);
+    const gateways = await ask("gateways");
+
+    expect(back.resolved).toContain("The gateway of vnet-hub");
+    expect(gateways.armRequests).toBe(0);
+    expect(gateways.reply).not.toContain("vnet-hub* is down");
+    expect(gateways.reply).toContain("gateways as of 09:20 UTC");
+  });
+
   it("keeps the gateways of an inventory read after the check", async () => {
     await ask("list");
     gwHub().provisioningState = "Failed";

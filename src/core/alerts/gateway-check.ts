@@ -43,8 +43,8 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
     const kept = await deps.inventory?.kept(deps.subscriptions, { asScanned: true });
     inventory = kept?.inventory ?? (await buildInventory(deps.reader, deps.subscriptions, { concurrency: deps.concurrency ?? 4 }));
     const failures = inventory.failures.map((f) => f.message);
-    const gateways = kept ? await readLiveGateways(deps.reader, inventory.integrations, { concurrency: deps.concurrency ?? 4, failures }) : {};
-    const integrations = withGatewayReadings(inventory.integrations, gateways);
+    const { gateways, vnets } = kept ? await readLiveGateways(deps.reader, inventory.integrations, { concurrency: deps.concurrency ?? 4, failures }) : { gateways: {}, vnets: {} };
+    const integrations = withGatewayReadings(inventory.integrations, gateways, vnets);
     const health: Record<string, HealthState> = {};
     const healthReader = {
       getResourceHealth: async (id: string) => {
@@ -57,7 +57,7 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
     // What was read live outlives the check: reads from the kept inventory show these gateways as the alerts do.
     if (kept) {
       const read = Object.fromEntries(Object.entries(gateways).filter((entry): entry is [string, GatewayReading] => entry[1] !== "unread"));
-      await createGatewayReadingsStore(deps.store).put({ at: now, gateways: read, health });
+      await createGatewayReadingsStore(deps.store).put({ at: now, gateways: read, vnets, health });
     }
     outcome = { ok: true, seen: inventory.integrations.length, failures };
   } catch (error) {

@@ -8,17 +8,36 @@
  */
 import { isBotError } from "../../errors.ts";
 import type { GatewayReading } from "../gateway-readings.ts";
+import { readGateways } from "../changes/common.ts";
+import { findVpnGateway } from "../eligibility.ts";
 import type { Integration } from "../inventory.ts";
+import type { GatewayInfo } from "../model.ts";
 import { createLimiter } from "../limiter.ts";
 import type { AzureReader } from "../ports.ts";
 
-/** Each gateway the integrations use, by lower-case id, as Azure has it now: "missing" when gone, "unread" when it could not be read. */
-export async function readLiveGateways(reader: AzureReader, integrations: readonly Integration[], options: { concurrency?: number; failures?: string[] } = {}): Promise<Record<string, GatewayReading | "unread">> {
+/**
+ * Each gateway the integrations use, by lower-case id, as Azure has it now: "missing" when gone, "unread" when it
+ * could not be read. And, by lower-case VNet id, the VPN gateway of each VNet the integrations hold without one (the
+ * inventory saw it gone): one made again since is found at the next check, not at the next inventory refresh.
+ */
+export async function readLiveGateways(reader: AzureReader, integrations: readonly Integration[], options: { concurrency?: number; failures?: string[] } = {}): Promise<{ gateways: Record<string, GatewayReading | "unread">; vnets: Record<string, GatewayInfo> }> {
   const limit = createLimiter(options.concurrency ?? 4);
+  const vnets: Record<string, GatewayInfo> = {};
+  const gatewayless = [...new Map(integrations.filter((i) => !i.gateway && !i.classic && i.missing !== "vnet").map((i) => [i.vnetId.toLowerCase(), i] as const)).values()];
+  const found = gatewayless.map(async (integration) => {
+    try {
+      const gateway = findVpnGateway(await readGateways(reader, await limit(() => reader.getVnet(integration.vnetId))));
+      if (gateway) vnets[integration.vnetId.toLowerCase()] = gateway;
+    } catch (error) {
+      // Still without a gateway as far as anyone can tell: the finding says it is down, as it did.
+      if (!isBotError(error)) throw error;
+    }
+  });
   const gateways = [...new Map(integrations.flatMap((i) => (i.gateway ? [[i.gateway.id.toLowerCase(), i.gateway] as const] : []))).values()];
   const fresh: Record<string, GatewayReading | "unread"> = {};
-  await Promise.all(
-    gateways.map(async (gateway) => {
+  await Promise.all([
+    ...found,
+    ...gateways.map(async (gateway) => {
       const key = gateway.id.toLowerCase();
       try {
         fresh[key] = await limit(() => reader.getGateway(gateway.id));
@@ -30,6 +49,6 @@ export async function readLiveGateways(reader: AzureReader, integrations: readon
         }
       }
     }),
-  );
-  return fresh;
+  ]);
+  return { gateways: fresh, vnets };
 }
