@@ -5,6 +5,7 @@
  * take each gateway as the newer of the two readings. One row for every subscription, in the key/value state store
  * beside the kept inventories.
  */
+import { createHash } from "node:crypto";
 import { isCertOnGateway, type Integration } from "./inventory.ts";
 import { INVENTORY_KEY_PREFIX } from "./kept-inventory.ts";
 import type { GatewayInfo, HealthState } from "./model.ts";
@@ -33,13 +34,17 @@ const FORMAT = 1;
 
 /** The store of the last readings, over the key/value state store. */
 export function createGatewayReadingsStore(store: AlertStateStore) {
+  // Every kept read takes the readings (root certificates included: up to 20 a gateway): parsed once per row written,
+  // told by a digest of its text, which is not kept (as kept-inventory.ts does).
+  let last: { digest: string; readings: GatewayReadings | undefined } | undefined;
   return {
     async get(): Promise<GatewayReadings | undefined> {
       const text = (await store.get(KEY))?.lastResult;
       if (text === undefined) return undefined;
-      const row = JSON.parse(text) as { format?: number; at?: string; gateways?: Record<string, GatewayReading>; vnets?: Record<string, GatewayInfo>; health?: Record<string, HealthState> };
-      if (row.format !== FORMAT || row.at === undefined || !row.gateways) return undefined;
-      return { at: new Date(row.at), gateways: row.gateways, ...(row.vnets ? { vnets: row.vnets } : {}), health: row.health ?? {} };
+      const digest = createHash("sha256").update(text).digest("base64");
+      if (last?.digest === digest) return last.readings;
+      last = { digest, readings: parse(text) };
+      return last.readings;
     },
     /** Keeps these readings unless newer ones are kept (another replica's check). */
     async put(readings: GatewayReadings): Promise<void> {
@@ -49,6 +54,13 @@ export function createGatewayReadingsStore(store: AlertStateStore) {
       await store.put(KEY, { announced: [], snoozedUntil: undefined, lastResult: text, updatedAt: readings.at });
     },
   };
+}
+
+/** The readings of a row's text, or undefined when the row has another shape (an older or newer bot's). */
+function parse(text: string): GatewayReadings | undefined {
+  const row = JSON.parse(text) as { format?: number; at?: string; gateways?: Record<string, GatewayReading>; vnets?: Record<string, GatewayInfo>; health?: Record<string, HealthState> };
+  if (row.format !== FORMAT || row.at === undefined || !row.gateways) return undefined;
+  return { at: new Date(row.at), gateways: row.gateways, ...(row.vnets ? { vnets: row.vnets } : {}), health: row.health ?? {} };
 }
 
 /**

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildInventory, mergeInventories, scanSubscriptions, type Inventory } from "../../src/core/inventory.ts";
+import { createGatewayReadingsStore } from "../../src/core/gateway-readings.ts";
 import { createInventoryKeeper } from "../../src/core/inventory-keeper.ts";
 import { createInventoryStore, findKeptApp, findKeptPlan, keptInventoryLine, parseKeptInventory, serializeKeptInventory } from "../../src/core/kept-inventory.ts";
 import { createLocalLocks } from "../../src/core/local-locks.ts";
@@ -45,6 +46,30 @@ describe("a kept inventory in the store", () => {
       expect(again).toBe(first);
       expect(after).not.toBe(first);
       expect(after?.inventory.regionalCount).toBe(inventory.regionalCount + 1);
+    } finally {
+      stores.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("parses the gateway check's readings once, and again when another replica writes newer ones", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vnetbot-readings-"));
+    const stores = openSqliteStore(join(dir, "vnetbot.sqlite"));
+    try {
+      const [here, there] = [createGatewayReadingsStore(stores.alerts), createGatewayReadingsStore(stores.alerts)];
+      const gateway = inventory.integrations.find((i) => i.gateway)!.gateway!;
+      await there.put({ at: NOW, gateways: { [gateway.id.toLowerCase()]: gateway }, health: {} });
+
+      const first = await here.get();
+      const again = await here.get();
+      await there.put({ at: new Date(NOW.getTime() + 60_000), gateways: { [gateway.id.toLowerCase()]: "missing" }, health: {} });
+      const after = await here.get();
+      await there.put({ at: NOW, gateways: {}, health: {} });
+
+      expect(again).toBe(first);
+      expect(after?.gateways[gateway.id.toLowerCase()]).toBe("missing");
+      // Older readings than those kept are not written over them.
+      expect((await here.get())?.gateways[gateway.id.toLowerCase()]).toBe("missing");
     } finally {
       stores.close();
       rmSync(dir, { recursive: true, force: true });
