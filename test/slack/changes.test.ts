@@ -252,4 +252,18 @@ describe("an approval request that cannot be posted or recorded", () => {
     expect(JSON.stringify(slack.current(posted!)?.blocks)).not.toContain("Approve");
     expect((await slack.stores.approvals.list(["pending"])).map((r) => r.id)).toEqual(["req1"]);
   });
+
+  it("says the message keeps its buttons, and that they work, when Slack refuses to update it as well", async () => {
+    const db = new DatabaseSync(slack.dbPath);
+    db.exec("CREATE TRIGGER refuse_updates BEFORE UPDATE ON approvals BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END");
+    const updates = slack.api.fail("chat.update", "ratelimited");
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "connect orders-worker vnet-hub"));
+    db.exec("DROP TRIGGER refuse_updates");
+    db.close();
+    updates.restore();
+
+    expect(answer).toContain("Its message still shows Approve and Reject (Slack did not take the update): an approval there runs the change");
+    expect(answer).not.toContain("Nothing runs from that message");
+  });
 });

@@ -134,13 +134,17 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
       // message updated. Withdrawn, with the buttons taken off, rather than said to be unposted.
       deps.logger.warn("could not record the approval message", { requestId: id, error: (error as Error).message });
       const withdrawn = await deps.store.decide(id, "rejected", BOT_ACTOR, now).catch(() => false);
-      await deps.chat.update(message, unrecordedApprovalMessage(record, withdrawn)).catch(() => undefined);
-      // A database that refused the withdrawal too leaves the request pending: said as it is, with when it ends.
+      const buttonsOff = await deps.chat.update(message, unrecordedApprovalMessage(record, withdrawn)).then(() => true, () => false);
+      // A database that refused the withdrawal too leaves the request pending, and a message that could not be updated
+      // keeps its buttons: each said as it is. (A withdrawn request refuses any click on buttons left behind.)
+      const pending = `I posted the approval request to <#${channel}> but could not record it in my database, nor withdraw it: it stays pending, holding its target, until it expires at ${formatTime(record.expiresAt)}.`;
       throw new BotError(
         "unavailable",
         withdrawn
           ? `I posted the approval request to <#${channel}> but could not record it in my database, so I withdrew it and nothing will run.`
-          : `I posted the approval request to <#${channel}> but could not record it in my database, nor withdraw it: it stays pending, holding its target, until it expires at ${formatTime(record.expiresAt)}. Nothing runs from that message.`,
+          : buttonsOff
+            ? `${pending} Nothing runs from that message.`
+            : `${pending} Its message still shows Approve and Reject (Slack did not take the update): an approval there runs the change, though vnetbot cannot update that message as it runs.`,
         { hint: withdrawn ? "Ask again once the bot's database is reachable (GET /readyz says whether it is)." : `Ask again once it has expired (request \`${id}\`; \`/vnet approvals\` lists it while it waits).` },
       );
     }
