@@ -24,20 +24,27 @@ export function certificateLine(connection: VnetConnectionInfo, now: Date): stri
 }
 
 
-/** Where the plan's certificate is missing from the gateway's roots, as /vnet list marks it: the tunnel cannot authenticate. */
-export const NOT_ON_GATEWAY = ":warning: certificate not on the gateway (`/vnet sync`)";
-
-/**
- * Flags worth a glance: resync required, the certificate missing from the gateway (when known), custom DNS. The
- * resync's fix is a sync, except for a VNet in another subscription than the plan's, where sync does not work.
- */
-export function connectionFlags(connection: VnetConnectionInfo, options: { certOnGateway?: boolean | undefined; planSubscriptionId?: string } = {}): string {
+/** Whether the VNet is in another subscription than the plan's, where sync network does not work (domain.md). */
+function acrossSubscriptions(connection: VnetConnectionInfo, planSubscriptionId: string | undefined): boolean {
   const vnetSubscription = parseResourceId(connection.vnetId)?.subscriptionId;
-  const crossSubscription = options.planSubscriptionId !== undefined && vnetSubscription !== undefined && vnetSubscription.toLowerCase() !== options.planSubscriptionId.toLowerCase();
-  const resync = crossSubscription ? ":warning: resync required (the VNet is in another subscription, where sync does not work: disconnect and reconnect each app)" : ":warning: resync required (`/vnet sync`)";
+  return planSubscriptionId !== undefined && vnetSubscription !== undefined && vnetSubscription.toLowerCase() !== planSubscriptionId.toLowerCase();
+}
+
+/** What mends a connection's certificate or settings: a sync, or across subscriptions, where sync does not work, a reconnect. */
+function mend(connection: VnetConnectionInfo, planSubscriptionId: string | undefined): string {
+  return acrossSubscriptions(connection, planSubscriptionId) ? "the VNet is in another subscription, where sync does not work: disconnect and reconnect each app" : "`/vnet sync`";
+}
+
+/** Where the plan's certificate is missing from the gateway's roots: the tunnel cannot authenticate. */
+export function notOnGatewayFlag(connection: VnetConnectionInfo, planSubscriptionId: string | undefined): string {
+  return `:warning: certificate not on the gateway (${mend(connection, planSubscriptionId)})`;
+}
+
+/** Flags worth a glance: resync required, the certificate missing from the gateway (when known), custom DNS. */
+export function connectionFlags(connection: VnetConnectionInfo, options: { certOnGateway?: boolean | undefined; planSubscriptionId?: string } = {}): string {
   const flags = [
-    connection.resyncRequired ? resync : "",
-    options.certOnGateway === false ? NOT_ON_GATEWAY : "",
+    connection.resyncRequired ? `:warning: resync required (${mend(connection, options.planSubscriptionId)})` : "",
+    options.certOnGateway === false ? notOnGatewayFlag(connection, options.planSubscriptionId) : "",
     connection.dnsServers.length > 0 ? `DNS ${connection.dnsServers.join(", ")}` : "",
   ];
   return flags.filter(Boolean).join(" · ");

@@ -148,6 +148,11 @@ describe("gateways as the gateway check last read them", () => {
     expect(alert).not.toContain("/vnet sync plan-orders vnet-shared");
     expect(gateways.reply).not.toContain("`/vnet sync plan-orders vnet-shared`");
     expect(list.reply).toContain("resync required (the VNet is in another subscription, where sync does not work: disconnect and reconnect each app)");
+    // Nor is a certificate missing from that gateway mended by a sync.
+    slack.sim.state.gateways.named("gw-shared").rootCertificates = [];
+    const missing = await ask("list --plan plan-orders --fresh");
+    expect(missing.reply).toContain("certificate not on the gateway (the VNet is in another subscription, where sync does not work: disconnect and reconnect each app)");
+    expect(missing.reply).not.toContain("(`/vnet sync`)");
   });
 
   it("marks the plan's certificate missing from a gateway the check read without it, as show does", async () => {
