@@ -63,6 +63,22 @@ describe("the scheduled inventory refresh", () => {
     expect(said()[1]).not.toContain(`subscription ${second}`);
   });
 
+  it("says nothing more while the same subscription keeps failing, whatever Azure's reason", async () => {
+    const { keeper, job: refresh } = job();
+    await keeper.refresh();
+    const [, second] = world.azure.subscriptions;
+    const path = new RegExp(`/subscriptions/${second}/providers/Microsoft\\.Web/serverfarms$`, "i");
+    const forbidden = world.azure.sim.faults.add({ method: "GET", path, status: 403, code: "AuthorizationFailed", message: "no read" });
+    world.later(0.25);
+    await outcomeOf(refresh.run(world.now()));
+    world.azure.sim.faults.remove(forbidden);
+    world.azure.sim.faults.add({ method: "GET", path, status: 404, code: "SubscriptionNotFound", message: "gone" });
+    world.later(0.25);
+    await outcomeOf(refresh.run(world.now()));
+
+    expect(said()).toHaveLength(1);
+  });
+
   it("says nothing while every subscription is read", async () => {
     const { job: refresh } = job();
 

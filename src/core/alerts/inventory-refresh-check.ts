@@ -38,7 +38,8 @@ export async function runInventoryRefresh(keeper: Pick<InventoryKeeper, "refresh
       const stays = at ? `its inventory as of ${formatTime(at, deps.timezone ?? "UTC")} stays, so integrations made since then are not checked` : "nothing of it is kept, so none of its integrations are checked";
       return `subscription ${subscriptionId} could not be read (${reason}); ${stays}`;
     });
-    outcome = { ok: true, seen: kept.reduce((sum, view) => sum + (view?.inventory.integrations.length ?? 0), 0), failures };
+    // One failure per subscription, in the same order: a subscription is what a failure is of.
+    outcome = { ok: true, seen: kept.reduce((sum, view) => sum + (view?.inventory.integrations.length ?? 0), 0), failures, failedScopes: refreshed.unkept.map((u) => u.subscriptionId) };
   } catch (error) {
     outcome = { ok: false, error, failure: describeFailure(error, deps.logger, WHAT) };
   }

@@ -9,8 +9,12 @@ import { plural } from "../format.ts";
 import { scanKey } from "./alert-keys.ts";
 import { announce, viewOf } from "./announcement.ts";
 
-/** What a scan produced; a failed scan carries what people may be told about it. */
-export type ScanOutcome = { ok: true; seen: number; failures: readonly string[] } | { ok: false; error: unknown; failure: Failure };
+/**
+ * What a scan produced; a failed scan carries what people may be told about it. `failedScopes` names what each failure
+ * is of (a subscription, say) where the scan knows it: a scope that fails anew while others still fail is told then,
+ * whatever the wording of the reason (which varies from run to run: forbidden, then throttled).
+ */
+export type ScanOutcome = { ok: true; seen: number; failures: readonly string[]; failedScopes?: readonly string[] } | { ok: false; error: unknown; failure: Failure };
 
 /** What is wrong with the scan, if anything. */
 export type ScanProblem = "failed" | "partial" | "vanished";
@@ -19,8 +23,8 @@ interface StoredScan {
   /** Integrations the last trustworthy scan saw. */
   seen: number;
   problem: ScanProblem | undefined;
-  /** The failed reads told while the problem is "partial": one that appears later is told too. */
-  failures?: string[];
+  /** What the failed reads told while the problem is "partial" were of: one that fails later is told too. */
+  scopes?: string[];
 }
 
 /** The decision: what to post (if anything), what to store, and whether absent alerts may be resolved. */
@@ -38,19 +42,21 @@ export function evaluateScanHealth(what: string, outcome: ScanOutcome, previous:
   const problem: ScanProblem | undefined = !outcome.ok ? "failed" : outcome.failures.length > 0 ? "partial" : vanished ? "vanished" : undefined;
   // Only a complete scan may change what "all the integrations" means.
   const seen = outcome.ok && problem === undefined ? outcome.seen : stored.seen;
-  const failures = problem === "partial" && outcome.ok ? [...outcome.failures] : undefined;
+  const scopes = problem === "partial" && outcome.ok && outcome.failedScopes ? outcome.failedScopes.map((scope) => scope.toLowerCase()) : undefined;
   const state: AlertState = {
     announced: problem ? [problem] : [],
     snoozedUntil: undefined,
-    lastResult: JSON.stringify({ seen, problem, ...(failures ? { failures } : {}) } satisfies StoredScan),
+    lastResult: JSON.stringify({ seen, problem, ...(scopes ? { scopes } : {}) } satisfies StoredScan),
     updatedAt: now,
   };
-  // While part of the scan keeps failing, a read that fails anew (a second subscription, say) is news of its own.
-  // (A state stored before failures were kept has none to compare with: nothing is told twice for it.)
-  const fresh = problem === "partial" && stored.problem === "partial" && stored.failures && outcome.ok ? outcome.failures.filter((f) => !stored.failures!.includes(f)) : [];
+  // While part of the scan keeps failing, a scope that fails anew (a second subscription, say) is news of its own.
+  // (Without scopes on either side, nothing is compared: a state stored before them is not told twice.)
+  const freshAt = problem === "partial" && stored.problem === "partial" && stored.scopes && outcome.ok && outcome.failedScopes
+    ? outcome.failedScopes.flatMap((scope, i) => (stored.scopes!.includes(scope.toLowerCase()) ? [] : [i]))
+    : [];
   let notice: Reply | undefined;
   if (problem && problem !== stored.problem) notice = problemNotice(what, problem, outcome, stored.seen);
-  else if (fresh.length > 0) notice = problemNotice(what, "partial", { ok: true, seen: outcome.ok ? outcome.seen : 0, failures: fresh }, stored.seen, true);
+  else if (freshAt.length > 0 && outcome.ok) notice = problemNotice(what, "partial", { ok: true, seen: outcome.seen, failures: freshAt.map((i) => outcome.failures[i]!) }, stored.seen, true);
   else if (!problem && stored.problem) notice = recoveredNotice(what, stored.problem, outcome.ok ? outcome.seen : 0);
   return { notice, state, complete: problem === undefined };
 }
@@ -79,7 +85,7 @@ export async function reportScanHealth(
 function readStored(state: AlertState | undefined): StoredScan {
   try {
     const parsed = JSON.parse(state?.lastResult ?? "{}") as Partial<StoredScan>;
-    return { seen: typeof parsed.seen === "number" ? parsed.seen : 0, problem: parsed.problem, ...(Array.isArray(parsed.failures) ? { failures: parsed.failures } : {}) };
+    return { seen: typeof parsed.seen === "number" ? parsed.seen : 0, problem: parsed.problem, ...(Array.isArray(parsed.scopes) ? { scopes: parsed.scopes } : {}) };
   } catch {
     return { seen: 0, problem: undefined };
   }
