@@ -3,6 +3,7 @@ import { checkPlan, MAX_VNETS_PER_PLAN } from "../src/core/eligibility.ts";
 import { defineCommand, type CommandContext } from "../src/core/command.ts";
 import { sameId } from "../src/core/resource-id.ts";
 import { findKeptPlan } from "../src/core/kept-inventory.ts";
+import { midwayLine } from "../src/core/migration/countdown.ts";
 import type { PlanInfo, VnetConnectionInfo } from "../src/core/model.ts";
 import { resolvePlan } from "../src/core/resolve.ts";
 import { readPlanApps, sameName } from "../src/core/connections.ts";
@@ -20,7 +21,7 @@ function reply(plan: PlanInfo, connections: ReadonlyArray<{ connection: VnetConn
     parts.push({ kind: "text", text: `*${c.name}* · apps: ${apps.join(", ") || "none"}${flags ? ` · ${flags}` : ""}\nroutes: ${routeLines(c).join(", ")}` });
   }
   // Apps a migration took off their gateway are on no VNet the plan lists: said, or "0 of 5" reads as nothing to do.
-  if (midway.length > 0) parts.push({ kind: "text", text: `:warning: Mid-migration (running, or stopped half-way and then without any VNet): ${midway.join(", ")}. \`/vnet show ${midway[0]}\` says where ${midway.length === 1 ? "it is" : "each is"} and how to finish or roll back.` });
+  if (midway.length > 0) parts.push({ kind: "text", text: midwayLine(midway) });
   return { title: `Plan ${plan.name}`, text: `${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`, parts };
 }
 

@@ -45,7 +45,7 @@ describe("how many integrations vnetbot migrated", () => {
     const progress = migrationProgress([record("a1", "plan-a", "vnet-a", "moving")], inventory, everything);
 
     expect(progress).toEqual({ migrated: 0, remaining: 1, midway: { apps: ["a1"], integrations: 1 } });
-    expect(countdownLine(new Date("2026-12-01T00:00:00Z"), progress)).toMatch(/0 of 2 integrations migrated .* :warning: Mid-migration \(running, or stopped half-way and then without any VNet\): a1\./);
+    expect(countdownLine(new Date("2026-12-01T00:00:00Z"), progress)).toMatch(/0 of 2 integrations migrated .* :warning: Mid-migration \(running, or stopped half-way, when it may be without any VNet\): a1\./);
   });
 
   it("does not count a plan whose connections could not be read as migrated", () => {

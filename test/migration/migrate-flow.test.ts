@@ -146,11 +146,11 @@ describe("/vnet migrate APP", () => {
     expect(stopped).toContain("inventory-api is without any VNet integration now: it left vnet-inventory's gateway and has not joined vnet-inventory/snet-inventory-apps. To put it back on the gateway now: `/vnet migrate rollback inventory-api`.");
     expect(stopped).toContain("Run `/vnet migrate inventory-api --route-all` again to finish it");
     expect(show).toContain("inventory-api is without any VNet integration: a migration that stopped half-way took it off vnet-inventory's gateway, and it has not joined vnet-inventory/snet-inventory-apps. Finish the migration with `/vnet migrate inventory-api`, or put it back on the gateway with `/vnet migrate rollback inventory-api`.");
-    expect(list).toContain("Mid-migration (running, or stopped half-way and then without any VNet): inventory-api.");
+    expect(list).toContain("Mid-migration (running, or stopped half-way, when it may be without any VNet): inventory-api.");
     expect(tcpping).toContain("inventory-api (no VNet integration)");
     expect(tcpping).toContain(":warning: inventory-api is without any VNet integration");
     expect(diagnose).toContain("inventory-api is without any VNet integration: a migration that stopped half-way");
-    expect(plan).toContain(":warning: Mid-migration (running, or stopped half-way and then without any VNet): inventory-api.");
+    expect(plan).toContain(":warning: Mid-migration (running, or stopped half-way, when it may be without any VNet): inventory-api.");
     expect(readiness).toContain("but a migration is mid-way (above): finish it or roll it back.");
     expect(readiness).not.toContain("nothing to migrate");
   });
@@ -163,7 +163,7 @@ describe("/vnet migrate APP", () => {
     const list = textOf(await slack.ask(PEOPLE.requester, "list"));
 
     expect(show).toContain("inventory-api is without any VNet integration");
-    expect(list).toContain("Mid-migration (running, or stopped half-way and then without any VNet): inventory-api.");
+    expect(list).toContain("Mid-migration (running, or stopped half-way, when it may be without any VNet): inventory-api.");
   });
 
   it("answers a scale unit's refusal at the regional step with the plan's way out, not \"fix that and try again\"", async () => {
@@ -184,7 +184,7 @@ describe("/vnet migrate APP", () => {
 
     expect(stopped).toContain("payments-api is without any VNet integration now");
     expect(readiness).not.toMatch(/migrate plan-platform vnet-finance snet-plan-basic/);
-    expect(readiness).toContain("Mid-migration (running, or stopped half-way and then without any VNet): payments-api.");
+    expect(readiness).toContain("Mid-migration (running, or stopped half-way, when it may be without any VNet): payments-api.");
   });
 
   it("suggests migrating the slot first when the app has one", async () => {

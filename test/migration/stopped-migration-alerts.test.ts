@@ -42,5 +42,5 @@ it("does not count an integration as migrated, nor call its gateway idle, while 
   expect(stopped).toContain("To put it back on the gateway now: `/vnet migrate rollback orders-web`");
   expect(digest).not.toContain("Gateway *gw-hub* (VNet vnet-hub) no longer serves any gateway-required integration");
   expect(list).toContain("0 of 1 integration migrated");
-  expect(list).toContain("Mid-migration (running, or stopped half-way and then without any VNet): orders-web.");
+  expect(list).toContain("Mid-migration (running, or stopped half-way, when it may be without any VNet): orders-web.");
 });

@@ -29,8 +29,8 @@ export async function readLiveGateways(reader: AzureReader, integrations: readon
       const gateway = findVpnGateway(await readGateways(reader, await limit(() => reader.getVnet(integration.vnetId))));
       if (gateway) vnets[integration.vnetId.toLowerCase()] = gateway;
     } catch (error) {
-      // Still without a gateway as far as anyone can tell: the finding says it is down, as it did.
-      if (!isBotError(error)) throw error;
+      // The finding still says it is down, as it did; the read that could not look is said too.
+      options.failures?.push(`VNet ${integration.vnetName} could not be read again for a gateway made since${isBotError(error) ? `: ${error.message}` : ""}`);
     }
   });
   const gateways = [...new Map(integrations.flatMap((i) => (i.gateway ? [[i.gateway.id.toLowerCase(), i.gateway] as const] : []))).values()];

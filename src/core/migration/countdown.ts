@@ -61,8 +61,12 @@ export function countdownLine(now: Date, progress: MigrationProgress): string {
   const line = countdownOf(now, progress);
   const midway = progress.midway;
   if (!midway) return line;
-  const apps = midway.apps.join(", ");
-  return `${line} :warning: Mid-migration (running, or stopped half-way and then without any VNet): ${apps}. \`/vnet show ${midway.apps[0]}\` says where ${midway.apps.length === 1 ? "it is" : "each is"} and how to finish or roll back.`;
+  return `${line} ${midwayLine(midway.apps)}`;
+}
+
+/** The apps a migration took off their gateway and has not verified on regional integration, and where to look. */
+export function midwayLine(apps: readonly string[]): string {
+  return `:warning: Mid-migration (running, or stopped half-way, when it may be without any VNet): ${apps.join(", ")}. \`/vnet show ${apps[0]}\` says where ${apps.length === 1 ? "it is" : "each is"} and how to finish or roll back.`;
 }
 
 function countdownOf(now: Date, progress: MigrationProgress): string {
