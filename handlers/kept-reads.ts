@@ -7,6 +7,7 @@ import type { CommandContext, Flag } from "../src/core/command.ts";
 import { buildInventory, compareIntegrations, type Integration, type Inventory } from "../src/core/inventory.ts";
 import type { Reply } from "../src/core/reply.ts";
 import { countdownLine, inSubscriptions, migrationProgress, type MigrationProgress } from "../src/core/migration/countdown.ts";
+import type { MigrationRecord } from "../src/core/migration/migration-records.ts";
 import { usable } from "../src/core/migration/network-changes.ts";
 import { nameOf, scopeOf } from "../src/core/resource-id.ts";
 import { isReferredTo, notFound, type ResourceRef } from "../src/core/resolve.ts";
@@ -137,9 +138,9 @@ export async function countdownFor(ctx: CommandContext, inventory: Inventory, su
 }
 
 /** The countdown line, with the progress it counts. */
-export async function progressFor(ctx: CommandContext, inventory: Inventory, subscriptions: readonly string[], plan?: ResourceRef): Promise<{ line: string; progress: MigrationProgress }> {
+export async function progressFor(ctx: CommandContext, inventory: Inventory, subscriptions: readonly string[], plan?: ResourceRef, records?: readonly MigrationRecord[]): Promise<{ line: string; progress: MigrationProgress }> {
   const inScope = inSubscriptions(subscriptions);
   const asked = (planId: string) => inScope(planId) && (!plan || isReferredTo({ id: planId, name: nameOf(planId), ...scopeOf(planId) }, plan));
-  const progress = migrationProgress(await ctx.migrations.list(), inventory, asked);
+  const progress = migrationProgress(records ?? (await ctx.migrations.list()), inventory, asked);
   return { line: countdownLine(ctx.clock.now(), progress), progress };
 }

@@ -16,7 +16,8 @@ export const migration = defineCommand({
     // Plans and VNets may come from the kept inventory; whether each plan's scale unit takes regional integration is
     // read live, since nothing else reads it.
     const { inventory, keptNote, neighbours, alone } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"), { neighbours: true });
-    const [assessments, countdown] = await Promise.all([assessMigration(ctx.reader, inventory, neighbours, (await ctx.migrations.list()).filter((record) => record.status === "moving")), progressFor(ctx, inventory, subscriptions, plan)]);
+    const records = await ctx.migrations.list();
+    const [assessments, countdown] = await Promise.all([assessMigration(ctx.reader, inventory, neighbours, records.filter((record) => record.status === "moving")), progressFor(ctx, inventory, subscriptions, plan, records)]);
     const warnings = failuresWithoutVerdict(inventory).map((f) => `${f.scope}: ${f.message}`);
     return withKeptNote(readinessReply(assessments, countdown.line, warnings, { alone, midway: countdown.progress.midway !== undefined }), keptNote);
   },

@@ -17,7 +17,7 @@ import { createFixOffers, type FixOffers } from "./core/diagnose/fix-offers.ts";
 import { createInventoryKeeper, type InventoryKeeper } from "./core/inventory-keeper.ts";
 import { createLeaseLocks } from "./core/lease-locks.ts";
 import { createMigrationRecords } from "./core/migration/migration-records.ts";
-import type { AzureReader, AzureWriter, ChatPort, Clock, KuduRunner, Locks } from "./core/ports.ts";
+import type { AzureReader, AzureWriter, ChatPort, KuduRunner, Locks } from "./core/ports.ts";
 import type { Reply } from "./core/reply.ts";
 import { ackFirst } from "./slack/ack-first.ts";
 import { ACTIVE_STATUSES } from "./core/approvals/approval-store.ts";

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildInventory, type Inventory } from "../../src/core/inventory.ts";
 import { gatewayConnectionOf } from "../../src/core/connections.ts";
 import { resolveApp } from "../../src/core/resolve.ts";
-import { loadEstate } from "../../src/stand-ins/arm/index.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { NOW, PRODUCTION, SHARED, demo, startDemo } from "./demo.ts";
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { regionalEstate } from "../stand-ins/arm/regional-estate.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
-import { CHANNELS, NOW, PEOPLE, refusedChange, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+import { NOW, PEOPLE, refusedChange, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
 
 /**
  * The regional estate, with a subnet delegated to another service, a /27 another plan holds, an empty Bastion subnet, a

@@ -40,19 +40,19 @@ export function openMessage(problem: StoredProblem, alertId: string, timeZone: s
 
 /** The original message once the problem is over (no buttons left to click). */
 export function resolvedMessage(problem: StoredProblem, now: Date, timeZone: string, gone: boolean): Reply {
-  const text = recoveredText(problem, now, gone);
+  const text = recoveredText(problem, gone);
   const lines = [appsLine(problem), `*Was down:* ${formatTime(new Date(problem.since), timeZone)} → ${formatTime(now, timeZone)} (${formatDuration(now.getTime() - new Date(problem.since).getTime())})`];
   return { title: text.replace(/^:[a-z_]+: /, ""), text, parts: [{ kind: "text", text: lines.join("\n") }], visibility: "in_channel" };
 }
 
-function recoveredText(problem: StoredProblem, now: Date, gone: boolean): string {
+function recoveredText(problem: StoredProblem, gone: boolean): string {
   if (gone) return `:white_check_mark: ${problem.subject}: no integration depends on it any more`;
   return problem.kind === "gateway" ? `:large_green_circle: ${problem.subject} recovered` : `:large_green_circle: ${problem.subject} is in sync again`;
 }
 
 /** The thread reply when the problem ends. */
 export function resolvedReply(problem: StoredProblem, now: Date, gone: boolean): Reply {
-  const text = `${recoveredText(problem, now, gone)} after ${formatDuration(now.getTime() - new Date(problem.since).getTime())}.`;
+  const text = `${recoveredText(problem, gone)} after ${formatDuration(now.getTime() - new Date(problem.since).getTime())}.`;
   return { text, parts: [{ kind: "text", text }] };
 }
 

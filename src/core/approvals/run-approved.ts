@@ -4,7 +4,7 @@ import type { Logger } from "../../log.ts";
 import { BOT_ACTOR, type AuditRecord } from "../audit.ts";
 import { REPLAN, executeChange } from "../changes/execute-change.ts";
 import { RUN_AGAIN } from "../changes/runner.ts";
-import type { ChangeDeps, ChangeOutcome, StepResult } from "../changes/types.ts";
+import type { ChangeDeps, ChangeOutcome } from "../changes/types.ts";
 import type { Clock } from "../ports.ts";
 import { describeFailure, failureClause } from "../failure.ts";
 import { STEP_MARK } from "../format.ts";
