@@ -1,6 +1,7 @@
-# vnetbot's image. Node 24 runs the TypeScript sources directly (type stripping, as `npm start` does), so there is no
-# build step and only the production dependencies are installed; test/deploy/dockerfile.test.ts checks that nothing
-# under src/ or handlers/ needs a devDependency at run time.
+# vnetbot's image. A stage of its own bundles what `npm start` runs into dist/ (scripts/build.ts; the bundler is a
+# devDependency), and the image runs that bundle with only the production dependencies installed beside it (they hold
+# what is resolved at run time, such as the playground's emoji font); test/deploy/dockerfile.test.ts checks that
+# nothing under src/ or handlers/ needs a devDependency at run time.
 #
 #   docker build -t vnetbot .
 #   docker run -e SLACK_BOT_TOKEN -e SLACK_SIGNING_SECRET -e VNETBOT_CONFIG=/etc/vnetbot/vnetbot.yaml \
@@ -11,21 +12,32 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
+FROM node:24-slim AS bundle
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts/build.ts ./scripts/
+COPY handlers ./handlers
+COPY src ./src
+RUN npm run build
+
 FROM node:24-slim
 WORKDIR /app
 COPY --from=dependencies /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
-COPY handlers ./handlers
+COPY --from=bundle /app/dist ./dist
+# The files the bot reads at run time rather than imports (src/source-files.ts): local mode's page and estates.
 COPY src ./src
 # The SQLite file (storage.sqlitePath, default ./data/vnetbot.sqlite) goes on a volume the runtime user owns; with
 # VNETBOT_POSTGRES_URL set the volume stays empty. The official image's "node" user (uid 1000) runs the bot.
 RUN mkdir -p /app/data /app/.compile-cache && chown node:node /app/data /app/.compile-cache
 USER node
-# The compile cache baked in here holds every production module already stripped of its types and compiled, so a
-# container is ready sooner (src/launch.js says more). Node keys the cache by its version, the V8 flags and the user:
+# The compile cache baked in here holds V8's code for every chunk of the bundle, so a container is ready sooner
+# (src/launch.js says more). Node keys the cache by its version, the V8 flags and the user:
 # the warm-up runs as that user and with the flags of the CMD below.
 ENV NODE_COMPILE_CACHE=/app/.compile-cache
-RUN node --optimize-for-size src/launch.js --warm-compile-cache
+RUN node --optimize-for-size dist/launch.js --warm-compile-cache
 VOLUME ["/app/data"]
 # HTTP mode's port (PORT, default 3000); Socket Mode serves /healthz there too.
 EXPOSE 3000
@@ -40,4 +52,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # MALLOC_ARENA_MAX=2: glibc keeps an arena per allocating thread, and what a scan freed stays there; two arenas
 # keep 5-11 MB less at idle and at the scan's peak, with the ack latency unchanged (README, "Performance").
 ENV MALLOC_ARENA_MAX=2
-CMD ["node", "--optimize-for-size", "src/launch.js"]
+CMD ["node", "--optimize-for-size", "dist/launch.js"]

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CustomRoute } from "@slack/bolt";
+import { sourceFile } from "../source-files.ts";
 import type { Logger } from "../log.ts";
 import type { LocalWebApi } from "../stand-ins/slack/web-api.ts";
 import { LOCAL_CHANNELS, LOCAL_PEOPLE } from "./local-environment.ts";
@@ -16,8 +17,8 @@ import { createRelay } from "./playground-relay.ts";
 /** Shown when the message box holds something other than a /vnet command. */
 export const ONLY_VNET = "Only `/vnet` commands reach the bot here. Try `/vnet help`.";
 
-const PAGE = readFileSync(new URL("./playground.html", import.meta.url), "utf8");
-const SCRIPT = readFileSync(new URL("./playground.js", import.meta.url), "utf8");
+const PAGE = readFileSync(sourceFile("src/local/playground.html"), "utf8");
+const SCRIPT = readFileSync(sourceFile("src/local/playground.js"), "utf8");
 const MAX_BODY = 16 * 1024;
 
 /** What the playground needs: the Slack stand-in it shows and the signing secret the bot verifies. */

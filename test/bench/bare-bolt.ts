@@ -20,12 +20,13 @@ if (process.env["BARE_BOLT_START_LIBRARIES"] === "1") {
     import("prom-client"),
     import("node:sqlite"),
   ]);
-  const config = z.object({ subscriptions: z.array(z.string()) }).parse(YAML.parse("subscriptions: [a]"));
+  // yaml and prom-client are CommonJS: their module.exports is the default export, bundled or not.
+  const config = z.object({ subscriptions: z.array(z.string()) }).parse(YAML.default.parse("subscriptions: [a]"));
   const held: unknown[] = [
     config,
     new WebSiteManagementClient(new DefaultAzureCredential(), "00000000-0000-0000-0000-000000000000"),
     cron.default.schedule("0 0 1 1 *", () => undefined, { timezone: new Intl.DateTimeFormat("en", { timeZone: "Europe/Amsterdam" }).resolvedOptions().timeZone }),
-    new prom.Counter({ name: "floor_total", help: "floor" }),
+    new prom.default.Counter({ name: "floor_total", help: "floor" }),
     new DatabaseSync(":memory:"),
   ];
   (globalThis as { startLibraries?: unknown }).startLibraries = held;

@@ -11,12 +11,21 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildBundle } from "../../scripts/build.ts";
 import { signedSlashCommand } from "../../src/stand-ins/slack/signing.ts";
 import type { LocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
 import { startCommandArgs } from "../support/start-command.ts";
 import type { SimulatorProcess } from "./simulator-process.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const FLOOR_BUNDLE = join(tmpdir(), "vnetbot-bench-bare-bolt");
+
+/**
+ * `npm start` bundles before it runs (scripts/build.ts): so does a benchmark, once, for the bot and for its floor
+ * alike, so that a source edited since the last build is what gets measured and the floor is loaded like the bot.
+ */
+let bundled: Promise<void> | undefined;
+const bundles = () => (bundled ??= Promise.all([buildBundle(), buildBundle({ entry: "test/bench/bare-bolt.ts", outdir: FLOOR_BUNDLE })]).then(() => undefined));
 
 /** The Slack secrets and people of the benchmarks' workspace. */
 export const BENCH_SLACK = { botToken: "xoxb-bench-token", signingSecret: "bench-signing-secret", operator: "U0OPERATE", approver: "U0APPROVE", channel: "C0OPS" } as const;
@@ -96,13 +105,14 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     LOG_LEVEL: "warn",
     ...options.env,
   };
+  await bundles();
   return startProcess([...(options.nodeArgs ?? []), ...startCommandArgs()], env, port);
 }
 
 /**
  * The benchmarks' floor (bare-bolt.ts): Bolt whose /vnet handler only acks, against the same Slack stand-in. It runs
- * with the V8 flags of `npm start` and the compile cache the bot's launcher turns on (in the same directory), so that
- * a second start of it compares with the bot like for like. With azureSdks, it holds the Azure SDKs' clients too; with
+ * bundled as the bot is, with the V8 flags of `npm start` and the compile cache the bot's launcher turns on (in the
+ * same directory), so that a second start of it compares with the bot like for like. With azureSdks, it holds the Azure SDKs' clients too; with
  * startLibraries, the libraries the bot has loaded by the time it is ready.
  */
 export async function startBareBoltProcess(
@@ -116,7 +126,8 @@ export async function startBareBoltProcess(
     PORT: String(port), SLACK_BOT_TOKEN: BENCH_SLACK.botToken, SLACK_SIGNING_SECRET: BENCH_SLACK.signingSecret, SLACK_API_URL: slackApiUrl,
     ...options.env,
   };
-  return startProcess([...nodeArgs, ...startCommandArgs().filter((arg) => arg.startsWith("-")), join(ROOT, "test/bench/bare-bolt.ts")], env, port);
+  await bundles();
+  return startProcess([...nodeArgs, ...startCommandArgs().filter((arg) => arg.startsWith("-")), join(FLOOR_BUNDLE, "bare-bolt.js")], env, port);
 }
 
 async function startProcess(args: string[], env: NodeJS.ProcessEnv, port: number): Promise<BotProcess> {

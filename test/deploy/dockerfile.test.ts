@@ -115,15 +115,31 @@ describe("the Dockerfile", () => {
     expect(all("RUN").map((i) => i.args)).toContainEqual(expect.stringMatching(/^npm ci --omit=dev\b/));
   });
 
-  it("copies every top-level directory main.ts loads, and the dockerignore keeps them", () => {
-    const copied = all("COPY").filter((i) => !i.args.startsWith("--from")).flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+  it("bundles in a stage of its own from every top-level directory main.ts loads, and the dockerignore keeps them", () => {
+    const stageStart = dockerfile.findIndex((i) => i.keyword === "FROM" && /\bAS\s+bundle$/i.test(i.args));
+    const stage = dockerfile.slice(stageStart, dockerfile.findIndex((i, at) => at > stageStart && i.keyword === "FROM"));
+    const copied = stage.filter((i) => i.keyword === "COPY" && !i.args.startsWith("--from")).flatMap((i) => i.args.split(/\s+/).slice(0, -1));
     const needed = [...new Set(importClosure("src/main.ts").map((file) => file.split("/")[0]!))];
     const ignored = readFileSync(join(root, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const kept = [...needed, "package.json", "package-lock.json", "tsconfig.json", "scripts/build.ts"];
 
+    expect(stageStart).toBeGreaterThanOrEqual(0);
     expect(needed.sort()).toEqual(["handlers", "src"]);
-    expect(copied).toEqual(expect.arrayContaining([...needed, "package.json", "package-lock.json"]));
-    expect(ignored).toEqual(expect.arrayContaining(["node_modules", "data", "vnetbot.yaml"]));
-    for (const kept of [...needed, "package.json", "package-lock.json"]) expect(ignored).not.toContain(kept);
+    expect(copied).toEqual(expect.arrayContaining(kept));
+    // The bundler is a devDependency: this stage installs them all, and bundles as `npm start` does.
+    expect(stage.filter((i) => i.keyword === "RUN").map((i) => i.args)).toEqual(expect.arrayContaining([expect.stringMatching(/^npm ci(?! --omit)/), "npm run build"]));
+    expect(pkg.scripts["prestart"]).toBe(pkg.scripts["build"]);
+    expect(ignored).toEqual(expect.arrayContaining(["node_modules", "data", "dist", "vnetbot.yaml", "!scripts/build.ts"]));
+    for (const path of kept) expect(ignored).not.toContain(path);
+  });
+
+  it("runs that bundle, with the sources beside it for the files read at run time", () => {
+    const copies = finalStage.filter((i) => i.keyword === "COPY").map((i) => i.args);
+    const start = execForm(lastIn("CMD")!.args);
+
+    expect(copies).toContain("--from=bundle /app/dist ./dist");
+    expect(start.at(-1)).toBe("dist/launch.js");
+    expect(copies).toContain("src ./src");
   });
 
   it("needs no devDependency at run time: whatever main.ts loads is a dependency or part of Node", () => {

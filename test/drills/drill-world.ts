@@ -161,7 +161,7 @@ export async function startDrillWorld(options: DrillWorldOptions = {}) {
       const MARKS: Record<string, string> = { white_check_mark: "done", x: "failed", white_small_square: "not run", arrow_forward: "running" };
       return plainText(current(message))
         .split("\n")
-        .map((line) => /^:(\w+): (\d+)\. .*?( _\(already done\)_)?$/.exec(line))
+        .map((line) => /^:(\w+): (\d+)\. .*?( _\(skipped: .*\)_)?$/.exec(line))
         .filter((m) => m !== null)
         .map(([, mark, step, skipped]) => `${step} ${skipped ? "skipped" : (MARKS[mark!] ?? mark)}`)
         .join(", ");

@@ -3,9 +3,9 @@
  * subscription (any resource group); a full ARM id refers across subscriptions. Documented in estates/README.md.
  */
 import { readFileSync, existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { sourceFile } from "../../source-files.ts";
 import { regionalOptions } from "./estate-regional-options.ts";
 import { ARM_THROTTLING_LIMITS } from "./throttling.ts";
 
@@ -267,7 +267,7 @@ function formatPath(path: PropertyKey[]): string {
   return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "") || "(top level)";
 }
 
-const ESTATES_DIR = fileURLToPath(new URL("./estates/", import.meta.url));
+const ESTATES_DIR = sourceFile("src/stand-ins/arm/estates/");
 
 /** Loads a bundled estate by name ("demo") or an estate file (YAML or JSON) by path. */
 export function loadEstate(nameOrPath: string): EstateSeed {

@@ -1,11 +1,12 @@
 /** Microsoft.Network wire shapes (api-version 2026-01-01); gateways start from the official GET example. */
 import { readFileSync } from "node:fs";
+import { sourceFile } from "../../source-files.ts";
 import type { SimGateway, SimGatewayConnection, SimNsg, SimNsgRule, SimPeering, SimVnet, SimulatorState } from "./state.ts";
 import { subnetWire } from "./subnet-wire.ts";
 import { gatewayIpConfigId } from "./subnets.ts";
 
 const GATEWAY_EXAMPLE = JSON.parse(
-  readFileSync(new URL("./fixtures/network-2026-01-01_VirtualNetworkGatewayGet.json", import.meta.url), "utf8"),
+  readFileSync(sourceFile("src/stand-ins/arm/fixtures/network-2026-01-01_VirtualNetworkGatewayGet.json"), "utf8"),
 ) as { responses: { "200": { body: Record<string, unknown> & { properties: Record<string, unknown> } } } };
 
 /** A stable weak etag for a resource id. */

@@ -1,8 +1,9 @@
 /** Resource Health: GET {resourceId}/providers/Microsoft.ResourceHealth/availabilityStatuses/current. */
 import { readFileSync } from "node:fs";
+import { sourceFile } from "../../../source-files.ts";
 import { notFound, ok, type Route, type RouteContext } from "../http.ts";
 
-const EXAMPLE = JSON.parse(readFileSync(new URL("../fixtures/resourcehealth-2025-04-01_AvailabilityStatus_GetByResource.json", import.meta.url), "utf8")) as {
+const EXAMPLE = JSON.parse(readFileSync(sourceFile("src/stand-ins/arm/fixtures/resourcehealth-2025-04-01_AvailabilityStatus_GetByResource.json"), "utf8")) as {
   responses: { "200": { body: { location: string; properties: Record<string, unknown> } } };
 };
 
