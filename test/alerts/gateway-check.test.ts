@@ -118,10 +118,39 @@ describe("the scheduled gateway check", () => {
       expect.stringMatching(/^:repeat: Still down, for 4h now \(since 2026-03-01 09:00 UTC\)/),
       ":large_green_circle: Gateway gw-legacy (vnet-legacy) recovered after 5h.",
     ]);
-    expect(legacy.edits).toBe(1);
+    // Brought up to date at the reminder, then marked recovered.
+    expect(legacy.edits).toBe(2);
     expect(legacy.text).toContain("Gateway gw-legacy (vnet-legacy) recovered");
     expect(textOf(legacy)).toContain("*Was down:* 2026-03-01 09:00 UTC → 2026-03-01 14:00 UTC (5h)");
     expect(buttonsOf(legacy)).toEqual([]);
+  });
+
+  it("brings the alert's message up to date at a reminder, and finds it by the gateway's name once the gateway is gone", async () => {
+    world.azure.sim.state.setHealth(gateway("gw-hub").id, "Unavailable");
+    await runGatewayCheck(world.deps, world.now());
+    world.azure.sim.state.gateways.delete(gateway("gw-hub").id);
+    world.later(4);
+
+    await runGatewayCheck(world.deps, world.now());
+    const reply = await snoozeAlert(world.deps, { ref: "gw-hub", ms: 3_600_000, reason: "being rebuilt", userId: "U0OPS", now: world.now() });
+
+    const hub = alertFor("The gateway of vnet-hub is down");
+    // The alert posted for gw-hub, updated in place (the sync alert of plan-orders → vnet-hub is another).
+    expect(top().filter((m) => / is down$/.test(m.text) && m.text.includes("vnet-hub"))).toHaveLength(1);
+    expect(textOf(hub)).toContain("*Why:* the VNet has no VPN gateway");
+    expect(world.slack.workspace.thread(ALERTS, hub.ts).map((m) => m.text)[0]).toMatch(/^:repeat: Still down, for 4h now/);
+    expect(reply.text).toMatch(/^:zzz: The gateway of vnet-hub is snoozed until/);
+  });
+
+  it("still reminds in the thread when the alert's message can no longer be updated", async () => {
+    await runGatewayCheck(world.deps, world.now());
+    world.later(4);
+    const failing = world.slack.fail("chat.update", "message_not_found");
+
+    await runGatewayCheck(world.deps, world.now());
+    failing.restore();
+
+    expect(threadOf("gw-legacy")).toEqual([expect.stringMatching(/^:repeat: Still down, for 4h now/)]);
   });
 
   it("honours a snooze: shown on the alert, no reminders while it lasts, announced when it ends", async () => {

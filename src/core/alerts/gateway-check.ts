@@ -112,12 +112,19 @@ export async function runGatewayCheck(deps: AlertDeps, now: Date): Promise<Gatew
       }, () => undefined);
       if (resolved) result.resolved.push(open.subject);
     } else if ((action.kind === "remind" || action.kind === "snooze-ended") && open && finding) {
-      const current: StoredProblem = { ...open, ...describe(finding), lastNotifiedAt: now.toISOString(), snooze: undefined, ...(countdown ? { countdown } : {}) };
+      // A name the alert was known by stays one: `/vnet snooze GATEWAY` still finds it once the gateway is gone.
+      const names = [...new Map([...open.names, ...finding.names].map((name) => [name.toLowerCase(), name])).values()];
+      const current: StoredProblem = { ...open, ...describe(finding), names, lastNotifiedAt: now.toISOString(), snooze: undefined, ...(countdown ? { countdown } : {}) };
       const told = await announce(deps.store, target(stateOf(current, undefined, now)), async () => {
         if (action.kind === "snooze-ended") {
           await deps.chat.update(current.message, openMessage(current, alertId, timeZone));
           await deps.chat.replyInThread(current.message, snoozeEndedReply(current, now, timeZone));
         } else {
+          // The alert at the top of the thread is what people read first: it shows the reasons, apps, fix and
+          // countdown as they are now. A message that cannot be updated (someone deleted it) still gets its reminder.
+          await deps.chat.update(current.message, openMessage(current, alertId, timeZone)).catch((error: unknown) => {
+            deps.logger.warn("could not bring an open alert's message up to date; its reminder is posted in the thread", { alert: alertId, error: error instanceof Error ? error.message : String(error) });
+          });
           await deps.chat.replyInThread(current.message, reminderReply(current, now, timeZone));
         }
       });
