@@ -1,5 +1,6 @@
 /** /vnet plan PLAN: a plan's VNets (n of 5), the apps on each, their routes. */
 import { checkPlan, MAX_VNETS_PER_PLAN } from "../src/core/eligibility.ts";
+import { appsLine } from "../src/core/format.ts";
 import { defineCommand, type CommandContext } from "../src/core/command.ts";
 import { sameId } from "../src/core/resource-id.ts";
 import { findKeptPlan } from "../src/core/kept-inventory.ts";
@@ -11,14 +12,22 @@ import type { Reply, ReplyPart } from "../src/core/reply.ts";
 import { FRESH, withKeptNote } from "./kept-reads.ts";
 import { connectionFlags, routeLines } from "./read-format.ts";
 
-function reply(plan: PlanInfo, connections: ReadonlyArray<{ connection: VnetConnectionInfo; apps: string[]; certOnGateway?: boolean | undefined }>, midway: readonly string[] = []): Reply {
+/** One VNet of the plan: its connection, the apps using it, and those whose connections could not be read. */
+interface PlanRow {
+  connection: VnetConnectionInfo;
+  apps: string[];
+  unreadApps?: string[] | undefined;
+  certOnGateway?: boolean | undefined;
+}
+
+function reply(plan: PlanInfo, connections: readonly PlanRow[], midway: readonly string[] = []): Reply {
   const parts: ReplyPart[] = [{ kind: "context", lines: [`${plan.tier} ${plan.skuName} · ${plan.isLinux ? "Linux" : "Windows"} · ${connections.length} of ${MAX_VNETS_PER_PLAN} VNets`] }];
   // A plan that cannot have gateway-required integration says why, rather than look like one with room for five.
   const [unfit] = checkPlan(plan);
   if (unfit && connections.length === 0) parts.push({ kind: "text", text: `${unfit.message} ${unfit.fix}` });
-  for (const { connection: c, apps, certOnGateway } of connections) {
+  for (const { connection: c, apps, unreadApps, certOnGateway } of connections) {
     const flags = connectionFlags(c, { certOnGateway, planSubscriptionId: plan.subscriptionId });
-    parts.push({ kind: "text", text: `*${c.name}* · apps: ${apps.join(", ") || "none"}${flags ? ` · ${flags}` : ""}\nroutes: ${routeLines(c).join(", ")}` });
+    parts.push({ kind: "text", text: `*${c.name}* · ${appsLine(apps, unreadApps)}${flags ? ` · ${flags}` : ""}\nroutes: ${routeLines(c).join(", ")}` });
   }
   // Apps a migration took off their gateway are on no VNet the plan lists: said, or "0 of 5" reads as nothing to do.
   if (midway.length > 0) parts.push({ kind: "text", text: midwayLine(midway) });
@@ -37,7 +46,7 @@ export const plan = defineCommand({
     const kept = args.has("--fresh") ? undefined : await ctx.inventory.kept(ctx.subscriptions);
     const found = kept && findKeptPlan(kept.inventory, ref);
     if (kept && found) {
-      const rows = found.integrations.map((i) => ({ connection: i.connection, apps: i.apps.map((app) => app.name).sort(), certOnGateway: i.certOnGateway }));
+      const rows = found.integrations.map((i): PlanRow => ({ connection: i.connection, apps: i.apps.map((app) => app.name).sort(), unreadApps: i.unreadApps, certOnGateway: i.certOnGateway }));
       return withKeptNote(reply(found.plan, rows, await midwayOf(ctx, found.plan, rows)), kept.keptNote);
     }
 

@@ -212,8 +212,11 @@ async function scanSubscription(reader: AzureReader, subscriptionId: string, { l
     if (onPlan) onPlan.push(user);
     else usersByPlan.set(planKey, [user]);
   }
+  // A slot's failed read is recorded under the slot's id: it is named ("orders-api/staging") like an app's.
+  const slotsByPlan = Map.groupBy(slots, (slot) => slot.planId.toLowerCase());
+  const slotsOf = (plan: PlanInfo) => slotsByPlan.get(plan.id.toLowerCase()) ?? [];
   const unreadAppsOf = (plan: PlanInfo) => {
-    const unread = appsOf(plan).filter((app) => failures.has(app.id.toLowerCase())).map((app) => app.name).sort();
+    const unread = [...appsOf(plan), ...slotsOf(plan)].filter((app) => failures.has(app.id.toLowerCase())).map((app) => app.name).sort();
     return unread.length > 0 ? { unreadApps: unread } : {};
   };
   const integrations = await Promise.all(

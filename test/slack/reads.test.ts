@@ -78,6 +78,18 @@ describe("read commands against the demo estate", () => {
     expect(reply).not.toMatch(/\*plan-platform\* → \*vnet-hr\* · apps: none/);
   });
 
+  it("names a deployment slot whose connections could not be read on its plan's row", async () => {
+    const fault = slack.sim.faults.add({ method: "GET", path: /\/sites\/orders-api\/slots\/staging\/virtualNetworkConnections$/i, status: 403, code: "AuthorizationFailed", message: "no access" });
+
+    const list = textOf(await slack.ask(PEOPLE.bystander, "list --fresh"));
+    const plan = textOf(await slack.ask(PEOPLE.bystander, "plan plan-orders"));
+    slack.sim.faults.remove(fault);
+    await slack.ask(PEOPLE.bystander, "list --fresh");
+
+    expect(list).toMatch(/\*plan-orders\* → \*vnet-hub\* · apps: orders-api, orders-web, and maybe orders-api\/staging \(could not be read\)/);
+    expect(plan).toContain("*vnet-hub* · apps: orders-api, orders-web, and maybe orders-api/staging (could not be read)");
+  });
+
   it("shows a gateway ARM no longer finds, though its VNet names it, as not found", async () => {
     const fault = slack.sim.faults.add({ method: "GET", path: /\/virtualNetworkGateways\/gw-hub$/i, status: 404, code: "ResourceNotFound", message: "gone" });
 
