@@ -383,6 +383,39 @@ describe("/vnet migrate PLAN VNET", () => {
   });
 });
 
+describe("/vnet migrate asked again once the move is done, or of a plan by its name alone", () => {
+  it("refuses an app vnetbot already migrated, before approval, saying where it is and how to roll it back", async () => {
+    expect(textOf(await approved("migrate inventory-api --route-all"))).toContain(":tada: Done");
+    const requests = slack.api.workspace.messages(CHANNELS.approvals).length;
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "migrate inventory-api"));
+
+    expect(answer).toContain("vnetbot already migrated inventory-api off vnet-inventory's gateway to regional integration with vnet-inventory/snet-inventory-apps (it uses vnet-inventory/snet-inventory-apps now): there is nothing to migrate.");
+    expect(answer).toContain("/vnet migrate rollback inventory-api");
+    expect(slack.api.workspace.messages(CHANNELS.approvals)).toHaveLength(requests);
+  });
+
+  it("says a plan's apps were migrated off the VNet already, naming them, rather than that no app has the plan's name", async () => {
+    expect(textOf(await approved("migrate plan-inventory vnet-inventory snet-inventory-apps --route-all"))).toContain(":tada: Done");
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "migrate plan-inventory vnet-inventory"));
+
+    expect(answer).toContain("vnetbot already migrated plan plan-inventory's apps off vnet-inventory (inventory-api): nothing is left to migrate there.");
+    expect(answer).not.toContain("No app");
+  });
+
+  it("asks for the VNet of a plan named alone, and names the plan's VNets for one it has no connection to", async () => {
+    const alone = textOf(await slack.ask(PEOPLE.requester, "migrate plan-orders"));
+    const elsewhere = textOf(await slack.ask(PEOPLE.requester, "migrate plan-orders vnet-data"));
+
+    expect(alone).toContain("plan-orders is a plan: name the VNet its apps leave, `/vnet migrate plan-orders VNET`");
+    expect(alone).toContain("Its gateway-required VNets: vnet-hub.");
+    expect(elsewhere).toContain("Plan plan-orders has no gateway-required connection to vnet-data.");
+    expect(elsewhere).toContain("Its gateway-required VNets: vnet-hub.");
+    expect(slack.azureWrites()).toEqual([]);
+  });
+});
+
 describe("/vnet migrate rollback", () => {
   it("puts the app back on its gateway, with route-all and the plan route as they were", async () => {
     expect(textOf(await approved("migrate inventory-api --route-all"))).toContain(":tada: Done");

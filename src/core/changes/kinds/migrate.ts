@@ -122,9 +122,42 @@ async function parseMigrate(deps: ParseDeps, args: CommandArgs): Promise<Migrate
   const routeAll = args.has("--route-all");
   const plan = second === undefined ? undefined : await planWithVnet(deps, target, second);
   if (plan) return planForm(deps, plan.plan, plan.vnetName, third, prefix, routeAll);
+  let app: AppInfo;
+  try {
+    app = await resolveApp(deps, target);
+  } catch (error) {
+    // A plan's name taken for an app's: say what the plan form needs, not that no app has the name.
+    if (isBotError(error) && error.kind === "not-found") throw (await planNotMigratable(deps, target, second)) ?? error;
+    throw error;
+  }
   if (third !== undefined) throw new BotError("usage", `Too many arguments: \`${escapeMrkdwn(third)}\` is more than \`/vnet migrate APP [SUBNET]\` takes.`, { hint: "For a plan: /vnet migrate PLAN VNET [SUBNET]." });
-  const app = await resolveApp(deps, target);
   return appForm(deps, app, second, prefix, routeAll);
+}
+
+/**
+ * Why `/vnet migrate PLAN [VNET]` cannot be planned when PLAN is a plan (undefined when it is none): the VNet is
+ * missing, or the plan has no gateway-required connection to it, because vnetbot moved its apps already or never had.
+ */
+async function planNotMigratable(deps: ParseDeps, target: string, vnet: string | undefined): Promise<BotError | undefined> {
+  let plan: PlanInfo;
+  try {
+    plan = await resolvePlan(deps, target);
+  } catch {
+    return undefined;
+  }
+  const gatewayVnets = (await deps.reader.listPlanVnetConnections(plan.id)).filter((c) => !c.isRegional).map((c) => c.name);
+  const choices = gatewayVnets.length > 0 ? `Its gateway-required VNets: ${gatewayVnets.join(", ")}.` : `It has no gateway-required VNet integration left.`;
+  if (vnet === undefined) {
+    return new BotError("usage", `${plan.name} is a plan: name the VNet its apps leave, \`/vnet migrate ${plan.name} VNET\`, or migrate one app with \`/vnet migrate APP\`.`, { hint: choices });
+  }
+  const moved = (await deps.migrations.list()).filter((r) => r.status === "migrated" && sameId(r.planId, plan.id) && sameName(r.vnetName, nameOf(vnet)));
+  if (moved.length > 0) {
+    const apps = moved.map((r) => r.appName).sort();
+    return new BotError("ineligible", `vnetbot already migrated plan ${plan.name}'s apps off ${moved[0]!.vnetName} (${apps.join(", ")}): nothing is left to migrate there.`, {
+      hint: `\`/vnet show ${apps[0]}\` shows where it is now; \`/vnet migrate rollback APP\` puts an app back on the gateway, until 31 March 2027. ${choices}`,
+    });
+  }
+  return new BotError("not-found", `Plan ${plan.name} has no gateway-required connection to ${escapeMrkdwn(nameOf(vnet))}.`, { hint: `${choices} \`/vnet plan ${plan.name}\` shows its integrations.` });
 }
 
 /**
@@ -155,7 +188,13 @@ async function appForm(deps: ParseDeps, app: AppInfo, subnetText: string | undef
   const connection = await gatewayConnectionOf(deps.reader, app.id);
   // A migration stopped half-way has removed the connection already: its record says where the app came from.
   const record = connection ? undefined : await deps.migrations.get(app.id);
-  const left = connection ? { vnetId: connection.vnetId, vnetName: connection.name } : record && record.status !== "rolled-back" ? { vnetId: record.vnetId, vnetName: record.vnetName } : undefined;
+  if (record?.status === "migrated") {
+    const now = app.regionalSubnetId ? `it uses ${subnetLabel(app.regionalSubnetId)} now` : "it has no VNet integration now";
+    throw new BotError("ineligible", `vnetbot already migrated ${app.name} off ${record.vnetName}'s gateway to regional integration with ${subnetLabel(record.subnetId)} (${now}): there is nothing to migrate.`, {
+      hint: `\`/vnet show ${app.name}\` shows its integration; \`/vnet migrate rollback ${app.name}\` puts it back on the gateway, until 31 March 2027.`,
+    });
+  }
+  const left = connection ? { vnetId: connection.vnetId, vnetName: connection.name } : record && record.status === "moving" ? { vnetId: record.vnetId, vnetName: record.vnetName } : undefined;
   if (!left) {
     throw new BotError("ineligible", `${app.name} has no gateway-required VNet integration, so there is nothing to migrate.`, {
       hint: app.regionalSubnetId ? `It already uses regional integration (${subnetLabel(app.regionalSubnetId)}).` : `/vnet show ${app.name} shows its connections.`,
