@@ -4,7 +4,7 @@
  */
 import { BotError } from "../errors.ts";
 import { isPrivatePrefix } from "./address-range.ts";
-import { daysUntilRetirement } from "./format.ts";
+import { isRetired } from "./format.ts";
 import type { AppInfo, GatewayInfo, PlanInfo } from "./model.ts";
 import { subnetLabel } from "./resource-id.ts";
 
@@ -252,7 +252,7 @@ export function checkRootCertificateRoom(gateway: GatewayInfo, bringsNewCertific
  * that day (azure-docs vpn-gateway/ikev2-openvpn-from-sstp.md): after it, nothing connects.
  */
 export function checkNotRetired(now: Date): EligibilityProblem[] {
-  if (daysUntilRetirement(now) > 0) return [];
+  if (!isRetired(now)) return [];
   return [
     {
       rule: "not-retired",

@@ -46,6 +46,16 @@ export const STEP_MARK = { done: ":white_check_mark:", skipped: ":white_check_ma
  * articles/app-service/configure-gateway-required-vnet-integration.md, 01/30/2026).
  */
 export const RETIREMENT_DATE = new Date("2027-03-31T00:00:00Z");
+/**
+ * When vnetbot takes gateway-required integration as gone: once 31 March 2027 has ended (UTC). Microsoft names the
+ * day, not the hour; until the day is over a change is still tried, and Azure's answer stands.
+ */
+export const RETIRED_AFTER = new Date("2027-04-01T00:00:00Z");
+
+/** Whether the retirement day has passed. */
+export function isRetired(now: Date): boolean {
+  return now.getTime() >= RETIRED_AFTER.getTime();
+}
 
 /** Whole days from now until the retirement; zero or less once it has passed. */
 export function daysUntilRetirement(now: Date): number {
@@ -55,7 +65,7 @@ export function daysUntilRetirement(now: Date): number {
 /** The countdown shown with every change. */
 export function retirementWarning(now: Date): string {
   const days = daysUntilRetirement(now);
-  const when = days > 0 ? `in ${plural(days, "day")}` : "already";
+  const when = days > 0 ? `in ${plural(days, "day")}` : isRetired(now) ? "already" : "today";
   return `Gateway-required integration is retired on 31 March 2027 (${when}): plan the move to regional VNet integration.`;
 }
 

@@ -6,7 +6,7 @@ import { evaluateIdleGateways, idleGatewayLines } from "../../src/core/alerts/id
 import { demo, PRODUCTION } from "../support/demo-estate.ts";
 import { ALERTS, startAlertWorld, textOf, type AlertWorld } from "./alert-world.ts";
 
-const IDLE_INVENTORY = "• Gateway *gw-inventory* (VNet vnet-inventory) no longer serves any gateway-required integration and still costs money; no connection or peer that vnetbot can see uses it. 1 root certificate left on it may still serve point-to-site clients vnetbot cannot see. Delete it once nothing else connects through it.";
+const IDLE_INVENTORY = "• Gateway *gw-inventory* (VNet vnet-inventory) no longer serves any gateway-required integration and still costs money; no connection or peer that vnetbot can see uses it. 1 root certificate left on it may still serve point-to-site clients vnetbot cannot see. Delete it once nothing else connects through it. Until 31 March 2027 it is also the way back for the apps moved off it (`/vnet migrate rollback APP` reconnects through it): delete it once they are confirmed on regional integration, not before.";
 
 describe("the scheduled alerts and vnetbot's migrations", () => {
   let world: AlertWorld;
@@ -38,9 +38,19 @@ describe("the scheduled alerts and vnetbot's migrations", () => {
     // No integration left on vnet-hub: every plan moved off it.
     const result = await evaluateIdleGateways(world.azure.reader, [record], [], new Map(), { now: world.now(), scanComplete: true, subscriptions: [PRODUCTION] });
 
-    expect(idleGatewayLines(result.announcements)).toEqual([
+    expect(idleGatewayLines(result.announcements, world.now())).toEqual([
       "• Gateway *gw-hub* (VNet vnet-hub) no longer serves any gateway-required integration and still costs money; it still carries connections s2s-amsterdam, s2s-dublin (on-premises routes, the migrated apps' too, may go through them) and the gateway transit it offers peers vnet-spoke: keep it while they are needed. 2 root certificates left on it may still serve point-to-site clients vnetbot cannot see.",
     ]);
+  });
+
+  it("no longer calls the gateway the way back once gateway-required integration is retired", () => {
+    const idle = { key: "idle-gateway:x", gatewayName: "gw-inventory", vnetId: demo.vnet("vnet-inventory"), vnetName: "vnet-inventory", connections: [], transitPeers: [], rootCertificates: 0 };
+
+    const [before] = idleGatewayLines([idle], new Date("2027-03-31T12:00:00Z"));
+    const [after] = idleGatewayLines([idle], new Date("2027-04-01T00:00:00Z"));
+
+    expect(before).toContain("the way back for the apps moved off it");
+    expect(after).toMatch(/Delete it once nothing else connects through it\.$/);
   });
 
   it("counts the integration moved in the certificate digest: 1 of 10 migrated", async () => {

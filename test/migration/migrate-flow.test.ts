@@ -445,6 +445,21 @@ describe("/vnet migrate rollback", () => {
   });
 });
 
+describe("on 31 March 2027 itself", () => {
+  it("still tries a rollback, whose approval says the day has come: Microsoft names the day, not the hour", async () => {
+    await slack.close();
+    const onTheDay = { now: () => new Date("2027-03-31T06:00:00Z") };
+    slack = await startSlackHarness({ clock: onTheDay, azure: await startAzureHarness({ estate: "demo", now: onTheDay.now }) });
+    expect(textOf(await approved("migrate inventory-api --route-all"))).toContain(":tada: Done");
+
+    const request = await slack.requestChange("migrate rollback inventory-api");
+
+    expect(textOf(request)).toContain("Change request: Roll inventory-api back");
+    expect(textOf(request)).toContain("retired today, 31 March 2027, at an hour Microsoft has not said");
+    expect(textOf(request)).not.toContain("was retired");
+  });
+});
+
 describe("after 31 March 2027", () => {
   it("refuses a rollback, since gateway-required integration no longer exists", async () => {
     await slack.close();

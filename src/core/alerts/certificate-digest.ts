@@ -74,7 +74,7 @@ export function certificateDigest(content: DigestContent): Reply {
     parts.push({ kind: "text", text: [":warning: *Gateways running out of root certificates*", ...rootCapacityLines(content.fillingGateways)].join("\n") });
   }
   if (content.idleGateways && content.idleGateways.length > 0) {
-    parts.push({ kind: "text", text: [":bulb: *Gateways no longer serving VNet integration*", ...idleGatewayLines(content.idleGateways)].join("\n") });
+    parts.push({ kind: "text", text: [":bulb: *Gateways no longer serving VNet integration*", ...idleGatewayLines(content.idleGateways, content.now)].join("\n") });
   }
   if (content.withButtons) {
     const buttons = sorted.map(renewButton).filter((b) => b !== undefined);

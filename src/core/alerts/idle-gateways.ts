@@ -7,7 +7,7 @@
  * VNets are read (getVnet, each of its gateways, then the VPN gateway's connections).
  */
 import { isBotError } from "../../errors.ts";
-import { plural } from "../format.ts";
+import { isRetired, plural } from "../format.ts";
 import { findVpnGateway } from "../eligibility.ts";
 import type { Integration } from "../inventory.ts";
 import { createLimiter } from "../limiter.ts";
@@ -93,7 +93,9 @@ export async function evaluateIdleGateways(
 }
 
 /** The digest's lines about them. */
-export function idleGatewayLines(gateways: readonly IdleGateway[]): string[] {
+export function idleGatewayLines(gateways: readonly IdleGateway[], now: Date): string[] {
+  // Until the retirement, the gateway is the way back for the apps moved off it: deleting it ends their rollback.
+  const rollback = isRetired(now) ? "" : " Until 31 March 2027 it is also the way back for the apps moved off it (`/vnet migrate rollback APP` reconnects through it): delete it once they are confirmed on regional integration, not before.";
   return gateways.map((g) => {
     const uses = [
       ...(g.connections.length > 0 ? [`connections ${g.connections.join(", ")} (on-premises routes, the migrated apps' too, may go through them)`] : []),
@@ -101,7 +103,7 @@ export function idleGatewayLines(gateways: readonly IdleGateway[]): string[] {
     ];
     // What vnetbot cannot see: point-to-site clients other than App Service, and subscriptions it does not manage.
     const unseen = g.rootCertificates > 0 ? ` ${plural(g.rootCertificates, "root certificate")} left on it may still serve point-to-site clients vnetbot cannot see.` : "";
-    const verdict = uses.length > 0 ? `it still carries ${uses.join(" and ")}: keep it while they are needed.${unseen}` : `no connection or peer that vnetbot can see uses it.${unseen} Delete it once nothing else connects through it.`;
+    const verdict = uses.length > 0 ? `it still carries ${uses.join(" and ")}: keep it while they are needed.${unseen}` : `no connection or peer that vnetbot can see uses it.${unseen} Delete it once nothing else connects through it.${rollback}`;
     return `• Gateway *${g.gatewayName}* (VNet ${g.vnetName}) no longer serves any gateway-required integration and still costs money; ${verdict}`;
   });
 }

@@ -2,7 +2,7 @@
  * The retirement countdown that /vnet list, /vnet migration and the scheduled digests share: how many gateway-required
  * integrations (plan × VNet) vnetbot has moved to regional integration, out of how many, and how many days are left.
  */
-import { daysUntilRetirement, plural } from "../format.ts";
+import { daysUntilRetirement, isRetired, plural } from "../format.ts";
 import type { InventoryFailure, Integration } from "../inventory.ts";
 import { parseResourceId, sameId } from "../resource-id.ts";
 import type { MigrationRecord } from "./migration-records.ts";
@@ -76,6 +76,10 @@ function countdownOf(now: Date, progress: MigrationProgress): string {
   if (days > 0) {
     if (total === 0) return `:hourglass: Gateway-required integration is retired on 31 March 2027 (${plural(days, "day")} left): nothing here uses it, so there is nothing to migrate.`;
     return `:hourglass: Gateway-required integration is retired on 31 March 2027: ${done}, ${plural(days, "day")} left.`;
+  }
+  if (!isRetired(now)) {
+    if (total === 0) return ":hourglass: Gateway-required integration is retired today, 31 March 2027: nothing here uses it, so there is nothing to migrate.";
+    return `:hourglass: Gateway-required integration is retired today, 31 March 2027: ${done}${progress.remaining > 0 ? `; the ${progress.remaining} still on it may stop working at any hour` : ""}.`;
   }
   if (progress.remaining === 0) return `:hourglass: Gateway-required integration was retired on 31 March 2027: ${total === 0 ? "no integration was left on it" : done}.`;
   const still = progress.remaining === 1 ? "the 1 still on gateway-required integration no longer works" : `the ${progress.remaining} still on gateway-required integration no longer work`;

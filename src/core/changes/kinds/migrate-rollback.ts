@@ -4,6 +4,7 @@
  * plan routes that went with the plan's connection. Only while gateway-required integration exists (until 31 March
  * 2027), and its SSTP tunnels with it (azure-docs articles/vpn-gateway/ikev2-openvpn-from-sstp.md).
  */
+import { daysUntilRetirement, isRetired } from "../../format.ts";
 import { OUTAGE_PER_APP } from "../../migration/migrate-preview.ts";
 import { BotError, isBotError } from "../../../errors.ts";
 import { readRoute } from "../../address-range.ts";
@@ -77,7 +78,9 @@ export async function prepareMigrateRollback(deps: ChangeDeps, request: MigrateR
     warnings: [
       `Traffic leaves from gateway ${gateway!.name}'s point-to-site pool ${gateway!.addressPool.join(", ")} again: rules that allow only ${regionalSubnet ? subnetLabel(regionalSubnet) : "the subnet"} will no longer match.`,
       ...(regionalSubnet ? [`Subnet ${subnetLabel(regionalSubnet)} stays delegated to Microsoft.Web/serverFarms for the next attempt.`] : []),
-      "Gateway-required integration is retired on 31 March 2027: this is a way back for now, not a place to stay.",
+      isRetired(deps.clock.now()) || daysUntilRetirement(deps.clock.now()) > 0
+        ? "Gateway-required integration is retired on 31 March 2027: this is a way back for now, not a place to stay."
+        : "Gateway-required integration is retired today, 31 March 2027, at an hour Microsoft has not said: the rollback may be refused, or stop working soon after.",
     ],
     state: { app: app.id.toLowerCase(), regional: regionalSubnet?.toLowerCase() ?? null, routeAll, connection: current?.name.toLowerCase() ?? null, record: record.updatedAt.toISOString() },
     steps: [

@@ -15,6 +15,7 @@ import { checkProposalLeavesRoom, regionalRoomWarning, subnetLabel } from "../..
 import { chooseSubnet, newSubnetName } from "../../migration/subnet-choice.ts";
 import { at, resolveSubnetTarget, type SubnetTarget } from "../../migration/subnet-ref.ts";
 import type { AppInfo, PlanInfo, VnetConnectionInfo, VnetInfo } from "../../model.ts";
+import { isRetired } from "../../format.ts";
 import { escapeMrkdwn } from "../../reply.ts";
 import { isClassicVnetId, nameOf, sameId, siteNameOf } from "../../resource-id.ts";
 import { resolveApp, resolvePlan, type ResolveDeps } from "../../resolve.ts";
@@ -62,7 +63,9 @@ export async function prepareMigrate(deps: ChangeDeps, request: MigrateRequest):
       ? [`NSG ${facts.nsg!.name}'s rule \`${internetDenied.name}\` (priority ${internetDenied.priority}) denies outbound traffic to the internet, and with route-all all of the apps' traffic enters the subnet: they would lose the internet, Microsoft Entra ID and certificate revocation lists included. Allow what they need (service tags such as AzureActiveDirectory) before approving.`]
       : []),
     ...(deps.kudu ? [] : ["Kudu is not set up for vnetbot: the apps' worker address and known targets are not checked after the move."]),
-    "Rollback (/vnet migrate rollback APP) reconnects gateway-required integration from the record, and works only until 31 March 2027.",
+    isRetired(deps.clock.now())
+      ? "There is no way back: gateway-required integration was retired on 31 March 2027, so /vnet migrate rollback cannot reconnect it."
+      : "Rollback (/vnet migrate rollback APP) reconnects gateway-required integration from the record, and works only until 31 March 2027.",
   ];
   return {
     title: `Migrate ${facts.apps.map(({ app }) => app.name).join(", ")} to regional integration (${subnetLabel(facts.subnetId)})`,
