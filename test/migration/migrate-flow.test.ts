@@ -383,6 +383,32 @@ describe("/vnet migrate PLAN VNET", () => {
   });
 });
 
+describe("a VNet with an address space outside RFC 1918 (vnet-finance gains 100.70.0.0/16)", () => {
+  beforeEach(() => {
+    slack.sim.state.vnets.get(demo.vnet("vnet-finance"))!.addressSpace.push("100.70.0.0/16");
+    slack.sim.state.network.hosts.push({ ip: "100.70.1.10", names: ["ledger2.contoso.internal"], openPorts: [443], blockedApps: [] });
+  });
+
+  it("is migrated with --route-all, which /vnet migration proposes and the preview asks for, since the apps reach it through the gateway now", async () => {
+    const readiness = textOf(await slack.ask(PEOPLE.requester, "migration --plan plan-basic --fresh"));
+    const preview = textOf(await slack.requestChange("migrate payments-api"));
+
+    expect(readiness).toMatch(/\/vnet migrate plan-basic vnet-finance [^`]* --route-all`/);
+    expect(readiness).toContain("vnet-finance's address space 100.70.0.0/16 (or a peer's) is outside RFC 1918");
+    expect(preview).toContain("vnet-finance's address space 100.70.0.0/16 (or a peer's) lies outside RFC 1918");
+    expect(preview).toContain("Without --route-all they no longer reach it.");
+  });
+
+  it("names --route-all when the check after the move finds such an address unreachable", async () => {
+    await slack.ask(PEOPLE.requester, "tcpping payments-api 100.70.1.10:443");
+
+    const stopped = await approved("migrate payments-api");
+
+    expect(textOf(stopped)).toContain("does not reach 100.70.1.10:443");
+    expect(textOf(stopped)).toContain("100.70.1.10 is outside RFC 1918, which regional integration sends into the VNet only with route-all: run the change again with --route-all.");
+  });
+});
+
 describe("/vnet migrate asked again once the move is done, or of a plan by its name alone", () => {
   it("refuses an app vnetbot already migrated, before approval, saying where it is and how to roll it back", async () => {
     expect(textOf(await approved("migrate inventory-api --route-all"))).toContain(":tada: Done");

@@ -6,7 +6,7 @@
  * the change again after a failure skips what is done and finishes the rest.
  */
 import { BotError, isBotError } from "../../errors.ts";
-import { parseAddressRange, parseIpv4, rangeContains } from "../address-range.ts";
+import { isPrivateRange, parseAddressRange, parseIpv4, rangeContains } from "../address-range.ts";
 import { certificateOf } from "../changes/kinds/disconnect.ts";
 import { removeRootIfUnusedStep } from "../changes/root-certificates.ts";
 import type { ExecutableStep } from "../changes/runner.ts";
@@ -260,15 +260,22 @@ async function checkOnWorker(deps: ChangeDeps, moving: MovingApp, subnet: Subnet
     details.push(`worker address ${ip}`);
   }
   const failed: string[] = [];
+  const failedHosts: string[] = [];
   for (const target of moving.targets) {
     const check = await testTcp(kudu, moving.app, target.host, target.port, { tcpTimeoutMs: timeout });
-    if (check.status === "fail") failed.push(`${target.host}:${target.port} (${check.evidence})`);
+    if (check.status === "fail") {
+      failed.push(`${target.host}:${target.port} (${check.evidence})`);
+      failedHosts.push(target.host);
+    }
     else details.push(`${target.host}:${target.port} ${check.status === "pass" ? "answers" : "not tested"}`);
   }
   if (failed.length > 0) {
+    // An address outside RFC 1918 enters the VNet only with route-all: no firewall rule brings it back.
+    const publicHosts = options.routeAll || moving.routeAll || moving.app.outboundRouteAll ? [] : failedHosts.filter((host) => isPublicIp(host));
+    const routeAll = publicHosts.length > 0 ? `${publicHosts.join(", ")} ${publicHosts.length === 1 ? "is" : "are"} outside RFC 1918, which regional integration sends into the VNet only with route-all: run the change again with --route-all. Otherwise, a` : "A";
     throw notYet(
       `it does not reach ${failed.join(", ")}`,
-      `Allow ${subnet.addressPrefixes.join(", ")} where the pool was allowed (NSGs, firewalls, on-premises) and check the subnet's route table, then run the change again; or roll back with /vnet migrate rollback ${moving.app.name}.`,
+      `${routeAll}llow ${subnet.addressPrefixes.join(", ")} where the pool was allowed (NSGs, firewalls, on-premises) and check the subnet's route table, then run the change again; or roll back with /vnet migrate rollback ${moving.app.name}.`,
     );
   }
   return details;
@@ -277,6 +284,16 @@ async function checkOnWorker(deps: ChangeDeps, moving: MovingApp, subnet: Subnet
 function inside(prefix: string, ip: string): boolean {
   try {
     return rangeContains(parseAddressRange(prefix), { start: parseIpv4(ip), end: parseIpv4(ip) });
+  } catch {
+    return false;
+  }
+}
+
+/** An IPv4 address outside RFC 1918 (a host name is not judged: where it resolves to is the VNet's DNS's to say). */
+function isPublicIp(host: string): boolean {
+  try {
+    const ip = parseIpv4(host);
+    return !isPrivateRange({ start: ip, end: ip });
   } catch {
     return false;
   }

@@ -13,7 +13,7 @@ import { isClassicVnetId, nameOf, parseResourceId, sameId } from "../resource-id
 import type { MigrationRecord } from "./migration-records.ts";
 import { readPlanRegionalFacts, type PlanRegionalFacts } from "./plan-regional-facts.ts";
 import { checkIpv4OnlyVnet, checkRegionalPerPlan, checkRegionalTier, checkResourceManagerVnet, checkSameRegion, checkScaleUnit, REGIONAL_PER_PLAN } from "./regional-rules.ts";
-import { leftVnetReach, usable, type LeftVnetReach } from "./network-changes.ts";
+import { leftVnetReach, spacesOutsideRfc1918, usable, type LeftVnetReach } from "./network-changes.ts";
 import { shareSubnets, type PlannedPeers } from "./subnet-sharing.ts";
 import { chooseSubnet, roomForRecommended, type SubnetChoice } from "./subnet-choice.ts";
 import { neededPrefixLength } from "./subnet-plan.ts";
@@ -51,6 +51,8 @@ export type Assessment =
       /** Plan routes outside RFC 1918, which only route-all keeps reaching; and routes Azure holds that cannot be read. */
       routesOutside: PlanRoute[];
       routesUnreadable: PlanRoute[];
+      /** The VNet's (and its peers') address ranges outside RFC 1918, which only route-all keeps reaching too. */
+      spacesOutside: string[];
       /** Deployment slots among the apps, which can go first. */
       slots: string[];
       /** The gateway's point-to-site pool: the source range firewalls allow today. */
@@ -259,6 +261,7 @@ function readyVerdict(integration: Integration, choice: Exclude<SubnetChoice, { 
     const range = readRoute(route);
     return range !== undefined && !isPrivateRange(range);
   });
+  const spacesOutside = integration.vnet ? spacesOutsideRfc1918(integration.vnet) : [];
   return {
     verdict: "ready",
     subject: subjectOf(integration),
@@ -267,9 +270,10 @@ function readyVerdict(integration: Integration, choice: Exclude<SubnetChoice, { 
     neededPrefix: neededPrefixLength(plan.workers),
     routesOutside,
     routesUnreadable,
+    spacesOutside,
     slots: integration.apps.filter((app) => app.slot !== undefined).map((app) => app.name),
     pool: integration.gateway?.addressPool ?? [],
-    command: migrateCommand(plan.name, integration.vnetName, target, routesOutside.length > 0, via?.vnet.name),
+    command: migrateCommand(plan.name, integration.vnetName, target, routesOutside.length > 0 || spacesOutside.length > 0, via?.vnet.name),
     sharedBy: [],
     ...(via ? { via: { vnet: via.vnet.name, peering: via.peering, because: via.because } } : {}),
   };

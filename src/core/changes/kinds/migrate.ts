@@ -10,7 +10,7 @@ import { canonicalPrefix, migrationProblems, otherGatewayVnets, subnetsAfterMove
 import { readMigrationFacts, type MigrationFacts } from "../../migration/migrate-facts.ts";
 import { migrationOutage, migrationSections, routeAllAfterMove } from "../../migration/migrate-preview.ts";
 import { migrationSteps } from "../../migration/migrate-steps.ts";
-import { internetDenyingRule, needsRouteAll } from "../../migration/network-changes.ts";
+import { internetDenyingRule, needsRouteAll, spacesOutsideRfc1918 } from "../../migration/network-changes.ts";
 import { checkProposalLeavesRoom, regionalRoomWarning, subnetLabel } from "../../migration/regional-rules.ts";
 import { chooseSubnet, newSubnetName } from "../../migration/subnet-choice.ts";
 import { at, resolveSubnetTarget, type SubnetTarget } from "../../migration/subnet-ref.ts";
@@ -50,12 +50,16 @@ export async function prepareMigrate(deps: ChangeDeps, request: MigrateRequest):
   const routeAll = request.routeAll;
   assertEligible(migrationProblems(facts, request.newSubnetPrefix), `migrate ${facts.apps.map(({ app }) => app.name).join(", ")} to regional integration with ${subnetLabel(facts.subnetId)}`);
   const { alreadyOn, all: allTraffic } = routeAllAfterMove(facts, routeAll);
+  const spacesOutside = facts.vnet ? spacesOutsideRfc1918(facts.vnet) : [];
   const subnetPrefix = facts.subnet?.addressPrefixes.find((prefix) => !prefix.includes(":"));
   const internetDenied = allTraffic && facts.nsg && subnetPrefix ? internetDenyingRule(facts.nsg, subnetPrefix) : undefined;
   const room = regionalRoomWarning(facts.plan, subnetsAfterMove(facts), otherGatewayVnets(facts));
   const warnings = [
     ...(room ? [room] : []),
     ...(needsRouteAll(routes) && !routeAllAfterMove(facts, routeAll).all ? ["A plan route lies outside RFC 1918: without --route-all the apps no longer reach it (see Plan routes)."] : []),
+    ...(spacesOutside.length > 0 && !allTraffic
+      ? [`${facts.vnetName}'s address space ${spacesOutside.join(", ")} (or a peer's) lies outside RFC 1918: the apps reach it through the gateway now, and regional integration sends such traffic into the VNet only with route-all. Without --route-all they no longer reach it.`]
+      : []),
     ...(alreadyOn.length > 0 && !routeAll
       ? [`Route-all is already set on ${alreadyOn.join(", ")}; gateway-required integration ignored it, regional integration applies it: all outbound traffic, the internet's included, goes into ${facts.targetVnet.name}. Make sure the VNet lets it out (NAT gateway, firewall or default route) before approving.`]
       : []),
