@@ -153,6 +153,23 @@ describe("the scheduled gateway check", () => {
     expect(threadOf("gw-legacy")).toEqual([expect.stringMatching(/^:repeat: Still down, for 4h now/)]);
   });
 
+  it("ends the alert of a gateway no integration depends on any more without calling it recovered", async () => {
+    await runGatewayCheck(world.deps, world.now());
+    // billing-legacy leaves gw-legacy (migrated or disconnected) while the gateway is still Failed.
+    world.azure.sim.state.connectionsOf(world.azure.sim.state.apps.named("billing-legacy").id).splice(0);
+    world.later(1);
+
+    await runGatewayCheck(world.deps, world.now());
+
+    const legacy = alertFor("gw-legacy");
+    expect(legacy.text).toContain("Gateway gw-legacy (vnet-legacy): no integration depends on it any more");
+    expect(textOf(legacy)).toContain("*Apps that depended on it:* billing-legacy (plan-platform) (moved or disconnected since)");
+    expect(textOf(legacy)).toContain("*Alerted:* 2026-03-01 09:00 UTC → 2026-03-01 10:00 UTC (1h)");
+    expect(textOf(legacy)).toContain("This is not a recovery: vnetbot stopped watching it, and it may still be down.");
+    expect(textOf(legacy)).not.toMatch(/recovered|Was down|Apps cut off/);
+    expect(threadOf("gw-legacy")).toEqual([":white_check_mark: Gateway gw-legacy (vnet-legacy): no integration depends on it any more (alerted for 1h); vnetbot stops watching it."]);
+  });
+
   it("honours a snooze: shown on the alert, no reminders while it lasts, announced when it ends", async () => {
     world.azure.sim.state.setHealth(gateway("gw-hub").id, "Unavailable");
     await runGatewayCheck(world.deps, world.now());

@@ -41,7 +41,12 @@ export function openMessage(problem: StoredProblem, alertId: string, timeZone: s
 /** The original message once the problem is over (no buttons left to click). */
 export function resolvedMessage(problem: StoredProblem, now: Date, timeZone: string, gone: boolean): Reply {
   const text = recoveredText(problem, gone);
-  const lines = [appsLine(problem), `*Was down:* ${formatTime(new Date(problem.since), timeZone)} → ${formatTime(now, timeZone)} (${formatDuration(now.getTime() - new Date(problem.since).getTime())})`];
+  // An alert that ends because nothing depends on it any more is no recovery: the gateway may be down still.
+  const span = `${formatTime(new Date(problem.since), timeZone)} → ${formatTime(now, timeZone)} (${formatDuration(now.getTime() - new Date(problem.since).getTime())})`;
+  const label = gone ? "Alerted" : problem.kind === "gateway" ? "Was down" : "Needed a sync";
+  const apps = gone ? `*Apps that depended on it:* ${problem.apps.length > 0 ? problem.apps.join(", ") : "_none_"} (moved or disconnected since)` : appsLine(problem);
+  const lines = [apps, `*${label}:* ${span}`];
+  if (gone && problem.kind === "gateway") lines.push("This is not a recovery: vnetbot stopped watching it, and it may still be down.");
   return { title: text.replace(/^:[a-z_]+: /, ""), text, parts: [{ kind: "text", text: lines.join("\n") }], visibility: "in_channel" };
 }
 
@@ -52,7 +57,8 @@ function recoveredText(problem: StoredProblem, gone: boolean): string {
 
 /** The thread reply when the problem ends. */
 export function resolvedReply(problem: StoredProblem, now: Date, gone: boolean): Reply {
-  const text = `${recoveredText(problem, gone)} after ${formatDuration(now.getTime() - new Date(problem.since).getTime())}.`;
+  const lasted = formatDuration(now.getTime() - new Date(problem.since).getTime());
+  const text = gone ? `${recoveredText(problem, gone)} (alerted for ${lasted}); vnetbot stops watching it.` : `${recoveredText(problem, gone)} after ${lasted}.`;
   return { text, parts: [{ kind: "text", text }] };
 }
 
