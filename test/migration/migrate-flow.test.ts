@@ -200,6 +200,14 @@ describe("/vnet migrate APP", () => {
     expect(slack.sim.requests.slice(before).filter((r) => r.method === "GET" && /\/sites\/orders-api\/slots$/i.test(r.path))).toHaveLength(1);
   });
 
+  it("gives no slot-first advice for a slot that has moved already", async () => {
+    expect(textOf(await approved("migrate orders-api/staging vnet-hub/snet-apps --new-subnet 10.10.8.0/26"))).toContain(":tada: Done");
+
+    const app = await slack.requestChange("migrate orders-api vnet-hub/snet-apps");
+
+    expect(textOf(app)).not.toContain("migrate it first");
+  });
+
   it.each([
     ["a VNet in another region", "migrate reports-api", "vnet-reports-ne is in northeurope and plan plan-reports in westeurope"],
     ["a classic VNet", "migrate erp-connector", "vnet-classic-erp is a classic VNet"],
@@ -360,7 +368,7 @@ describe("/vnet migrate PLAN VNET", () => {
   it("moves each app and slot of the plan on the VNet, one after the other", async () => {
     const done = await approved("migrate plan-orders vnet-hub vnet-hub/snet-apps --new-subnet 10.10.8.0/26");
 
-    expect(textOf(done)).toContain("Migrate orders-api, orders-api/staging, orders-web to regional integration (vnet-hub/snet-apps)");
+    expect(textOf(done)).toContain("Migrate orders-api/staging, orders-api, orders-web to regional integration (vnet-hub/snet-apps)");
     expect(textOf(done)).toContain(":tada: Done");
     for (const app of [demo.app("orders-api"), `${demo.app("orders-api")}/slots/staging`, demo.app("orders-web")]) {
       expect((await slack.azure.reader.getRegionalIntegration(app)).subnetId).toMatch(/\/subnets\/snet-apps$/);

@@ -93,7 +93,7 @@ describe("a plan whose site list holds its slots too (planSiteListIncludesSlots)
   it("moves each app and slot once, though the slot is listed by its plan and by its app", async () => {
     const message = textOf(await slack.requestChange("migrate plan-orders vnet-hub vnet-hub/snet-apps --new-subnet 10.10.8.0/26"));
 
-    expect(message).toContain("Migrate orders-api, orders-api/staging, orders-web to regional integration (vnet-hub/snet-apps)");
+    expect(message).toContain("Migrate orders-api/staging, orders-api, orders-web to regional integration (vnet-hub/snet-apps)");
     expect(message.match(/Disconnect orders-api\/staging from/g)).toHaveLength(1);
   });
 });

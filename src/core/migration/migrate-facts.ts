@@ -119,7 +119,10 @@ async function readMovingApp(reader: AzureReader, records: MigrationRecords, app
     reader.getRouteAll(appId),
     records.targets(appId),
   ]);
-  const slots = app.slot === undefined ? await reader.listSlots(app.id) : [];
+  // "Slot first" only for slots still on a gateway connection to this VNet: one moved already needs no advice.
+  const listed = app.slot === undefined ? await reader.listSlots(app.id) : [];
+  const slotConnections = await Promise.all(listed.map((slot) => gatewayConnectionOf(reader, slot.id).catch(() => undefined)));
+  const slots = listed.filter((_, i) => sameName(slotConnections[i]?.name, vnetName));
   return {
     app,
     connection: connection && sameName(connection.name, vnetName) ? connection : undefined,

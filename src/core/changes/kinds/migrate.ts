@@ -219,10 +219,18 @@ async function planForm(deps: ParseDeps, plan: PlanInfo, vnetName: string, subne
   const resumed = (await stoppedMigrations(deps, plan)).filter((r) => sameName(r.vnetName, vnetName));
   const vnetId = onVnet[0]?.connection?.vnetId ?? (await findPlanConnection(deps.reader, plan.id, vnetName))?.vnetId ?? resumed[0]?.vnetId;
   if (vnetId === undefined) throw new BotError("not-found", `Plan ${plan.name} has no gateway-required connection to ${vnetName}.`, { hint: `/vnet plan ${plan.name} shows its integrations.` });
-  const appIds = [...onVnet.map(({ app }) => app.id), ...resumed.map((r) => r.appId).filter((id) => !onVnet.some(({ app }) => app.id.toLowerCase() === id.toLowerCase()))];
+  // Each app's slots before the app: Microsoft's guide names "a staging slot first", so a failure meets a slot
+  // before production (articles/app-service/migrate-gateway-based-vnet-integration.md).
+  const ordered = [...onVnet].sort((a, b) => productionName(a.app).localeCompare(productionName(b.app)) || Number(a.app.slot === undefined) - Number(b.app.slot === undefined));
+  const appIds = [...ordered.map(({ app }) => app.id), ...resumed.map((r) => r.appId).filter((id) => !onVnet.some(({ app }) => app.id.toLowerCase() === id.toLowerCase()))];
   if (appIds.length === 0) throw new BotError("not-found", `No app of plan ${plan.name} uses ${vnetName} through its gateway.`, { hint: `/vnet plan ${plan.name} shows its integrations.` });
   const subnet = await chooseTarget(deps, plan, vnetId, subnetText ?? resumed[0]?.subnetId, prefix);
   return { kind: "migrate", planId: plan.id, vnetId, vnetName, appIds, ...subnet, routeAll, form: "plan" };
+}
+
+/** The app a slot belongs to ("orders-api" for "orders-api/staging"), or the app itself. */
+function productionName(app: AppInfo): string {
+  return app.name.split("/")[0]!.toLowerCase();
 }
 
 /** The subnet named, created with --new-subnet, or proposed the way /vnet migration proposes it. */
