@@ -133,6 +133,19 @@ describe("/vnet migrate APP", () => {
     expect((await slack.azure.reader.getRegionalIntegration(demo.app("inventory-api"))).subnetId?.toLowerCase()).toBe(SUBNET.toLowerCase());
   });
 
+  it("previews a resumed migration as it stands: the DNS servers the apps had, and one restart left for an app off its gateway", async () => {
+    const fault = slack.sim.faults.add({ method: "PUT", path: /\/sites\/orders-web\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
+    const first = await approved("migrate plan-orders vnet-hub vnet-hub/snet-apps --new-subnet 10.10.8.0/26");
+    slack.sim.faults.remove(fault);
+    expect(textOf(first)).toContain(":x: Failed at step");
+
+    const again = textOf(await slack.requestChange("migrate plan-orders vnet-hub vnet-hub/snet-apps"));
+
+    expect(again).toContain("The apps keep using 10.10.0.4, 10.10.0.5 (vnet-hub's DNS servers).");
+    expect(again).toContain("orders-web is off the gateway already, without any VNet until it restarts once more (regional integration added).");
+    expect(again).not.toContain("restarts twice");
+  });
+
   it("says an app stopped between its gateway and its subnet has no VNet, there and in show, list and tcpping", async () => {
     const stopped = textOf(await stoppedAtRegional("migrate inventory-api --route-all"));
 

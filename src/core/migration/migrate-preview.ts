@@ -160,7 +160,8 @@ function subnetLines(facts: MigrationFacts, newPrefix: string | undefined): stri
 }
 
 function dnsLines(facts: MigrationFacts): string[] {
-  const now = facts.planConnection?.dnsServers ?? [];
+  // Resumed after the plan's connection went, the record keeps the DNS servers the apps had.
+  const now = facts.planConnection?.dnsServers ?? facts.apps.find((a) => a.record)?.record?.dnsServers ?? [];
   const after = facts.targetVnet.dnsServers;
   const show = (servers: readonly string[]) => (servers.length > 0 ? servers.join(", ") : "Azure-provided DNS");
   const same = now.length === after.length && now.every((server, i) => server === after[i]);
@@ -172,8 +173,15 @@ function dnsLines(facts: MigrationFacts): string[] {
   return lines;
 }
 
-/** The outage line: each app restarts twice, one app after the other. */
+/**
+ * The outage line: each app restarts twice, one app after the other; in a migration resumed after it stopped
+ * half-way, an app already off its gateway restarts once more, and one already on the subnet not at all.
+ */
 export function migrationOutage(facts: MigrationFacts): string {
-  const apps = facts.apps.map(({ app }) => siteNameOf(app.id));
-  return `${apps.join(", ")} ${apps.length === 1 ? "restarts" : "restart one after the other,"} twice (gateway connection removed, regional integration added)${apps.length === 1 ? "" : ", each"} without the VNet for ${OUTAGE_PER_APP}.`;
+  const twice = facts.apps.filter((a) => a.connection).map(({ app }) => siteNameOf(app.id));
+  const once = facts.apps.filter((a) => !a.connection && !a.regional.subnetId).map(({ app }) => siteNameOf(app.id));
+  const lines: string[] = [];
+  if (twice.length > 0) lines.push(`${twice.join(", ")} ${twice.length === 1 ? "restarts" : "restart one after the other,"} twice (gateway connection removed, regional integration added)${twice.length === 1 ? "" : ", each"} without the VNet for ${OUTAGE_PER_APP}.`);
+  if (once.length > 0) lines.push(`${once.join(", ")} ${once.length === 1 ? "is" : "are"} off the gateway already, without any VNet until ${once.length === 1 ? "it restarts" : "each restarts"} once more (regional integration added).`);
+  return lines.length > 0 ? lines.join(" ") : "No app restarts: each is on the subnet already; what is left verifies it and tidies up.";
 }
