@@ -146,6 +146,16 @@ describe("/vnet migrate APP", () => {
     expect(again).not.toContain("restarts twice");
   });
 
+  it("says the app was not verified from its worker when Kudu does not answer, rather than pass quietly", async () => {
+    const fault = slack.sim.faults.add({ method: "POST", path: /command/i, status: 502, code: "BadGateway", message: "Kudu is down." });
+
+    const done = await approved("migrate inventory-api --route-all");
+    slack.sim.faults.remove(fault);
+
+    expect(textOf(done)).toContain(":tada: Done");
+    expect(slack.threadTexts(done).join("\n")).toMatch(/:warning: NOT verified from the worker \([^)]*502[^)]*\): `\/vnet tcpping inventory-api HOST:PORT` tests it once Kudu answers/);
+  });
+
   it("says an app stopped between its gateway and its subnet has no VNet, there and in show, list and tcpping", async () => {
     const stopped = textOf(await stoppedAtRegional("migrate inventory-api --route-all"));
 
