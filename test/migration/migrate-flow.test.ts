@@ -367,7 +367,9 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
 
     const answer = textOf(await slack.ask(PEOPLE.requester, "migrate platform-data vnet-data/snet-plan-platform --new-subnet 10.40.2.0/26"));
 
-    expect(answer).toContain("Plan plan-platform would need 3 regional integrations: 3 subnets (vnet-data/snet-plan-platform, vnet-hr/snet-plan-platform, vnet-ops/snet-plan-platform); a plan takes at most 2");
+    expect(answer).toContain("Plan plan-platform already uses its 2 regional integrations (vnet-hr/snet-plan-platform, vnet-ops/snet-plan-platform), so vnet-data's apps cannot move into vnet-data/snet-plan-platform, a subnet of their own.");
+    expect(answer).toContain("`/vnet migrate peer plan-platform vnet-data vnet-hr` (if vnet-data and vnet-hr are not peered yet), then `/vnet migrate plan-platform vnet-data vnet-hr/snet-plan-platform` (or vnet-ops/snet-plan-platform)");
+    expect(answer).not.toContain(" VNET ");
     expect(slack.api.workspace.messages(CHANNELS.approvals)).toHaveLength(2);
   });
 });

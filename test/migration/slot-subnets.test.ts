@@ -33,11 +33,11 @@ describe.each([
   it("refuses, before approval, a migration into a third subnet, naming the slot's subnet among the two in use", async () => {
     const answer = await refusedChange(slack, "migrate app-gw vnet-apps/snet-ready");
 
-    expect(answer).toContain("Plan plan-std would need 3 regional integrations: 3 subnets (vnet-apps/snet-ready, vnet-apps/snet-second, vnet-apps/snet-third)");
+    expect(answer).toContain("Plan plan-std already uses its 2 regional integrations (vnet-apps/snet-second, vnet-apps/snet-third), so vnet-hub's apps cannot move into vnet-apps/snet-ready, a subnet of their own.");
   });
 
   it("refuses to choose a new subnet itself when the plan has none left", async () => {
-    expect(await refusedChange(slack, "migrate app-gw")).toContain("Plan plan-std would need 3 regional integrations");
+    expect(await refusedChange(slack, "migrate app-gw")).toContain("Plan plan-std already uses its 2 regional integrations");
   });
 
   it("takes a migration into the subnet the slot uses, which spends none of the plan's regional integrations", async () => {

@@ -84,10 +84,28 @@ export function checkIpv4OnlyVnet(plan: Pick<PlanInfo, "name">, vnet: Pick<VnetI
  * The plan ends with at most two regional integrations: the subnets its apps use already plus the one being added.
  * (Counting the gateway VNets the plan still has: each needs a subnet of its own once it moves.)
  */
-export function checkRegionalPerPlan(plan: Pick<PlanInfo, "name">, regionalSubnetIds: readonly string[], gatewayVnetNames: readonly string[]): EligibilityProblem[] {
+export function checkRegionalPerPlan(
+  plan: Pick<PlanInfo, "name">,
+  regionalSubnetIds: readonly string[],
+  gatewayVnetNames: readonly string[],
+  move?: { subnetId: string; vnetName: string },
+): EligibilityProblem[] {
   const subnets = new Set(regionalSubnetIds.map((id) => id.toLowerCase()));
   const total = subnets.size + gatewayVnetNames.length;
   if (total <= REGIONAL_PER_PLAN) return [];
+  const used = [...subnets].filter((id) => !move || id !== move.subnetId.toLowerCase()).sort();
+  if (move && used.length === subnets.size - 1 && used.length > 0) {
+    // One migration asking for one subnet too many: name the subnets it could join and the commands that do it.
+    const first = used[0]!;
+    const hub = subnetLabel(first).split("/")[0]!;
+    return [
+      {
+        rule: "regional-per-plan",
+        message: `Plan ${plan.name} already uses its ${REGIONAL_PER_PLAN} regional integrations (${used.map(subnetLabel).join(", ")}), so ${move.vnetName}'s apps cannot move into ${subnetLabel(move.subnetId)}, a subnet of their own.`,
+        fix: `Move them into a subnet the plan uses: ${hub === move.vnetName ? "" : `\`/vnet migrate peer ${plan.name} ${move.vnetName} ${hub}\` (if ${move.vnetName} and ${hub} are not peered yet), then `}\`/vnet migrate ${plan.name} ${move.vnetName} ${subnetLabel(first)}\`${used.length > 1 ? ` (or ${used.slice(1).map(subnetLabel).join(", ")})` : ""}; or split the plan so that each has at most ${REGIONAL_PER_PLAN} VNets.`,
+      },
+    ];
+  }
   const parts = [
     subnets.size > 0 && `${subnets.size} subnet${subnets.size === 1 ? "" : "s"} (${[...subnets].map(subnetLabel).sort().join(", ")})`,
     gatewayVnetNames.length > 0 && `one for each VNet it reaches through a gateway (${[...gatewayVnetNames].sort().join(", ")})`,
