@@ -16,10 +16,10 @@ export const help = defineCommand({
     const [mayChange, mayApprove] = await Promise.all([knownNow(ctx.access.canRequestChanges(ctx.userId)), knownNow(ctx.access.canApprove(ctx.userId))]);
     const wanted = args.optional("COMMAND")?.toLowerCase().replace(/\s+/g, " ");
     if (wanted) {
-      const command = ctx.commands.find((c) => c.name === wanted);
+      // "help route", "help migrate": the command and those that start with it, each with its usage and summary.
+      const family = ctx.commands.filter((c) => c.name === wanted || c.name.startsWith(`${wanted} `));
+      const command = family.length === 1 ? family.find((c) => c.name === wanted) : undefined;
       if (command) return { title: `/vnet ${command.name}`, text: `${command.usage}: ${command.summary}`, parts: [{ kind: "text", text: `\`${command.usage}\`\n${command.summary}.` }, { kind: "context", lines: [accessNote(command, mayChange)] }] };
-      // "help route": the commands that start with it, each with its usage and summary.
-      const family = ctx.commands.filter((c) => c.name.startsWith(`${wanted} `));
       if (family.length > 0) {
         return {
           title: `/vnet ${wanted} …`,

@@ -43,6 +43,15 @@ describe("help for a family of commands", () => {
     expect(shown).toContain("`/vnet route remove PLAN VNET ROUTE`\\nRemove a plan route, by name or range (approval).");
   });
 
+  it("explains migrate with the commands that start with it, rollback and peer, for /vnet help migrate", async () => {
+    const { ack } = await slack.command(PEOPLE.bystander, "help migrate");
+
+    const shown = JSON.stringify(ack?.blocks);
+    expect(ack?.text).toBe("/vnet migrate …: 3 commands: migrate, migrate peer, migrate rollback");
+    expect(shown).toContain("`/vnet migrate APP [SUBNET]`, or `/vnet migrate PLAN VNET [SUBNET]`");
+    expect(shown).toContain("`/vnet migrate rollback APP`");
+  });
+
   it("suggests the command a typo in help meant", async () => {
     const { ack } = await slack.command(PEOPLE.bystander, "help lsit");
 

@@ -280,7 +280,7 @@ export const migrate = defineChangeKind<MigrateRequest>({
   kind: "migrate",
   command: {
     name: "migrate",
-    summary: "Move to regional VNet integration: APP [SUBNET], or PLAN VNET [SUBNET] for each app of the plan on that VNet (approval; each app restarts)",
+    summary: "Move to regional VNet integration: `/vnet migrate APP [SUBNET]`, or `/vnet migrate PLAN VNET [SUBNET]` for each app and slot of the plan on that VNet; --new-subnet CIDR creates the subnet, --route-all sends all outbound traffic into the VNet (approval; each app restarts)",
     params: [{ name: "TARGET", kind: "text" }, { name: "SECOND", kind: "text", optional: true }, { name: "THIRD", kind: "text", optional: true }],
     flags: [{ name: "--new-subnet", value: "CIDR", kind: "cidr" }, { name: "--route-all", value: "", kind: "switch" }],
     valueNames: { TARGET: "APP|PLAN", SECOND: "SUBNET|VNET", THIRD: "SUBNET" },
