@@ -91,7 +91,8 @@ export function parseKeptInventory(text: string): KeptInventory | undefined {
 export function keptInventoryLine(at: Date, now: Date, timeZone = "UTC", gatewaysAt?: Date): string {
   const ms = Math.max(0, now.getTime() - at.getTime());
   const minutes = Math.floor(ms / 60_000);
-  const age = minutes < 1 ? "under a minute ago" : minutes < 120 ? `${minutes} minute${minutes === 1 ? "" : "s"} ago` : `${Math.floor(minutes / 60)} hours ago`;
+  const hours = Math.floor(minutes / 60);
+  const age = minutes < 1 ? "under a minute ago" : minutes < 120 ? `${minutes} minute${minutes === 1 ? "" : "s"} ago` : hours < 48 ? `${hours} hours ago` : `${Math.floor(hours / 24)} days ago`;
   // A time of day is enough within a day; beyond that the date matters too.
   const shown = (when: Date) => (now.getTime() - when.getTime() < 86_400_000 ? formatTime(when, timeZone).slice(11) : formatTime(when, timeZone));
   const gateways = gatewaysAt && gatewaysAt > at ? `, gateways as of ${shown(gatewaysAt)}` : "";

@@ -86,6 +86,7 @@ describe("a kept inventory in the store", () => {
     { row: "a quarter of an hour", ms: 14 * 60_000, line: "Inventory as of 09:00 UTC (14 minutes ago); `--fresh` reads Azure now." },
     { row: "three hours", ms: 3 * 3_600_000, line: "Inventory as of 09:00 UTC (3 hours ago); `--fresh` reads Azure now." },
     { row: "more than a day, with the date", ms: 30 * 3_600_000, line: "Inventory as of 2026-03-01 09:00 UTC (30 hours ago); `--fresh` reads Azure now." },
+    { row: "days, in days", ms: 119 * 24 * 3_600_000, line: "Inventory as of 2026-03-01 09:00 UTC (119 days ago); `--fresh` reads Azure now." },
   ])("says how old it is after $row", ({ ms, line }) => {
     expect(keptInventoryLine(NOW, new Date(NOW.getTime() + ms))).toBe(line);
   });

@@ -107,5 +107,8 @@ describe("/vnet diagnose over signed Slack requests", () => {
 
     expect(tcp).toContain("catalog-regional (regional integration, vnet-spoke/snet-integration):");
     expect(tcp).not.toContain("/vnet diagnose");
+    // Its traffic leaves from its subnet: there is no point-to-site pool to blame.
+    expect(tcp).toContain("Something between subnet vnet-spoke/snet-integration and 10.1.0.4:443 drops the traffic");
+    expect(tcp).not.toContain("P2S pool");
   });
 });

@@ -76,7 +76,7 @@ export interface LiveTestReport {
 export async function tcppingFromApp(deps: DiagnoseDeps, appRef: ResourceRef | string, targetText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
   const target = parseTarget(targetText, { requirePort: true });
   const { app, integration } = await subjectOf(deps, appRef);
-  const check = await testTcp(deps.kudu, app, target.host, target.port!, options);
+  const check = await testTcp(deps.kudu, app, target.host, target.port!, { ...options, ...(integration.gatewayRequired ? {} : { source: app.regionalSubnetId ? `subnet ${subnetLabel(app.regionalSubnetId)}` : "the app's outbound addresses" }) });
   return { appId: app.id, appName: app.name, integration: integration.label, gatewayRequired: integration.gatewayRequired, note: integration.note, check: integration.gatewayRequired ? withDiagnoseHint(check, `/vnet diagnose ${app.name} ${target.host}:${target.port}`) : check };
 }
 

@@ -20,6 +20,8 @@ export interface LiveOptions {
   dnsTimeoutPerServerMs?: number;
   /** The command's own deadline: aborting it stops the live tests. */
   signal?: AbortSignal;
+  /** Where the app's traffic comes from, as the fixes name it: "the P2S pool" (gateway-required, the default) or a subnet. */
+  source?: string;
 }
 
 /** What the worker said, or that it said nothing before the deadline. */
@@ -73,7 +75,8 @@ export async function testTcp(kudu: KuduRunner, app: AppInfo, host: string, port
   const title = `The app's worker connects to ${host}:${port}`;
   const timeout = options.tcpTimeoutMs ?? TCP_TIMEOUT_MS;
   const run = await runOnWorker(kudu, app, `tcpping.exe ${host} ${port}`, timeout, options.signal);
-  const blockedFix = `Something between the P2S pool and ${host}:${port} drops the traffic: see the route and NSG checks, and the host's own firewall.`;
+  const source = options.source ?? "the P2S pool";
+  const blockedFix = `Something between ${source} and ${host}:${port} drops the traffic: see the route and NSG checks, and the host's own firewall.`;
   if (run.kind === "unavailable") return unavailable("tcp-connect", title, run);
   // No answer in time reads as dropped traffic (a black-holed SYN takes this long), but a worker whose Kudu stalls
   // looks the same from here: the fix says how to tell them apart.
@@ -86,7 +89,7 @@ export async function testTcp(kudu: KuduRunner, app: AppInfo, host: string, port
     case "connected":
       return check("tcp-connect", "pass", title, `tcpping connected${counts}.`);
     case "refused":
-      return check("tcp-connect", "fail", title, `${host} answered but refused port ${port}${counts}.`, { fix: `Check that the service listens on port ${port} and that ${host}'s firewall allows the P2S pool.` });
+      return check("tcp-connect", "fail", title, `${host} answered but refused port ${port}${counts}.`, { fix: `Check that the service listens on port ${port} and that ${host}'s firewall allows ${source}.` });
     case "timed-out":
       return check("tcp-connect", "fail", title, `tcpping timed out${counts}.`, { fix: blockedFix });
     case "unknown-host":

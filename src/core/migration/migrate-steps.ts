@@ -264,7 +264,7 @@ async function checkOnWorker(deps: ChangeDeps, moving: MovingApp, subnet: Subnet
   const failed: string[] = [];
   const failedHosts: string[] = [];
   for (const target of moving.targets) {
-    const check = await testTcp(kudu, moving.app, target.host, target.port, { tcpTimeoutMs: timeout });
+    const check = await testTcp(kudu, moving.app, target.host, target.port, { tcpTimeoutMs: timeout, source: `subnet ${subnetLabel(subnet.id)}` });
     if (check.status === "fail") {
       failed.push(`${target.host}:${target.port} (${check.evidence})`);
       failedHosts.push(target.host);
