@@ -223,6 +223,21 @@ describe("/vnet migrate APP", () => {
     expect(slack.sim.requests.slice(before).filter((r) => r.method === "GET" && /\/sites\/orders-api\/slots$/i.test(r.path))).toHaveLength(1);
   });
 
+  it("has /vnet plan show the plan's regional integrations beside its gateway VNets, kept and fresh", async () => {
+    expect(textOf(await approved("migrate orders-api/staging vnet-hub/snet-apps --new-subnet 10.10.8.0/26"))).toContain(":tada: Done");
+    expect(textOf(await approved("migrate inventory-api --route-all"))).toContain(":tada: Done");
+    await slack.ask(PEOPLE.bystander, "list --fresh");
+
+    const kept = textOf(await slack.ask(PEOPLE.bystander, "plan plan-orders"));
+    const fresh = textOf(await slack.ask(PEOPLE.bystander, "plan plan-orders --fresh"));
+    const moved = textOf(await slack.ask(PEOPLE.bystander, "plan plan-inventory"));
+
+    expect(kept).toContain("*Regional integration of the apps vnetbot moved* (`--fresh` reads every app): vnet-hub/snet-apps (orders-api/staging)");
+    expect(fresh).toContain("*Regional integration:* 2 of 2 subnets in use: vnet-hub/snet-apps (orders-api/staging); vnet-spoke/snet-integration (catalog-regional)");
+    expect(moved).toContain("0 of 5 VNets");
+    expect(moved).toContain("*Regional integration:* 1 of 2 subnets in use: vnet-inventory/snet-inventory-apps (inventory-api)");
+  });
+
   it("gives no slot-first advice for a slot that has moved already", async () => {
     expect(textOf(await approved("migrate orders-api/staging vnet-hub/snet-apps --new-subnet 10.10.8.0/26"))).toContain(":tada: Done");
 
