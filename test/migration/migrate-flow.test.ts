@@ -238,6 +238,13 @@ describe("/vnet migrate APP", () => {
     expect(moved).toContain("*Regional integration:* 1 of 2 subnets in use: vnet-inventory/snet-inventory-apps (inventory-api)");
   });
 
+  it("warns that a new subnet smaller than a /26 cannot grow once in use, and that an autoscale maximum is not read", async () => {
+    const request = textOf(await slack.requestChange("migrate orders-web vnet-hub/snet-apps --new-subnet 10.10.8.0/28"));
+
+    expect(request).toContain(":warning: A /28 has 11 usable addresses, one per instance and two while the plan scales, and a subnet in use cannot be resized: Microsoft recommends a /26.");
+    expect(request).toContain("not for an autoscale maximum, which it does not read");
+  });
+
   it("gives no slot-first advice for a slot that has moved already", async () => {
     expect(textOf(await approved("migrate orders-api/staging vnet-hub/snet-apps --new-subnet 10.10.8.0/26"))).toContain(":tada: Done");
 

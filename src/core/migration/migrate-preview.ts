@@ -11,6 +11,7 @@ import type { MigrationFacts } from "./migrate-facts.ts";
 import { blockedTargets, leftVnetReach, routeFates } from "./network-changes.ts";
 import { migratePeerCommand } from "./readiness.ts";
 import { APP_SERVICE_DELEGATION, otherPlansOn } from "./regional-rules.ts";
+import { blockSize, RECOMMENDED_PREFIX, RESERVED_ADDRESSES } from "./subnet-plan.ts";
 
 /** Microsoft's guide: switching "will cause downtime … typically 2-5 minutes … but can be even longer" per app. */
 export const OUTAGE_PER_APP = "typically 2-5 minutes, possibly longer";
@@ -129,13 +130,21 @@ function routeLines(facts: MigrationFacts, asked: boolean): string[] {
 
 function subnetLines(facts: MigrationFacts, newPrefix: string | undefined): string[] {
   const { subnet, targetVnet } = facts;
-  if (!subnet) return [`Created in ${targetVnet.name} as ${newPrefix}, delegated to ${APP_SERVICE_DELEGATION}; no NSG or route table.`];
+  if (!subnet) {
+    const lines = [`Created in ${targetVnet.name} as ${newPrefix}, delegated to ${APP_SERVICE_DELEGATION}; no NSG or route table.`];
+    // overview-vnet-integration.md, "Subnet requirements": a subnet in use cannot be resized; /26 is the recommendation.
+    const length = Number(newPrefix?.split("/")[1]);
+    if (length > RECOMMENDED_PREFIX) {
+      lines.push(`:warning: A /${length} has ${blockSize(length) - RESERVED_ADDRESSES} usable addresses, one per instance and two while the plan scales, and a subnet in use cannot be resized: Microsoft recommends a /${RECOMMENDED_PREFIX}. vnetbot sizes for the plan's ${facts.plan.workers} instance${facts.plan.workers === 1 ? "" : "s"} now, not for an autoscale maximum, which it does not read.`);
+    }
+    return lines;
+  }
   const delegated = subnet.delegations.some((d) => d.toLowerCase() === APP_SERVICE_DELEGATION.toLowerCase());
   const keeps = [subnet.nsgId && `NSG ${nameOf(subnet.nsgId)}`, subnet.routeTableId && `route table ${nameOf(subnet.routeTableId)}`, subnet.serviceEndpoints.length > 0 && `service endpoints ${subnet.serviceEndpoints.join(", ")}`].filter(Boolean);
   const lines = [
     delegated
       ? `${subnet.name} (${subnet.addressPrefixes.join(", ")}) in ${targetVnet.name} is already delegated to ${APP_SERVICE_DELEGATION}.`
-      : `${subnet.name} (${subnet.addressPrefixes.join(", ")}) in ${targetVnet.name} is delegated to ${APP_SERVICE_DELEGATION}${keeps.length > 0 ? `, sending back its ${keeps.join(", ")} (a subnet update replaces what it leaves out)` : ""}.`,
+      : `${subnet.name} (${subnet.addressPrefixes.join(", ")}) in ${targetVnet.name} gets delegated to ${APP_SERVICE_DELEGATION}${keeps.length > 0 ? `, sending back its ${keeps.join(", ")} (a subnet update replaces what it leaves out)` : ""}.`,
   ];
   const sharedWith = otherPlansOn(subnet, facts.plan);
   if (sharedWith.length > 0) {
