@@ -245,6 +245,17 @@ describe("/vnet migrate APP", () => {
     expect(request).toContain("not for an autoscale maximum, which it does not read");
   });
 
+  it("names the NSG rules that allow or deny the pool, and a known target whose NSG would not let the subnet in", async () => {
+    slack.sim.state.nsgs.named("nsg-data").rules.push({ name: "deny-other-sql", priority: 250, direction: "Inbound", access: "Deny", protocol: "Tcp", sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: "*", destinationPortRange: "1433" });
+    await slack.ask(PEOPLE.requester, "tcpping orders-web 10.10.1.4:1433");
+
+    const request = textOf(await slack.requestChange("migrate orders-web vnet-hub/snet-apps --new-subnet 10.10.8.0/26"));
+
+    expect(request).toContain("NSG nsg-data (vnet-hub/snet-data): rule `allow-p2s-sql` (priority 200) allows the pool: add 10.10.8.0/26 to it, and keep the pool while a rollback may need it.");
+    expect(request).toContain("NSG nsg-data (vnet-hub/snet-data): rule `deny-p2s-redis` (priority 210) denies the pool, and will no longer keep the apps out: add 10.10.8.0/26 to it if it must.");
+    expect(request).toContain(":no_entry: 10.10.1.4:1433, which orders-web was tested against, lets the pool in through NSG nsg-data but not 10.10.8.0/26: rule `deny-other-sql` (priority 250) denies it. Allow 10.10.8.0/26 there before approving.");
+  });
+
   it("gives no slot-first advice for a slot that has moved already", async () => {
     expect(textOf(await approved("migrate orders-api/staging vnet-hub/snet-apps --new-subnet 10.10.8.0/26"))).toContain(":tada: Done");
 

@@ -4,9 +4,9 @@ import { findVpnGateway } from "../eligibility.ts";
 import { readGateways } from "../changes/common.ts";
 import type { AppInfo, GatewayInfo, NsgInfo, PlanInfo, PlanRoute, RegionalIntegrationInfo, SubnetInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
-import { isClassicVnetId, sameId } from "../resource-id.ts";
+import { isClassicVnetId, nameOf, sameId } from "../resource-id.ts";
 import type { KnownTarget, MigrationRecord, MigrationRecords } from "./migration-records.ts";
-import { needsSiteToSite } from "./network-changes.ts";
+import { needsSiteToSite, usable } from "./network-changes.ts";
 import { otherPlansOn } from "./regional-rules.ts";
 import { readSiteToSite, type SiteToSite } from "./site-to-site.ts";
 
@@ -48,6 +48,13 @@ export interface MigrationFacts {
   siteToSite: SiteToSite | undefined;
   /** The other plans on the subnet that its links name and could be read (multi-plan subnet join). */
   sharingPlans: PlanInfo[];
+  /**
+   * The NSGs on the subnets of the VNet left and of the subnet's VNet, with the subnets they sit on: rules there that
+   * name the point-to-site pool stop matching the apps, and known targets behind them are checked from the new
+   * source. One that could not be read is named in `nsgsUnread`.
+   */
+  subnetNsgs: Array<{ nsg: NsgInfo; subnets: SubnetInfo[] }>;
+  nsgsUnread: string[];
 }
 
 /** What a migrate request names. */
@@ -84,6 +91,11 @@ export async function readMigrationFacts(azure: AzureReader, records: MigrationR
   const planConnection = gatewayConnections.find((c) => sameName(c.name, request.vnetName));
   const routes = planConnection?.routes ?? apps.find((a) => a.record)?.record?.routes ?? [];
   const siteToSite = needsSiteToSite(routes, targetVnet) ? await readSiteToSite(reader, targetVnet) : undefined;
+  // The apps reach the VNet left and its peers (gateway transit): rules naming the pool live on their subnets.
+  const peers = await Promise.all(
+    (vnet?.peerings ?? []).filter((peering) => usable(peering) && !sameId(peering.remoteVnetId, targetVnet.id)).map((peering) => reader.getVnet(peering.remoteVnetId).catch(() => undefined)),
+  );
+  const { subnetNsgs, nsgsUnread } = await readSubnetNsgs(reader, [vnet, targetVnet, ...peers], nsg);
   return {
     plan,
     vnetId: request.vnetId,
@@ -96,12 +108,39 @@ export async function readMigrationFacts(azure: AzureReader, records: MigrationR
     subnetId: subnet?.id ?? request.subnetId,
     subnet,
     nsg,
+    subnetNsgs,
+    nsgsUnread,
     planRegionalSubnets: regionalSubnetsOf(planSites),
     planGatewayVnets: gatewayConnections.map((c) => c.name),
     routes,
     siteToSite,
     sharingPlans,
   };
+}
+
+/** Each NSG on a subnet of the VNets, read once (the integration subnet's is read already). */
+async function readSubnetNsgs(reader: AzureReader, vnets: ReadonlyArray<VnetInfo | undefined>, known: NsgInfo | undefined): Promise<{ subnetNsgs: MigrationFacts["subnetNsgs"]; nsgsUnread: string[] }> {
+  const bySubnet = new Map<string, SubnetInfo[]>();
+  for (const vnet of vnets) {
+    for (const subnet of vnet?.subnets ?? []) {
+      if (!subnet.nsgId) continue;
+      const list = bySubnet.get(subnet.nsgId.toLowerCase()) ?? [];
+      if (!list.some((s) => sameId(s.id, subnet.id))) list.push(subnet);
+      bySubnet.set(subnet.nsgId.toLowerCase(), list);
+    }
+  }
+  const nsgsUnread: string[] = [];
+  const read = await Promise.all(
+    [...bySubnet].map(async ([id, subnets]) => {
+      if (known && sameId(known.id, id)) return { nsg: known, subnets };
+      const nsg = await reader.getNsg(subnets[0]!.nsgId!).catch(() => {
+        nsgsUnread.push(nameOf(subnets[0]!.nsgId!));
+        return undefined;
+      });
+      return nsg ? { nsg, subnets } : undefined;
+    }),
+  );
+  return { subnetNsgs: read.filter((entry) => entry !== undefined), nsgsUnread };
 }
 
 /** The other plans the subnet's links name (multi-plan subnet join), for their instances; one that cannot be read is left out. */

@@ -5,8 +5,9 @@
  * Facts: azure-docs articles/app-service/migrate-gateway-based-vnet-integration.md and overview-vnet-integration.md.
  */
 import type { PlanSection } from "../changes/types.ts";
-import { describeRoute } from "../address-range.ts";
-import { isClassicVnetId, nameOf, sameId, siteNameOf } from "../resource-id.ts";
+import { describeRoute, parseAddressRange, rangesOverlap, type AddressRange } from "../address-range.ts";
+import { evaluateInbound } from "../diagnose/nsg-evaluation.ts";
+import { isClassicVnetId, nameOf, sameId, siteNameOf, subnetLabel } from "../resource-id.ts";
 import type { MigrationFacts } from "./migrate-facts.ts";
 import { blockedTargets, leftVnetReach, routeFates } from "./network-changes.ts";
 import { migratePeerCommand } from "./readiness.ts";
@@ -35,6 +36,8 @@ export function migrationSections(facts: MigrationFacts, options: { newPrefix: s
     { heading: `Subnet ${subnetName}`, lines: subnetLines(facts, options.newPrefix) },
     { heading: "DNS", lines: dnsLines(facts) },
   ];
+  const nsgs = nsgLines(facts, facts.subnet?.addressPrefixes.find((p) => !p.includes(":")) ?? options.newPrefix);
+  if (nsgs.length > 0) sections.push({ heading: "NSGs that name the pool", lines: nsgs });
   const slotFirst = facts.apps.flatMap(({ app, slotsLeft }) => slotsLeft.filter((slot) => !facts.apps.some((a) => a.app.name.toLowerCase() === slot.toLowerCase())).map((slot) => ({ app, slot })));
   if (slotFirst.length > 0) {
     sections.push({
@@ -193,4 +196,61 @@ export function migrationOutage(facts: MigrationFacts): string {
   if (twice.length > 0) lines.push(`${twice.join(", ")} ${twice.length === 1 ? "restarts" : "restart one after the other,"} twice (gateway connection removed, regional integration added)${twice.length === 1 ? "" : ", each"} without the VNet for ${OUTAGE_PER_APP}.`);
   if (once.length > 0) lines.push(`${once.join(", ")} ${once.length === 1 ? "is" : "are"} off the gateway already, without any VNet until ${once.length === 1 ? "it restarts" : "each restarts"} once more (regional integration added).`);
   return lines.length > 0 ? lines.join(" ") : "No app restarts: each is on the subnet already; what is left verifies it and tidies up.";
+}
+
+/**
+ * The NSGs of the VNet left and of the subnet's VNet, as they meet the new source: rules that name the point-to-site
+ * pool stop matching the apps (an allow no longer lets them in, a deny no longer keeps them out), and a known target
+ * behind one of them that lets the pool in today but would not let the subnet in is named, with the rule. NSG rules
+ * are evaluated as Azure does (nsg-evaluation.ts); what lies outside these VNets (on-premises, firewalls) is not seen.
+ */
+function nsgLines(facts: MigrationFacts, subnetPrefix: string | undefined): string[] {
+  const pool = facts.gateway?.addressPool ?? facts.apps.find((a) => a.record)?.record?.pool ?? [];
+  const poolRanges = pool.flatMap(tryRange);
+  const subnetRange = subnetPrefix ? tryRange(subnetPrefix)[0] : undefined;
+  const lines: string[] = [];
+  for (const { nsg, subnets } of facts.subnetNsgs) {
+    const where = subnets.map((subnet) => subnetLabel(subnet.id)).join(", ");
+    for (const rule of nsg.rules.filter((r) => r.direction === "Inbound" && !r.isDefault).sort((a, b) => a.priority - b.priority)) {
+      // A rule that matched the pool and does not match the subnet changes what it does to the apps.
+      const sources = rule.sourcePrefixes.flatMap(tryRange);
+      const namesPool = sources.some((source) => poolRanges.some((range) => rangesOverlap(range, source)));
+      const coversSubnet = subnetRange !== undefined && sources.some((source) => source.start <= subnetRange.start && subnetRange.end <= source.end);
+      if (!namesPool || coversSubnet) continue;
+      lines.push(
+        rule.access === "Allow"
+          ? `NSG ${nsg.name} (${where}): rule \`${rule.name}\` (priority ${rule.priority}) allows the pool: add ${subnetPrefix ?? "the subnet"} to it, and keep the pool while a rollback may need it.`
+          : `NSG ${nsg.name} (${where}): rule \`${rule.name}\` (priority ${rule.priority}) denies the pool, and will no longer keep the apps out: add ${subnetPrefix ?? "the subnet"} to it if it must.`,
+      );
+    }
+  }
+  if (subnetPrefix && poolRanges.length > 0) {
+    for (const moving of facts.apps) {
+      for (const target of moving.targets.filter((t) => /^\d+\.\d+\.\d+\.\d+$/.test(t.host))) {
+        const behind = facts.subnetNsgs.find(({ subnets }) => subnets.some((subnet) => subnet.addressPrefixes.some((prefix) => holds(prefix, target.host))));
+        if (!behind) continue;
+        const flow = { destinationIp: target.host, port: target.port };
+        const before = evaluateInbound(behind.nsg, { ...flow, sourcePool: pool });
+        const after = evaluateInbound(behind.nsg, { ...flow, sourcePool: [subnetPrefix] });
+        if (!before.allowed || after.allowed) continue;
+        const by = after.blockingRule ? `rule \`${after.blockingRule.name}\` (priority ${after.blockingRule.priority}) denies it` : "no rule allows it";
+        lines.push(`:no_entry: ${target.host}:${target.port}, which ${moving.app.name} was tested against, lets the pool in through NSG ${behind.nsg.name} but not ${subnetPrefix}: ${by}. Allow ${subnetPrefix} there before approving.`);
+      }
+    }
+  }
+  for (const name of facts.nsgsUnread) lines.push(`:warning: NSG ${name} could not be read: its rules that name the pool are not checked.`);
+  return lines;
+}
+
+function tryRange(text: string): AddressRange[] {
+  try {
+    return [parseAddressRange(text)];
+  } catch {
+    return [];
+  }
+}
+
+function holds(prefix: string, ip: string): boolean {
+  const [range, address] = [tryRange(prefix)[0], tryRange(ip)[0]];
+  return range !== undefined && address !== undefined && range.start <= address.start && address.end <= range.end;
 }
