@@ -525,6 +525,15 @@ describe("/vnet migrate rollback", () => {
     expect(textOf(await slack.ask(PEOPLE.requester, "migrate rollback inventory-api"))).toContain("inventory-api was already rolled back to vnet-inventory.");
   });
 
+  it("answers a plan's name with the rollback of each app vnetbot moved off it", async () => {
+    expect(textOf(await approved("migrate inventory-api --route-all"))).toContain(":tada: Done");
+
+    const answer = textOf(await slack.ask(PEOPLE.requester, "migrate rollback plan-inventory"));
+
+    expect(answer).toContain("plan-inventory is a plan: a rollback puts one app back at a time, each with its own approval.");
+    expect(answer).toContain("`/vnet migrate rollback inventory-api`");
+  });
+
   it("refuses an app vnetbot never migrated: nothing to roll back on gateway-required, no record on regional", async () => {
     const onGateway = textOf(await slack.ask(PEOPLE.requester, "migrate rollback orders-web"));
     const onRegional = textOf(await slack.ask(PEOPLE.requester, "migrate rollback catalog-regional"));

@@ -15,9 +15,9 @@ import type { MigrationRecord } from "../../migration/migration-records.ts";
 import { subnetLabel } from "../../migration/regional-rules.ts";
 import type { AppInfo, PlanRoute } from "../../model.ts";
 import { requireResourceManagerVnet } from "../../classic-vnet.ts";
-import { siteNameOf } from "../../resource-id.ts";
-import { resolveApp } from "../../resolve.ts";
-import { defineChangeKind } from "../change-kind.ts";
+import { sameId, siteNameOf } from "../../resource-id.ts";
+import { resolveApp, resolvePlan } from "../../resolve.ts";
+import { defineChangeKind, type ParseDeps } from "../change-kind.ts";
 import { readGateways } from "../common.ts";
 import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
@@ -160,12 +160,29 @@ function sameRange(a: PlanRoute, b: PlanRoute): boolean {
   return ra !== undefined && rb !== undefined && ra.start === rb.start && ra.end === rb.end;
 }
 
+/** Why a plan's name cannot be rolled back, with the commands for its apps; undefined when it names no plan. */
+async function planNotApp(deps: ParseDeps, text: string): Promise<BotError | undefined> {
+  const plan = await resolvePlan(deps, text).catch(() => undefined);
+  if (!plan) return undefined;
+  const moved = (await deps.migrations.list()).filter((r) => r.status === "migrated" && sameId(r.planId, plan.id)).map((r) => r.appName).sort();
+  return new BotError("usage", `${plan.name} is a plan: a rollback puts one app back at a time, each with its own approval.`, {
+    hint: moved.length > 0 ? `The apps vnetbot moved off its gateway VNets: ${moved.map((name) => `\`/vnet migrate rollback ${name}\``).join(", ")}.` : `vnetbot has moved none of its apps: there is nothing to roll back.`,
+  });
+}
+
 /** Put a migrated app back on gateway-required integration. */
 export const migrateRollback = defineChangeKind<MigrateRollbackRequest>({
   kind: "migrate-rollback",
   command: { name: "migrate rollback", summary: "Put a migrated app back on gateway-required integration, from the migration's record (approval; until 31 March 2027)", params: [{ name: "APP", kind: "app" }] },
   async parse(deps, args) {
-    const app = await resolveApp(deps, args.ref("APP"));
+    let app: AppInfo;
+    try {
+      app = await resolveApp(deps, args.ref("APP"));
+    } catch (error) {
+      // A plan's name: a rollback is an app's, one at a time; name the apps vnetbot moved off the plan's VNets.
+      if (isBotError(error) && error.kind === "not-found") throw (await planNotApp(deps, args.text("APP"))) ?? error;
+      throw error;
+    }
     await requireRecord(deps, app);
     return { kind: "migrate-rollback", appId: app.id };
   },
