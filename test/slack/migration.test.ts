@@ -47,7 +47,7 @@ describe("/vnet migration on the demo estate", () => {
     expect(inventory).toContain("Its NSG nsg-inventory-apps and route table rt-inventory will now apply to the apps' outbound traffic, and its service endpoints (Microsoft.Storage) become usable.");
     expect(inventory).toContain("*Do:* `/vnet migrate plan-inventory vnet-inventory snet-inventory-apps --route-all`");
     expect(inventory).toContain("route partner-cgnat (100.64.20.0/24, STATIC) is outside RFC 1918");
-    expect(inventory).toContain("allow the point-to-site pool 172.16.212.0/24 must allow 10.86.2.0/26 too (keep the pool while a rollback may need it)");
+    expect(inventory).toContain("allow the point-to-site pool 172.16.212.0/24 must allow 10.86.2.0/26 too.");
   });
 
   it("proposes new subnets in free space where no subnet is free, without route-all for private routes, and the staging slot first", async () => {

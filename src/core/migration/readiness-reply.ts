@@ -164,7 +164,7 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
   // Microsoft's guide names "a staging slot first" among its strategies (articles/app-service/
   // migrate-gateway-based-vnet-integration.md): a slot's integration is its own and is not swapped.
   if (ready.slots.length > 0) lines.push(`Slot first: ${ready.slots.map((s) => `\`/vnet migrate ${s} …\``).join(", ")} moves a slot alone (integration is per slot and does not swap), to test before production.`);
-  if (ready.pool.length > 0) lines.push(`Firewalls and ACLs that allow the point-to-site pool ${ready.pool.join(", ")} must allow ${range} too (keep the pool while a rollback may need it).`);
+  if (ready.pool.length > 0) lines.push(`Firewalls and ACLs that allow the point-to-site pool ${ready.pool.join(", ")} must allow ${range} too.`);
   return lines;
 }
 
