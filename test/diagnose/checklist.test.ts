@@ -200,9 +200,24 @@ describe("across a site-to-site VPN", () => {
 });
 
 describe("an app on regional VNet integration", () => {
-  it("is told that diagnose covers gateway-required integration only, naming its VNet and subnet", async () => {
-    const attempt = diagnoseIn("demo", "catalog-regional");
+  it("is diagnosed through its subnet: the integration, the worker's address in it, and no gateway checks", async () => {
+    const diagnosis = await diagnoseIn("demo", "catalog-regional");
 
-    await expect(attempt).rejects.toMatchObject({ kind: "ineligible", message: "App catalog-regional uses regional VNet integration (vnet-spoke/snet-integration), not gateway-required integration." });
+    expect(diagnosis.vnetName).toBe("vnet-spoke (regional, snet-integration)");
+    expect(checkOf(diagnosis, "regional-integration")).toMatchObject({ status: "pass", evidence: "Subnet vnet-spoke/snet-integration (10.20.1.0/24); route-all is off: only RFC 1918 traffic enters the VNet." });
+    expect(checkOf(diagnosis, "private-ip")?.title).toBe("The app's worker has an address in subnet vnet-spoke/snet-integration");
+    expect(diagnosis.checks.map((c) => c.id)).not.toContain("gateway-up");
+  });
+
+  it("checks a target's route and the NSG where it lives with the subnet as the source, and blames the subnet, not a pool", async () => {
+    const diagnosis = await diagnoseIn("demo", "catalog-regional", "10.10.1.4:6380");
+    const outside = await diagnoseIn("demo", "catalog-regional", "100.64.20.5:443");
+
+    expect(checkOf(diagnosis, "target-route")).toMatchObject({ status: "pass", evidence: "10.10.1.4 is in RFC 1918, which regional integration sends into vnet-spoke." });
+    // nsg-data lets only the pool in by name; from the spoke's subnet, Azure's AllowVnetInBound decides.
+    expect(checkOf(diagnosis, "nsg")).toMatchObject({ status: "pass", title: "NSG nsg-data on vnet-hub/snet-data lets 10.20.1.0/24 in to 10.10.1.4:6380", evidence: "Allowed by `AllowVnetInBound`." });
+    expect(checkOf(diagnosis, "tcp-connect")?.fix).toContain("allows subnet vnet-spoke/snet-integration");
+    expect(checkOf(outside, "target-route")).toMatchObject({ status: "warn" });
+    expect(checkOf(outside, "target-route")?.evidence).toContain("outside RFC 1918 and route-all is off");
   });
 });

@@ -14,6 +14,7 @@ import { testDns, testPrivateIp, testTcp, type LiveOptions } from "./live-tests.
 import { parseTarget } from "./parse-target.ts";
 import { checkPath } from "./path-checks.ts";
 import { readTarget } from "./target-facts.ts";
+import { diagnoseRegional } from "./regional-diagnosis.ts";
 
 /** What diagnosing needs from the outside world. */
 export interface DiagnoseDeps {
@@ -30,6 +31,8 @@ export interface DiagnoseDeps {
 export async function diagnoseApp(deps: DiagnoseDeps, appRef: ResourceRef | string, targetText?: string, options: LiveOptions = {}): Promise<Diagnosis> {
   const target = targetText === undefined || targetText.trim() === "" ? undefined : parseTarget(targetText);
   const app = await resolveApp(deps, appRef);
+  // An app on regional integration (one migrated, say) is diagnosed through its subnet.
+  if (app.regionalSubnetId && !(await gatewayConnectionOf(deps.reader, app.id))) return diagnoseRegional(deps, app, app.regionalSubnetId, target, options);
   const facts = await readIntegration(deps.reader, app, deps.migrations);
   const notes: string[] = [];
   const checks = checkIntegration(facts, deps.clock.now());

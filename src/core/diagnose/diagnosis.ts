@@ -7,6 +7,7 @@ export type CheckStatus = "pass" | "warn" | "fail";
 /** The name of a check, stable for tests and for the renderer. */
 export type CheckId =
   | "eligibility"
+  | "regional-integration"
   | "p2s-pool"
   | "gateway-up"
   | "certificate-on-gateway"

@@ -6,7 +6,6 @@ import { findVpnGateway } from "../eligibility.ts";
 import type { AppInfo, GatewayInfo, HealthState, PlanInfo, VnetConnectionInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
 import { strandedHint, strandedText, type MigrationRecord, type MigrationRecords } from "../migration/migration-records.ts";
-import { subnetLabel } from "../resource-id.ts";
 
 /** The app, its plan, its connection, the VNet and its gateways, as Azure has them now. */
 export interface IntegrationFacts {
@@ -51,11 +50,6 @@ async function healthOf(reader: AzureReader, id: string): Promise<HealthState> {
 
 function noIntegration(app: AppInfo, record: MigrationRecord | undefined): BotError {
   if (record?.status === "moving") return new BotError("conflict", strandedText(app.name, record), { hint: strandedHint(app.name) });
-  if (app.regionalSubnetId) {
-    return new BotError("ineligible", `App ${app.name} uses regional VNet integration (${subnetLabel(app.regionalSubnetId)}), not gateway-required integration.`, {
-      hint: "/vnet diagnose checks gateway-required integrations only; use the app's Network troubleshooter in the portal for regional integration.",
-    });
-  }
   return new BotError("not-found", `App ${app.name} has no gateway-required VNet integration.`, {
     hint: "/vnet list shows the apps that have one. An app that needs a VNet now should use regional integration: gateway-required integration is retired on 31 March 2027.",
   });

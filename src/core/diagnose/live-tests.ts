@@ -132,7 +132,8 @@ export async function testDns(kudu: KuduRunner, app: AppInfo, host: string, dnsS
 }
 
 /** Reads WEBSITE_PRIVATE_IP on the worker and checks it lies in the gateway's P2S pool. */
-export async function testPrivateIp(kudu: KuduRunner, app: AppInfo, pool: readonly string[], options: LiveOptions = {}): Promise<DiagnosisCheck> {
+export async function testPrivateIp(kudu: KuduRunner, app: AppInfo, pool: readonly string[], options: LiveOptions & { subnet?: string } = {}): Promise<DiagnosisCheck> {
+  if (options.subnet) return testSubnetIp(kudu, app, options.subnet, pool, options);
   const title = "The app's worker has an address from the P2S pool";
   const run = await runOnWorker(kudu, app, "cmd /c echo %WEBSITE_PRIVATE_IP%", options.tcpTimeoutMs ?? TCP_TIMEOUT_MS, options.signal);
   if (run.kind === "unavailable") return unavailable("private-ip", title, run);
@@ -144,6 +145,18 @@ export async function testPrivateIp(kudu: KuduRunner, app: AppInfo, pool: readon
   const inPool = pool.some((prefix) => safeContains(prefix, ip));
   if (inPool) return check("private-ip", "pass", title, `WEBSITE_PRIVATE_IP is ${ip}, inside ${pool.join(", ")}. It can change: firewalls must allow the whole pool.`);
   return check("private-ip", "warn", title, `WEBSITE_PRIVATE_IP is ${ip}, outside the gateway's pool ${pool.join(", ") || "(none)"}.`, { fix: "The pool changed since the last sync: sync network." });
+}
+
+/** Regional integration: WEBSITE_PRIVATE_IP is the worker's address in the integration subnet. */
+async function testSubnetIp(kudu: KuduRunner, app: AppInfo, subnet: string, prefixes: readonly string[], options: LiveOptions): Promise<DiagnosisCheck> {
+  const title = `The app's worker has an address in subnet ${subnet}`;
+  const run = await runOnWorker(kudu, app, "cmd /c echo %WEBSITE_PRIVATE_IP%", options.tcpTimeoutMs ?? TCP_TIMEOUT_MS, options.signal);
+  if (run.kind === "unavailable") return unavailable("private-ip", title, run);
+  if (run.kind === "deadline") return check("private-ip", "warn", title, "Kudu did not answer in time.", { fix: "Try again; if it persists, check that the app is running." });
+  const ip = parsePrivateIp(run.result);
+  if (ip === undefined) return check("private-ip", "fail", title, "WEBSITE_PRIVATE_IP is not set on the worker: it has no address in the subnet.", { fix: "Restart the app; if it persists, remove and add its VNet integration in the portal." });
+  if (prefixes.some((prefix) => safeContains(prefix, ip))) return check("private-ip", "pass", title, `WEBSITE_PRIVATE_IP is ${ip}, inside ${prefixes.join(", ")}.`);
+  return check("private-ip", "warn", title, `WEBSITE_PRIVATE_IP is ${ip}, outside ${prefixes.join(", ") || "the subnet"}.`, { fix: "Restart the app so that its worker takes an address of the subnet." });
 }
 
 function safeContains(prefix: string, ip: string): boolean {
