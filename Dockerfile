@@ -33,7 +33,7 @@ COPY src ./src
 # VNETBOT_POSTGRES_URL set the volume stays empty. The official image's "node" user (uid 1000) runs the bot.
 RUN mkdir -p /app/data /app/.compile-cache && chown node:node /app/data /app/.compile-cache
 USER node
-# The compile cache baked in here holds V8's code for every chunk of the bundle, so a container is ready sooner
+# The compile cache baked in here holds V8's code for the chunks a start loads, so a container is ready sooner
 # (src/launch.js says more). Node keys the cache by its version, the V8 flags and the user:
 # the warm-up runs as that user and with the flags of the CMD below.
 ENV NODE_COMPILE_CACHE=/app/.compile-cache

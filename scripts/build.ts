@@ -13,25 +13,47 @@
  * The tests import src/ directly and run the bundle wherever they start the bot as production does.
  */
 import { build } from "esbuild";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
+/** Chunks of earlier builds are kept this long: a bot started from one may still load its lazy chunks. */
+const STALE_MS = 60 * 60_000;
+
 /**
- * Bundles entry (from the project's root; default what `npm start` runs) into outdir (default dist/), replacing what
- * was there. The benchmarks bundle their bare Bolt floor the same way, so that the floor is measured like the bot.
+ * Bundles entry (from the project's root; default what `npm start` runs) into outdir (default dist/). The benchmarks
+ * bundle their bare Bolt floor the same way, so that the floor is measured like the bot.
+ *
+ * The bundle is built beside outdir and its files renamed into place one by one, so that a bot starting meanwhile (a
+ * test run, a benchmark, a second `npm start`) never finds outdir without its launcher, and one running from an
+ * earlier build still finds the chunks it loads later (their names carry a hash of their content); those are removed
+ * once an hour old.
  */
 export async function buildBundle(options: { entry?: string; outdir?: string } = {}): Promise<void> {
   const outdir = options.outdir ?? join(ROOT, "dist");
-  rmSync(outdir, { recursive: true, force: true });
-  mkdirSync(outdir, { recursive: true });
-  // Node takes a .js file for an ES module only under a package.json that says so; outside the project none does.
-  writeFileSync(join(outdir, "package.json"), '{ "type": "module" }\n');
+  const staging = `${outdir.replace(/[\\/]$/, "")}.building-${process.pid}-${Date.now()}`;
+  mkdirSync(staging, { recursive: true });
+  try {
+    // Node takes a .js file for an ES module only under a package.json that says so; outside the project none does.
+    writeFileSync(join(staging, "package.json"), '{ "type": "module" }\n');
+    await bundle(options.entry ?? "src/launch.js", staging);
+    mkdirSync(outdir, { recursive: true });
+    const built = new Set(readdirSync(staging));
+    for (const file of built) renameSync(join(staging, file), join(outdir, file));
+    for (const file of readdirSync(outdir)) {
+      if (!built.has(file) && Date.now() - statSync(join(outdir, file)).mtimeMs > STALE_MS) rmSync(join(outdir, file), { force: true });
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function bundle(entry: string, outdir: string): Promise<void> {
   await build({
     absWorkingDir: ROOT,
-    entryPoints: [options.entry ?? "src/launch.js"],
+    entryPoints: [entry],
     outdir,
     bundle: true,
     // The Azure SDKs, local mode and the PostgreSQL store are imported when first needed (src/azure/clients.ts,

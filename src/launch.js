@@ -6,8 +6,9 @@
 // image bakes one in), else in the system's temporary directory; where it cannot be written the bot starts as before,
 // only slower. This file is JavaScript so that `node src/launch.js` also runs the sources without a bundle.
 //
-// `node dist/launch.js --warm-compile-cache` loads every chunk production runs (the PostgreSQL store's included, which
-// main loads only when configured) into the cache and exits without starting the bot: the image's build runs it.
+// `node dist/launch.js --warm-compile-cache` loads the chunks a start loads, and the PostgreSQL store's (which main
+// loads only when configured), into the cache and exits without starting the bot: the image's build runs it. Chunks
+// loaded later (the Azure SDKs, local mode) are compiled when first loaded and cached from then on.
 import module from "node:module";
 
 module.enableCompileCache?.();

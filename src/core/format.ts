@@ -66,6 +66,8 @@ export function daysUntilRetirement(now: Date): number {
 export function retirementWarning(now: Date): string {
   const days = daysUntilRetirement(now);
   const when = days > 0 ? `in ${plural(days, "day")}` : isRetired(now) ? "already" : "today";
+  // On the day itself Azure may refuse or cut a connection at any hour: a change that reconnects may not get it back.
+  if (when === "today") return "Gateway-required integration is retired today, 31 March 2027, at an hour Microsoft has not said: a change that disconnects and reconnects may leave the app without its VNet. Migrate to regional VNet integration instead.";
   return `Gateway-required integration is retired on 31 March 2027 (${when}): plan the move to regional VNet integration.`;
 }
 

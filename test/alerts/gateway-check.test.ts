@@ -167,7 +167,7 @@ describe("the scheduled gateway check", () => {
     expect(textOf(legacy)).toContain("*Alerted:* 2026-03-01 09:00 UTC → 2026-03-01 10:00 UTC (1h)");
     expect(textOf(legacy)).toContain("This is not a recovery: vnetbot stopped watching it, and it may still be down.");
     expect(textOf(legacy)).not.toMatch(/recovered|Was down|Apps cut off/);
-    expect(threadOf("gw-legacy")).toEqual([":white_check_mark: Gateway gw-legacy (vnet-legacy): no integration depends on it any more (alerted for 1h); vnetbot stops watching it."]);
+    expect(threadOf("gw-legacy")).toEqual([":white_circle: Gateway gw-legacy (vnet-legacy): no integration depends on it any more (alerted for 1h); vnetbot stops watching it."]);
   });
 
   it("honours a snooze: shown on the alert, no reminders while it lasts, announced when it ends", async () => {

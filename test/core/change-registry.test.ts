@@ -31,7 +31,7 @@ const BEFORE: Record<string, string> = {
 async function run(text: string, deps = started.deps) {
   const { command, args } = parseCommand(commands, text);
   const kind = CHANGE_KINDS.find((k) => k.command.name === command.name)!;
-  const request = (await kind.parse({ reader: deps.reader, subscriptions: started.subscriptions, migrations: deps.migrations }, args)) as ChangeRequest;
+  const request = (await kind.parse({ reader: deps.reader, subscriptions: started.subscriptions, migrations: deps.migrations, clock: deps.clock }, args)) as ChangeRequest;
   return runSteps(await prepareChange(deps, request));
 }
 
@@ -69,7 +69,7 @@ describe("the change-kind registry", () => {
     const writer = recording<AzureWriter>(started.deps.writer, calls);
     const { args } = parseCommand(commands, text);
 
-    const request = (await kind.parse({ reader, subscriptions: started.subscriptions, migrations: started.deps.migrations }, args)) as ChangeRequest;
+    const request = (await kind.parse({ reader, subscriptions: started.subscriptions, migrations: started.deps.migrations, clock: started.deps.clock }, args)) as ChangeRequest;
     const outcome = await runSteps(await prepareChange({ ...started.deps, reader, writer }, request));
 
     expect(outcome.error?.message).toBeUndefined();
@@ -83,7 +83,7 @@ describe("the change-kind registry", () => {
     // Every writer method takes the resource it writes under first.
     const writer = recording(started.deps.writer, new Set(), (method, args) => writes.push({ method, id: String(args[0]) }));
     const { args } = parseCommand(commands, text);
-    const request = (await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions, migrations: started.deps.migrations }, args)) as ChangeRequest;
+    const request = (await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions, migrations: started.deps.migrations, clock: started.deps.clock }, args)) as ChangeRequest;
     const prepared = await prepareChange({ ...started.deps, writer }, request);
 
     const outcome = await runSteps(prepared);
@@ -102,10 +102,10 @@ describe("the change-kind registry", () => {
     const kind = CHANGE_KINDS.find((k) => k.kind === kindName)!;
     if (BEFORE[kindName]) expect((await run(BEFORE[kindName])).ok).toBe(true);
     const { args } = parseCommand(commands, text);
-    const request = (await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions, migrations: started.deps.migrations }, args)) as ChangeRequest;
+    const request = (await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions, migrations: started.deps.migrations, clock: started.deps.clock }, args)) as ChangeRequest;
 
     const again = parseCommand(commands, commandTextOf(request));
-    const reparsed = await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions, migrations: started.deps.migrations }, again.args);
+    const reparsed = await kind.parse({ reader: started.deps.reader, subscriptions: started.subscriptions, migrations: started.deps.migrations, clock: started.deps.clock }, again.args);
 
     expect(again.command.name).toBe(kind.command.name);
     expect(reparsed).toEqual(request);

@@ -110,5 +110,8 @@ describe("/vnet diagnose over signed Slack requests", () => {
     // Its traffic leaves from its subnet: there is no point-to-site pool to blame.
     expect(tcp).toContain("Something between subnet vnet-spoke/snet-integration and 10.1.0.4:443 drops the traffic");
     expect(tcp).not.toContain("P2S pool");
+    // Without route-all a public address is reached over the internet: the subnet is not on its way.
+    const outside = textOf(await slack.ask(PEOPLE.bystander, "tcpping catalog-regional 203.0.113.9:443"));
+    expect(outside).toContain("Something between the app's outbound addresses, over the internet (203.0.113.9 is outside RFC 1918 and route-all is off, so it does not go through subnet vnet-spoke/snet-integration) and 203.0.113.9:443 drops the traffic");
   });
 });

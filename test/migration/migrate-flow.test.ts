@@ -256,6 +256,15 @@ describe("/vnet migrate APP", () => {
     expect(request).toContain(":no_entry: 10.10.1.4:1433, which orders-web was tested against, lets the pool in through NSG nsg-data but not 10.10.8.0/26: rule `deny-other-sql` (priority 250) denies it. Allow 10.10.8.0/26 there before approving.");
   });
 
+  it("says which peered VNet it could not read for rules that name the pool, rather than pass over it", async () => {
+    const fault = slack.sim.faults.add({ method: "GET", path: /\/virtualNetworks\/vnet-spoke$/i, status: 403, code: "AuthorizationFailed", message: "no access" });
+
+    const request = textOf(await slack.requestChange("migrate orders-web vnet-hub/snet-apps --new-subnet 10.10.8.0/26"));
+    slack.sim.faults.remove(fault);
+
+    expect(request).toContain(":warning: Peered VNet vnet-spoke could not be read: rules there that name the pool are not checked.");
+  });
+
   it("gives no slot-first advice for a slot that has moved already", async () => {
     expect(textOf(await approved("migrate orders-api/staging vnet-hub/snet-apps --new-subnet 10.10.8.0/26"))).toContain(":tada: Done");
 
@@ -401,7 +410,7 @@ describe("a plan with more gateway VNets than regional integrations (plan-platfo
     const answer = textOf(await slack.ask(PEOPLE.requester, "migrate platform-data vnet-data/snet-plan-platform --new-subnet 10.40.2.0/26"));
 
     expect(answer).toContain("Plan plan-platform already uses its 2 regional integrations (vnet-hr/snet-plan-platform, vnet-ops/snet-plan-platform), so vnet-data's apps cannot move into vnet-data/snet-plan-platform, a subnet of their own.");
-    expect(answer).toContain("`/vnet migrate peer plan-platform vnet-data vnet-hr` (if vnet-data and vnet-hr are not peered yet), then `/vnet migrate plan-platform vnet-data vnet-hr/snet-plan-platform` (or vnet-ops/snet-plan-platform)");
+    expect(answer).toContain("`/vnet migrate peer plan-platform vnet-data vnet-hr` (if vnet-data and vnet-hr are not peered yet), then `/vnet migrate platform-data vnet-hr/snet-plan-platform` (or vnet-ops/snet-plan-platform)");
     expect(answer).not.toContain(" VNET ");
     expect(slack.api.workspace.messages(CHANNELS.approvals)).toHaveLength(2);
   });
@@ -434,6 +443,17 @@ describe("/vnet migrate PLAN VNET", () => {
     expect((await slack.azure.reader.getSubnet(`${demo.vnet("vnet-hub")}/subnets/snet-apps`)).addressPrefixes).toEqual(["10.10.8.0/26"]);
   });
 
+  it("still moves the slot first when asked again after the slot stopped it", async () => {
+    const fault = slack.sim.faults.add({ method: "PUT", path: /\/slots\/staging\/networkConfig\/virtualNetwork$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
+    const first = await approved("migrate plan-orders vnet-hub vnet-hub/snet-apps --new-subnet 10.10.8.0/26");
+    slack.sim.faults.remove(fault);
+    expect(textOf(first)).toContain(":x: Failed at step");
+
+    const again = await slack.requestChange("migrate plan-orders vnet-hub vnet-hub/snet-apps");
+
+    expect(textOf(again)).toContain("Migrate orders-api/staging, orders-api, orders-web to regional integration");
+  });
+
   it("finishes, with the very command it says to run again, a migration that stopped after the plan's last app left the VNet", async () => {
     const first = await stoppedAtRegional("migrate plan-inventory vnet-inventory snet-inventory-apps --route-all");
     const again = /Run `\/vnet ([^`]+)` again to finish it/.exec(textOf(first))?.[1];
@@ -460,8 +480,8 @@ describe("a VNet with an address space outside RFC 1918 (vnet-finance gains 100.
     const preview = textOf(await slack.requestChange("migrate payments-api"));
 
     expect(readiness).toMatch(/\/vnet migrate plan-basic vnet-finance [^`]* --route-all`/);
-    expect(readiness).toContain("vnet-finance's address space 100.70.0.0/16 (or a peer's) is outside RFC 1918");
-    expect(preview).toContain("vnet-finance's address space 100.70.0.0/16 (or a peer's) lies outside RFC 1918");
+    expect(readiness).toContain("vnet-finance's address space 100.70.0.0/16 is outside RFC 1918");
+    expect(preview).toContain("vnet-finance's address space 100.70.0.0/16 lies outside RFC 1918");
     expect(preview).toContain("Without --route-all they no longer reach it.");
   });
 

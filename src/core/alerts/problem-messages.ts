@@ -51,7 +51,8 @@ export function resolvedMessage(problem: StoredProblem, now: Date, timeZone: str
 }
 
 function recoveredText(problem: StoredProblem, gone: boolean): string {
-  if (gone) return `:white_check_mark: ${problem.subject}: no integration depends on it any more`;
+  // Not a green mark: the gateway may still be down, only no integration needs it.
+  if (gone) return `:white_circle: ${problem.subject}: no integration depends on it any more`;
   return problem.kind === "gateway" ? `:large_green_circle: ${problem.subject} recovered` : `:large_green_circle: ${problem.subject} is in sync again`;
 }
 

@@ -4,7 +4,7 @@
  * A new kind is one file under kinds/ and one line in registry.ts.
  */
 import type { CommandArgs, Flag, Param } from "../command.ts";
-import type { AzureReader, AzureWriter } from "../ports.ts";
+import type { AzureReader, AzureWriter, Clock } from "../ports.ts";
 import type { MigrationRecords } from "../migration/migration-records.ts";
 import type { ResolveDeps } from "../resolve.ts";
 import type { PreparedChange } from "./runner.ts";
@@ -14,7 +14,7 @@ import type { ChangeDeps } from "./types.ts";
 export type AzureOperationName = keyof AzureReader | keyof AzureWriter;
 
 /** What parsing a change request may read: Azure, and what vnetbot recorded of earlier migrations. */
-export type ParseDeps = ResolveDeps & { migrations: MigrationRecords };
+export type ParseDeps = ResolveDeps & { migrations: MigrationRecords; clock: Clock };
 
 /** One kind of change. */
 export interface ChangeKind<R extends { kind: string }> {

@@ -1,5 +1,6 @@
 /** /vnet diagnose, tcpping and resolve: the checklist over Azure's data, then live tests on the app's worker. */
 import { BotError } from "../../errors.ts";
+import { isPrivateRange, parseIpv4 } from "../address-range.ts";
 import { gatewayConnectionOf } from "../connections.ts";
 import { strandedHint, strandedText, type MigrationRecords } from "../migration/migration-records.ts";
 import type { AppInfo } from "../model.ts";
@@ -79,8 +80,24 @@ export interface LiveTestReport {
 export async function tcppingFromApp(deps: DiagnoseDeps, appRef: ResourceRef | string, targetText: string, options: LiveOptions = {}): Promise<LiveTestReport> {
   const target = parseTarget(targetText, { requirePort: true });
   const { app, integration } = await subjectOf(deps, appRef);
-  const check = await testTcp(deps.kudu, app, target.host, target.port!, { ...options, ...(integration.gatewayRequired ? {} : { source: app.regionalSubnetId ? `subnet ${subnetLabel(app.regionalSubnetId)}` : "the app's outbound addresses" }) });
+  const source = integration.gatewayRequired ? undefined : await regionalSource(deps.reader, app, target.host);
+  const check = await testTcp(deps.kudu, app, target.host, target.port!, { ...options, ...(source ? { source } : {}) });
   return { appId: app.id, appName: app.name, integration: integration.label, gatewayRequired: integration.gatewayRequired, note: integration.note, check: integration.gatewayRequired ? withDiagnoseHint(check, `/vnet diagnose ${app.name} ${target.host}:${target.port}`) : check };
+}
+
+/**
+ * Where an app off gateway-required integration sends traffic to the host from: its subnet when the traffic enters
+ * the VNet (an RFC 1918 address, or route-all on), else its outbound addresses, over the internet (azure-docs
+ * articles/app-service/overview-vnet-integration.md, "Routes").
+ */
+async function regionalSource(reader: AzureReader, app: AppInfo, host: string): Promise<string> {
+  const outbound = "the app's outbound addresses";
+  if (!app.regionalSubnetId) return outbound;
+  const subnet = `subnet ${subnetLabel(app.regionalSubnetId)}`;
+  if (app.outboundRouteAll || (await reader.getRouteAll(app.id))) return subnet;
+  const ip = /^\d+\.\d+\.\d+\.\d+$/.test(host) ? parseIpv4(host) : undefined;
+  if (ip === undefined) return `${subnet} (or ${outbound}, over the internet, if ${host} resolves outside RFC 1918: route-all is off)`;
+  return isPrivateRange({ start: ip, end: ip }) ? subnet : `${outbound}, over the internet (${host} is outside RFC 1918 and route-all is off, so it does not go through ${subnet})`;
 }
 
 /** /vnet resolve APP HOST: one DNS lookup from the app's worker, through the DNS servers pushed with the integration. */

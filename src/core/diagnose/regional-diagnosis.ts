@@ -41,7 +41,11 @@ export async function diagnoseRegional(deps: { reader: AzureReader; kudu: KuduRu
     }
     if (ip) targetChecks.push(routeCheck(ip, routeAll, vnet), ...(await nsgChecks(reader, vnet, subnet, prefixes[0], ip, target.port)));
     if (target.port === undefined) notes.push(`Give ${target.host}:PORT to check NSG rules for the port and to test it with tcpping.`);
-    else targetChecks.push(await testTcp(kudu, app, target.host, target.port, { ...options, source: `subnet ${label}` }));
+    else {
+      // Without route-all, an address outside RFC 1918 is reached over the internet, from the app's outbound addresses.
+      const overInternet = ip !== undefined && !routeAll && !isPrivateRange({ start: parseIpv4(ip), end: parseIpv4(ip) });
+      targetChecks.push(await testTcp(kudu, app, target.host, target.port, { ...options, source: overInternet ? "the app's outbound addresses, over the internet" : `subnet ${label}` }));
+    }
   } else {
     notes.push("Give a HOST[:PORT] to also check the route, the NSG rules and the connection to it.");
   }

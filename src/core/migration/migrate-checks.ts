@@ -31,7 +31,7 @@ export function migrationProblems(facts: MigrationFacts, newPrefix: string | und
   // After this move the plan holds its regional subnets and this one: Azure's limit. The gateway VNets it keeps are
   // a warning of the preview (regionalRoomWarning), not a refusal: moving into a subnet the plan already uses is how
   // a plan with more gateway VNets than regional integrations migrates at all.
-  problems.push(...checkRegionalPerPlan(plan, subnetsAfterMove(facts), [], { subnetId: facts.subnetId, vnetName: facts.vnetName }));
+  problems.push(...checkRegionalPerPlan(plan, subnetsAfterMove(facts), [], { subnetId: facts.subnetId, vnetName: facts.vnetName, ...(facts.apps.length === 1 ? { app: facts.apps[0]!.app.name } : {}) }));
   if (subnet) {
     problems.push(...checkSubnet(subnet, plan, { join: true }), ...checkSharedSubnetRoom(subnet, plan, facts.sharingPlans));
     if (newPrefix && !subnet.addressPrefixes.includes(newPrefix)) {

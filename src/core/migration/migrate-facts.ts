@@ -93,9 +93,11 @@ export async function readMigrationFacts(azure: AzureReader, records: MigrationR
   const siteToSite = needsSiteToSite(routes, targetVnet) ? await readSiteToSite(reader, targetVnet) : undefined;
   // The apps reach the VNet left and its peers (gateway transit): rules naming the pool live on their subnets.
   const peers = await Promise.all(
-    (vnet?.peerings ?? []).filter((peering) => usable(peering) && !sameId(peering.remoteVnetId, targetVnet.id)).map((peering) => reader.getVnet(peering.remoteVnetId).catch(() => undefined)),
+    (vnet?.peerings ?? []).filter((peering) => usable(peering) && !sameId(peering.remoteVnetId, targetVnet.id)).map((peering) => reader.getVnet(peering.remoteVnetId).catch(() => nameOf(peering.remoteVnetId))),
   );
-  const { subnetNsgs, nsgsUnread } = await readSubnetNsgs(reader, [vnet, targetVnet, ...peers], nsg);
+  const read = await readSubnetNsgs(reader, [vnet, targetVnet, ...peers.filter((peer) => typeof peer !== "string")], nsg);
+  const subnetNsgs = read.subnetNsgs;
+  const nsgsUnread = [...peers.filter((peer) => typeof peer === "string").map((name) => `Peered VNet ${name}`), ...read.nsgsUnread];
   return {
     plan,
     vnetId: request.vnetId,
@@ -134,7 +136,7 @@ async function readSubnetNsgs(reader: AzureReader, vnets: ReadonlyArray<VnetInfo
     [...bySubnet].map(async ([id, subnets]) => {
       if (known && sameId(known.id, id)) return { nsg: known, subnets };
       const nsg = await reader.getNsg(subnets[0]!.nsgId!).catch(() => {
-        nsgsUnread.push(nameOf(subnets[0]!.nsgId!));
+        nsgsUnread.push(`NSG ${nameOf(subnets[0]!.nsgId!)}`);
         return undefined;
       });
       return nsg ? { nsg, subnets } : undefined;
@@ -160,8 +162,9 @@ async function readMovingApp(reader: AzureReader, records: MigrationRecords, app
   ]);
   // "Slot first" only for slots still on a gateway connection to this VNet: one moved already needs no advice.
   const listed = app.slot === undefined ? await reader.listSlots(app.id) : [];
-  const slotConnections = await Promise.all(listed.map((slot) => gatewayConnectionOf(reader, slot.id).catch(() => undefined)));
-  const slots = listed.filter((_, i) => sameName(slotConnections[i]?.name, vnetName));
+  // A slot whose connections cannot be read keeps the advice: better said once too often than not at all.
+  const slotConnections = await Promise.all(listed.map((slot) => gatewayConnectionOf(reader, slot.id).then((c) => c?.name, () => vnetName)));
+  const slots = listed.filter((_, i) => sameName(slotConnections[i], vnetName));
   return {
     app,
     connection: connection && sameName(connection.name, vnetName) ? connection : undefined,

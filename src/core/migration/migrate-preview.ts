@@ -238,7 +238,7 @@ function nsgLines(facts: MigrationFacts, subnetPrefix: string | undefined): stri
       }
     }
   }
-  for (const name of facts.nsgsUnread) lines.push(`:warning: NSG ${name} could not be read: its rules that name the pool are not checked.`);
+  for (const what of facts.nsgsUnread) lines.push(`:warning: ${what} could not be read: rules there that name the pool are not checked.`);
   return lines;
 }
 

@@ -115,15 +115,15 @@ function vnetSpaces(vnet: Pick<VnetInfo, "addressSpace" | "peerings">): AddressR
 }
 
 /**
- * The address ranges of the VNet, and of the peers it reaches, that lie outside RFC 1918 (a carrier-grade NAT range
- * such as 100.64.0.0/10, or public ranges used privately). Gateway-required integration routes a VNet's whole address
- * space to the app (sync network pushes it with the VPN package); regional integration without route-all sends only
- * RFC 1918 traffic into the VNet (azure-docs articles/app-service/overview-vnet-integration.md, "Routes"), so these are
- * reached after the move only with route-all, as a plan route outside RFC 1918 is.
+ * The VNet's own address ranges that lie outside RFC 1918 (a carrier-grade NAT range such as 100.64.0.0/10, or public
+ * ranges used privately). Gateway-required integration routes the VNet's address space to the app (sync network pushes
+ * it with the VPN package); regional integration without route-all sends only RFC 1918 traffic into the VNet
+ * (azure-docs articles/app-service/overview-vnet-integration.md, "Routes"), so these are reached after the move only
+ * with route-all, as a plan route outside RFC 1918 is. A peer's ranges are not counted: the gateway reached a peer only
+ * through a plan route (domain.md, "peering"), which the plan-route check judges.
  */
-export function spacesOutsideRfc1918(vnet: Pick<VnetInfo, "addressSpace" | "peerings">): string[] {
-  const prefixes = [...vnet.addressSpace, ...vnet.peerings.filter(usable).flatMap((peering) => peering.remoteAddressSpace)];
-  return [...new Set(prefixes.filter((prefix) => {
+export function spacesOutsideRfc1918(vnet: Pick<VnetInfo, "addressSpace">): string[] {
+  return [...new Set(vnet.addressSpace.filter((prefix) => {
     const range = tryRange(prefix)[0];
     return range !== undefined && !isPrivateRange(range);
   }))];

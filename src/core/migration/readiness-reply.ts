@@ -158,7 +158,7 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
     lines.push(`\`--route-all\`: ${ready.routesOutside.map((r) => `route ${r.name} (${describeRoute(r)})`).join(", ")} ${ready.routesOutside.length === 1 ? "is" : "are"} outside RFC 1918, which regional integration sends into the VNet only with route-all.`);
   }
   if (ready.spacesOutside.length > 0) {
-    lines.push(`\`--route-all\`: ${ready.subject.vnet}'s address space ${ready.spacesOutside.join(", ")} (or a peer's) ${ready.spacesOutside.length === 1 ? "is" : "are"} outside RFC 1918: the apps reach ${ready.spacesOutside.length === 1 ? "it" : "them"} through the gateway now, and regional integration sends such traffic into the VNet only with route-all.`);
+    lines.push(`\`--route-all\`: ${ready.subject.vnet}'s address space ${ready.spacesOutside.join(", ")} ${ready.spacesOutside.length === 1 ? "is" : "are"} outside RFC 1918: the apps reach ${ready.spacesOutside.length === 1 ? "it" : "them"} through the gateway now, and regional integration sends such traffic into the VNet only with route-all.`);
   }
   for (const route of ready.routesUnreadable) lines.push(`:warning: Route ${route.name} (${route.startAddress}${route.endAddress ? `-${route.endAddress}` : ""}) cannot be read as a range: check whether it needs \`--route-all\`.`);
   // Microsoft's guide names "a staging slot first" among its strategies (articles/app-service/

@@ -88,21 +88,24 @@ export function checkRegionalPerPlan(
   plan: Pick<PlanInfo, "name">,
   regionalSubnetIds: readonly string[],
   gatewayVnetNames: readonly string[],
-  move?: { subnetId: string; vnetName: string },
+  move?: { subnetId: string; vnetName: string; app?: string },
 ): EligibilityProblem[] {
   const subnets = new Set(regionalSubnetIds.map((id) => id.toLowerCase()));
   const total = subnets.size + gatewayVnetNames.length;
   if (total <= REGIONAL_PER_PLAN) return [];
-  const used = [...subnets].filter((id) => !move || id !== move.subnetId.toLowerCase()).sort();
+  // A subnet in the VNet being left needs no peering: it comes first.
+  const inLeft = (id: string) => subnetLabel(id).split("/")[0]!.toLowerCase() === move?.vnetName.toLowerCase();
+  const used = [...subnets].filter((id) => !move || id !== move.subnetId.toLowerCase()).sort((a, b) => Number(inLeft(b)) - Number(inLeft(a)) || a.localeCompare(b));
   if (move && used.length === subnets.size - 1 && used.length > 0) {
     // One migration asking for one subnet too many: name the subnets it could join and the commands that do it.
     const first = used[0]!;
     const hub = subnetLabel(first).split("/")[0]!;
+    const migrate = move.app ? `/vnet migrate ${move.app} ${subnetLabel(first)}` : `/vnet migrate ${plan.name} ${move.vnetName} ${subnetLabel(first)}`;
     return [
       {
         rule: "regional-per-plan",
         message: `Plan ${plan.name} already uses its ${REGIONAL_PER_PLAN} regional integrations (${used.map(subnetLabel).join(", ")}), so ${move.vnetName}'s apps cannot move into ${subnetLabel(move.subnetId)}, a subnet of their own.`,
-        fix: `Move them into a subnet the plan uses: ${hub === move.vnetName ? "" : `\`/vnet migrate peer ${plan.name} ${move.vnetName} ${hub}\` (if ${move.vnetName} and ${hub} are not peered yet), then `}\`/vnet migrate ${plan.name} ${move.vnetName} ${subnetLabel(first)}\`${used.length > 1 ? ` (or ${used.slice(1).map(subnetLabel).join(", ")})` : ""}; or split the plan so that each has at most ${REGIONAL_PER_PLAN} VNets.`,
+        fix: `Move them into a subnet the plan uses: ${hub.toLowerCase() === move.vnetName.toLowerCase() ? "" : `\`/vnet migrate peer ${plan.name} ${move.vnetName} ${hub}\` (if ${move.vnetName} and ${hub} are not peered yet), then `}\`${migrate}\`${used.length > 1 ? ` (or ${used.slice(1).map(subnetLabel).join(", ")})` : ""}; or split the plan so that each has at most ${REGIONAL_PER_PLAN} VNets.`,
       },
     ];
   }

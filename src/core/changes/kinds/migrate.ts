@@ -58,7 +58,7 @@ export async function prepareMigrate(deps: ChangeDeps, request: MigrateRequest):
     ...(room ? [room] : []),
     ...(needsRouteAll(routes) && !routeAllAfterMove(facts, routeAll).all ? ["A plan route lies outside RFC 1918: without --route-all the apps no longer reach it (see Plan routes)."] : []),
     ...(spacesOutside.length > 0 && !allTraffic
-      ? [`${facts.vnetName}'s address space ${spacesOutside.join(", ")} (or a peer's) lies outside RFC 1918: the apps reach it through the gateway now, and regional integration sends such traffic into the VNet only with route-all. Without --route-all they no longer reach it.`]
+      ? [`${facts.vnetName}'s address space ${spacesOutside.join(", ")} lies outside RFC 1918: the apps reach it through the gateway now, and regional integration sends such traffic into the VNet only with route-all. Without --route-all they no longer reach it.`]
       : []),
     ...(alreadyOn.length > 0 && !routeAll
       ? [`Route-all is already set on ${alreadyOn.join(", ")}; gateway-required integration ignored it, regional integration applies it: all outbound traffic, the internet's included, goes into ${facts.targetVnet.name}. Make sure the VNet lets it out (NAT gateway, firewall or default route) before approving.`]
@@ -161,7 +161,7 @@ async function planNotMigratable(deps: ParseDeps, target: string, vnet: string |
   if (moved.length > 0) {
     const apps = moved.map((r) => r.appName).sort();
     return new BotError("ineligible", `vnetbot already migrated plan ${plan.name}'s apps off ${moved[0]!.vnetName} (${apps.join(", ")}): nothing is left to migrate there.`, {
-      hint: `\`/vnet show ${apps[0]}\` shows where it is now; \`/vnet migrate rollback APP\` puts an app back on the gateway, until 31 March 2027. ${choices}`,
+      hint: `\`/vnet show ${apps[0]}\` shows where it is now${isRetired(deps.clock.now()) ? "" : "; `/vnet migrate rollback APP` puts an app back on the gateway, until 31 March 2027"}. ${choices}`,
     });
   }
   return new BotError("not-found", `Plan ${plan.name} has no gateway-required connection to ${escapeMrkdwn(nameOf(vnet))}.`, { hint: `${choices} \`/vnet plan ${plan.name}\` shows its integrations.` });
@@ -198,7 +198,7 @@ async function appForm(deps: ParseDeps, app: AppInfo, subnetText: string | undef
   if (record?.status === "migrated") {
     const now = app.regionalSubnetId ? `it uses ${subnetLabel(app.regionalSubnetId)} now` : "it has no VNet integration now";
     throw new BotError("ineligible", `vnetbot already migrated ${app.name} off ${record.vnetName}'s gateway to regional integration with ${subnetLabel(record.subnetId)} (${now}): there is nothing to migrate.`, {
-      hint: `\`/vnet show ${app.name}\` shows its integration; \`/vnet migrate rollback ${app.name}\` puts it back on the gateway, until 31 March 2027.`,
+      hint: `\`/vnet show ${app.name}\` shows its integration${isRetired(deps.clock.now()) ? "" : `; \`/vnet migrate rollback ${app.name}\` puts it back on the gateway, until 31 March 2027`}.`,
     });
   }
   const left = connection ? { vnetId: connection.vnetId, vnetName: connection.name } : record && record.status === "moving" ? { vnetId: record.vnetId, vnetName: record.vnetName } : undefined;
@@ -220,17 +220,21 @@ async function planForm(deps: ParseDeps, plan: PlanInfo, vnetName: string, subne
   const vnetId = onVnet[0]?.connection?.vnetId ?? (await findPlanConnection(deps.reader, plan.id, vnetName))?.vnetId ?? resumed[0]?.vnetId;
   if (vnetId === undefined) throw new BotError("not-found", `Plan ${plan.name} has no gateway-required connection to ${vnetName}.`, { hint: `/vnet plan ${plan.name} shows its integrations.` });
   // Each app's slots before the app: Microsoft's guide names "a staging slot first", so a failure meets a slot
-  // before production (articles/app-service/migrate-gateway-based-vnet-integration.md).
-  const ordered = [...onVnet].sort((a, b) => productionName(a.app).localeCompare(productionName(b.app)) || Number(a.app.slot === undefined) - Number(b.app.slot === undefined));
-  const appIds = [...ordered.map(({ app }) => app.id), ...resumed.map((r) => r.appId).filter((id) => !onVnet.some(({ app }) => app.id.toLowerCase() === id.toLowerCase()))];
+  // before production (articles/app-service/migrate-gateway-based-vnet-integration.md). Apps a stopped run took off
+  // the gateway are sorted in with the rest, by their recorded names: a slot that failed still goes first.
+  const moving = [
+    ...onVnet.map(({ app }) => ({ id: app.id, name: app.name })),
+    ...resumed.filter((r) => !onVnet.some(({ app }) => sameId(app.id, r.appId))).map((r) => ({ id: r.appId, name: r.appName })),
+  ];
+  const appIds = moving.sort((a, b) => productionName(a.name).localeCompare(productionName(b.name)) || Number(!a.name.includes("/")) - Number(!b.name.includes("/"))).map((m) => m.id);
   if (appIds.length === 0) throw new BotError("not-found", `No app of plan ${plan.name} uses ${vnetName} through its gateway.`, { hint: `/vnet plan ${plan.name} shows its integrations.` });
   const subnet = await chooseTarget(deps, plan, vnetId, subnetText ?? resumed[0]?.subnetId, prefix);
   return { kind: "migrate", planId: plan.id, vnetId, vnetName, appIds, ...subnet, routeAll, form: "plan" };
 }
 
 /** The app a slot belongs to ("orders-api" for "orders-api/staging"), or the app itself. */
-function productionName(app: AppInfo): string {
-  return app.name.split("/")[0]!.toLowerCase();
+function productionName(name: string): string {
+  return name.split("/")[0]!.toLowerCase();
 }
 
 /** The subnet named, created with --new-subnet, or proposed the way /vnet migration proposes it. */
