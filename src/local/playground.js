@@ -6,7 +6,7 @@ const BOT_USER = "U0VNETBOT";
 const EMOJI = {
   white_check_mark: "✅", warning: "⚠️", x: "❌", hourglass_flowing_sand: "⏳", hourglass: "⌛", tada: "🎉", gear: "⚙️",
   white_small_square: "▫️", arrow_forward: "▶️", no_entry: "⛔", alarm_clock: "⏰", zzz: "💤", repeat: "🔁", memory: "📝",
-  red_circle: "🔴", large_green_circle: "🟢", large_orange_circle: "🟠", large_yellow_circle: "🟡", large_blue_circle: "🔵",
+  red_circle: "🔴", large_green_circle: "🟢", large_orange_circle: "🟠", large_yellow_circle: "🟡", large_blue_circle: "🔵", white_circle: "⚪",
   grey_question: "❔", leftwards_arrow_with_hook: "↩️", lock: "🔒", link: "🔗", bulb: "💡", information_source: "ℹ️", mag: "🔍", rotating_light: "🚨",
 };
 
