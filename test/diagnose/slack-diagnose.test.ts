@@ -100,6 +100,18 @@ describe("/vnet diagnose over signed Slack requests", () => {
     expect(reply).not.toContain("Azure could not find");
   });
 
+  it("diagnoses an app on regional integration through its subnet, naming the NSG rule that denies the subnet where the target lives", async () => {
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: "demo", now: () => NOW }), clock: { now: () => NOW } });
+    slack.sim.state.nsgs.named("nsg-data").rules.push({ name: "deny-spoke-sql", priority: 220, direction: "Inbound", access: "Deny", protocol: "Tcp", sourceAddressPrefix: "10.20.0.0/16", destinationAddressPrefix: "*", destinationPortRange: "1433" });
+
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "diagnose catalog-regional 10.10.1.4:1433"));
+
+    expect(reply).toContain("*Regional VNet integration*: Subnet vnet-spoke/snet-integration (10.20.1.0/24)");
+    expect(reply).toContain("*NSG nsg-data on vnet-hub/snet-data lets 10.20.1.0/24 in to 10.10.1.4:1433*: Inbound rule `deny-spoke-sql` (priority 220) denies 10.20.1.0/24.");
+    expect(reply).toContain("Allow TCP 1433 from 10.20.1.0/24 (the app's subnet) in NSG nsg-data, above rule `deny-spoke-sql`.");
+    expect(reply).not.toContain("Network troubleshooter");
+  });
+
   it("runs tcpping from an app on regional integration too, saying so, without pointing to the gateway-required checklist", async () => {
     slack = await startSlackHarness({ azure: await startAzureHarness({ estate: "demo", now: () => NOW }), clock: { now: () => NOW } });
 
