@@ -545,13 +545,45 @@ describe("/vnet migrate rollback", () => {
     expect(textOf(await slack.ask(PEOPLE.requester, "migrate rollback inventory-api"))).toContain("inventory-api was already rolled back to vnet-inventory.");
   });
 
-  it("answers a plan's name with the rollback of each app vnetbot moved off it", async () => {
+  it("answers a plan's name alone with the rollback of the plan's VNet and of each app vnetbot moved off it", async () => {
     expect(textOf(await approved("migrate inventory-api --route-all"))).toContain(":tada: Done");
 
     const answer = textOf(await slack.ask(PEOPLE.requester, "migrate rollback plan-inventory"));
 
-    expect(answer).toContain("plan-inventory is a plan: a rollback puts one app back at a time, each with its own approval.");
-    expect(answer).toContain("`/vnet migrate rollback inventory-api`");
+    expect(answer).toContain("plan-inventory is a plan: name the VNet its apps are to go back to, or one app.");
+    expect(answer).toContain("`/vnet migrate rollback plan-inventory vnet-inventory` puts back every app vnetbot moved off it in one approval; one app alone: `/vnet migrate rollback inventory-api`.");
+  });
+
+  it("puts every app and slot of a plan back on the VNet in one approval, with the plan's routes", async () => {
+    expect(textOf(await approved("migrate plan-orders vnet-hub vnet-hub/snet-apps --new-subnet 10.10.8.0/26"))).toContain(":tada: Done");
+
+    const back = await approved("migrate rollback plan-orders vnet-hub");
+
+    expect(textOf(back)).toContain("Roll orders-api, orders-web, orders-api/staging back to gateway-required integration with vnet-hub");
+    expect(textOf(back)).toContain(":tada: Done");
+    const { reader } = slack.azure;
+    for (const app of [demo.app("orders-api"), `${demo.app("orders-api")}/slots/staging`, demo.app("orders-web")]) {
+      expect((await reader.getRegionalIntegration(app)).subnetId).toBeUndefined();
+      expect((await reader.listAppVnetConnections(app)).find((c) => !c.isRegional)?.name).toBe("vnet-hub");
+    }
+    const routes = (await reader.listPlanVnetConnections(demo.plan("plan-orders"))).find((c) => c.name === "vnet-hub")?.routes ?? [];
+    expect(routes.map((r) => r.name)).toEqual(["onprem-datacenter"]);
+    expect(textOf(await slack.ask(PEOPLE.requester, "migrate rollback plan-orders vnet-hub"))).toContain("vnetbot has moved none of the apps of plan plan-orders off vnet-hub: there is nothing to roll back there.");
+  });
+
+  it("finishes a plan's rollback that stopped half-way when asked again, with the apps still moved", async () => {
+    expect(textOf(await approved("migrate plan-orders vnet-hub vnet-hub/snet-apps --new-subnet 10.10.8.0/26"))).toContain(":tada: Done");
+    const fault = slack.sim.faults.add({ method: "PUT", path: /\/sites\/orders-web\/virtualNetworkConnections\/vnet-hub$/i, status: 409, code: "Conflict", message: "There is another operation in progress on the site." });
+    const first = await approved("migrate rollback plan-orders vnet-hub");
+    slack.sim.faults.remove(fault);
+    expect(textOf(first)).toContain(":x: Failed at step");
+    expect(textOf(first)).toContain("Run `/vnet migrate rollback plan-orders vnet-hub` again");
+
+    const again = await approved("migrate rollback plan-orders vnet-hub");
+
+    expect(textOf(again)).toContain("Roll orders-web, orders-api/staging back to gateway-required integration with vnet-hub");
+    expect(textOf(again)).toContain(":tada: Done");
+    expect((await slack.azure.reader.listAppVnetConnections(demo.app("orders-web"))).find((c) => !c.isRegional)?.name).toBe("vnet-hub");
   });
 
   it("refuses an app vnetbot never migrated: nothing to roll back on gateway-required, no record on regional", async () => {

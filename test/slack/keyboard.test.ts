@@ -49,7 +49,7 @@ describe("help for a family of commands", () => {
     const shown = JSON.stringify(ack?.blocks);
     expect(ack?.text).toBe("/vnet migrate …: 3 commands: migrate, migrate peer, migrate rollback");
     expect(shown).toContain("`/vnet migrate APP [SUBNET]`, or `/vnet migrate PLAN VNET [SUBNET]`");
-    expect(shown).toContain("`/vnet migrate rollback APP`");
+    expect(shown).toContain("`/vnet migrate rollback APP|PLAN [VNET]`");
   });
 
   it("suggests the command a typo in help meant", async () => {

@@ -51,7 +51,7 @@ describe("command table and manifest", () => {
       "/vnet peer PLAN VNET REMOTE-VNET",
       "/vnet migrate [--new-subnet CIDR] APP|PLAN [SUBNET|VNET] [SUBNET] [--route-all]",
       "/vnet migrate peer PLAN VNET HUB-VNET",
-      "/vnet migrate rollback APP",
+      "/vnet migrate rollback APP|PLAN [VNET]",
       "/vnet approvals",
       "/vnet audit [N]",
     ]);

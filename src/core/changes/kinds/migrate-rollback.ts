@@ -8,6 +8,7 @@ import { daysUntilRetirement, isRetired } from "../../format.ts";
 import { OUTAGE_PER_APP } from "../../migration/migrate-preview.ts";
 import { BotError, isBotError } from "../../../errors.ts";
 import { readRoute } from "../../address-range.ts";
+import { escapeMrkdwn } from "../../reply.ts";
 import { findPlanConnection, gatewayConnectionOf } from "../../connections.ts";
 import { assertEligible, checkNotRetired, checkPlan, checkRootCertificateRoom, checkVnetGateways, findVpnGateway } from "../../eligibility.ts";
 import { isCertOnGateway } from "../../inventory.ts";
@@ -15,7 +16,7 @@ import type { MigrationRecord } from "../../migration/migration-records.ts";
 import { subnetLabel } from "../../migration/regional-rules.ts";
 import type { AppInfo, PlanRoute } from "../../model.ts";
 import { requireResourceManagerVnet } from "../../classic-vnet.ts";
-import { sameId, siteNameOf } from "../../resource-id.ts";
+import { nameOf, sameId, siteNameOf } from "../../resource-id.ts";
 import { resolveApp, resolvePlan } from "../../resolve.ts";
 import { defineChangeKind, type ParseDeps } from "../change-kind.ts";
 import { readGateways } from "../common.ts";
@@ -26,7 +27,11 @@ import { connectSteps } from "./connect.ts";
 /** A rollback as the approval store keeps it. */
 export interface MigrateRollbackRequest {
   kind: "migrate-rollback";
+  /** The app, or the first of the plan's apps (requests stored before the plan form have only this). */
   appId: string;
+  /** `/vnet migrate rollback PLAN VNET`: every app and slot vnetbot moved off the VNet, in order, and the names. */
+  appIds?: string[];
+  plan?: { name: string; vnetName: string };
 }
 
 async function requireRecord(deps: Pick<ChangeDeps, "migrations">, app: Pick<AppInfo, "id" | "name" | "regionalSubnetId">): Promise<MigrationRecord> {
@@ -46,10 +51,37 @@ async function requireRecord(deps: Pick<ChangeDeps, "migrations">, app: Pick<App
   return record;
 }
 
-/** Reads and checks the rollback; writes nothing. */
+/**
+ * Reads and checks the rollback; writes nothing. A plan's rollback is each app's, one after the other, in one
+ * approval: each app's steps carry its id, and the plan's routes come back once, after the last app is reconnected.
+ */
 export async function prepareMigrateRollback(deps: ChangeDeps, request: MigrateRollbackRequest): Promise<PreparedChange> {
+  const appIds = request.appIds ?? [request.appId];
+  if (appIds.length === 1) return prepareOne(deps, appIds[0]!);
+  const each: PreparedChange[] = [];
+  for (const appId of appIds) each.push(await prepareOne(deps, appId));
+  const names = each.flatMap((p) => p.affectedApps);
+  const vnetName = request.plan?.vnetName ?? "its VNet";
+  const routes = each[0]!.steps.find((step) => step.id === "plan-routes");
+  return {
+    title: `Roll ${names.join(", ")} back to gateway-required integration with ${vnetName}`,
+    targetKey: each[0]!.targetKey,
+    affectedApps: names,
+    restartingApps: names,
+    outage: `${names.join(", ")} restart one after the other, twice each (regional integration removed, gateway connection added), each without the VNet for ${OUTAGE_PER_APP}.`,
+    warnings: [...new Set(each.flatMap((p) => p.warnings))],
+    state: each.map((p) => p.state),
+    steps: [
+      ...each.flatMap((p, i) => p.steps.filter((step) => step.id !== "plan-routes").map((step) => ({ ...step, id: `${step.id}:${appIds[i]!.toLowerCase()}` }))),
+      ...(routes ? [routes] : []),
+    ],
+    touches: each.flatMap((p) => p.touches),
+  };
+}
+
+async function prepareOne(deps: ChangeDeps, appId: string): Promise<PreparedChange> {
   const { reader } = deps;
-  const app = await reader.getApp(request.appId);
+  const app = await reader.getApp(appId);
   const record = await requireRecord(deps, app);
   requireResourceManagerVnet(record.vnetId);
   const [plan, vnet, regional, routeAll, current] = await Promise.all([
@@ -160,24 +192,54 @@ function sameRange(a: PlanRoute, b: PlanRoute): boolean {
   return ra !== undefined && rb !== undefined && ra.start === rb.start && ra.end === rb.end;
 }
 
-/** Why a plan's name cannot be rolled back, with the commands for its apps; undefined when it names no plan. */
+/** The records of the plan's apps vnetbot moved off the VNet (or was moving), production apps first: they matter most. */
+async function movedOff(deps: ParseDeps, planId: string, vnetName?: string): Promise<MigrationRecord[]> {
+  const records = (await deps.migrations.list()).filter((r) => r.status !== "rolled-back" && sameId(r.planId, planId) && (vnetName === undefined || r.vnetName.toLowerCase() === vnetName.toLowerCase()));
+  return records.sort((a, b) => Number(a.appName.includes("/")) - Number(b.appName.includes("/")) || a.appName.localeCompare(b.appName));
+}
+
+/** `/vnet migrate rollback PLAN VNET`: every app vnetbot moved off the VNet, in one request. */
+async function parsePlanRollback(deps: ParseDeps, planText: string, vnetText: string): Promise<MigrateRollbackRequest> {
+  const plan = await resolvePlan(deps, planText);
+  const records = await movedOff(deps, plan.id, nameOf(vnetText));
+  if (records.length === 0) {
+    const elsewhere = [...new Set((await movedOff(deps, plan.id)).map((r) => r.vnetName))];
+    throw new BotError("not-found", `vnetbot has moved none of the apps of plan ${plan.name} off ${escapeMrkdwn(nameOf(vnetText))}: there is nothing to roll back there.`, {
+      hint: elsewhere.length > 0 ? `It moved apps off ${elsewhere.join(", ")}: \`/vnet migrate rollback ${plan.name} VNET\`.` : `/vnet plan ${plan.name} shows its integrations.`,
+    });
+  }
+  return { kind: "migrate-rollback", appId: records[0]!.appId, appIds: records.map((r) => r.appId), plan: { name: plan.name, vnetName: records[0]!.vnetName } };
+}
+
+/** Why a plan's name alone cannot be rolled back, with the commands that can; undefined when it names no plan. */
 async function planNotApp(deps: ParseDeps, text: string): Promise<BotError | undefined> {
   const plan = await resolvePlan(deps, text).catch(() => undefined);
   if (!plan) return undefined;
-  const moved = (await deps.migrations.list()).filter((r) => r.status === "migrated" && sameId(r.planId, plan.id)).map((r) => r.appName).sort();
-  return new BotError("usage", `${plan.name} is a plan: a rollback puts one app back at a time, each with its own approval.`, {
-    hint: moved.length > 0 ? `The apps vnetbot moved off its gateway VNets: ${moved.map((name) => `\`/vnet migrate rollback ${name}\``).join(", ")}.` : `vnetbot has moved none of its apps: there is nothing to roll back.`,
+  const moved = await movedOff(deps, plan.id);
+  const vnets = [...new Set(moved.map((r) => r.vnetName))];
+  return new BotError("usage", `${plan.name} is a plan: name the VNet its apps are to go back to, or one app.`, {
+    hint:
+      moved.length > 0
+        ? `${vnets.map((vnet) => `\`/vnet migrate rollback ${plan.name} ${vnet}\``).join(", ")} puts back every app vnetbot moved off ${vnets.length === 1 ? "it" : "each"} in one approval; one app alone: ${moved.map((r) => `\`/vnet migrate rollback ${r.appName}\``).join(", ")}.`
+        : `vnetbot has moved none of its apps: there is nothing to roll back.`,
   });
 }
 
 /** Put a migrated app back on gateway-required integration. */
 export const migrateRollback = defineChangeKind<MigrateRollbackRequest>({
   kind: "migrate-rollback",
-  command: { name: "migrate rollback", summary: "Put a migrated app back on gateway-required integration, from the migration's record (approval; until 31 March 2027)", params: [{ name: "APP", kind: "app" }] },
+  command: {
+    name: "migrate rollback",
+    summary: "Put a migrated app back on gateway-required integration from the migration's record, or with PLAN VNET every app vnetbot moved off that VNet (approval; until 31 March 2027)",
+    params: [{ name: "APP", kind: "text" }, { name: "VNET", kind: "text", optional: true }],
+    valueNames: { APP: "APP|PLAN" },
+  },
   async parse(deps, args) {
+    const vnet = args.optional("VNET");
+    if (vnet !== undefined) return parsePlanRollback(deps, args.text("APP"), vnet);
     let app: AppInfo;
     try {
-      app = await resolveApp(deps, args.ref("APP"));
+      app = await resolveApp(deps, args.text("APP"));
     } catch (error) {
       // A plan's name: a rollback is an app's, one at a time; name the apps vnetbot moved off the plan's VNets.
       if (isBotError(error) && error.kind === "not-found") throw (await planNotApp(deps, args.text("APP"))) ?? error;
@@ -187,7 +249,7 @@ export const migrateRollback = defineChangeKind<MigrateRollbackRequest>({
     return { kind: "migrate-rollback", appId: app.id };
   },
   prepare: prepareMigrateRollback,
-  commandText: (request) => `migrate rollback ${siteNameOf(request.appId)}`,
+  commandText: (request) => (request.plan ? `migrate rollback ${request.plan.name} ${request.plan.vnetName}` : `migrate rollback ${siteNameOf(request.appId)}`),
   operations: [
     "listApps", "listSlots", "getApp", "getPlan", "getVnet", "getGateway", "getRegionalIntegration", "getRouteAll", "listAppVnetConnections", "listPlanVnetConnections",
     "deleteRegionalIntegration", "setRouteAll", "putAppVnetConnection", "addGatewayRootCertificate", "generateVpnPackage", "putAppVnetGateway", "putPlanRoute",
