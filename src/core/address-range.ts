@@ -115,6 +115,27 @@ export function isPrivateRange(range: AddressRange): boolean {
   return RFC1918_RANGES.some((block) => rangeContains(block, range));
 }
 
+/** Whether an IPv4 address is in RFC 1918; undefined for anything that is not an IPv4 address (a host name). */
+export function isPrivateAddress(text: string): boolean | undefined {
+  const address = tryParseRange(text);
+  return address && address.start === address.end ? isPrivateRange(address) : undefined;
+}
+
+/** The range a prefix, range or address stands for, or undefined when it is none (a service tag, "*"). */
+export function tryParseRange(text: string): AddressRange | undefined {
+  try {
+    return parseAddressRange(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the prefix (CIDR, range or address) holds the address; false for anything unparsable. */
+export function prefixHolds(prefix: string, ip: string): boolean {
+  const [range, address] = [tryParseRange(prefix), tryParseRange(ip)];
+  return range !== undefined && address !== undefined && address.start === address.end && rangeContains(range, address);
+}
+
 /** The prefix length when the range is exactly one CIDR block, else undefined. */
 export function cidrPrefixOf(range: AddressRange): number | undefined {
   const size = range.end - range.start + 1;

@@ -1,6 +1,6 @@
 /** /vnet diagnose, tcpping and resolve: the checklist over Azure's data, then live tests on the app's worker. */
 import { BotError } from "../../errors.ts";
-import { isPrivateRange, parseIpv4 } from "../address-range.ts";
+import { isPrivateAddress } from "../address-range.ts";
 import { gatewayConnectionOf } from "../connections.ts";
 import { strandedHint, strandedText, type MigrationRecords } from "../migration/migration-records.ts";
 import type { AppInfo } from "../model.ts";
@@ -95,9 +95,9 @@ async function regionalSource(reader: AzureReader, app: AppInfo, host: string): 
   if (!app.regionalSubnetId) return outbound;
   const subnet = `subnet ${subnetLabel(app.regionalSubnetId)}`;
   if (app.outboundRouteAll || (await reader.getRouteAll(app.id))) return subnet;
-  const ip = /^\d+\.\d+\.\d+\.\d+$/.test(host) ? parseIpv4(host) : undefined;
-  if (ip === undefined) return `${subnet} (or ${outbound}, over the internet, if ${host} resolves outside RFC 1918: route-all is off)`;
-  return isPrivateRange({ start: ip, end: ip }) ? subnet : `${outbound}, over the internet (${host} is outside RFC 1918 and route-all is off, so it does not go through ${subnet})`;
+  const privateAddress = isPrivateAddress(host);
+  if (privateAddress === undefined) return `${subnet} (or ${outbound}, over the internet, if ${host} resolves outside RFC 1918: route-all is off)`;
+  return privateAddress ? subnet : `${outbound}, over the internet (${host} is outside RFC 1918 and route-all is off, so it does not go through ${subnet})`;
 }
 
 /** /vnet resolve APP HOST: one DNS lookup from the app's worker, through the DNS servers pushed with the integration. */

@@ -3,7 +3,7 @@
  * under the deadline gateway-required integration itself uses (21 s for TCP, 3 s per DNS server).
  */
 import { isBotError } from "../../errors.ts";
-import { parseAddressRange, parseIpv4, rangeContains } from "../address-range.ts";
+import { prefixHolds } from "../address-range.ts";
 import type { AppInfo } from "../model.ts";
 import type { KuduCommandResult, KuduRunner } from "../ports.ts";
 import { check, type DiagnosisCheck } from "./diagnosis.ts";
@@ -142,7 +142,7 @@ export async function testPrivateIp(kudu: KuduRunner, app: AppInfo, pool: readon
   if (ip === undefined) {
     return check("private-ip", "fail", title, "WEBSITE_PRIVATE_IP is not set on the worker: its point-to-site tunnel is not up.", { fix: "Fix the gateway and certificate checks above; if they pass, sync network." });
   }
-  const inPool = pool.some((prefix) => safeContains(prefix, ip));
+  const inPool = pool.some((prefix) => prefixHolds(prefix, ip));
   if (inPool) return check("private-ip", "pass", title, `WEBSITE_PRIVATE_IP is ${ip}, inside ${pool.join(", ")}. It can change: firewalls must allow the whole pool.`);
   return check("private-ip", "warn", title, `WEBSITE_PRIVATE_IP is ${ip}, outside the gateway's pool ${pool.join(", ") || "(none)"}.`, { fix: "The pool changed since the last sync: sync network." });
 }
@@ -155,14 +155,7 @@ async function testSubnetIp(kudu: KuduRunner, app: AppInfo, subnet: string, pref
   if (run.kind === "deadline") return check("private-ip", "warn", title, "Kudu did not answer in time.", { fix: "Try again; if it persists, check that the app is running." });
   const ip = parsePrivateIp(run.result);
   if (ip === undefined) return check("private-ip", "fail", title, "WEBSITE_PRIVATE_IP is not set on the worker: it has no address in the subnet.", { fix: "Restart the app; if it persists, remove and add its VNet integration in the portal." });
-  if (prefixes.some((prefix) => safeContains(prefix, ip))) return check("private-ip", "pass", title, `WEBSITE_PRIVATE_IP is ${ip}, inside ${prefixes.join(", ")}.`);
+  if (prefixes.some((prefix) => prefixHolds(prefix, ip))) return check("private-ip", "pass", title, `WEBSITE_PRIVATE_IP is ${ip}, inside ${prefixes.join(", ")}.`);
   return check("private-ip", "warn", title, `WEBSITE_PRIVATE_IP is ${ip}, outside ${prefixes.join(", ") || "the subnet"}.`, { fix: "Restart the app so that its worker takes an address of the subnet." });
 }
 
-function safeContains(prefix: string, ip: string): boolean {
-  try {
-    return rangeContains(parseAddressRange(prefix), { start: parseIpv4(ip), end: parseIpv4(ip) });
-  } catch {
-    return false;
-  }
-}

@@ -6,7 +6,8 @@ import { sameId } from "../resource-id.ts";
 import { check, type DiagnosisCheck } from "./diagnosis.ts";
 import type { IntegrationFacts } from "./integration-facts.ts";
 import { evaluateInbound } from "./nsg-evaluation.ts";
-import { prefixHolds, type SiteToSite, type TargetFacts } from "./target-facts.ts";
+import { prefixHolds } from "../address-range.ts";
+import type { SiteToSite, TargetFacts } from "./target-facts.ts";
 
 /** Every check about the path to ip (and port, when given). */
 export function checkPath(facts: IntegrationFacts, target: TargetFacts, port: number | undefined): DiagnosisCheck[] {

@@ -5,7 +5,7 @@
  * 1918 traffic enters the VNet ("Routes"); the integration subnet's NSG applies to the app's outbound traffic, and the
  * traffic comes from the subnet's range ("Network security groups").
  */
-import { isPrivateRange, parseAddressRange, parseIpv4 } from "../address-range.ts";
+import { isPrivateAddress, prefixHolds } from "../address-range.ts";
 import type { KnownTarget } from "../migration/migration-records.ts";
 import { blockedTargets, usable } from "../migration/network-changes.ts";
 import { APP_SERVICE_DELEGATION } from "../migration/regional-rules.ts";
@@ -43,7 +43,7 @@ export async function diagnoseRegional(deps: { reader: AzureReader; kudu: KuduRu
     if (target.port === undefined) notes.push(`Give ${target.host}:PORT to check NSG rules for the port and to test it with tcpping.`);
     else {
       // Without route-all, an address outside RFC 1918 is reached over the internet, from the app's outbound addresses.
-      const overInternet = ip !== undefined && !routeAll && !isPrivateRange({ start: parseIpv4(ip), end: parseIpv4(ip) });
+      const overInternet = ip !== undefined && !routeAll && isPrivateAddress(ip) === false;
       targetChecks.push(await testTcp(kudu, app, target.host, target.port, { ...options, source: overInternet ? "the app's outbound addresses, over the internet" : `subnet ${label}` }));
     }
   } else {
@@ -64,8 +64,7 @@ function integrationCheck(subnet: SubnetInfo | undefined, label: string, routeAl
 
 function routeCheck(ip: string, routeAll: boolean, vnet: VnetInfo): DiagnosisCheck {
   const title = `Traffic to ${ip} enters the VNet`;
-  const address = parseIpv4(ip);
-  if (isPrivateRange({ start: address, end: address }) || routeAll) return check("target-route", "pass", title, routeAll ? "Route-all sends all of the app's outbound traffic into the VNet." : `${ip} is in RFC 1918, which regional integration sends into ${vnet.name}.`);
+  if (isPrivateAddress(ip) || routeAll) return check("target-route", "pass", title, routeAll ? "Route-all sends all of the app's outbound traffic into the VNet." : `${ip} is in RFC 1918, which regional integration sends into ${vnet.name}.`);
   return check("target-route", "warn", title, `${ip} is outside RFC 1918 and route-all is off: the app reaches it over the internet, not through ${vnet.name}.`, {
     fix: "If it lives in the VNet, a peer or on-premises, turn route-all on (the app's VNet integration page, or config/web vnetRouteAllEnabled): then all outbound traffic enters the VNet.",
   });
@@ -106,7 +105,7 @@ async function subnetHolding(reader: AzureReader, vnet: VnetInfo, ip: string): P
   const inVnet = findSubnet(vnet, ip);
   if (inVnet) return { subnet: inVnet };
   for (const peering of vnet.peerings.filter(usable)) {
-    if (!peering.remoteAddressSpace.some((space) => holds(space, ip))) continue;
+    if (!peering.remoteAddressSpace.some((space) => prefixHolds(space, ip))) continue;
     const remote = await reader.getVnet(peering.remoteVnetId).catch(() => undefined);
     const found = remote && findSubnet(remote, ip);
     if (found) return { subnet: found };
@@ -115,15 +114,5 @@ async function subnetHolding(reader: AzureReader, vnet: VnetInfo, ip: string): P
 }
 
 function findSubnet(vnet: VnetInfo, ip: string): SubnetInfo | undefined {
-  return vnet.subnets.find((subnet) => subnet.addressPrefixes.some((prefix) => holds(prefix, ip)));
-}
-
-function holds(prefix: string, ip: string): boolean {
-  try {
-    const range = parseAddressRange(prefix);
-    const address = parseIpv4(ip);
-    return range.start <= address && address <= range.end;
-  } catch {
-    return false;
-  }
+  return vnet.subnets.find((subnet) => subnet.addressPrefixes.some((prefix) => prefixHolds(prefix, ip)));
 }

@@ -1,6 +1,6 @@
 /** Where a target address sits relative to the integration: its VNet, a peered VNet, a plan route, or nowhere. */
 import { isBotError } from "../../errors.ts";
-import { parseAddressRange, parseIpv4, rangeContains, rangeOfRoute } from "../address-range.ts";
+import { parseIpv4, prefixHolds, rangeContains, rangeOfRoute } from "../address-range.ts";
 import type { GatewayConnectionInfo, NsgInfo, PeeringInfo, PlanRoute, SubnetInfo, VnetInfo } from "../model.ts";
 import type { AzureReader } from "../ports.ts";
 import type { IntegrationFacts } from "./integration-facts.ts";
@@ -33,15 +33,6 @@ export interface TargetFacts {
  */
 export type SiteToSite = GatewayConnectionInfo & { announces: string[] | undefined; bgp: boolean };
 
-/** True when the prefix (CIDR, range or address) holds the address; false for anything unparsable. */
-export function prefixHolds(prefix: string, ip: string): boolean {
-  try {
-    const address = parseIpv4(ip);
-    return rangeContains(parseAddressRange(prefix), { start: address, end: address });
-  } catch {
-    return false;
-  }
-}
 
 function routeHolds(route: PlanRoute, ip: string): boolean {
   try {

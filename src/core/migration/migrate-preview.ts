@@ -5,7 +5,7 @@
  * Facts: azure-docs articles/app-service/migrate-gateway-based-vnet-integration.md and overview-vnet-integration.md.
  */
 import type { PlanSection } from "../changes/types.ts";
-import { describeRoute, parseAddressRange, rangesOverlap, type AddressRange } from "../address-range.ts";
+import { describeRoute, prefixHolds, rangesOverlap, tryParseRange } from "../address-range.ts";
 import { evaluateInbound } from "../diagnose/nsg-evaluation.ts";
 import { isClassicVnetId, nameOf, sameId, siteNameOf, subnetLabel } from "../resource-id.ts";
 import type { MigrationFacts } from "./migrate-facts.ts";
@@ -206,14 +206,14 @@ export function migrationOutage(facts: MigrationFacts): string {
  */
 function nsgLines(facts: MigrationFacts, subnetPrefix: string | undefined): string[] {
   const pool = facts.gateway?.addressPool ?? facts.apps.find((a) => a.record)?.record?.pool ?? [];
-  const poolRanges = pool.flatMap(tryRange);
-  const subnetRange = subnetPrefix ? tryRange(subnetPrefix)[0] : undefined;
+  const poolRanges = pool.flatMap((prefix) => tryParseRange(prefix) ?? []);
+  const subnetRange = subnetPrefix ? tryParseRange(subnetPrefix) : undefined;
   const lines: string[] = [];
   for (const { nsg, subnets } of facts.subnetNsgs) {
     const where = subnets.map((subnet) => subnetLabel(subnet.id)).join(", ");
     for (const rule of nsg.rules.filter((r) => r.direction === "Inbound" && !r.isDefault).sort((a, b) => a.priority - b.priority)) {
       // A rule that matched the pool and does not match the subnet changes what it does to the apps.
-      const sources = rule.sourcePrefixes.flatMap(tryRange);
+      const sources = rule.sourcePrefixes.flatMap((prefix) => tryParseRange(prefix) ?? []);
       const namesPool = sources.some((source) => poolRanges.some((range) => rangesOverlap(range, source)));
       const coversSubnet = subnetRange !== undefined && sources.some((source) => source.start <= subnetRange.start && subnetRange.end <= source.end);
       if (!namesPool || coversSubnet) continue;
@@ -227,7 +227,7 @@ function nsgLines(facts: MigrationFacts, subnetPrefix: string | undefined): stri
   if (subnetPrefix && poolRanges.length > 0) {
     for (const moving of facts.apps) {
       for (const target of moving.targets.filter((t) => /^\d+\.\d+\.\d+\.\d+$/.test(t.host))) {
-        const behind = facts.subnetNsgs.find(({ subnets }) => subnets.some((subnet) => subnet.addressPrefixes.some((prefix) => holds(prefix, target.host))));
+        const behind = facts.subnetNsgs.find(({ subnets }) => subnets.some((subnet) => subnet.addressPrefixes.some((prefix) => prefixHolds(prefix, target.host))));
         if (!behind) continue;
         const flow = { destinationIp: target.host, port: target.port };
         const before = evaluateInbound(behind.nsg, { ...flow, sourcePool: pool });
@@ -240,17 +240,4 @@ function nsgLines(facts: MigrationFacts, subnetPrefix: string | undefined): stri
   }
   for (const what of facts.nsgsUnread) lines.push(`:warning: ${what} could not be read: rules there that name the pool are not checked.`);
   return lines;
-}
-
-function tryRange(text: string): AddressRange[] {
-  try {
-    return [parseAddressRange(text)];
-  } catch {
-    return [];
-  }
-}
-
-function holds(prefix: string, ip: string): boolean {
-  const [range, address] = [tryRange(prefix)[0], tryRange(ip)[0]];
-  return range !== undefined && address !== undefined && range.start <= address.start && address.end <= range.end;
 }

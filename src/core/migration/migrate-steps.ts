@@ -6,7 +6,7 @@
  * the change again after a failure skips what is done and finishes the rest.
  */
 import { BotError, isBotError } from "../../errors.ts";
-import { isPrivateRange, parseAddressRange, parseIpv4, rangeContains } from "../address-range.ts";
+import { isPrivateAddress, prefixHolds } from "../address-range.ts";
 import { certificateOf } from "../changes/kinds/disconnect.ts";
 import { removeRootIfUnusedStep } from "../changes/root-certificates.ts";
 import type { ExecutableStep } from "../changes/runner.ts";
@@ -258,7 +258,7 @@ async function checkOnWorker(deps: ChangeDeps, moving: MovingApp, subnet: Subnet
   } else {
     const ip = parsePrivateIp(run.result);
     if (!ip) throw notYet("WEBSITE_PRIVATE_IP is not set on its worker");
-    if (!subnet.addressPrefixes.some((prefix) => inside(prefix, ip))) throw notYet(`its worker's WEBSITE_PRIVATE_IP is ${ip}, outside ${subnet.addressPrefixes.join(", ")}`);
+    if (!subnet.addressPrefixes.some((prefix) => prefixHolds(prefix, ip))) throw notYet(`its worker's WEBSITE_PRIVATE_IP is ${ip}, outside ${subnet.addressPrefixes.join(", ")}`);
     details.push(`worker address ${ip}`);
   }
   const failed: string[] = [];
@@ -273,7 +273,7 @@ async function checkOnWorker(deps: ChangeDeps, moving: MovingApp, subnet: Subnet
   }
   if (failed.length > 0) {
     // An address outside RFC 1918 enters the VNet only with route-all: no firewall rule brings it back.
-    const publicHosts = options.routeAll || moving.routeAll || moving.app.outboundRouteAll ? [] : failedHosts.filter((host) => isPublicIp(host));
+    const publicHosts = options.routeAll || moving.routeAll || moving.app.outboundRouteAll ? [] : failedHosts.filter((host) => isPrivateAddress(host) === false);
     const routeAll = publicHosts.length > 0 ? `${publicHosts.join(", ")} ${publicHosts.length === 1 ? "is" : "are"} outside RFC 1918, which regional integration sends into the VNet only with route-all: run the change again with --route-all. Otherwise, a` : "A";
     throw notYet(
       `it does not reach ${failed.join(", ")}`,
@@ -281,22 +281,4 @@ async function checkOnWorker(deps: ChangeDeps, moving: MovingApp, subnet: Subnet
     );
   }
   return details;
-}
-
-function inside(prefix: string, ip: string): boolean {
-  try {
-    return rangeContains(parseAddressRange(prefix), { start: parseIpv4(ip), end: parseIpv4(ip) });
-  } catch {
-    return false;
-  }
-}
-
-/** An IPv4 address outside RFC 1918 (a host name is not judged: where it resolves to is the VNet's DNS's to say). */
-function isPublicIp(host: string): boolean {
-  try {
-    const ip = parseIpv4(host);
-    return !isPrivateRange({ start: ip, end: ip });
-  } catch {
-    return false;
-  }
 }

@@ -5,7 +5,7 @@
  * apply to regional integration; without route-all only RFC 1918 traffic enters the VNet, and from there the VNet's
  * own routing (peerings, its gateway, route tables) carries it; NSG rules on the integration subnet apply to it.
  */
-import { formatRange, isPrivateRange, parseAddressRange, rangesOverlap, readRoute, type AddressRange } from "../address-range.ts";
+import { formatRange, isPrivateRange, rangesOverlap, readRoute, tryParseRange, type AddressRange } from "../address-range.ts";
 import { matchesPort } from "../diagnose/nsg-evaluation.ts";
 import type { NsgInfo, NsgRule, PeeringInfo, PlanRoute, VnetInfo } from "../model.ts";
 import { sameId } from "../resource-id.ts";
@@ -207,11 +207,8 @@ function destinationMatches(prefix: string, ip: AddressRange, vnetSpace: readonl
 }
 
 function tryRange(text: string): AddressRange[] {
-  try {
-    return [parseAddressRange(text)];
-  } catch {
-    return [];
-  }
+  const range = tryParseRange(text);
+  return range ? [range] : [];
 }
 
 function outbound(name: string, priority: number, access: "Allow" | "Deny", destinations: string[]): NsgRule {
