@@ -557,7 +557,14 @@ describe("/vnet migrate rollback", () => {
   it("puts every app and slot of a plan back on the VNet in one approval, with the plan's routes", async () => {
     expect(textOf(await approved("migrate plan-orders vnet-hub vnet-hub/snet-apps --new-subnet 10.10.8.0/26"))).toContain(":tada: Done");
 
-    const back = await approved("migrate rollback plan-orders vnet-hub");
+    const before = slack.sim.requests.length;
+    const request = await slack.requestChange("migrate rollback plan-orders vnet-hub");
+    // The three apps share plan, VNet and gateway: the preview reads each once.
+    const reads = (pattern: RegExp) => slack.sim.requests.slice(before).filter((r) => r.method === "GET" && pattern.test(r.path)).length;
+    expect([reads(/\/serverfarms\/plan-orders$/i), reads(/\/virtualNetworks\/vnet-hub$/i), reads(/\/virtualNetworkGateways\/gw-hub$/i)]).toEqual([1, 1, 1]);
+    await slack.click(PEOPLE.approver, "approve", requestIdOf(request), request);
+    await slack.bot.idle();
+    const back = slack.current(request)!;
 
     expect(textOf(back)).toContain("Roll orders-api, orders-web, orders-api/staging back to gateway-required integration with vnet-hub");
     expect(textOf(back)).toContain(":tada: Done");

@@ -22,6 +22,7 @@ import { defineChangeKind, type ParseDeps } from "../change-kind.ts";
 import { readGateways } from "../common.ts";
 import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
+import type { AzureReader } from "../../ports.ts";
 import { connectSteps } from "./connect.ts";
 
 /** A rollback as the approval store keeps it. */
@@ -58,8 +59,10 @@ async function requireRecord(deps: Pick<ChangeDeps, "migrations">, app: Pick<App
 export async function prepareMigrateRollback(deps: ChangeDeps, request: MigrateRollbackRequest): Promise<PreparedChange> {
   const appIds = request.appIds ?? [request.appId];
   if (appIds.length === 1) return prepareOne(deps, appIds[0]!);
+  // The apps share their plan, VNet and gateway: each is read once for all of them.
+  const shared = readingOnce(deps.reader, ["getPlan", "getVnet", "getGateway", "listPlanVnetConnections"]);
   const each: PreparedChange[] = [];
-  for (const appId of appIds) each.push(await prepareOne(deps, appId));
+  for (const appId of appIds) each.push(await prepareOne(deps, appId, shared));
   const names = each.flatMap((p) => p.affectedApps);
   const vnetName = request.plan?.vnetName ?? "its VNet";
   const routes = each[0]!.steps.find((step) => step.id === "plan-routes");
@@ -79,8 +82,26 @@ export async function prepareMigrateRollback(deps: ChangeDeps, request: MigrateR
   };
 }
 
-async function prepareOne(deps: ChangeDeps, appId: string): Promise<PreparedChange> {
-  const { reader } = deps;
+/**
+ * The reader, with the named reads made once per argument while it is in use: for a preparation's reads only, never
+ * for the steps, which must see what their writes changed.
+ */
+function readingOnce(reader: AzureReader, names: ReadonlyArray<keyof AzureReader>): AzureReader {
+  const cache = new Map<string, Promise<unknown>>();
+  const wrapped: Record<string, unknown> = { ...reader };
+  for (const name of names) {
+    const read = reader[name] as (id: string) => Promise<unknown>;
+    wrapped[name] = (id: string) => {
+      const key = `${name}|${id.toLowerCase()}`;
+      if (!cache.has(key)) cache.set(key, read.call(reader, id));
+      return cache.get(key)!;
+    };
+  }
+  return wrapped as unknown as AzureReader;
+}
+
+/** One app's rollback; `reader` serves the preparation's reads (the steps read through deps). */
+async function prepareOne(deps: ChangeDeps, appId: string, reader: AzureReader = deps.reader): Promise<PreparedChange> {
   const app = await reader.getApp(appId);
   const record = await requireRecord(deps, app);
   requireResourceManagerVnet(record.vnetId);
