@@ -29,6 +29,8 @@ COPY package.json package-lock.json ./
 COPY --from=bundle /app/dist ./dist
 # The files the bot reads at run time rather than imports (src/source-files.ts): local mode's page and estates.
 COPY src ./src
+# `node scripts/trace.ts < log` maps a logged stack from the bundle back to src/ lines (README, "Reading the log").
+COPY scripts/trace.ts ./scripts/trace.ts
 # The SQLite file (storage.sqlitePath, default ./data/vnetbot.sqlite) goes on a volume the runtime user owns; with
 # VNETBOT_POSTGRES_URL set the volume stays empty. The official image's "node" user (uid 1000) runs the bot.
 RUN mkdir -p /app/data /app/.compile-cache && chown node:node /app/data /app/.compile-cache

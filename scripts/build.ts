@@ -5,10 +5,14 @@
  * Why a bundle, when Node 24 runs the TypeScript sources as they are: run from source, a start loads some 1,400
  * modules, and V8 keeps the text of each (comments and all) for as long as the process lives, to compile functions
  * lazily. One minified bundle starts in about two thirds of the time and idles some 20 MB smaller (README,
- * "Performance"; leaving local names unminified costs 8-10 MB of it). `keepNames` keeps the names functions and
- * classes report, so a stack trace in the log still names its functions and an error class its name; the source maps
- * beside the bundle map a trace back to src/ for anyone who runs with `--enable-source-maps` (not the default: the
- * maps would be held in memory).
+ * "Performance"; leaving local names unminified costs 8-10 MB of it).
+ *
+ * Function and class names are minified too. esbuild's `keepNames` would keep them by giving each function a `name`
+ * property of its own, and every such function then carries a property store: after a scan of 1,000 plans that was
+ * 10 MB of a 44 MB heap (the Azure SDKs create closures on every call). Code that tells errors apart by name relies on
+ * classes that set `name` themselves (ours, and the SDKs' RestError and credential errors). A stack trace in the log
+ * names positions in the bundle; `npm run trace` maps them back to src/ lines through the source maps
+ * beside the bundle (`--enable-source-maps` would do it in the process, at the cost of holding the maps in memory).
  *
  * The tests import src/ directly and run the bundle wherever they start the bot as production does.
  */
@@ -65,7 +69,6 @@ async function bundle(entry: string, outdir: string): Promise<void> {
     // Dependencies published as CommonJS call require() for Node's built-in modules; an ES module has none of its own.
     banner: { js: 'import { createRequire as __vnetbotRequire } from "node:module"; const require = __vnetbotRequire(import.meta.url);' },
     minify: true,
-    keepNames: true,
     legalComments: "linked",
     sourcemap: "linked",
     logLevel: "warning",

@@ -61,5 +61,22 @@ export function createLogger(options: { level?: Level; sink?: (line: string) => 
   };
 }
 
+/** How many frames of a stack a log line keeps: as many as V8 records by default (Error.stackTraceLimit). */
+const STACK_FRAMES = 10;
+
+/**
+ * An unexpected error's fields for a log line: "Name: message", and the frames of its stack ("at f (file:line:col)").
+ * In the bundle the frames name minified functions at bundle positions; `npm run trace` maps them back to src/.
+ */
+export function errorFields(error: unknown): { error: string; stack?: string[] } {
+  if (!(error instanceof Error)) return { error: String(error) };
+  const frames = (error.stack ?? "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith("at "))
+    .slice(0, STACK_FRAMES);
+  return { error: `${error.name}: ${error.message}`, ...(frames.length > 0 ? { stack: frames } : {}) };
+}
+
 /** A logger that drops everything (tests that do not look at logs). */
 export const silentLogger: Logger = { info() {}, warn() {}, error() {}, debug() {} };

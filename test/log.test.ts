@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, redact } from "../src/log.ts";
+import { createLogger, errorFields, redact } from "../src/log.ts";
 
 describe("redact", () => {
   it.each([
@@ -32,5 +32,40 @@ describe("redact", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain("S3cr3t-pw");
     expect(JSON.parse(lines[0]!)).toMatchObject({ msg: "cannot reach postgres://vnetbot:[redacted]@db/vnetbot", body: "client_secret=[redacted]", conn: "Server=db;Password=[redacted]" });
+  });
+});
+
+describe("errorFields", () => {
+  const failing = () => {
+    const deeper = (depth: number): never => (depth === 0 ? (undefined as unknown as { x: { y: number } }).x.y as never : deeper(depth - 1));
+    try {
+      return deeper(20);
+    } catch (error) {
+      return error;
+    }
+  };
+
+  it("logs where an unexpected error was thrown: its name and message, then the first frames of its stack", () => {
+    const fields = errorFields(failing());
+    expect(fields.error).toMatch(/^TypeError: Cannot read properties of undefined/);
+    expect(fields.stack).toHaveLength(10);
+    expect(fields.stack![0]).toMatch(/^at .*log\.test\.ts:\d+:\d+\)?$/);
+    // The message is the error field's, not repeated as a frame.
+    expect(fields.stack!.join("\n")).not.toContain("Cannot read");
+  });
+
+  it("keeps the frames on the log line, with secrets in them masked like any field", () => {
+    const lines: string[] = [];
+    const error = new Error("Slack said no to xoxb-1234-5678-abcdef");
+    error.stack = `Error: ${error.message}\n    at post (file:///app/dist/main-AB12.js:1:2345)\n    at https://example.blob.core.windows.net/p.zip?sv=2024&sig=SECRET (x.js:1:1)`;
+    createLogger({ sink: (line) => lines.push(line) }).error("command failed", errorFields(error));
+    const record = JSON.parse(lines[0]!) as { error: string; stack: string[] };
+    expect(record.error).toBe("Error: Slack said no to [redacted]");
+    expect(record.stack[0]).toBe("at post (file:///app/dist/main-AB12.js:1:2345)");
+    expect(record.stack[1]).not.toContain("SECRET");
+  });
+
+  it("logs a thrown value that is not an Error as text, without a stack", () => {
+    expect(errorFields("a string was thrown")).toEqual({ error: "a string was thrown" });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { isBotError, type BotErrorKind } from "../errors.ts";
-import type { LogFields, Logger } from "../log.ts";
+import { errorFields, type LogFields, type Logger } from "../log.ts";
 import { problemReply, type Reply } from "./reply.ts";
 
 /** What to tell people about a failure. */
@@ -26,7 +26,7 @@ export const somethingWentWrong = (ref: string) => `something went wrong (ref ${
 export function describeFailure(error: unknown, logger: Logger, what: string, fields: LogFields = {}): Failure {
   if (isBotError(error)) return { kind: error.kind, message: error.message, hint: error.hint, ref: undefined };
   const ref = randomBytes(2).toString("hex");
-  logger.error(`${what} failed`, { ...fields, ref, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  logger.error(`${what} failed`, { ...fields, ref, ...errorFields(error) });
   return { kind: "internal", message: `Something went wrong (ref ${ref}). The details are in the bot's log under that reference.`, hint: undefined, ref };
 }
 

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, buildReceiverRoutes, type CustomRoute, type Logger as BoltLogger, LogLevel, SocketModeReceiver, type webApi } from "@slack/bolt";
 import type { Config } from "../config.ts";
-import type { Logger } from "../log.ts";
+import { errorFields, type Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import { readinessText, type ReadinessReport } from "../readiness.ts";
 import type { Directory } from "../core/access.ts";
@@ -139,7 +139,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   const inFlight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
-    const tracked = work.catch((error: unknown) => logger.error("work after the ack failed", { error: (error as Error).message })).finally(() => inFlight.delete(tracked));
+    const tracked = work.catch((error: unknown) => logger.error("work after the ack failed", errorFields(error))).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
   const idle = async () => {
