@@ -1,6 +1,6 @@
 /**
- * The bot as production runs it, for benchmarks: `npm start`'s command in a process of its own, configured only through
- * its environment and config file, against the simulator (in its own process) and the Slack stand-in (in the
+ * The bot as production runs it, for benchmarks: `npm start`'s command in a process of its own, with the environment
+ * the image gives it (MALLOC_ARENA_MAX; `--env` overrides it), configured only through its environment and config file, against the simulator (in its own process) and the Slack stand-in (in the
  * benchmark's). Its Azure credential is the production one, DefaultAzureCredential, which finds an App Service
  * managed identity through IDENTITY_ENDPOINT and IDENTITY_HEADER: the benchmark serves that endpoint.
  */
@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { buildBundle } from "../../scripts/build.ts";
 import { signedSlashCommand } from "../../src/stand-ins/slack/signing.ts";
 import type { LocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
+import { imageEnvironment } from "../support/dockerfile.ts";
 import { startCommandArgs } from "../support/start-command.ts";
 import type { SimulatorProcess } from "./simulator-process.ts";
 
@@ -103,6 +104,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     PORT: String(port),
     HOST: "127.0.0.1",
     LOG_LEVEL: "warn",
+    ...imageEnvironment(),
     ...options.env,
   };
   await bundles();
@@ -124,6 +126,7 @@ export async function startBareBoltProcess(
   const env = {
     PATH: process.env["PATH"], HOME: process.env["HOME"], NODE_COMPILE_CACHE: join(tmpdir(), "node-compile-cache"), BARE_BOLT_AZURE_SDKS: options.azureSdks ? "1" : "0", BARE_BOLT_START_LIBRARIES: options.startLibraries ? "1" : "0",
     PORT: String(port), SLACK_BOT_TOKEN: BENCH_SLACK.botToken, SLACK_SIGNING_SECRET: BENCH_SLACK.signingSecret, SLACK_API_URL: slackApiUrl,
+    ...imageEnvironment(),
     ...options.env,
   };
   await bundles();

@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { startLocalWebApi } from "../../src/stand-ins/slack/web-api.ts";
+import { imageEnvironment } from "../support/dockerfile.ts";
 import { startCommandArgs } from "../support/start-command.ts";
 import { BENCH_SLACK, processOptionsFromArgs, sendCommand, startBareBoltProcess, startBotProcess, startTokenEndpoint, type BotProcess, type ProcessMemory } from "./bot-process.ts";
 import { describeEstate, estateOptionsFromArgs, generateEstate, subscriptionId } from "./estate-generator.ts";
@@ -95,7 +96,7 @@ try {
     { name: "  floor: bare Bolt + Azure SDKs", measured: mb(floorWithSdks?.rssMb), against: `${split(floorWithSdks)}; bot's peak ${peak && floorWithSdks ? (peak.peakMb / floorWithSdks.rssMb).toFixed(2) : "n/a"}× this` },
     { name: "/vnet list, kept (median)", measured: `${percentile(kept, 50).toFixed(0)} ms`, against: `max ${Math.max(...kept).toFixed(0)} ms, ${keptRequests} ARM requests`, goal: "< 2000 ms, 0 requests", meets: Math.max(...kept) < 2000 && keptRequests === 0 },
   ];
-  const command = [...Object.entries(env).map(([name, value]) => `${name}=${value}`), "node", ...nodeArgs, ...startCommandArgs().map((arg) => (arg.startsWith("-") ? arg : relative(process.cwd(), arg)))].join(" ");
+  const command = [...Object.entries({ ...imageEnvironment(), ...env }).map(([name, value]) => `${name}=${value}`), "node", ...nodeArgs, ...startCommandArgs().map((arg) => (arg.startsWith("-") ? arg : relative(process.cwd(), arg)))].join(" ");
   printFigures(`Memory and start of ${command} on ${options.plans} plans, ${options.apps} apps in ${options.subscriptions} subscription(s)`, figures, [
     `estate: ${describeEstate(generateEstate(options))}`,
     `kept answer: ${answer?.text ?? "none"}`,

@@ -5,33 +5,15 @@ import { builtinModules } from "node:module";
 import { dirname, join, posix, relative, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
+import { dockerfileInstructions, finalStage as imageStage, imageEnvironment } from "../support/dockerfile.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string> };
 const defaults = loadConfig({}, () => undefined).config;
 
-interface Instruction {
-  keyword: string;
-  args: string;
-}
-
-/** The Dockerfile's instructions, continuation lines joined and comments dropped. */
-function instructions(text: string): Instruction[] {
-  return text
-    .replace(/\\\r?\n/g, " ")
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("#"))
-    .map((line) => {
-      const [, keyword = "", args = ""] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
-      return { keyword: keyword.toUpperCase(), args };
-    });
-}
-
-const dockerfile = instructions(readFileSync(join(root, "Dockerfile"), "utf8"));
+const dockerfile = dockerfileInstructions();
 const all = (keyword: string) => dockerfile.filter((i) => i.keyword === keyword);
-// The image that runs is the last stage: everything after the last FROM.
-const finalStage = dockerfile.slice(dockerfile.map((i) => i.keyword).lastIndexOf("FROM"));
+const finalStage = imageStage(dockerfile);
 const lastIn = (keyword: string) => finalStage.filter((i) => i.keyword === keyword).at(-1);
 const execForm = (args: string) => JSON.parse(args) as string[];
 
@@ -92,6 +74,12 @@ describe("the Dockerfile", () => {
     expect(before.some((i) => i.keyword === "ENV" && /^NODE_COMPILE_CACHE[= ]\/app\//.test(i.args))).toBe(true);
   });
 
+  it("gives the bot the C allocator's setting the benchmarks measure it with, and no image path to a benchmark", () => {
+    // test/bench/bot-process.ts starts the bot with imageEnvironment(): what the image runs with is what is measured.
+    expect(imageEnvironment()).toEqual({ MALLOC_ARENA_MAX: "2" });
+    expect(finalStage.some((i) => i.keyword === "ENV" && i.args.startsWith("NODE_COMPILE_CACHE="))).toBe(true);
+  });
+
   it("checks health on /healthz at the default port with Node's fetch, as slim images have no curl", () => {
     const check = lastIn("HEALTHCHECK")!.args;
     const command = execForm(check.slice(check.indexOf("CMD") + 3).trim());
@@ -140,6 +128,9 @@ describe("the Dockerfile", () => {
     expect(copies).toContain("--from=bundle /app/dist ./dist");
     expect(start.at(-1)).toBe("dist/launch.js");
     expect(copies).toContain("src ./src");
+    // The maps are in dist/; the script that reads them for a logged stack comes along.
+    expect(copies).toContain("scripts/trace.ts ./scripts/trace.ts");
+    expect(readFileSync(join(root, ".dockerignore"), "utf8").split(/\r?\n/)).toContain("!scripts/trace.ts");
   });
 
   it("needs no devDependency at run time: whatever main.ts loads is a dependency or part of Node", () => {
