@@ -112,6 +112,19 @@ describe("/vnet diagnose over signed Slack requests", () => {
     expect(reply).not.toContain("Network troubleshooter");
   });
 
+  it("reads an NSG once when it guards both the app's subnet and the subnet where the target lives", async () => {
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: "demo", now: () => NOW }), clock: { now: () => NOW } });
+    const nsgData = slack.sim.state.nsgs.named("nsg-data");
+    slack.sim.state.vnets.named("vnet-spoke").subnets.find((subnet) => subnet.name === "snet-integration")!.nsgId = nsgData.id;
+    const before = slack.sim.requests.length;
+
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "diagnose catalog-regional 10.10.1.4:6380"));
+
+    expect(reply).toContain("*NSG nsg-data lets the app out to 10.10.1.4:6380*: No outbound rule denies it.");
+    expect(reply).toContain("*NSG nsg-data on vnet-hub/snet-data lets 10.20.1.0/24 in to 10.10.1.4:6380*");
+    expect(slack.sim.requests.slice(before).filter((r) => r.method === "GET" && /\/networkSecurityGroups\/nsg-data$/i.test(r.path))).toHaveLength(1);
+  });
+
   it("runs tcpping from an app on regional integration too, saying so, without pointing to the gateway-required checklist", async () => {
     slack = await startSlackHarness({ azure: await startAzureHarness({ estate: "demo", now: () => NOW }), clock: { now: () => NOW } });
 

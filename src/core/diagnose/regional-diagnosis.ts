@@ -9,7 +9,7 @@ import { isPrivateAddress, prefixHolds } from "../address-range.ts";
 import type { KnownTarget } from "../migration/migration-records.ts";
 import { blockedTargets, usable } from "../migration/network-changes.ts";
 import { APP_SERVICE_DELEGATION } from "../migration/regional-rules.ts";
-import type { AppInfo, SubnetInfo, VnetInfo } from "../model.ts";
+import type { AppInfo, NsgInfo, SubnetInfo, VnetInfo } from "../model.ts";
 import type { AzureReader, KuduRunner } from "../ports.ts";
 import { nameOf, sameId, subnetLabel } from "../resource-id.ts";
 import { check, type Diagnosis, type DiagnoseTarget, type DiagnosisCheck } from "./diagnosis.ts";
@@ -75,8 +75,15 @@ async function nsgChecks(reader: AzureReader, vnet: VnetInfo, subnet: SubnetInfo
   if (port === undefined || !prefix) return [];
   const checks: DiagnosisCheck[] = [];
   const target: KnownTarget = { host: ip, port, testedAt: new Date(0) };
+  // One NSG may guard both the app's subnet and the target's: it is read once.
+  const nsgs = new Map<string, Promise<NsgInfo>>();
+  const readNsg = (id: string) => {
+    const key = id.toLowerCase();
+    if (!nsgs.has(key)) nsgs.set(key, reader.getNsg(id));
+    return nsgs.get(key)!;
+  };
   if (subnet?.nsgId) {
-    const nsg = await reader.getNsg(subnet.nsgId);
+    const nsg = await readNsg(subnet.nsgId);
     const [blocked] = blockedTargets(nsg, prefix, vnet, [target]);
     checks.push(
       blocked
@@ -86,7 +93,7 @@ async function nsgChecks(reader: AzureReader, vnet: VnetInfo, subnet: SubnetInfo
   }
   const where = await subnetHolding(reader, vnet, ip);
   if (where?.subnet.nsgId) {
-    const nsg = await reader.getNsg(where.subnet.nsgId);
+    const nsg = await readNsg(where.subnet.nsgId);
     const verdict = evaluateInbound(nsg, { sourcePool: [prefix], destinationIp: ip, port });
     const title = `NSG ${nsg.name} on ${subnetLabel(where.subnet.id)} lets ${prefix} in to ${ip}:${port}`;
     checks.push(
