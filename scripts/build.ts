@@ -10,7 +10,8 @@
  * Function and class names are minified too. esbuild's `keepNames` would keep them by giving each function a `name`
  * property of its own, and every such function then carries a property store: after a scan of 1,000 plans that was
  * 10 MB of a 44 MB heap (the Azure SDKs create closures on every call). Code that tells errors apart by name relies on
- * classes that set `name` themselves (ours, and the SDKs' RestError and credential errors). A stack trace in the log
+ * classes that set `name` themselves (ours, and the SDKs' RestError and credential errors); Slack's errors take theirs
+ * from their classes, so they log a minified name beside the code they are told apart by. A stack trace in the log
  * names positions in the bundle; `npm run trace` maps them back to src/ lines through the source maps
  * beside the bundle (`--enable-source-maps` would do it in the process, at the cost of holding the maps in memory).
  *

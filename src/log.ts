@@ -65,17 +65,25 @@ export function createLogger(options: { level?: Level; sink?: (line: string) => 
 const STACK_FRAMES = 10;
 
 /**
- * An unexpected error's fields for a log line: "Name: message", and the frames of its stack ("at f (file:line:col)").
- * In the bundle the frames name minified functions at bundle positions; `npm run trace` maps them back to src/.
+ * An unexpected error's fields for a log line: "Name: message", its code when it has one (Slack's errors are told
+ * apart by code; their names come from their classes, which the bundle minifies), the error it wraps (the ECONNREFUSED
+ * behind "fetch failed"), and the frames of its stack ("at f (file:line:col)"). In the bundle the frames name
+ * minified functions at bundle positions; `npm run trace` maps them back to src/.
  */
-export function errorFields(error: unknown): { error: string; stack?: string[] } {
+export function errorFields(error: unknown): { error: string; code?: string; cause?: string; stack?: string[] } {
   if (!(error instanceof Error)) return { error: String(error) };
-  const frames = (error.stack ?? "")
+  const { code } = error as { code?: unknown };
+  const frames = (typeof error.stack === "string" ? error.stack : "")
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line.startsWith("at "))
     .slice(0, STACK_FRAMES);
-  return { error: `${error.name}: ${error.message}`, ...(frames.length > 0 ? { stack: frames } : {}) };
+  return {
+    error: `${error.name}: ${error.message}`,
+    ...(typeof code === "string" ? { code } : {}),
+    ...(error.cause !== undefined ? { cause: error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : String(error.cause) } : {}),
+    ...(frames.length > 0 ? { stack: frames } : {}),
+  };
 }
 
 /** A logger that drops everything (tests that do not look at logs). */

@@ -65,6 +65,18 @@ describe("errorFields", () => {
     expect(record.stack[1]).not.toContain("SECRET");
   });
 
+  it("logs the code an error carries and the error it wraps: a minified class name alone says nothing", () => {
+    const error = Object.assign(new Error("A request error occurred: fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }) }), { name: "oe", code: "slack_webapi_request_error" });
+
+    expect(errorFields(error)).toMatchObject({ error: "oe: A request error occurred: fetch failed", code: "slack_webapi_request_error", cause: "Error: connect ECONNREFUSED 127.0.0.1:443" });
+  });
+
+  it("logs an error whose stack is not text without frames, rather than failing to log it", () => {
+    const error = Object.assign(new Error("odd"), { stack: undefined });
+
+    expect(errorFields(error)).toEqual({ error: "Error: odd" });
+  });
+
   it("logs a thrown value that is not an Error as text, without a stack", () => {
     expect(errorFields("a string was thrown")).toEqual({ error: "a string was thrown" });
   });
