@@ -52,6 +52,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # Slack and ARM gives up little speed for it (README, "Performance": RSS 164 → 135 MB idle, 293 → 180 MB at the peak
 # of a 10,000-app scan, the ack latency unchanged against a bare Bolt app).
 # MALLOC_ARENA_MAX=2: glibc keeps an arena per allocating thread, and what a scan freed stays there; two arenas
-# keep 5-11 MB less at idle and at the scan's peak, with the ack latency unchanged (README, "Performance").
+# keep 5-14 MB less at the scan's peak and after it (README, "Performance", also on what it may cost the acks' tail).
 ENV MALLOC_ARENA_MAX=2
 CMD ["node", "--optimize-for-size", "dist/launch.js"]

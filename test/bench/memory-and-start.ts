@@ -2,7 +2,8 @@
  * Benchmark: the bot's memory and start, and /vnet list from the kept inventory, on the large estate. Prints
  * figures; asserts nothing. Run: `. scripts/node24.sh && node test/bench/memory-and-start.ts [--plans 1000] [--subscriptions 10] [--starts 5]`
  * (`--node-args "--max-semi-space-size=16"` starts the bot and its floors with those Node options, to see what V8's
- * settings cost; `--env "MALLOC_ARENA_MAX=2"` with that environment).
+ * settings cost; `--env "NAME=VALUE"` with that environment over the image's, `--env "MALLOC_ARENA_MAX="` without its
+ * allocator setting).
  *
  * The bot is `node src/main.ts` in its own process, as production runs it (bot-process.ts); its memory is read from
  * /proc (VmRSS now, VmHWM the highest since it started). The simulator (ARM's throttling on) runs in another process.
@@ -96,7 +97,7 @@ try {
     { name: "  floor: bare Bolt + Azure SDKs", measured: mb(floorWithSdks?.rssMb), against: `${split(floorWithSdks)}; bot's peak ${peak && floorWithSdks ? (peak.peakMb / floorWithSdks.rssMb).toFixed(2) : "n/a"}× this` },
     { name: "/vnet list, kept (median)", measured: `${percentile(kept, 50).toFixed(0)} ms`, against: `max ${Math.max(...kept).toFixed(0)} ms, ${keptRequests} ARM requests`, goal: "< 2000 ms, 0 requests", meets: Math.max(...kept) < 2000 && keptRequests === 0 },
   ];
-  const command = [...Object.entries({ ...imageEnvironment(), ...env }).map(([name, value]) => `${name}=${value}`), "node", ...nodeArgs, ...startCommandArgs().map((arg) => (arg.startsWith("-") ? arg : relative(process.cwd(), arg)))].join(" ");
+  const command = [...Object.entries({ ...imageEnvironment(), ...env }).filter(([, value]) => value !== "").map(([name, value]) => `${name}=${value}`), "node", ...nodeArgs, ...startCommandArgs().map((arg) => (arg.startsWith("-") ? arg : relative(process.cwd(), arg)))].join(" ");
   printFigures(`Memory and start of ${command} on ${options.plans} plans, ${options.apps} apps in ${options.subscriptions} subscription(s)`, figures, [
     `estate: ${describeEstate(generateEstate(options))}`,
     `kept answer: ${answer?.text ?? "none"}`,
