@@ -1,9 +1,9 @@
 /**
  * Maps the stack frames of the bot's log back to the sources: `npm run trace < log` (or paste lines, then Ctrl-D).
  *
- * The bot runs a minified bundle (scripts/build.ts), so a logged frame reads "at Zz (file:///app/dist/main-4Q3N.js:2:52731)".
+ * The bot runs a minified bundle (scripts/build.ts), so a logged frame reads "at Zz (file:///app/dist/main-4Q3N.js:3:52731)".
  * Each frame that names a file of the bundle is rewritten to the source file, line and column the bundle's source map
- * gives for it, the bundle's frame kept in brackets: "at src/core/inventory.ts:214:19 [Zz main-4Q3N.js:2:52731]".
+ * gives for it, the bundle's frame kept in brackets: "at src/core/inventory.ts:214:19 [Zz main-4Q3N.js:3:52731]".
  * A log line with a `stack` field (src/log.ts, errorFields), with or without a prefix such as a timestamp, is printed
  * as its message, error and mapped frames; any other line is printed with the frames in it mapped.
  *
