@@ -145,7 +145,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     }
     const { timezone, certificateWarningMonths, reminderHours } = config.schedule;
     const deps: AlertDeps = {
-      reader, store: stores.alerts, chat: alertsCounted(bot.chat, metrics), logger, channel, subscriptions: config.azure.subscriptions,
+      reader, store: stores.alerts, audit: stores.audit, chat: alertsCounted(bot.chat, metrics), logger, channel, subscriptions: config.azure.subscriptions,
       certificateWarningMonths, reminderHours, ...(timezone ? { timezone } : {}),
       // The gateway check reads the integrations from the kept inventory and only the gateways live.
       inventory: bot.inventory,

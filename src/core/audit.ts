@@ -12,7 +12,8 @@ export type AuditAction =
   | "fail"
   | "interrupt"
   | "refuse"
-  | "snooze";
+  | "snooze"
+  | "close";
 
 /** One line of the audit trail. */
 export interface AuditRecord {

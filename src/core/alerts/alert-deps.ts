@@ -1,5 +1,6 @@
 /** What the scheduled alert checks need from the outside world. */
 import type { Logger } from "../../log.ts";
+import type { AuditLog } from "../audit.ts";
 import type { InventoryReads } from "../inventory-keeper.ts";
 import type { AlertStateStore, AzureReader, ChatPort, StoredAlertState } from "../ports.ts";
 import type { Reply } from "../reply.ts";
@@ -27,6 +28,8 @@ export interface AlertDeps {
    * it (or before anything is kept) each run scans the subscriptions.
    */
   inventory?: Pick<InventoryReads, "kept">;
+  /** Where the certificate check records the migrations it closes (their apps deleted half-way). */
+  audit?: AuditLog;
 }
 
 /** Loads every alert state under a prefix into a map, as stored (with version tags and claims). */

@@ -9,6 +9,7 @@ import { certificateDigest } from "./certificate-digest.ts";
 import { certificateFindings, evaluateCertificates } from "./certificate-alerts.ts";
 import { evaluateIdleGateways, IDLE_GATEWAY_PREFIX } from "./idle-gateways.ts";
 import { evaluateRootCapacity, ROOT_CAPACITY_PREFIX } from "./root-capacity.ts";
+import { closeMigrationsOfDeletedApps } from "../migration/closed-migrations.ts";
 import { createMigrationRecords } from "../migration/migration-records.ts";
 import { inSubscriptions, migrationProgress } from "../migration/countdown.ts";
 import { reportScanHealth, type ScanOutcome } from "./scan-health.ts";
@@ -62,7 +63,11 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
   const rootWrites = new Map(roots.writes);
   // The migration records (in the same store) feed the countdown; the gateways vnetbot's migrations left without any
   // gateway-required integration ride in the digest too, claimed with it.
-  const records = await createMigrationRecords(deps.store, { now: () => now }).list();
+  const migrations = createMigrationRecords(deps.store, { now: () => now });
+  // A record mid-way whose app is gone would hold the countdown and the idle gateway forever; a partial scan closes
+  // nothing, as it decides nothing else.
+  const closing = health.complete ? await closeMigrationsOfDeletedApps({ reader: deps.reader, migrations, audit: deps.audit }, { subscriptions: deps.subscriptions, now }) : { closed: [], failures: [] };
+  const records = await migrations.list();
   const storedIdle = await loadStates(deps.store, IDLE_GATEWAY_PREFIX);
   const idle = await evaluateIdleGateways(deps.reader, records, inventory.integrations, storedIdle, { now, scanComplete: health.complete, subscriptions: deps.subscriptions });
 
@@ -87,7 +92,7 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
       progress: migrationProgress(records, inventory, inSubscriptions(deps.subscriptions)),
       warningMonths,
       now,
-      failures: [...inventory.failures.map((f) => f.message), ...idle.failures],
+      failures: [...inventory.failures.map((f) => f.message), ...idle.failures, ...closing.failures],
       withButtons: true,
       fillingGateways,
       idleGateways,

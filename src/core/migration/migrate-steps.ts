@@ -17,7 +17,7 @@ import { runOnWorker, testTcp, TCP_TIMEOUT_MS } from "../diagnose/live-tests.ts"
 import type { AppInfo, SubnetInfo, WriteReceipt } from "../model.ts";
 import { nameOf, sameId } from "../resource-id.ts";
 import type { MigrationFacts, MovingApp } from "./migrate-facts.ts";
-import type { MigrationRecord } from "./migration-records.ts";
+import { isCurrentMove, type MigrationRecord } from "./migration-records.ts";
 import { APP_SERVICE_DELEGATION, APP_SERVICE_LINK_TYPE, checkScaleUnit, otherPlansOn, subnetLabel } from "./regional-rules.ts";
 
 /** What the steps need besides the facts. */
@@ -104,7 +104,7 @@ function recordStep(deps: ChangeDeps, facts: MigrationFacts): ExecutableStep {
       for (const moving of facts.apps) {
         const current = await deps.migrations.get(moving.app.id);
         // A record of an earlier attempt holds the integration as it was before the first one: only the subnet moves on.
-        if (current && current.status !== "rolled-back") {
+        if (current && isCurrentMove(current)) {
           if (sameId(current.subnetId, facts.subnetId)) continue;
           await deps.migrations.put({ ...current, subnetId: facts.subnetId, status: "moving", updatedAt: deps.clock.now() });
         } else {

@@ -33,11 +33,19 @@ export interface MigrationRecord {
   subnetId: string;
   /** Whether all outbound traffic went into the VNet before (config/web vnetRouteAllEnabled), to put back on rollback. */
   routeAllBefore: boolean;
-  /** "moving" until the app is verified on regional integration; "rolled-back" once it is back on the gateway. */
-  status: "moving" | "migrated" | "rolled-back";
+  /**
+   * "moving" until the app is verified on regional integration; "rolled-back" once it is back on the gateway;
+   * "app-deleted" when the app was deleted before either (closed-migrations.ts): nothing is left to finish or undo.
+   */
+  status: "moving" | "migrated" | "rolled-back" | "app-deleted";
   /** The approval request that moved it (or rolled it back, last). */
   requestId: string | undefined;
   updatedAt: Date;
+}
+
+/** Whether the record is of a move that still stands or is under way: one rolled back or of a deleted app is over. */
+export function isCurrentMove(record: Pick<MigrationRecord, "status">): boolean {
+  return record.status === "moving" || record.status === "migrated";
 }
 
 /** A host and TCP port an app was tested against. */

@@ -8,6 +8,7 @@
 import { BotError, NothingToDo } from "../../../errors.ts";
 import { appsOnPlanVnet, sameName } from "../../connections.ts";
 import { sameRegion } from "../../migration/regional-rules.ts";
+import { isCurrentMove } from "../../migration/migration-records.ts";
 import { overlappingPrefixes, usable } from "../../migration/network-changes.ts";
 import type { PeeringInfo, PlanInfo, VnetInfo } from "../../model.ts";
 import type { PeeringSettings } from "../../ports.ts";
@@ -90,7 +91,7 @@ function peeringTo(vnet: VnetInfo, other: VnetInfo): PeeringInfo | undefined {
 async function assertPlanLeaves(deps: ChangeDeps, plan: PlanInfo, vnet: VnetInfo, appsOnVnet: readonly string[]): Promise<void> {
   if (appsOnVnet.length > 0) return;
   const records = await deps.migrations.list();
-  if (records.some((r) => sameId(r.planId, plan.id) && sameName(r.vnetName, vnet.name) && r.status !== "rolled-back")) return;
+  if (records.some((r) => sameId(r.planId, plan.id) && sameName(r.vnetName, vnet.name) && isCurrentMove(r))) return;
   throw new BotError("ineligible", `No app of plan ${plan.name} uses ${vnet.name} through its gateway, and vnetbot has moved none off it, so there is no move for this peering to serve.`, {
     hint: `/vnet plan ${plan.name} shows its integrations; /vnet peer peers a VNet for gateway-required integration.`,
   });

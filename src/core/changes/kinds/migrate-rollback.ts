@@ -12,7 +12,7 @@ import { escapeMrkdwn } from "../../reply.ts";
 import { findPlanConnection, gatewayConnectionOf } from "../../connections.ts";
 import { assertEligible, checkNotRetired, checkPlan, checkRootCertificateRoom, checkVnetGateways, findVpnGateway } from "../../eligibility.ts";
 import { isCertOnGateway } from "../../inventory.ts";
-import type { MigrationRecord } from "../../migration/migration-records.ts";
+import { isCurrentMove, type MigrationRecord } from "../../migration/migration-records.ts";
 import { subnetLabel } from "../../migration/regional-rules.ts";
 import type { AppInfo, PlanRoute } from "../../model.ts";
 import { requireResourceManagerVnet } from "../../classic-vnet.ts";
@@ -48,6 +48,12 @@ async function requireRecord(deps: Pick<ChangeDeps, "migrations">, app: Pick<App
   }
   if (record.status === "rolled-back") {
     throw new BotError("ineligible", `${appName} was already rolled back to ${record.vnetName}.`, { hint: `/vnet show ${appName} shows what it uses.` });
+  }
+  if (record.status === "app-deleted") {
+    // The record is of an app of the same name deleted before its migration ended: not of the one there now.
+    throw new BotError("ineligible", `vnetbot's record of migrating ${appName} is of an earlier app of that name, deleted before its migration ended: there is nothing of this one to roll back.`, {
+      hint: `/vnet show ${appName} shows what it uses; /vnet connect ${appName} VNET puts it on a gateway.`,
+    });
   }
   return record;
 }
@@ -215,7 +221,7 @@ function sameRange(a: PlanRoute, b: PlanRoute): boolean {
 
 /** The records of the plan's apps vnetbot moved off the VNet (or was moving), production apps first: they matter most. */
 async function movedOff(deps: ParseDeps, planId: string, vnetName?: string): Promise<MigrationRecord[]> {
-  const records = (await deps.migrations.list()).filter((r) => r.status !== "rolled-back" && sameId(r.planId, planId) && (vnetName === undefined || r.vnetName.toLowerCase() === vnetName.toLowerCase()));
+  const records = (await deps.migrations.list()).filter((r) => isCurrentMove(r) && sameId(r.planId, planId) && (vnetName === undefined || r.vnetName.toLowerCase() === vnetName.toLowerCase()));
   return records.sort((a, b) => Number(a.appName.includes("/")) - Number(b.appName.includes("/")) || a.appName.localeCompare(b.appName));
 }
 
