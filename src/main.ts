@@ -6,7 +6,7 @@
 import { defaultCredential, signInProblem } from "./azure/index.ts";
 import { ConfigError, loadConfigFromProcess } from "./config.ts";
 import type { Clock } from "./core/ports.ts";
-import { createLogger } from "./log.ts";
+import { createLogger, errorFields } from "./log.ts";
 import { startBot, type RunningBot } from "./start-bot.ts";
 import { commands } from "../handlers/index.ts";
 import { certificateJob } from "../handlers/job-certificates.ts";
@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     try {
       await bot.stop();
     } catch (error) {
-      logger.error("vnetbot did not stop cleanly", { signal, error: error instanceof Error ? error.message : String(error) });
+      // Unexpected whatever it is: where it was thrown is what the operator needs (`npm run trace` maps the frames).
+      logger.error("vnetbot did not stop cleanly", { signal, ...errorFields(error) });
       process.exit(1);
     }
     logger.info("vnetbot stopped", { signal });
