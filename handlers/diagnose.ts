@@ -47,10 +47,11 @@ export const diagnose = defineCommand({
     const reply = diagnosisReply(
       diagnosis,
       offers &&
-        ((check) => ({
+        ((fix) => ({
           actionId: ACTIONS.diagnoseFix,
-          label: `Fix: ${commandTextOf(check.change)}`,
-          value: offers.offer(check.change, ctx.channelId),
+          label: `Fix: ${commandTextOf(fix.change)}`,
+          // A click re-reads what the Fix was for: someone may have fixed it since.
+          value: offers.offer(fix.change, ctx.channelId, { appId: diagnosis.appId, checks: fix.checks.map((check) => check.id) }),
           style: "primary",
         })),
     );

@@ -122,7 +122,7 @@ export function createBot(parts: BotParts): Bot {
   const buttons = buttonTable([
     ...approvalButtons(approvals, stores.approvals),
     ...alertButtons({ store: stores.alerts, chat: slack.chat, approvals, audit: stores.audit, clock, ...(timezone ? { timezone } : {}) }),
-    fixButton({ offers, approvals }),
+    fixButton({ offers, approvals, reader: parts.reader, clock }),
   ]);
   slack.serve(
     ackFirst(createDispatcher({

@@ -37,10 +37,16 @@ describe("diagnosisReply", () => {
       check("dns-servers", "fail", "DNS in sync", "Drifted.", { fix: "Sync network.", change: sync }),
     ]);
 
-    const reply = diagnosisReply(broken, (c) => ({ actionId: "vnet:approve", label: `Fix: ${commandFor(c.change)}`, value: "offer-1" }));
+    const offered: string[][] = [];
+    const reply = diagnosisReply(broken, (c) => {
+      offered.push(c.checks.map((check) => check.id));
+      return { actionId: "vnet:approve", label: `Fix: ${commandFor(c.change)}`, value: "offer-1" };
+    });
 
     const buttons = reply.parts.filter((p) => p.kind === "buttons").flatMap((p) => (p.kind === "buttons" ? p.buttons : []));
     expect(buttons.map((b) => b.label)).toEqual(["Fix: /vnet sync plan-shop vnet-hub"]);
+    // The button stands for both: a click re-reads each before it files the sync.
+    expect(offered).toEqual([["certificate-on-gateway", "dns-servers"]]);
   });
 });
 

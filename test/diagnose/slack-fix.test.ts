@@ -89,6 +89,36 @@ describe("a diagnosis' Fix button", () => {
     expect((await bot.stores.audit.latest(1))[0]).toMatchObject({ actor: PEOPLE.bystander, action: "refuse" });
   });
 
+  it("files nothing when what it was offered for was fixed since, and says so", async () => {
+    const bot = await slackWithFixes();
+    const vnet = bot.sim.state.vnets.named("vnet-hub");
+    const before = vnet.dnsServers;
+    vnet.dnsServers = ["10.10.0.9"];
+    const diagnosis = await bot.ask(PEOPLE.requester, "diagnose shop-api");
+    const offer = fixButtons(diagnosis).get("Fix: sync plan-shop vnet-hub");
+    // Someone puts the VNet's DNS servers back before the click.
+    vnet.dnsServers = before;
+
+    await bot.click(PEOPLE.requester, ACTIONS.diagnoseFix, offer ?? "", { channel: CHANNELS.ops, ts: "1" });
+    await bot.bot.idle();
+
+    expect(textOf(diagnosis)).toContain("but the app still has");
+    expect(offer).toBeDefined();
+    expect(bot.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
+    expect(bot.ephemeralTexts(PEOPLE.requester).at(-1)).toContain("What this Fix was offered for is fixed already, so nothing was filed: The app uses the VNet's current DNS servers");
+  });
+
+  it("files the sync it offered while the problem is still there", async () => {
+    const bot = await slackWithFixes();
+    bot.sim.state.vnets.named("vnet-hub").dnsServers = ["10.10.0.9"];
+    const diagnosis = await bot.ask(PEOPLE.requester, "diagnose shop-api");
+
+    await bot.click(PEOPLE.requester, ACTIONS.diagnoseFix, fixButtons(diagnosis).get("Fix: sync plan-shop vnet-hub") ?? "", { channel: CHANNELS.ops, ts: "1" });
+    await bot.bot.idle();
+
+    expect(textOf(bot.api.workspace.messages(CHANNELS.approvals)[0])).toContain("sync");
+  });
+
   it("says a button it does not know has expired, and asks for a fresh diagnosis", async () => {
     const bot = await slackWithFixes();
 

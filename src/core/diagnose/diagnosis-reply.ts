@@ -31,11 +31,17 @@ export function summarize(diagnosis: Diagnosis): string {
   return `${subject}: ${counts}, starting with "${problems[0]!.title}".`;
 }
 
+/** A change the diagnosis offers, and the checks it would fix. */
+export interface FixFor {
+  change: ChangeRequest;
+  checks: DiagnosisCheck[];
+}
+
 /**
  * Builds the reply. fixButton turns a fixable check into a button (the chat layer keeps the change server-side and
  * puts only its own id in the button); without it, the command to type is shown instead.
  */
-export function diagnosisReply(diagnosis: Diagnosis, fixButton?: (check: DiagnosisCheck & { change: ChangeRequest }) => ReplyButton | undefined): Reply {
+export function diagnosisReply(diagnosis: Diagnosis, fixButton?: (offer: FixFor) => ReplyButton | undefined): Reply {
   const parts: ReplyPart[] = [{ kind: "status", lines: diagnosis.checks.map(checkLines) }];
   // A sync, a renewal or a peering needs the gateway (its root certificates, its package, its transit): while it is
   // down or busy they would be refused at approval, so no button offers them. A plan route is the plan's alone.
@@ -44,12 +50,16 @@ export function diagnosisReply(diagnosis: Diagnosis, fixButton?: (check: Diagnos
   const withheld = problemsOf(diagnosis).some((c) => c.change !== undefined && held(c.change));
   const notes = withheld ? [...diagnosis.notes, "No Fix button for a change that needs the gateway while it is down or busy. Diagnose again once it is up."] : diagnosis.notes;
   if (notes.length > 0) parts.push({ kind: "context", lines: notes });
-  const buttons = problemsOf(diagnosis)
-    .filter((c): c is DiagnosisCheck & { change: ChangeRequest } => c.change !== undefined && !held(c.change))
-    .map((c) => fixButton?.(c))
-    .filter((b): b is ReplyButton => b !== undefined);
   // One button per change: DNS drift and a missing certificate both offer the same sync.
-  const unique = buttons.filter((b, i) => buttons.findIndex((other) => other.label === b.label) === i);
-  if (unique.length > 0) parts.push({ kind: "buttons", buttons: unique });
+  const offers = new Map<string, FixFor>();
+  for (const c of problemsOf(diagnosis)) {
+    if (c.change === undefined || held(c.change)) continue;
+    const key = commandFor(c.change);
+    const offer = offers.get(key);
+    if (offer) offer.checks.push(c);
+    else offers.set(key, { change: c.change, checks: [c] });
+  }
+  const buttons = [...offers.values()].map((offer) => fixButton?.(offer)).filter((b): b is ReplyButton => b !== undefined);
+  if (buttons.length > 0) parts.push({ kind: "buttons", buttons });
   return { text: summarize(diagnosis), title: `Diagnosis of ${diagnosis.appName}`, parts };
 }

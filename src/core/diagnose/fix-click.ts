@@ -5,12 +5,17 @@ import type { RequestOrigin } from "../approvals/approval-store.ts";
 import type { Button } from "../button.ts";
 import { commandTextOf } from "../changes/registry.ts";
 import { ACTIONS } from "../reply.ts";
+import type { AzureReader, Clock } from "../ports.ts";
 import type { FixOffers } from "./fix-offers.ts";
+import { assertStillNeeded } from "./fix-recheck.ts";
 
 /** What a Fix click needs. */
 export interface FixClickDeps {
   offers: FixOffers;
   approvals: Pick<ApprovalService, "requestChange">;
+  /** To read again what the Fix was offered for before filing it. */
+  reader: AzureReader;
+  clock: Clock;
 }
 
 /** Where a Fix button's change comes from, shown on its approval request. */
@@ -34,6 +39,7 @@ export function fixButton(deps: FixClickDeps): Button {
           hint: "Run `/vnet diagnose` again for a fresh diagnosis.",
         });
       }
+      if (offer.recheck) await assertStillNeeded(deps.reader, deps.clock, offer.recheck);
       // The command a user could type for the same change, so that "run it again" advice works as written.
       const commandText = commandTextOf(offer.request);
       const reply = await deps.approvals.requestChange({ userId, channelId: offer.channelId || channelId, commandText, origin: FIX_ORIGIN }, offer.request);

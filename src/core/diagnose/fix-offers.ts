@@ -12,9 +12,17 @@ export const FIX_OFFER_TTL_MS = 30 * 60_000;
 
 const PREFIX = "fix-offer:";
 
+/** The checks of an app's diagnosis a Fix was offered for, which a click reads again (fix-recheck.ts). */
+export interface FixRecheck {
+  appId: string;
+  checks: string[];
+}
+
 /** A change offered by a diagnosis. */
 export interface FixOffer {
   request: ChangeRequest;
+  /** What the change was offered to fix; undefined in offers stored before it was kept. */
+  recheck: FixRecheck | undefined;
   /** The channel the diagnosis was shown in, where the approval request is asked. */
   channelId: string;
   offeredAt: Date;
@@ -23,7 +31,7 @@ export interface FixOffer {
 /** Offers of the diagnoses' Fix buttons. */
 export interface FixOffers {
   /** Records the offer and returns its id, for the button's value; flush() makes it durable. */
-  offer(request: ChangeRequest, channelId: string): string;
+  offer(request: ChangeRequest, channelId: string, recheck?: FixRecheck): string;
   /** Waits until every offer made so far is stored (before the buttons are shown). */
   flush(): Promise<void>;
   /** The offer behind a button, or undefined when it is unknown or older than the TTL. */
@@ -41,10 +49,10 @@ export function createFixOffers(options: { store: AlertStateStore; clock: Clock;
     for (const { key, state } of await store.list(PREFIX)) if (!isLive(state.updatedAt, now)) await store.delete(key);
   };
   return {
-    offer(request, channelId) {
+    offer(request, channelId, recheck) {
       const id = newId();
       const now = clock.now();
-      const saved = JSON.stringify({ request, channelId });
+      const saved = JSON.stringify({ request, channelId, recheck });
       writes.push(store.put(`${PREFIX}${id}`, { announced: [], snoozedUntil: undefined, lastResult: saved, updatedAt: now }).then(() => forgetExpired(now)));
       return id;
     },
@@ -56,8 +64,8 @@ export function createFixOffers(options: { store: AlertStateStore; clock: Clock;
     async find(id) {
       const state = await store.get(`${PREFIX}${id}`);
       if (!state?.lastResult || !isLive(state.updatedAt, clock.now())) return undefined;
-      const { request, channelId } = JSON.parse(state.lastResult) as { request: ChangeRequest; channelId: string };
-      return { request, channelId, offeredAt: state.updatedAt };
+      const { request, channelId, recheck } = JSON.parse(state.lastResult) as { request: ChangeRequest; channelId: string; recheck?: FixRecheck };
+      return { request, channelId, recheck, offeredAt: state.updatedAt };
     },
   };
 }
