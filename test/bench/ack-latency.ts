@@ -1,6 +1,6 @@
 /**
  * Benchmark: how fast the bot acknowledges /vnet commands while ARM is slow. Prints figures; asserts nothing.
- * Run: `. scripts/node24.sh && node test/bench/ack-latency.ts [--rounds 8] [--concurrency 50] [--arm-ms 1000]`
+ * Run: `. scripts/node24.sh && node test/bench/ack-latency.ts [--rounds 24] [--concurrency 50] [--arm-ms 1000]`
  * (`--node-args "--cpu-prof"` starts the bot with those Node options, e.g. to profile it; `--env "NAME=VALUE …"` starts
  * the bot and the bare app with that environment).
  *
@@ -26,7 +26,7 @@ import { startSimulatorProcess } from "./simulator-process.ts";
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
-const rounds = option("--rounds", 8);
+const rounds = option("--rounds", 24);
 const concurrency = option("--concurrency", 50);
 const armMs = option("--arm-ms", 1000);
 const { nodeArgs, env } = processOptionsFromArgs(argv);
