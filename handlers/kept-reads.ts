@@ -5,6 +5,7 @@
 import { BotError } from "../src/errors.ts";
 import type { CommandContext, Flag } from "../src/core/command.ts";
 import { buildInventory, compareIntegrations, type Integration, type Inventory } from "../src/core/inventory.ts";
+import type { HealthState } from "../src/core/model.ts";
 import type { Reply } from "../src/core/reply.ts";
 import { countdownLine, inSubscriptions, migrationProgress, type MigrationProgress } from "../src/core/migration/countdown.ts";
 import type { MigrationRecord } from "../src/core/migration/migration-records.ts";
@@ -52,14 +53,14 @@ export async function inventoryFor(
   plan: ResourceRef | undefined,
   fresh: boolean,
   options: { neighbours?: boolean } = {},
-): Promise<{ inventory: Inventory; keptNote: string | undefined; neighbours: Integration[]; alone: boolean }> {
-  const { inventory, keptNote } = await askedInventory(ctx, subscriptions, plan, fresh);
+): Promise<{ inventory: Inventory; keptNote: string | undefined; health: ReadonlyMap<string, HealthState>; neighbours: Integration[]; alone: boolean }> {
+  const { inventory, keptNote, health } = await askedInventory(ctx, subscriptions, plan, fresh);
   const whole = !plan && subscriptions.length === ctx.subscriptions.length;
-  if (!options.neighbours || whole) return { inventory, keptNote, neighbours: [], alone: false };
+  if (!options.neighbours || whole) return { inventory, keptNote, health, neighbours: [], alone: false };
   // The estate only names the neighbours: a store that cannot be read leaves the asked plans alone, as none kept does
   // (the reply says which it may be).
   const estate = await ctx.inventory.kept(ctx.subscriptions).catch(() => undefined);
-  if (!estate) return { inventory, keptNote, neighbours: [], alone: true };
+  if (!estate) return { inventory, keptNote, health, neighbours: [], alone: true };
   // Whatever the asked scope holds comes from the answer's inventory (read afresh, maybe), never from the estate's copy.
   const inSubscription = inSubscriptions(subscriptions);
   const inScope = (planId: string) => inSubscription(planId) && (!plan || isReferredTo({ id: planId, name: nameOf(planId), ...scopeOf(planId) }, plan));
@@ -67,7 +68,7 @@ export async function inventoryFor(
   // The neighbours' slots count against their plans' limits as the asked plans' do.
   const outside = Object.entries(estate.inventory.planSlots ?? {}).filter(([planId]) => !inScope(planId));
   const planSlots = { ...Object.fromEntries(outside), ...inventory.planSlots };
-  return { inventory: { ...inventory, planSlots }, keptNote, neighbours: neighboursWithPeers(all, inventory.integrations), alone: false };
+  return { inventory: { ...inventory, planSlots }, keptNote, health, neighbours: neighboursWithPeers(all, inventory.integrations), alone: false };
 }
 
 /**
@@ -86,7 +87,7 @@ function neighboursWithPeers(all: readonly Integration[], asked: readonly Integr
   return [...onPeers, ...linked.filter((i) => !peerPlans.has(planOf(i)))];
 }
 
-async function askedInventory(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined }> {
+async function askedInventory(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined; health: ReadonlyMap<string, HealthState> }> {
   if (!plan) return ctx.inventory.read(ctx, subscriptions, { fresh });
   const kept = fresh ? undefined : await ctx.inventory.kept(subscriptions);
   const rows = kept?.inventory.integrations.filter((i) => isReferredTo(i.plan, plan)) ?? [];
@@ -96,12 +97,13 @@ async function askedInventory(ctx: CommandContext, subscriptions: readonly strin
     let named = 0;
     const inventory = await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) && ++named > 0 });
     if (named === 0 && inventory.failures.length === 0) throw notFound("plan", plan.text);
-    return { inventory, keptNote: undefined };
+    // One plan's live read reads no Resource Health: its gateways' provisioning states are what is known of them.
+    return { inventory, keptNote: undefined, health: new Map() };
   }
   const planIds = new Set(rows.map((i) => i.plan.id.toLowerCase()));
   // What a scan of those plans alone would report: their own failures and those of listing the subscriptions.
   const failures = kept.inventory.failures.filter((f) => !f.scope.includes("/") || [...planIds].some((id) => f.scope.toLowerCase().startsWith(id)));
-  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote };
+  return { inventory: { ...kept.inventory, integrations: rows, plansScanned: planIds.size, failures }, keptNote: kept.keptNote, health: kept.health };
 }
 
 /**

@@ -4,7 +4,7 @@ import { appsLine, plural } from "../src/core/format.ts";
 import { defineCommand } from "../src/core/command.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
 import { rootCertificatesLine } from "../src/core/changes/root-certificates.ts";
-import { certificateLine, connectionFlags, notOnGatewayFlag, SOON_DAYS } from "./read-format.ts";
+import { certificateLine, connectionFlags, gatewayStateFlag, notOnGatewayFlag, SOON_DAYS } from "./read-format.ts";
 import { askedSubscriptions, countdownFor, inventoryFor, SCOPE_FLAGS, withKeptNote } from "./kept-reads.ts";
 
 export const list = defineCommand({
@@ -16,13 +16,13 @@ export const list = defineCommand({
   async run(ctx, args) {
     const subscriptions = askedSubscriptions(ctx, args.optional("--subscription"));
     const plan = args.optionalRef("--plan");
-    const { inventory, keptNote } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"));
+    const { inventory, keptNote, health } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"));
     const now = ctx.clock.now();
     const parts: ReplyPart[] = inventory.integrations.map((i) => ({
       kind: "text",
       text: [
         `*${i.plan.name}* → *${i.vnetName}* · ${appsLine(i.apps.map((a) => a.name), i.unreadApps)}`,
-        `${i.classic ? `:warning: ${CLASSIC_GATEWAY_UNREADABLE}` : i.missing === "vnet" ? ":x: the VNet no longer exists in Azure" : `gateway ${i.gateway ? `${i.gateway.name} (pool ${i.gateway.addressPool.join(", ") || "none"}; ${rootCertificatesLine(i.gateway)})` : "not found"}`} · certificate ${certificateLine(i.connection, now)}${i.certOnGateway === false ? ` · ${notOnGatewayFlag(i.connection, i.plan.subscriptionId)}` : ""}`,
+        `${i.classic ? `:warning: ${CLASSIC_GATEWAY_UNREADABLE}` : i.missing === "vnet" ? ":x: the VNet no longer exists in Azure" : `gateway ${i.gateway ? `${i.gateway.name} (pool ${i.gateway.addressPool.join(", ") || "none"}; ${rootCertificatesLine(i.gateway)})${gatewayStateFlag(i.gateway, health.get(i.gateway.id.toLowerCase()))}` : "not found"}`} · certificate ${certificateLine(i.connection, now)}${i.certOnGateway === false ? ` · ${notOnGatewayFlag(i.connection, i.plan.subscriptionId)}` : ""}`,
         connectionFlags(i.connection, { planSubscriptionId: i.plan.subscriptionId }),
       ].filter(Boolean).join("\n"),
     }));

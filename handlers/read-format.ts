@@ -1,7 +1,8 @@
 /** Shared by the read handlers: one-line descriptions of routes, certificates and connections. */
 import { daysLeft } from "../src/core/alerts/certificate-stage.ts";
 import { formatTime, plural } from "../src/core/format.ts";
-import type { VnetConnectionInfo } from "../src/core/model.ts";
+import { gatewayCondition } from "../src/core/alerts/gateway-findings.ts";
+import type { GatewayInfo, HealthState, VnetConnectionInfo } from "../src/core/model.ts";
 import { parseResourceId } from "../src/core/resource-id.ts";
 import { describeRoute } from "../src/core/address-range.ts";
 
@@ -48,4 +49,15 @@ export function connectionFlags(connection: VnetConnectionInfo, options: { certO
     connection.dnsServers.length > 0 ? `DNS ${connection.dnsServers.join(", ")}` : "",
   ];
   return flags.filter(Boolean).join(" · ");
+}
+
+/**
+ * " · :red_circle: gateway down (…)" for a gateway that is down or busy, as /vnet gateways and the alerts judge it;
+ * nothing when it is up or its health is not known (a live read of one plan reads no Resource Health).
+ */
+export function gatewayStateFlag(gateway: GatewayInfo, health: HealthState | undefined): string {
+  const { condition, reasons } = gatewayCondition(gateway, health);
+  if (condition === "down") return ` · :red_circle: gateway down (${reasons.join(", ")}; \`/vnet gateways\`)`;
+  if (condition === "busy") return ` · :large_blue_circle: gateway busy (${reasons.join(", ")})`;
+  return "";
 }

@@ -52,6 +52,21 @@ describe("read commands against the demo estate", () => {
     expect(slack.azureWrites()).toEqual([]);
   });
 
+  it("marks a gateway that is down or busy on its rows, as /vnet gateways judges it", async () => {
+    const hub = slack.sim.state.gateways.named("gw-hub");
+    hub.provisioningState = "Updating";
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "list --fresh"));
+    const onePlan = textOf(await slack.ask(PEOPLE.bystander, "list --plan plan-platform --fresh"));
+    hub.provisioningState = "Succeeded";
+    await slack.ask(PEOPLE.bystander, "list --fresh");
+
+    expect(sectionAbout(reply, "*plan-platform* → *vnet-legacy*")).toContain(":red_circle: gateway down (provisioning state Failed");
+    expect(sectionAbout(reply, "*plan-orders* → *vnet-hub*")).toContain(":large_blue_circle: gateway busy (provisioning state Updating)");
+    expect(sectionAbout(reply, "*plan-platform* → *vnet-data*")).not.toContain("gateway down");
+    // One plan read live: no Resource Health, but the provisioning state still tells.
+    expect(sectionAbout(onePlan, "*plan-platform* → *vnet-legacy*")).toContain(":red_circle: gateway down (provisioning state Failed");
+  });
+
   it.each(["list --plan plan-ordres", "migration --plan plan-ordres"])("says no plan has a mistyped name, rather than that it has nothing: /vnet %s", async (command) => {
     const reply = textOf(await slack.ask(PEOPLE.bystander, command));
 
