@@ -24,7 +24,18 @@ const GATEWAY_VNETS = ["m-hub", "m-one", "m-two", "m-three", "m-four", "f-a", "f
  * is only initiated. plan-d's vnet-d2 is in North Europe and overlaps vnet-dh.
  * plan-pa sends vnet-sx to share vnet-sa1; plan-pb centres on vnet-sx, and its vnet-pz2 has vnet-sa1's space.
  */
-export function sharingEstate(): EstateSeedInput {
+export function sharingEstate(options: { plans?: readonly string[] } = {}): EstateSeedInput {
+  const seed = fullSharingEstate();
+  if (!options.plans) return seed;
+  // Only these plans and their apps: a whole-estate answer small enough for one Slack message, for tests that compare
+  // it with one plan's. The VNets stay: a VNet without an integration is in no answer.
+  const web = seed.subscriptions[0]!.resourceGroups![0]!;
+  web.plans = web.plans!.filter((plan) => options.plans!.includes(plan.name));
+  web.apps = web.apps!.filter((app) => options.plans!.includes(app.plan));
+  return seed;
+}
+
+function fullSharingEstate(): EstateSeedInput {
   return {
     subscriptions: [
       {

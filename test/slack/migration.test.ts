@@ -92,6 +92,9 @@ describe("/vnet migration on the demo estate", () => {
     // The reason is said once; the plan's other sharers refer to it.
     expect(sectionAbout(blocks, "plan-platform", "vnet-ops")).toContain("Shares subnet *snet-sql* in vnet-data, as vnet-hr above.\n*Do first:* `/vnet migrate peer plan-platform vnet-ops vnet-data`");
     expect(hr).toContain("*Do:* `/vnet migrate plan-platform vnet-hr vnet-data/snet-sql`");
+    // Each VNet's apps leave their own gateway's pool for the shared subnet: firewalls must follow, said once for all.
+    expect(data).toContain("Firewalls and ACLs that allow the point-to-site pools of this VNet and of those that will share the subnet (172.16.204.0/24, 172.16.205.0/24, 172.16.207.0/24, 172.16.206.0/24) must allow 10.40.1.0/24 too.");
+    expect(hr).not.toContain("Firewalls");
   });
 
   it("asks one app per plan whether its scale unit takes regional integration, not every app", async () => {
@@ -371,6 +374,8 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     const section = (vnet: string) => sectionAbout(blocks, "plan-pair", vnet);
 
     expect(section("vnet-p-g1")).toContain("Plan plan-pair takes at most 2 regional integrations, uses 2 already and reaches 4 VNets through gateways, so vnet-p-g1's apps share subnet *snet-p* in vnet-p-p, which the plan already uses.");
+    // A subnet the plan already uses: its range is read with its VNet.
+    expect(section("vnet-p-g1")).toMatch(/Firewalls and ACLs that allow the point-to-site pools? of the VNets that share snet-p \([\d./, ]+\) must allow 10\.91\.[\d.]+\/\d+ too\./);
     // vnet-p-g2 has vnet-p-g1's address space: once vnet-p-g1 is peered with vnet-p-p, Azure refuses vnet-p-g2 there.
     expect(section("vnet-p-g2")).toContain("*Do:* `/vnet migrate plan-pair vnet-p-g2 vnet-p-q/snet-q`");
     // vnet-p-g3 overlaps vnet-p-p, and is peered with vnet-p-q already.
@@ -399,7 +404,15 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     expect(groupOf(blocks, "plan-twins", "vnet-t-z")).toBe(GROUPS.shares);
   });
 
+  /** The estate of plan-ha and plan-hb alone, whose whole answer fits in one Slack message (the full estate's does not). */
+  async function onlyPlansOfVnetH() {
+    await slack.close();
+    await slack.azure.close();
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: sharingEstate({ plans: ["plan-ha", "plan-hb"] }), now: () => NOW }) });
+  }
+
   it("does not send two plans' overlapping VNets to one hub VNet: Azure would refuse the second peering", async () => {
+    await onlyPlansOfVnetH();
     const blocks = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
 
     // plan-ha's vnet-ha2 (10.30.0.0/16) is to be peered with vnet-h, so plan-hb's vnet-hb2 (the same space) moves alone.
@@ -418,6 +431,7 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
   });
 
   it("answers one plan as the whole estate's answer does, other plans in its VNets included", async () => {
+    await onlyPlansOfVnetH();
     const whole = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
     const before = slack.sim.requests.length;
     const one = blocksOf(await slack.ask(PEOPLE.bystander, "migration --plan plan-hb"));
@@ -435,6 +449,7 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
   });
 
   it("answers one plan read afresh as the whole estate's answer does, the plans before it taken from the kept inventory", async () => {
+    await onlyPlansOfVnetH();
     const whole = blocksOf(await slack.ask(PEOPLE.bystander, "migration"));
 
     const one = blocksOf(await slack.ask(PEOPLE.bystander, "migration --fresh --plan plan-hb"));
@@ -447,7 +462,7 @@ describe("/vnet migration for plans with more gateway VNets than the two regiona
     await slack.close();
     await slack.azure.close();
     // plan-ha, which comes before plan-hb and shares vnet-h with it, moves to a subscription of its own.
-    const seed = sharingEstate();
+    const seed = sharingEstate({ plans: ["plan-ha", "plan-hb"] });
     const web = seed.subscriptions[0]!.resourceGroups![0]!;
     const vnetId = (name: string) => `/subscriptions/${SHARING_SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${name}`;
     const moved = web.apps!.filter((app) => app.plan === "plan-ha").map((app) => ({ ...app, vnetConnection: { vnet: vnetId(app.vnetConnection!.vnet!) } }));

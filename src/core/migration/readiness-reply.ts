@@ -47,7 +47,7 @@ export function readinessReply(assessments: readonly Assessment[], countdown: st
     // A plan-wide reason (its tier, its scale unit, too many VNets) is said in full once, then referred to; so is why
     // a plan's VNets share a subnet.
     const said = new Map<string, Subject>();
-    const sharing = new Map<string, string>();
+    const sharing: Sharing = { first: new Map(), pools: poolsBySubnet(group) };
     for (const assessment of group) {
       const reasons = reasonKey(assessment);
       const earlier = reasons === undefined ? undefined : said.get(reasons);
@@ -72,8 +72,26 @@ function heading(subject: Subject): string {
   return `*${subject.plan}* → *${subject.vnet}* · ${appsLine(subject.apps, subject.unreadApps)}`;
 }
 
-/** `sharing`: the first VNet told to share each subnet, for the others to refer to (sharesLines). */
-function linesOf(assessment: Assessment, sharing: Map<string, string>): string[] {
+/** For sharesLines: the first VNet told to share each subnet, for the others to refer to; the pools of all that share it. */
+interface Sharing {
+  first: Map<string, string>;
+  pools: Map<string, string[]>;
+}
+
+const sharedSubnetKey = (shares: Extract<Assessment, { verdict: "shares-subnet" }>) => `${shares.subject.plan}|${shares.hubVnet}|${shares.subnet}`;
+
+/** The point-to-site pools of the VNets that will share each subnet, by subnet. */
+function poolsBySubnet(group: readonly Assessment[]): Map<string, string[]> {
+  const pools = new Map<string, string[]>();
+  for (const a of group) {
+    if (a.verdict !== "shares-subnet") continue;
+    const key = sharedSubnetKey(a);
+    pools.set(key, [...new Set([...(pools.get(key) ?? []), ...a.pool])]);
+  }
+  return pools;
+}
+
+function linesOf(assessment: Assessment, sharing: Sharing): string[] {
   switch (assessment.verdict) {
     case "ready":
       return readyLines(assessment);
@@ -102,13 +120,13 @@ function linesOf(assessment: Assessment, sharing: Map<string, string>): string[]
   }
 }
 
-/** `said`: the first VNet told to share each plan's subnet, by plan and subnet; the ones after it refer to it. */
-function sharesLines(shares: Extract<Assessment, { verdict: "shares-subnet" }>, said: Map<string, string>): string[] {
+/** The first VNet told to share a plan's subnet says why and what firewalls must allow; the ones after it refer to it. */
+function sharesLines(shares: Extract<Assessment, { verdict: "shares-subnet" }>, sharing: Sharing): string[] {
   const { plan, vnet } = shares.subject;
   const where = `*${shares.subnet}* in ${shares.hubVnet}`;
-  const key = `${plan}|${shares.hubVnet}|${shares.subnet}`;
-  const first = said.get(key);
-  if (!first) said.set(key, vnet!);
+  const key = sharedSubnetKey(shares);
+  const first = sharing.first.get(key);
+  if (!first) sharing.first.set(key, vnet!);
   const lines = [
     first
       ? `Shares subnet ${where}, as ${first} above.`
@@ -123,7 +141,18 @@ function sharesLines(shares: Extract<Assessment, { verdict: "shares-subnet" }>, 
   } else if (reach.kind === "peering-not-ready") lines.push(`*Do first:* ${peer}: ${reach.owner}'s peering ${reach.peering.name} ${reach.why}, and the apps lose ${vnet} unless both sides are Connected with VNet access.`);
   else lines.push(`*Do first:* ${peer}: from ${shares.hubVnet} the apps reach ${vnet} only through a peering.`);
   lines.push(`*Do:* \`${shares.command}\``);
+  // Said once for the subnet, with every sharing VNet's pool (one line each would crowd a large estate's answer out of
+  // Slack's message size); where this answer's move makes the subnet, that move's verdict says it (readyLines).
+  const pools = sharing.pools.get(key) ?? [];
+  if (!first && !shares.firstMove && pools.length > 0 && shares.range.length > 0) {
+    lines.push(`Firewalls and ACLs that allow the point-to-site ${pools.length === 1 ? "pool" : "pools"} of the VNets that share ${shares.subnet} (${pools.join(", ")}) must allow ${shares.range.join(", ")} too.`);
+  }
   return lines;
+}
+
+/** Regional traffic leaves from the subnet, not the gateway's pool: what allowed the one must allow the other. */
+function firewallLine(pool: readonly string[], range: string): string {
+  return `Firewalls and ACLs that allow the point-to-site pool ${pool.join(", ")} must allow ${range} too.`;
 }
 
 function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] {
@@ -164,7 +193,9 @@ function readyLines(ready: Extract<Assessment, { verdict: "ready" }>): string[] 
   // Microsoft's guide names "a staging slot first" among its strategies (articles/app-service/
   // migrate-gateway-based-vnet-integration.md): a slot's integration is its own and is not swapped.
   if (ready.slots.length > 0) lines.push(`Slot first: ${ready.slots.map((s) => `\`/vnet migrate ${s} …\``).join(", ")} moves a slot alone (integration is per slot and does not swap), to test before production.`);
-  if (ready.pool.length > 0) lines.push(`Firewalls and ACLs that allow the point-to-site pool ${ready.pool.join(", ")} must allow ${range} too.`);
+  const shared = ready.sharedPools.filter((p) => !ready.pool.includes(p));
+  if (shared.length > 0) lines.push(`Firewalls and ACLs that allow the point-to-site pools of this VNet and of those that will share the subnet (${[...ready.pool, ...shared].join(", ")}) must allow ${range} too.`);
+  else if (ready.pool.length > 0) lines.push(firewallLine(ready.pool, range));
   return lines;
 }
 

@@ -60,6 +60,8 @@ export type Assessment =
       command: string;
       /** The plan's other gateway VNets that will share this subnet (a plan with more VNets than regional integrations). */
       sharedBy: string[];
+      /** Their gateways' point-to-site pools: their traffic will come from this subnet too. */
+      sharedPools: string[];
       /**
        * When the subnet is in a VNet peered with this one: that VNet, the peering, and why not this one (no room, an
        * IPv6 address space, another region than the plan's).
@@ -79,6 +81,9 @@ export type Assessment =
       firstMove: string | undefined;
       /** Whether the hub's VNet reaches this one (a gateway connection reached all of it; a subnet elsewhere only by peering). */
       reach: Exclude<LeftVnetReach, { kind: "same" | "overlap" }>;
+      /** The gateway's point-to-site pool, which firewalls allow today, and the shared subnet's ranges, which they must allow instead. */
+      pool: string[];
+      range: string[];
       command: string;
     }
   | {
@@ -275,6 +280,7 @@ function readyVerdict(integration: Integration, choice: Exclude<SubnetChoice, { 
     pool: integration.gateway?.addressPool ?? [],
     command: migrateCommand(plan.name, integration.vnetName, target, routesOutside.length > 0 || spacesOutside.length > 0, via?.vnet.name),
     sharedBy: [],
+    sharedPools: [],
     ...(via ? { via: { vnet: via.vnet.name, peering: via.peering, because: via.because } } : {}),
   };
 }

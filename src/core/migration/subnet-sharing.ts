@@ -18,6 +18,8 @@ type Ready = Extract<Assessment, { verdict: "ready" }>;
 interface Hub {
   vnet: PeeringSide;
   subnet: string;
+  /** The subnet's address ranges: the source range of its apps' traffic once they share it (empty when unread). */
+  range: string[];
   /** The integration whose move makes or first uses the subnet; undefined for one the plan uses already. */
   firstMove: string | undefined;
   ready: Ready | undefined;
@@ -77,7 +79,8 @@ export async function shareSubnets(plan: SharingPlan): Promise<Map<Integration, 
     verdicts.set(integration, verdict);
     if (verdict.verdict === "ready") {
       const subnet = verdict.target.kind === "existing" ? verdict.target.subnet.name : verdict.target.name;
-      hubs.push({ vnet: integration.vnet!, subnet, firstMove: integration.vnetName, ready: verdict, sharers: [] });
+      const range = verdict.target.kind === "existing" ? verdict.target.subnet.addressPrefixes : [verdict.target.prefix];
+      hubs.push({ vnet: integration.vnet!, subnet, range, firstMove: integration.vnetName, ready: verdict, sharers: [] });
     }
   };
   if (hubs.length === 0) {
@@ -105,6 +108,7 @@ export async function shareSubnets(plan: SharingPlan): Promise<Map<Integration, 
   for (const integration of ranked) if (!verdicts.has(integration)) verdicts.set(integration, share(integration, hubs, plan));
   for (const hub of hubs) {
     if (hub.ready) hub.ready.sharedBy = [...hub.sharers.map((i) => i.vnetName), ...(hub === hubs[0] && room <= 0 ? plan.unreadable.map((i) => i.vnetName) : [])];
+    if (hub.ready) hub.ready.sharedPools = [...new Set(hub.sharers.flatMap((i) => i.gateway?.addressPool ?? []))];
   }
   return verdicts;
 }
@@ -177,6 +181,8 @@ function share(integration: Integration, hubs: readonly Hub[], plan: SharingPlan
     subnet: hub.subnet,
     firstMove: hub.firstMove,
     reach: place.reach,
+    pool: integration.gateway?.addressPool ?? [],
+    range: hub.range,
     command: `/vnet migrate ${integration.plan.name} ${integration.vnetName} ${hub.vnet.name}/${hub.subnet}${routeAll ? " --route-all" : ""}`,
   };
 }
@@ -187,12 +193,12 @@ async function hubInUse(reader: AzureReader, subnetId: string): Promise<Hub> {
   // peerings.
   try {
     const vnet: VnetInfo = await reader.getVnet(vnetId);
-    const subnet = vnet.subnets.find((s) => sameId(s.id, subnetId))?.name ?? nameOf(subnetId);
-    return { vnet, subnet, firstMove: undefined, ready: undefined, sharers: [] };
+    const found = vnet.subnets.find((s) => sameId(s.id, subnetId));
+    return { vnet, subnet: found?.name ?? nameOf(subnetId), range: found?.addressPrefixes ?? [], firstMove: undefined, ready: undefined, sharers: [] };
   } catch (error) {
     // Nothing is placed in a hub whose address space and peerings are unknown; the verdicts say why.
     const reason = reasonOf(error);
-    return { vnet: { id: vnetId, name: nameOf(vnetId), addressSpace: [] }, subnet: nameOf(subnetId), firstMove: undefined, ready: undefined, sharers: [], unread: reason };
+    return { vnet: { id: vnetId, name: nameOf(vnetId), addressSpace: [] }, subnet: nameOf(subnetId), range: [], firstMove: undefined, ready: undefined, sharers: [], unread: reason };
   }
 }
 
