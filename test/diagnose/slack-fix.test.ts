@@ -108,6 +108,24 @@ describe("a diagnosis' Fix button", () => {
     expect(bot.ephemeralTexts(PEOPLE.requester).at(-1)).toContain("What this Fix was offered for is fixed already, so nothing was filed: The app uses the VNet's current DNS servers");
   });
 
+  it("files the sync when what it was offered for is fixed but Azure still flags the connection for a resync", async () => {
+    const bot = await slackWithFixes();
+    const vnet = bot.sim.state.vnets.named("vnet-hub");
+    const before = vnet.dnsServers;
+    vnet.dnsServers = ["10.10.0.9"];
+    const diagnosis = await bot.ask(PEOPLE.requester, "diagnose shop-api");
+    const offer = fixButtons(diagnosis).get("Fix: sync plan-shop vnet-hub");
+    // The DNS servers are put back, but the connection is still flagged: the sync is still wanted.
+    vnet.dnsServers = before;
+    bot.sim.state.connectionsOf(bot.sim.state.apps.named("shop-api").id)[0]!.resyncRequired = true;
+
+    await bot.click(PEOPLE.requester, ACTIONS.diagnoseFix, offer ?? "", { channel: CHANNELS.ops, ts: "1" });
+    await bot.bot.idle();
+
+    expect(textOf(bot.api.workspace.messages(CHANNELS.approvals)[0])).toContain("sync");
+    expect(bot.ephemeralTexts(PEOPLE.requester).at(-1)).not.toContain("fixed already");
+  });
+
   it("files the sync it offered while the problem is still there", async () => {
     const bot = await slackWithFixes();
     bot.sim.state.vnets.named("vnet-hub").dnsServers = ["10.10.0.9"];

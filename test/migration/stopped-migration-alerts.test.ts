@@ -2,7 +2,7 @@
 // back (/vnet migrate rollback). Neither the countdown nor the digest's idle-gateway notice may say otherwise.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { runCertificateCheck } from "../../src/core/alerts/certificate-check.ts";
-import { silentLogger } from "../../src/log.ts";
+import { createLogger, silentLogger } from "../../src/log.ts";
 import type { LocalMessage } from "../../src/stand-ins/slack/workspace.ts";
 import { demo } from "../support/demo-estate.ts";
 import { CHANNELS, NOW, PEOPLE, refusedChange, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
@@ -84,13 +84,16 @@ it("keeps a migration mid-way when its app could not be read, and an app that is
   const fault = slack.sim.faults.add({ method: "GET", path: /\/sites\/orders-web$/i, status: 500, code: "InternalServerError", message: "Something went wrong." });
 
   now = new Date(NOW.getTime() + 86_400_000);
-  await runCertificateCheck({ ...deps(), audit: slack.stores.audit }, now);
+  const lines: string[] = [];
+  await runCertificateCheck({ ...deps(), audit: slack.stores.audit, logger: createLogger({ sink: (line) => lines.push(line) }) }, now);
   slack.sim.faults.remove(fault);
   const list = textOf(await slack.ask(PEOPLE.bystander, "list --plan plan-orders --fresh"));
   const audit = JSON.stringify((await slack.command(PEOPLE.bystander, "audit")).ack);
 
   expect(list).toContain("Mid-migration (running, or stopped half-way, when it may be without any VNet): orders-web.");
   expect(audit).not.toContain("closed the migration");
+  // No digest was due to say it in: the log does.
+  expect(lines.join("\n")).toMatch(/could not tell whether apps mid-way through a migration still exist.*orders-web, mid-way through its migration off vnet-hub, could not be read/);
   // The app is there: the next check leaves it mid-way too.
   await runCertificateCheck({ ...deps(), audit: slack.stores.audit }, new Date(now.getTime() + 86_400_000));
   expect(textOf(await slack.ask(PEOPLE.bystander, "list --plan plan-orders"))).toContain("Mid-migration");

@@ -1,6 +1,7 @@
 // The store's behaviours, held against SQLite and PostgreSQL alike: the bot must not notice which one it runs on.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StepResult } from "../../src/core/changes/types.ts";
+import { createMigrationRecords, type MigrationRecord } from "../../src/core/migration/migration-records.ts";
 import type { Stores } from "../../src/store/sqlite-store.ts";
 import { approval, minutes, T0 } from "./approval-fixture.ts";
 import { STORE_BACKENDS, type TestDatabase } from "./store-backends.ts";
@@ -366,6 +367,40 @@ describe.each(STORE_BACKENDS)("$name store", (backend) => {
       await stores.alerts.put("cert:axb", { announced: [], snoozedUntil: undefined, lastResult: undefined, updatedAt: T0 });
 
       expect((await stores.alerts.list("cert:a_")).map((a) => a.key)).toEqual(["cert:a_b"]);
+    });
+  });
+
+  describe("migration records", () => {
+    const moving = (updatedAt: Date): MigrationRecord => ({
+      appId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/orders-web", appName: "orders-web", planId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/serverfarms/plan-orders",
+      vnetId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-hub", vnetName: "vnet-hub", routes: [], dnsServers: [], pool: ["172.16.201.0/24"],
+      certThumbprint: undefined, certBlob: undefined, subnetId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-hub/subnets/snet-apps",
+      routeAllBefore: false, status: "moving", requestId: "req1", updatedAt,
+    });
+    const clock = { now: () => T0 };
+
+    it("closes a record of a deleted app once, however many replicas try", async () => {
+      const other = await database!.open();
+      const [here, there] = [createMigrationRecords(stores.alerts, clock), createMigrationRecords(other.alerts, clock)];
+      await here.put(moving(T0));
+      const [seen] = await here.list();
+
+      const results = await Promise.all([here.closeAsDeleted(seen!, minutes(5)), there.closeAsDeleted(seen!, minutes(5))]);
+
+      expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+      expect((await there.get(seen!.appId))?.status).toBe("app-deleted");
+    });
+
+    it("leaves a record written since it was read: a migration of a new app of that name keeps it", async () => {
+      const records = createMigrationRecords(stores.alerts, clock);
+      await records.put(moving(T0));
+      const [seen] = await records.list();
+      await records.put({ ...moving(minutes(2)), requestId: "req2" });
+
+      const closed = await records.closeAsDeleted(seen!, minutes(5));
+
+      expect(closed).toBeUndefined();
+      expect(await records.get(seen!.appId)).toMatchObject({ status: "moving", requestId: "req2" });
     });
   });
 });

@@ -67,6 +67,8 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
   // A record mid-way whose app is gone would hold the countdown and the idle gateway forever; a partial scan closes
   // nothing, as it decides nothing else.
   const closing = health.complete ? await closeMigrationsOfDeletedApps({ reader: deps.reader, migrations, audit: deps.audit }, { subscriptions: deps.subscriptions, now }) : { closed: [], failures: [] };
+  // Said in the digest when there is one; logged either way, as the record stays mid-way until a read answers.
+  if (closing.failures.length > 0) deps.logger.warn("could not tell whether apps mid-way through a migration still exist", { failures: closing.failures });
   const records = await migrations.list();
   const storedIdle = await loadStates(deps.store, IDLE_GATEWAY_PREFIX);
   const idle = await evaluateIdleGateways(deps.reader, records, inventory.integrations, storedIdle, { now, scanComplete: health.complete, subscriptions: deps.subscriptions });

@@ -39,7 +39,7 @@ export function fixButton(deps: FixClickDeps): Button {
           hint: "Run `/vnet diagnose` again for a fresh diagnosis.",
         });
       }
-      if (offer.recheck) await assertStillNeeded(deps.reader, deps.clock, offer.recheck);
+      if (offer.recheck) await assertStillNeeded(deps.reader, deps.clock, offer.recheck, offer.request);
       // The command a user could type for the same change, so that "run it again" advice works as written.
       const commandText = commandTextOf(offer.request);
       const reply = await deps.approvals.requestChange({ userId, channelId: offer.channelId || channelId, commandText, origin: FIX_ORIGIN }, offer.request);

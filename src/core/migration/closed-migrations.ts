@@ -39,18 +39,17 @@ export async function closeMigrationsOfDeletedApps(
         continue;
       }
     }
-    // Re-read: a migration that finished or was rolled back meanwhile is not this one's to close.
-    const current = await deps.migrations.get(record.appId);
-    if (current?.status !== "moving") continue;
-    const closed: MigrationRecord = { ...current, status: "app-deleted", updatedAt: options.now };
-    await deps.migrations.put(closed);
+    // Only the record as it was read before the app was: a migration (of a new app of the name) or another replica
+    // that wrote it since keeps it, and only the replica that closes it writes the audit line.
+    const closed = await deps.migrations.closeAsDeleted(record, options.now);
+    if (!closed) continue;
     result.closed.push(closed);
     await deps.audit?.append({
       at: options.now,
       actor: BOT_ACTOR,
       action: "close",
-      requestId: current.requestId,
-      summary: `closed the migration of ${current.appName} off ${current.vnetName}: Azure no longer has the app, so nothing is left to finish or roll back`,
+      requestId: closed.requestId,
+      summary: `closed the migration of ${closed.appName} off ${closed.vnetName}: Azure no longer has the app, so nothing is left to finish or roll back`,
       azureRequestIds: [],
     });
   }

@@ -60,6 +60,12 @@ export interface MigrationRecords {
   get(appId: string): Promise<MigrationRecord | undefined>;
   put(record: MigrationRecord): Promise<void>;
   list(): Promise<MigrationRecord[]>;
+  /**
+   * Marks the record as the migration of a deleted app, only if it is still the one read as `seen` ("moving", as
+   * updated then): one written since (a migration of a new app of the name, another replica closing it) is left alone.
+   * Resolves with the closed record, or undefined when it was not this call that closed it.
+   */
+  closeAsDeleted(seen: MigrationRecord, at: Date): Promise<MigrationRecord | undefined>;
   /** The targets recorded for the app, most recent first. */
   targets(appId: string): Promise<KnownTarget[]>;
   /** Records a host:port the app was tested against (kept: the most recent TARGETS_KEPT). */
@@ -81,6 +87,15 @@ export function createMigrationRecords(store: AlertStateStore, clock: Clock): Mi
     async list() {
       const rows = await store.list(MIGRATION_PREFIX);
       return rows.flatMap(({ state }) => parseRecord(state.lastResult) ?? []);
+    },
+    async closeAsDeleted(seen, at) {
+      const key = recordKey(seen.appId);
+      const stored = await store.get(key);
+      const current = parseRecord(stored?.lastResult);
+      if (!stored || current?.status !== "moving" || current.updatedAt.getTime() !== seen.updatedAt.getTime()) return undefined;
+      const closed: MigrationRecord = { ...current, status: "app-deleted", updatedAt: at };
+      // Conditional: a write between this read and this one (another replica, a migration) wins.
+      return (await store.swap(key, stored, row(closed, at))) ? closed : undefined;
     },
     async targets(appId) {
       return parseTargets((await store.get(targetsKey(appId)))?.lastResult);
