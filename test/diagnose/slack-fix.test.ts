@@ -89,18 +89,27 @@ describe("a diagnosis' Fix button", () => {
     expect((await bot.stores.audit.latest(1))[0]).toMatchObject({ actor: PEOPLE.bystander, action: "refuse" });
   });
 
-  it("files nothing when what it was offered for was fixed since, and says so", async () => {
-    const bot = await slackWithFixes();
+  /**
+   * vnet-hub's DNS servers change, shop-api's diagnosis offers a sync for the drift, and someone puts them back before
+   * the click; `meanwhile` changes more first. Resolves with the diagnosis and the offer, once the click is handled.
+   */
+  async function driftFixedBeforeClick(bot: SlackHarness, meanwhile: () => void = () => undefined) {
     const vnet = bot.sim.state.vnets.named("vnet-hub");
     const before = vnet.dnsServers;
     vnet.dnsServers = ["10.10.0.9"];
     const diagnosis = await bot.ask(PEOPLE.requester, "diagnose shop-api");
     const offer = fixButtons(diagnosis).get("Fix: sync plan-shop vnet-hub");
-    // Someone puts the VNet's DNS servers back before the click.
     vnet.dnsServers = before;
-
+    meanwhile();
     await bot.click(PEOPLE.requester, ACTIONS.diagnoseFix, offer ?? "", { channel: CHANNELS.ops, ts: "1" });
     await bot.bot.idle();
+    return { diagnosis, offer };
+  }
+
+  it("files nothing when what it was offered for was fixed since, and says so", async () => {
+    const bot = await slackWithFixes();
+
+    const { diagnosis, offer } = await driftFixedBeforeClick(bot);
 
     expect(textOf(diagnosis)).toContain("but the app still has");
     expect(offer).toBeDefined();
@@ -110,17 +119,9 @@ describe("a diagnosis' Fix button", () => {
 
   it("files the sync when what it was offered for is fixed but Azure still flags the connection for a resync", async () => {
     const bot = await slackWithFixes();
-    const vnet = bot.sim.state.vnets.named("vnet-hub");
-    const before = vnet.dnsServers;
-    vnet.dnsServers = ["10.10.0.9"];
-    const diagnosis = await bot.ask(PEOPLE.requester, "diagnose shop-api");
-    const offer = fixButtons(diagnosis).get("Fix: sync plan-shop vnet-hub");
-    // The DNS servers are put back, but the connection is still flagged: the sync is still wanted.
-    vnet.dnsServers = before;
-    bot.sim.state.connectionsOf(bot.sim.state.apps.named("shop-api").id)[0]!.resyncRequired = true;
 
-    await bot.click(PEOPLE.requester, ACTIONS.diagnoseFix, offer ?? "", { channel: CHANNELS.ops, ts: "1" });
-    await bot.bot.idle();
+    // The DNS servers are put back, but the connection is still flagged: the sync is still wanted.
+    await driftFixedBeforeClick(bot, () => void (bot.sim.state.connectionsOf(bot.sim.state.apps.named("shop-api").id)[0]!.resyncRequired = true));
 
     expect(textOf(bot.api.workspace.messages(CHANNELS.approvals)[0])).toContain("sync");
     expect(bot.ephemeralTexts(PEOPLE.requester).at(-1)).not.toContain("fixed already");
