@@ -5,6 +5,7 @@
 import { BotError } from "../src/errors.ts";
 import type { CommandContext, Flag } from "../src/core/command.ts";
 import { buildInventory, compareIntegrations, type Integration, type Inventory } from "../src/core/inventory.ts";
+import { readGatewayHealth } from "../src/core/inventory-keeper.ts";
 import type { HealthState } from "../src/core/model.ts";
 import type { Reply } from "../src/core/reply.ts";
 import { countdownLine, inSubscriptions, migrationProgress, type MigrationProgress } from "../src/core/migration/countdown.ts";
@@ -45,16 +46,17 @@ export function askedSubscriptions(ctx: Pick<CommandContext, "subscriptions">, a
  * The inventory to answer from: the kept one unless --fresh. For one plan, its kept integrations; a plan the kept
  * inventory does not know (or --fresh) is scanned alone, which is cheap and not kept. With `neighbours` (/vnet
  * migration), the plans outside the asked scope (another subscription, another plan) that it must take in come from
- * the kept inventory of every subscription; `alone` says there was none to take them from.
+ * the kept inventory of every subscription; `alone` says there was none to take them from. `health`: the gateways'
+ * Resource Health, kept with the inventory and read for a plan scanned alone.
  */
 export async function inventoryFor(
   ctx: CommandContext,
   subscriptions: readonly string[],
   plan: ResourceRef | undefined,
   fresh: boolean,
-  options: { neighbours?: boolean } = {},
+  options: { neighbours?: boolean; health?: boolean } = {},
 ): Promise<{ inventory: Inventory; keptNote: string | undefined; health: ReadonlyMap<string, HealthState>; neighbours: Integration[]; alone: boolean }> {
-  const { inventory, keptNote, health } = await askedInventory(ctx, subscriptions, plan, fresh);
+  const { inventory, keptNote, health } = await askedInventory(ctx, subscriptions, plan, fresh, options.health ?? false);
   const whole = !plan && subscriptions.length === ctx.subscriptions.length;
   if (!options.neighbours || whole) return { inventory, keptNote, health, neighbours: [], alone: false };
   // The estate only names the neighbours: a store that cannot be read leaves the asked plans alone, as none kept does
@@ -87,7 +89,7 @@ function neighboursWithPeers(all: readonly Integration[], asked: readonly Integr
   return [...onPeers, ...linked.filter((i) => !peerPlans.has(planOf(i)))];
 }
 
-async function askedInventory(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined; health: ReadonlyMap<string, HealthState> }> {
+async function askedInventory(ctx: CommandContext, subscriptions: readonly string[], plan: ResourceRef | undefined, fresh: boolean, health: boolean): Promise<{ inventory: Inventory; keptNote: string | undefined; health: ReadonlyMap<string, HealthState> }> {
   if (!plan) return ctx.inventory.read(ctx, subscriptions, { fresh });
   const kept = fresh ? undefined : await ctx.inventory.kept(subscriptions);
   const rows = kept?.inventory.integrations.filter((i) => isReferredTo(i.plan, plan)) ?? [];
@@ -97,8 +99,8 @@ async function askedInventory(ctx: CommandContext, subscriptions: readonly strin
     let named = 0;
     const inventory = await buildInventory(ctx.reader, subscriptions, { planFilter: (p) => isReferredTo(p, plan) && ++named > 0 });
     if (named === 0 && inventory.failures.length === 0) throw notFound("plan", plan.text);
-    // One plan's live read reads no Resource Health: its gateways' provisioning states are what is known of them.
-    return { inventory, keptNote: undefined, health: new Map() };
+    // Its gateways' Resource Health when the answer shows it, as a scan that is kept reads it: a few reads.
+    return { inventory, keptNote: undefined, health: health ? new Map(Object.entries(await readGatewayHealth(ctx.reader, inventory))) : new Map() };
   }
   const planIds = new Set(rows.map((i) => i.plan.id.toLowerCase()));
   // What a scan of those plans alone would report: their own failures and those of listing the subscriptions.

@@ -16,7 +16,7 @@ export const list = defineCommand({
   async run(ctx, args) {
     const subscriptions = askedSubscriptions(ctx, args.optional("--subscription"));
     const plan = args.optionalRef("--plan");
-    const { inventory, keptNote, health } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"));
+    const { inventory, keptNote, health } = await inventoryFor(ctx, subscriptions, plan, args.has("--fresh"), { health: true });
     const now = ctx.clock.now();
     const parts: ReplyPart[] = inventory.integrations.map((i) => ({
       kind: "text",

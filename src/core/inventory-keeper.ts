@@ -219,7 +219,7 @@ function withNewerGateways(part: KeptInventory, readings: GatewayReadings | unde
 }
 
 /** Resource Health of each VPN gateway the integrations use, a few at a time; one that cannot be read is left out. */
-async function readGatewayHealth(reader: AzureReader, inventory: Inventory): Promise<Record<string, HealthState>> {
+export async function readGatewayHealth(reader: AzureReader, inventory: Inventory): Promise<Record<string, HealthState>> {
   const limit = createLimiter(4);
   const gateways = [...new Map(inventory.integrations.flatMap((i) => (i.gateway ? [[i.gateway.id.toLowerCase(), i.gateway.id] as const] : []))).entries()];
   const health: Record<string, HealthState> = {};

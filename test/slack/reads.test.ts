@@ -63,8 +63,18 @@ describe("read commands against the demo estate", () => {
     expect(sectionAbout(reply, "*plan-platform* → *vnet-legacy*")).toContain(":red_circle: gateway down (provisioning state Failed");
     expect(sectionAbout(reply, "*plan-orders* → *vnet-hub*")).toContain(":large_blue_circle: gateway busy (provisioning state Updating)");
     expect(sectionAbout(reply, "*plan-platform* → *vnet-data*")).not.toContain("gateway down");
-    // One plan read live: no Resource Health, but the provisioning state still tells.
-    expect(sectionAbout(onePlan, "*plan-platform* → *vnet-legacy*")).toContain(":red_circle: gateway down (provisioning state Failed");
+    // One plan read live judges its gateways as the whole answer does, Resource Health included.
+    expect(sectionAbout(onePlan, "*plan-platform* → *vnet-legacy*")).toBe(sectionAbout(reply, "*plan-platform* → *vnet-legacy*"));
+  });
+
+  it("marks a gateway Resource Health calls unavailable as down, in one plan's answer read live too", async () => {
+    const gateway = slack.sim.state.gateways.named("gw-data").id;
+    slack.sim.state.setHealth(gateway, "Unavailable");
+    const onePlan = textOf(await slack.ask(PEOPLE.bystander, "list --plan plan-platform --fresh"));
+    slack.sim.state.setHealth(gateway, "Available");
+    await slack.ask(PEOPLE.bystander, "list --fresh");
+
+    expect(sectionAbout(onePlan, "*plan-platform* → *vnet-data*")).toContain(":red_circle: gateway down (Resource Health: Unavailable");
   });
 
   it.each(["list --plan plan-ordres", "migration --plan plan-ordres"])("says no plan has a mistyped name, rather than that it has nothing: /vnet %s", async (command) => {
