@@ -83,6 +83,20 @@ describe("Microsoft.Network reads and writes through the real NetworkManagementC
     }
   });
 
+  it("refuses to peer two VNets whose address spaces overlap, as Network does (400 VnetAddressSpacesOverlap)", async () => {
+    const seed = smallEstate();
+    seed.subscriptions[0]!.resourceGroups!.find((group) => group.name === "rg-net")!.vnets!.push({ name: "vnet-copy", addressSpace: ["10.10.128.0/17"] });
+    const own = await startTestSimulator(seed);
+    try {
+      const attempt = own.network.virtualNetworkPeerings.createOrUpdate("rg-net", "vnet-copy", "copy-to-hub", { remoteVirtualNetwork: { id: HUB }, allowVirtualNetworkAccess: true }, { updateIntervalInMs: 0 });
+
+      await expect(attempt).rejects.toMatchObject({ statusCode: 400, code: "VnetAddressSpacesOverlap", message: expect.stringContaining("cannot be peered because their address spaces overlap. Overlapping address prefixes: 10.10.128.0/17.") });
+      expect((await own.network.virtualNetworks.get("rg-net", "vnet-copy")).virtualNetworkPeerings ?? []).toEqual([]);
+    } finally {
+      await own.sim.close();
+    }
+  });
+
   it("shows the gateway as Updating while its PUT runs, then Succeeded", async () => {
     t.sim.state.lroPolls = 2;
     const gateway = await t.network.virtualNetworkGateways.get("rg-net", "gw-hub");

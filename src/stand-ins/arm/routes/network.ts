@@ -37,6 +37,7 @@ function putPeering(ctx: RouteContext): Reply {
   const remoteId = (props["remoteVirtualNetwork"] as { id?: unknown } | undefined)?.id;
   if (typeof remoteId !== "string") throw new SimError(400, "InvalidRequestFormat", "properties.remoteVirtualNetwork.id is required: give the full ARM id of the remote virtual network.");
   const name = ctx.params["peering"]!;
+  refuseOverlap(ctx, vnet, remoteId, name);
   refuseOverlapWithPeers(ctx, vnet, remoteId, name);
   const existing = vnet.peerings.find((p) => p.name.toLowerCase() === name.toLowerCase());
   const flag = (key: string, fallback: boolean) => (typeof props[key] === "boolean" ? (props[key] as boolean) : fallback);
@@ -62,6 +63,24 @@ function putPeering(ctx: RouteContext): Reply {
   };
   const headers = ctx.lro.start(lroStart(ctx, vnet.location, apply), false);
   return { status: existing ? 200 : 201, body: { ...(peeringWire(ctx.state, vnet, next) as object), properties: { ...(peeringWire(ctx.state, vnet, next) as { properties: object }).properties, provisioningState: "Updating" } }, headers };
+}
+
+/**
+ * Network refuses to peer two VNets whose address spaces overlap: a 400 VnetAddressSpacesOverlap on the PUT. The rule
+ * is Microsoft's (its network-dotnet-manage-network-peering sample: "the networks' address spaces must not overlap");
+ * the code and wording are as Azure answers them in public captures (kyma-project/cloud-manager handles
+ * VnetAddressSpacesOverlap, "Virtual networks cannot be peered because their address spaces overlap").
+ */
+function refuseOverlap(ctx: RouteContext, vnet: SimVnet, remoteId: string, name: string): void {
+  const remote = ctx.state.vnets.get(remoteId);
+  if (!remote) return;
+  const clash = remote.addressSpace.flatMap((prefix) => vnet.addressSpace.filter((own) => overlaps(own, prefix)));
+  if (clash.length === 0) return;
+  throw new SimError(
+    400,
+    "VnetAddressSpacesOverlap",
+    `Cannot create or update peering ${vnet.id}/virtualNetworkPeerings/${name}. Virtual networks ${vnet.id} and ${remote.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${clash.join(", ")}.`,
+  );
 }
 
 /**
