@@ -1,6 +1,7 @@
 // The process as `npm start` runs it (local mode, so nothing leaves the machine), stopped as a platform stops it.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,29 +15,52 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Starts local mode in `cwd`, waits until it says it runs, and stops it as a platform does; resolves with its log. */
+async function runLocalUntilRunning(cwd: string): Promise<string> {
+  const child = spawn(process.execPath, START, { cwd, env: { PATH: process.env["PATH"] ?? "", PORT: "0" } });
+  let stdout = "";
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes("vnetbot is running")) resolve();
+    });
+    void exited.then(() => reject(new Error(`vnetbot exited before it was running:\n${stderr}`)));
+  });
+  child.kill("SIGTERM");
+  expect(await exited).toBe(0);
+  return stderr;
+}
+
 describe("the vnetbot process", () => {
   it("logs that it stopped, and on which signal, when the platform sends SIGTERM", async () => {
     // No config file and no Slack token in a fresh directory: local mode, its database under that directory.
-    const child = spawn(process.execPath, START, { cwd: dir, env: { PATH: process.env["PATH"] ?? "", PORT: "0" } });
-    let stdout = "";
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes("vnetbot is running")) resolve();
-      });
-      void exited.then(() => reject(new Error(`vnetbot exited before it was running:\n${stderr}`)));
-    });
-
-    child.kill("SIGTERM");
-    const code = await exited;
+    const stderr = await runLocalUntilRunning(dir);
 
     const lines = stderr.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(code).toBe(0);
     expect(lines.at(-1)).toMatchObject({ level: "info", msg: "vnetbot stopped", signal: "SIGTERM" });
   });
+
+  it("starts local mode as a fresh demo each time: nothing of the last start's database is left", async () => {
+    const own = mkdtempSync(join(tmpdir(), "vnetbot-local-"));
+    try {
+      await runLocalUntilRunning(own);
+      const database = new DatabaseSync(join(own, "data", "local", "vnetbot.sqlite"));
+      database.prepare("INSERT INTO audit (at, actor, action, request_id, summary, azure_request_ids) VALUES (?, ?, ?, ?, ?, ?)").run(Date.now(), "U0LOCALOPS", "request", "r1", "from the last start", "[]");
+      database.close();
+
+      await runLocalUntilRunning(own);
+
+      const reopened = new DatabaseSync(join(own, "data", "local", "vnetbot.sqlite"));
+      const rows = reopened.prepare("SELECT summary FROM audit").all();
+      reopened.close();
+      expect(rows).toEqual([]);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it("names a bad time zone, a misspelt key and a failing Azure sign-in at once, and does not start", async () => {
     writeFileSync(join(dir, "vnetbot.yaml"), "azure: { subscriptions: [6f1c2b7e-0d4a-4c1e-9a55-3c2d1e0f9a01] }\nschedule: { timezone: Europe/Atlantis }\nslack: { approvalChanel: C0APPROVAL }\naccess: { approvers: [U0AAA] }\n");

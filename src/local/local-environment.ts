@@ -4,6 +4,7 @@
  * built exactly as in production and receives signed requests.
  */
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import type { Config } from "../config.ts";
@@ -25,6 +26,9 @@ export const LOCAL_CHANNELS = [
   { id: "C0LOCALALR", name: "alerts" },
 ] as const;
 
+/** Local mode's own database, under the directory it is started in. */
+const LOCAL_DATABASE = join("data", "local", "vnetbot.sqlite");
+
 /** A running local environment and the configuration that points the bot at it. */
 export interface LocalEnvironment {
   config: Config;
@@ -37,6 +41,10 @@ export interface LocalEnvironment {
 
 /** Starts the simulator and the Slack stand-in and derives the bot's configuration from the user's. */
 export async function startLocalEnvironment(config: Config): Promise<LocalEnvironment> {
+  // Each start is a fresh demo: the simulated Azure starts from the demo estate and the Slack stand-in empty, so a
+  // database kept from the last start would hold an inventory, approvals and migrations of an Azure and a workspace
+  // that are gone (approvals whose buttons no one can see, apps "mid-migration" that are back on their gateway).
+  if (!config.configFileFound) for (const file of [LOCAL_DATABASE, `${LOCAL_DATABASE}-wal`, `${LOCAL_DATABASE}-shm`]) rmSync(file, { force: true });
   const estate = loadEstate("demo");
   const sim = await startSimulator({ estate });
   // The simulator's CA is made at start, after NODE_EXTRA_CA_CERTS was read: add it to this process's trust store
@@ -60,7 +68,7 @@ export async function startLocalEnvironment(config: Config): Promise<LocalEnviro
     slack: { approvalChannel: approvals.id, alertChannel: alerts.id },
     access: { approvers: approvers.map((p) => p.id), operators: [operator.id] },
     // A config file reaches local mode only with VNETBOT_LOCAL=1, so its storage path is a deliberate choice.
-    storage: { sqlitePath: config.configFileFound ? config.storage.sqlitePath : join("data", "local", "vnetbot.sqlite") },
+    storage: { sqlitePath: config.configFileFound ? config.storage.sqlitePath : LOCAL_DATABASE },
     schedule: {
       ...config.schedule,
       certificates: config.schedule.certificates ?? "0 */10 * * * *",
