@@ -53,7 +53,7 @@ export function connectionFlags(connection: VnetConnectionInfo, options: { certO
 
 /**
  * " · :red_circle: gateway down (…)" for a gateway that is down or busy, as /vnet gateways and the alerts judge it;
- * nothing when it is up or its Resource Health could not be read.
+ * nothing when it is up, or when its provisioning state is Succeeded and its Resource Health could not be read.
  */
 export function gatewayStateFlag(gateway: GatewayInfo, health: HealthState | undefined): string {
   const { condition, reasons } = gatewayCondition(gateway, health);

@@ -1,6 +1,6 @@
 // The process as `npm start` runs it (local mode, so nothing leaves the machine), stopped as a platform stops it.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,6 +47,8 @@ describe("the vnetbot process", () => {
     const own = mkdtempSync(join(tmpdir(), "vnetbot-local-"));
     try {
       await runLocalUntilRunning(own);
+      // A stopped one no longer holds the directory.
+      expect(existsSync(join(own, "data", "local", "vnetbot.pid"))).toBe(false);
       const database = new DatabaseSync(join(own, "data", "local", "vnetbot.sqlite"));
       database.prepare("INSERT INTO audit (at, actor, action, request_id, summary, azure_request_ids) VALUES (?, ?, ?, ?, ?, ?)").run(Date.now(), "U0LOCALOPS", "request", "r1", "from the last start", "[]");
       database.close();
@@ -57,6 +59,28 @@ describe("the vnetbot process", () => {
       const rows = reopened.prepare("SELECT summary FROM audit").all();
       reopened.close();
       expect(rows).toEqual([]);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it("does not start local mode over another one running in the same directory, and leaves its database alone", async () => {
+    const own = mkdtempSync(join(tmpdir(), "vnetbot-local-"));
+    try {
+      await runLocalUntilRunning(own);
+      // The process that holds the directory now: this test's own, which is running.
+      writeFileSync(join(own, "data", "local", "vnetbot.pid"), `${process.pid}\n`);
+      const child = spawn(process.execPath, START, { cwd: own, env: { PATH: process.env["PATH"] ?? "", PORT: "0" } });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      // One that starts anyway is stopped, and the test fails on its exit code.
+      child.stdout.on("data", (chunk: Buffer) => void (chunk.toString().includes("vnetbot is running") && child.kill("SIGTERM")));
+
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+
+      expect(code).toBe(1);
+      expect(stderr).toContain(`vnetbot could not start: another vnetbot in local mode (process ${process.pid}) is running in this directory`);
+      expect(existsSync(join(own, "data", "local", "vnetbot.sqlite"))).toBe(true);
     } finally {
       rmSync(own, { recursive: true, force: true });
     }

