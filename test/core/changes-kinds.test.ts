@@ -197,6 +197,25 @@ describe("peer", () => {
     expect((again as Error).message).toContain("there is nothing to do.");
   });
 
+  it("adds no route for a VNet a wider plan route already sends into the hub: with the peering in place there is nothing to do", async () => {
+    started.sim.state.routesOf(demo.plan("plan-orders"), "vnet-hub").push({ name: "all-of-10-16", startAddress: "10.16.0.0/12", endAddress: undefined, routeType: "STATIC" });
+    const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-spoke") };
+
+    const error = await previewChange(started.deps, request).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ kind: "ineligible", message: expect.stringContaining("there is nothing to do.") });
+  });
+
+  it("refuses, before approval, a peering whose route would overlap a plan route that takes only part of the VNet", async () => {
+    started.sim.state.routesOf(demo.plan("plan-orders"), "vnet-hub").push({ name: "part-of-spoke", startAddress: "10.20.4.0/22", endAddress: undefined, routeType: "STATIC" });
+    const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-spoke") };
+
+    const error = await previewChange(started.deps, request).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ kind: "conflict", message: "Route part-of-spoke (10.20.4.0/22, STATIC) of plan-orders on vnet-hub takes part of vnet-spoke's 10.20.0.0/16, and the route for all of it would overlap it." });
+    expect((error as BotError).hint).toContain("/vnet route remove plan-orders vnet-hub part-of-spoke");
+  });
+
   it("creates both sides of a new peering with gateway transit, then the route", async () => {
     const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-nogateway") };
 

@@ -1,6 +1,6 @@
 /** Peer the integration's VNet with another so the apps reach it through the gateway (azure-docs configure-gateway-required-vnet-integration.md, "Peering"). */
 import { BotError, NothingToDo } from "../../../errors.ts";
-import { formatRange, parseAddressRange, rangesOverlap, type AddressRange } from "../../address-range.ts";
+import { describeRoute, formatRange, parseAddressRange, rangesOverlap, type AddressRange } from "../../address-range.ts";
 import { assertEligible, checkVnetGateways } from "../../eligibility.ts";
 import type { PeeringInfo, VnetInfo } from "../../model.ts";
 import type { PeeringSettings } from "../../ports.ts";
@@ -10,7 +10,7 @@ import type { CommandArgs } from "../../command.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import { gatewayState, readGateways } from "../common.ts";
 import { appsOnPlanVnet, requirePlanConnection } from "../../connections.ts";
-import { hasRouteFor, routeAddStep, routesState } from "./route-add.ts";
+import { routeAddStep, routeCovering, routeOverlappingPart, routesState } from "./route-add.ts";
 import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
 import { retirementWarning } from "../../format.ts";
@@ -44,7 +44,17 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
   // nothing missing there is nothing to approve (a request would hold the plan and VNet until it expired).
   const setUp = (vnet: VnetInfo, settings: PeeringSettings) => vnet.peerings.find((p) => sameId(p.remoteVnetId, settings.remoteVnetId) && hasSettings(p, settings));
   const [localDone, remoteDone] = [setUp(local, localSettings), setUp(remote, remoteSettings)];
-  const missingRanges = remoteRanges.filter((range) => !hasRouteFor(connection.routes, range));
+  // A wider route already sends the range into the VNet; one that takes only part of it would clash with the route
+  // this would add (route add refuses overlapping routes), so it is said before approval.
+  const missingRanges = remoteRanges.filter((range) => routeCovering(connection.routes, range) === undefined);
+  for (const range of missingRanges) {
+    const partial = routeOverlappingPart(connection.routes, range);
+    if (partial) {
+      throw new BotError("conflict", `Route ${partial.name} (${describeRoute(partial)}) of ${plan.name} on ${connection.name} takes part of ${remote.name}'s ${formatRange(range)}, and the route for all of it would overlap it.`, {
+        hint: `Remove ${partial.name} first (/vnet route remove ${plan.name} ${connection.name} ${partial.name}), then peer again: the peering routes all of ${formatRange(range)}.`,
+      });
+    }
+  }
   if (localDone && remoteDone && missingRanges.length === 0) {
     throw new NothingToDo(`${local.name} and ${remote.name} are peered already for ${plan.name} (${localDone.name} and ${remoteDone.name}, gateway transit on), and the plan routes ${ipv4Only(remote.addressSpace).join(", ")} into ${local.name}: there is nothing to do.`, {
       hint: `/vnet diagnose APP HOST checks the path to a host in ${remote.name}.`,

@@ -64,8 +64,17 @@ export function routesState(routes: readonly PlanRoute[]): unknown {
 }
 
 /** True when one of the routes sends exactly this range (the one routeAddStep would add). */
-export function hasRouteFor(routes: readonly PlanRoute[], range: AddressRange): boolean {
-  return routes.some((route) => sameRange(route, range));
+/** The plan's route that already sends all of the range into the VNet: the same range, or a wider one. */
+export function routeCovering(routes: readonly PlanRoute[], range: AddressRange): PlanRoute | undefined {
+  return routes.find((route) => {
+    const stored = readRoute(route);
+    return stored !== undefined && stored.start <= range.start && range.end <= stored.end;
+  });
+}
+
+/** A route that takes part of the range but not all of it: a route for the range would overlap it, which route add refuses. */
+export function routeOverlappingPart(routes: readonly PlanRoute[], range: AddressRange): PlanRoute | undefined {
+  return routes.find((route) => overlaps(route, range) && routeCovering([route], range) === undefined);
 }
 
 function sameRange(route: PlanRoute, range: AddressRange): boolean {
