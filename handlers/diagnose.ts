@@ -42,7 +42,7 @@ export const diagnose = defineCommand({
   async run(ctx, args) {
     const diagnosis = await diagnoseApp(diagnoseDeps(ctx), args.ref("APP"), args.optional("HOST"), { signal: ctx.signal });
     // A host:port someone diagnosed is one the app must reach: a migration tests it again afterwards.
-    if (diagnosis.target?.port !== undefined) await ctx.migrations.noteTarget(diagnosis.appId, diagnosis.target.host, diagnosis.target.port);
+    if (diagnosis.target?.port !== undefined) await ctx.migrations.noteTarget(diagnosis.appId, diagnosis.target.host, diagnosis.target.port, diagnosis.resolved);
     const { offers } = ctx;
     const reply = diagnosisReply(
       diagnosis,

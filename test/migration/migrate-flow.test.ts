@@ -68,6 +68,15 @@ describe("/vnet migrate APP", () => {
     expect(slack.threadTexts(request).join("\n")).toContain("worker address 10.86.2.");
   });
 
+  it("names the subnet's outbound rule that would deny a target diagnosed by name, at the address it resolved to", async () => {
+    await slack.ask(PEOPLE.operator, "diagnose inventory-api partner.fabrikam.example:443");
+
+    const request = await slack.requestChange("migrate inventory-api");
+
+    expect(textOf(request)).toContain("NSG rule `deny-internet-out` (priority 300) denies partner.fabrikam.example:443 (at 100.64.20.5, where it last resolved on the worker), which inventory-api was tested against");
+    expect(textOf(request)).toContain("Targets known by name (partner.fabrikam.example:443) are tested from the worker after the move, and the NSG rules are checked against the addresses they last resolved to on the worker.");
+  });
+
   it("without --route-all says the partner route is lost, and the check after the move finds the partner unreachable", async () => {
     await slack.ask(PEOPLE.operator, "tcpping inventory-api 100.64.20.5:443");
     const request = await slack.requestChange("migrate inventory-api");
@@ -254,6 +263,15 @@ describe("/vnet migrate APP", () => {
     expect(request).toContain("NSG nsg-data (vnet-hub/snet-data): rule `allow-p2s-sql` (priority 200) allows the pool: add 10.10.8.0/26 to it, and keep the pool while a rollback may need it.");
     expect(request).toContain("NSG nsg-data (vnet-hub/snet-data): rule `deny-p2s-redis` (priority 210) denies the pool, and will no longer keep the apps out: add 10.10.8.0/26 to it if it must.");
     expect(request).toContain(":no_entry: 10.10.1.4:1433, which orders-web was tested against, lets the pool in through NSG nsg-data but not 10.10.8.0/26: rule `deny-other-sql` (priority 250) denies it. Allow 10.10.8.0/26 there before approving.");
+  });
+
+  it("checks a target diagnosed by name at the address it resolved to, and says which", async () => {
+    slack.sim.state.nsgs.named("nsg-data").rules.push({ name: "deny-other-sql", priority: 250, direction: "Inbound", access: "Deny", protocol: "Tcp", sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: "*", destinationPortRange: "1433" });
+    await slack.ask(PEOPLE.requester, "diagnose orders-web sql-orders.contoso.internal:1433");
+
+    const request = textOf(await slack.requestChange("migrate orders-web vnet-hub/snet-apps --new-subnet 10.10.8.0/26"));
+
+    expect(request).toContain(":no_entry: sql-orders.contoso.internal:1433 (at 10.10.1.4, where it last resolved on the worker), which orders-web was tested against, lets the pool in through NSG nsg-data but not 10.10.8.0/26: rule `deny-other-sql` (priority 250) denies it.");
   });
 
   it("says which peered VNet it could not read for rules that name the pool, rather than pass over it", async () => {

@@ -41,10 +41,12 @@ export async function diagnoseApp(deps: DiagnoseDeps, appRef: ResourceRef | stri
   const privateIp = testPrivateIp(deps.kudu, app, facts.gateway?.addressPool ?? [], options);
   privateIp.catch(() => undefined); // if the target's reads fail first, that error is the one reported
   const targetChecks: DiagnosisCheck[] = [];
+  let resolved: string[] = [];
   if (target) {
     let ip = target.ip;
     if (!ip) {
       const dns = await testDns(deps.kudu, app, target.host, facts.connection.dnsServers, options);
+      resolved = dns.addresses;
       const drift = checks.find((c) => c.id === "dns-servers" && c.status === "fail");
       // A lookup that fails because the app still asks its old DNS servers is fixed by the sync, not by routing.
       if (drift && dns.check.status === "fail") Object.assign(dns.check, { fix: `The app still asks its old DNS servers: ${drift.fix ?? "sync network"}`, change: drift.change });
@@ -60,7 +62,7 @@ export async function diagnoseApp(deps: DiagnoseDeps, appRef: ResourceRef | stri
     notes.push("Give a HOST[:PORT] to also check the route, the NSG rules and the connection to it.");
   }
   checks.push(await privateIp, ...targetChecks);
-  return { appId: app.id, appName: app.name, vnetName: facts.vnet.name, target, checks, notes };
+  return { appId: app.id, appName: app.name, vnetName: facts.vnet.name, target, resolved, checks, notes };
 }
 
 /** The result of one live test run on its own. */

@@ -52,6 +52,8 @@ export interface Diagnosis {
   appName: string;
   vnetName: string;
   target: DiagnoseTarget | undefined;
+  /** The IPv4 addresses a target given by name resolved to on the worker; empty when it was not looked up. */
+  resolved: string[];
   checks: DiagnosisCheck[];
   /** Things the reader should know that are not checks (what was skipped, and why). */
   notes: string[];

@@ -30,11 +30,13 @@ export async function diagnoseRegional(deps: { reader: AzureReader; kudu: KuduRu
   privateIp.catch(() => undefined);
   const notes = ["Regional integration: the gateway, certificate and point-to-site checks do not apply."];
   const targetChecks: DiagnosisCheck[] = [];
+  let resolved: string[] = [];
   if (target) {
     let ip = target.ip;
     if (!ip) {
       // The worker asks the VNet's own DNS settings (or WEBSITE_DNS_SERVER): nameresolver is not told which.
       const dns = await testDns(kudu, app, target.host, [], options);
+      resolved = dns.addresses;
       targetChecks.push(dns.check);
       ip = dns.addresses[0];
       if (!ip) notes.push(`${target.host} could not be resolved from the worker, so the route and NSG checks were skipped.`);
@@ -50,7 +52,7 @@ export async function diagnoseRegional(deps: { reader: AzureReader; kudu: KuduRu
     notes.push("Give a HOST[:PORT] to also check the route, the NSG rules and the connection to it.");
   }
   checks.push(await privateIp, ...targetChecks);
-  return { appId: app.id, appName: app.name, vnetName: `${vnet.name} (regional, ${nameOf(subnetId)})`, target, checks, notes };
+  return { appId: app.id, appName: app.name, vnetName: `${vnet.name} (regional, ${nameOf(subnetId)})`, target, resolved, checks, notes };
 }
 
 function integrationCheck(subnet: SubnetInfo | undefined, label: string, routeAll: boolean): DiagnosisCheck {

@@ -9,6 +9,7 @@ import { describeRoute, prefixHolds, rangesOverlap, tryParseRange } from "../add
 import { evaluateInbound } from "../diagnose/nsg-evaluation.ts";
 import { isClassicVnetId, nameOf, sameId, siteNameOf, subnetLabel } from "../resource-id.ts";
 import type { MigrationFacts } from "./migrate-facts.ts";
+import type { KnownTarget } from "./migration-records.ts";
 import { blockedTargets, leftVnetReach, routeFates } from "./network-changes.ts";
 import { migratePeerCommand } from "./readiness.ts";
 import { APP_SERVICE_DELEGATION, otherPlansOn } from "./regional-rules.ts";
@@ -161,13 +162,17 @@ function subnetLines(facts: MigrationFacts, newPrefix: string | undefined): stri
   const prefix = subnet.addressPrefixes.find((p) => !p.includes(":"));
   if (facts.nsg && prefix) {
     for (const moving of facts.apps) {
-      for (const { target, rule } of blockedTargets(facts.nsg, prefix, targetVnet, moving.targets)) {
-        lines.push(`:no_entry: NSG rule \`${rule.name}\` (priority ${rule.priority}) denies ${target.host}:${target.port}, which ${moving.app.name} was tested against: allow it before approving.`);
+      for (const { target, rule, address } of blockedTargets(facts.nsg, prefix, targetVnet, moving.targets)) {
+        const at = address ? ` (at ${address}, where it last resolved on the worker)` : "";
+        lines.push(`:no_entry: NSG rule \`${rule.name}\` (priority ${rule.priority}) denies ${target.host}:${target.port}${at}, which ${moving.app.name} was tested against: allow it before approving.`);
       }
     }
   }
-  const named = facts.apps.flatMap((m) => m.targets.filter((t) => !/^\d+\.\d+\.\d+\.\d+$/.test(t.host)).map((t) => `${t.host}:${t.port}`));
-  if (named.length > 0) lines.push(`Targets known by name (${[...new Set(named)].join(", ")}) are tested from the worker after the move.`);
+  const byName = facts.apps.flatMap((m) => m.targets.filter((t) => !/^\d+\.\d+\.\d+\.\d+$/.test(t.host)));
+  const named = [...new Set(byName.map((t) => `${t.host}:${t.port}`))];
+  // A name diagnose resolved is checked above at the addresses it had then; DNS may answer otherwise by the move.
+  const resolved = byName.some((t) => (t.addresses ?? []).length > 0) ? ", and the NSG rules are checked against the addresses they last resolved to on the worker" : "";
+  if (named.length > 0) lines.push(`Targets known by name (${named.join(", ")}) are tested from the worker after the move${resolved}.`);
   return lines;
 }
 
@@ -226,18 +231,25 @@ function nsgLines(facts: MigrationFacts, subnetPrefix: string | undefined): stri
   }
   if (subnetPrefix && poolRanges.length > 0) {
     for (const moving of facts.apps) {
-      for (const target of moving.targets.filter((t) => /^\d+\.\d+\.\d+\.\d+$/.test(t.host))) {
-        const behind = facts.subnetNsgs.find(({ subnets }) => subnets.some((subnet) => subnet.addressPrefixes.some((prefix) => prefixHolds(prefix, target.host))));
+      for (const { target, address, named } of moving.targets.flatMap(addressesOf)) {
+        const behind = facts.subnetNsgs.find(({ subnets }) => subnets.some((subnet) => subnet.addressPrefixes.some((prefix) => prefixHolds(prefix, address))));
         if (!behind) continue;
-        const flow = { destinationIp: target.host, port: target.port };
+        const flow = { destinationIp: address, port: target.port };
         const before = evaluateInbound(behind.nsg, { ...flow, sourcePool: pool });
         const after = evaluateInbound(behind.nsg, { ...flow, sourcePool: [subnetPrefix] });
         if (!before.allowed || after.allowed) continue;
         const by = after.blockingRule ? `rule \`${after.blockingRule.name}\` (priority ${after.blockingRule.priority}) denies it` : "no rule allows it";
-        lines.push(`:no_entry: ${target.host}:${target.port}, which ${moving.app.name} was tested against, lets the pool in through NSG ${behind.nsg.name} but not ${subnetPrefix}: ${by}. Allow ${subnetPrefix} there before approving.`);
+        const at = named ? ` (at ${address}, where it last resolved on the worker)` : "";
+        lines.push(`:no_entry: ${target.host}:${target.port}${at}, which ${moving.app.name} was tested against, lets the pool in through NSG ${behind.nsg.name} but not ${subnetPrefix}: ${by}. Allow ${subnetPrefix} there before approving.`);
       }
     }
   }
   for (const what of facts.nsgsUnread) lines.push(`:warning: ${what} could not be read: rules there that name the pool are not checked.`);
   return lines;
+}
+
+/** The IPv4 addresses a known target is checked at: its own, or those its name resolved to when last tested. */
+function addressesOf(target: KnownTarget): Array<{ target: KnownTarget; address: string; named: boolean }> {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(target.host)) return [{ target, address: target.host, named: false }];
+  return (target.addresses ?? []).map((address) => ({ target, address, named: true }));
 }

@@ -53,6 +53,8 @@ export interface KnownTarget {
   host: string;
   port: number;
   testedAt: Date;
+  /** For a host name, the IPv4 addresses it resolved to on the worker when it was last looked up (diagnose does). */
+  addresses?: string[];
 }
 
 /** The migration records and known targets, by app id. */
@@ -68,8 +70,11 @@ export interface MigrationRecords {
   closeAsDeleted(seen: MigrationRecord, at: Date): Promise<MigrationRecord | undefined>;
   /** The targets recorded for the app, most recent first. */
   targets(appId: string): Promise<KnownTarget[]>;
-  /** Records a host:port the app was tested against (kept: the most recent TARGETS_KEPT). */
-  noteTarget(appId: string, host: string, port: number): Promise<void>;
+  /**
+   * Records a host:port the app was tested against (kept: the most recent TARGETS_KEPT), with the addresses a name
+   * resolved to when they were looked up; a test that did not look it up keeps the addresses found before.
+   */
+  noteTarget(appId: string, host: string, port: number, addresses?: readonly string[]): Promise<void>;
 }
 
 /** The records over the key/value state store. */
@@ -100,11 +105,14 @@ export function createMigrationRecords(store: AlertStateStore, clock: Clock): Mi
     async targets(appId) {
       return parseTargets((await store.get(targetsKey(appId)))?.lastResult);
     },
-    async noteTarget(appId, host, port) {
+    async noteTarget(appId, host, port, addresses) {
       const now = clock.now();
       const key = targetsKey(appId);
-      const kept = parseTargets((await store.get(key))?.lastResult).filter((t) => !(t.host.toLowerCase() === host.toLowerCase() && t.port === port));
-      await store.put(key, row([{ host, port, testedAt: now }, ...kept].slice(0, TARGETS_KEPT), now));
+      const same = (t: KnownTarget) => t.host.toLowerCase() === host.toLowerCase() && t.port === port;
+      const all = parseTargets((await store.get(key))?.lastResult);
+      const known = addresses && addresses.length > 0 ? [...addresses] : all.find(same)?.addresses;
+      const target: KnownTarget = { host, port, testedAt: now, ...(known ? { addresses: known } : {}) };
+      await store.put(key, row([target, ...all.filter((t) => !same(t))].slice(0, TARGETS_KEPT), now));
     },
   };
 }
@@ -121,7 +129,7 @@ function parseRecord(text: string | undefined): MigrationRecord | undefined {
 }
 
 function parseTargets(text: string | undefined): KnownTarget[] {
-  const value = unwrap(text) as Array<{ host: string; port: number; testedAt: string }> | undefined;
+  const value = unwrap(text) as Array<{ host: string; port: number; testedAt: string; addresses?: string[] }> | undefined;
   return (value ?? []).map((t) => ({ ...t, testedAt: new Date(t.testedAt) }));
 }
 

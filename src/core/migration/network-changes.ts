@@ -141,6 +141,8 @@ export function needsRouteAll(routes: readonly PlanRoute[]): boolean {
 export interface BlockedTarget {
   target: KnownTarget;
   rule: NsgRule;
+  /** For a target known by name: the address it last resolved to that the rule denies. */
+  address?: string;
 }
 
 // Azure's default outbound rules, for NSGs read without them.
@@ -151,9 +153,10 @@ const DEFAULT_OUTBOUND: readonly NsgRule[] = [
 ];
 
 /**
- * The known targets (by IPv4 address) that the NSG's outbound rules deny from the subnet: rules by priority, first
- * match wins; a rule whose source covers part of the subnet counts, since workers take any of its addresses. Targets
- * named by host name cannot be placed without DNS: they are tested on the worker after the move instead.
+ * The known targets that the NSG's outbound rules deny from the subnet: rules by priority, first match wins; a rule
+ * whose source covers part of the subnet counts, since workers take any of its addresses. A target named by host name
+ * is judged by the addresses it last resolved to on the worker (DNS may answer otherwise by the move); one never
+ * resolved cannot be placed, and is tested on the worker after the move instead.
  */
 export function blockedTargets(nsg: NsgInfo, subnetPrefix: string, vnet: Pick<VnetInfo, "addressSpace" | "peerings">, targets: readonly KnownTarget[]): BlockedTarget[] {
   const rules = nsg.rules.some((rule) => rule.isDefault) ? nsg.rules : [...nsg.rules, ...DEFAULT_OUTBOUND];
@@ -161,11 +164,20 @@ export function blockedTargets(nsg: NsgInfo, subnetPrefix: string, vnet: Pick<Vn
   const subnet = tryRange(subnetPrefix)[0];
   const vnetSpace = vnetSpaces(vnet);
   if (!subnet) return [];
-  return targets.flatMap((target) => {
-    const ip = tryRange(target.host)[0];
-    if (!ip || ip.start !== ip.end) return [];
-    const rule = ordered.find((r) => isTcp(r.protocol) && matchesPort(r.destinationPorts, target.port) && r.sourcePrefixes.some((p) => sourceMatches(p, subnet)) && r.destinationPrefixes.some((p) => destinationMatches(p, ip, vnetSpace)));
-    return rule && rule.access === "Deny" ? [{ target, rule }] : [];
+  // The rule that decides TCP to one address and port, when it denies.
+  const denying = (address: string, port: number) => {
+    const ip = tryRange(address)[0];
+    if (!ip || ip.start !== ip.end) return undefined;
+    const rule = ordered.find((r) => isTcp(r.protocol) && matchesPort(r.destinationPorts, port) && r.sourcePrefixes.some((p) => sourceMatches(p, subnet)) && r.destinationPrefixes.some((p) => destinationMatches(p, ip, vnetSpace)));
+    return rule?.access === "Deny" ? rule : undefined;
+  };
+  return targets.flatMap((target): BlockedTarget[] => {
+    const byName = tryRange(target.host).length === 0;
+    for (const address of byName ? (target.addresses ?? []) : [target.host]) {
+      const rule = denying(address, target.port);
+      if (rule) return [{ target, rule, ...(byName ? { address } : {}) }];
+    }
+    return [];
   });
 }
 
