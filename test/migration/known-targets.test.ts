@@ -1,0 +1,20 @@
+// The targets an app is known to reach, which the migrate preview checks against NSGs and the move tests again.
+import { describe, expect, it } from "vitest";
+import { memoryMigrations } from "../support/memory-migrations.ts";
+
+const APP = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/orders-web";
+
+describe("known targets", () => {
+  it("keeps the addresses a name last resolved to when a later test did not look it up, and takes new ones when it did", async () => {
+    const records = memoryMigrations({ now: () => new Date("2026-03-01T09:00:00Z") });
+
+    await records.noteTarget(APP, "sql-orders.contoso.internal", 1433, ["10.10.1.4"]);
+    await records.noteTarget(APP, "SQL-orders.contoso.internal", 1433);
+    const kept = await records.targets(APP);
+    await records.noteTarget(APP, "sql-orders.contoso.internal", 1433, ["10.10.1.9"]);
+    const moved = await records.targets(APP);
+
+    expect(kept).toEqual([expect.objectContaining({ host: "SQL-orders.contoso.internal", port: 1433, addresses: ["10.10.1.4"] })]);
+    expect(moved).toEqual([expect.objectContaining({ host: "sql-orders.contoso.internal", addresses: ["10.10.1.9"] })]);
+  });
+});
