@@ -216,6 +216,19 @@ describe("peer", () => {
     expect((error as BotError).hint).toContain("/vnet route remove plan-orders vnet-hub part-of-spoke");
   });
 
+  it("does not count on a wider route of Azure's own, and names a narrower one of Azure's as one it cannot remove", async () => {
+    const routes = started.sim.state.routesOf(demo.plan("plan-orders"), "vnet-hub");
+    routes.push({ name: "inherited-10-16", startAddress: "10.16.0.0/12", endAddress: undefined, routeType: "INHERITED" });
+    const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-spoke") };
+    const plan = await previewChange(started.deps, request);
+    routes.splice(0, routes.length, { name: "inherited-part", startAddress: "10.20.4.0/22", endAddress: undefined, routeType: "INHERITED" });
+
+    const error = await previewChange(started.deps, request).catch((e: unknown) => e);
+
+    expect(plan.steps.map((step) => step.description)).toEqual(["Add route route-10-20-0-0-16 (10.20.0.0/16) on vnet-hub"]);
+    expect((error as BotError).hint).toContain("inherited-part is Azure's (INHERITED), not one added to the plan, so it cannot be removed");
+  });
+
   it("creates both sides of a new peering with gateway transit, then the route", async () => {
     const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-nogateway") };
 

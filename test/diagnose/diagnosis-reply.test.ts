@@ -8,7 +8,7 @@ const planId = ids.plan(SUB, "rg-shop", "plan-shop");
 const sync = { kind: "sync", planId, vnetName: "vnet-hub" } as const;
 
 function diagnosis(checks: Diagnosis["checks"]): Diagnosis {
-  return { appId: `${planId.split("/providers/")[0]}/providers/Microsoft.Web/sites/shop-api`, appName: "shop-api", vnetName: "vnet-hub", target: { host: "sql.shop.internal", port: 1433, ip: undefined }, resolved: [], checks, notes: [] };
+  return { appId: `${planId.split("/providers/")[0]}/providers/Microsoft.Web/sites/shop-api`, appName: "shop-api", vnetName: "vnet-hub", target: { host: "sql.shop.internal", port: 1433, ip: undefined }, resolved: undefined, checks, notes: [] };
 }
 
 describe("diagnosisReply", () => {

@@ -5,7 +5,7 @@ import { memoryMigrations } from "../support/memory-migrations.ts";
 const APP = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/orders-web";
 
 describe("known targets", () => {
-  it("keeps the addresses a name last resolved to when a later test did not look it up, and takes new ones when it did", async () => {
+  it("keeps the addresses a name last resolved to when a later test did not look it up, takes new ones when it did, and none when it failed", async () => {
     const records = memoryMigrations({ now: () => new Date("2026-03-01T09:00:00Z") });
 
     await records.noteTarget(APP, "sql-orders.contoso.internal", 1433, ["10.10.1.4"]);
@@ -13,8 +13,12 @@ describe("known targets", () => {
     const kept = await records.targets(APP);
     await records.noteTarget(APP, "sql-orders.contoso.internal", 1433, ["10.10.1.9"]);
     const moved = await records.targets(APP);
+    // A lookup that failed: the name resolves nowhere now.
+    await records.noteTarget(APP, "sql-orders.contoso.internal", 1433, []);
+    const gone = await records.targets(APP);
 
     expect(kept).toEqual([expect.objectContaining({ host: "SQL-orders.contoso.internal", port: 1433, addresses: ["10.10.1.4"] })]);
     expect(moved).toEqual([expect.objectContaining({ host: "sql-orders.contoso.internal", addresses: ["10.10.1.9"] })]);
+    expect(gone[0]?.addresses).toBeUndefined();
   });
 });

@@ -74,7 +74,18 @@ describe("/vnet migrate APP", () => {
     const request = await slack.requestChange("migrate inventory-api");
 
     expect(textOf(request)).toContain("NSG rule `deny-internet-out` (priority 300) denies partner.fabrikam.example:443 (at 100.64.20.5, where it last resolved on the worker), which inventory-api was tested against");
-    expect(textOf(request)).toContain("Targets known by name (partner.fabrikam.example:443) are tested from the worker after the move, and the NSG rules are checked against the addresses they last resolved to on the worker.");
+    expect(textOf(request)).toContain("Targets known by name (partner.fabrikam.example:443) are tested from the worker after the move; partner.fabrikam.example:443 is also checked against the NSGs at the addresses it last resolved to on the worker.");
+  });
+
+  it("does not check a name at its last addresses when other DNS servers answer after the move", async () => {
+    await slack.ask(PEOPLE.operator, "diagnose inventory-api partner.fabrikam.example:443");
+    // The VNet's DNS servers change after the apps' last sync: the move takes the apps to them.
+    slack.sim.state.vnets.named("vnet-inventory").dnsServers = ["10.86.0.4"];
+
+    const request = textOf(await slack.requestChange("migrate inventory-api"));
+
+    expect(request).not.toContain("denies partner.fabrikam.example:443");
+    expect(request).toContain("Targets known by name (partner.fabrikam.example:443) are tested from the worker after the move; the addresses it last resolved to are not checked against the NSGs, since other DNS answers after the move.");
   });
 
   it("without --route-all says the partner route is lost, and the check after the move finds the partner unreachable", async () => {
@@ -272,6 +283,18 @@ describe("/vnet migrate APP", () => {
     const request = textOf(await slack.requestChange("migrate orders-web vnet-hub/snet-apps --new-subnet 10.10.8.0/26"));
 
     expect(request).toContain(":no_entry: sql-orders.contoso.internal:1433 (at 10.10.1.4, where it last resolved on the worker), which orders-web was tested against, lets the pool in through NSG nsg-data but not 10.10.8.0/26: rule `deny-other-sql` (priority 250) denies it.");
+  });
+
+  it("forgets where a name resolved once a diagnosis finds it no longer resolves", async () => {
+    slack.sim.state.nsgs.named("nsg-data").rules.push({ name: "deny-other-sql", priority: 250, direction: "Inbound", access: "Deny", protocol: "Tcp", sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: "*", destinationPortRange: "1433" });
+    await slack.ask(PEOPLE.requester, "diagnose orders-web sql-orders.contoso.internal:1433");
+    const host = slack.sim.state.network.hosts.find((h) => h.names.includes("sql-orders.contoso.internal"))!;
+    host.names = [];
+    await slack.ask(PEOPLE.requester, "diagnose orders-web sql-orders.contoso.internal:1433");
+
+    const request = textOf(await slack.requestChange("migrate orders-web vnet-hub/snet-apps --new-subnet 10.10.8.0/26"));
+
+    expect(request).not.toContain(":no_entry: sql-orders.contoso.internal:1433");
   });
 
   it("says which peered VNet it could not read for rules that name the pool, rather than pass over it", async () => {

@@ -11,7 +11,7 @@ import { subnetLabel } from "../resource-id.ts";
 import type { Diagnosis, DiagnosisCheck } from "./diagnosis.ts";
 import { checkIntegration } from "./integration-checks.ts";
 import { readIntegration } from "./integration-facts.ts";
-import { testDns, testPrivateIp, testTcp, type LiveOptions } from "./live-tests.ts";
+import { resolvedBy, testDns, testPrivateIp, testTcp, type LiveOptions } from "./live-tests.ts";
 import { parseTarget } from "./parse-target.ts";
 import { checkPath } from "./path-checks.ts";
 import { readTarget } from "./target-facts.ts";
@@ -41,12 +41,12 @@ export async function diagnoseApp(deps: DiagnoseDeps, appRef: ResourceRef | stri
   const privateIp = testPrivateIp(deps.kudu, app, facts.gateway?.addressPool ?? [], options);
   privateIp.catch(() => undefined); // if the target's reads fail first, that error is the one reported
   const targetChecks: DiagnosisCheck[] = [];
-  let resolved: string[] = [];
+  let resolved: string[] | undefined;
   if (target) {
     let ip = target.ip;
     if (!ip) {
       const dns = await testDns(deps.kudu, app, target.host, facts.connection.dnsServers, options);
-      resolved = dns.addresses;
+      resolved = resolvedBy(dns);
       const drift = checks.find((c) => c.id === "dns-servers" && c.status === "fail");
       // A lookup that fails because the app still asks its old DNS servers is fixed by the sync, not by routing.
       if (drift && dns.check.status === "fail") Object.assign(dns.check, { fix: `The app still asks its old DNS servers: ${drift.fix ?? "sync network"}`, change: drift.change });

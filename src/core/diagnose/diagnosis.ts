@@ -52,8 +52,11 @@ export interface Diagnosis {
   appName: string;
   vnetName: string;
   target: DiagnoseTarget | undefined;
-  /** The IPv4 addresses a target given by name resolved to on the worker; empty when it was not looked up. */
-  resolved: string[];
+  /**
+   * The IPv4 addresses a target given by name resolved to on the worker: empty when the lookup failed (no such name,
+   * no DNS answer), undefined when there was none or it could not tell (Kudu unreachable, output not understood).
+   */
+  resolved: string[] | undefined;
   checks: DiagnosisCheck[];
   /** Things the reader should know that are not checks (what was skipped, and why). */
   notes: string[];

@@ -105,6 +105,12 @@ export interface DnsTest {
   addresses: string[];
 }
 
+/** What a lookup says the name resolves to now: its addresses, none (it failed), or undefined (it could not tell). */
+export function resolvedBy(dns: DnsTest): string[] | undefined {
+  if (dns.check.status === "pass") return dns.addresses;
+  return dns.check.status === "fail" ? [] : undefined;
+}
+
 /** nameresolver HOST from the worker: it asks the DNS servers pushed with the integration. */
 export async function testDns(kudu: KuduRunner, app: AppInfo, host: string, dnsServers: readonly string[], options: LiveOptions = {}): Promise<DnsTest> {
   assertSafe(host);

@@ -13,7 +13,7 @@ import type { AppInfo, NsgInfo, SubnetInfo, VnetInfo } from "../model.ts";
 import type { AzureReader, KuduRunner } from "../ports.ts";
 import { nameOf, sameId, subnetLabel } from "../resource-id.ts";
 import { check, type Diagnosis, type DiagnoseTarget, type DiagnosisCheck } from "./diagnosis.ts";
-import { testDns, testPrivateIp, testTcp, type LiveOptions } from "./live-tests.ts";
+import { resolvedBy, testDns, testPrivateIp, testTcp, type LiveOptions } from "./live-tests.ts";
 import { evaluateInbound } from "./nsg-evaluation.ts";
 
 /** Diagnoses the app through its regional integration with the subnet `subnetId`. */
@@ -30,13 +30,13 @@ export async function diagnoseRegional(deps: { reader: AzureReader; kudu: KuduRu
   privateIp.catch(() => undefined);
   const notes = ["Regional integration: the gateway, certificate and point-to-site checks do not apply."];
   const targetChecks: DiagnosisCheck[] = [];
-  let resolved: string[] = [];
+  let resolved: string[] | undefined;
   if (target) {
     let ip = target.ip;
     if (!ip) {
       // The worker asks the VNet's own DNS settings (or WEBSITE_DNS_SERVER): nameresolver is not told which.
       const dns = await testDns(kudu, app, target.host, [], options);
-      resolved = dns.addresses;
+      resolved = resolvedBy(dns);
       targetChecks.push(dns.check);
       ip = dns.addresses[0];
       if (!ip) notes.push(`${target.host} could not be resolved from the worker, so the route and NSG checks were skipped.`);

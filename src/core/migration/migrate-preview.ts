@@ -162,7 +162,7 @@ function subnetLines(facts: MigrationFacts, newPrefix: string | undefined): stri
   const prefix = subnet.addressPrefixes.find((p) => !p.includes(":"));
   if (facts.nsg && prefix) {
     for (const moving of facts.apps) {
-      for (const { target, rule, address } of blockedTargets(facts.nsg, prefix, targetVnet, moving.targets)) {
+      for (const { target, rule, address } of blockedTargets(facts.nsg, prefix, targetVnet, checkedTargets(facts, moving.targets))) {
         const at = address ? ` (at ${address}, where it last resolved on the worker)` : "";
         lines.push(`:no_entry: NSG rule \`${rule.name}\` (priority ${rule.priority}) denies ${target.host}:${target.port}${at}, which ${moving.app.name} was tested against: allow it before approving.`);
       }
@@ -170,9 +170,12 @@ function subnetLines(facts: MigrationFacts, newPrefix: string | undefined): stri
   }
   const byName = facts.apps.flatMap((m) => m.targets.filter((t) => !/^\d+\.\d+\.\d+\.\d+$/.test(t.host)));
   const named = [...new Set(byName.map((t) => `${t.host}:${t.port}`))];
-  // A name diagnose resolved is checked above at the addresses it had then; DNS may answer otherwise by the move.
-  const resolved = byName.some((t) => (t.addresses ?? []).length > 0) ? ", and the NSG rules are checked against the addresses they last resolved to on the worker" : "";
-  if (named.length > 0) lines.push(`Targets known by name (${named.join(", ")}) are tested from the worker after the move${resolved}.`);
+  const resolved = [...new Set(byName.filter((t) => (t.addresses ?? []).length > 0).map((t) => `${t.host}:${t.port}`))];
+  const alike = namesResolveAlike(facts);
+  const also = resolved.length === 0 ? ""
+    : alike ? `; ${resolved.join(", ")} ${resolved.length === 1 ? "is" : "are"} also checked against the NSGs at the addresses ${resolved.length === 1 ? "it" : "they"} last resolved to on the worker`
+    : `; the addresses ${resolved.length === 1 ? "it" : "they"} last resolved to are not checked against the NSGs, since other DNS answers after the move`;
+  if (named.length > 0) lines.push(`Targets known by name (${named.join(", ")}) are tested from the worker after the move${also}.`);
   return lines;
 }
 
@@ -231,7 +234,7 @@ function nsgLines(facts: MigrationFacts, subnetPrefix: string | undefined): stri
   }
   if (subnetPrefix && poolRanges.length > 0) {
     for (const moving of facts.apps) {
-      for (const { target, address, named } of moving.targets.flatMap(addressesOf)) {
+      for (const { target, address, named } of checkedTargets(facts, moving.targets).flatMap(addressesOf)) {
         const behind = facts.subnetNsgs.find(({ subnets }) => subnets.some((subnet) => subnet.addressPrefixes.some((prefix) => prefixHolds(prefix, address))));
         if (!behind) continue;
         const flow = { destinationIp: address, port: target.port };
@@ -252,4 +255,22 @@ function nsgLines(facts: MigrationFacts, subnetPrefix: string | undefined): stri
 function addressesOf(target: KnownTarget): Array<{ target: KnownTarget; address: string; named: boolean }> {
   if (/^\d+\.\d+\.\d+\.\d+$/.test(target.host)) return [{ target, address: target.host, named: false }];
   return (target.addresses ?? []).map((address) => ({ target, address, named: true }));
+}
+
+/**
+ * Whether a name resolves after the move as it did when diagnosed: the same DNS servers, and with Azure-provided DNS
+ * the same VNet (private DNS zones are linked per VNet). Otherwise where a name last resolved says nothing of where the
+ * apps will reach it.
+ */
+function namesResolveAlike(facts: MigrationFacts): boolean {
+  // Resumed after the plan's connection went, the record keeps the DNS servers the apps had.
+  const now = facts.planConnection?.dnsServers ?? facts.apps.find((a) => a.record)?.record?.dnsServers ?? [];
+  const after = facts.targetVnet.dnsServers;
+  const same = now.length === after.length && now.every((server, i) => server === after[i]);
+  return same && (after.length > 0 || sameId(facts.vnetId, facts.targetVnet.id));
+}
+
+/** The known targets the NSG checks take: those known by name only at addresses that still tell (namesResolveAlike). */
+function checkedTargets(facts: MigrationFacts, targets: readonly KnownTarget[]): KnownTarget[] {
+  return namesResolveAlike(facts) ? [...targets] : targets.map((target) => ({ host: target.host, port: target.port, testedAt: target.testedAt }));
 }

@@ -72,7 +72,8 @@ export interface MigrationRecords {
   targets(appId: string): Promise<KnownTarget[]>;
   /**
    * Records a host:port the app was tested against (kept: the most recent TARGETS_KEPT), with the addresses a name
-   * resolved to when they were looked up; a test that did not look it up keeps the addresses found before.
+   * resolved to when it was looked up: none when the lookup failed; a test that did not look it up (undefined) keeps
+   * the addresses found before.
    */
   noteTarget(appId: string, host: string, port: number, addresses?: readonly string[]): Promise<void>;
 }
@@ -110,8 +111,8 @@ export function createMigrationRecords(store: AlertStateStore, clock: Clock): Mi
       const key = targetsKey(appId);
       const same = (t: KnownTarget) => t.host.toLowerCase() === host.toLowerCase() && t.port === port;
       const all = parseTargets((await store.get(key))?.lastResult);
-      const known = addresses && addresses.length > 0 ? [...addresses] : all.find(same)?.addresses;
-      const target: KnownTarget = { host, port, testedAt: now, ...(known ? { addresses: known } : {}) };
+      const known = addresses ? [...addresses] : all.find(same)?.addresses;
+      const target: KnownTarget = { host, port, testedAt: now, ...(known && known.length > 0 ? { addresses: known } : {}) };
       await store.put(key, row([target, ...all.filter((t) => !same(t))].slice(0, TARGETS_KEPT), now));
     },
   };

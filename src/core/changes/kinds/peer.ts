@@ -10,7 +10,7 @@ import type { CommandArgs } from "../../command.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import { gatewayState, readGateways } from "../common.ts";
 import { appsOnPlanVnet, requirePlanConnection } from "../../connections.ts";
-import { routeAddStep, routeCovering, routeOverlappingPart, routesState } from "./route-add.ts";
+import { isPlanOwn, routeAddStep, routeCovering, routeOverlappingPart, routesState } from "./route-add.ts";
 import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
 import { retirementWarning } from "../../format.ts";
@@ -50,9 +50,11 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
   for (const range of missingRanges) {
     const partial = routeOverlappingPart(connection.routes, range);
     if (partial) {
-      throw new BotError("conflict", `Route ${partial.name} (${describeRoute(partial)}) of ${plan.name} on ${connection.name} takes part of ${remote.name}'s ${formatRange(range)}, and the route for all of it would overlap it.`, {
-        hint: `Remove ${partial.name} first (/vnet route remove ${plan.name} ${connection.name} ${partial.name}), then peer again: the peering routes all of ${formatRange(range)}.`,
-      });
+      // Removing the narrow route first leaves its range out of the VNet until the peering's route is in: said.
+      const hint = isPlanOwn(partial)
+        ? `Remove ${partial.name} first (/vnet route remove ${plan.name} ${connection.name} ${partial.name}), then peer again: the peering routes all of ${formatRange(range)}. Between the two, ${describeRoute(partial)} no longer goes into ${connection.name}.`
+        : `${partial.name} is Azure's (${partial.routeType}), not one added to the plan, so it cannot be removed, and a route for all of ${formatRange(range)} would overlap it: peer a VNet whose range it does not cut into.`;
+      throw new BotError("conflict", `Route ${partial.name} (${describeRoute(partial)}) of ${plan.name} on ${connection.name} takes part of ${remote.name}'s ${formatRange(range)}, and the route for all of it would overlap it.`, { hint });
     }
   }
   if (localDone && remoteDone && missingRanges.length === 0) {

@@ -64,17 +64,28 @@ export function routesState(routes: readonly PlanRoute[]): unknown {
 }
 
 /** True when one of the routes sends exactly this range (the one routeAddStep would add). */
-/** The plan's route that already sends all of the range into the VNet: the same range, or a wider one. */
+/**
+ * The plan's own route (STATIC: one added to the plan) that already sends all of the range into the VNet: the same
+ * range, or a wider one. Azure's DEFAULT and INHERITED routes come and go with the VNet and a resync, so they are not
+ * counted on.
+ */
 export function routeCovering(routes: readonly PlanRoute[], range: AddressRange): PlanRoute | undefined {
-  return routes.find((route) => {
-    const stored = readRoute(route);
-    return stored !== undefined && stored.start <= range.start && range.end <= stored.end;
-  });
+  return routes.find((route) => isPlanOwn(route) && covers(route, range));
+}
+
+function covers(route: PlanRoute, range: AddressRange): boolean {
+  const stored = readRoute(route);
+  return stored !== undefined && stored.start <= range.start && range.end <= stored.end;
+}
+
+/** Whether the route is one added to the plan (which /vnet route remove can remove), not Azure's own. */
+export function isPlanOwn(route: PlanRoute): boolean {
+  return route.routeType.toUpperCase() === "STATIC";
 }
 
 /** A route that takes part of the range but not all of it: a route for the range would overlap it, which route add refuses. */
 export function routeOverlappingPart(routes: readonly PlanRoute[], range: AddressRange): PlanRoute | undefined {
-  return routes.find((route) => overlaps(route, range) && routeCovering([route], range) === undefined);
+  return routes.find((route) => overlaps(route, range) && !covers(route, range));
 }
 
 function sameRange(route: PlanRoute, range: AddressRange): boolean {

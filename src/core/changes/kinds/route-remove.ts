@@ -4,7 +4,7 @@ import { describeRoute, parseAddressRange, readRoute, type AddressRange } from "
 import type { PlanRoute } from "../../model.ts";
 import { appsOnPlanVnet, findPlanConnection, resolvePlanVnet, planVnetText, requirePlanConnection, sameName, type PlanVnet } from "../../connections.ts";
 import { defineChangeKind } from "../change-kind.ts";
-import { routesState } from "./route-add.ts";
+import { isPlanOwn, routesState } from "./route-add.ts";
 import { targetKeyOf, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
 import { retirementWarning } from "../../format.ts";
@@ -14,7 +14,7 @@ export async function prepareRouteRemove(deps: ChangeDeps, request: PlanVnet & {
   const plan = await deps.reader.getPlan(request.planId);
   const connection = await requirePlanConnection(deps.reader, plan, request.vnetName, request.vnetId);
   const route = findRoute(connection.routes, request.routeName);
-  if (route && route.routeType.toUpperCase() !== "STATIC") {
+  if (route && !isPlanOwn(route)) {
     throw new BotError("usage", `Route ${route.name} (${describeRoute(route)}) comes from the VNet's address space; only routes added to the plan can be removed.`, {
       hint: "Remove a STATIC route instead; /vnet show lists them.",
     });
