@@ -66,7 +66,7 @@ export async function runCertificateCheck(deps: AlertDeps, now: Date): Promise<C
   const migrations = createMigrationRecords(deps.store, { now: () => now });
   // A record mid-way whose app is gone would hold the countdown and the idle gateway forever; a partial scan closes
   // nothing, as it decides nothing else.
-  const closing = health.complete ? await closeMigrationsOfDeletedApps({ reader: deps.reader, migrations, audit: deps.audit }, { subscriptions: deps.subscriptions, now }) : { closed: [], failures: [] };
+  const closing = health.complete ? await closeMigrationsOfDeletedApps({ reader: deps.reader, migrations, audit: deps.audit }, { subscriptions: deps.subscriptions, now }) : { failures: [] };
   // Said in the digest when there is one; logged either way, as the record stays mid-way until a read answers.
   if (closing.failures.length > 0) deps.logger.warn("could not tell whether apps mid-way through a migration still exist", { failures: closing.failures });
   const records = await migrations.list();

@@ -9,25 +9,20 @@ import { isBotError } from "../../errors.ts";
 import { BOT_ACTOR, type AuditLog } from "../audit.ts";
 import type { AzureReader } from "../ports.ts";
 import { parseResourceId } from "../resource-id.ts";
-import type { MigrationRecord, MigrationRecords } from "./migration-records.ts";
-
-/** What closing found: the records closed, and the apps that could not be read (their records stay mid-way). */
-export interface ClosedMigrations {
-  closed: MigrationRecord[];
-  failures: string[];
-}
+import type { MigrationRecords } from "./migration-records.ts";
 
 /**
- * Closes the records mid-way of apps Azure no longer has, in these subscriptions. Only "not found" closes one: an app
- * that could not be read (throttled, forbidden, a server error) may still be there, half-way, and stays as it is.
+ * Closes the records mid-way of apps Azure no longer has, in these subscriptions (the audit trail names each). Only
+ * "not found" closes one: an app that could not be read (throttled, forbidden, a server error) may still be there,
+ * half-way, and stays as it is. Resolves with those that could not be read.
  */
 export async function closeMigrationsOfDeletedApps(
   deps: { reader: AzureReader; migrations: MigrationRecords; audit?: AuditLog | undefined },
   options: { subscriptions: readonly string[]; now: Date },
-): Promise<ClosedMigrations> {
+): Promise<{ failures: string[] }> {
   const managed = new Set(options.subscriptions.map((s) => s.toLowerCase()));
   const midway = (await deps.migrations.list()).filter((r) => r.status === "moving" && managed.has(parseResourceId(r.appId)?.subscriptionId.toLowerCase() ?? ""));
-  const result: ClosedMigrations = { closed: [], failures: [] };
+  const failures: string[] = [];
   // One at a time: there are seldom more than a few, and the scan before this spent the read budget.
   for (const record of midway) {
     try {
@@ -35,7 +30,7 @@ export async function closeMigrationsOfDeletedApps(
       continue;
     } catch (error) {
       if (!isBotError(error) || error.kind !== "not-found") {
-        result.failures.push(`${record.appName}, mid-way through its migration off ${record.vnetName}, could not be read: ${isBotError(error) ? error.message : "the read failed unexpectedly"}`);
+        failures.push(`${record.appName}, mid-way through its migration off ${record.vnetName}, could not be read: ${isBotError(error) ? error.message : "the read failed unexpectedly"}`);
         continue;
       }
     }
@@ -43,7 +38,6 @@ export async function closeMigrationsOfDeletedApps(
     // that wrote it since keeps it, and only the replica that closes it writes the audit line.
     const closed = await deps.migrations.closeAsDeleted(record, options.now);
     if (!closed) continue;
-    result.closed.push(closed);
     await deps.audit?.append({
       at: options.now,
       actor: BOT_ACTOR,
@@ -53,5 +47,5 @@ export async function closeMigrationsOfDeletedApps(
       azureRequestIds: [],
     });
   }
-  return result;
+  return { failures };
 }

@@ -168,7 +168,7 @@ function subnetLines(facts: MigrationFacts, newPrefix: string | undefined): stri
       }
     }
   }
-  const byName = facts.apps.flatMap((m) => m.targets.filter((t) => !/^\d+\.\d+\.\d+\.\d+$/.test(t.host)));
+  const byName = facts.apps.flatMap((m) => m.targets.filter((t) => !isAddress(t.host)));
   const named = [...new Set(byName.map((t) => `${t.host}:${t.port}`))];
   const resolved = [...new Set(byName.filter((t) => (t.addresses ?? []).length > 0).map((t) => `${t.host}:${t.port}`))];
   const alike = namesResolveAlike(facts);
@@ -180,12 +180,10 @@ function subnetLines(facts: MigrationFacts, newPrefix: string | undefined): stri
 }
 
 function dnsLines(facts: MigrationFacts): string[] {
-  // Resumed after the plan's connection went, the record keeps the DNS servers the apps had.
-  const now = facts.planConnection?.dnsServers ?? facts.apps.find((a) => a.record)?.record?.dnsServers ?? [];
+  const now = dnsBefore(facts);
   const after = facts.targetVnet.dnsServers;
   const show = (servers: readonly string[]) => (servers.length > 0 ? servers.join(", ") : "Azure-provided DNS");
-  const same = now.length === after.length && now.every((server, i) => server === after[i]);
-  const lines = [same ? `The apps keep using ${show(after)} (${facts.targetVnet.name}'s DNS servers).` : `The apps move from ${show(now)} to ${facts.targetVnet.name}'s DNS servers: ${show(after)}.`];
+  const lines = [sameServers(now, after) ? `The apps keep using ${show(after)} (${facts.targetVnet.name}'s DNS servers).` : `The apps move from ${show(now)} to ${facts.targetVnet.name}'s DNS servers: ${show(after)}.`];
   // overview-vnet-integration.md, "Azure DNS private zones": "If no custom DNS is specified, it uses Azure default DNS
   // and any private zones linked to the virtual network."
   if (after.length === 0) lines.push(`Azure-provided DNS answers from the private DNS zones linked to ${facts.targetVnet.name}: link the zones the apps resolve (the privatelink.* zones of private endpoints among them) to ${facts.targetVnet.name} before approving.`);
@@ -253,7 +251,7 @@ function nsgLines(facts: MigrationFacts, subnetPrefix: string | undefined): stri
 
 /** The IPv4 addresses a known target is checked at: its own, or those its name resolved to when last tested. */
 function addressesOf(target: KnownTarget): Array<{ target: KnownTarget; address: string; named: boolean }> {
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(target.host)) return [{ target, address: target.host, named: false }];
+  if (isAddress(target.host)) return [{ target, address: target.host, named: false }];
   return (target.addresses ?? []).map((address) => ({ target, address, named: true }));
 }
 
@@ -263,14 +261,24 @@ function addressesOf(target: KnownTarget): Array<{ target: KnownTarget; address:
  * apps will reach it.
  */
 function namesResolveAlike(facts: MigrationFacts): boolean {
-  // Resumed after the plan's connection went, the record keeps the DNS servers the apps had.
-  const now = facts.planConnection?.dnsServers ?? facts.apps.find((a) => a.record)?.record?.dnsServers ?? [];
   const after = facts.targetVnet.dnsServers;
-  const same = now.length === after.length && now.every((server, i) => server === after[i]);
-  return same && (after.length > 0 || sameId(facts.vnetId, facts.targetVnet.id));
+  return sameServers(dnsBefore(facts), after) && (after.length > 0 || sameId(facts.vnetId, facts.targetVnet.id));
 }
 
 /** The known targets the NSG checks take: those known by name only at addresses that still tell (namesResolveAlike). */
 function checkedTargets(facts: MigrationFacts, targets: readonly KnownTarget[]): KnownTarget[] {
   return namesResolveAlike(facts) ? [...targets] : targets.map((target) => ({ host: target.host, port: target.port, testedAt: target.testedAt }));
+}
+
+/** The DNS servers the apps use now; resumed after the plan's connection went, the record keeps those they had. */
+function dnsBefore(facts: MigrationFacts): string[] {
+  return facts.planConnection?.dnsServers ?? facts.apps.find((a) => a.record)?.record?.dnsServers ?? [];
+}
+
+function sameServers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((server, i) => server === b[i]);
+}
+
+function isAddress(host: string): boolean {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(host);
 }
