@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCommandArgs } from "./support/start-command.ts";
+import { startTicks } from "../src/local/local-environment.ts";
 
 const START = startCommandArgs();
 
@@ -68,8 +69,9 @@ describe("the vnetbot process", () => {
     const own = mkdtempSync(join(tmpdir(), "vnetbot-local-"));
     try {
       await runLocalUntilRunning(own);
-      // The process that holds the directory now: this test's own, which is running.
-      writeFileSync(join(own, "data", "local", "vnetbot.pid"), `${process.pid}\n`);
+      // The process that holds the directory now: this test's own, which is running, with its start time as the bot
+      // writes it where /proc tells it.
+      writeFileSync(join(own, "data", "local", "vnetbot.pid"), `${process.pid} ${startTicks(process.pid) ?? ""}\n`);
       const child = spawn(process.execPath, START, { cwd: own, env: { PATH: process.env["PATH"] ?? "", PORT: "0" } });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -81,6 +83,21 @@ describe("the vnetbot process", () => {
       expect(code).toBe(1);
       expect(stderr).toContain(`vnetbot could not start: another vnetbot in local mode (process ${process.pid}) is running in this directory`);
       expect(existsSync(join(own, "data", "local", "vnetbot.sqlite"))).toBe(true);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it.runIf(startTicks(process.pid) !== undefined)("starts local mode over a pid file whose number another process took since", async () => {
+    const own = mkdtempSync(join(tmpdir(), "vnetbot-local-"));
+    try {
+      await runLocalUntilRunning(own);
+      // A container restarted: the pid the last bot had now belongs to another process (this test's), started later.
+      writeFileSync(join(own, "data", "local", "vnetbot.pid"), `${process.pid} 1\n`);
+
+      await runLocalUntilRunning(own);
+
+      expect(existsSync(join(own, "data", "local", "vnetbot.pid"))).toBe(false);
     } finally {
       rmSync(own, { recursive: true, force: true });
     }

@@ -91,7 +91,7 @@ export async function startLocalEnvironment(config: Config): Promise<LocalEnviro
     async close() {
       await slack.close();
       await sim.close();
-      if (fresh && readPid() === process.pid) rmSync(LOCAL_PID, { force: true });
+      if (fresh && readPid()?.pid === process.pid) rmSync(LOCAL_PID, { force: true });
     },
   };
 }
@@ -102,28 +102,48 @@ export async function startLocalEnvironment(config: Config): Promise<LocalEnviro
  */
 function claimLocalDirectory(): void {
   const other = readPid();
-  if (other !== undefined && other !== process.pid && isRunning(other)) {
-    throw new Error(`another vnetbot in local mode (process ${other}) is running in this directory, and a start here would delete its database (${LOCAL_DATABASE}). Stop it first, or start this one in another directory; if no vnetbot runs there, delete ${LOCAL_PID}.`);
+  if (other && other.pid !== process.pid && isRunning(other)) {
+    throw new Error(`another vnetbot in local mode (process ${other.pid}) is running in this directory, and a start here would delete its database (${LOCAL_DATABASE}). Stop it first, or start this one in another directory; if no vnetbot runs there, delete ${LOCAL_PID}.`);
   }
   mkdirSync(dirname(LOCAL_PID), { recursive: true });
-  writeFileSync(LOCAL_PID, `${process.pid}\n`);
+  const started = startTicks(process.pid);
+  writeFileSync(LOCAL_PID, `${process.pid}${started === undefined ? "" : ` ${started}`}\n`);
 }
 
-function readPid(): number | undefined {
+/** The pid file: the holder's pid and, where the system tells it, when that process started. */
+function readPid(): { pid: number; started: string | undefined } | undefined {
   try {
-    const pid = Number(readFileSync(LOCAL_PID, "utf8").trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    const [pid, started] = readFileSync(LOCAL_PID, "utf8").trim().split(/\s+/);
+    const number = Number(pid);
+    return Number.isInteger(number) && number > 0 ? { pid: number, started } : undefined;
   } catch {
     return undefined;
   }
 }
 
-function isRunning(pid: number): boolean {
+/**
+ * Whether the process that wrote the pid file still runs. A pid is reused once its process is gone (a container's
+ * restart hands out the same few), so where both start times are known a process that started at another time is
+ * someone else, and the file is stale.
+ */
+function isRunning(holder: { pid: number; started: string | undefined }): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(holder.pid, 0);
   } catch (error) {
     // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  const now = startTicks(holder.pid);
+  return holder.started === undefined || now === undefined || now === holder.started;
+}
+
+/** When a process started, in clock ticks since boot (Linux's /proc/<pid>/stat, field 22); undefined elsewhere. */
+export function startTicks(pid: number): string | undefined {
+  try {
+    // The command name (field 2) is in parentheses and may hold spaces: the fields after it are counted from its end.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
   }
 }
