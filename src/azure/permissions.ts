@@ -38,6 +38,7 @@ export const PERMISSIONS = {
   listLocks: ["Microsoft.Authorization/locks/read"],
   getNsg: ["Microsoft.Network/networkSecurityGroups/read"],
   listGatewayConnections: ["Microsoft.Network/virtualNetworkGateways/connections/read"],
+  getGatewayConnection: ["Microsoft.Network/connections/read"],
   putAppVnetConnection: ["Microsoft.Web/sites/virtualNetworkConnections/write"],
   putSlotVnetConnection: ["Microsoft.Web/sites/slots/virtualNetworkConnections/write"],
   deleteAppVnetConnection: ["Microsoft.Web/sites/virtualNetworkConnections/delete"],

@@ -113,10 +113,23 @@ export function createAzureReader(clients: AzureClients, signal?: AbortSignal): 
       );
     },
 
-    listGatewayConnections: (gatewayId) => {
+    listGatewayConnections: async (gatewayId) => {
       const { sub, rg, name } = idParts(gatewayId, "gateway");
-      return callAzure("listGatewayConnections", `connections of gateway ${rg}/${name}`, async () =>
-        collect((await clients.network(sub)).virtualNetworkGateways.listConnections(rg, name, opts), toGatewayConnection),
+      const listed = await callAzure("listGatewayConnections", `connections of gateway ${rg}/${name}`, async () =>
+        collect((await clients.network(sub)).virtualNetworkGateways.listConnections(rg, name, opts), (entity) => entity),
+      );
+      // A list leaves each connection's status out and a GET of the one connection carries it (azure-powershell#2581:
+      // "only if the -name parameter is omitted"; azure-cli#2061 shows it null in a list): one read per connection
+      // the list gives no status for.
+      return Promise.all(
+        listed.map(async (entity) => {
+          if (entity.connectionStatus || !entity.id) return toGatewayConnection(entity);
+          const one = idParts(entity.id, "connection");
+          const read = await callAzure("getGatewayConnection", `connection ${one.rg}/${one.name}`, async () =>
+            (await clients.network(one.sub)).virtualNetworkGatewayConnections.get(one.rg, one.name, opts),
+          );
+          return toGatewayConnection({ ...entity, connectionStatus: read.connectionStatus });
+        }),
       );
     },
 

@@ -181,6 +181,36 @@ describe("across a site-to-site VPN", () => {
     expect(s2s.evidence).toMatch(/^192\.168\.10\.20 is reached through s2s-amsterdam \(Connected\), whose local network announces 192\.168\.0\.0\/16\. .*must route 172\.16\.201\.0\/24 back/);
   });
 
+  it.each([false, true])("reads each tunnel's status whether or not ARM's list of connections carries it (connectionListStatus %s)", async (listed) => {
+    const { harness, deps, sim } = await startEstate("demo");
+    try {
+      sim.state.options.connectionListStatus = listed;
+      const diagnosis = await diagnoseApp(deps, "orders-api", "192.168.10.20:443");
+
+      expect(checkOf(diagnosis, "site-to-site")).toMatchObject({ status: "pass", evidence: expect.stringMatching(/^192\.168\.10\.20 is reached through s2s-amsterdam \(Connected\)/) });
+      // A GET of each connection only where the list leaves its status out.
+      const gets = sim.requests.filter((r) => r.method === "GET" && /\/providers\/Microsoft\.Network\/connections\/[^/]+$/i.test(r.path));
+      expect(gets.length).toBe(listed ? 0 : 2);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it("warns, without blaming the tunnel, when Azure gives the status of the one that announces the host as Unknown", async () => {
+    const { harness, deps, sim } = await startEstate("demo");
+    try {
+      sim.state.gatewayConnections.values().find((c) => c.name === "s2s-amsterdam")!.connectionStatus = "Unknown";
+      const diagnosis = await diagnoseApp(deps, "orders-api", "192.168.10.20:443");
+
+      const s2s = checkOf(diagnosis, "site-to-site");
+      expect(s2s.status).toBe("warn");
+      expect(s2s.evidence).toBe("192.168.10.20 is behind s2s-amsterdam (Unknown), whose local network announces 192.168.0.0/16.");
+      expect(s2s.fix).toMatch(/^Azure gives no status for s2s-amsterdam: see the connection's page in the portal, or the on-premises device\. .*must route 172\.16\.201\.0\/24 back/);
+    } finally {
+      await harness.close();
+    }
+  });
+
   it("names the tunnel that is down when it is the one that announces the host", async () => {
     const { harness, deps } = await startEstate("demo");
     const diagnosis = await (async () => {

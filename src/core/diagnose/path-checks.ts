@@ -110,23 +110,28 @@ function checkSiteToSite(facts: IntegrationFacts, target: TargetFacts): Diagnosi
   if (connections.length === 0) {
     return check("site-to-site", "warn", title, `${gatewayName} has no site-to-site connections, so nothing carries ${target.ip} beyond ${facts.vnet.name}.`, { fix: `Connect ${gatewayName} to the network that holds ${target.ip}, or correct the plan route.` });
   }
-  const down = connections.filter((c) => c.connectionStatus !== "Connected");
+  // "Unknown" is Azure not telling, not a tunnel down: only Connecting and NotConnected count as down.
+  const isDown = (c: SiteToSite) => c.connectionStatus !== "Connected" && c.connectionStatus !== "Unknown";
+  const down = connections.filter(isDown);
   const listing = connections.map((c) => `${c.name} ${c.connectionStatus}`).join(", ");
   if (down.length === connections.length) return check("site-to-site", "fail", title, `No site-to-site connection is up (${listing}).`, { fix: `Bring the tunnel back up (check the on-premises device and the shared key). ${reminder}` });
+  const unknown = `Azure gives no status for ${connections.filter((c) => c.connectionStatus === "Unknown").map((c) => c.name).join(", ")}: see the connection's page in the portal, or the on-premises device.`;
   // Which tunnel carries the address is what its local network gateway announces (as the migration's route fates read
   // it); only where that is not known is every tunnel that is down a suspect.
   const announcing = connections.filter((c) => c.announces?.some((prefix) => prefixHolds(prefix, target.ip)));
   const announced = (c: SiteToSite) => `${c.name} (${c.connectionStatus}), whose local network announces ${c.announces!.find((prefix) => prefixHolds(prefix, target.ip))}`;
   const up = announcing.filter((c) => c.connectionStatus === "Connected");
   if (up.length > 0) return check("site-to-site", "pass", title, `${target.ip} is reached through ${up.map(announced).join(", ")}. ${reminder}`);
-  if (announcing.length > 0) {
+  if (announcing.length > 0 && announcing.every(isDown)) {
     return check("site-to-site", "fail", title, `${target.ip} is behind ${announcing.map(announced).join(", ")}, which is down.`, { fix: `Bring ${announcing.map((c) => c.name).join(", ")} back up (check the on-premises device and the shared key). ${reminder}` });
   }
+  if (announcing.length > 0) return check("site-to-site", "warn", title, `${target.ip} is behind ${announcing.map(announced).join(", ")}.`, { fix: `${unknown} ${reminder}` });
   const allKnown = connections.every((c) => c.announces !== undefined);
   const bgp = connections.filter((c) => c.enableBgp && c.bgp);
   if (allKnown && bgp.length === 0) {
     return check("site-to-site", "warn", title, `No site-to-site connection's local network announces ${target.ip} (${listing}).`, { fix: `Add the range that holds ${target.ip} to the address space of the local network gateway of the tunnel that leads to it. ${reminder}` });
   }
   if (down.length > 0) return check("site-to-site", "warn", title, `Some site-to-site connections are down (${listing}).`, { fix: `If ${target.ip} is behind ${down.map((c) => c.name).join(", ")}, bring it back up. ${reminder}` });
+  if (!connections.some((c) => c.connectionStatus === "Connected")) return check("site-to-site", "warn", title, `No site-to-site connection is known to be up (${listing}).`, { fix: `${unknown} ${reminder}` });
   return check("site-to-site", "pass", title, `${listing}. ${reminder}`);
 }

@@ -240,6 +240,12 @@ const estateSchema = z.strictObject({
    * "async" an operation that ends Failed.
    */
   rootCertificateLimitError: z.enum(["sync", "async"]).default("sync"),
+  /**
+   * Whether a list of connections (a gateway's, or a resource group's) carries each one's connectionStatus. Captures
+   * of the list show it null while a GET of the one connection fills it (azure-powershell#2581: "only if the -name
+   * parameter is omitted"; azure-cli#2061). Default: left out of lists; true: lists carry it too.
+   */
+  connectionListStatus: z.boolean().default(false),
   ...regionalOptions,
   /** ARM's request throttling (token buckets per subscription, principal and operation type); false: none at all. */
   throttling: z.union([z.literal(false), throttlingSeed]).default(ARM_THROTTLING_LIMITS),

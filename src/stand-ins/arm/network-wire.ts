@@ -190,7 +190,7 @@ export function localNetworkGatewayWire(connection: SimGatewayConnection): unkno
   };
 }
 
-export function gatewayConnectionWire(connection: SimGatewayConnection): unknown {
+export function gatewayConnectionWire(connection: SimGatewayConnection, options: { listed?: boolean } = {}): unknown {
   return {
     name: connection.name,
     id: connection.id,
@@ -199,7 +199,7 @@ export function gatewayConnectionWire(connection: SimGatewayConnection): unknown
     location: connection.location,
     properties: {
       connectionType: connection.connectionType,
-      connectionStatus: connection.connectionStatus,
+      ...(options.listed ? {} : { connectionStatus: connection.connectionStatus }),
       enableBgp: connection.enableBgp,
       // ARM embeds the gateways as resources; the SDK deserializes their (empty) properties.
       virtualNetworkGateway1: { id: connection.gatewayId, properties: {} },

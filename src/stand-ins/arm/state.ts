@@ -213,6 +213,7 @@ export interface SimOptions {
   syncScope: "app" | "plan";
   reconnectCertificate: "keep" | "replace" | "replace-within-six-months";
   rootCertificateLimitError: "sync" | "async";
+  connectionListStatus: boolean;
   appServiceErrorCasing: "camelCase" | "PascalCase";
   appServiceDelegatesSubnet: boolean;
   regionalWithGatewayRequired: "conflict" | "gateway-timeout";
@@ -228,6 +229,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   syncScope: "app",
   reconnectCertificate: "keep",
   rootCertificateLimitError: "sync",
+  connectionListStatus: false,
   appServiceErrorCasing: "camelCase",
   appServiceDelegatesSubnet: false,
   regionalWithGatewayRequired: "conflict",

@@ -40,12 +40,25 @@ describe("Microsoft.Network reads and writes through the real NetworkManagementC
     expect(nsg.defaultSecurityRules?.map((r) => r.name)).toContain("DenyAllInBound");
   });
 
-  it("lists a gateway's site-to-site connections with their status", async () => {
+  it("lists a gateway's site-to-site connections without their status, which a GET of one connection gives, as ARM does", async () => {
     const viaGateway = await collect(t.network.virtualNetworkGateways.listConnections("rg-net", "gw-hub"));
+    const inGroup = await collect(t.network.virtualNetworkGatewayConnections.list("rg-net"));
     const direct = await t.network.virtualNetworkGatewayConnections.get("rg-net", "s2s-onprem");
 
-    expect(viaGateway.map((c) => [c.name, c.connectionStatus])).toEqual([["s2s-onprem", "Connected"]]);
+    expect(viaGateway.map((c) => [c.name, c.connectionStatus])).toEqual([["s2s-onprem", undefined]]);
+    expect(inGroup.map((c) => [c.name, c.connectionStatus])).toEqual([["s2s-onprem", undefined]]);
     expect(direct).toMatchObject({ connectionType: "IPsec", connectionStatus: "Connected" });
+  });
+
+  it("lists the connections' status too with connectionListStatus", async () => {
+    t.sim.state.options.connectionListStatus = true;
+    try {
+      const viaGateway = await collect(t.network.virtualNetworkGateways.listConnections("rg-net", "gw-hub"));
+
+      expect(viaGateway.map((c) => [c.name, c.connectionStatus])).toEqual([["s2s-onprem", "Connected"]]);
+    } finally {
+      t.sim.state.options.connectionListStatus = false;
+    }
   });
 
   it("creates the remote side of a peering as an LRO, after which both sides are Connected", async () => {

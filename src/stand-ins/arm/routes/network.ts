@@ -4,7 +4,7 @@ import { packageUriFor } from "../integration.ts";
 import { gatewayConnectionWire, gatewayWire, localNetworkGatewayIdOf, localNetworkGatewayWire, nsgWire, peeringWire, vnetWire } from "../network-wire.ts";
 import { routeTableWire } from "../subnet-wire.ts";
 import { overlaps } from "../addresses.ts";
-import type { SimVnet } from "../state.ts";
+import type { SimGatewayConnection, SimVnet } from "../state.ts";
 import { gatewayOf, lroStart, networkIdOf, vnetOf } from "./lookup.ts";
 import { putGateway } from "./network-gateway-put.ts";
 import { subnetRoutes } from "./network-subnets.ts";
@@ -106,6 +106,9 @@ function refuseOverlapWithPeers(ctx: RouteContext, vnet: SimVnet, remoteId: stri
   }
 }
 
+/** A connection as a list shows it: without its status unless the estate says lists carry it (estate.ts). */
+const listedConnection = (ctx: RouteContext, connection: SimGatewayConnection) => gatewayConnectionWire(connection, { listed: !ctx.state.options.connectionListStatus });
+
 function findPeering(ctx: RouteContext) {
   const vnet = vnetOf(ctx);
   const peering = vnet.peerings.find((p) => p.name.toLowerCase() === ctx.params["peering"]!.toLowerCase());
@@ -133,9 +136,9 @@ export const networkRoutes: Route[] = [
   route("POST", `${GATEWAY}/generatevpnclientpackage`, generatePackage),
   route("GET", `${GATEWAY}/connections`, (ctx) => {
     const gateway = gatewayOf(ctx);
-    return page(ctx, ctx.state.gatewayConnections.values().filter((c) => c.gatewayId.toLowerCase() === gateway.id.toLowerCase()).map(gatewayConnectionWire));
+    return page(ctx, ctx.state.gatewayConnections.values().filter((c) => c.gatewayId.toLowerCase() === gateway.id.toLowerCase()).map((c) => listedConnection(ctx, c)));
   }),
-  route("GET", `${RG}/connections`, (ctx) => page(ctx, ctx.state.gatewayConnections.values().filter((c) => inScope(ctx, c)).map(gatewayConnectionWire))),
+  route("GET", `${RG}/connections`, (ctx) => page(ctx, ctx.state.gatewayConnections.values().filter((c) => inScope(ctx, c)).map((c) => listedConnection(ctx, c)))),
   route("GET", `${RG}/localNetworkGateways/{name}`, (ctx) => {
     const id = networkIdOf(ctx, "localNetworkGateways", "name").toLowerCase();
     const connection = ctx.state.gatewayConnections.values().find((c) => c.connectionType === "IPsec" && localNetworkGatewayIdOf(c).toLowerCase() === id);
