@@ -55,11 +55,15 @@ export function toPlanRoute(route: VnetRoute): PlanRoute {
 
 /** A VNet connection (app or plan level) as the domain sees it. */
 export function toVnetConnection(connection: VnetInfoResource): VnetConnectionInfo {
+  const target = connection.vnetResourceId ?? "";
+  const subnet = /\/subnets\/[^/]+$/i;
   return {
     name: connection.name ?? "",
     // Regional entries name the integration subnet; the domain wants the VNet.
-    vnetId: (connection.vnetResourceId ?? "").replace(/\/subnets\/[^/]+$/i, ""),
-    isRegional: connection.isSwift === true,
+    vnetId: target.replace(subnet, ""),
+    // An app's regional entry says isSwift; whether the plan's does is not captured (its list holds one per subnet,
+    // pulumi-azure-native#1778). A gateway-required integration is a VNet's, so an entry naming a subnet is regional.
+    isRegional: connection.isSwift === true || subnet.test(target),
     certThumbprint: connection.certThumbprint || undefined,
     certBlob: connection.certBlob || undefined,
     certificate: parseCertificate(connection.certBlob),

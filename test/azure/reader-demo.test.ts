@@ -114,7 +114,7 @@ describe("reading VNet connections", () => {
   it("maps the plan's routes, the pushed DNS servers as a list and a connection in sync", async () => {
     const connections = await h.reader.listPlanVnetConnections(demo.plan("plan-orders"));
 
-    expect(connections).toHaveLength(1);
+    expect(connections.filter((c) => !c.isRegional)).toHaveLength(1);
     expect(connections[0]).toMatchObject({
       name: "vnet-hub",
       vnetId: demo.vnet("vnet-hub"),
@@ -123,6 +123,8 @@ describe("reading VNet connections", () => {
       dnsServers: ["10.10.0.4", "10.10.0.5"],
       resyncRequired: false,
     });
+    // catalog-regional's subnet, listed under the plan without isSwift: regional by its subnet id.
+    expect(connections[1]).toMatchObject({ vnetId: demo.vnet("vnet-spoke"), isRegional: true });
   });
 
   it.each([

@@ -5,6 +5,8 @@ import { resolveApp } from "../../src/core/resolve.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
 import { NOW, PRODUCTION, SHARED, demo, startDemo } from "./demo.ts";
 
+/** How many app connection lists the demo's scan reads when plans list no regional entries. */
+const APP_LIST_READS = 14;
 const planConnectionList = /\/serverfarms\/([^/]+)\/virtualNetworkConnections$/i;
 
 describe("buildInventory on the demo estate", () => {
@@ -59,6 +61,25 @@ describe("buildInventory on the demo estate", () => {
     const vnetReads = started.sim.requests.filter((r) => r.method === "GET" && r.path.toLowerCase().endsWith("/virtualnetworks/vnet-finance"));
 
     expect(vnetReads).toHaveLength(1);
+  });
+});
+
+describe("buildInventory whatever a plan's connection list says of its apps' regional integrations", () => {
+  it.each(["no-flag", "flagged", "none"] as const)("lists the same integrations and counts the regional one (planRegionalEntries %s)", async (option) => {
+    const started = await startDemo();
+    try {
+      started.sim.state.options.planRegionalEntries = option;
+      const inventory = await buildInventory(started.harness.reader, [PRODUCTION, SHARED]);
+
+      expect(inventory.integrations.map((i) => `${i.plan.name}|${i.vnetName}`)).not.toContain("plan-orders|vnet-spoke");
+      expect(inventory.integrations).toHaveLength(10);
+      expect(inventory.regionalCount).toBe(1);
+      // A regional entry costs no reads of its own.
+      const appLists = started.sim.requests.filter((r) => /\/sites\/[^/]+\/virtualNetworkConnections$/i.test(r.path));
+      expect(appLists.length).toBe(APP_LIST_READS);
+    } finally {
+      await started.harness.close();
+    }
   });
 });
 

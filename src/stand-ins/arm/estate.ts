@@ -246,6 +246,13 @@ const estateSchema = z.strictObject({
    * parameter is omitted"; azure-cli#2061). Default: left out of lists; true: lists carry it too.
    */
   connectionListStatus: z.boolean().default(false),
+  /**
+   * How a plan's VNet connection list shows a regional integration of its apps. The plan holds one as a child
+   * resource (pulumi-azure-native#1778 imports serverfarms/{plan}/virtualNetworkConnections/{guid}_{subnet}); no
+   * capture shows whether it carries isSwift, as the app's entry does. Default: listed without isSwift; flagged:
+   * listed with isSwift true; none: not listed.
+   */
+  planRegionalEntries: z.enum(["no-flag", "flagged", "none"]).default("no-flag"),
   ...regionalOptions,
   /** ARM's request throttling (token buckets per subscription, principal and operation type); false: none at all. */
   throttling: z.union([z.literal(false), throttlingSeed]).default(ARM_THROTTLING_LIMITS),

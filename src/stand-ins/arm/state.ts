@@ -214,6 +214,7 @@ export interface SimOptions {
   reconnectCertificate: "keep" | "replace" | "replace-within-six-months";
   rootCertificateLimitError: "sync" | "async";
   connectionListStatus: boolean;
+  planRegionalEntries: "no-flag" | "flagged" | "none";
   appServiceErrorCasing: "camelCase" | "PascalCase";
   appServiceDelegatesSubnet: boolean;
   regionalWithGatewayRequired: "conflict" | "gateway-timeout";
@@ -230,6 +231,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   reconnectCertificate: "keep",
   rootCertificateLimitError: "sync",
   connectionListStatus: false,
+  planRegionalEntries: "no-flag",
   appServiceErrorCasing: "camelCase",
   appServiceDelegatesSubnet: false,
   regionalWithGatewayRequired: "conflict",

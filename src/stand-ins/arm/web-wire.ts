@@ -147,15 +147,17 @@ export function connectionWire(state: SimulatorState, ownerId: string, planId: s
  * What it carries for certificate, routes and DNS is not
  * captured anywhere; null here.
  */
-export function regionalConnectionWire(state: SimulatorState, app: SimApp): unknown {
+export function regionalConnectionWire(state: SimulatorState, app: SimApp, plan?: { id: string }): unknown {
   const subnetId = app.regionalSubnetId!;
   const name = regionalVnetName(state, app)!;
+  // Under the plan, whether the entry says isSwift is an estate option (estate.ts, planRegionalEntries).
+  const isSwift = plan && state.options.planRegionalEntries === "no-flag" ? {} : { isSwift: true };
   return {
-    id: `${app.id}/virtualNetworkConnections/${name}`,
+    id: `${plan?.id ?? app.id}/virtualNetworkConnections/${name}`,
     name,
-    type: app.slotOf ? "Microsoft.Web/sites/slots/virtualNetworkConnections" : "Microsoft.Web/sites/virtualNetworkConnections",
+    type: plan ? "Microsoft.Web/serverfarms/virtualNetworkConnections" : app.slotOf ? "Microsoft.Web/sites/slots/virtualNetworkConnections" : "Microsoft.Web/sites/virtualNetworkConnections",
     location: app.location,
-    properties: { vnetResourceId: subnetId, certThumbprint: null, certBlob: null, routes: null, resyncRequired: false, dnsServers: null, isSwift: true },
+    properties: { vnetResourceId: subnetId, certThumbprint: null, certBlob: null, routes: null, resyncRequired: false, dnsServers: null, ...isSwift },
   };
 }
 

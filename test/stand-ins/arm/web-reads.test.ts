@@ -46,12 +46,27 @@ describe("Microsoft.Web reads through the real WebSiteManagementClient", () => {
     expect(regional[0]!.vnetResourceId).toMatch(/virtualNetworks\/vnet-spoke\/subnets\/apps$/);
   });
 
-  it("lists the plan's VNets once however many apps share them", async () => {
+  it("lists the plan's VNets once however many apps share them, and its apps' regional subnet without isSwift", async () => {
     const vnets = await t.web.appServicePlans.listVnets("rg-web", "plan-std");
     const one = await t.web.appServicePlans.getVnetFromServerFarm("rg-web", "plan-std", "vnet-hub");
 
-    expect(vnets.map((v) => v.name)).toEqual(["vnet-hub"]);
+    expect(vnets.map((v) => [v.name, v.isSwift])).toEqual([["vnet-hub", false], [expect.stringMatching(/^[0-9a-f-]{36}_apps$/), undefined]]);
+    expect(vnets[1]!.vnetResourceId).toMatch(/\/virtualNetworks\/vnet-spoke\/subnets\/apps$/);
     expect(one.certThumbprint).toBe(vnets[0]!.certThumbprint);
+  });
+
+  it.each([
+    ["flagged", [false, true]],
+    ["none", [false]],
+  ] as const)("lists the regional subnet as planRegionalEntries %s says", async (option, flags) => {
+    t.sim.state.options.planRegionalEntries = option;
+    try {
+      const vnets = await t.web.appServicePlans.listVnets("rg-web", "plan-std");
+
+      expect(vnets.map((v) => v.isSwift)).toEqual(flags);
+    } finally {
+      t.sim.state.options.planRegionalEntries = "no-flag";
+    }
   });
 
   it("answers plan routes as bare arrays, even for a single route", async () => {

@@ -2,7 +2,7 @@
 import { notFound, ok, page, propertiesOf, route, SimError, type Route, type RouteContext } from "../http.ts";
 import { applyPackage } from "../integration.ts";
 import type { SimPlan, SimRoute } from "../state.ts";
-import { connectionWire, planWire, routeWire, siteWire, vnetGatewayWire } from "../web-wire.ts";
+import { connectionWire, planWire, regionalConnectionWire, routeWire, siteWire, vnetGatewayWire } from "../web-wire.ts";
 import { planOf } from "./lookup.ts";
 
 const PLAN = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Web/serverfarms/{plan}";
@@ -64,7 +64,11 @@ export const planRoutes: Route[] = [
   }),
   route("GET", `${PLAN}/virtualNetworkConnections`, (ctx) => {
     const plan = planOf(ctx);
-    return ok(ctx.state.planVnetIds(plan.id).map((id) => planConnectionWire(ctx, plan, id.split("/").pop()!)));
+    const gatewayRequired = ctx.state.planVnetIds(plan.id).map((id) => planConnectionWire(ctx, plan, id.split("/").pop()!));
+    if (ctx.state.options.planRegionalEntries === "none") return ok(gatewayRequired);
+    // One entry per subnet the plan's apps integrate with regionally.
+    const bySubnet = new Map(ctx.state.appsOf(plan.id).filter((a) => a.regionalSubnetId).map((a) => [a.regionalSubnetId!.toLowerCase(), a]));
+    return ok([...gatewayRequired, ...[...bySubnet.values()].map((app) => regionalConnectionWire(ctx.state, app, plan))]);
   }),
   route("GET", CONNECTION, (ctx) => ok(planConnectionWire(ctx, planOf(ctx), ctx.params["vnet"]!))),
   route("GET", `${CONNECTION}/gateways/{gateway}`, (ctx) => {
