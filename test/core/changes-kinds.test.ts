@@ -258,6 +258,20 @@ describe("peer", () => {
     expect(writesIn(started.sim.requests)).toEqual([]);
   });
 
+  it("refuses, before approval, a remote VNet that already uses another VNet's gateway: Azure allows one", async () => {
+    const spoke = started.sim.state.vnets.named("vnet-nogateway");
+    const finance = started.sim.state.vnets.named("vnet-finance");
+    spoke.peerings.push({ name: "nogateway-to-finance", remoteVnetId: finance.id, allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false, useRemoteGateways: true, peeringState: "Connected" });
+    const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-nogateway") };
+
+    const error = (await previewChange(started.deps, request).catch((e: unknown) => e)) as BotError;
+
+    spoke.peerings.pop();
+    expect(error.message).toBe("vnet-nogateway already uses vnet-finance's gateway (peering nogateway-to-finance has useRemoteGateways), and Azure lets a VNet use one remote gateway only.");
+    expect(error.hint).toContain("or peer vnet-hub with vnet-finance instead");
+    expect(writesIn(started.sim.requests)).toEqual([]);
+  });
+
   it("refuses a remote VNet that has its own gateway", async () => {
     const request: ChangeRequest = { kind: "peer", planId: demo.plan("plan-orders"), vnetId: demo.vnet("vnet-hub"), remoteVnetId: demo.vnet("vnet-finance") };
 

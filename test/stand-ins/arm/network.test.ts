@@ -96,6 +96,26 @@ describe("Microsoft.Network reads and writes through the real NetworkManagementC
     }
   });
 
+  it("refuses useRemoteGateways towards a VNet without a gateway (400 RemoteVnetHasNoGateways), from a VNet with one, and on a second peering", async () => {
+    const seed = smallEstate();
+    const net = seed.subscriptions[0]!.resourceGroups!.find((group) => group.name === "rg-net")!;
+    net.vnets!.push({ name: "vnet-other", addressSpace: ["10.30.0.0/16"], subnets: [{ name: "GatewaySubnet", addressPrefix: "10.30.255.0/27" }] }, { name: "vnet-bare", addressSpace: ["10.40.0.0/16"] });
+    net.gateways!.push({ name: "gw-other", vnet: "vnet-other", addressPool: ["172.16.202.0/24"], protocols: ["IkeV2"] });
+    const own = await startTestSimulator(seed);
+    const vnet = (name: string) => `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/${name}`;
+    const peer = (from: string, name: string, to: string) =>
+      own.network.virtualNetworkPeerings.createOrUpdate("rg-net", from, name, { remoteVirtualNetwork: { id: vnet(to) }, allowVirtualNetworkAccess: true, useRemoteGateways: true }, { updateIntervalInMs: 0 });
+    try {
+      await expect(peer("vnet-hub", "hub-to-bare", "vnet-bare")).rejects.toMatchObject({ statusCode: 400, code: "RemoteVnetHasNoGateways", message: expect.stringContaining("cannot have UseRemoteGateway flag set to true because remote virtual network") });
+      await expect(peer("vnet-hub", "hub-to-other", "vnet-other")).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining("has a gateway of its own") });
+      await peer("vnet-spoke", "spoke-to-hub", "vnet-hub");
+      await expect(peer("vnet-spoke", "spoke-to-other", "vnet-other")).rejects.toMatchObject({ statusCode: 400, message: expect.stringContaining("spoke-to-hub of the same virtual network already has it") });
+      expect((await own.network.virtualNetworks.get("rg-net", "vnet-spoke")).virtualNetworkPeerings?.map((p) => p.name)).toEqual(["spoke-to-hub"]);
+    } finally {
+      await own.sim.close();
+    }
+  });
+
   it("refuses to peer two VNets whose address spaces overlap, as Network does (400 VnetAddressSpacesOverlap)", async () => {
     const seed = smallEstate();
     seed.subscriptions[0]!.resourceGroups!.find((group) => group.name === "rg-net")!.vnets!.push({ name: "vnet-copy", addressSpace: ["10.10.128.0/17"] });

@@ -31,6 +31,14 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
       hint: "Peer a VNet without a gateway, or connect the apps to that VNet's gateway instead.",
     });
   }
+  // "Only one peering can have this flag set to true" (the peering schema's useRemoteGateways): a VNet that already
+  // uses another VNet's gateway would have the second peering refused half-way through this change.
+  const otherTransit = remote.peerings.find((p) => p.useRemoteGateways && !sameId(p.remoteVnetId, local.id));
+  if (otherTransit) {
+    throw new BotError("ineligible", `${remote.name} already uses ${nameOf(otherTransit.remoteVnetId)}'s gateway (peering ${otherTransit.name} has useRemoteGateways), and Azure lets a VNet use one remote gateway only.`, {
+      hint: `Peer a VNet that uses no other gateway, or peer ${local.name} with ${nameOf(otherTransit.remoteVnetId)} instead; turning off "Use remote gateway" on ${otherTransit.name} would cut ${remote.name} off from what it reaches through ${nameOf(otherTransit.remoteVnetId)}.`,
+    });
+  }
   const remoteRanges = ipv4Only(remote.addressSpace).map((prefix) => parseAddressRange(prefix));
   const clash = findOverlap(local, remoteRanges);
   if (clash) throw new BotError("conflict", `${local.name} and ${remote.name} overlap (${clash}); overlapping VNets cannot be peered.`, { hint: "Change one VNet's address space first." });
