@@ -1,3 +1,4 @@
+import type { AppInfo } from "../core/model.ts";
 import type { KuduCommandResult, KuduRunner } from "../core/ports.ts";
 import { BotError } from "../errors.ts";
 import type { AzureClients } from "./clients.ts";
@@ -34,6 +35,7 @@ export function createKuduRunner(clients: AzureClients, kuduUrl?: string): KuduR
     async runCommand(app, command, options = {}): Promise<KuduCommandResult> {
       const base = kuduUrl ? kuduUrl.replaceAll("{app}", app.name.replace("/", "-")) : app.scmHostName ? `https://${app.scmHostName}` : undefined;
       if (!base) throw new BotError("unavailable", `App ${app.name} has no Kudu (SCM) site, so the bot cannot run tests on its worker.`);
+      if (/^stopped$/i.test(app.state)) throw stopped(app);
       const token = await clients.credential.getToken(clients.scope).catch((error: unknown) => {
         throw isCredentialError(error) ? credentialFailure(error) : error;
       });
@@ -53,6 +55,9 @@ export function createKuduRunner(clients: AzureClients, kuduUrl?: string): KuduR
           hint: "Check that the app's SCM site is reachable from the bot: access restrictions, private endpoints and DNS apply to it too.",
         });
       }
+      // A stopped app's SCM site answers 403 with App Service's "This web app is stopped" page
+      // (Azure/azure-sdk-for-net#18842): the app may have been stopped since it was read.
+      if (response.status === 403 && /web app is stopped/i.test(await response.clone().text().catch(() => ""))) throw stopped(app);
       if (response.status === 401 || response.status === 403) {
         const needs = PERMISSIONS[app.slot ? "kuduSlotCommand" : "kuduCommand"].join(" and ");
         throw new BotError("forbidden", `Kudu of app ${app.name} refused the bot: it needs ${needs} on the ${app.slot ? "slot" : "app"}.`, {
@@ -72,4 +77,10 @@ export function createKuduRunner(clients: AzureClients, kuduUrl?: string): KuduR
       return { output: body.Output ?? "", error: body.Error ?? "", exitCode: body.ExitCode ?? -1 };
     },
   };
+}
+
+function stopped(app: AppInfo): BotError {
+  return new BotError("unavailable", `App ${app.name} is stopped, so it has no worker to run the test on (a stopped app makes no outbound connections either).`, {
+    hint: `Start it (portal, or az webapp start${app.slot ? ` --slot ${app.slot}` : ""}) and test again.`,
+  });
 }

@@ -49,6 +49,27 @@ describe("KuduRunner", () => {
     expect(kuduRequests().at(-1)?.headers["authorization"]).toBe("Bearer other-token");
   });
 
+  it("says an app stopped since it was read is stopped, from the 403 page its SCM site answers, not that the bot lacks a role", async () => {
+    const sim = h.sim.state.apps.named("app-a");
+    sim.state = "Stopped";
+    try {
+      const attempt = h.kudu.runCommand(app, "tcpping.exe sql.contoso.internal 1433");
+
+      await expect(attempt).rejects.toMatchObject({ kind: "unavailable", message: expect.stringContaining("App app-a is stopped, so it has no worker to run the test on"), hint: expect.stringContaining("az webapp start") });
+    } finally {
+      sim.state = "Running";
+    }
+  });
+
+  it("says an app read as stopped is stopped without calling its Kudu", async () => {
+    const before = kuduRequests().length;
+
+    const attempt = h.kudu.runCommand({ ...app, state: "Stopped" }, "tcpping.exe sql.contoso.internal 1433");
+
+    await expect(attempt).rejects.toThrow(/App app-a is stopped/);
+    expect(kuduRequests().length).toBe(before);
+  });
+
   it("refuses an app without a Kudu site before calling anything", async () => {
     const clients = createAzureClients({ credential: { getToken: async () => ({ token: "t", expiresOnTimestamp: Date.now() + 60_000 }) }, cloud: "AzureCloud", armEndpoint: h.sim.url });
     const before = kuduRequests().length;

@@ -90,6 +90,17 @@ describe("/vnet diagnose over signed Slack requests", () => {
     expect(dns?.text).toBe("DNS lookup from shop-api: shop-api (vnet-hub): catalog.shop.internal is 10.20.2.10 (server 10.10.0.4).");
   });
 
+  it("says a stopped app is stopped when asked to tcpping from it, not that vnetbot lacks a role", async () => {
+    const bot = await slackOn("healthy");
+    bot.sim.state.apps.named("shop-api").state = "Stopped";
+
+    const tcp = textOf(await bot.ask(PEOPLE.bystander, "tcpping shop-api sql.shop.internal:1433"));
+
+    expect(tcp).toContain("App shop-api is stopped, so it has no worker to run the test on");
+    expect(tcp).toContain("az webapp start");
+    expect(tcp).not.toContain("custom role");
+  });
+
   it("shows the gateway down when ARM no longer finds the gateway its VNet still names, rather than give up", async () => {
     const bot = await slackOn("healthy");
     bot.sim.faults.add({ method: "GET", path: /\/virtualNetworkGateways\/[^/]+$/i, status: 404, code: "ResourceNotFound", message: "The gateway was not found." });

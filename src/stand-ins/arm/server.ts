@@ -52,8 +52,10 @@ function send(res: ServerResponse, reply: Reply, requestId: string, rateLimit: R
     res.end();
     return;
   }
-  const text = JSON.stringify(reply.body);
-  res.writeHead(reply.status, { ...headers, "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)) });
+  // A reply that names its own content type (an HTML error page) is sent as it is.
+  const raw = typeof reply.body === "string" && reply.headers?.["content-type"] !== undefined;
+  const text = raw ? (reply.body as string) : JSON.stringify(reply.body);
+  res.writeHead(reply.status, { "content-type": "application/json; charset=utf-8", ...headers, "content-length": String(Buffer.byteLength(text)) });
   res.end(text);
 }
 

@@ -53,12 +53,17 @@ function run(ctx: RouteContext, app: SimApp, command: string): Reply {
   return result("", `'${words[0]}' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n`, 1);
 }
 
+const STOPPED_PAGE = "<!DOCTYPE html><html><head><title>Web App - Unavailable</title></head><body><h1>Error 403 - This web app is stopped.</h1><p>The web app you have attempted to reach is currently stopped and does not accept any requests.</p></body></html>";
+
 /** The Kudu route; the app is found by name, as its SCM host name would. */
 export const kuduRoutes: Route[] = [
   route("POST", "/kudu/{app}/api/command", (ctx) => {
     // Kudu is addressed by the site's host label: "app", or "app-slot" for a slot.
     const app = ctx.state.apps.values().find((a) => siteHostLabel(a).toLowerCase() === ctx.params["app"]!.toLowerCase());
     if (!app) throw new SimError(404, "NotFound", `No app named ${ctx.params["app"]} has a Kudu site here.`);
+    // The SCM site of a stopped app answers with App Service's HTML error page (Azure/azure-sdk-for-net#18842:
+    // "Error 403 - This web app is stopped").
+    if (app.state === "Stopped") return { status: 403, headers: { "content-type": "text/html" }, body: STOPPED_PAGE };
     const command = (ctx.body as { command?: unknown } | undefined)?.command;
     if (typeof command !== "string" || command.trim() === "") {
       throw new SimError(400, "BadRequest", 'The body must be JSON {"command": "...", "dir": "..."}.');
