@@ -72,6 +72,25 @@ describe("a gateway's twenty root certificates", () => {
   });
 });
 
+describe("a sync's preview, whether or not Azure reports the connection's DNS servers", () => {
+  const request: ChangeRequest = { kind: "sync", planId: demo.plan("plan-platform"), vnetName: "vnet-data" };
+
+  it("names the apps' stale DNS servers when Azure reports them (connectionDnsServers reported, the default)", async () => {
+    const plan = await previewChange(started.deps, request);
+
+    expect(plan.warnings).toContain("The VNet's DNS servers (10.40.0.4, 10.40.0.6) differ from the apps' (10.40.0.4): the sync brings them in line.");
+  });
+
+  it("says Azure reports none, rather than that the apps use Azure-provided DNS, when it never does (never)", async () => {
+    started.sim.state.options.connectionDnsServers = "never";
+
+    const plan = await previewChange(started.deps, request);
+
+    expect(plan.warnings).toContain("Azure reports no DNS servers for the apps' connection; the sync gives them the VNet's (10.40.0.4, 10.40.0.6).");
+    expect(plan.warnings.join(" ")).not.toContain("Azure-provided");
+  });
+});
+
 describe("sync network, whichever call Azure honours", () => {
   const request: ChangeRequest = { kind: "sync", planId: demo.plan("plan-platform"), vnetName: "vnet-data" };
   const dns = () => started.sim.state.connectionsOf(started.sim.state.apps.named("platform-data").id)[0]?.dnsServers;

@@ -30,6 +30,20 @@ describe("a healthy integration", () => {
     expect(diagnosis.notes.join(" ")).toMatch(/HOST\[:PORT\]/);
   });
 
+  it("does not take a connection that reports no DNS servers for one that lost the VNet's, and still resolves through the worker (connectionDnsServers never)", async () => {
+    const { harness, deps, sim } = await startEstate("healthy");
+    try {
+      sim.state.options.connectionDnsServers = "never";
+      const diagnosis = await diagnoseApp(deps, "shop-api", "sql.shop.internal:1433");
+
+      expect(idsWith(diagnosis, "fail")).toEqual([]);
+      expect(checkOf(diagnosis, "dns-servers")).toMatchObject({ status: "warn", evidence: "VNet vnet-hub uses 10.10.0.4; Azure reports no DNS servers for the app's connection, so whether the app got them at its last sync cannot be told." });
+      expect(checkOf(diagnosis, "dns-lookup").status).toBe("pass");
+    } finally {
+      await harness.close();
+    }
+  });
+
   it("reminds that the on-premises device must route the P2S pool back", async () => {
     const diagnosis = await diagnoseIn("healthy", "shop-api", "erp.corp.internal:443");
 

@@ -90,10 +90,15 @@ function checkSync(facts: IntegrationFacts): DiagnosisCheck[] {
   const vnetDns = describeDns(vnet.dnsServers);
   const appDns = describeDns(connection.dnsServers);
   const dnsInSync = vnetDns.toLowerCase() === appDns.toLowerCase();
+  // An empty list is Azure-provided DNS or Azure not saying: no capture shows a gateway-required connection with its
+  // servers filled in, so an empty one beside the VNet's own servers is not taken for drift.
+  const unreported = !dnsInSync && connection.dnsServers.length === 0;
   checks.push(
     dnsInSync
       ? check("dns-servers", "pass", dnsTitle, `Both use ${vnetDns}.`)
-      : check("dns-servers", "fail", dnsTitle, `VNet ${vnet.name} uses ${vnetDns} but the app still has ${appDns} from the last sync.`, syncFix(facts)),
+      : unreported
+        ? check("dns-servers", "warn", dnsTitle, `VNet ${vnet.name} uses ${vnetDns}; Azure reports no DNS servers for the app's connection, so whether the app got them at its last sync cannot be told.`, syncFix(facts))
+        : check("dns-servers", "fail", dnsTitle, `VNet ${vnet.name} uses ${vnetDns} but the app still has ${appDns} from the last sync.`, syncFix(facts)),
   );
   const explained = checks.some((c) => c.status === "fail");
   if (connection.resyncRequired && explained) {

@@ -253,6 +253,13 @@ const estateSchema = z.strictObject({
    * listed with isSwift true; none: not listed.
    */
   planRegionalEntries: z.enum(["no-flag", "flagged", "none"]).default("no-flag"),
+  /**
+   * Whether a gateway-required connection reports the DNS servers its apps got at their last sync. The schema has the
+   * field ("DNS servers to be used by this Virtual Network") and Microsoft's trigger for a sync is the VNet's DNS
+   * changing, but no public capture shows it filled. Default: reported, as the schema describes (the diagnosis and
+   * the sync's preview compare it with the VNet's); never: always null, which the bot must not take for drift.
+   */
+  connectionDnsServers: z.enum(["reported", "never"]).default("reported"),
   ...regionalOptions,
   /** ARM's request throttling (token buckets per subscription, principal and operation type); false: none at all. */
   throttling: z.union([z.literal(false), throttlingSeed]).default(ARM_THROTTLING_LIMITS),

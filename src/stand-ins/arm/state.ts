@@ -215,6 +215,7 @@ export interface SimOptions {
   rootCertificateLimitError: "sync" | "async";
   connectionListStatus: boolean;
   planRegionalEntries: "no-flag" | "flagged" | "none";
+  connectionDnsServers: "reported" | "never";
   appServiceErrorCasing: "camelCase" | "PascalCase";
   appServiceDelegatesSubnet: boolean;
   regionalWithGatewayRequired: "conflict" | "gateway-timeout";
@@ -232,6 +233,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   rootCertificateLimitError: "sync",
   connectionListStatus: false,
   planRegionalEntries: "no-flag",
+  connectionDnsServers: "reported",
   appServiceErrorCasing: "camelCase",
   appServiceDelegatesSubnet: false,
   regionalWithGatewayRequired: "conflict",

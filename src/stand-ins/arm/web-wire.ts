@@ -135,7 +135,7 @@ export function connectionWire(state: SimulatorState, ownerId: string, planId: s
       certBlob: cert?.blob ?? null,
       routes: state.routesOf(planId, connection.vnetName).map((r) => routeWire(planId, connection.vnetName, r)),
       resyncRequired,
-      dnsServers: connection.dnsServers.join(","),
+      dnsServers: state.options.connectionDnsServers === "never" ? null : connection.dnsServers.join(","),
       isSwift: false,
     },
   };

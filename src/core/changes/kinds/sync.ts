@@ -33,12 +33,15 @@ export async function prepareSync(deps: ChangeDeps, request: PlanVnet): Promise<
   // Whether the plan-level connection carries the certificate is not documented; an app's connection does.
   const withCertificate = [connection, ...onVnet.map(({ connection: c }) => c!)].find((c) => c.certBlob);
   const context: StepContext = { ...(withCertificate ? { certBlob: withCertificate.certBlob!, ...(withCertificate.certThumbprint ? { thumbprint: withCertificate.certThumbprint } : {}) } : {}) };
-  const dnsChanged = vnet.dnsServers.join(",") !== connection.dnsServers.join(",");
+  // An empty list on the connection may be Azure not saying (see the diagnosis' DNS check): unknown, not changed.
+  const dnsDiffers = vnet.dnsServers.join(",") !== connection.dnsServers.join(",");
+  const dnsChanged = dnsDiffers && connection.dnsServers.length > 0;
+  const dnsUnreported = dnsDiffers && !dnsChanged;
   // What a diagnosis or an alert offers a sync for; none of it holding (a Fix clicked after the problem went, say), the
   // approver hears that the sync's outage buys nothing Azure can see.
   const flagged = connection.resyncRequired || onVnet.some(({ connection: c }) => c!.resyncRequired);
   const certMissing = withCertificate?.certBlob !== undefined && !isCertOnGateway(withCertificate.certBlob, gateway);
-  const nothingCalls = !flagged && !dnsChanged && !certMissing;
+  const nothingCalls = !flagged && !dnsDiffers && !certMissing;
   return {
     title: `Sync ${plan.name} with ${vnet.name}`,
     targetKey: targetKeyOf(plan.id, vnet.name),
@@ -48,6 +51,7 @@ export async function prepareSync(deps: ChangeDeps, request: PlanVnet): Promise<
     warnings: [
       "Microsoft's documentation says sync network may restart the apps that use this VNet.",
       ...(dnsChanged ? [`The VNet's DNS servers (${vnet.dnsServers.join(", ") || "Azure-provided"}) differ from the apps' (${connection.dnsServers.join(", ") || "Azure-provided"}): the sync brings them in line.`] : []),
+      ...(dnsUnreported ? [`Azure reports no DNS servers for the apps' connection; the sync gives them the VNet's (${vnet.dnsServers.join(", ")}).`] : []),
       ...(withCertificate ? [] : [`Azure shows no certificate on ${plan.name}'s connection or its apps' connections, so the gateway's root certificates are left as they are.`]),
       ...(nothingCalls
         ? [`Nothing Azure shows calls for a sync now: the connection is not flagged for resync, its DNS servers match ${vnet.name}'s and its certificate is on the gateway. A sync is for after a change of the VNet's address space, DNS or routes: approve only if one was made.`]
