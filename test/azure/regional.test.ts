@@ -175,9 +175,9 @@ describe("AzureWriter: regional integration and route-all", () => {
     await expect(attempt).rejects.toMatchObject({ kind: "ineligible", message: `Azure refused this on app rg-web/app-three: Adding this VNET would exceed the App Service Plan VNET limit of 2.` });
   });
 
-  it("still shows App Service's reason when it answers in PascalCase, which the SDK cannot read", async () => {
+  it("shows App Service's reason the same when it answers in camelCase, which the SDK reads (the tests above: PascalCase)", async () => {
     await h.close();
-    await start({ appServiceErrorCasing: "PascalCase" });
+    await start({ appServiceErrorCasing: "camelCase" });
 
     const refused = h.writer.putRegionalIntegration(app("app-old"), subnetId("vnet-apps", "snet-ready"));
     const atLimit = (async () => {

@@ -9,10 +9,10 @@ export const regionalOptions = {
   /**
    * How Microsoft.Web writes its errors. Every public capture (2019-2021, e.g. azure-docs#43302) is PascalCase
    * `{"Code","Message","Target","Details":[…,{"ErrorEntity":…}],"Innererror"}`, which the SDK cannot read (its
-   * RestError gets no code and the message "Unexpected status code: 400"); today's casing is unknown. Default:
-   * the camelCase `{"error":{"code","message"}}` the SDK reads; PascalCase: the captured form.
+   * RestError gets no code and the message "Unexpected status code: 400"); today's casing is unknown. Default: the
+   * captured form; camelCase: the `{"error":{"code","message"}}` the SDK reads.
    */
-  appServiceErrorCasing: z.enum(["camelCase", "PascalCase"]).default("camelCase"),
+  appServiceErrorCasing: z.enum(["camelCase", "PascalCase"]).default("PascalCase"),
   /**
    * Whether a regional PUT on an undelegated subnet delegates it. Older stamps answer 400 "… is missing a delegation
    * to Microsoft.Web/serverFarms" (Azure/terraform-azurerm-vnet#46); the 2026 docs say "If you don't delegate before

@@ -234,7 +234,7 @@ export const DEFAULT_OPTIONS: SimOptions = {
   connectionListStatus: false,
   planRegionalEntries: "no-flag",
   connectionDnsServers: "reported",
-  appServiceErrorCasing: "camelCase",
+  appServiceErrorCasing: "PascalCase",
   appServiceDelegatesSubnet: false,
   regionalWithGatewayRequired: "conflict",
   regionalIntegrationsPerLinuxPlan: 2,

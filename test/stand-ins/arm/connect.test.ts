@@ -159,6 +159,8 @@ describe("connecting an app by hand, the way the bot does", () => {
 });
 
 describe("refusals Azure makes when connecting", () => {
+  // These read each refusal's code through the SDK, which reads only camelCase errors (appServiceErrorCasing).
+  beforeEach(() => void (t.sim.state.options.appServiceErrorCasing = "camelCase"));
   it.each([
     ["a Linux app", "app-linux", HUB, /not supported for Linux apps/],
     ["an app already on a different gateway VNet", "app-a", SPOKE, /already connected to the virtual network vnet-hub/],
