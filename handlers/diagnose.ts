@@ -2,6 +2,7 @@
 import { BotError } from "../src/errors.ts";
 import { defineCommand, type CommandContext } from "../src/core/command.ts";
 import { diagnoseApp, type DiagnoseDeps, type LiveTestReport } from "../src/core/diagnose/diagnose.ts";
+import { learnFromTcpTest } from "../src/core/migration/migration-records.ts";
 import { commandTextOf } from "../src/core/changes/registry.ts";
 import { diagnosisReply, STATUS_MARK } from "../src/core/diagnose/diagnosis-reply.ts";
 import { ACTIONS, type Reply } from "../src/core/reply.ts";
@@ -41,8 +42,11 @@ export const diagnose = defineCommand({
   valueNames: { HOST: "HOST[:PORT]" },
   async run(ctx, args) {
     const diagnosis = await diagnoseApp(diagnoseDeps(ctx), args.ref("APP"), args.optional("HOST"), { signal: ctx.signal });
-    // A host:port someone diagnosed is one the app must reach: a migration tests it again afterwards.
-    if (diagnosis.target?.port !== undefined) await ctx.migrations.noteTarget(diagnosis.appId, diagnosis.target.host, diagnosis.target.port, diagnosis.resolved);
+    // A host:port the app reached is one it must keep reaching: a migration tests it again afterwards.
+    const tcp = diagnosis.checks.find((c) => c.id === "tcp-connect");
+    if (diagnosis.target?.port !== undefined && tcp) {
+      await learnFromTcpTest(ctx.migrations, diagnosis.appId, { host: diagnosis.target.host, port: diagnosis.target.port, addresses: diagnosis.resolved }, tcp.status);
+    }
     const { offers } = ctx;
     const reply = diagnosisReply(
       diagnosis,

@@ -2,6 +2,7 @@
 import { defineCommand } from "../src/core/command.ts";
 import { tcppingFromApp } from "../src/core/diagnose/diagnose.ts";
 import { parseTarget } from "../src/core/diagnose/parse-target.ts";
+import { learnFromTcpTest } from "../src/core/migration/migration-records.ts";
 import { diagnoseDeps, liveTestReply } from "./diagnose.ts";
 
 export const tcpping = defineCommand({
@@ -12,9 +13,9 @@ export const tcpping = defineCommand({
   valueNames: { HOST: "HOST:PORT" },
   async run(ctx, args) {
     const report = await tcppingFromApp(diagnoseDeps(ctx), args.ref("APP"), args.text("HOST"), { signal: ctx.signal });
-    // A target someone tested is one the app must reach: a migration tests it again afterwards.
+    // A target the app reached is one it must keep reaching: a migration tests it again afterwards.
     const target = parseTarget(args.text("HOST"), { requirePort: true });
-    await ctx.migrations.noteTarget(report.appId, target.host, target.port!);
+    await learnFromTcpTest(ctx.migrations, report.appId, { host: target.host, port: target.port! }, report.check.status);
     return liveTestReply(report, `tcpping from ${report.appName}`);
   },
 });

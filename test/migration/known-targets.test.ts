@@ -21,4 +21,15 @@ describe("known targets", () => {
     expect(moved).toEqual([expect.objectContaining({ host: "sql-orders.contoso.internal", addresses: ["10.10.1.9"] })]);
     expect(gone[0]?.addresses).toBeUndefined();
   });
+
+  it("forgets a target, whatever the case of its name, and leaves the others", async () => {
+    const records = memoryMigrations({ now: () => new Date("2026-03-01T09:00:00Z") });
+    await records.noteTarget(APP, "sql-orders.contoso.internal", 1433);
+    await records.noteTarget(APP, "redis.contoso.internal", 6380);
+
+    await records.forgetTarget(APP, "SQL-orders.contoso.internal", 1433);
+    await records.forgetTarget(APP, "nowhere.contoso.internal", 443);
+
+    expect((await records.targets(APP)).map((t) => `${t.host}:${t.port}`)).toEqual(["redis.contoso.internal:6380"]);
+  });
 });

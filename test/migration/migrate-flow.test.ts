@@ -306,6 +306,19 @@ describe("/vnet migrate APP", () => {
     expect(request).toContain(":warning: Peered VNet vnet-spoke could not be read: rules there that name the pool are not checked.");
   });
 
+  it("does not hold a move to a host the app never reached: a test that fails forgets it, one that passes is tested again", async () => {
+    const typo = textOf(await slack.ask(PEOPLE.requester, "tcpping orders-api/staging nohost.contoso.internal:443"));
+    await slack.ask(PEOPLE.requester, "tcpping orders-api/staging 10.10.1.4:1433");
+
+    const done = await approved("migrate orders-api/staging vnet-hub/snet-apps --new-subnet 10.10.8.0/26");
+
+    expect(typo).toContain("could not resolve nohost.contoso.internal");
+    expect(textOf(done)).toContain(":tada: Done");
+    const thread = slack.threadTexts(done).join("\n");
+    expect(thread).toContain("10.10.1.4:1433 answers");
+    expect(thread).not.toContain("nohost");
+  });
+
   it("gives no slot-first advice for a slot that has moved already", async () => {
     expect(textOf(await approved("migrate orders-api/staging vnet-hub/snet-apps --new-subnet 10.10.8.0/26"))).toContain(":tada: Done");
 

@@ -76,6 +76,8 @@ export interface MigrationRecords {
    * the addresses found before.
    */
   noteTarget(appId: string, host: string, port: number, addresses?: readonly string[]): Promise<void>;
+  /** Drops a host:port the app no longer reaches: a move cannot be expected to reach it either. */
+  forgetTarget(appId: string, host: string, port: number): Promise<void>;
 }
 
 /** The records over the key/value state store. */
@@ -109,14 +111,31 @@ export function createMigrationRecords(store: AlertStateStore, clock: Clock): Mi
     async noteTarget(appId, host, port, addresses) {
       const now = clock.now();
       const key = targetsKey(appId);
-      const same = (t: KnownTarget) => t.host.toLowerCase() === host.toLowerCase() && t.port === port;
       const all = parseTargets((await store.get(key))?.lastResult);
-      const known = addresses ? [...addresses] : all.find(same)?.addresses;
+      const known = addresses ? [...addresses] : all.find(sameTarget(host, port))?.addresses;
       const target: KnownTarget = { host, port, testedAt: now, ...(known && known.length > 0 ? { addresses: known } : {}) };
-      await store.put(key, row([target, ...all.filter((t) => !same(t))].slice(0, TARGETS_KEPT), now));
+      await store.put(key, row([target, ...all.filter((t) => !sameTarget(host, port)(t))].slice(0, TARGETS_KEPT), now));
+    },
+    async forgetTarget(appId, host, port) {
+      const key = targetsKey(appId);
+      const all = parseTargets((await store.get(key))?.lastResult);
+      const kept = all.filter((t) => !sameTarget(host, port)(t));
+      if (kept.length < all.length) await store.put(key, row(kept, clock.now()));
     },
   };
 }
+
+/**
+ * What a TCP test from the app's worker teaches about the host:port: one it reached is one it must keep reaching, so
+ * a move tests it again; one it did not reach is dropped (a move that cannot reach it broke nothing, and a typo or a
+ * host that never answered would otherwise fail every move of the app); an untested one changes nothing.
+ */
+export async function learnFromTcpTest(records: MigrationRecords, appId: string, target: { host: string; port: number; addresses?: readonly string[] | undefined }, outcome: "pass" | "fail" | "warn"): Promise<void> {
+  if (outcome === "pass") await records.noteTarget(appId, target.host, target.port, target.addresses);
+  else if (outcome === "fail") await records.forgetTarget(appId, target.host, target.port);
+}
+
+const sameTarget = (host: string, port: number) => (t: KnownTarget) => t.host.toLowerCase() === host.toLowerCase() && t.port === port;
 
 function unwrap(text: string | undefined): unknown {
   if (text === undefined) return undefined;
