@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMigrationRecords } from "../../src/core/migration/migration-records.ts";
 import { demo } from "../support/demo-estate.ts";
 import { startAzureHarness } from "../support/azure-harness.ts";
-import { CHANNELS, NOW, PEOPLE, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+import { CHANNELS, NOW, PEOPLE, requestIdOf, type SlackHarness, startSlackHarness, textOf } from "../support/slack-harness.ts";
 import type { LocalMessage } from "../../src/stand-ins/slack/workspace.ts";
 
 let slack: SlackHarness;
@@ -14,7 +14,6 @@ beforeEach(async () => {
 afterEach(() => slack.close());
 
 const SUBNET = `${demo.vnet("vnet-inventory")}/subnets/snet-inventory-apps`;
-const requestIdOf = (message: LocalMessage) => /request `(req\d+)`/.exec(textOf(message))![1]!;
 
 /** The change, approved while App Service refuses every regional integration as busy: it stops after the disconnect. */
 async function stoppedAtRegional(text: string): Promise<LocalMessage> {

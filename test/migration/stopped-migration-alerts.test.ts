@@ -3,9 +3,8 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { runCertificateCheck } from "../../src/core/alerts/certificate-check.ts";
 import { createLogger, silentLogger } from "../../src/log.ts";
-import type { LocalMessage } from "../../src/stand-ins/slack/workspace.ts";
 import { demo } from "../support/demo-estate.ts";
-import { CHANNELS, NOW, PEOPLE, refusedChange, startSlackHarness, textOf, type SlackHarness } from "../support/slack-harness.ts";
+import { CHANNELS, NOW, PEOPLE, refusedChange, requestIdOf, type SlackHarness, startSlackHarness, textOf } from "../support/slack-harness.ts";
 
 let slack: SlackHarness;
 let now: Date;
@@ -16,7 +15,6 @@ beforeEach(async () => {
 afterEach(() => slack.close());
 
 const deps = () => ({ reader: slack.azure.reader, subscriptions: slack.azure.subscriptions, store: slack.stores.alerts, chat: slack.bot.chat, channel: CHANNELS.alerts, logger: silentLogger });
-const requestIdOf = (message: LocalMessage) => /request `(req\d+)`/.exec(textOf(message))![1]!;
 async function approved(text: string) {
   const message = await slack.requestChange(text);
   await slack.click(PEOPLE.approver, "approve", requestIdOf(message), message);

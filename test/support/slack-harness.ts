@@ -78,6 +78,9 @@ export async function refusedChange(slack: Pick<SlackHarness, "ask" | "azureWrit
 }
 
 /** Everything a message shows, as one string (blocks included), for substring assertions. */
+/** The id of the change request an approval message shows. */
+export const requestIdOf = (message: LocalMessage) => /request `(req\d+)`/.exec(textOf(message))![1]!;
+
 export function textOf(message: { text: string; blocks: unknown[] } | undefined): string {
   return message ? `${message.text}\n${JSON.stringify(message.blocks)}` : "";
 }

@@ -14,5 +14,5 @@ export async function renewRequestForAlert(store: AlertStateStore, alertId: stri
       hint: "Check with `/vnet expiring`, then use `/vnet renew APP` if it still needs renewing.",
     });
   }
-  return { kind: "renew", appId: stored.renewAppId, vnetName: stored.vnetName };
+  return { kind: "renew", appId: stored.renewAppId, vnetName: stored.vnetName, thumbprint: stored.thumbprint };
 }

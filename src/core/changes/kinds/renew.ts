@@ -4,7 +4,7 @@
  * documented, so the renewal checks the certificate it gets, says plainly when Azure kept the old one, and removes
  * the old root certificate from the gateway once nothing uses it.
  */
-import { BotError } from "../../../errors.ts";
+import { BotError, NothingToDo } from "../../../errors.ts";
 import { findAppConnection, readPlanApps, requireGatewayVnet, sameName } from "../../connections.ts";
 import { assertEligible, checkNotRetired, checkRootCertificateRoom, checkVnetGateways, findVpnGateway } from "../../eligibility.ts";
 import { formatDate, retirementWarning } from "../../format.ts";
@@ -22,7 +22,7 @@ import { certificateOf, connectionState, disconnectStep } from "./disconnect.ts"
 const RENEWAL_WINDOW_MS = 182 * 86_400_000;
 
 /** Reads the app's connection, VNet and gateway; refuses before anything restarts what can be known to fail. */
-export async function prepareRenew(deps: ChangeDeps, request: { appId: string; vnetName: string }): Promise<PreparedChange> {
+export async function prepareRenew(deps: ChangeDeps, request: RenewRequest): Promise<PreparedChange> {
   const { reader } = deps;
   const [app, connection] = await Promise.all([reader.getApp(request.appId), findAppConnection(reader, request.appId, request.vnetName)]);
   if (!connection) {
@@ -40,6 +40,12 @@ export async function prepareRenew(deps: ChangeDeps, request: { appId: string; v
   );
   const old = certificateOf(connection);
   const expiry = connection.certificate?.notAfter;
+  // A Renew button stands for the certificate its digest named: one replaced since needs no restart.
+  if (request.thumbprint && old && !sameName(old.thumbprint, request.thumbprint)) {
+    throw new NothingToDo(`${app.name}'s certificate ${request.thumbprint}, which this Renew was for, has been replaced already: its certificate ${old.thumbprint} expires on ${expiry ? formatDate(expiry) : "a date Azure does not give"}. Nothing was filed.`, {
+      hint: "`/vnet expiring` lists the certificates that still need renewing.",
+    });
+  }
   const sharing = planApps.filter((other) => !sameId(other.app.id, app.id) && sameName(other.connection?.name, vnet.name)).map((other) => other.app.name);
   const context: StepContext = {};
   // Only a renewal that runs through removes the old root: run again, it no longer knows which certificate was old.
@@ -105,7 +111,14 @@ function newCertificateStep(appName: string, vnetName: string, context: StepCont
 }
 
 /** Renew an app's integration certificate: disconnect and connect again. */
-export const renew = defineChangeKind<{ kind: "renew"; appId: string; vnetName: string }>({
+/** The app whose certificate is renewed; from a digest's Renew button, also the certificate the digest named. */
+export interface RenewRequest {
+  appId: string;
+  vnetName: string;
+  thumbprint?: string;
+}
+
+export const renew = defineChangeKind<{ kind: "renew" } & RenewRequest>({
   kind: "renew",
   command: { name: "renew", summary: "Renew an app's integration certificate: disconnect and reconnect (approval; the app restarts)", params: [{ name: "APP", kind: "app" }] },
   async parse(deps, args) {
