@@ -1,7 +1,7 @@
 /** /vnet approvals: the change requests waiting for a decision. */
 import { formatTime } from "../src/core/format.ts";
 import { defineCommand } from "../src/core/command.ts";
-import type { ApprovalRecord } from "../src/core/approvals/approval-store.ts";
+import { askedIn } from "../src/core/approvals/approval-message.ts";
 import type { ReplyPart } from "../src/core/reply.ts";
 
 export const approvals = defineCommand({
@@ -20,10 +20,3 @@ export const approvals = defineCommand({
     return { title: `${pending.length} change request${pending.length === 1 ? "" : "s"} waiting`, text: `${pending.length} waiting`, parts };
   },
 });
-
-// Where the request was made, which is where its requester follows it; the approval message, when elsewhere, too.
-function askedIn(record: ApprovalRecord): string {
-  const where = record.requestedIn ? ` in <#${record.requestedIn}>` : "";
-  const approval = record.message && record.message.channel !== record.requestedIn ? ` (approval in <#${record.message.channel}>)` : "";
-  return `${where}${approval}`;
-}

@@ -164,7 +164,7 @@ describe("change approval", () => {
     await slack.command(PEOPLE.operator, "route add plan-orders vnet-hub 10.30.0.0/16");
     await slack.bot.idle();
 
-    expect(slack.ephemeralTexts(PEOPLE.operator).at(-1)).toContain("Another change of the same target is pending: Route 10.20.0.0/16 from plan-orders into vnet-hub (request `req1`, asked by <@U0REQUEST> in <#C0APPROVALS>).");
+    expect(slack.ephemeralTexts(PEOPLE.operator).at(-1)).toContain("Another change of the same target is pending: Route 10.20.0.0/16 from plan-orders into vnet-hub (request `req1`, asked by <@U0REQUEST> in <#C0OPS> (approval in <#C0APPROVALS>)).");
     expect(slack.api.workspace.messages(CHANNELS.approvals)).toHaveLength(1);
     expect(slack.azureWrites()).toEqual([]);
   });

@@ -82,6 +82,13 @@ export function statusLines(record: ApprovalRecord): string[] {
 }
 
 /** The approval message posted to the approval channel and updated in place through the request's life. */
+/** Where a request was made, which is where its requester follows it; the approval message, when elsewhere, too. */
+export function askedIn(record: Pick<ApprovalRecord, "requestedIn" | "message">): string {
+  const where = record.requestedIn ? ` in <#${record.requestedIn}>` : "";
+  const approval = record.message && record.message.channel !== record.requestedIn ? ` (approval in <#${record.message.channel}>)` : "";
+  return `${where}${approval}`;
+}
+
 export function approvalMessage(record: ApprovalRecord): Reply {
   const title = `Change request: ${record.plan.title}`;
   const parts: ReplyPart[] = [

@@ -10,7 +10,7 @@ import type { ChangeDeps, ChangeRequest } from "../changes/types.ts";
 import type { ChatPort, Clock, PostedMessage } from "../ports.ts";
 import { ACTIONS, escapeMrkdwn, textReply, type Reply } from "../reply.ts";
 import { formatTime } from "../format.ts";
-import { approvalMessage, requesterPlanReply, resumeLine, unrecordedApprovalMessage } from "./approval-message.ts";
+import { approvalMessage, askedIn, requesterPlanReply, resumeLine, unrecordedApprovalMessage } from "./approval-message.ts";
 import type { ApprovalRecord, ApprovalStore, RequestOrigin } from "./approval-store.ts";
 import { runApproved } from "./run-approved.ts";
 
@@ -109,7 +109,7 @@ export function createApprovalService(deps: ApprovalServiceDeps): ApprovalServic
       // approval, and the second could only fail.
       const other = created.existing;
       const same = created.holds === "app" ? "app" : "target";
-      throw new BotError("conflict", `Another change of the same ${same} is ${other.status}: ${other.plan.title} (request \`${other.id}\`, asked by <@${other.requestedBy}>${other.message ? ` in <#${other.message.channel}>` : ""}).`, {
+      throw new BotError("conflict", `Another change of the same ${same} is ${other.status}: ${other.plan.title} (request \`${other.id}\`, asked by <@${other.requestedBy}>${askedIn(other)}).`, {
         hint: `One change at a time per ${same === "app" ? "app" : "plan and VNet"}: wait until it finishes, expires or is rejected. \`/vnet approvals\` lists the pending ones.`,
       });
     }
