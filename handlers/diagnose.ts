@@ -23,6 +23,7 @@ export function liveTestReply(report: LiveTestReport, title: string): Reply {
   const lines = [`${STATUS_MARK[check.status]} *${check.title}*: ${check.evidence}`];
   if (check.status !== "pass" && check.fix) lines.push(`_Fix:_ ${check.fix}`);
   const more = [
+    `From ${report.appName} (${report.integration}).`,
     ...(report.note ? [`:warning: ${report.note}`] : []),
     // The checklist is of gateway-required integration: it is offered only where it applies.
     ...(check.status === "pass" || !report.gatewayRequired ? [] : [`\`/vnet diagnose ${report.appName} HOST[:PORT]\` runs the whole checklist.`]),
@@ -30,7 +31,7 @@ export function liveTestReply(report: LiveTestReport, title: string): Reply {
   return {
     title,
     text: `${report.appName} (${report.integration}): ${check.evidence}`,
-    parts: [{ kind: "status", lines }, ...(more.length > 0 ? [{ kind: "context" as const, lines: more }] : [])],
+    parts: [{ kind: "status", lines }, { kind: "context", lines: more }],
   };
 }
 

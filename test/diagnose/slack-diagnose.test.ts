@@ -136,6 +136,17 @@ describe("/vnet diagnose over signed Slack requests", () => {
     expect(slack.sim.requests.slice(before).filter((r) => r.method === "GET" && /\/networkSecurityGroups\/nsg-data$/i.test(r.path))).toHaveLength(1);
   });
 
+  it("says, where the reply shows, that an app without VNet integration has none, and that connecting it is the fix", async () => {
+    slack = await startSlackHarness({ azure: await startAzureHarness({ estate: "demo", now: () => NOW }), clock: { now: () => NOW } });
+
+    const reply = await slack.ask(PEOPLE.bystander, "tcpping orders-worker sql-orders.contoso.internal:1433");
+
+    const shown = JSON.stringify(reply?.blocks);
+    expect(shown).toContain("From orders-worker (no VNet integration).");
+    expect(shown).toContain("orders-worker has no VNet integration, so it reaches sql-orders.contoso.internal over the internet, never through a VNet");
+    expect(shown).not.toContain("see the route and NSG checks");
+  });
+
   it("runs tcpping from an app on regional integration too, saying so, without pointing to the gateway-required checklist", async () => {
     slack = await startSlackHarness({ azure: await startAzureHarness({ estate: "demo", now: () => NOW }), clock: { now: () => NOW } });
 

@@ -83,7 +83,12 @@ export async function tcppingFromApp(deps: DiagnoseDeps, appRef: ResourceRef | s
   const target = parseTarget(targetText, { requirePort: true });
   const { app, integration } = await subjectOf(deps, appRef);
   const source = integration.gatewayRequired ? undefined : await regionalSource(deps.reader, app, target.host);
-  const check = await testTcp(deps.kudu, app, target.host, target.port!, { ...options, ...(source ? { source } : {}) });
+  const tested = await testTcp(deps.kudu, app, target.host, target.port!, { ...options, ...(source ? { source } : {}) });
+  // With no VNet at all there is no route or NSG to look at: the fix is the integration itself.
+  const unintegrated = !integration.gatewayRequired && !app.regionalSubnetId;
+  const check = unintegrated && tested.status === "fail"
+    ? { ...tested, fix: `${app.name} has no VNet integration, so it reaches ${target.host} over the internet, never through a VNet: if ${target.host} lives in one, connect the app first (\`/vnet connect ${app.name} VNET\`).` }
+    : tested;
   return { appId: app.id, appName: app.name, integration: integration.label, gatewayRequired: integration.gatewayRequired, note: integration.note, check: integration.gatewayRequired ? withDiagnoseHint(check, `/vnet diagnose ${app.name} ${target.host}:${target.port}`) : check };
 }
 
