@@ -7,7 +7,7 @@ import { findVpnGateway } from "../src/core/eligibility.ts";
 import { isCertOnGateway, type Integration } from "../src/core/inventory.ts";
 import { readGateways } from "../src/core/changes/common.ts";
 import { findKeptApp } from "../src/core/kept-inventory.ts";
-import { strandedHint, strandedText, type MigrationRecord } from "../src/core/migration/migration-records.ts";
+import { strandedHint, strandedText, unverifiedText, type MigrationRecord } from "../src/core/migration/migration-records.ts";
 import type { AppInfo, GatewayInfo, VnetConnectionInfo } from "../src/core/model.ts";
 import type { AzureReader } from "../src/core/ports.ts";
 import { resolveApp } from "../src/core/resolve.ts";
@@ -62,9 +62,14 @@ function connectionParts(c: VnetConnectionInfo, gateway: GatewayInfo | string, n
 function reply(app: AppInfo, connections: ReadonlyArray<{ connection: VnetConnectionInfo; gateway: GatewayInfo | string }>, now: Date, stranded?: MigrationRecord): Reply {
   const regional = app.regionalSubnetId ? subnetLabel(app.regionalSubnetId) : undefined;
   const parts: ReplyPart[] = [{ kind: "context", lines: [`${app.resourceGroup} · ${app.location} · ${app.state}`] }];
-  if (regional) parts.push({ kind: "text", text: `${app.name} uses regional VNet integration: subnet ${regional}.${connections.length > 0 ? " It should not have a gateway-required integration as well: an app has one VNet integration at a time." : ""}` });
-  else if (connections.length === 0 && stranded) parts.push({ kind: "text", text: `:warning: ${strandedText(app.name, stranded)} ${strandedHint(app.name)}` });
-  else if (connections.length === 0) parts.push({ kind: "text", text: `${app.name} has no gateway-required VNet integration.` });
+  if (regional) {
+    parts.push({ kind: "text", text: `${app.name} uses regional VNet integration: subnet ${regional}.${connections.length > 0 ? " It should not have a gateway-required integration as well: an app has one VNet integration at a time." : ""}` });
+    if (stranded) parts.push({ kind: "text", text: `:warning: ${unverifiedText(app.name, stranded)} ${strandedHint(app.name)}` });
+  } else if (connections.length === 0 && stranded) {
+    parts.push({ kind: "text", text: `:warning: ${strandedText(app.name, stranded)} ${strandedHint(app.name)}` });
+  } else if (connections.length === 0) {
+    parts.push({ kind: "text", text: `${app.name} has no gateway-required VNet integration.` });
+  }
   for (const { connection, gateway } of connections) parts.push(...connectionParts(connection, gateway, now, app.subscriptionId));
   const summary = stranded && !regional && connections.length === 0 ? "no VNet integration: a migration stopped half-way" : regional ? `regional integration (${regional})` : "no gateway-required integration";
   return { title: app.name, text: connections.map((c) => c.connection.name).join(", ") || summary, parts };
@@ -88,8 +93,9 @@ export const show = defineCommand({
     const connections = (await ctx.reader.listAppVnetConnections(app.id)).filter((c) => !c.isRegional);
     const withGateways = [];
     for (const connection of connections) withGateways.push({ connection, gateway: await vpnGatewayOf(ctx.reader, connection.vnetId) });
-    // An app a stopped migration left between its gateway and its subnet has no VNet at all: said as the outage it is.
-    const record = connections.length === 0 && !app.regionalSubnetId ? await ctx.migrations.get(app.id) : undefined;
+    // An app a stopped migration left between its gateway and its subnet has no VNet at all: said as the outage it is;
+    // one on its subnet, not yet verified there, is said to be mid-way too (the countdown sends people here).
+    const record = connections.length === 0 ? await ctx.migrations.get(app.id) : undefined;
     return reply(app, withGateways, now, record?.status === "moving" ? record : undefined);
   },
 });

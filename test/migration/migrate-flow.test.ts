@@ -102,6 +102,10 @@ describe("/vnet migrate APP", () => {
     expect(ended).toContain(":x: Failed at step 5 of 6");
     expect(ended).toContain("inventory-api is not verified on vnet-inventory/snet-inventory-apps yet: it does not reach 100.64.20.5:443");
     expect(ended).toContain("or roll back with /vnet migrate rollback inventory-api");
+    // The countdown sends people to /vnet show, which says the move is not finished and how to end it.
+    const shown = textOf(await slack.ask(PEOPLE.operator, "show inventory-api"));
+    expect(shown).toContain("inventory-api uses regional VNet integration: subnet vnet-inventory/snet-inventory-apps.");
+    expect(shown).toContain(":warning: inventory-api's migration from vnet-inventory to vnet-inventory/snet-inventory-apps has not been verified: it stopped before the worker's checks passed. Finish the migration with `/vnet migrate inventory-api`, or put it back on the gateway with `/vnet migrate rollback inventory-api`.");
   });
 
   it("runs, once approved, though the VNet gained a peering unrelated to the move since the request", async () => {
