@@ -195,6 +195,20 @@ describe("a renewal that stops half-way", () => {
     expect(thread.at(-1)).not.toContain("Run `/vnet renew payments-api` again");
   });
 
+  it("says only that the app works as before when Azure reconnects it with the same certificate, not to renew or connect again", async () => {
+    slack.sim.state.options.reconnectCertificate = "keep";
+
+    const { final, thread } = await slack.requestAndApprove("renew payments-api");
+
+    expect(final).toContain("Failed at step");
+    expect(final).toContain("payments-api is connected to vnet-finance and works as before; only its certificate is unchanged.");
+    for (const text of [final, thread.at(-1)!]) {
+      expect(text).not.toContain("run the renewal again");
+      expect(text).not.toContain("finish with `/vnet connect");
+      expect(text).not.toContain("may still be among gateway");
+    }
+  });
+
   it("names the old root certificate left on the gateway, which the /vnet connect that finishes it does not remove", async () => {
     const old = slack.sim.state.certificateFor(ids.plan(PRODUCTION, "rg-apps", "plan-basic"), ids.vnet(PRODUCTION, "rg-network", "vnet-finance"))!;
     slack.sim.faults.add({ method: "PUT", path: "/sites/payments-api/virtualNetworkConnections/vnet-finance", status: 409, code: "Conflict", message: "Cannot modify this site because another operation is in progress.", times: 1 });

@@ -41,6 +41,10 @@ export function resumeLine(record: Pick<ApprovalRecord, "plan" | "commandText">)
  * request) ran no step: "run it again to finish it" would promise a finish that the same refusal stops.
  */
 export function afterFailure(record: Pick<ApprovalRecord, "plan" | "commandText" | "steps" | "failure">): string {
+  // A step whose failure says all there is to do (renew's certificate check: "works as before"): the change's general
+  // advice would contradict it.
+  const failed = record.steps.find((s) => s.status === "failed");
+  if (failed && record.plan.steps.find((s) => s.id === failed.stepId)?.resumeReplaced) return "";
   if (record.steps.length > 0) return resumeLine(record);
   const nothing = /nothing was changed/i.test(record.failure ?? "") ? "" : "Nothing was changed. ";
   return `${nothing}\`/vnet ${record.commandText}\`, asked again, is planned against Azure as it is now.`;
@@ -66,7 +70,7 @@ export function statusLines(record: ApprovalRecord): string[] {
     case "failed": {
       const failedAt = record.steps.findIndex((s) => s.status === "failed");
       const where = failedAt >= 0 ? `at step ${failedAt + 1} of ${total}` : "before its first step";
-      return [`:white_check_mark: Approved by ${by} at ${when}.`, `:x: Failed ${where}: ${record.failure ?? "unknown reason"}`, afterFailure(record)];
+      return [`:white_check_mark: Approved by ${by} at ${when}.`, `:x: Failed ${where}: ${record.failure ?? "unknown reason"}`, afterFailure(record)].filter(Boolean);
     }
     case "rejected":
       if (record.decidedBy === record.requestedBy) return [`:leftwards_arrow_with_hook: Withdrawn by ${by} at ${when}. Nothing was changed.`];

@@ -87,7 +87,7 @@ export async function runApproved(deps: RunDeps, approved: ApprovalRecord): Prom
   await deps.thread(
     approved,
     failure !== undefined
-      ? `:x: <@${approved.requestedBy}> ${approved.plan.title} stopped: ${failure} ${afterFailure(ended)}`
+      ? `:x: <@${approved.requestedBy}> ${approved.plan.title} stopped: ${failure} ${afterFailure(ended)}`.trimEnd()
       : alreadyDone
         ? `:white_check_mark: <@${approved.requestedBy}> ${approved.plan.title}: already in place when it was approved (${alreadyDone}). Nothing was changed.`
         : `:tada: <@${approved.requestedBy}> done: ${approved.plan.title}.`,

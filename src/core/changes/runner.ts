@@ -17,6 +17,8 @@ export interface ExecutableStep {
   description: string;
   /** How to finish when this step fails, where it differs from the plan's (a step after the change proper). */
   resumeHint?: string;
+  /** Its resumeHint is all there is to do when it fails: the plan's advice on finishing is not added. */
+  resumeReplaced?: true;
   run(): Promise<StepRun>;
 }
 
@@ -65,7 +67,7 @@ export function toChangePlan(request: ChangeRequest, prepared: PreparedChange): 
     request,
     title: prepared.title,
     targetKey: prepared.targetKey,
-    steps: prepared.steps.map((step) => ({ id: step.id, description: step.description })),
+    steps: prepared.steps.map((step) => ({ id: step.id, description: step.description, ...(step.resumeReplaced ? { resumeReplaced: true as const } : {}) })),
     affectedApps: prepared.affectedApps,
     restartingApps: prepared.restartingApps,
     outage: prepared.outage,

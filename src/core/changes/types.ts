@@ -9,6 +9,8 @@ export type { ChangeRequest } from "./registry.ts";
 export interface PlannedStep {
   id: string;
   description: string;
+  /** Its failure's advice is all there is to do: the change's own advice on finishing does not apply to it. */
+  resumeReplaced?: true;
 }
 
 /** What a change will do, shown to the requester and the approvers before anything runs. */

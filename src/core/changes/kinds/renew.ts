@@ -93,6 +93,8 @@ function newCertificateStep(appName: string, vnetName: string, context: StepCont
     id: "new-certificate",
     description: `Check that ${appName} has a new certificate`,
     resumeHint: `${appName} is connected to ${vnetName} and works as before; only its certificate is unchanged.`,
+    // Running the renewal again, or reconnecting, would restart the app for the same answer.
+    resumeReplaced: true,
     run: async () => {
       if (oldThumbprint && sameName(context.thumbprint, oldThumbprint)) {
         throw new BotError("conflict", `Azure reconnected ${appName} to ${vnetName} but kept its certificate ${oldThumbprint}${oldExpiry ? ` (expires ${formatDate(oldExpiry)})` : ""}.`, {
@@ -110,7 +112,6 @@ function newCertificateStep(appName: string, vnetName: string, context: StepCont
   };
 }
 
-/** Renew an app's integration certificate: disconnect and connect again. */
 /** The app whose certificate is renewed; from a digest's Renew button, also the certificate the digest named. */
 export interface RenewRequest {
   appId: string;
@@ -118,6 +119,7 @@ export interface RenewRequest {
   thumbprint?: string;
 }
 
+/** Renew an app's integration certificate: disconnect and connect again. */
 export const renew = defineChangeKind<{ kind: "renew" } & RenewRequest>({
   kind: "renew",
   command: { name: "renew", summary: "Renew an app's integration certificate: disconnect and reconnect (approval; the app restarts)", params: [{ name: "APP", kind: "app" }] },
