@@ -5,8 +5,8 @@
 import { BotError } from "../errors.ts";
 import { isPrivatePrefix } from "./address-range.ts";
 import { isRetired } from "./format.ts";
-import type { AppInfo, GatewayInfo, PlanInfo } from "./model.ts";
-import { subnetLabel } from "./resource-id.ts";
+import type { AppInfo, GatewayInfo, PlanInfo, VnetInfo } from "./model.ts";
+import { sameId, subnetLabel } from "./resource-id.ts";
 
 /** The name of a rule, stable for tests and for the audit trail. */
 export type EligibilityRule =
@@ -119,16 +119,18 @@ export function checkOneVnetPerApp(app: Pick<AppInfo, "name">, current: string |
  * An app has one VNet integration at a time (overview-vnet-integration.md: "An app can only have a single virtual
  * network integration at a given time"; migration.md): an app on regional integration takes no gateway-required one.
  */
-export function checkNoRegionalIntegration(app: Pick<AppInfo, "name" | "regionalSubnetId">, vnetName: string): EligibilityProblem[] {
+export function checkNoRegionalIntegration(app: Pick<AppInfo, "name" | "regionalSubnetId">, vnet: Pick<VnetInfo, "id" | "name" | "peerings">): EligibilityProblem[] {
   if (!app.regionalSubnetId) return [];
   const label = subnetLabel(app.regionalSubnetId);
-  return [
-    {
-      rule: "one-vnet-per-app",
-      message: `App ${app.name} uses regional VNet integration (${label}); an app has one VNet integration at a time.`,
-      fix: `To reach ${vnetName} from there, peer ${vnetName} with ${label.split("/")[0]} (VNet access allowed on both sides) rather than add a gateway-required integration, which is retired on 31 March 2027.`,
-    },
-  ];
+  const ownVnetId = app.regionalSubnetId.replace(/\/subnets\/[^/]+$/i, "");
+  const ownVnet = label.split("/")[0];
+  const peering = vnet.peerings.find((p) => sameId(p.remoteVnetId, ownVnetId) && /^connected$/i.test(p.peeringState));
+  const fix = sameId(ownVnetId, vnet.id)
+    ? `Its subnet is in ${vnet.name}, so it reaches ${vnet.name} already, without a gateway.`
+    : peering
+      ? `${vnet.name} is peered with ${ownVnet} (peering ${peering.name}), so it reaches ${vnet.name} already${peering.allowVirtualNetworkAccess ? "" : " once that peering allows VNet access"}, without a gateway.`
+      : `To reach ${vnet.name} from there, peer ${vnet.name} with ${ownVnet} (VNet access allowed on both sides) rather than add a gateway-required integration, which is retired on 31 March 2027.`;
+  return [{ rule: "one-vnet-per-app", message: `App ${app.name} uses regional VNet integration (${label}); an app has one VNet integration at a time.`, fix }];
 }
 
 /** A plan integrates at most five VNets; apps sharing a VNet count once, and a VNet the plan has is fine. */

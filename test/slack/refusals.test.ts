@@ -32,6 +32,16 @@ describe("changes the bot refuses, with the reason and without touching Azure", 
     expect(slack.api.workspace.messages(CHANNELS.approvals)).toEqual([]);
   });
 
+  it.each([
+    ["its own subnet's VNet", "connect catalog-regional vnet-spoke", "Its subnet is in vnet-spoke, so it reaches vnet-spoke already, without a gateway."],
+    ["a VNet peered with its subnet's", "connect catalog-regional vnet-hub", "vnet-hub is peered with vnet-spoke (peering hub-to-spoke), so it reaches vnet-hub already, without a gateway."],
+  ])("tells an app on regional integration asked to connect to %s that it reaches it already, not to peer it", async (_case, text, fix) => {
+    const answer = textOf(await slack.ask(PEOPLE.requester, text));
+
+    expect(answer).toContain(fix);
+    expect(answer).not.toMatch(/peer (\S+) with \1/);
+  });
+
   it("tells an app on regional integration it has nothing to disconnect, offering the rollback rather than a connect", async () => {
     const answer = textOf(await slack.ask(PEOPLE.requester, "disconnect catalog-regional"));
 

@@ -52,7 +52,7 @@ export async function prepareConnect(deps: ChangeDeps, request: { appId: string;
       ...planProblems,
       ...appProblems,
       ...checkOneVnetPerApp(app, current?.name, vnet.name),
-      ...checkNoRegionalIntegration(app, vnet.name),
+      ...checkNoRegionalIntegration(app, vnet),
       ...checkPlanVnetLimit(plan, planVnets, vnet.name),
       ...checkVnetGateways(vnet.name, gateways),
       ...(gateway ? checkRootCertificateRoom(gateway, bringsNewCertificate) : []),
