@@ -164,6 +164,15 @@ describe("a sync nothing calls for", () => {
   });
 });
 
+describe("a connect of an app to the VNet it is connected to", () => {
+  it("says that it creates nothing and only sends a fresh package, pointing to sync for a VNet's changes", async () => {
+    const request = textOf(await slack.requestChange("connect orders-api vnet-hub"));
+
+    expect(request).toContain("orders-api is connected to vnet-hub already: this creates nothing, adds the certificate to the gateway only if it is missing, and gives orders-api a fresh VPN package.");
+    expect(request).toContain("`/vnet sync plan-orders vnet-hub`");
+  });
+});
+
 describe("a change someone made while it waited for approval", () => {
   it("ends as already in place, not as a failure to ask again", async () => {
     const request = await slack.requestChange("route add plan-orders vnet-hub 10.20.0.0/16");

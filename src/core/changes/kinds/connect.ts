@@ -67,6 +67,10 @@ export async function prepareConnect(deps: ChangeDeps, request: { appId: string;
     restartingApps: [],
     outage: isReconnect ? `${app.name} may lose connectivity to ${vnet.name} briefly while it takes the new VPN package.` : undefined,
     warnings: [
+      // Running connect again finishes one that stopped half-way; on a complete connection it only re-sends the package.
+      ...(isReconnect
+        ? [`${app.name} is connected to ${vnet.name} already: this creates nothing, adds the certificate to the gateway only if it is missing, and gives ${app.name} a fresh VPN package. After a change of ${vnet.name}'s DNS servers or address space, \`/vnet sync ${plan.name} ${vnet.name}\` does that for every app of the plan.`]
+        : []),
       `Updating gateway ${gateway!.name}'s root certificates can take several minutes; it holds ${rootCertificatesLine(gateway!)}.`,
       ...(hasRoomForRoot(gateway!) ? [] : [`Should Azure issue a new certificate for this connect (it is not documented when it does), it cannot be added to ${gateway!.name}: the step will say so.`]),
       ...LIMITATION_WARNINGS,
