@@ -12,7 +12,7 @@ import type { Command, CommandArgs, CommandContext } from "../core/command.ts";
 import { describeFailure, failureReply, type Failure } from "../core/failure.ts";
 import { problemReply, textReply, type Reply } from "../core/reply.ts";
 import type { Metrics, Outcome } from "../metrics.ts";
-import { BUTTON_GONE, DEADLINE_PASSED, RUN_IT_AGAIN, SHARED_BY, TRY_AGAIN, WORKING } from "./messages.ts";
+import { BUTTON_GONE, DEADLINE_PASSED, DID_YOU_MEAN, RUN_IT_AGAIN, SHARED_BY, TRY_AGAIN, WORKING } from "./messages.ts";
 import { parseCommand } from "./parse-command.ts";
 
 /** Who typed what, where. */
@@ -92,7 +92,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return failureReply(describeFailure(refused, logger, "access"));
   }
 
-  async function run(command: Command, invocation: Invocation, args: CommandArgs, ms: number, share: boolean): Promise<Reply> {
+  async function run(command: Command, invocation: Invocation, args: CommandArgs, ms: number, share: boolean, mayMean?: string): Promise<Reply> {
     const signal = AbortSignal.timeout(ms);
     const commandText = invocation.text.trim().replace(/\s+/g, " ");
     const { requestChange, ...rest } = services;
@@ -121,7 +121,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       deps.metrics?.commandFinished(command.name, "answered");
       return share ? sharedReply(reply, invocation.userId, commandText) : reply;
     } catch (error) {
-      const failure = describeFailure(error, logger, "command", fields);
+      const described = describeFailure(error, logger, "command", fields);
+      // "No app rolback": the typo was of the command's form, not of an app's name.
+      const failure = mayMean && described.kind === "not-found" ? { ...described, message: `${described.message} ${DID_YOU_MEAN(mayMean)}` } : described;
       if (failure.ref === undefined) logger.info("command refused", { ...fields, kind: failure.kind, ms: Date.now() - started });
       deps.metrics?.commandFinished(command.name, outcomeOf(failure));
       return failureReply(failure);
@@ -139,14 +141,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         deps.metrics?.commandFinished("(unknown)", outcomeOf(failure));
         return { ack: failureReply(failure), work: undefined };
       }
-      const { command, args, share } = parsed;
+      const { command, args, share, mayMean } = parsed;
       const commandText = invocation.text.trim().replace(/\s+/g, " ");
       // Access is checked before anything reads Azure, so a refused change costs no call; and after the ack, since
       // expanding a user group asks Slack, which the 3-second ack must not wait for.
       const checkedRun = async (ms: number) => {
         const refused = await refusal(command.access, invocation.userId, { subject: `/vnet ${commandText}`, commandText });
         if (refused) deps.metrics?.commandFinished(command.name, "refused");
-        return refused ?? run(command, invocation, args, ms, share);
+        return refused ?? run(command, invocation, args, ms, share, mayMean);
       };
       if (command.instant) return { ack: await checkedRun(INSTANT_DEADLINE_MS), work: undefined };
       return { ack: textReply(WORKING(commandText)), work: () => checkedRun(deadlineMs) };

@@ -16,6 +16,11 @@ export interface ParsedCommand {
   args: CommandArgs;
   /** --share: post the answer in the channel rather than to the asker only (read commands). */
   share: boolean;
+  /**
+   * A longer command of the same family whose last word the first argument looks like a typo of ("migrate rolback
+   * APP"): said if the command then finds nothing by that name, since an app may really be called so.
+   */
+  mayMean: string | undefined;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -30,7 +35,21 @@ export function parseCommand(table: readonly Command[], text: string): ParsedCom
   const rest = words.slice(command.name.split(" ").length);
   // A flag of the dispatcher's rather than the command's: taken out before the command's own arguments are checked.
   const share = isShareable(command) && rest.some((w) => w.toLowerCase() === SHARE_FLAG);
-  return { command, args: parseArgs(command, share ? rest.filter((w) => w.toLowerCase() !== SHARE_FLAG) : rest), share };
+  const mayMean = subFormMeant(table, command, rest);
+  try {
+    return { command, args: parseArgs(command, share ? rest.filter((w) => w.toLowerCase() !== SHARE_FLAG) : rest), share, mayMean };
+  } catch (error) {
+    throw mayMean && error instanceof BotError ? new BotError(error.kind, `${error.message} ${DID_YOU_MEAN(mayMean)}`, { hint: error.hint }) : error;
+  }
+}
+
+/** "migrate rolback orders-api" → "migrate rollback orders-api": the family's longer command the words may have meant. */
+function subFormMeant(table: readonly Command[], command: Command, rest: readonly string[]): string | undefined {
+  const first = rest[0];
+  if (first === undefined || first.startsWith("--")) return undefined;
+  const longer = table.filter((c) => c.name.startsWith(`${command.name} `)).map((c) => c.name.slice(command.name.length + 1));
+  const meant = longer.some((word) => word === first.toLowerCase()) ? undefined : closestWord(first, longer);
+  return meant ? [command.name, meant, ...rest.slice(1)].join(" ") : undefined;
 }
 
 /** The usage error for words that name no command, with the command they most likely meant. */

@@ -42,6 +42,15 @@ describe("changes the bot refuses, with the reason and without touching Azure", 
     expect(answer).not.toMatch(/peer (\S+) with \1/);
   });
 
+  it("suggests the migrate form a typo meant when no app has that name, and nothing when one has", async () => {
+    const typo = textOf(await slack.ask(PEOPLE.requester, "migrate rolback orders-api"));
+    const app = textOf(await slack.ask(PEOPLE.requester, "migrate nosuchapp"));
+
+    expect(typo).toContain('No app "rolback"');
+    expect(typo).toContain("Did you mean `/vnet migrate rollback orders-api`?");
+    expect(app).not.toContain("Did you mean `/vnet migrate");
+  });
+
   it("tells an app on regional integration it has nothing to disconnect, offering the rollback rather than a connect", async () => {
     const answer = textOf(await slack.ask(PEOPLE.requester, "disconnect catalog-regional"));
 
