@@ -121,6 +121,16 @@ describe("routes", () => {
     expect(routesOf("plan-orders", "vnet-hub")).toContain("route-172-20-0-0-to-172-20-0-99 172.20.0.0 172.20.0.99");
   });
 
+  it("removes a route inside the VNet's own address space without claiming its traffic stops going into the VNet", async () => {
+    await started.harness.writer.putPlanRoute(demo.plan("plan-orders"), "vnet-hub", { name: "inside", startAddress: "10.10.5.0", endAddress: "10.10.5.255", routeType: "STATIC" });
+    const request: ChangeRequest = { kind: "route-remove", planId: demo.plan("plan-orders"), vnetName: "vnet-hub", routeName: "inside" };
+
+    const plan = await previewChange(started.deps, request);
+
+    expect(plan.outage).toBeUndefined();
+    expect(plan.warnings).toContain("10.10.5.0/24 is inside vnet-hub's address space (10.10.0.0/16): the apps still reach it through the gateway without the route.");
+  });
+
   it("refuses a range overlapping an existing route, naming it", async () => {
     const request: ChangeRequest = { kind: "route-add", planId: demo.plan("plan-orders"), vnetName: "vnet-hub", range: "192.168.10.0/24" };
 

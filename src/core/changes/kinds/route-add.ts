@@ -1,7 +1,8 @@
 /** Add a plan-level route: traffic for the range goes into the VNet. */
-import { BotError, NothingToDo } from "../../../errors.ts";
-import { describeRoute, formatRange, parseAddressRange, rangesOverlap, readRoute, routeAddresses, routeNameFor, type AddressRange } from "../../address-range.ts";
-import type { PlanRoute } from "../../model.ts";
+import { BotError, isBotError, NothingToDo } from "../../../errors.ts";
+import { describeRoute, formatRange, parseAddressRange, rangeContains, rangesOverlap, readRoute, routeAddresses, routeNameFor, type AddressRange } from "../../address-range.ts";
+import type { PlanRoute, VnetInfo } from "../../model.ts";
+import type { AzureReader } from "../../ports.ts";
 import { appsOnPlanVnet, findPlanConnection, resolvePlanVnet, planVnetText, requirePlanConnection, type PlanVnet } from "../../connections.ts";
 import { defineChangeKind } from "../change-kind.ts";
 import { targetKeyOf, type ExecutableStep, type PreparedChange } from "../runner.ts";
@@ -24,6 +25,12 @@ export async function prepareRouteAdd(deps: ChangeDeps, request: PlanVnet & { ra
   if (existing) {
     throw new NothingToDo(`Route ${existing.name} already sends ${formatRange(range)} into ${connection.name}: there is nothing to do.`, { hint: `/vnet routes ${plan.name} ${connection.name} lists the plan's routes.` });
   }
+  const inside = await vnetPrefixHolding(deps.reader, connection.vnetId, range);
+  if (inside) {
+    throw new NothingToDo(`${formatRange(range)} is inside ${connection.name}'s address space (${inside}), which the apps reach through the gateway without a route: there is nothing to do.`, {
+      hint: "A plan route is for ranges beyond the VNet: peered VNets and on-premises networks.",
+    });
+  }
   const onVnet = await appsOnPlanVnet(deps.reader, plan.id, connection.name);
   return {
     title: `Route ${formatRange(range)} from ${plan.name} into ${connection.name}`,
@@ -39,6 +46,22 @@ export async function prepareRouteAdd(deps: ChangeDeps, request: PlanVnet & { ra
     steps: [routeAddStep(deps, plan.id, connection.name, range)],
     touches: [{ id: plan.id, operation: "write", what: `plan ${plan.name}` }],
   };
+}
+
+/**
+ * The VNet's own prefix that holds all of the range, if one does. A point-to-site client gets routes for the address
+ * space of the VNet it connects to (azure-docs vpn-gateway-about-point-to-site-routing.md), which is also why the plan's
+ * non-STATIC routes come from that space. A classic VNet, which Network cannot read, holds none that vnetbot can tell.
+ */
+export async function vnetPrefixHolding(reader: Pick<AzureReader, "getVnet">, vnetId: string, range: AddressRange): Promise<string | undefined> {
+  let vnet: VnetInfo;
+  try {
+    vnet = await reader.getVnet(vnetId);
+  } catch (error) {
+    if (isBotError(error)) return undefined;
+    throw error;
+  }
+  return vnet.addressSpace.filter((prefix) => !prefix.includes(":")).find((prefix) => rangeContains(parseAddressRange(prefix), range));
 }
 
 /** Adds a route for the range unless the plan already has one for exactly that range. */
@@ -111,5 +134,5 @@ export const routeAdd = defineChangeKind<{ kind: "route-add"; range: string } & 
   parse: async (deps, args) => ({ kind: "route-add", ...(await resolvePlanVnet(deps, args)).target, range: formatRange(args.range("RANGE")) }),
   prepare: prepareRouteAdd,
   commandText: (request) => `route add ${planVnetText(request)} ${request.range}`,
-  operations: ["listPlans", "getPlan", "listVnets", "listPlanVnetConnections", "listPlanApps", "listSlots", "listAppVnetConnections", "putPlanRoute"],
+  operations: ["listPlans", "getPlan", "listVnets", "listPlanVnetConnections", "getVnet", "listPlanApps", "listSlots", "listAppVnetConnections", "putPlanRoute"],
 });

@@ -4,7 +4,7 @@ import { describeRoute, parseAddressRange, readRoute, type AddressRange } from "
 import type { PlanRoute } from "../../model.ts";
 import { appsOnPlanVnet, findPlanConnection, resolvePlanVnet, planVnetText, requirePlanConnection, sameName, type PlanVnet } from "../../connections.ts";
 import { defineChangeKind } from "../change-kind.ts";
-import { isPlanOwn, routesState } from "./route-add.ts";
+import { isPlanOwn, routesState, vnetPrefixHolding } from "./route-add.ts";
 import { targetKeyOf, type PreparedChange } from "../runner.ts";
 import type { ChangeDeps } from "../types.ts";
 import { retirementWarning } from "../../format.ts";
@@ -22,13 +22,16 @@ export async function prepareRouteRemove(deps: ChangeDeps, request: PlanVnet & {
   // Nothing to approve: a request that writes nothing would still hold the plan and VNet until it expired.
   if (!route) throw new NothingToDo(`${plan.name} has no route "${request.routeName}" on ${connection.name}: there is nothing to do.`, { hint: `/vnet routes ${plan.name} ${connection.name} lists the plan's routes.` });
   const shown = route.name;
+  const range = readRoute(route);
+  const inside = range ? await vnetPrefixHolding(deps.reader, connection.vnetId, range) : undefined;
   return {
     title: `Remove route ${shown} from ${plan.name} on ${connection.name}`,
     targetKey: targetKeyOf(plan.id, connection.name),
     affectedApps: await appsOnPlanVnet(deps.reader, plan.id, connection.name),
     restartingApps: [],
-    outage: `Traffic for ${describeRoute(route).split(",")[0]} stops going into ${connection.name}.`,
+    outage: inside ? undefined : `Traffic for ${describeRoute(route).split(",")[0]} stops going into ${connection.name}.`,
     warnings: [
+      ...(inside ? [`${describeRoute(route).split(",")[0]} is inside ${connection.name}'s address space (${inside}): the apps still reach it through the gateway without the route.`] : []),
       retirementWarning(deps.clock.now()),
     ],
     state: { plan: plan.id.toLowerCase(), vnet: connection.name.toLowerCase(), routes: routesState(connection.routes) },
@@ -80,5 +83,5 @@ export const routeRemove = defineChangeKind<{ kind: "route-remove"; routeName: s
   parse: async (deps, args) => ({ kind: "route-remove", ...(await resolvePlanVnet(deps, args)).target, routeName: args.text("ROUTE") }),
   prepare: prepareRouteRemove,
   commandText: (request) => `route remove ${planVnetText(request)} ${request.routeName}`,
-  operations: ["listPlans", "getPlan", "listVnets", "listPlanVnetConnections", "listPlanApps", "listSlots", "listAppVnetConnections", "deletePlanRoute"],
+  operations: ["listPlans", "getPlan", "listVnets", "listPlanVnetConnections", "getVnet", "listPlanApps", "listSlots", "listAppVnetConnections", "deletePlanRoute"],
 });
