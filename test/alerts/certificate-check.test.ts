@@ -20,7 +20,7 @@ describe("the scheduled certificate check", () => {
     expect(digest).toContain(":large_yellow_circle: *Expiring within 6 months*\n• *plan-basic* → *vnet-finance*: expires on 2026-05-30 (90 days left). Apps: payments-api");
     expect(digest.indexOf("Expired")).toBeLessThan(digest.indexOf("Expiring within 6 months"));
     // Slack refuses repeated action ids in one block: the second Renew is told apart by a suffix.
-    expect(buttonsOf(posts()[0]!)).toEqual([expect.stringMatching(/^vnet:alert-renew=[0-9a-f]{6}$/), expect.stringMatching(/^vnet:alert-renew#2=[0-9a-f]{6}$/)]);
+    expect(buttonsOf(posts()[0]!)).toEqual([expect.stringMatching(/^vnet:alert-renew=[0-9a-f]{6}:[0-9A-F]{40}$/), expect.stringMatching(/^vnet:alert-renew#2=[0-9a-f]{6}:[0-9A-F]{40}$/)]);
     expect(digest).toContain("0 of 10 integrations migrated to regional VNet integration, 395 days left");
   });
 

@@ -51,10 +51,14 @@ function appsOf(finding: CertificateFinding): string {
   return finding.apps.length > 0 ? finding.apps.join(", ") : "_none on this VNet_";
 }
 
-/** The Renew button of an entry; its value is the alert id, which the click resolves to the app to renew. */
+/**
+ * The Renew button of an entry. Its value is the alert id, which the click resolves to the app to renew, and the
+ * thumbprint of the certificate this digest names: the alert's stored state follows the certificate from scan to
+ * scan, the digest does not.
+ */
 export function renewButton(entry: CertificateFinding): ReplyButton | undefined {
   if (!entry.renewAppId) return undefined;
-  return { actionId: ACTIONS.alertRenew, label: `Renew ${entry.apps[0]} (${entry.vnetName})`, value: entry.alertId, style: "primary" };
+  return { actionId: ACTIONS.alertRenew, label: `Renew ${entry.apps[0]} (${entry.vnetName})`, value: `${entry.alertId}:${entry.thumbprint}`, style: "primary" };
 }
 
 /** Builds the digest reply. */

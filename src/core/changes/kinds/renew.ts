@@ -42,7 +42,7 @@ export async function prepareRenew(deps: ChangeDeps, request: RenewRequest): Pro
   const expiry = connection.certificate?.notAfter;
   // A Renew button stands for the certificate its digest named: one replaced since needs no restart.
   if (request.thumbprint && old && !sameName(old.thumbprint, request.thumbprint)) {
-    throw new NothingToDo(`${app.name}'s certificate ${request.thumbprint}, which this Renew was for, has been replaced already: its certificate ${old.thumbprint} expires on ${expiry ? formatDate(expiry) : "a date Azure does not give"}. Nothing was filed.`, {
+    throw new NothingToDo(`${app.name}'s certificate ${request.thumbprint}, which this Renew was for, has been replaced already: its certificate ${old.thumbprint} expires on ${expiry ? formatDate(expiry) : "a date Azure does not give"}.`, {
       hint: "`/vnet expiring` lists the certificates that still need renewing.",
     });
   }
