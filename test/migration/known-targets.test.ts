@@ -1,5 +1,7 @@
 // The targets an app is known to reach, which the migrate preview checks against NSGs and the move tests again.
 import { describe, expect, it } from "vitest";
+import { createMigrationRecords, learnFromTcpTest } from "../../src/core/migration/migration-records.ts";
+import { openSqliteStore } from "../../src/store/sqlite-store.ts";
 import { memoryMigrations } from "../support/memory-migrations.ts";
 
 const APP = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/orders-web";
@@ -22,14 +24,20 @@ describe("known targets", () => {
     expect(gone[0]?.addresses).toBeUndefined();
   });
 
-  it("forgets a target, whatever the case of its name, and leaves the others", async () => {
-    const records = memoryMigrations({ now: () => new Date("2026-03-01T09:00:00Z") });
-    await records.noteTarget(APP, "sql-orders.contoso.internal", 1433);
-    await records.noteTarget(APP, "redis.contoso.internal", 6380);
+  it("keeps a target the app reached whatever a later test says, and drops one an older vnetbot noted from a failed test", async () => {
+    const clock = { now: () => new Date("2026-03-01T09:00:00Z") };
+    const store = openSqliteStore(":memory:").alerts;
+    const records = createMigrationRecords(store, clock);
+    // As an older vnetbot wrote them: every tested target, reached or not, with no word of which.
+    const legacy = [{ host: "typo.contoso.internal", port: 443, testedAt: "2026-02-01T09:00:00.000Z" }, { host: "redis.contoso.internal", port: 6380, testedAt: "2026-02-01T09:00:00.000Z" }];
+    await store.put(`targets:${APP.toLowerCase()}`, { announced: [], snoozedUntil: undefined, lastResult: JSON.stringify({ format: 1, value: legacy }), updatedAt: clock.now() });
+    await learnFromTcpTest(records, APP, { host: "sql-orders.contoso.internal", port: 1433 }, "pass");
 
-    await records.forgetTarget(APP, "SQL-orders.contoso.internal", 1433);
-    await records.forgetTarget(APP, "nowhere.contoso.internal", 443);
+    await learnFromTcpTest(records, APP, { host: "SQL-orders.contoso.internal", port: 1433 }, "fail");
+    await learnFromTcpTest(records, APP, { host: "typo.contoso.internal", port: 443 }, "fail");
+    await learnFromTcpTest(records, APP, { host: "redis.contoso.internal", port: 6380 }, "warn");
+    await learnFromTcpTest(records, APP, { host: "never.contoso.internal", port: 80 }, "fail");
 
-    expect((await records.targets(APP)).map((t) => `${t.host}:${t.port}`)).toEqual(["redis.contoso.internal:6380"]);
+    expect((await records.targets(APP)).map((t) => `${t.host}:${t.port}`)).toEqual(["sql-orders.contoso.internal:1433", "redis.contoso.internal:6380"]);
   });
 });

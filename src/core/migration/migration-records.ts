@@ -55,6 +55,8 @@ export interface KnownTarget {
   testedAt: Date;
   /** For a host name, the IPv4 addresses it resolved to on the worker when it was last looked up (diagnose does). */
   addresses?: string[];
+  /** The app reached it (every target noted since tests record only what passed); older records noted failures too. */
+  reached?: true;
 }
 
 /** The migration records and known targets, by app id. */
@@ -76,8 +78,12 @@ export interface MigrationRecords {
    * the addresses found before.
    */
   noteTarget(appId: string, host: string, port: number, addresses?: readonly string[]): Promise<void>;
-  /** Drops a host:port the app no longer reaches: a move cannot be expected to reach it either. */
-  forgetTarget(appId: string, host: string, port: number): Promise<void>;
+  /**
+   * Drops a host:port the app is not known ever to have reached (one recorded by an older vnetbot, which noted failed
+   * tests too); one it reached stays, whatever a later test says: a tunnel down for an hour does not make it matter less.
+   * A lookup made by the failed test gives the addresses the kept one is checked at from now on (none when it failed).
+   */
+  forgetUnreached(appId: string, host: string, port: number, addresses?: readonly string[]): Promise<void>;
 }
 
 /** The records over the key/value state store. */
@@ -113,26 +119,33 @@ export function createMigrationRecords(store: AlertStateStore, clock: Clock): Mi
       const key = targetsKey(appId);
       const all = parseTargets((await store.get(key))?.lastResult);
       const known = addresses ? [...addresses] : all.find(sameTarget(host, port))?.addresses;
-      const target: KnownTarget = { host, port, testedAt: now, ...(known && known.length > 0 ? { addresses: known } : {}) };
+      const target: KnownTarget = { host, port, testedAt: now, ...(known && known.length > 0 ? { addresses: known } : {}), reached: true };
       await store.put(key, row([target, ...all.filter((t) => !sameTarget(host, port)(t))].slice(0, TARGETS_KEPT), now));
     },
-    async forgetTarget(appId, host, port) {
+    async forgetUnreached(appId, host, port, addresses) {
       const key = targetsKey(appId);
       const all = parseTargets((await store.get(key))?.lastResult);
-      const kept = all.filter((t) => !sameTarget(host, port)(t));
-      if (kept.length < all.length) await store.put(key, row(kept, clock.now()));
+      const same = sameTarget(host, port);
+      const relooked = (t: KnownTarget): KnownTarget => {
+        if (!same(t) || addresses === undefined) return t;
+        const { addresses: _before, ...rest } = t;
+        return addresses.length > 0 ? { ...rest, addresses: [...addresses] } : rest;
+      };
+      const kept = all.filter((t) => t.reached || !same(t)).map(relooked);
+      if (all.some(same)) await store.put(key, row(kept, clock.now()));
     },
   };
 }
 
 /**
  * What a TCP test from the app's worker teaches about the host:port: one it reached is one it must keep reaching, so
- * a move tests it again; one it did not reach is dropped (a move that cannot reach it broke nothing, and a typo or a
- * host that never answered would otherwise fail every move of the app); an untested one changes nothing.
+ * a move tests it again. A failed test records nothing (a typo, or a host that never answered, would fail every move
+ * of the app) and drops the target if an older vnetbot recorded it without the app ever reaching it; an untested one
+ * changes nothing.
  */
 export async function learnFromTcpTest(records: MigrationRecords, appId: string, target: { host: string; port: number; addresses?: readonly string[] | undefined }, outcome: "pass" | "fail" | "warn"): Promise<void> {
   if (outcome === "pass") await records.noteTarget(appId, target.host, target.port, target.addresses);
-  else if (outcome === "fail") await records.forgetTarget(appId, target.host, target.port);
+  else if (outcome === "fail") await records.forgetUnreached(appId, target.host, target.port, target.addresses);
 }
 
 const sameTarget = (host: string, port: number) => (t: KnownTarget) => t.host.toLowerCase() === host.toLowerCase() && t.port === port;
@@ -149,7 +162,7 @@ function parseRecord(text: string | undefined): MigrationRecord | undefined {
 }
 
 function parseTargets(text: string | undefined): KnownTarget[] {
-  const value = unwrap(text) as Array<{ host: string; port: number; testedAt: string; addresses?: string[] }> | undefined;
+  const value = unwrap(text) as Array<{ host: string; port: number; testedAt: string; addresses?: string[]; reached?: true }> | undefined;
   return (value ?? []).map((t) => ({ ...t, testedAt: new Date(t.testedAt) }));
 }
 
