@@ -37,7 +37,8 @@ export const PERMISSIONS = {
   getLocalNetworkGateway: ["Microsoft.Network/localNetworkGateways/read"],
   listLocks: ["Microsoft.Authorization/locks/read"],
   getNsg: ["Microsoft.Network/networkSecurityGroups/read"],
-  listGatewayConnections: ["Microsoft.Network/virtualNetworkGateways/connections/read"],
+  // The list, then a GET of each connection it gives no status for (reader.ts).
+  listGatewayConnections: ["Microsoft.Network/virtualNetworkGateways/connections/read", "Microsoft.Network/connections/read"],
   getGatewayConnection: ["Microsoft.Network/connections/read"],
   putAppVnetConnection: ["Microsoft.Web/sites/virtualNetworkConnections/write"],
   putSlotVnetConnection: ["Microsoft.Web/sites/slots/virtualNetworkConnections/write"],

@@ -2,7 +2,7 @@ import type { AzureReader } from "../core/ports.ts";
 import type { GatewayInfo, HealthState } from "../core/model.ts";
 import { requireResourceManagerVnet } from "../core/classic-vnet.ts";
 import { nameOf, parseResourceId } from "../core/resource-id.ts";
-import { BotError } from "../errors.ts";
+import { BotError, isBotError } from "../errors.ts";
 import type { AzureClients } from "./clients.ts";
 import { callAzure } from "./errors.ts";
 import { toGatewayConnection, toGatewayInfo, toLocalNetworkGateway, toNsgInfo, toSubnetInfo, toVnetInfo } from "./map-network.ts";
@@ -120,15 +120,21 @@ export function createAzureReader(clients: AzureClients, signal?: AbortSignal): 
       );
       // A list leaves each connection's status out and a GET of the one connection carries it (azure-powershell#2581:
       // "only if the -name parameter is omitted"; azure-cli#2061 shows it null in a list): one read per connection
-      // the list gives no status for.
+      // the list gives no status for. One that cannot be read (a role not yet given connections/read, a connection
+      // deleted since the list) keeps its entry with the status Unknown, which no check takes for a tunnel down.
       return Promise.all(
         listed.map(async (entity) => {
           if (entity.connectionStatus || !entity.id) return toGatewayConnection(entity);
           const one = idParts(entity.id, "connection");
-          const read = await callAzure("getGatewayConnection", `connection ${one.rg}/${one.name}`, async () =>
-            (await clients.network(one.sub)).virtualNetworkGatewayConnections.get(one.rg, one.name, opts),
-          );
-          return toGatewayConnection({ ...entity, connectionStatus: read.connectionStatus });
+          try {
+            const read = await callAzure("getGatewayConnection", `connection ${one.rg}/${one.name}`, async () =>
+              (await clients.network(one.sub)).virtualNetworkGatewayConnections.get(one.rg, one.name, opts),
+            );
+            return toGatewayConnection({ ...entity, connectionStatus: read.connectionStatus });
+          } catch (error) {
+            if (isBotError(error) && (error.kind === "forbidden" || error.kind === "not-found")) return toGatewayConnection(entity);
+            throw error;
+          }
         }),
       );
     },

@@ -210,6 +210,18 @@ describe("across a site-to-site VPN", () => {
     }
   });
 
+  it("keeps a tunnel whose own read is refused, as Unknown, rather than fail the diagnosis (a role without connections/read)", async () => {
+    const { harness, deps, sim } = await startEstate("demo");
+    try {
+      sim.faults.add({ method: "GET", path: /\/providers\/Microsoft\.Network\/connections\/s2s-amsterdam$/i, status: 403, code: "AuthorizationFailed", message: "The client does not have authorization to perform action 'Microsoft.Network/connections/read'." });
+      const diagnosis = await diagnoseApp(deps, "orders-api", "192.168.10.20:443");
+
+      expect(checkOf(diagnosis, "site-to-site")).toMatchObject({ status: "warn", evidence: "192.168.10.20 is behind s2s-amsterdam (Unknown), whose local network announces 192.168.0.0/16." });
+    } finally {
+      await harness.close();
+    }
+  });
+
   it("warns, without blaming the tunnel, when Azure gives the status of the one that announces the host as Unknown", async () => {
     const { harness, deps, sim } = await startEstate("demo");
     try {
