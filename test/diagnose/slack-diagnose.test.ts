@@ -143,7 +143,8 @@ describe("/vnet diagnose over signed Slack requests", () => {
 
     const shown = JSON.stringify(reply?.blocks);
     expect(shown).toContain("From orders-worker (no VNet integration).");
-    expect(shown).toContain("orders-worker has no VNet integration, so it reaches sql-orders.contoso.internal over the internet, never through a VNet");
+    expect(shown).toContain("orders-worker has no VNet integration, so it reaches sql-orders.contoso.internal only over the internet, if the name resolves to a public address. If sql-orders.contoso.internal lives in a VNet, give orders-worker regional VNet integration with a subnet there");
+    expect(shown).not.toContain("/vnet connect");
     expect(shown).not.toContain("see the route and NSG checks");
   });
 

@@ -195,6 +195,7 @@ describe("/vnet migrate APP", () => {
     expect(list).toContain("Mid-migration (running, or stopped half-way, when it may be without any VNet): inventory-api.");
     expect(tcpping).toContain("inventory-api (no VNet integration)");
     expect(tcpping).toContain(":warning: inventory-api is without any VNet integration");
+    expect(tcpping).not.toContain("regional VNet integration with a subnet there");
     expect(diagnose).toContain("inventory-api is without any VNet integration: a migration that stopped half-way");
     expect(plan).toContain(":warning: Mid-migration (running, or stopped half-way, when it may be without any VNet): inventory-api.");
     expect(readiness).toContain("but a migration is mid-way (above): finish it or roll it back.");

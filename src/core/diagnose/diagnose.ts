@@ -84,11 +84,13 @@ export async function tcppingFromApp(deps: DiagnoseDeps, appRef: ResourceRef | s
   const { app, integration } = await subjectOf(deps, appRef);
   const source = integration.gatewayRequired ? undefined : await regionalSource(deps.reader, app, target.host);
   const tested = await testTcp(deps.kudu, app, target.host, target.port!, { ...options, ...(source ? { source } : {}) });
-  // With no VNet at all there is no route or NSG to look at: the fix is the integration itself.
+  // With no VNet at all there is no route or NSG to look at: the fix is an integration, regional since gateway-required
+  // integration retires; an app a stopped migration left without one is told how to finish it by its note instead.
   const unintegrated = !integration.gatewayRequired && !app.regionalSubnetId;
-  const check = unintegrated && tested.status === "fail"
-    ? { ...tested, fix: `${app.name} has no VNet integration, so it reaches ${target.host} over the internet, never through a VNet: if ${target.host} lives in one, connect the app first (\`/vnet connect ${app.name} VNET\`).` }
-    : tested;
+  const privateHost = isPrivateAddress(target.host);
+  const reach = privateHost === true ? `it cannot reach ${target.host}: a private address is reached only through a VNet` : privateHost === false ? `it reaches ${target.host} over the internet` : `it reaches ${target.host} only over the internet, if the name resolves to a public address`;
+  const integrate = integration.note ? "" : ` If ${target.host} lives in a VNet, give ${app.name} regional VNet integration with a subnet there (\`/vnet migrate\` is for apps on gateway-required integration, which retires on 31 March 2027).`;
+  const check = unintegrated && tested.status === "fail" ? { ...tested, fix: `${app.name} has no VNet integration, so ${reach}.${integrate}` } : tested;
   return { appId: app.id, appName: app.name, integration: integration.label, gatewayRequired: integration.gatewayRequired, note: integration.note, check: integration.gatewayRequired ? withDiagnoseHint(check, `/vnet diagnose ${app.name} ${target.host}:${target.port}`) : check };
 }
 
