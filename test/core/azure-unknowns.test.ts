@@ -153,7 +153,7 @@ describe("renewal, whether or not Azure issues a new certificate", () => {
     expect(statuses(outcome).at(-1)).toBe("new-certificate:failed");
     expect(outcome.error?.message).toContain(`Azure reconnected payments-api to vnet-finance but kept its certificate ${before.thumbprint}`);
     expect(outcome.error?.message).toMatch(/payments-api works as before\. Try again closer to the expiry/);
-    expect(outcome.error?.hint).toBe("payments-api is connected to vnet-finance and works as before; only its certificate is unchanged.");
+    expect(outcome.error?.hint).toBe("payments-api is connected to vnet-finance and works as before; running the renewal again now would restart it for the same answer.");
     expect(started.sim.state.apps.named("payments-api").vnetName).toBe("vnet-finance");
     expect(started.sim.state.gateways.named("gw-finance").rootCertificates.map((r) => r.publicCertData)).toContain(before.blob);
   });

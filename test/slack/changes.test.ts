@@ -210,7 +210,7 @@ describe("a renewal that stops half-way", () => {
     const { final, thread } = await slack.requestAndApprove("renew payments-api");
 
     expect(final).toContain("Failed at step");
-    expect(final).toContain("payments-api is connected to vnet-finance and works as before; only its certificate is unchanged.");
+    expect(final).toContain("payments-api is connected to vnet-finance and works as before; running the renewal again now would restart it for the same answer.");
     for (const text of [final, thread.at(-1)!]) {
       expect(text).not.toContain("run the renewal again");
       expect(text).not.toContain("finish with `/vnet connect");

@@ -92,8 +92,9 @@ function newCertificateStep(appName: string, vnetName: string, context: StepCont
   return {
     id: "new-certificate",
     description: `Check that ${appName} has a new certificate`,
-    resumeHint: `${appName} is connected to ${vnetName} and works as before; only its certificate is unchanged.`,
-    // Running the renewal again, or reconnecting, would restart the app for the same answer.
+    // Whichever certificate Azure gave, the app is connected: running the renewal again, or a connect, would only
+    // restart it for the same answer.
+    resumeHint: `${appName} is connected to ${vnetName} and works as before; running the renewal again now would restart it for the same answer.`,
     resumeReplaced: true,
     run: async () => {
       if (oldThumbprint && sameName(context.thumbprint, oldThumbprint)) {
