@@ -1,13 +1,14 @@
 /** /vnet show APP: one app's VNet, gateway, routes, DNS and certificate. */
 import { isBotError } from "../src/errors.ts";
 import { CLASSIC_GATEWAY_UNREADABLE } from "../src/core/classic-vnet.ts";
-import { isClassicVnetId, subnetLabel } from "../src/core/resource-id.ts";
+import { isClassicVnetId, sameId, subnetLabel } from "../src/core/resource-id.ts";
 import { defineCommand } from "../src/core/command.ts";
 import { findVpnGateway } from "../src/core/eligibility.ts";
 import { isCertOnGateway, type Integration } from "../src/core/inventory.ts";
 import { readGateways } from "../src/core/changes/common.ts";
 import { findKeptApp } from "../src/core/kept-inventory.ts";
-import { strandedHint, strandedText, unverifiedText, type MigrationRecord } from "../src/core/migration/migration-records.ts";
+import { appsOf } from "../src/core/approvals/approval-service.ts";
+import { movingText, strandedHint, strandedText, unverifiedText, type MigrationRecord } from "../src/core/migration/migration-records.ts";
 import type { AppInfo, GatewayInfo, VnetConnectionInfo } from "../src/core/model.ts";
 import type { AzureReader } from "../src/core/ports.ts";
 import { resolveApp } from "../src/core/resolve.ts";
@@ -59,14 +60,17 @@ function connectionParts(c: VnetConnectionInfo, gateway: GatewayInfo | string, n
   return parts;
 }
 
-function reply(app: AppInfo, connections: ReadonlyArray<{ connection: VnetConnectionInfo; gateway: GatewayInfo | string }>, now: Date, stranded?: MigrationRecord): Reply {
+function reply(app: AppInfo, connections: ReadonlyArray<{ connection: VnetConnectionInfo; gateway: GatewayInfo | string }>, now: Date, stranded?: MigrationRecord & { running?: boolean }): Reply {
   const regional = app.regionalSubnetId ? subnetLabel(app.regionalSubnetId) : undefined;
   const parts: ReplyPart[] = [{ kind: "context", lines: [`${app.resourceGroup} · ${app.location} · ${app.state}`] }];
   if (regional) {
     parts.push({ kind: "text", text: `${app.name} uses regional VNet integration: subnet ${regional}.${connections.length > 0 ? " It should not have a gateway-required integration as well: an app has one VNet integration at a time." : ""}` });
-    if (stranded) parts.push({ kind: "text", text: `:warning: ${unverifiedText(app.name, stranded)} ${strandedHint(app.name)}` });
+    // Only for the subnet the migration moved it to: an app moved elsewhere by hand is not this migration's.
+    if (stranded && sameId(stranded.subnetId, app.regionalSubnetId!)) {
+      parts.push({ kind: "text", text: stranded.running ? `:hourglass: ${movingText(app.name, stranded)}` : `:warning: ${unverifiedText(app.name, stranded)} ${strandedHint(app.name)}` });
+    }
   } else if (connections.length === 0 && stranded) {
-    parts.push({ kind: "text", text: `:warning: ${strandedText(app.name, stranded)} ${strandedHint(app.name)}` });
+    parts.push({ kind: "text", text: stranded.running ? `:hourglass: ${movingText(app.name, stranded)} Until it joins the subnet it has no VNet integration.` : `:warning: ${strandedText(app.name, stranded)} ${strandedHint(app.name)}` });
   } else if (connections.length === 0) {
     parts.push({ kind: "text", text: `${app.name} has no gateway-required VNet integration.` });
   }
@@ -96,6 +100,9 @@ export const show = defineCommand({
     // An app a stopped migration left between its gateway and its subnet has no VNet at all: said as the outage it is;
     // one on its subnet, not yet verified there, is said to be mid-way too (the countdown sends people here).
     const record = connections.length === 0 ? await ctx.migrations.get(app.id) : undefined;
-    return reply(app, withGateways, now, record?.status === "moving" ? record : undefined);
+    if (record?.status !== "moving") return reply(app, withGateways, now);
+    // A change of the app may be running now, between its steps: that is not a migration stopped half-way.
+    const running = (await ctx.approvals.list(["approved", "running"])).some((r) => appsOf(r.request).includes(app.id.toLowerCase()));
+    return reply(app, withGateways, now, { ...record, running });
   },
 });

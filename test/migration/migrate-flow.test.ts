@@ -1,3 +1,4 @@
+import { DatabaseSync } from "node:sqlite";
 // /vnet migrate end to end on the demo estate: signed Slack requests, the approval, and the steps against the ARM
 // simulator through the Azure SDK; then what Azure holds afterwards.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -106,6 +107,13 @@ describe("/vnet migrate APP", () => {
     const shown = textOf(await slack.ask(PEOPLE.operator, "show inventory-api"));
     expect(shown).toContain("inventory-api uses regional VNet integration: subnet vnet-inventory/snet-inventory-apps.");
     expect(shown).toContain(":warning: inventory-api's migration from vnet-inventory to vnet-inventory/snet-inventory-apps has not been verified: it stopped before the worker's checks passed. Finish the migration with `/vnet migrate inventory-api`, or put it back on the gateway with `/vnet migrate rollback inventory-api`.");
+    // While the change that moves it runs (as it would between its steps), that is said instead.
+    const database = new DatabaseSync(slack.dbPath);
+    database.prepare("UPDATE approvals SET status = 'running' WHERE id = ?").run(requestIdOf(request));
+    database.close();
+    const running = textOf(await slack.ask(PEOPLE.operator, "show inventory-api"));
+    expect(running).toContain(":hourglass: inventory-api is being moved from vnet-inventory to vnet-inventory/snet-inventory-apps now: the change has not verified it there yet.");
+    expect(running).not.toContain("has not been verified: it stopped");
   });
 
   it("runs, once approved, though the VNet gained a peering unrelated to the move since the request", async () => {

@@ -252,7 +252,7 @@ export function approvalButtons(approvals: ApprovalService, store: ApprovalStore
 }
 
 /** The apps (and slots) a change connects, disconnects or moves, by lower-case id; none for plan-level changes. */
-function appsOf(request: ChangeRequest): string[] {
+export function appsOf(request: ChangeRequest): string[] {
   const fields = request as { appId?: unknown; appIds?: unknown };
   const ids = [...(typeof fields.appId === "string" ? [fields.appId] : []), ...(Array.isArray(fields.appIds) ? fields.appIds.filter((id): id is string => typeof id === "string") : [])];
   return ids.map((id) => id.toLowerCase());

@@ -174,6 +174,11 @@ export function strandedText(appName: string, record: Pick<MigrationRecord, "vne
   return `${appName} is without any VNet integration: a migration that stopped half-way took it off ${record.vnetName}'s gateway, and it has not joined ${subnetLabel(record.subnetId)}.`;
 }
 
+/** An app on its new subnet while the change that moves it runs. */
+export function movingText(appName: string, record: Pick<MigrationRecord, "vnetName" | "subnetId">): string {
+  return `${appName} is being moved from ${record.vnetName} to ${subnetLabel(record.subnetId)} now: the change has not verified it there yet.`;
+}
+
 /** An app on its new subnet whose migration stopped before the move was verified from its worker. */
 export function unverifiedText(appName: string, record: Pick<MigrationRecord, "vnetName" | "subnetId">): string {
   return `${appName}'s migration from ${record.vnetName} to ${subnetLabel(record.subnetId)} has not been verified: it stopped before the worker's checks passed.`;
