@@ -1,6 +1,6 @@
 // The process as `npm start` runs it (local mode, so nothing leaves the machine), stopped as a platform stops it.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +30,8 @@ async function runLocalUntilRunning(cwd: string): Promise<string> {
     });
     void exited.then(() => reject(new Error(`vnetbot exited before it was running:\n${stderr}`)));
   });
+  // The pid alone on the file's first line, which is all an older vnetbot reads of it.
+  expect(readFileSync(join(cwd, "data", "local", "vnetbot.pid"), "utf8").split("\n")[0]).toBe(String(child.pid));
   child.kill("SIGTERM");
   expect(await exited).toBe(0);
   return stderr;
@@ -71,7 +73,7 @@ describe("the vnetbot process", () => {
       await runLocalUntilRunning(own);
       // The process that holds the directory now: this test's own, which is running, with its start time as the bot
       // writes it where /proc tells it.
-      writeFileSync(join(own, "data", "local", "vnetbot.pid"), `${process.pid} ${startTicks(process.pid) ?? ""}\n`);
+      writeFileSync(join(own, "data", "local", "vnetbot.pid"), `${process.pid}\n${startTicks(process.pid) ?? ""}\n`);
       const child = spawn(process.execPath, START, { cwd: own, env: { PATH: process.env["PATH"] ?? "", PORT: "0" } });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -93,7 +95,7 @@ describe("the vnetbot process", () => {
     try {
       await runLocalUntilRunning(own);
       // A container restarted: the pid the last bot had now belongs to another process (this test's), started later.
-      writeFileSync(join(own, "data", "local", "vnetbot.pid"), `${process.pid} 1\n`);
+      writeFileSync(join(own, "data", "local", "vnetbot.pid"), `${process.pid}\n1\n`);
 
       await runLocalUntilRunning(own);
 

@@ -107,15 +107,16 @@ function claimLocalDirectory(): void {
   }
   mkdirSync(dirname(LOCAL_PID), { recursive: true });
   const started = startTicks(process.pid);
-  writeFileSync(LOCAL_PID, `${process.pid}${started === undefined ? "" : ` ${started}`}\n`);
+  // The pid alone on the first line, as older versions read it; when it started on the second.
+  writeFileSync(LOCAL_PID, `${process.pid}\n${started ?? ""}\n`);
 }
 
 /** The pid file: the holder's pid and, where the system tells it, when that process started. */
 function readPid(): { pid: number; started: string | undefined } | undefined {
   try {
-    const [pid, started] = readFileSync(LOCAL_PID, "utf8").trim().split(/\s+/);
+    const [pid = "", started] = readFileSync(LOCAL_PID, "utf8").split("\n").map((line) => line.trim());
     const number = Number(pid);
-    return Number.isInteger(number) && number > 0 ? { pid: number, started } : undefined;
+    return Number.isInteger(number) && number > 0 ? { pid: number, started: started || undefined } : undefined;
   } catch {
     return undefined;
   }

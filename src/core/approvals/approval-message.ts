@@ -85,7 +85,6 @@ export function statusLines(record: ApprovalRecord): string[] {
   }
 }
 
-/** The approval message posted to the approval channel and updated in place through the request's life. */
 /** Where a request was made, which is where its requester follows it; the approval message, when elsewhere, too. */
 export function askedIn(record: Pick<ApprovalRecord, "requestedIn" | "message">): string {
   const where = record.requestedIn ? ` in <#${record.requestedIn}>` : "";
@@ -93,6 +92,7 @@ export function askedIn(record: Pick<ApprovalRecord, "requestedIn" | "message">)
   return `${where}${approval}`;
 }
 
+/** The approval message posted to the approval channel and updated in place through the request's life. */
 export function approvalMessage(record: ApprovalRecord): Reply {
   const title = `Change request: ${record.plan.title}`;
   const parts: ReplyPart[] = [

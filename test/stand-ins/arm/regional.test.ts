@@ -202,7 +202,6 @@ describe("estate options for App Service's unknown answers", () => {
   });
 
   it("writes App Service's errors in PascalCase by default, which the SDK cannot read", async () => {
-    t.sim.state.options.appServiceErrorCasing = "PascalCase";
     let body: unknown;
 
     const attempt = t.web.webApps.createOrUpdateSwiftVirtualNetworkConnectionWithCheck(
