@@ -51,7 +51,8 @@ function connectionParts(c: VnetConnectionInfo, gateway: GatewayInfo | string, n
         { label: "P2S pool (firewalls must allow all of it)", value: (typeof gateway === "string" ? "" : gateway.addressPool.join(", ")) || "unknown" },
         { label: "Certificate", value: [c.certThumbprint ? `\`${c.certThumbprint}\`` : undefined, certificateLine(c, now)].filter(Boolean).join("\n") },
         { label: "Routes", value: routeLines(c).join("\n") },
-        { label: "DNS", value: c.dnsServers.join(", ") || "Azure-provided" },
+        // An empty list is Azure-provided DNS, or Azure not reporting the servers (see the diagnosis' DNS check).
+        { label: "DNS", value: c.dnsServers.join(", ") || "Azure-provided, or not reported" },
       ],
     },
   ];

@@ -154,6 +154,12 @@ describe("read commands against the demo estate", () => {
     expect(reply).not.toContain("sig=");
   });
 
+  it("shows a connection without DNS servers as Azure-provided or not reported, which Azure may leave out", async () => {
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "show platform-hr --fresh"));
+
+    expect(reply).toContain("Azure-provided, or not reported");
+  });
+
   it("shows the subnet of an app on regional integration, rather than only that it has no gateway-required one", async () => {
     const reply = textOf(await slack.ask(PEOPLE.bystander, "show catalog-regional"));
 

@@ -47,7 +47,7 @@ export async function diagnoseApp(deps: DiagnoseDeps, appRef: ResourceRef | stri
     if (!ip) {
       const dns = await testDns(deps.kudu, app, target.host, facts.connection.dnsServers, options);
       resolved = resolvedBy(dns);
-      const drift = checks.find((c) => c.id === "dns-servers" && c.status !== "pass");
+      const drift = checks.find((c) => c.id === "dns-servers" && c.status === "fail");
       // A lookup that fails because the app still asks its old DNS servers is fixed by the sync, not by routing.
       if (drift && dns.check.status === "fail") Object.assign(dns.check, { fix: `The app still asks its old DNS servers: ${drift.fix ?? "sync network"}`, change: drift.change });
       targetChecks.push(dns.check);
