@@ -278,7 +278,7 @@ describe("peer", () => {
 
     spoke.peerings.pop();
     expect(error.message).toBe("vnet-nogateway already uses vnet-finance's gateway (peering nogateway-to-finance has useRemoteGateways), and Azure lets a VNet use one remote gateway only.");
-    expect(error.hint).toContain("or peer vnet-hub with vnet-finance instead");
+    expect(error.hint).toContain("The apps can reach vnet-nogateway through the gateway it uses: vnet-finance's, with a plan route for it there.");
     expect(writesIn(started.sim.requests)).toEqual([]);
   });
 

@@ -36,7 +36,7 @@ export async function preparePeer(deps: ChangeDeps, request: { planId: string; v
   const otherTransit = remote.peerings.find((p) => p.useRemoteGateways && !sameId(p.remoteVnetId, local.id));
   if (otherTransit) {
     throw new BotError("ineligible", `${remote.name} already uses ${nameOf(otherTransit.remoteVnetId)}'s gateway (peering ${otherTransit.name} has useRemoteGateways), and Azure lets a VNet use one remote gateway only.`, {
-      hint: `Peer a VNet that uses no other gateway, or peer ${local.name} with ${nameOf(otherTransit.remoteVnetId)} instead; turning off "Use remote gateway" on ${otherTransit.name} would cut ${remote.name} off from what it reaches through ${nameOf(otherTransit.remoteVnetId)}.`,
+      hint: `The apps can reach ${remote.name} through the gateway it uses: ${nameOf(otherTransit.remoteVnetId)}'s, with a plan route for it there. Turning off "Use remote gateway" on ${otherTransit.name} instead would cut ${remote.name} off from what it reaches through that gateway.`,
     });
   }
   const remoteRanges = ipv4Only(remote.addressSpace).map((prefix) => parseAddressRange(prefix));
