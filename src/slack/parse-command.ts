@@ -123,7 +123,7 @@ function check(kind: ParamKind, name: string, value: string, usage: (message: st
     case "plan":
     case "vnet":
       if (!isResourceReference(kind, value)) {
-        throw usage(`\`${shorten(value)}\` is not a valid ${name}: give a ${kind} name, resource-group/name, or a full resource id.`);
+        throw usage(`\`${shorten(value)}\` is not a valid ${name}: give ${kind === "app" ? "an" : "a"} ${kind === "vnet" ? "VNet" : kind} name, resource-group/name, or a full resource id.`);
       }
       return { text: value, ref: parseResourceRef(kind, value) };
     case "range":

@@ -39,7 +39,7 @@ describe("/vnet commands over signed HTTP", () => {
     ["an unknown command", "frobnicate app1", "There is no `/vnet frobnicate` command."],
     ["a missing argument", "connect app1", "Missing VNET."],
     ["an extra argument", "disconnect app1 vnet1", "Too many arguments: `vnet1` is more than `/vnet disconnect` takes."],
-    ["a malformed app name", "connect -app- vnet1", "`-app-` is not a valid APP"],
+    ["a malformed app name", "connect -app- vnet1", "`-app-` is not a valid APP: give an app name, resource-group/name, or a full resource id."],
     ["a malformed range", "route add plan1 vnet1 10.0.0.0/33", "10.0.0.0/33"],
     ["an incomplete noun", "route", "`/vnet route` needs one of: `route add`, `route remove`."],
     ["a listing under the noun of the changes", "route list plan1 vnet1", "`/vnet route` needs one of: `route add`, `route remove`. Did you mean `/vnet routes`?"],

@@ -113,7 +113,7 @@ function appsInSyncStep(deps: ChangeDeps, plan: { id: string; name: string }, vn
 /** Sync network: give the plan's apps a fresh VPN package with the VNet's current certificate, DNS and routes. */
 export const sync = defineChangeKind<{ kind: "sync" } & PlanVnet>({
   kind: "sync",
-  command: { name: "sync", summary: "Sync a plan's VNet connection: certificates and routes (approval; brief outage)", params: [{ name: "PLAN", kind: "plan" }, { name: "VNET", kind: "vnet" }] },
+  command: { name: "sync", summary: "Sync a plan's VNet connection: certificate, DNS servers and routes (approval; brief outage)", params: [{ name: "PLAN", kind: "plan" }, { name: "VNET", kind: "vnet" }] },
   parse: async (deps, args) => ({ kind: "sync", ...(await resolvePlanVnet(deps, args)).target }),
   prepare: prepareSync,
   commandText: (request) => `sync ${planVnetText(request)}`,
