@@ -157,8 +157,8 @@ async function resolveId<T extends Named>(deps: ResolveDeps, kind: Kind<T>, text
   const types = parsed?.types.map((t) => t.toLowerCase()) ?? [];
   const isKind = parsed !== undefined && equal(parsed.provider, kind.provider) && equal(types[0] ?? "", kind.type) && (types.length === 1 || (kind.noun === "app" && types.join("/") === "sites/slots"));
   if (!parsed || !isKind) {
-    throw new BotError("usage", `"${escapeMrkdwn(text)}" is not the resource id of ${article(kind.noun)}.`, {
-      hint: `A ${kind.noun} id looks like /subscriptions/<id>/resourceGroups/<rg>/providers/${kind.provider}/${kind.type}/<name>.`,
+    throw new BotError("usage", `"${escapeMrkdwn(text)}" is not the resource id of ${article(shown(kind.noun))}.`, {
+      hint: `A ${shown(kind.noun)} id looks like /subscriptions/<id>/resourceGroups/<rg>/providers/${kind.provider}/${kind.type}/<name>.`,
     });
   }
   assertValidAzureName("resource group", parsed.resourceGroup);
@@ -166,23 +166,26 @@ async function resolveId<T extends Named>(deps: ResolveDeps, kind: Kind<T>, text
   if (parsed.names[1] !== undefined) assertValidAzureName("slot", parsed.names[1]);
   if (!deps.subscriptions.some((subscriptionId) => equal(subscriptionId, parsed.subscriptionId))) {
     throw new BotError("not-found", `Subscription ${escapeMrkdwn(parsed.subscriptionId)} is not one vnetbot is configured to manage.`, {
-      hint: `Use a ${kind.noun} in one of: ${deps.subscriptions.join(", ")}.`,
+      hint: `Use ${article(shown(kind.noun))} in one of: ${deps.subscriptions.join(", ")}.`,
     });
   }
   return kind.get(deps.reader, text);
 }
 
 export function notFound(noun: string, text: string): BotError {
-  return new BotError("not-found", `No ${noun} "${escapeMrkdwn(text)}" in the subscriptions vnetbot manages.`, {
+  return new BotError("not-found", `No ${shown(noun)} "${escapeMrkdwn(text)}" in the subscriptions vnetbot manages.`, {
     hint: "Check the spelling, or run /vnet list to see what vnetbot can see.",
   });
 }
+
+/** The noun as users read it: "VNet", as Azure writes it, not the kind's key. */
+const shown = (noun: string) => (noun === "vnet" ? "VNet" : noun);
 
 function ambiguous(noun: string, text: string, matches: Named[]): BotError {
   const short = matches.map((item) => `${item.resourceGroup}/${item.name}`);
   // The same rg/name in two subscriptions can only be told apart by id.
   const labels = new Set(short.map((label) => label.toLowerCase())).size === short.length ? short : matches.map((item) => item.id);
-  return new BotError("ambiguous", `"${escapeMrkdwn(text)}" matches ${matches.length} ${noun}s: ${labels.sort().join(", ")}.`, {
+  return new BotError("ambiguous", `"${escapeMrkdwn(text)}" matches ${matches.length} ${shown(noun)}s: ${labels.sort().join(", ")}.`, {
     hint: short === labels ? "Say which one with rg/name." : "Say which one with its full resource id.",
   });
 }
