@@ -100,6 +100,8 @@ function parseArgs(command: Command, words: string[]): CommandArgs {
     }
     const value = words[++i];
     if (value === undefined || value.startsWith("--")) throw usage(`\`${flag.name}\` needs a value: ${flag.value}.`);
+    // Which of two values was meant is not for the bot to guess.
+    if (args.has(flag.name)) throw usage(`\`${flag.name}\` is given twice: give it once.`);
     args.set(flag.name, check(flag.kind, flag.value, value, usage));
   }
   command.params.forEach((param, index) => {

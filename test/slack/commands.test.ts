@@ -46,6 +46,7 @@ describe("/vnet commands over signed HTTP", () => {
     ["a long unknown command with backticks", `${"`".repeat(70)}`, `There is no \`/vnet ${"'".repeat(60)}…\` command.`],
     ["an unknown command that would mention the channel", "<!channel>", "There is no `/vnet &lt;!channel&gt;` command."],
     ["help for a command name that would link", "help <https://evil.example|connect>", "`&lt;https://evil.example|connect&gt;` is not a command name."],
+    ["an option given twice", "migrate orders-web --new-subnet 10.10.8.0/26 --new-subnet 10.10.9.0/26", "`--new-subnet` is given twice: give it once."],
     ["a typo of a migrate form that leaves too many arguments", "migrate peers plan1 vnet1 vnet2", "Did you mean `/vnet migrate peer plan1 vnet1 vnet2`?"],
   ])("answers %s with the usage line and never calls Azure", async (_name, text, message) => {
     const { ack } = await slack.command(PEOPLE.requester, text);
