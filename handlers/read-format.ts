@@ -42,11 +42,11 @@ export function notOnGatewayFlag(connection: VnetConnectionInfo, planSubscriptio
 }
 
 /** Flags worth a glance: resync required, the certificate missing from the gateway (when known), custom DNS. */
-export function connectionFlags(connection: VnetConnectionInfo, options: { certOnGateway?: boolean | undefined; planSubscriptionId?: string } = {}): string {
+export function connectionFlags(connection: VnetConnectionInfo, options: { certOnGateway?: boolean | undefined; planSubscriptionId?: string; dnsShown?: boolean } = {}): string {
   const flags = [
     connection.resyncRequired ? `:warning: resync required (${mend(connection, options.planSubscriptionId)})` : "",
     options.certOnGateway === false ? notOnGatewayFlag(connection, options.planSubscriptionId) : "",
-    connection.dnsServers.length > 0 ? `DNS ${connection.dnsServers.join(", ")}` : "",
+    connection.dnsServers.length > 0 && !options.dnsShown ? `DNS ${connection.dnsServers.join(", ")}` : "",
   ];
   return flags.filter(Boolean).join(" · ");
 }

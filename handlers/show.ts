@@ -56,7 +56,7 @@ function connectionParts(c: VnetConnectionInfo, gateway: GatewayInfo | string, n
       ],
     },
   ];
-  const flags = connectionFlags(c, { certOnGateway: typeof gateway !== "string" && c.certBlob ? isCertOnGateway(c.certBlob, gateway) : undefined, planSubscriptionId });
+  const flags = connectionFlags(c, { certOnGateway: typeof gateway !== "string" && c.certBlob ? isCertOnGateway(c.certBlob, gateway) : undefined, planSubscriptionId, dnsShown: true });
   if (flags) parts.push({ kind: "context", lines: [flags] });
   return parts;
 }

@@ -154,6 +154,12 @@ describe("read commands against the demo estate", () => {
     expect(reply).not.toContain("sig=");
   });
 
+  it("shows a connection's DNS servers once", async () => {
+    const reply = textOf(await slack.ask(PEOPLE.bystander, "show orders-api --fresh"));
+
+    expect(reply.split("10.10.0.4, 10.10.0.5").length - 1).toBe(1);
+  });
+
   it("shows a connection without DNS servers as Azure-provided or not reported, which Azure may leave out", async () => {
     const reply = textOf(await slack.ask(PEOPLE.bystander, "show platform-hr --fresh"));
 
