@@ -93,7 +93,9 @@ export async function requireGatewayVnet(reader: AzureReader, app: AppInfo, comm
   throw new BotError("ineligible", `${app.name} has no gateway-required VNet integration, so there is nothing to ${command}.`, {
     hint: app.regionalSubnetId
       ? `It uses regional VNet integration (${subnetLabel(app.regionalSubnetId)}). If vnetbot moved it there, \`/vnet migrate rollback ${app.name}\` puts its gateway-required integration back (until 31 March 2027).`
-      : `\`/vnet show ${app.name}\` shows its connections; \`/vnet connect ${app.name} VNET\` connects it.`,
+      : app.isLinux || app.isWindowsContainer
+        ? `${app.name} runs ${app.isLinux ? "on Linux" : "in a Windows container"}, which gateway-required integration does not support: it can have regional VNet integration only.`
+        : `\`/vnet show ${app.name}\` shows its connections; \`/vnet connect ${app.name} VNET\` connects it.`,
   });
 }
 

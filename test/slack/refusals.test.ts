@@ -53,6 +53,13 @@ describe("changes the bot refuses, with the reason and without touching Azure", 
     expect(app).not.toContain("Did you mean `/vnet migrate");
   });
 
+  it("tells a Linux app it has nothing to renew without offering to connect it, which Linux cannot", async () => {
+    const answer = textOf(await slack.ask(PEOPLE.requester, "renew linux-api"));
+
+    expect(answer).toContain("linux-api runs on Linux, which gateway-required integration does not support: it can have regional VNet integration only.");
+    expect(answer).not.toContain("/vnet connect");
+  });
+
   it("tells an app on regional integration it has nothing to disconnect, offering the rollback rather than a connect", async () => {
     const answer = textOf(await slack.ask(PEOPLE.requester, "disconnect catalog-regional"));
 
