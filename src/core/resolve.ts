@@ -194,6 +194,11 @@ function article(noun: string): string {
   return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
+/** "an app", "a plan", "a VNet": a kind of resource as a user's message names it. */
+export function aResource(noun: string): string {
+  return article(shown(noun));
+}
+
 function equal(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }

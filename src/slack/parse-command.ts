@@ -4,7 +4,7 @@ import { parseAddressRange, parseCidr } from "../core/address-range.ts";
 import { isValidAzureName, type NamedResource } from "../core/azure-names.ts";
 import { closestWord, editDistance } from "../core/closest-word.ts";
 import { CommandArgs, isShareable, SHARE_FLAG, type Command, type ParamKind, type ParsedArg } from "../core/command.ts";
-import { parseResourceRef } from "../core/resolve.ts";
+import { aResource, parseResourceRef } from "../core/resolve.ts";
 import { parseTarget } from "../core/diagnose/parse-target.ts";
 import { parseResourceId } from "../core/resource-id.ts";
 import { escapeMrkdwn } from "../core/reply.ts";
@@ -48,7 +48,8 @@ function subFormMeant(table: readonly Command[], command: Command, rest: readonl
   const first = rest[0];
   if (first === undefined || first.startsWith("--")) return undefined;
   const longer = table.filter((c) => c.name.startsWith(`${command.name} `)).map((c) => c.name.slice(command.name.length + 1));
-  const meant = longer.some((word) => word === first.toLowerCase()) ? undefined : closestWord(first, longer);
+  // An exact one matched the longer command already (longest name first): only typos get here.
+  const meant = closestWord(first, longer);
   return meant ? [command.name, meant, ...rest.slice(1)].join(" ") : undefined;
 }
 
@@ -125,7 +126,7 @@ function check(kind: ParamKind, name: string, value: string, usage: (message: st
     case "plan":
     case "vnet":
       if (!isResourceReference(kind, value)) {
-        throw usage(`\`${shorten(value)}\` is not a valid ${name}: give ${kind === "app" ? "an" : "a"} ${kind === "vnet" ? "VNet" : kind} name, resource-group/name, or a full resource id.`);
+        throw usage(`\`${shorten(value)}\` is not a valid ${name}: give ${aResource(kind)} name, resource-group/name, or a full resource id.`);
       }
       return { text: value, ref: parseResourceRef(kind, value) };
     case "range":

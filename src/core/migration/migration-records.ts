@@ -118,9 +118,10 @@ export function createMigrationRecords(store: AlertStateStore, clock: Clock): Mi
       const now = clock.now();
       const key = targetsKey(appId);
       const all = parseTargets((await store.get(key))?.lastResult);
-      const known = addresses ? [...addresses] : all.find(sameTarget(host, port))?.addresses;
+      const same = sameTarget(host, port);
+      const known = addresses ? [...addresses] : all.find(same)?.addresses;
       const target: KnownTarget = { host, port, testedAt: now, ...(known && known.length > 0 ? { addresses: known } : {}), reached: true };
-      await store.put(key, row([target, ...all.filter((t) => !sameTarget(host, port)(t))].slice(0, TARGETS_KEPT), now));
+      await store.put(key, row([target, ...all.filter((t) => !same(t))].slice(0, TARGETS_KEPT), now));
     },
     async forgetUnreached(appId, host, port, addresses) {
       const key = targetsKey(appId);
